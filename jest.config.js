@@ -1,0 +1,8 @@
+/** Type checking is `tsc --noEmit` in `npm test`; ts-jest only transpiles, which keeps each test file fast. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  testTimeout: 60000,
+};

@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+
+/** Every command module exports one `register` that adds its subcommand. */
+export type Register = (cli: Command) => void;
+
+export const COMMANDS: Register[] = [];

@@ -1,0 +1,23 @@
+import { InputError } from '../errors';
+
+/** Exit codes of every command (ARCHITECTURE.md, CLI contract). */
+export const EXIT = { ok: 0, findings: 1, badInput: 2, internal: 3 } as const;
+
+/**
+ * Runs a command body and maps what it throws to the CLI contract: bad input is one line on
+ * stderr and exit 2; anything else is a bug, reported in one line (the stack with KEYSHARE_DEBUG=1).
+ */
+export async function runCommand(body: () => Promise<number> | number): Promise<void> {
+  try {
+    process.exitCode = await body();
+  } catch (err) {
+    if (err instanceof InputError) {
+      process.stderr.write(`keyshare: ${err.message}\n`);
+      process.exitCode = EXIT.badInput;
+      return;
+    }
+    const e = err as Error;
+    process.stderr.write(`keyshare: internal error: ${e?.message ?? String(err)}${process.env.KEYSHARE_DEBUG ? `\n${e?.stack}` : ' (set KEYSHARE_DEBUG=1 for the stack)'}\n`);
+    process.exitCode = EXIT.internal;
+  }
+}

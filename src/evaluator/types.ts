@@ -1,0 +1,70 @@
+import type { PolicyDocument } from '../policy/document';
+
+/** A value in the request context, as the condition operators compare it. */
+export type ContextValue = string | boolean | number | readonly string[];
+
+/** One KMS API request to decide. */
+export interface KmsRequest {
+  /**
+   * The caller: an account root, IAM user or role, an assumed-role session
+   * (`arn:aws:sts::<acct>:assumed-role/<role>/<session>`), or a service-linked role.
+   */
+  readonly principal: string;
+  /** `kms:<Operation>`, e.g. `kms:CreateGrant`. */
+  readonly action: string;
+  /** The key ARN the request targets. Default: the inputs' key ARN. */
+  readonly resource?: string;
+  /**
+   * Request context. `aws:PrincipalArn`, `aws:PrincipalAccount` and `kms:CallerAccount` are
+   * derived from the principal when absent; organization keys must be given.
+   */
+  readonly context?: Readonly<Record<string, ContextValue>>;
+  /** Encryption context of the request, matched against grant constraints. */
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+}
+
+/** A KMS grant as `aws kms list-grants` prints it. */
+export interface Grant {
+  readonly GrantId?: string;
+  readonly Name?: string;
+  readonly KeyId: string;
+  readonly GranteePrincipal: string;
+  readonly RetiringPrincipal?: string;
+  readonly IssuingAccount?: string;
+  readonly Operations: readonly string[];
+  readonly Constraints?: {
+    readonly EncryptionContextSubset?: Readonly<Record<string, string>>;
+    readonly EncryptionContextEquals?: Readonly<Record<string, string>>;
+  };
+}
+
+/** Everything KMS would weigh for one request. An input that is absent counts as none. */
+export interface KeyAccessInputs {
+  readonly keyArn: string;
+  readonly keyPolicy: PolicyDocument;
+  /** Identity-based policies of the caller. */
+  readonly identityPolicies?: readonly PolicyDocument[];
+  readonly grants?: readonly Grant[];
+  /** SCPs that bound the caller's account. They never restrict service-linked roles. */
+  readonly scps?: readonly PolicyDocument[];
+}
+
+export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+
+export type TraceSource = 'key-policy' | 'identity-policy' | 'grant' | 'scp';
+
+export interface TraceEntry {
+  readonly source: TraceSource;
+  /** Sid, `Statement[i]` where there is no Sid, or the grant ID. */
+  readonly id: string;
+  readonly effect: 'Allow' | 'Deny';
+  readonly detail: string;
+}
+
+export interface AuthorizationResult {
+  readonly decision: Decision;
+  /** Statements and grants that allowed or denied the request. */
+  readonly trace: readonly TraceEntry[];
+  /** For an implicit deny: what was missing, one sentence each (e.g. "no IAM policy of the caller allows kms:CreateGrant"). */
+  readonly missing: readonly string[];
+}

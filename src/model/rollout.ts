@@ -1,0 +1,77 @@
+import type { Partition } from '../policy/arns';
+
+/**
+ * The validated, normalized rollout every layer reads: defaults applied, lists sorted,
+ * the same-account consumer marked. Plain data; nothing here talks to cdktf or the filesystem.
+ */
+export interface Rollout {
+  readonly partition: Partition;
+  readonly owner: Owner;
+  readonly key: KeySettings;
+  readonly amis: readonly Ami[];
+  /** Sorted by account ID so that output order never depends on config order. */
+  readonly consumers: readonly Consumer[];
+  readonly organization?: Organization;
+  readonly backend?: Backend;
+}
+
+export interface Owner {
+  readonly account: string;
+  readonly region: string;
+  readonly deployRoleArn?: string;
+}
+
+export interface KeySettings {
+  /** Alias without the `alias/` prefix. */
+  readonly alias: string;
+  readonly description: string;
+  /** IAM principals in the owner account that administer the key. Default: none beyond root delegation. */
+  readonly administrators: readonly string[];
+  /** Default: true. */
+  readonly rotation: boolean;
+  /** Default: 30. */
+  readonly deletionWindowDays: number;
+  /** The key's ARN when it already exists; consumers then use it instead of resolving the alias. */
+  readonly arn?: string;
+}
+
+export interface Ami {
+  readonly id: string;
+  readonly snapshotIds: readonly string[];
+}
+
+export interface Consumer {
+  readonly account: string;
+  readonly deployRoleArn?: string;
+  readonly serviceLinkedRoleSuffix?: string;
+  /** Default: false: the role usually exists once an Auto Scaling group was ever created. */
+  readonly createServiceLinkedRole: boolean;
+  /** Role names in the consumer account that get the grant-creator IAM policy. Default: none. */
+  readonly attachPolicyToRoles: readonly string[];
+  /** True when this consumer is the owner account: no grant, key policy names its role directly. */
+  readonly sameAccount: boolean;
+}
+
+export interface Organization {
+  readonly id: string;
+  readonly arn: string;
+  /** `aws:PrincipalOrgPaths` values, each ending in `/`. Empty: the whole organization. */
+  readonly ouPaths: readonly string[];
+}
+
+export interface Backend {
+  readonly s3: {
+    readonly bucket: string;
+    readonly region: string;
+    readonly keyPrefix: string;
+    readonly roleArn?: string;
+  };
+}
+
+export function crossAccountConsumers(rollout: Rollout): Consumer[] {
+  return rollout.consumers.filter((c) => !c.sameAccount);
+}
+
+export function sameAccountConsumer(rollout: Rollout): Consumer | undefined {
+  return rollout.consumers.find((c) => c.sameAccount);
+}

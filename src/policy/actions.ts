@@ -1,0 +1,103 @@
+/**
+ * KMS action and grant-operation lists, each cited to the AWS page that defines it.
+ * Every statement keyshare emits, every requirement `check` proves and every risk rule
+ * `review` applies reads these constants; nothing else spells out an action list.
+ */
+
+/**
+ * What a consumer account may do with the key directly.
+ * EC2 Auto Scaling User Guide, "Required AWS KMS key policy for use with encrypted volumes",
+ * Example 2 (cross-account), first statement.
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+ */
+export const KEY_USE_ACTIONS = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+  'kms:DescribeKey',
+] as const;
+
+export const DESCRIBE_KEY = 'kms:DescribeKey';
+
+/** The action that delegates key use to an AWS service through a grant (same page, second statement). */
+export const CREATE_GRANT = 'kms:CreateGrant';
+
+/**
+ * Operations of the grant a consumer gives its Auto Scaling service-linked role.
+ * Same page, Example 2: the `aws kms create-grant` command run from the consumer account.
+ * CreateGrant lets EC2 create the child grant for each volume; DescribeKey lets Auto Scaling
+ * validate the key before launch.
+ */
+export const AUTOSCALING_GRANT_OPERATIONS = [
+  'Encrypt',
+  'Decrypt',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'DescribeKey',
+  'CreateGrant',
+] as const;
+
+export type GrantOperation = (typeof AUTOSCALING_GRANT_OPERATIONS)[number];
+
+/**
+ * Administration without cryptographic use. Based on the "Allows key administrators to administer
+ * the KMS key" statement of the KMS default key policy
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-administrators),
+ * with `kms:Create*` narrowed to `kms:CreateAlias`: the default's `kms:Create*` includes
+ * `kms:CreateGrant`, which would let an administrator grant itself use of the key.
+ */
+export const KEY_ADMIN_ACTIONS = [
+  'kms:CreateAlias',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+] as const;
+
+/** Root delegation: the owner account's IAM policies decide (KMS default key policy, first statement). */
+export const ALL_KMS_ACTIONS = 'kms:*';
+
+/** `kms:` prefixed form of a grant operation, for requests and IAM actions. */
+export function kmsAction(operation: string): string {
+  return `kms:${operation}`;
+}
+
+/**
+ * What the Auto Scaling service-linked role does with the key through its grant when it launches
+ * an instance from an encrypted snapshot: EC2 decrypts and re-encrypts the volume's data key and
+ * creates a child grant for the volume (KMS developer guide, "How Amazon Elastic Block Store
+ * uses AWS KMS"; EC2 Auto Scaling guide, page above). DescribeKey: Auto Scaling validates the key.
+ */
+export const AUTOSCALING_LAUNCH_OPERATIONS = [
+  'DescribeKey',
+  'Decrypt',
+  'GenerateDataKeyWithoutPlaintext',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'CreateGrant',
+] as const satisfies readonly GrantOperation[];
+
+/**
+ * Operations of the grant EC2 creates for an attached volume so the instance's host can decrypt
+ * the volume's data key (KMS developer guide, "How Amazon Elastic Block Store uses AWS KMS").
+ * A child grant may carry only operations of its parent grant.
+ */
+export const EBS_VOLUME_GRANT_OPERATIONS = [
+  'Decrypt',
+  'GenerateDataKeyWithoutPlaintext',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+] as const satisfies readonly GrantOperation[];

@@ -1,0 +1,63 @@
+/**
+ * ARN shapes keyshare writes. One function per shape so that the key policy, the consumer
+ * stacks, the evaluator's requirements and the plan review agree on every character.
+ */
+
+export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
+
+/** Partition of a region name (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). */
+export function partitionOf(region: string): Partition {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+export function accountRootArn(partition: Partition, account: string): string {
+  return `arn:${partition}:iam::${account}:root`;
+}
+
+export const AUTOSCALING_SERVICE = 'autoscaling.amazonaws.com';
+export const AUTOSCALING_ROLE_NAME = 'AWSServiceRoleForAutoScaling';
+
+/**
+ * Name of the EC2 Auto Scaling service-linked role; a custom suffix is appended after `_`.
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html
+ */
+export function autoScalingRoleName(suffix?: string): string {
+  return suffix ? `${AUTOSCALING_ROLE_NAME}_${suffix}` : AUTOSCALING_ROLE_NAME;
+}
+
+/** `account` may be a literal ID or the `${aws:PrincipalAccount}` policy variable. */
+export function autoScalingRoleArn(partition: Partition, account: string, suffix?: string): string {
+  return `arn:${partition}:iam::${account}:role/aws-service-role/${AUTOSCALING_SERVICE}/${autoScalingRoleName(suffix)}`;
+}
+
+export function aliasName(alias: string): string {
+  return alias.startsWith('alias/') ? alias : `alias/${alias}`;
+}
+
+/** Known before the key exists, so consumer stacks can resolve the key through it. */
+export function aliasArn(partition: Partition, region: string, account: string, alias: string): string {
+  return `arn:${partition}:kms:${region}:${account}:${aliasName(alias)}`;
+}
+
+export function keyArn(partition: Partition, region: string, account: string, keyId: string): string {
+  return `arn:${partition}:kms:${region}:${account}:key/${keyId}`;
+}
+
+export function roleArn(partition: Partition, account: string, name: string): string {
+  return `arn:${partition}:iam::${account}:role/${name}`;
+}
+
+/** `arn:aws:organizations::<management>:organization/o-…` → management account. */
+export function organizationManagementAccount(organizationArn: string): string {
+  return organizationArn.split(':')[4];
+}
+
+/** OU ARN from an `aws:PrincipalOrgPaths` value: the last `ou-` segment of the path names the OU. */
+export function organizationalUnitArn(organizationArn: string, orgId: string, ouPath: string): string | undefined {
+  const ou = ouPath.split('/').filter((s) => s.startsWith('ou-')).pop();
+  if (!ou) return undefined;
+  const partition = organizationArn.split(':')[1];
+  return `arn:${partition}:organizations::${organizationManagementAccount(organizationArn)}:ou/${orgId}/${ou}`;
+}

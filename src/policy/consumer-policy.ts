@@ -1,0 +1,58 @@
+import { CREATE_GRANT, DESCRIBE_KEY, KEY_USE_ACTIONS } from './actions';
+import { autoScalingRoleArn, Partition } from './arns';
+import { GRANT_IS_FOR_AWS_RESOURCE, VIA_SERVICE } from './conditions';
+import { PolicyDocument, policyDocument } from './document';
+import { autoScalingGrantConditions } from './key-policy';
+
+export const CONSUMER_SID = {
+  describe: 'DescribeSharedKey',
+  createGrant: 'CreateAutoScalingGrantOnSharedKey',
+  useThroughEc2: 'UseSharedKeyThroughEc2',
+  attachThroughEc2: 'AttachSharedKeyThroughEc2',
+} as const;
+
+export function ec2Service(region: string): string {
+  return `ec2.${region}.amazonaws.com`;
+}
+
+/**
+ * IAM policy for principals in a consumer account. A cross-account KMS call needs the caller's
+ * own IAM policy as well as the key policy (KMS developer guide, "Allowing users in other accounts
+ * to use a KMS key"). It lets a grant creator (the Terraform deploy role) give the Auto Scaling
+ * role its grant with exactly the key policy's scope, and lets people who launch instances
+ * themselves use the key, but only through EC2 in the key's region.
+ */
+export function consumerIamPolicy(
+  partition: Partition,
+  region: string,
+  account: string,
+  keyArn: string,
+  suffix?: string,
+): PolicyDocument {
+  const viaEc2 = { StringEquals: { [VIA_SERVICE]: ec2Service(region) } };
+  return policyDocument([
+    // Direct, not via EC2: Terraform and Auto Scaling's console validation describe the key.
+    { Sid: CONSUMER_SID.describe, Effect: 'Allow', Action: DESCRIBE_KEY, Resource: keyArn },
+    {
+      Sid: CONSUMER_SID.createGrant,
+      Effect: 'Allow',
+      Action: CREATE_GRANT,
+      Resource: keyArn,
+      Condition: autoScalingGrantConditions([autoScalingRoleArn(partition, account, suffix)]),
+    },
+    {
+      Sid: CONSUMER_SID.useThroughEc2,
+      Effect: 'Allow',
+      Action: [...KEY_USE_ACTIONS],
+      Resource: keyArn,
+      Condition: viaEc2,
+    },
+    {
+      Sid: CONSUMER_SID.attachThroughEc2,
+      Effect: 'Allow',
+      Action: CREATE_GRANT,
+      Resource: keyArn,
+      Condition: { ...viaEc2, Bool: { [GRANT_IS_FOR_AWS_RESOURCE]: true } },
+    },
+  ]);
+}

@@ -1,0 +1,36 @@
+/** IAM policy grammar as keyshare emits and reads it. */
+export type StringOrList = string | string[];
+export type ConditionBlock = Record<string, Record<string, StringOrList | boolean>>;
+export type PrincipalBlock = '*' | { AWS?: StringOrList; Service?: StringOrList; Federated?: StringOrList; CanonicalUser?: StringOrList };
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: PrincipalBlock;
+  NotPrincipal?: PrincipalBlock;
+  Action?: StringOrList;
+  NotAction?: StringOrList;
+  Resource?: StringOrList;
+  NotResource?: StringOrList;
+  Condition?: ConditionBlock;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17' | '2008-10-17';
+  Id?: string;
+  Statement: PolicyStatement[];
+}
+
+export const POLICY_VERSION = '2012-10-17';
+
+export function policyDocument(statements: PolicyStatement[], id?: string): PolicyDocument {
+  return id ? { Version: POLICY_VERSION, Id: id, Statement: statements } : { Version: POLICY_VERSION, Statement: statements };
+}
+
+/** KMS counts the policy as sent; keyshare sends it compact, so compact bytes are what count. */
+export function policyBytes(doc: PolicyDocument): number {
+  return Buffer.byteLength(JSON.stringify(doc), 'utf8');
+}
+
+/** AWS KMS quota "Key policy document size": 32 KB. https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html */
+export const KEY_POLICY_MAX_BYTES = 32768;

@@ -1,0 +1,20 @@
+import { AUTOSCALING_GRANT_OPERATIONS } from './actions';
+import { autoScalingRoleArn, Partition } from './arns';
+import type { Grant } from '../evaluator/types';
+
+/** Name of the grant keyshare creates; lets `review` and people listing grants recognize it. */
+export const AUTOSCALING_GRANT_NAME = 'keyshare-autoscaling';
+
+/**
+ * The grant a consumer account creates for its own Auto Scaling service-linked role.
+ * `KeyId` must be the full key ARN: KMS accepts nothing shorter for a key in another account
+ * (KMS API reference, CreateGrant, KeyId).
+ */
+export function autoScalingGrant(partition: Partition, keyArn: string, account: string, suffix?: string): Grant {
+  return {
+    Name: AUTOSCALING_GRANT_NAME,
+    KeyId: keyArn,
+    GranteePrincipal: autoScalingRoleArn(partition, account, suffix),
+    Operations: [...AUTOSCALING_GRANT_OPERATIONS],
+  };
+}

@@ -1,0 +1,198 @@
+import { ALL_KMS_ACTIONS, AUTOSCALING_GRANT_OPERATIONS, CREATE_GRANT, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from './actions';
+import { accountRootArn, autoScalingRoleArn, Partition } from './arns';
+import {
+  GRANTEE_PRINCIPAL,
+  GRANT_IS_FOR_AWS_RESOURCE,
+  GRANT_OPERATIONS,
+  PRINCIPAL_ACCOUNT_VARIABLE,
+  PRINCIPAL_ORG_ID,
+  PRINCIPAL_ORG_PATHS,
+} from './conditions';
+import { ConditionBlock, PolicyDocument, policyDocument, PolicyStatement } from './document';
+import { crossAccountConsumers, Rollout, sameAccountConsumer } from '../model/rollout';
+
+/**
+ * Key policy statements, one pure function each. Sids are API: reviewers, `doctor` and `review`
+ * name statements by them, so they never change meaning.
+ */
+export const SID = {
+  rootDelegation: 'EnableOwnerAccountIamPolicies',
+  administrators: 'AllowKeyAdministration',
+  consumerUse: 'AllowConsumerAccountsUseOfKey',
+  consumerGrant: (account: string) => `AllowConsumer${account}AutoScalingGrant`,
+  organizationGrant: 'AllowOrganizationAutoScalingGrants',
+  ownerAutoScalingUse: 'AllowOwnerAutoScalingUseOfKey',
+  ownerAutoScalingAttachment: 'AllowOwnerAutoScalingAttachment',
+} as const;
+
+/** Who the consumer statements speak to: listed accounts, or everyone in an organization (or OUs of it). */
+export type Audience =
+  | { readonly kind: 'accounts'; readonly accounts: readonly string[] }
+  | { readonly kind: 'organization'; readonly id: string; readonly ouPaths: readonly string[] };
+
+/**
+ * Without root delegation no IAM policy in the owner account can grant access, and a policy
+ * with no administrator locks the key out (KMS developer guide, "Default key policy").
+ */
+export function rootDelegationStatement(partition: Partition, owner: string): PolicyStatement {
+  return {
+    Sid: SID.rootDelegation,
+    Effect: 'Allow',
+    Principal: { AWS: accountRootArn(partition, owner) },
+    Action: ALL_KMS_ACTIONS,
+    Resource: '*',
+  };
+}
+
+export function administratorsStatement(administrators: readonly string[]): PolicyStatement {
+  return {
+    Sid: SID.administrators,
+    Effect: 'Allow',
+    Principal: { AWS: one([...administrators].sort()) },
+    Action: [...KEY_ADMIN_ACTIONS],
+    Resource: '*',
+  };
+}
+
+function audiencePrincipal(partition: Partition, audience: Audience): PolicyStatement['Principal'] {
+  return audience.kind === 'accounts'
+    ? { AWS: one(audience.accounts.map((a) => accountRootArn(partition, a))) }
+    : { AWS: '*' };
+}
+
+/** Organization membership conditions; empty for listed accounts, whose ARNs are the principal. */
+export function audienceConditions(audience: Audience): ConditionBlock {
+  if (audience.kind === 'accounts') return {};
+  const conditions: ConditionBlock = { StringEquals: { [PRINCIPAL_ORG_ID]: audience.id } };
+  if (audience.ouPaths.length > 0) {
+    conditions['ForAnyValue:StringLike'] = { [PRINCIPAL_ORG_PATHS]: audience.ouPaths.map((p) => `${p}*`) };
+  }
+  return conditions;
+}
+
+export function consumerUseStatement(partition: Partition, audience: Audience): PolicyStatement {
+  return withConditions(
+    {
+      Sid: SID.consumerUse,
+      Effect: 'Allow',
+      Principal: audiencePrincipal(partition, audience),
+      Action: [...KEY_USE_ACTIONS],
+      Resource: '*',
+    },
+    audienceConditions(audience),
+  );
+}
+
+/**
+ * Scope of the CreateGrant a consumer principal makes directly. No `kms:GrantIsForAWSResource`:
+ * the consumer's own IAM principal calls CreateGrant, not an AWS service, so that condition
+ * would be false and the call denied. The grantee and operations are pinned instead.
+ * `grantees` may contain the `${aws:PrincipalAccount}` policy variable.
+ */
+export function autoScalingGrantConditions(grantees: readonly string[]): ConditionBlock {
+  return {
+    StringEquals: { [GRANTEE_PRINCIPAL]: one(grantees) },
+    'ForAllValues:StringEquals': { [GRANT_OPERATIONS]: [...AUTOSCALING_GRANT_OPERATIONS] },
+  };
+}
+
+/** One statement per listed consumer, so an account can only grant to its own service-linked role. */
+export function consumerGrantStatement(partition: Partition, account: string, suffix?: string): PolicyStatement {
+  return {
+    Sid: SID.consumerGrant(account),
+    Effect: 'Allow',
+    Principal: { AWS: accountRootArn(partition, account) },
+    Action: CREATE_GRANT,
+    Resource: '*',
+    Condition: autoScalingGrantConditions([autoScalingRoleArn(partition, account, suffix)]),
+  };
+}
+
+/**
+ * Organization scale: one statement whatever the number of accounts. `${aws:PrincipalAccount}`
+ * pairs each caller with the service-linked role of its own account, so no member can hand
+ * the key to another account's (or a stranger's) role.
+ */
+export function organizationGrantStatement(
+  partition: Partition,
+  audience: Extract<Audience, { kind: 'organization' }>,
+  suffixes: readonly (string | undefined)[],
+): PolicyStatement {
+  const grantees = [...new Set(suffixes.map((s) => autoScalingRoleArn(partition, PRINCIPAL_ACCOUNT_VARIABLE, s)))].sort();
+  const scope = autoScalingGrantConditions(grantees);
+  const membership = audienceConditions(audience);
+  return {
+    Sid: SID.organizationGrant,
+    Effect: 'Allow',
+    Principal: { AWS: '*' },
+    Action: CREATE_GRANT,
+    Resource: '*',
+    Condition: { ...membership, ...scope, StringEquals: { ...membership.StringEquals, ...scope.StringEquals } },
+  };
+}
+
+/** Same-account case, EC2 Auto Scaling guide Example 1: the role is named as principal. */
+export function ownerAutoScalingUseStatement(partition: Partition, owner: string, suffix?: string): PolicyStatement {
+  return {
+    Sid: SID.ownerAutoScalingUse,
+    Effect: 'Allow',
+    Principal: { AWS: autoScalingRoleArn(partition, owner, suffix) },
+    Action: [...KEY_USE_ACTIONS],
+    Resource: '*',
+  };
+}
+
+/** Same-account case: here EC2 makes the CreateGrant for the volume, so the condition is true. */
+export function ownerAutoScalingAttachmentStatement(partition: Partition, owner: string, suffix?: string): PolicyStatement {
+  return {
+    Sid: SID.ownerAutoScalingAttachment,
+    Effect: 'Allow',
+    Principal: { AWS: autoScalingRoleArn(partition, owner, suffix) },
+    Action: CREATE_GRANT,
+    Resource: '*',
+    Condition: { Bool: { [GRANT_IS_FOR_AWS_RESOURCE]: true } },
+  };
+}
+
+export function audienceOf(rollout: Rollout): Audience {
+  const org = rollout.organization;
+  return org
+    ? { kind: 'organization', id: org.id, ouPaths: org.ouPaths }
+    : { kind: 'accounts', accounts: crossAccountConsumers(rollout).map((c) => c.account) };
+}
+
+/** The complete key policy for a rollout. */
+export function keyPolicy(rollout: Rollout): PolicyDocument {
+  const { partition } = rollout;
+  const owner = rollout.owner.account;
+  const statements: PolicyStatement[] = [rootDelegationStatement(partition, owner)];
+  if (rollout.key.administrators.length > 0) statements.push(administratorsStatement(rollout.key.administrators));
+
+  const cross = crossAccountConsumers(rollout);
+  const audience = audienceOf(rollout);
+  if (cross.length > 0 || audience.kind === 'organization') {
+    statements.push(consumerUseStatement(partition, audience));
+    if (audience.kind === 'organization') {
+      // The default role always: unlisted members of the organization launch with it.
+      statements.push(organizationGrantStatement(partition, audience, [undefined, ...cross.map((c) => c.serviceLinkedRoleSuffix)]));
+    } else {
+      for (const c of cross) statements.push(consumerGrantStatement(partition, c.account, c.serviceLinkedRoleSuffix));
+    }
+  }
+
+  const self = sameAccountConsumer(rollout);
+  if (self) {
+    statements.push(ownerAutoScalingUseStatement(partition, owner, self.serviceLinkedRoleSuffix));
+    statements.push(ownerAutoScalingAttachmentStatement(partition, owner, self.serviceLinkedRoleSuffix));
+  }
+  return policyDocument(statements);
+}
+
+function withConditions(statement: PolicyStatement, conditions: ConditionBlock): PolicyStatement {
+  return Object.keys(conditions).length > 0 ? { ...statement, Condition: conditions } : statement;
+}
+
+/** A one-element list is written as a string, as AWS itself prints it. */
+function one(values: readonly string[]): string | string[] {
+  return values.length === 1 ? values[0] : [...values];
+}
