@@ -68,10 +68,13 @@ export interface Backend {
   };
 }
 
-export function crossAccountConsumers(rollout: Rollout): Consumer[] {
-  return rollout.consumers.filter((c) => !c.sameAccount);
+/** What a consumer contributes to the key policy. */
+export type ConsumerIdentity = Pick<Consumer, 'account' | 'serviceLinkedRoleSuffix' | 'sameAccount'>;
+
+export function crossAccountConsumers<C extends ConsumerIdentity>(r: { readonly consumers: readonly C[] }): C[] {
+  return r.consumers.filter((c) => !c.sameAccount);
 }
 
-export function sameAccountConsumer(rollout: Rollout): Consumer | undefined {
-  return rollout.consumers.find((c) => c.sameAccount);
+export function sameAccountConsumer<C extends ConsumerIdentity>(r: { readonly consumers: readonly C[] }): C | undefined {
+  return r.consumers.find((c) => c.sameAccount);
 }

@@ -9,7 +9,7 @@ import {
   PRINCIPAL_ORG_PATHS,
 } from './conditions';
 import { ConditionBlock, PolicyDocument, policyDocument, PolicyStatement } from './document';
-import { crossAccountConsumers, Rollout, sameAccountConsumer } from '../model/rollout';
+import { ConsumerIdentity, crossAccountConsumers, Organization, sameAccountConsumer } from '../model/rollout';
 
 /**
  * Key policy statements, one pure function each. Sids are API: reviewers, `doctor` and `review`
@@ -154,7 +154,16 @@ export function ownerAutoScalingAttachmentStatement(partition: Partition, owner:
   };
 }
 
-export function audienceOf(rollout: Rollout): Audience {
+/** What the key policy depends on; a Rollout is one. */
+export interface KeyPolicyInput {
+  readonly partition: Partition;
+  readonly owner: { readonly account: string };
+  readonly key: { readonly administrators: readonly string[] };
+  readonly consumers: readonly ConsumerIdentity[];
+  readonly organization?: Organization;
+}
+
+export function audienceOf(rollout: KeyPolicyInput): Audience {
   const org = rollout.organization;
   return org
     ? { kind: 'organization', id: org.id, ouPaths: org.ouPaths }
@@ -162,7 +171,7 @@ export function audienceOf(rollout: Rollout): Audience {
 }
 
 /** The complete key policy for a rollout. */
-export function keyPolicy(rollout: Rollout): PolicyDocument {
+export function keyPolicy(rollout: KeyPolicyInput): PolicyDocument {
   const { partition } = rollout;
   const owner = rollout.owner.account;
   const statements: PolicyStatement[] = [rootDelegationStatement(partition, owner)];

@@ -1,0 +1,63 @@
+import { Construct } from 'constructs';
+import { KmsGrant } from '@cdktf/provider-aws/lib/kms-grant';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { AutoScalingServiceLinkedRole } from '../autoscaling-role';
+import { Partition } from '../../src/policy/arns';
+import { consumerIamPolicy } from '../../src/policy/consumer-policy';
+import { autoScalingGrant } from '../../src/policy/grant';
+
+export interface ConsumerGrantProps {
+  readonly partition: Partition;
+  /** The key's region: a grant is created in the region of its key. */
+  readonly region: string;
+  /** The consumer account this construct's provider deploys into. */
+  readonly account: string;
+  /** Full key ARN: KMS takes nothing shorter for a key in another account. */
+  readonly keyArn: string;
+  /** @default none */
+  readonly serviceLinkedRoleSuffix?: string;
+  /** @default false */
+  readonly createServiceLinkedRole?: boolean;
+  /** Name of the consumer IAM policy; unique per account and key. @default 'keyshare-shared-ami-key' */
+  readonly policyName?: string;
+  /** Roles in this account that get the consumer IAM policy. @default none */
+  readonly attachPolicyToRoles?: readonly string[];
+}
+
+/**
+ * The consumer side: the KMS grant for the account's own Auto Scaling service-linked role, created
+ * from this account as the EC2 Auto Scaling guide requires, and the IAM policy its grant creators
+ * and launchers need, since a cross-account call needs the caller's IAM policy too.
+ */
+export class ConsumerGrant extends Construct {
+  readonly grant: KmsGrant;
+  readonly policy: IamPolicy;
+
+  constructor(scope: Construct, id: string, props: ConsumerGrantProps) {
+    super(scope, id);
+    const role = new AutoScalingServiceLinkedRole(this, 'autoscaling-role', {
+      suffix: props.serviceLinkedRoleSuffix,
+      create: props.createServiceLinkedRole,
+    });
+    this.policy = new IamPolicy(this, 'policy', {
+      name: props.policyName ?? 'keyshare-shared-ami-key',
+      description: 'Create the Auto Scaling grant on the shared AMI key and use it through EC2 (keyshare)',
+      policy: JSON.stringify(
+        consumerIamPolicy(props.partition, props.region, props.account, props.keyArn, props.serviceLinkedRoleSuffix),
+      ),
+    });
+    const attachments = (props.attachPolicyToRoles ?? []).map(
+      (roleName) => new IamRolePolicyAttachment(this, `attach-${roleName}`, { role: roleName, policyArn: this.policy.arn }),
+    );
+    const spec = autoScalingGrant(props.partition, props.keyArn, props.account, props.serviceLinkedRoleSuffix);
+    this.grant = new KmsGrant(this, 'grant', {
+      name: spec.Name,
+      keyId: spec.KeyId,
+      granteePrincipal: spec.GranteePrincipal,
+      operations: [...spec.Operations],
+      // The grantee must exist before KMS accepts the grant.
+      dependsOn: [role.dependable, ...attachments],
+    });
+  }
+}

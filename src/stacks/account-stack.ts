@@ -1,0 +1,46 @@
+import { Construct } from 'constructs';
+import * as path from 'path';
+import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Backend } from '../model/rollout';
+
+export interface AccountStackProps {
+  readonly account: string;
+  readonly region: string;
+  /** Role Terraform assumes in `account`. @default the caller's credentials */
+  readonly deployRoleArn?: string;
+  /** @default local state */
+  readonly backend?: Backend;
+}
+
+/**
+ * A stack that deploys into exactly one account. `allowed_account_ids` makes Terraform refuse to
+ * run with credentials for any other account, so a wrong profile cannot apply a consumer's grant
+ * to the owner account or the reverse.
+ */
+export class AccountStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: AccountStackProps) {
+    super(scope, id);
+    new AwsProvider(this, 'aws', {
+      region: props.region,
+      allowedAccountIds: [props.account],
+      assumeRole: props.deployRoleArn ? [{ roleArn: props.deployRoleArn, sessionName: 'keyshare' }] : undefined,
+      defaultTags: [{ tags: { ManagedBy: 'keyshare' } }],
+    });
+    const s3 = props.backend?.s3;
+    if (!s3) {
+      // cdktf's default local path is absolute; a relative one keeps output byte-identical across
+      // checkouts and still puts state beside the project, outside the regenerated output directory.
+      const stackDir = path.resolve(App.of(this).outdir, 'stacks', id);
+      new LocalBackend(this, { path: path.relative(stackDir, process.cwd()) + `/terraform.${id}.tfstate` });
+    } else {
+      new S3Backend(this, {
+        bucket: s3.bucket,
+        region: s3.region,
+        key: `${s3.keyPrefix}/${id}.tfstate`,
+        encrypt: true,
+        assumeRole: s3.roleArn ? { roleArn: s3.roleArn } : undefined,
+      });
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
+import { AccountStack } from './account-stack';
+import { AmiShare } from '../../modules/ami-share';
+import { KeyOwner } from '../../modules/key-owner';
+import { organizationalUnitArn } from '../policy/arns';
+import { crossAccountConsumers, Rollout } from '../model/rollout';
+
+export const OWNER_STACK = 'owner';
+
+/** The owner account: the key, its policy and alias, and the AMI permissions. */
+export class OwnerStack extends AccountStack {
+  readonly keyOwner: KeyOwner;
+
+  constructor(scope: Construct, rollout: Rollout) {
+    super(scope, OWNER_STACK, { ...rollout.owner, backend: rollout.backend });
+    const { owner, key, organization, partition } = rollout;
+    this.keyOwner = new KeyOwner(this, 'key-owner', {
+      partition,
+      account: owner.account,
+      region: owner.region,
+      alias: key.alias,
+      description: key.description,
+      administrators: key.administrators,
+      enableKeyRotation: key.rotation,
+      deletionWindowInDays: key.deletionWindowDays,
+      organization,
+    });
+    for (const consumer of rollout.consumers) this.keyOwner.grantAutoScalingLaunch(consumer);
+
+    const accounts = crossAccountConsumers(rollout).map((c) => c.account);
+    // A path that names no OU (the organization root) shares with the whole organization.
+    const ouArns = organization?.ouPaths.map((p) => organizationalUnitArn(organization.arn, organization.id, p)) ?? [];
+    const wholeOrganization = organization && (ouArns.length === 0 || ouArns.includes(undefined));
+    new AmiShare(this, 'ami-share', {
+      amis: rollout.amis,
+      // The organization's members are covered by the organization or OU permission.
+      accounts: organization ? [] : accounts,
+      organizationArn: wholeOrganization ? organization.arn : undefined,
+      organizationalUnitArns: wholeOrganization ? [] : (ouArns as string[]),
+      snapshotAccounts: accounts,
+    });
+
+    new TerraformOutput(this, 'key_arn', { value: this.keyOwner.keyArn, description: 'ARN of the shared key; grants name it' });
+    new TerraformOutput(this, 'alias_arn', { value: this.keyOwner.aliasArn, description: 'Alias ARN; consumer stacks resolve the key through it' });
+  }
+}
