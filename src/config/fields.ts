@@ -1,0 +1,241 @@
+import { z } from 'zod';
+import { rule } from './rule';
+
+/**
+ * Field formats of keyshare.yaml. Each pattern is also published in the JSON Schema, so an
+ * editor flags the same values the loader refuses; each rule's fix says why AWS insists.
+ */
+
+const PARTITION = '(?:aws|aws-cn|aws-us-gov)';
+const DIRECTION = '(?:central|north|south|east|west|northeast|northwest|southeast|southwest)';
+/** Region codes of the partitions keyshare writes ARNs for; ISO partitions are not among them. */
+export const REGION = new RegExp(`^[a-z]{2}(?:-gov)?-${DIRECTION}-\\d{1,2}$`);
+export const ACCOUNT = /^\d{12}$/;
+const IAM_NAME = '[\\w+=,.@-]{1,64}';
+/** IAM names may sit under a path (`role/path/to/name`); paths use printable ASCII. */
+const IAM_PATH = '(?:[!-~]*/)?';
+export const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/${IAM_PATH}${IAM_NAME}$`);
+export const PRINCIPAL_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(?:role|user)/${IAM_PATH}${IAM_NAME}$`);
+export const ROLE_NAME = new RegExp(`^${IAM_NAME}$`);
+
+export function region(description: string) {
+  return z
+    .string()
+    .regex(
+      REGION,
+      rule(
+        'is not an AWS region code of the aws, aws-cn or aws-us-gov partition',
+        'write a region code such as us-west-2, eu-central-1, ap-southeast-4, us-gov-west-1 or cn-north-1 (the code, not the display name); the region decides the partition of every ARN keyshare writes',
+      ),
+    )
+    .meta({ description });
+}
+
+const ACCOUNT_FIX =
+  'write the 12-digit AWS account ID in quotes, e.g. "012345678901"; YAML reads an unquoted ID as a number and drops its leading zeros';
+
+/** Users write account IDs as YAML numbers; that works only while no leading zero was lost. */
+export function accountId(description: string) {
+  return z
+    .union([
+      z.string().regex(ACCOUNT, rule('is not a 12-digit AWS account ID', ACCOUNT_FIX)),
+      z
+        .number()
+        .int(rule('is not a 12-digit AWS account ID', ACCOUNT_FIX))
+        .min(100_000_000_000, rule('is a number with fewer than 12 digits, so YAML dropped the ID\'s leading zeros or a digit is missing', ACCOUNT_FIX))
+        .max(999_999_999_999, rule('has more than 12 digits', ACCOUNT_FIX)),
+    ])
+    .transform(String)
+    .meta({ description });
+}
+
+export function roleArn(description: string) {
+  return z
+    .string()
+    .regex(
+      ROLE_ARN,
+      rule(
+        'is not an IAM role ARN',
+        'write arn:<partition>:iam::<12-digit account>:role/<name>, e.g. arn:aws:iam::111122223333:role/deploy (a role ARN, not an assumed-role session ARN): keyshare assumes this role, and only a role can be assumed',
+      ),
+    )
+    .meta({ description });
+}
+
+export function principalArn(description: string) {
+  return z
+    .string()
+    .regex(
+      PRINCIPAL_ARN,
+      rule(
+        'is not an IAM role or user ARN',
+        'write arn:<partition>:iam::<12-digit account>:role/<name> or :user/<name>; a key policy names IAM principals by ARN, and KMS rejects a policy whose principal does not exist',
+      ),
+    )
+    .meta({ description });
+}
+
+export function roleName(description: string) {
+  return z
+    .string()
+    .refine(
+      (s) => !s.startsWith('arn:'),
+      rule('is an ARN, not a role name', 'give only the role name (the part after role/, e.g. deploy): the policy is attached in the consumer\'s own account'),
+    )
+    .regex(
+      ROLE_NAME,
+      rule('is not an IAM role name', 'IAM role names are 1 to 64 letters, digits and +=,.@_- characters; give the name of an existing role'),
+    )
+    .meta({ description });
+}
+
+export const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+export const SNAPSHOT_ID = /^snap-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+export const amiId = z
+  .string()
+  .regex(
+    AMI_ID,
+    rule('is not an AMI ID', 'write ami- followed by 8 or 17 lowercase hex digits, as `aws ec2 describe-images` prints it; keyshare shares the image by this ID'),
+  )
+  .meta({ description: 'AMI ID, e.g. ami-0a1b2c3d4e5f60718.' });
+
+export const snapshotId = z
+  .string()
+  .regex(
+    SNAPSHOT_ID,
+    rule(
+      'is not an EBS snapshot ID',
+      'write snap- followed by 8 or 17 lowercase hex digits, as `aws ec2 describe-images --query "Images[].BlockDeviceMappings[].Ebs.SnapshotId"` prints them',
+    ),
+  )
+  .meta({ description: 'EBS snapshot ID behind the AMI, e.g. snap-0123456789abcdef0.' });
+
+const ALIAS_PREFIX = 'alias/';
+/** KMS counts the `alias/` prefix in the 256-character limit. */
+const ALIAS_MAX = 256;
+
+export function withoutAliasPrefix(alias: string): string {
+  return alias.startsWith(ALIAS_PREFIX) ? alias.slice(ALIAS_PREFIX.length) : alias;
+}
+
+export const keyAlias = z
+  .string()
+  .regex(
+    /^(?!(?:alias\/)?aws\/)/,
+    rule(
+      'names an AWS-managed key (aliases under aws/ are reserved for them)',
+      'choose your own alias such as golden-ami: an AWS-managed key\'s policy cannot be changed, so it cannot be shared with other accounts; keyshare creates a customer-managed key under your alias instead',
+    ),
+  )
+  .regex(
+    /^(?!alias\/$)(?:alias\/)?[a-zA-Z0-9/_-]+$/,
+    rule('is not a valid KMS alias name', 'use only letters, digits, /, _ and - (KMS rejects other characters), e.g. golden-ami'),
+  )
+  .refine(
+    (s) => ALIAS_PREFIX.length + withoutAliasPrefix(s).length <= ALIAS_MAX,
+    rule('is longer than KMS allows', `shorten it: KMS allows ${ALIAS_MAX} characters including the alias/ prefix`),
+  )
+  .meta({ description: 'Alias of the customer-managed key, with or without the alias/ prefix, e.g. golden-ami. Not aws/...: those are AWS-managed keys.' });
+
+const KEY_ID = '(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})';
+export const KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/${KEY_ID}$`);
+
+export const existingKeyArn = z
+  .string()
+  .refine(
+    (s) => !/:alias\/aws\//.test(s),
+    rule(
+      'names an AWS-managed key',
+      'leave key.arn out so keyshare creates a customer-managed key: an AWS-managed key\'s policy cannot be changed, so it cannot be shared with other accounts',
+    ),
+  )
+  .refine(
+    (s) => !/:alias\//.test(s),
+    rule(
+      'is an alias ARN, not a key ARN',
+      'give the key ARN that `aws kms describe-key --key-id alias/<name> --query KeyMetadata.Arn` prints; grants must name the key itself',
+    ),
+  )
+  .regex(
+    KEY_ARN,
+    rule('is not a KMS key ARN', 'write arn:<partition>:kms:<region>:<account>:key/<key id>, as `aws kms describe-key` prints it, or leave key.arn out so keyshare creates the key'),
+  )
+  .meta({ description: 'ARN of an existing customer-managed key to share instead of creating one.' });
+
+export const serviceLinkedRoleSuffix = z
+  .string()
+  .regex(
+    /^[\w+=,.@-]+$/,
+    rule(
+      'is not a valid service-linked role suffix',
+      'use only letters, digits and +=,.@_- characters, as IAM CreateServiceLinkedRole requires of CustomSuffix; the role is then AWSServiceRoleForAutoScaling_<suffix>',
+    ),
+  )
+  .max(64, rule('is longer than 64 characters', 'shorten it: IAM CreateServiceLinkedRole allows a CustomSuffix of at most 64 characters'))
+  .meta({ description: 'Custom suffix of the consumer\'s Auto Scaling service-linked role: AWSServiceRoleForAutoScaling_<suffix>.' });
+
+export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+export const ORG_ARN = new RegExp(`^arn:${PARTITION}:organizations::\\d{12}:organization/o-[a-z0-9]{10,32}$`);
+/** `aws:PrincipalOrgPaths` entry: org/root/OUs, optionally ending in `/` or `/*`. */
+export const OU_PATH = /^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}(?:\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})*\/?\*?$/;
+
+/** The key policy appends `*` to each path, so the model keeps every path ending in exactly `/`. */
+export function normalizeOuPath(path: string): string {
+  return path.replace(/\/?\*?$/, '/');
+}
+
+export const organizationId = z
+  .string()
+  .regex(ORG_ID, rule('is not an AWS Organizations ID', 'write o- followed by 10 to 32 lowercase letters or digits, as `aws organizations describe-organization --query Organization.Id` prints it'))
+  .meta({ description: 'Organization ID, e.g. o-a1b2c3d4e5.' });
+
+export const organizationArn = z
+  .string()
+  .regex(
+    ORG_ARN,
+    rule(
+      'is not an AWS Organizations organization ARN',
+      'write arn:<partition>:organizations::<management account>:organization/<organization id>, as `aws organizations describe-organization --query Organization.Arn` prints it',
+    ),
+  )
+  .meta({ description: 'Organization ARN, e.g. arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5.' });
+
+export const ouPath = z
+  .string()
+  .regex(
+    OU_PATH,
+    rule(
+      'is not an organization path',
+      'write <org id>/<root id>/<ou id>/..., e.g. o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/, the form the aws:PrincipalOrgPaths condition key compares',
+    ),
+  )
+  .meta({ description: 'aws:PrincipalOrgPaths entry, e.g. o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/: accounts under it are consumers.' });
+
+const BUCKET_FIX = 'name an existing bucket: S3 bucket names follow https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html';
+
+/** Checks beyond the pattern, each one an S3 general-purpose bucket naming rule. */
+const BUCKET_RULES: readonly (readonly [(name: string) => boolean, string])[] = [
+  [(n) => !n.includes('..'), 'has two adjacent periods'],
+  [(n) => !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(n), 'is formatted as an IP address'],
+  [(n) => !/^(?:xn--|sthree-|amzn-s3-demo-)/.test(n), 'starts with a prefix S3 reserves (xn--, sthree-, amzn-s3-demo-)'],
+  [(n) => !/(?:-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(n), 'ends with a suffix S3 reserves (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)'],
+];
+
+export const bucketName = BUCKET_RULES.reduce(
+  (schema, [ok, problem]) => schema.refine(ok, rule(`is not a valid S3 bucket name: it ${problem}`, BUCKET_FIX)),
+  z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      rule('is not a valid S3 bucket name: it must be 3 to 63 lowercase letters, digits, periods and hyphens, starting and ending with a letter or digit', BUCKET_FIX),
+    ),
+).meta({ description: 'S3 bucket that holds the Terraform state.' });
+
+export const keyPrefix = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*\/?$/,
+    rule('is not a usable S3 key prefix', 'use path segments of letters, digits, _ . and - separated by single /, without a leading /, e.g. keyshare/prod'),
+  )
+  .meta({ description: 'Prefix of the state object keys, one object per stack. Default: keyshare.' });

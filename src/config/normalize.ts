@@ -1,0 +1,44 @@
+import type { Rollout } from '../model/rollout';
+import { partitionOf } from '../policy/arns';
+import { normalizeOuPath, withoutAliasPrefix } from './fields';
+import type { Config } from './schema';
+
+/** The validated config as the Rollout model: one spelling of every value, consumers by account. */
+export function toRollout(config: Config): Rollout {
+  const { owner, key, organization, backend } = config;
+  const alias = withoutAliasPrefix(key.alias);
+  return {
+    partition: partitionOf(owner.region),
+    owner: { account: owner.account, region: owner.region, ...(owner.deployRoleArn && { deployRoleArn: owner.deployRoleArn }) },
+    key: {
+      alias,
+      description: key.description ?? `Encrypts the AMI snapshots that keyshare shares with consumer accounts (alias/${alias})`,
+      administrators: key.administrators,
+      rotation: key.rotation,
+      deletionWindowDays: key.deletionWindowDays,
+      ...(key.arn && { arn: key.arn }),
+    },
+    amis: config.amis.map((ami) => ({ id: ami.id, snapshotIds: ami.snapshotIds })),
+    consumers: config.consumers
+      .map((c) => ({
+        account: c.account,
+        ...(c.deployRoleArn && { deployRoleArn: c.deployRoleArn }),
+        ...(c.serviceLinkedRoleSuffix && { serviceLinkedRoleSuffix: c.serviceLinkedRoleSuffix }),
+        createServiceLinkedRole: c.createServiceLinkedRole,
+        attachPolicyToRoles: c.attachPolicyToRoles,
+        sameAccount: c.account === owner.account,
+      }))
+      .sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0)),
+    ...(organization && { organization: { id: organization.id, arn: organization.arn, ouPaths: organization.ouPaths.map(normalizeOuPath) } }),
+    ...(backend && {
+      backend: {
+        s3: {
+          bucket: backend.s3.bucket,
+          region: backend.s3.region,
+          keyPrefix: backend.s3.keyPrefix.replace(/\/$/, ''),
+          ...(backend.s3.roleArn && { roleArn: backend.s3.roleArn }),
+        },
+      },
+    }),
+  };
+}

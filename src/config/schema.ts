@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { rule } from './rule';
+import {
+  accountId,
+  amiId,
+  bucketName,
+  existingKeyArn,
+  keyAlias,
+  keyPrefix,
+  organizationArn,
+  organizationId,
+  ouPath,
+  principalArn,
+  region,
+  roleArn,
+  roleName,
+  serviceLinkedRoleSuffix,
+  snapshotId,
+} from './fields';
+import { checkConsistency } from './consistency';
+
+/**
+ * keyshare.yaml. Field names are API (ARCHITECTURE.md, "Config"). Objects are strict: a
+ * misspelt field such as `consumer:` must fail loudly rather than be ignored.
+ */
+
+const SAME_REGION = 'Must equal owner.region when given: a key, its grants and an AMI live in one region.';
+
+const owner = z
+  .strictObject({
+    account: accountId('Account that owns the key and the AMIs.'),
+    region: region('Region of the key, its grants and the AMIs, e.g. us-west-2.'),
+    deployRoleArn: roleArn('Role in the owner account that Terraform assumes to deploy the owner stack.').optional(),
+  })
+  .meta({ description: 'The account that owns the KMS key and the AMIs.' });
+
+const key = z
+  .strictObject({
+    alias: keyAlias,
+    description: z
+      .string()
+      .max(8192, rule('is longer than KMS allows', 'shorten it to at most 8192 characters'))
+      .optional()
+      .meta({ description: 'Description of the key.' }),
+    administrators: z
+      .array(principalArn('IAM role or user ARN in the owner account.'))
+      .default([])
+      .meta({ description: 'IAM roles or users in the owner account that administer the key (no cryptographic use).' }),
+    rotation: z.boolean().default(true).meta({ description: 'Yearly automatic key rotation. Default: true.' }),
+    deletionWindowDays: z
+      .number()
+      .int(rule('is not a whole number of days', 'write a whole number from 7 to 30'))
+      .min(7, rule('is below the 7 days KMS requires', 'write a whole number from 7 to 30: KMS waits 7 to 30 days before it deletes a key, so a mistake can still be undone'))
+      .max(30, rule('is above the 30 days KMS allows', 'write a whole number from 7 to 30: KMS waits 7 to 30 days before it deletes a key'))
+      .default(30)
+      .meta({ description: 'Days KMS waits before deleting the key once deletion is scheduled, 7 to 30. Default: 30.' }),
+    arn: existingKeyArn.optional(),
+  })
+  .meta({ description: 'The customer-managed KMS key that encrypts the AMIs\' snapshots.' });
+
+const ami = z
+  .strictObject({
+    id: amiId,
+    snapshotIds: z
+      .array(snapshotId)
+      .default([])
+      .meta({ description: 'Snapshots behind the AMI; each gets a create-volume permission for the consumers.' }),
+    region: region(SAME_REGION).optional(),
+  })
+  .meta({ description: 'An AMI to share.' });
+
+const consumer = z
+  .strictObject({
+    account: accountId('Consumer account whose Auto Scaling groups launch from the AMIs; may be the owner account.'),
+    deployRoleArn: roleArn('Role in the consumer account that Terraform assumes to deploy the consumer stack.').optional(),
+    serviceLinkedRoleSuffix: serviceLinkedRoleSuffix.optional(),
+    createServiceLinkedRole: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Create the Auto Scaling service-linked role in the consumer account. Default: false.' }),
+    attachPolicyToRoles: z
+      .array(roleName('Name of a role in the consumer account.'))
+      .default([])
+      .meta({ description: 'Roles in the consumer account that get the IAM policy to create the grant and use the key.' }),
+    region: region(SAME_REGION).optional(),
+  })
+  .meta({ description: 'An account whose Auto Scaling groups launch from the shared AMIs.' });
+
+const organization = z
+  .strictObject({
+    id: organizationId,
+    arn: organizationArn,
+    ouPaths: z
+      .array(ouPath)
+      .default([])
+      .meta({ description: 'Limit sharing to these organization paths. Default: the whole organization.' }),
+  })
+  .meta({ description: 'Share with an AWS Organization (aws:PrincipalOrgID) instead of one principal per account.' });
+
+const backend = z
+  .strictObject({
+    s3: z
+      .strictObject({
+        bucket: bucketName,
+        region: region('Region of the state bucket.'),
+        keyPrefix: keyPrefix.default('keyshare'),
+        roleArn: roleArn('Role that Terraform assumes to read and write the state.').optional(),
+      })
+      .meta({ description: 'Terraform S3 backend.' }),
+  })
+  .meta({ description: 'Where Terraform keeps state. Default: local state.' });
+
+const atLeastOne = (what: string, example: string) =>
+  rule(`lists no ${what}`, `add at least one ${what.replace(/s$/, '')}, e.g. ${example}: a rollout without one shares nothing`);
+
+const configShape = z.strictObject({
+    $schema: z.string().optional().meta({ description: 'JSON Schema of this file, for editors.' }),
+    owner,
+    key,
+    amis: z
+      .array(ami)
+      .min(1, atLeastOne('AMIs', '- id: ami-0a1b2c3d4e5f60718'))
+      .meta({ description: 'AMIs to share, all in owner.region.' }),
+    consumers: z
+      .array(consumer)
+      .min(1, atLeastOne('consumers', '- account: "444455556666"'))
+      .meta({ description: 'Accounts that launch from the AMIs.' }),
+    organization: organization.optional(),
+    backend: backend.optional(),
+  });
+
+/** The config after validation and defaults, before normalization into the Rollout model. */
+export type Config = z.output<typeof configShape>;
+
+/** Cross-field rules run only once every field has the right shape. */
+export const configSchema = configShape.superRefine(checkConsistency).meta({
+  title: 'keyshare.yaml',
+  description: 'Share a KMS-encrypted AMI across AWS accounts for EC2 Auto Scaling.',
+});
