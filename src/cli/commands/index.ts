@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { registerSynth } from './synth';
 
 /** Every command module exports one `register` that adds its subcommand. */
 export type Register = (cli: Command) => void;
 
-export const COMMANDS: Register[] = [];
+export const COMMANDS: Register[] = [registerSynth];

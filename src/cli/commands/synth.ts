@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { loadRollout } from '../../config';
+import { formatSummary, synthesize } from '../../synth/synthesize';
+import { EXIT, runCommand } from '../exit';
+
+export function registerSynth(cli: Command): void {
+  cli
+    .command('synth')
+    .description('synthesize the owner stack and one stack per cross-account consumer into DIR/stacks/<stack>/cdk.tf.json')
+    .requiredOption('--config <file>', 'keyshare.yaml (YAML or JSON)')
+    .option('--out <dir>', 'output directory', 'cdktf.out')
+    .action((opts: { config: string; out: string }) =>
+      runCommand(() => {
+        const summary = synthesize(loadRollout(opts.config), opts.out);
+        process.stdout.write(`${formatSummary(summary)}\n`);
+        return EXIT.ok;
+      }),
+    );
+}
