@@ -1,0 +1,80 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { expectBadInput, keyshare, ROOT } from '../support/cli';
+import { manyConsumersYaml } from '../support/rollouts';
+
+const EXAMPLE = path.join(ROOT, 'examples/keyshare.yaml');
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-synth-'));
+}
+
+function files(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('keyshare synth', () => {
+  test('writes the owner and each cross-account consumer stack, and says so', () => {
+    const dir = tmp();
+    const r = keyshare(['synth', '--config', EXAMPLE, '--out', 'out'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(Object.keys(files(path.join(dir, 'out'))).sort()).toEqual([
+      'manifest.json',
+      'stacks/consumer-444455556666/cdk.tf.json',
+      'stacks/consumer-777788889999/cdk.tf.json',
+      'stacks/owner/cdk.tf.json',
+    ]);
+    expect(r.stdout).toMatch(/synthesized 3 stacks/);
+    expect(r.stdout).toMatch(/3 consumers \(1 in the owner account/);
+    expect(r.stdout).toMatch(/key policy \d+ of 32768 bytes/);
+  });
+
+  test('the same input gives byte-identical output, wherever the project is', () => {
+    const [a, b] = [tmp(), tmp()];
+    for (const d of [a, b]) expect(keyshare(['synth', '--config', EXAMPLE, '--out', 'cdktf.out'], d).status).toBe(0);
+    expect(files(path.join(a, 'cdktf.out'))).toEqual(files(path.join(b, 'cdktf.out')));
+  });
+
+  test('bad input: exit 2, one line naming field, value and fix, and no output directory', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), fs.readFileSync(EXAMPLE, 'utf8').replace('"444455556666"', '"44445555666"'));
+    const r = keyshare(['synth', '--config', 'bad.yaml', '--out', 'out'], dir);
+    expectBadInput(r, /consumers\[0\]\.account/, /44445555666/, /Fix:/);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+    expect(fs.readdirSync(dir)).toEqual(['bad.yaml']);
+  });
+
+  test('an oversized key policy is refused before anything is written, and the previous output stays', () => {
+    const dir = tmp();
+    expect(keyshare(['synth', '--config', EXAMPLE, '--out', 'out'], dir).status).toBe(0);
+    const before = files(path.join(dir, 'out'));
+    fs.writeFileSync(path.join(dir, 'many.yaml'), manyConsumersYaml(150, false));
+    const r = keyshare(['synth', '--config', 'many.yaml', '--out', 'out'], dir);
+    expectBadInput(r, /consumers/, /150 accounts/, /32768/, /set `organization`/);
+    expect(files(path.join(dir, 'out'))).toEqual(before);
+    expect(fs.readdirSync(dir).sort()).toEqual(['many.yaml', 'out']);
+  });
+
+  test('refuses to replace a directory that is not synth output', () => {
+    const dir = tmp();
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'src', 'keep.txt'), 'mine');
+    expectBadInput(keyshare(['synth', '--config', EXAMPLE, '--out', 'src'], dir), /--out/, /not synth output/);
+    expect(fs.readFileSync(path.join(dir, 'src', 'keep.txt'), 'utf8')).toBe('mine');
+  });
+
+  test('a missing option is bad input too', () => {
+    expect(keyshare(['synth']).status).toBe(2);
+  });
+});
