@@ -6,6 +6,7 @@ import { AutoScalingServiceLinkedRole } from '../autoscaling-role';
 import { Partition } from '../../src/policy/arns';
 import { consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { autoScalingGrant } from '../../src/policy/grant';
+import { terraformPolicyString } from '../../src/terraform/policy-string';
 
 export interface ConsumerGrantProps {
   readonly partition: Partition;
@@ -43,7 +44,7 @@ export class ConsumerGrant extends Construct {
     this.policy = new IamPolicy(this, 'policy', {
       name: props.policyName ?? 'keyshare-shared-ami-key',
       description: 'Create the Auto Scaling grant on the shared AMI key and use it through EC2 (keyshare)',
-      policy: JSON.stringify(
+      policy: terraformPolicyString(
         consumerIamPolicy(props.partition, props.region, props.account, props.keyArn, props.serviceLinkedRoleSuffix),
       ),
     });

@@ -6,6 +6,7 @@ import { AutoScalingServiceLinkedRole } from '../autoscaling-role';
 import { aliasArn, aliasName, Partition } from '../../src/policy/arns';
 import { PolicyDocument } from '../../src/policy/document';
 import { keyPolicy } from '../../src/policy/key-policy';
+import { terraformPolicyString } from '../../src/terraform/policy-string';
 import { ConsumerIdentity, Organization } from '../../src/model/rollout';
 
 export interface KeyOwnerProps {
@@ -57,7 +58,7 @@ export class KeyOwner extends Construct {
       enableKeyRotation: props.enableKeyRotation ?? true,
       deletionWindowInDays: props.deletionWindowInDays ?? 30,
       // bypass_policy_lockout_safety_check is never set: KMS's own check guards against lock-out.
-      policy: Lazy.stringValue({ produce: () => JSON.stringify(this.policyDocument()) }),
+      policy: Lazy.stringValue({ produce: () => terraformPolicyString(this.policyDocument()) }),
     });
     this.alias = new KmsAlias(this, 'alias', { name: aliasName(props.alias), targetKeyId: this.key.keyId });
     this.aliasArn = aliasArn(props.partition, props.region, props.account, props.alias);
