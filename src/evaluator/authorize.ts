@@ -1,0 +1,75 @@
+import { InputError } from '../errors';
+import type { PolicyDocument } from '../policy/document';
+import { canonicalKmsAction, kmsActions } from './action-catalog';
+import { keyOwner, parseCaller } from './caller';
+import { compilePolicy } from './compile';
+import { requestContext } from './context';
+import { decide, type Evaluation } from './combine';
+import { evaluateGrants } from './grants';
+import { explainMissing } from './missing';
+import { evaluatePolicy, type EvaluationRequest, type PolicyOutcome } from './policy';
+import { traceOf } from './trace';
+import type { AuthorizationResult, KeyAccessInputs, KmsRequest } from './types';
+
+/**
+ * Decides one KMS request the way the KMS developer guide describes ("Troubleshooting key access",
+ * whose flowchart this follows; "Determining access to AWS KMS keys"):
+ * 1. an explicit Deny in the key policy, an IAM policy or an SCP wins;
+ * 2. across accounts, only the documented operations work at all;
+ * 3. every SCP must allow the request, unless the caller is exempt from SCPs;
+ * 4. the key policy must allow: by naming the caller (enough in the key's account), or by naming
+ *    the caller's account, which delegates to that account's IAM policies; across accounts the
+ *    caller's IAM policy must allow as well ("Allowing users in other accounts to use a KMS key");
+ * 5. or a grant for the caller allows the operation, with no IAM policy needed ("Grants in AWS KMS").
+ */
+export function authorize(inputs: KeyAccessInputs, request: KmsRequest): AuthorizationResult {
+  const owner = keyOwner(inputs.keyArn);
+  const caller = parseCaller(request.principal);
+  const action = canonicalKmsAction(request.action);
+  if (!action) {
+    throw new InputError(
+      'action',
+      request.action,
+      'is not an AWS KMS action',
+      `use one of ${[...kmsActions().values()].sort().map((a) => `kms:${a}`).slice(0, 6).join(', ')}, ... (Service Authorization Reference, AWS KMS)`,
+    );
+  }
+  const evaluationRequest: EvaluationRequest = {
+    caller,
+    action,
+    actionKey: action.slice(4).toLowerCase(),
+    resource: request.resource ?? inputs.keyArn,
+    context: requestContext(caller, request),
+  };
+  const fast = evaluate(inputs, owner, evaluationRequest, request, false);
+  const decision = decide(fast);
+  if (decision !== 'ImplicitlyDenied') return { decision, trace: traceOf(fast), missing: [] };
+  const explained = evaluate(inputs, owner, evaluationRequest, request, true);
+  return { decision, trace: traceOf(explained), missing: explainMissing(explained) };
+}
+
+function evaluateAll(docs: readonly PolicyDocument[] | undefined, field: string, request: EvaluationRequest, explain: boolean): PolicyOutcome[] {
+  return (docs ?? []).map((doc, i) => evaluatePolicy(compilePolicy(doc, `${field}[${i}]`), request, explain));
+}
+
+function evaluate(inputs: KeyAccessInputs, owner: string, request: EvaluationRequest, raw: KmsRequest, explain: boolean): Evaluation {
+  const { caller } = request;
+  const identityApplies = caller.kind !== 'root' && caller.kind !== 'service';
+  // Organizations User Guide, "Service control policies": SCPs do not affect service-linked roles
+  // or principals of the management account; service principals are not in any account.
+  const scpsApply = caller.kind !== 'service' && !caller.serviceLinked && !inputs.callerInManagementAccount;
+  const identity = identityApplies ? evaluateAll(inputs.identityPolicies, 'identityPolicies', request, explain) : undefined;
+  return {
+    request,
+    owner,
+    crossAccount: caller.account !== undefined && caller.account !== owner,
+    keyPolicy: evaluatePolicy(compilePolicy(inputs.keyPolicy, 'keyPolicy'), request, explain),
+    identity,
+    scps: scpsApply ? evaluateAll(inputs.scps, 'scps', request, explain) : undefined,
+    grants: evaluateGrants(inputs.grants ?? [], inputs.keyArn, caller, request.actionKey, raw, request.context, explain),
+    // The root user is not subject to IAM policies: within its account it may do anything.
+    identityAllows: identity === undefined ? caller.kind === 'root' : identity.some((o) => o.allows.length > 0),
+    identityPoliciesGiven: inputs.identityPolicies?.length ?? 0,
+    grantsGiven: inputs.grants?.length ?? 0,
+  };
+}

@@ -1,0 +1,99 @@
+import { InputError } from '../errors';
+
+/**
+ * Who makes a request, parsed once per distinct principal string.
+ * ARN shapes: IAM User Guide, "IAM identifiers" (ARNs of users, roles, assumed-role sessions).
+ */
+export interface Caller {
+  readonly arn: string;
+  readonly kind: 'root' | 'user' | 'role' | 'assumed-role' | 'federated-user' | 'service';
+  /** Undefined for a service principal, which belongs to no account. */
+  readonly account?: string;
+  /** Lower-case role name for roles and their sessions: roles match by account and name. */
+  readonly roleName?: string;
+  /** `aws:PrincipalArn`: for an assumed-role session, the role's ARN (IAM User Guide, "AWS global condition context keys"). */
+  readonly principalArn: string;
+  readonly userName?: string;
+  /** `arn:aws:iam::<acct>:role/aws-service-role/...`: SCPs never restrict these (Organizations User Guide, "Service control policies"). */
+  readonly serviceLinked: boolean;
+}
+
+const ARN = /^arn:(aws[a-z-]*):(iam|sts)::(\d{12}):(.+)$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const SERVICE = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/;
+
+const parsed = new Map<string, Caller>();
+
+export function parseCaller(principal: string): Caller {
+  let caller = parsed.get(principal);
+  if (!caller) {
+    caller = parse(principal);
+    parsed.set(principal, caller);
+  }
+  return caller;
+}
+
+function parse(principal: string): Caller {
+  if (ACCOUNT_ID.test(principal)) {
+    const arn = `arn:aws:iam::${principal}:root`;
+    return { arn, kind: 'root', account: principal, principalArn: arn, serviceLinked: false };
+  }
+  if (SERVICE.test(principal)) {
+    return { arn: principal, kind: 'service', principalArn: principal, serviceLinked: false };
+  }
+  const m = ARN.exec(principal);
+  if (m) {
+    const [, partition, service, account, resource] = m;
+    const slash = resource.indexOf('/');
+    const type = slash < 0 ? resource : resource.slice(0, slash);
+    const name = resource.slice(resource.lastIndexOf('/') + 1);
+    if (service === 'iam' && resource === 'root') {
+      return { arn: principal, kind: 'root', account, principalArn: principal, serviceLinked: false };
+    }
+    if (service === 'iam' && type === 'user' && slash > 0) {
+      return { arn: principal, kind: 'user', account, principalArn: principal, userName: name, serviceLinked: false };
+    }
+    if (service === 'iam' && type === 'role' && slash > 0) {
+      return {
+        arn: principal,
+        kind: 'role',
+        account,
+        roleName: name.toLowerCase(),
+        principalArn: principal,
+        serviceLinked: resource.startsWith('role/aws-service-role/'),
+      };
+    }
+    if (service === 'sts' && type === 'assumed-role') {
+      const parts = resource.split('/');
+      if (parts.length === 3 && parts[1] && parts[2]) {
+        return {
+          arn: principal,
+          kind: 'assumed-role',
+          account,
+          roleName: parts[1].toLowerCase(),
+          // The session ARN does not carry the role's path; a caller who knows it passes aws:PrincipalArn.
+          principalArn: `arn:${partition}:iam::${account}:role/${parts[1]}`,
+          serviceLinked: false,
+        };
+      }
+    }
+    if (service === 'sts' && type === 'federated-user' && slash > 0) {
+      return { arn: principal, kind: 'federated-user', account, principalArn: principal, serviceLinked: false };
+    }
+  }
+  throw new InputError(
+    'principal',
+    principal,
+    'is not an IAM principal KMS can authorize',
+    'give an account root ARN (arn:aws:iam::111122223333:root), a user or role ARN, an assumed-role session ARN (arn:aws:sts::111122223333:assumed-role/Role/session) or a service principal',
+  );
+}
+
+/** `arn:aws:kms:<region>:<account>:key/<id>` → account; the key's owner decides same vs cross account. */
+export function keyOwner(keyArn: string): string {
+  const m = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:(\d{12}):key\/.+$/.exec(keyArn);
+  if (!m) {
+    throw new InputError('keyArn', keyArn, 'is not a KMS key ARN', 'give the full key ARN, e.g. arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+  }
+  return m[1];
+}

@@ -1,0 +1,82 @@
+import { InputError } from '../errors';
+import type { PolicyDocument, PolicyStatement } from '../policy/document';
+import { compileActions, matchAction, type ActionMatcher } from './actions';
+import { compileConditions, type CompiledCondition } from './conditions';
+import { compilePrincipal, type PrincipalMatcher } from './principal';
+import { compileResources, type ResourceMatcher } from './resources';
+
+export interface CompiledStatement {
+  /** Sid, or `Statement[i]` where there is none. */
+  readonly id: string;
+  readonly effect: 'Allow' | 'Deny';
+  /** Undefined in identity policies and SCPs, whose principal is implied. */
+  readonly principal?: PrincipalMatcher;
+  readonly notPrincipal?: PrincipalMatcher;
+  readonly actions: ActionMatcher;
+  readonly resources: ResourceMatcher;
+  readonly conditions: readonly CompiledCondition[];
+}
+
+export interface CompiledPolicy {
+  readonly statements: readonly CompiledStatement[];
+  /** Statements whose Action/NotAction covers a KMS action, filled on first use of that action. */
+  readonly byAction: Map<string, readonly CompiledStatement[]>;
+}
+
+/**
+ * Policies are compiled once and reused: `check` decides thousands of requests against the same
+ * few documents. Keyed by object identity, so a document must not be mutated after first use.
+ */
+const compiled = new WeakMap<PolicyDocument, CompiledPolicy>();
+
+export function compilePolicy(doc: PolicyDocument, field: string): CompiledPolicy {
+  let policy = compiled.get(doc);
+  if (!policy) {
+    policy = compile(doc, field);
+    compiled.set(doc, policy);
+  }
+  return policy;
+}
+
+/** The statements that can apply to one action; a policy with a thousand statements is scanned once per action. */
+export function statementsFor(policy: CompiledPolicy, actionKey: string): readonly CompiledStatement[] {
+  let statements = policy.byAction.get(actionKey);
+  if (!statements) {
+    statements = policy.statements.filter((s) => matchAction(s.actions, actionKey));
+    policy.byAction.set(actionKey, statements);
+  }
+  return statements;
+}
+
+function list(value: string | readonly string[] | undefined): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? [value] : value;
+}
+
+function compile(doc: PolicyDocument, field: string): CompiledPolicy {
+  if (!doc || typeof doc !== 'object' || doc.Statement === undefined) {
+    throw new InputError(field, doc, 'is not a policy document (no Statement)', 'pass a JSON policy document: {"Version": "2012-10-17", "Statement": [...]}');
+  }
+  // AWS accepts a single statement object in place of the list.
+  const statements: readonly PolicyStatement[] = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement as PolicyStatement];
+  return { statements: statements.map((s, i) => compileStatement(s, i, `${field}.Statement[${i}]`)), byAction: new Map() };
+}
+
+function compileStatement(s: PolicyStatement, index: number, field: string): CompiledStatement {
+  if (s.Effect !== 'Allow' && s.Effect !== 'Deny') {
+    throw new InputError(`${field}.Effect`, s.Effect, 'must be "Allow" or "Deny"', 'set Effect to "Allow" or "Deny"');
+  }
+  const action = list(s.Action);
+  const notAction = list(s.NotAction);
+  const resource = list(s.Resource);
+  const notResource = list(s.NotResource);
+  return {
+    id: s.Sid ? s.Sid : `Statement[${index}]`,
+    effect: s.Effect,
+    principal: s.Principal === undefined ? undefined : compilePrincipal(s.Principal),
+    notPrincipal: s.NotPrincipal === undefined ? undefined : compilePrincipal(s.NotPrincipal),
+    actions: notAction ? compileActions(notAction, true) : compileActions(action ?? [], false),
+    resources: notResource ? compileResources(notResource, true) : compileResources(resource ?? ['*'], false),
+    conditions: compileConditions(s.Condition),
+  };
+}

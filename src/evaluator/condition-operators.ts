@@ -1,0 +1,114 @@
+import { globRegExp } from './glob';
+
+/**
+ * Condition operators (IAM User Guide, "IAM JSON policy elements: Condition operators").
+ * Each is a positive test of one request value against one policy value; the negated operators
+ * (`StringNotEquals`, `ArnNotLike`, ...) are "no policy value matches" of their positive twin.
+ */
+export interface Operator {
+  readonly negated: boolean;
+  /** Like and Arn operators treat `*` and `?` in policy values as wildcards. */
+  readonly wildcards: boolean;
+  readonly test: (requestValue: string, policyValue: string) => boolean;
+}
+
+const stringEquals = (a: string, b: string) => a === b;
+const stringEqualsIgnoreCase = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const stringLike = (a: string, b: string) => globRegExp(b, false).test(a);
+
+function numeric(compare: (a: number, b: number) => boolean) {
+  return (a: string, b: string) => {
+    const x = Number(a);
+    const y = Number(b);
+    return a.trim() !== '' && b.trim() !== '' && !Number.isNaN(x) && !Number.isNaN(y) && compare(x, y);
+  };
+}
+
+/** ISO 8601 dates or epoch seconds, both accepted by IAM's Date operators. */
+function epochMillis(value: string): number {
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  return Date.parse(value);
+}
+
+function date(compare: (a: number, b: number) => boolean) {
+  return (a: string, b: string) => {
+    const x = epochMillis(a);
+    const y = epochMillis(b);
+    return !Number.isNaN(x) && !Number.isNaN(y) && compare(x, y);
+  };
+}
+
+const bool = (a: string, b: string) => {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return (x === 'true' || x === 'false') && x === y;
+};
+
+/**
+ * ARN operators compare the six colon-separated parts one by one, each part a wildcard pattern;
+ * ArnEquals and ArnLike behave the same.
+ */
+function arnParts(arn: string): string[] | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+const arnLike = (a: string, b: string) => {
+  const value = arnParts(a);
+  const pattern = arnParts(b);
+  return value !== undefined && pattern !== undefined && pattern.every((p, i) => globRegExp(p, false).test(value[i]));
+};
+
+function ipv4(text: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!m) return undefined;
+  const octets = m.slice(1).map(Number);
+  if (octets.some((o) => o > 255)) return undefined;
+  return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+}
+
+/** IPv4 CIDR match; an IPv6 value never matches (not used by KMS key policies). */
+const ipAddress = (a: string, b: string) => {
+  const [net, bitsText] = b.split('/');
+  const bits = bitsText === undefined ? 32 : Number(bitsText);
+  const address = ipv4(a);
+  const network = ipv4(net);
+  if (address === undefined || network === undefined || !(bits >= 0 && bits <= 32)) return false;
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return ((address & mask) >>> 0) === ((network & mask) >>> 0);
+};
+
+function op(test: Operator['test'], negated = false, wildcards = false): Operator {
+  return { test, negated, wildcards };
+}
+
+/** Keyed by lower-case operator name: operator names are case-insensitive in practice. */
+export const OPERATORS: ReadonlyMap<string, Operator> = new Map([
+  ['stringequals', op(stringEquals)],
+  ['stringnotequals', op(stringEquals, true)],
+  ['stringequalsignorecase', op(stringEqualsIgnoreCase)],
+  ['stringnotequalsignorecase', op(stringEqualsIgnoreCase, true)],
+  ['stringlike', op(stringLike, false, true)],
+  ['stringnotlike', op(stringLike, true, true)],
+  ['numericequals', op(numeric((a, b) => a === b))],
+  ['numericnotequals', op(numeric((a, b) => a === b), true)],
+  ['numericlessthan', op(numeric((a, b) => a < b))],
+  ['numericlessthanequals', op(numeric((a, b) => a <= b))],
+  ['numericgreaterthan', op(numeric((a, b) => a > b))],
+  ['numericgreaterthanequals', op(numeric((a, b) => a >= b))],
+  ['dateequals', op(date((a, b) => a === b))],
+  ['datenotequals', op(date((a, b) => a === b), true)],
+  ['datelessthan', op(date((a, b) => a < b))],
+  ['datelessthanequals', op(date((a, b) => a <= b))],
+  ['dategreaterthan', op(date((a, b) => a > b))],
+  ['dategreaterthanequals', op(date((a, b) => a >= b))],
+  ['bool', op(bool)],
+  ['binaryequals', op(stringEquals)],
+  ['ipaddress', op(ipAddress)],
+  ['notipaddress', op(ipAddress, true)],
+  ['arnequals', op(arnLike, false, true)],
+  ['arnlike', op(arnLike, false, true)],
+  ['arnnotequals', op(arnLike, true, true)],
+  ['arnnotlike', op(arnLike, true, true)],
+]);

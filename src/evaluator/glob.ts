@@ -1,0 +1,41 @@
+/**
+ * IAM wildcard matching: `*` matches any run of characters, `?` exactly one
+ * (IAM User Guide, "IAM JSON policy elements: Condition operators", StringLike; the same rule
+ * applies to Action and Resource).
+ */
+const cache = new Map<string, RegExp>();
+
+/**
+ * A resolved policy variable or `${*}` / `${?}` is literal text, never a wildcard. IAM has no
+ * escape character, so literal wildcards travel through a pattern as these private markers.
+ */
+const LITERAL_STAR = '\u0000s\u0000';
+const LITERAL_QUESTION = '\u0000q\u0000';
+
+export function literal(text: string): string {
+  return text.replace(/\*/g, LITERAL_STAR).replace(/\?/g, LITERAL_QUESTION);
+}
+
+/** Compiled once per distinct pattern; policies repeat the same few patterns many times. */
+export function globRegExp(pattern: string, ignoreCase: boolean): RegExp {
+  const cacheKey = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let re = cache.get(cacheKey);
+  if (!re) {
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')
+      .split(LITERAL_STAR)
+      .join('\\*')
+      .split(LITERAL_QUESTION)
+      .join('\\?');
+    re = new RegExp(`^${source}$`, ignoreCase ? 'is' : 's');
+    cache.set(cacheKey, re);
+  }
+  return re;
+}
+
+/** Text with literal markers turned back into what the user wrote, for messages. */
+export function display(pattern: string): string {
+  return pattern.split(LITERAL_STAR).join('*').split(LITERAL_QUESTION).join('?');
+}

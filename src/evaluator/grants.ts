@@ -1,0 +1,137 @@
+import { GRANTABLE_OPERATIONS } from '../policy/actions';
+import { GRANT_OPERATIONS } from '../policy/conditions';
+import type { Caller } from './caller';
+import type { RequestContext } from './context';
+import type { PrincipalMatch } from './principal';
+import type { Grant, KmsRequest } from './types';
+
+/**
+ * Grants (KMS developer guide, "Grants in AWS KMS" and "Creating grants"): a grant lets its grantee
+ * call the grant's operations on its one key, within its encryption-context constraints. It can
+ * only allow, never deny, and needs no IAM policy.
+ */
+export interface GrantHit {
+  readonly grant: Grant;
+  readonly id: string;
+  /** `account`: the grantee is the caller's account, whose IAM policies then decide. */
+  readonly match: PrincipalMatch;
+}
+
+export interface GrantMiss {
+  readonly id: string;
+  readonly reason: string;
+}
+
+export interface GrantOutcome {
+  readonly allows: GrantHit[];
+  readonly misses: GrantMiss[];
+}
+
+const GRANTABLE: ReadonlyMap<string, string> = new Map(GRANTABLE_OPERATIONS.map((op) => [op.toLowerCase(), op]));
+/** "The encryption context constraint is ignored for DescribeKey and RetireGrant" ("Creating grants"). */
+const NO_ENCRYPTION_CONTEXT = new Set(['describekey', 'retiregrant']);
+const ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
+const ROLE = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
+
+export function grantId(grant: Grant, index: number): string {
+  return grant.GrantId ?? (grant.Name ? grant.Name : `grants[${index}]`);
+}
+
+/** A grant's KeyId is a key ID or key ARN; either way it names one key. */
+function forKey(grant: Grant, keyArn: string): boolean {
+  return grant.KeyId === keyArn || keyArn.endsWith(`:key/${grant.KeyId}`);
+}
+
+function granteeMatch(grantee: string, caller: Caller): PrincipalMatch | undefined {
+  if (grantee === caller.arn) return 'direct';
+  if (caller.kind === 'service') return grantee.toLowerCase() === caller.arn.toLowerCase() ? 'direct' : undefined;
+  const role = ROLE.exec(grantee);
+  if (role && caller.roleName !== undefined && role[1] === caller.account && role[2].toLowerCase() === caller.roleName) return 'direct';
+  // A grant to an account works like a key policy naming the account: its IAM policies delegate.
+  const root = ROOT.exec(grantee);
+  if (root && root[1] === caller.account) return caller.kind === 'root' ? 'direct' : 'account';
+  return undefined;
+}
+
+type Pairs = Readonly<Record<string, string>>;
+
+function includesPairs(outer: Pairs, inner: Pairs): boolean {
+  return Object.keys(inner).every((k) => Object.prototype.hasOwnProperty.call(outer, k) && outer[k] === inner[k]);
+}
+
+function samePairs(a: Pairs, b: Pairs): boolean {
+  return Object.keys(a).length === Object.keys(b).length && includesPairs(a, b);
+}
+
+function show(pairs: Pairs): string {
+  return JSON.stringify(Object.fromEntries(Object.keys(pairs).sort().map((k) => [k, pairs[k]])));
+}
+
+/** Why the request's encryption context fails the grant's constraint, or undefined. */
+function encryptionContextFailure(grant: Grant, request: KmsRequest): string | undefined {
+  const context = request.encryptionContext ?? {};
+  const equals = grant.Constraints?.EncryptionContextEquals;
+  if (equals && !samePairs(context, equals)) {
+    return `its EncryptionContextEquals constraint requires exactly ${show(equals)}, the request has ${show(context)}`;
+  }
+  const subset = grant.Constraints?.EncryptionContextSubset;
+  if (subset && !includesPairs(context, subset)) {
+    return `its EncryptionContextSubset constraint requires ${show(subset)}, the request has ${show(context)}`;
+  }
+  return undefined;
+}
+
+/**
+ * CreateGrant through a grant: the new grant may carry only the parent's operations, and
+ * constraints that allow no encryption context the parent's would refuse ("Granting CreateGrant
+ * permission": a child may add pairs to EncryptionContextSubset, or turn it into
+ * EncryptionContextEquals, never the reverse).
+ */
+function childGrantFailure(grant: Grant, request: KmsRequest, context: RequestContext): string | undefined {
+  const requested = context.get(GRANT_OPERATIONS.toLowerCase());
+  if (requested === undefined) return `the request has no ${GRANT_OPERATIONS}, so the new grant's operations cannot be checked against it`;
+  const parent = new Set(grant.Operations.map((op) => op.toLowerCase()));
+  const wanted = typeof requested === 'string' ? [requested] : Array.isArray(requested) ? requested : [String(requested)];
+  const extra = wanted.filter((op) => !parent.has(op.toLowerCase()));
+  if (extra.length > 0) return `the new grant's operations include ${extra.join(', ')}, which it does not have (it has ${grant.Operations.join(', ')})`;
+  const p = grant.Constraints ?? {};
+  const c = request.grantConstraints ?? {};
+  if (p.EncryptionContextEquals) {
+    if (!c.EncryptionContextEquals || !samePairs(c.EncryptionContextEquals, p.EncryptionContextEquals) || c.EncryptionContextSubset) {
+      return `the new grant must keep its EncryptionContextEquals constraint ${show(p.EncryptionContextEquals)}`;
+    }
+  } else if (p.EncryptionContextSubset) {
+    const child = c.EncryptionContextEquals ?? c.EncryptionContextSubset;
+    if (!child || !includesPairs(child, p.EncryptionContextSubset)) {
+      return `the new grant's constraints must include its EncryptionContextSubset pairs ${show(p.EncryptionContextSubset)}`;
+    }
+  }
+  return undefined;
+}
+
+export function evaluateGrants(
+  grants: readonly Grant[],
+  keyArn: string,
+  caller: Caller,
+  actionKey: string,
+  request: KmsRequest,
+  context: RequestContext,
+  explain: boolean,
+): GrantOutcome {
+  const outcome: GrantOutcome = { allows: [], misses: [] };
+  const operation = GRANTABLE.get(actionKey);
+  grants.forEach((grant, index) => {
+    if (!forKey(grant, keyArn)) return;
+    const match = granteeMatch(grant.GranteePrincipal, caller);
+    if (match === undefined) return;
+    const id = grantId(grant, index);
+    let reason: string | undefined;
+    if (operation === undefined) reason = `kms:${actionKey} is not a grant operation, so no grant can allow it`;
+    else if (!grant.Operations.some((op) => op.toLowerCase() === actionKey)) reason = `it allows ${grant.Operations.join(', ')}, not ${operation}`;
+    else if (actionKey === 'creategrant') reason = childGrantFailure(grant, request, context);
+    else if (!NO_ENCRYPTION_CONTEXT.has(actionKey)) reason = encryptionContextFailure(grant, request);
+    if (reason === undefined) outcome.allows.push({ grant, id, match });
+    else if (explain) outcome.misses.push({ id, reason });
+  });
+  return outcome;
+}

@@ -1,0 +1,11 @@
+export { authorize } from './authorize';
+export type {
+  AuthorizationResult,
+  ContextValue,
+  Decision,
+  Grant,
+  KeyAccessInputs,
+  KmsRequest,
+  TraceEntry,
+  TraceSource,
+} from './types';

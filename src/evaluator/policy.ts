@@ -1,0 +1,76 @@
+import type { Caller } from './caller';
+import { statementsFor, type CompiledPolicy, type CompiledStatement } from './compile';
+import { describeFailure, firstFailingCondition } from './conditions';
+import type { RequestContext } from './context';
+import { matchPrincipal, type PrincipalMatch } from './principal';
+import { matchResource } from './resources';
+
+/** A request as the evaluator sees it once parsed. */
+export interface EvaluationRequest {
+  readonly caller: Caller;
+  /** Canonical action, `kms:Decrypt`. */
+  readonly action: string;
+  /** Lower-case action name without prefix, `decrypt`. */
+  readonly actionKey: string;
+  readonly resource: string;
+  readonly context: RequestContext;
+}
+
+export interface StatementHit {
+  readonly statement: CompiledStatement;
+  readonly match: PrincipalMatch;
+}
+
+/** An Allow statement for this action that failed on one thing only; `doctor` names it. */
+export interface NearMiss {
+  readonly statement: CompiledStatement;
+  readonly reason: string;
+}
+
+export interface PolicyOutcome {
+  readonly allows: StatementHit[];
+  readonly denies: StatementHit[];
+  readonly nearMisses: NearMiss[];
+}
+
+function principalOf(statement: CompiledStatement, caller: Caller): PrincipalMatch | undefined {
+  if (statement.principal) return matchPrincipal(statement.principal, caller);
+  // NotPrincipal: every principal except those listed, including their accounts' (IAM User Guide, "NotPrincipal").
+  if (statement.notPrincipal) return matchPrincipal(statement.notPrincipal, caller) === undefined ? 'direct' : undefined;
+  return 'direct';
+}
+
+function principalMiss(statement: CompiledStatement, caller: Caller): string {
+  if (statement.principal) return `its Principal names ${statement.principal.names.join(', ')}, not ${caller.arn} or its account`;
+  return `its NotPrincipal excludes ${caller.arn}`;
+}
+
+/**
+ * Which statements of one policy allow or deny the request (IAM User Guide, "Policy evaluation
+ * logic": a statement applies when its principal, action, resource and every condition match).
+ * With `explain`, Allow statements that miss by their principal (when they name the caller's
+ * account) or by one condition are collected too: only implicit denies need them.
+ */
+export function evaluatePolicy(policy: CompiledPolicy, request: EvaluationRequest, explain = false): PolicyOutcome {
+  const outcome: PolicyOutcome = { allows: [], denies: [], nearMisses: [] };
+  for (const statement of statementsFor(policy, request.actionKey)) {
+    if (!matchResource(statement.resources, request.resource)) continue;
+    const match = principalOf(statement, request.caller);
+    const failing = match === undefined ? -1 : firstFailingCondition(statement.conditions, request.context);
+    if (match !== undefined && failing < 0) {
+      (statement.effect === 'Allow' ? outcome.allows : outcome.denies).push({ statement, match });
+    } else if (explain && statement.effect === 'Allow') {
+      if (match !== undefined) {
+        outcome.nearMisses.push({ statement, reason: describeFailure(statement.conditions[failing], request.context) });
+      } else if (namesAccountOf(statement, request.caller)) {
+        outcome.nearMisses.push({ statement, reason: principalMiss(statement, request.caller) });
+      }
+    }
+  }
+  return outcome;
+}
+
+function namesAccountOf(statement: CompiledStatement, caller: Caller): boolean {
+  const block = statement.principal ?? statement.notPrincipal;
+  return block !== undefined && caller.account !== undefined && block.namedAccounts.has(caller.account);
+}

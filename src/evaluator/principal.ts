@@ -1,0 +1,72 @@
+import type { PrincipalBlock } from '../policy/document';
+import type { Caller } from './caller';
+
+/**
+ * How a statement's Principal names the caller. `direct`: the caller itself (or, for a session,
+ * its role); `account`: the caller's account (root ARN or bare ID), which only delegates to that
+ * account's IAM policies (KMS developer guide, "Key policies", "Allows access to the AWS account
+ * and enables IAM policies"; IAM User Guide, "AWS JSON policy elements: Principal").
+ */
+export type PrincipalMatch = 'direct' | 'account';
+
+export interface PrincipalMatcher {
+  readonly everyone: boolean;
+  readonly accounts: ReadonlySet<string>;
+  readonly arns: ReadonlySet<string>;
+  /** `<account>:<lower-case role name>`: a role ARN matches its sessions whatever the role's path. */
+  readonly roles: ReadonlySet<string>;
+  readonly services: ReadonlySet<string>;
+  /** Accounts the block names in any form, so messages mention only statements about the caller's account. */
+  readonly namedAccounts: ReadonlySet<string>;
+  /** For messages: what the block names. */
+  readonly names: readonly string[];
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
+const ROLE = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
+
+function list(value: string | readonly string[] | undefined): readonly string[] {
+  if (value === undefined) return [];
+  return typeof value === 'string' ? [value] : value;
+}
+
+export function compilePrincipal(block: PrincipalBlock): PrincipalMatcher {
+  const accounts = new Set<string>();
+  const arns = new Set<string>();
+  const roles = new Set<string>();
+  const services = new Set<string>();
+  const namedAccounts = new Set<string>();
+  if (block === '*') return { everyone: true, accounts, arns, roles, services, namedAccounts, names: ['*'] };
+  let everyone = false;
+  const aws = list(block.AWS);
+  for (const value of aws) {
+    if (value === '*') {
+      everyone = true;
+      continue;
+    }
+    const account = ROOT.exec(value)?.[1] ?? (ACCOUNT_ID.test(value) ? value : undefined);
+    if (account) {
+      accounts.add(account);
+      namedAccounts.add(account);
+    } else {
+      arns.add(value);
+      const owner = /^arn:[^:]*:[^:]*::(\d{12}):/.exec(value);
+      if (owner) namedAccounts.add(owner[1]);
+      const role = ROLE.exec(value);
+      if (role) roles.add(`${role[1]}:${role[2].toLowerCase()}`);
+    }
+  }
+  const service = list(block.Service);
+  for (const value of service) services.add(value.toLowerCase());
+  return { everyone, accounts, arns, roles, services, namedAccounts, names: [...aws, ...service] };
+}
+
+export function matchPrincipal(matcher: PrincipalMatcher, caller: Caller): PrincipalMatch | undefined {
+  if (caller.kind === 'service') return matcher.everyone || matcher.services.has(caller.arn.toLowerCase()) ? 'direct' : undefined;
+  if (matcher.everyone || matcher.arns.has(caller.arn)) return 'direct';
+  if (caller.roleName !== undefined && matcher.roles.has(`${caller.account}:${caller.roleName}`)) return 'direct';
+  // The root user is the account itself: naming the account names it directly.
+  if (caller.account !== undefined && matcher.accounts.has(caller.account)) return caller.kind === 'root' ? 'direct' : 'account';
+  return undefined;
+}
