@@ -238,4 +238,4 @@ export const keyPrefix = z
     /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*\/?$/,
     rule('is not a usable S3 key prefix', 'use path segments of letters, digits, _ . and - separated by single /, without a leading /, e.g. keyshare/prod'),
   )
-  .meta({ description: 'Prefix of the state object keys, one object per stack. Default: keyshare.' });
+  .meta({ description: 'Prefix of the state object keys, one object per stack.' });

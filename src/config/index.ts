@@ -33,7 +33,8 @@ function readConfig(file: string): string {
 
 function parseYaml(text: string, sourceName: string): unknown {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  // Merge keys (`<<: *defaults`) let consumers share settings; YAML 1.2 leaves them off by default.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
   const [error] = doc.errors;
   if (error) {
     const { line, col } = lineCounter.linePos(error.pos[0]);

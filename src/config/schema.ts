@@ -46,14 +46,14 @@ const key = z
       .array(principalArn('IAM role or user ARN in the owner account.'))
       .default([])
       .meta({ description: 'IAM roles or users in the owner account that administer the key (no cryptographic use).' }),
-    rotation: z.boolean().default(true).meta({ description: 'Yearly automatic key rotation. Default: true.' }),
+    rotation: z.boolean().default(true).meta({ description: 'Yearly automatic key rotation.' }),
     deletionWindowDays: z
       .number()
       .int(rule('is not a whole number of days', 'write a whole number from 7 to 30'))
       .min(7, rule('is below the 7 days KMS requires', 'write a whole number from 7 to 30: KMS waits 7 to 30 days before it deletes a key, so a mistake can still be undone'))
       .max(30, rule('is above the 30 days KMS allows', 'write a whole number from 7 to 30: KMS waits 7 to 30 days before it deletes a key'))
       .default(30)
-      .meta({ description: 'Days KMS waits before deleting the key once deletion is scheduled, 7 to 30. Default: 30.' }),
+      .meta({ description: 'Days KMS waits before deleting the key once deletion is scheduled, 7 to 30.' }),
     arn: existingKeyArn.optional(),
   })
   .meta({ description: 'The customer-managed KMS key that encrypts the AMIs\' snapshots.' });
@@ -77,7 +77,7 @@ const consumer = z
     createServiceLinkedRole: z
       .boolean()
       .default(false)
-      .meta({ description: 'Create the Auto Scaling service-linked role in the consumer account. Default: false.' }),
+      .meta({ description: 'Create the Auto Scaling service-linked role in the consumer account.' }),
     attachPolicyToRoles: z
       .array(roleName('Name of a role in the consumer account.'))
       .default([])
