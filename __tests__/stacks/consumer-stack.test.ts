@@ -1,6 +1,5 @@
 import { Testing } from 'cdktf';
 import { AUTOSCALING_GRANT_OPERATIONS } from '../../src/policy/actions';
-import { consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { buildApp } from '../../src/stacks/app';
 import { BASE_YAML, CONSUMER_A, CONSUMER_B, OWNER, rollout } from '../support/rollouts';
 import { resources, synthConsumer } from '../support/synth';
@@ -41,10 +40,9 @@ describe('consumer stack', () => {
     expect(Testing.toHaveResource(a.raw, 'aws_iam_service_linked_role')).toBe(false);
   });
 
-  test('the IAM policy is the consumer policy on the resolved key, attached to the named roles before the grant', () => {
+  test('the IAM policy (its value is proven in __tests__/terraform) is attached to the named roles before the grant', () => {
     const [policy] = resources(a, 'aws_iam_policy');
-    const keyRef = '${data.aws_kms_key.shared-key.arn}';
-    expect(JSON.parse(policy.policy)).toEqual(consumerIamPolicy('aws', 'us-west-2', CONSUMER_A, keyRef));
+    expect(policy.policy).toMatch(/^\$\{jsonencode\(.*"Resource" = data\.aws_kms_key\.shared-key\.arn/);
     expect(resources(a, 'aws_iam_role_policy_attachment')).toEqual([expect.objectContaining({ role: 'launcher' })]);
     const [grant] = resources(a, 'aws_kms_grant');
     expect(grant.depends_on).toContainEqual(expect.stringMatching(/^aws_iam_role_policy_attachment\./));

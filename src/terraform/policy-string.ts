@@ -1,11 +1,13 @@
+import { Fn } from 'cdktf';
 import type { PolicyDocument } from '../policy/document';
 
 /**
- * A policy document as the string Terraform sends to AWS, byte for byte what `JSON.stringify`
- * gives. Terraform reads `${…}` and `%{…}` in any string as its own template syntax, so IAM policy
- * variables such as `${aws:PrincipalAccount}` are escaped (`$${…}`) or Terraform would fail on an
- * unknown reference; cdktf tokens (`${TfToken[…]}`, references to other resources) stay live.
+ * A policy document as a Terraform `jsonencode(...)` expression. Terraform reads `${…}` in any
+ * string as its own interpolation; through jsonencode cdktf escapes IAM policy variables such
+ * as `${aws:PrincipalAccount}` itself, keeps references to other resources live, and renders
+ * valid HCL under `cdktf synth --hcl` (a JSON string holding a reference does not survive that
+ * conversion). Terraform sorts object keys in jsonencode; KMS and IAM do not care about order.
  */
 export function terraformPolicyString(doc: PolicyDocument): string {
-  return JSON.stringify(doc).replace(/([$%])\{(?!TfToken\[)/g, '$1$1{');
+  return Fn.jsonencode(doc);
 }

@@ -1,0 +1,61 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse } from '@cdktf/hcl2json';
+import { keyPolicy } from '../../src/policy/key-policy';
+import { keyshare, ROOT } from '../support/cli';
+import { rollout } from '../support/rollouts';
+import { evaluateWithTerraform } from '../support/terraform';
+
+/**
+ * cdktf.json makes the cdktf CLI run the same app as `keyshare synth`, and `cdktf synth --hcl`
+ * (the exit to plain HCL Terraform, cdktf being deprecated upstream) yields HCL that HashiCorp's
+ * parser reads and whose key policy Terraform evaluates to the pure document.
+ */
+const ORG_EXAMPLE = 'examples/keyshare-org.yaml';
+
+function cdktfSynth(out: string, ...flags: string[]): void {
+  const r = spawnSync('npx', ['cdktf', 'synth', '--output', out, ...flags], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, KEYSHARE_CONFIG: ORG_EXAMPLE, CHECKPOINT_DISABLE: '1', CI: '1' },
+  });
+  expect(r.status).toBe(0);
+}
+
+function read(file: string): string {
+  return fs.readFileSync(file, 'utf8');
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-cdktf-'));
+const stacks = ['owner', 'consumer-444455556666', 'consumer-777788889999'];
+
+test('npx cdktf synth writes what keyshare synth writes', () => {
+  const viaCdktf = path.join(work, 'cdktf-json');
+  cdktfSynth(viaCdktf);
+  expect(keyshare(['synth', '--config', ORG_EXAMPLE, '--out', path.join(work, 'keyshare-json')]).status).toBe(0);
+  for (const stack of stacks) {
+    const rel = `stacks/${stack}/cdk.tf.json`;
+    const [a, b] = [JSON.parse(read(path.join(viaCdktf, rel))), JSON.parse(read(path.join(work, 'keyshare-json', rel)))];
+    // Only the relative path of local state differs: each tool puts it beside the directory it was run from.
+    delete a.terraform.backend;
+    delete b.terraform.backend;
+    expect(a).toEqual(b);
+  }
+});
+
+test('cdktf synth --hcl gives parseable HCL whose key policy evaluates to the pure document', async () => {
+  const hclDir = path.join(work, 'hcl');
+  cdktfSynth(hclDir, '--hcl');
+  const parsed: Record<string, any> = {};
+  for (const stack of stacks) parsed[stack] = await parse(`${stack}/cdk.tf`, read(path.join(hclDir, 'stacks', stack, 'cdk.tf')));
+  const keys = parsed.owner.resource.aws_kms_key;
+  const [key] = Object.values(keys) as any[][];
+  const { policy } = evaluateWithTerraform({ policy: key[0].policy });
+  expect(JSON.parse(policy as string)).toEqual(keyPolicy(rollout(read(path.join(ROOT, ORG_EXAMPLE)))));
+  for (const stack of stacks.slice(1)) {
+    const [grant] = Object.values(parsed[stack].resource.aws_kms_grant) as any[][];
+    expect(grant[0].key_id).toBe('${data.aws_kms_key.shared-key.arn}');
+  }
+});
