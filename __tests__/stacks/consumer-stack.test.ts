@@ -23,6 +23,7 @@ describe('consumer stack', () => {
       `arn:aws:iam::${CONSUMER_A}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
     );
     expect(grant.operations).toEqual([...AUTOSCALING_GRANT_OPERATIONS]);
+    expect(grant.retire_on_delete).toBe(true);
   });
 
   test('a custom suffix names the suffixed role; the created role comes before the grant', () => {

@@ -57,6 +57,9 @@ export class ConsumerGrant extends Construct {
       keyId: spec.KeyId,
       granteePrincipal: spec.GranteePrincipal,
       operations: [...spec.Operations],
+      // Destroy retires the grant, which the creating account may always do; revoking it would
+      // need kms:RevokeGrant in the owner's key policy, which consumers are not given.
+      retireOnDelete: true,
       // The grantee must exist before KMS accepts the grant.
       dependsOn: [role.dependable, ...attachments],
     });
