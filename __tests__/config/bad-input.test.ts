@@ -325,10 +325,19 @@ describe('YAML syntax', () => {
     expect(err.field).toBe('bad.yaml:3:3');
     expect(err.value).toBe(`account: "${CONSUMER}"`);
     expect(err.problem).toMatch(/unique/);
+    expect(err.fix).toMatch(/each field once/);
+  });
+  test('a second YAML document in the same file', () => {
+    const err = failure(`owner: { account: "${OWNER}" }\n---\nowner: { account: "${CONSUMER}" }\n`);
+    expectError(err, 'bad.yaml:2:1', '---', /one config per file/);
+  });
+  test('an alias inside its own anchor, which would make a cycle', () => {
+    expectError(failure('owner: &loop [ *loop ]\n'), 'bad.yaml', 'YAML aliases (*name)', /write the repeated values out/);
   });
   test('tabs used for indentation', () => {
     const err = failure(`owner:\n\taccount: "${OWNER}"\n`);
     expect(err.field).toMatch(/^bad\.yaml:2:\d+$/);
+    expect(err.fix).toMatch(/spaces/);
   });
 });
 

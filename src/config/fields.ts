@@ -18,18 +18,16 @@ export const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/${IAM_PA
 export const PRINCIPAL_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(?:role|user)/${IAM_PATH}${IAM_NAME}$`);
 export const ROLE_NAME = new RegExp(`^${IAM_NAME}$`);
 
-export function region(description: string) {
-  return z
-    .string()
-    .regex(
-      REGION,
-      rule(
-        'is not an AWS region code of the aws, aws-cn or aws-us-gov partition',
-        'write a region code such as us-west-2, eu-central-1, ap-southeast-4, us-gov-west-1 or cn-north-1 (the code, not the display name); the region decides the partition of every ARN keyshare writes',
-      ),
-    )
-    .meta({ description });
+/** A string field with one format; the same format serves several fields, each described apart. */
+function formatted(pattern: RegExp, problem: string, fix: string) {
+  return (description: string) => z.string().regex(pattern, rule(problem, fix)).meta({ description });
 }
+
+export const region = formatted(
+  REGION,
+  'is not an AWS region code of the aws, aws-cn or aws-us-gov partition',
+  'write a region code such as us-west-2, eu-central-1, ap-southeast-4, us-gov-west-1 or cn-north-1 (the code, not the display name); the region decides the partition of every ARN keyshare writes',
+);
 
 const ACCOUNT_FIX =
   'write the 12-digit AWS account ID in quotes, e.g. "012345678901"; YAML reads an unquoted ID as a number and drops its leading zeros';
@@ -42,74 +40,50 @@ export function accountId(description: string) {
       z
         .number()
         .int(rule('is not a 12-digit AWS account ID', ACCOUNT_FIX))
-        .min(100_000_000_000, rule('is a number with fewer than 12 digits, so YAML dropped the ID\'s leading zeros or a digit is missing', ACCOUNT_FIX))
+        .min(100_000_000_000, rule("is a number with fewer than 12 digits, so YAML dropped the ID's leading zeros or a digit is missing", ACCOUNT_FIX))
         .max(999_999_999_999, rule('has more than 12 digits', ACCOUNT_FIX)),
     ])
     .transform(String)
     .meta({ description });
 }
 
-export function roleArn(description: string) {
-  return z
-    .string()
-    .regex(
-      ROLE_ARN,
-      rule(
-        'is not an IAM role ARN',
-        'write arn:<partition>:iam::<12-digit account>:role/<name>, e.g. arn:aws:iam::111122223333:role/deploy (a role ARN, not an assumed-role session ARN): keyshare assumes this role, and only a role can be assumed',
-      ),
-    )
-    .meta({ description });
-}
+export const roleArn = formatted(
+  ROLE_ARN,
+  'is not an IAM role ARN',
+  'write arn:<partition>:iam::<12-digit account>:role/<name>, e.g. arn:aws:iam::111122223333:role/deploy (a role ARN, not an assumed-role session ARN): keyshare assumes this role, and only a role can be assumed',
+);
 
-export function principalArn(description: string) {
-  return z
-    .string()
-    .regex(
-      PRINCIPAL_ARN,
-      rule(
-        'is not an IAM role or user ARN',
-        'write arn:<partition>:iam::<12-digit account>:role/<name> or :user/<name>; a key policy names IAM principals by ARN, and KMS rejects a policy whose principal does not exist',
-      ),
-    )
-    .meta({ description });
-}
+export const principalArn = formatted(
+  PRINCIPAL_ARN,
+  'is not an IAM role or user ARN',
+  'write arn:<partition>:iam::<12-digit account>:role/<name> or :user/<name>; a key policy names IAM principals by ARN, and KMS rejects a policy whose principal does not exist',
+);
 
 export function roleName(description: string) {
   return z
     .string()
     .refine(
       (s) => !s.startsWith('arn:'),
-      rule('is an ARN, not a role name', 'give only the role name (the part after role/, e.g. deploy): the policy is attached in the consumer\'s own account'),
+      rule('is an ARN, not a role name', "give only the role name (the part after role/, e.g. deploy): the policy is attached in the consumer's own account"),
     )
-    .regex(
-      ROLE_NAME,
-      rule('is not an IAM role name', 'IAM role names are 1 to 64 letters, digits and +=,.@_- characters; give the name of an existing role'),
-    )
+    .regex(ROLE_NAME, rule('is not an IAM role name', 'IAM role names are 1 to 64 letters, digits and +=,.@_- characters; give the name of an existing role'))
     .meta({ description });
 }
 
 export const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 export const SNAPSHOT_ID = /^snap-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
-export const amiId = z
-  .string()
-  .regex(
-    AMI_ID,
-    rule('is not an AMI ID', 'write ami- followed by 8 or 17 lowercase hex digits, as `aws ec2 describe-images` prints it; keyshare shares the image by this ID'),
-  )
-  .meta({ description: 'AMI ID, e.g. ami-0a1b2c3d4e5f60718.' });
+export const amiId = formatted(
+  AMI_ID,
+  'is not an AMI ID',
+  'write ami- followed by 8 or 17 lowercase hex digits, as `aws ec2 describe-images` prints it; keyshare shares the image by this ID',
+)('AMI ID, e.g. ami-0a1b2c3d4e5f60718.');
 
-export const snapshotId = z
-  .string()
-  .regex(
-    SNAPSHOT_ID,
-    rule(
-      'is not an EBS snapshot ID',
-      'write snap- followed by 8 or 17 lowercase hex digits, as `aws ec2 describe-images --query "Images[].BlockDeviceMappings[].Ebs.SnapshotId"` prints them',
-    ),
-  )
-  .meta({ description: 'EBS snapshot ID behind the AMI, e.g. snap-0123456789abcdef0.' });
+export const snapshotId = formatted(
+  SNAPSHOT_ID,
+  'is not an EBS snapshot ID',
+  'write snap- followed by 8 or 17 lowercase hex digits, as `aws ec2 describe-images --query "Images[].BlockDeviceMappings[].Ebs.SnapshotId"` prints them',
+)('EBS snapshot ID behind the AMI, e.g. snap-0123456789abcdef0.');
 
 const ALIAS_PREFIX = 'alias/';
 /** KMS counts the `alias/` prefix in the 256-character limit. */
@@ -185,32 +159,23 @@ export function normalizeOuPath(path: string): string {
   return path.replace(/\/?\*?$/, '/');
 }
 
-export const organizationId = z
-  .string()
-  .regex(ORG_ID, rule('is not an AWS Organizations ID', 'write o- followed by 10 to 32 lowercase letters or digits, as `aws organizations describe-organization --query Organization.Id` prints it'))
-  .meta({ description: 'Organization ID, e.g. o-a1b2c3d4e5.' });
+export const organizationId = formatted(
+  ORG_ID,
+  'is not an AWS Organizations ID',
+  'write o- followed by 10 to 32 lowercase letters or digits, as `aws organizations describe-organization --query Organization.Id` prints it',
+)('Organization ID, e.g. o-a1b2c3d4e5.');
 
-export const organizationArn = z
-  .string()
-  .regex(
-    ORG_ARN,
-    rule(
-      'is not an AWS Organizations organization ARN',
-      'write arn:<partition>:organizations::<management account>:organization/<organization id>, as `aws organizations describe-organization --query Organization.Arn` prints it',
-    ),
-  )
-  .meta({ description: 'Organization ARN, e.g. arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5.' });
+export const organizationArn = formatted(
+  ORG_ARN,
+  'is not an AWS Organizations organization ARN',
+  'write arn:<partition>:organizations::<management account>:organization/<organization id>, as `aws organizations describe-organization --query Organization.Arn` prints it',
+)('Organization ARN, e.g. arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5.');
 
-export const ouPath = z
-  .string()
-  .regex(
-    OU_PATH,
-    rule(
-      'is not an organization path',
-      'write <org id>/<root id>/<ou id>/..., e.g. o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/, the form the aws:PrincipalOrgPaths condition key compares',
-    ),
-  )
-  .meta({ description: 'aws:PrincipalOrgPaths entry, e.g. o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/: accounts under it are consumers.' });
+export const ouPath = formatted(
+  OU_PATH,
+  'is not an organization path',
+  'write <org id>/<root id>/<ou id>/..., e.g. o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/, the form the aws:PrincipalOrgPaths condition key compares',
+)('aws:PrincipalOrgPaths entry, e.g. o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/: accounts under it are consumers.');
 
 const BUCKET_FIX = 'name an existing bucket: S3 bucket names follow https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html';
 
@@ -232,10 +197,8 @@ export const bucketName = BUCKET_RULES.reduce(
     ),
 ).meta({ description: 'S3 bucket that holds the Terraform state.' });
 
-export const keyPrefix = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*\/?$/,
-    rule('is not a usable S3 key prefix', 'use path segments of letters, digits, _ . and - separated by single /, without a leading /, e.g. keyshare/prod'),
-  )
-  .meta({ description: 'Prefix of the state object keys, one object per stack.' });
+export const keyPrefix = formatted(
+  /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*\/?$/,
+  'is not a usable S3 key prefix',
+  'use path segments of letters, digits, _ . and - separated by single /, without a leading /, e.g. keyshare/prod',
+)("Prefix of the state object keys: each stack's state is <keyPrefix>/<stack>.tfstate.");

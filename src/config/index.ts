@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
 import { InputError } from '../errors';
 import type { Rollout } from '../model/rollout';
 import { firstIssueError } from './issues';
 import { toRollout } from './normalize';
 import { configSchema } from './schema';
+import { parseYaml } from './yaml';
 
 /** Reads, validates and normalizes a keyshare config file (YAML or JSON). Throws InputError. */
 export function loadRollout(file: string): Rollout {
@@ -29,22 +29,4 @@ function readConfig(file: string): string {
     const problem = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`;
     throw new InputError('config', file, problem, 'give the path of a readable keyshare config file, e.g. examples/keyshare.yaml');
   }
-}
-
-function parseYaml(text: string, sourceName: string): unknown {
-  const lineCounter = new LineCounter();
-  // Merge keys (`<<: *defaults`) let consumers share settings; YAML 1.2 leaves them off by default.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
-  const [error] = doc.errors;
-  if (error) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    const source = text.split(/\r?\n/)[line - 1] ?? '';
-    throw new InputError(
-      `${sourceName}:${line}:${col}`,
-      source.trim(),
-      `YAML syntax error at line ${line}, column ${col}: ${error.message.split('\n')[0]}`,
-      'correct the YAML at that line: indent with spaces, keep list items (- ) aligned, and quote values that contain ": " or start with *, &, !, { or [',
-    );
-  }
-  return doc.toJS({ maxAliasCount: 100 });
 }

@@ -63,6 +63,7 @@ export interface Backend {
   readonly s3: {
     readonly bucket: string;
     readonly region: string;
+    /** Without a trailing `/`. Default: `keyshare`. */
     readonly keyPrefix: string;
     readonly roleArn?: string;
   };
