@@ -1,0 +1,105 @@
+/**
+ * Differential test: our evaluator against the independent simulator @cloud-copilot/iam-simulate
+ * on seeded, generated combinations of key policy, identity policies and request (no grants, no
+ * SCPs). Agreement must be total. Classes where the KMS documentation says the simulator is wrong
+ * are excluded by the named predicates below, and each is kept as its own test with the citation.
+ */
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { authorize } from '../../src/evaluator';
+import { CROSS_ACCOUNT_OPERATIONS } from '../../src/policy/actions';
+import { generate, KEY, OWNER, type Case } from './generate';
+
+const CASES = 1000;
+
+function accountOf(principal: string): string {
+  return principal.split(':')[4];
+}
+
+/**
+ * KMS developer guide, "Allowing users in other accounts to use a KMS key": permissions for any
+ * other operation have no effect across accounts. The simulator applies no such rule.
+ */
+function crossAccountUndocumentedOperation(c: Case): boolean {
+  return accountOf(c.request.principal) !== OWNER && !CROSS_ACCOUNT_OPERATIONS.some((op) => `kms:${op}` === c.request.action);
+}
+
+/**
+ * The account root user is not subject to IAM policies (none can be attached to it), and a key
+ * policy that allows its account gives it full access (KMS developer guide, "Default key policy",
+ * "Allows access to the AWS account and enables IAM policies"). The simulator treats it like an
+ * IAM user that still needs an identity policy.
+ */
+function rootUserCaller(c: Case): boolean {
+  return /^arn:aws:iam::\d{12}:root$/.test(c.request.principal);
+}
+
+const EXCLUSIONS: Record<string, (c: Case) => boolean> = { crossAccountUndocumentedOperation, rootUserCaller };
+
+/** The keys AWS puts in every request context; the simulator does not derive them. */
+function derivedContext(principal: string): Record<string, string> {
+  const account = accountOf(principal);
+  const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(principal);
+  const context: Record<string, string> = {
+    'aws:PrincipalArn': session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : principal,
+    'aws:PrincipalAccount': account,
+    'kms:CallerAccount': account,
+  };
+  const user = /:user\/(?:.*\/)?([^/]+)$/.exec(principal);
+  if (user) context['aws:username'] = user[1];
+  return context;
+}
+
+function oracleContext(context: Record<string, unknown>): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(context).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
+}
+
+async function oracle(c: Case) {
+  const response = await runSimulation(
+    {
+      request: {
+        principal: c.request.principal,
+        action: c.request.action,
+        resource: { resource: KEY, accountId: OWNER },
+        contextVariables: oracleContext({ ...derivedContext(c.request.principal), ...c.request.context }),
+      },
+      identityPolicies: c.identityPolicies.map((policy, i) => ({ name: `p${i}`, policy })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: c.keyPolicy,
+    },
+    {},
+  );
+  if (response.resultType !== 'single') throw new Error(`simulator rejected the case: ${JSON.stringify(response)}`.slice(0, 2000));
+  return { decision: response.overallResult, ignored: response.result.ignoredContextKeys ?? [] };
+}
+
+describe('differential against @cloud-copilot/iam-simulate', () => {
+  const seeds = Array.from({ length: CASES }, (_, i) => i + 1);
+
+  it(`agrees on all ${CASES} generated cases outside the documented exclusions`, async () => {
+    const disagreements: string[] = [];
+    const tally: Record<string, number> = { Allowed: 0, ExplicitlyDenied: 0, ImplicitlyDenied: 0, excluded: 0 };
+    for (const seed of seeds) {
+      const c = generate(seed);
+      if (Object.values(EXCLUSIONS).some((p) => p(c))) {
+        tally.excluded++;
+        continue;
+      }
+      const expected = await oracle(c);
+      // The simulator drops context keys the action does not support, as AWS never sends them;
+      // both sides decide on the same context.
+      const context = Object.fromEntries(Object.entries(c.request.context ?? {}).filter(([k]) => !expected.ignored.includes(k)));
+      const actual = authorize({ keyArn: KEY, keyPolicy: c.keyPolicy, identityPolicies: c.identityPolicies }, { ...c.request, context });
+      tally[actual.decision]++;
+      if (actual.decision !== expected.decision) {
+        disagreements.push(`seed ${seed}: simulator ${expected.decision}, ours ${actual.decision}\n${JSON.stringify({ ...c, request: { ...c.request, context } })}`);
+      }
+    }
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    // The generator must exercise every outcome, or agreement proves little.
+    expect(tally.Allowed).toBeGreaterThan(CASES / 10);
+    expect(tally.ExplicitlyDenied).toBeGreaterThan(CASES / 20);
+    expect(tally.ImplicitlyDenied).toBeGreaterThan(CASES / 10);
+    expect(CASES - tally.excluded).toBeGreaterThanOrEqual(500);
+  });
+});
