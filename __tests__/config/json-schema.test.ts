@@ -29,9 +29,18 @@ describe('published JSON Schema', () => {
   test('it requires the four top-level sections and lists the contract field names', () => {
     const schema = configJsonSchema() as { required: string[]; properties: Record<string, Node> };
     expect(schema.required).toEqual(['owner', 'key', 'amis', 'consumers']);
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['owner', 'key', 'amis', 'consumers', 'organization', 'backend']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['owner', 'key', 'amis', 'consumers', 'organization', 'backend']),
+    );
     const consumer = (schema.properties.consumers.items as { properties: Node }).properties;
-    expect(Object.keys(consumer)).toEqual(['account', 'deployRoleArn', 'serviceLinkedRoleSuffix', 'createServiceLinkedRole', 'attachPolicyToRoles', 'region']);
+    expect(Object.keys(consumer)).toEqual([
+      'account',
+      'deployRoleArn',
+      'serviceLinkedRoleSuffix',
+      'createServiceLinkedRole',
+      'attachPolicyToRoles',
+      'region',
+    ]);
   });
 
   test('fields with defaults are optional for editors, and show the default', () => {
@@ -55,7 +64,9 @@ describe('published JSON Schema', () => {
   });
 
   test('an editor using the patterns refuses what the loader refuses', () => {
-    const schema = configJsonSchema() as { properties: Record<string, { properties: Record<string, { pattern?: string; allOf?: { pattern: string }[] }> }> };
+    const schema = configJsonSchema() as {
+      properties: Record<string, { properties: Record<string, { pattern?: string; allOf?: { pattern: string }[] }> }>;
+    };
     const matches = (field: { pattern?: string; allOf?: { pattern: string }[] }, value: string) =>
       [field.pattern, ...(field.allOf ?? []).map((p) => p.pattern)].every((p) => p === undefined || new RegExp(p, 'u').test(value));
     const region = schema.properties.owner.properties.region;

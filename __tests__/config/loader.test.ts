@@ -42,7 +42,10 @@ describe('defaults', () => {
 
   test('explicit values win over defaults', () => {
     const explicit = parseRollout(
-      MINIMAL.replace('{ alias: golden-ami }', '{ alias: golden-ami, description: Golden, rotation: false, deletionWindowDays: 7 }').replace(
+      MINIMAL.replace(
+        '{ alias: golden-ami }',
+        '{ alias: golden-ami, description: Golden, rotation: false, deletionWindowDays: 7 }',
+      ).replace(
         '{ account: "444455556666" }',
         '{ account: "444455556666", createServiceLinkedRole: true, attachPolicyToRoles: [launcher] }',
       ),
@@ -56,7 +59,10 @@ describe('defaults', () => {
 describe('normalization', () => {
   test('consumers are sorted by account and only the owner account is the same-account consumer', () => {
     const r = parseRollout(
-      MINIMAL.replace('consumers: [ { account: "444455556666" } ]', `consumers: [ { account: "777788889999" }, { account: "${OWNER}" }, { account: "444455556666" } ]`),
+      MINIMAL.replace(
+        'consumers: [ { account: "444455556666" } ]',
+        `consumers: [ { account: "777788889999" }, { account: "${OWNER}" }, { account: "444455556666" } ]`,
+      ),
       'order.yaml',
     );
     expect(r.consumers.map((c) => [c.account, c.sameAccount])).toEqual([
@@ -166,7 +172,12 @@ consumers:
 `,
       'merge.yaml',
     );
-    expect(r.consumers[1]).toEqual({ account: '777788889999', attachPolicyToRoles: ['launcher'], createServiceLinkedRole: true, sameAccount: false });
+    expect(r.consumers[1]).toEqual({
+      account: '777788889999',
+      attachPolicyToRoles: ['launcher'],
+      createServiceLinkedRole: true,
+      sameAccount: false,
+    });
   });
 
   test('a missing file is bad input naming the path', () => {
@@ -182,14 +193,20 @@ consumers:
   test('messages name the file for file-level problems', () => {
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, 'owner: {\n');
-    expect(() => loadRollout(file)).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: YAML syntax error at line 2`));
+    expect(() => loadRollout(file)).toThrow(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: YAML syntax error at line 2`),
+    );
   });
 });
 
 describe('the shipped examples', () => {
   test('examples/keyshare.yaml: the owner, a golden-ami key, one AMI with two snapshots, three consumers', () => {
     const r = loadRollout(join(__dirname, '..', '..', 'examples', 'keyshare.yaml'));
-    expect(r.owner).toEqual({ account: OWNER, region: 'us-west-2', deployRoleArn: expect.stringMatching(new RegExp(`^arn:aws:iam::${OWNER}:role/`)) });
+    expect(r.owner).toEqual({
+      account: OWNER,
+      region: 'us-west-2',
+      deployRoleArn: expect.stringMatching(new RegExp(`^arn:aws:iam::${OWNER}:role/`)),
+    });
     expect(r.key.alias).toBe('golden-ami');
     expect(r.key.administrators).toEqual([expect.stringMatching(new RegExp(`^arn:aws:iam::${OWNER}:role/`))]);
     expect(r.amis).toHaveLength(1);

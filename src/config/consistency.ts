@@ -20,7 +20,12 @@ export function checkConsistency(config: Config, ctx: z.RefinementCtx): void {
   const inAccount = (path: readonly PropertyKey[], arn: string, account: string, whose: string, fix: string) => {
     const [, arnPartition, , , arnAccount] = arn.split(':');
     if (arnPartition !== partition) {
-      report(path, arn, `is in partition ${arnPartition}, but owner.region ${owner.region} is in ${partition}`, `write arn:${partition}:...: IAM and KMS never match principals across partitions`);
+      report(
+        path,
+        arn,
+        `is in partition ${arnPartition}, but owner.region ${owner.region} is in ${partition}`,
+        `write arn:${partition}:...: IAM and KMS never match principals across partitions`,
+      );
     } else if (arnAccount !== account) {
       report(path, arn, `is in account ${arnAccount}, not ${whose} ${account}`, fix);
     }
@@ -44,12 +49,24 @@ export function checkConsistency(config: Config, ctx: z.RefinementCtx): void {
   };
 
   if (owner.deployRoleArn !== undefined) {
-    inAccount(['owner', 'deployRoleArn'], owner.deployRoleArn, owner.account, 'owner.account', `name a role of account ${owner.account}: the owner stack is deployed into the owner account`);
+    inAccount(
+      ['owner', 'deployRoleArn'],
+      owner.deployRoleArn,
+      owner.account,
+      'owner.account',
+      `name a role of account ${owner.account}: the owner stack is deployed into the owner account`,
+    );
   }
 
   config.key.administrators.forEach((admin, i) => {
     const path = ['key', 'administrators', i];
-    inAccount(path, admin, owner.account, 'owner.account', `name a role or user of account ${owner.account}: only the owner account administers the key; consumers get use, never administration`);
+    inAccount(
+      path,
+      admin,
+      owner.account,
+      'owner.account',
+      `name a role or user of account ${owner.account}: only the owner account administers the key; consumers get use, never administration`,
+    );
     const seen = duplicate('administrator', admin, i);
     if (seen !== undefined) report(path, admin, `repeats key.administrators[${seen}]`, 'list each administrator once');
   });
@@ -57,9 +74,20 @@ export function checkConsistency(config: Config, ctx: z.RefinementCtx): void {
   if (config.key.arn !== undefined) {
     const [, , , keyRegion] = config.key.arn.split(':');
     if (keyRegion !== owner.region) {
-      report(['key', 'arn'], config.key.arn, `is in region ${keyRegion}, not owner.region ${owner.region}`, 'give the ARN of a key in owner.region, or set owner.region to the key\'s region: the AMIs, the key and its grants must share one region');
+      report(
+        ['key', 'arn'],
+        config.key.arn,
+        `is in region ${keyRegion}, not owner.region ${owner.region}`,
+        "give the ARN of a key in owner.region, or set owner.region to the key's region: the AMIs, the key and its grants must share one region",
+      );
     } else {
-      inAccount(['key', 'arn'], config.key.arn, owner.account, 'owner.account', `give a key of account ${owner.account}, or leave key.arn out: keyshare manages the key policy, which only the key's own account can change`);
+      inAccount(
+        ['key', 'arn'],
+        config.key.arn,
+        owner.account,
+        'owner.account',
+        `give a key of account ${owner.account}, or leave key.arn out: keyshare manages the key policy, which only the key's own account can change`,
+      );
     }
   }
 
@@ -70,7 +98,12 @@ export function checkConsistency(config: Config, ctx: z.RefinementCtx): void {
     ami.snapshotIds.forEach((snapshot, j) => {
       const first = duplicate('snapshot', snapshot, i);
       if (first !== undefined) {
-        report(['amis', i, 'snapshotIds', j], snapshot, `is already listed under amis[${first}]`, 'list each snapshot once: one create-volume permission covers every AMI that uses it');
+        report(
+          ['amis', i, 'snapshotIds', j],
+          snapshot,
+          `is already listed under amis[${first}]`,
+          'list each snapshot once: one create-volume permission covers every AMI that uses it',
+        );
       }
     });
   });
@@ -79,14 +112,26 @@ export function checkConsistency(config: Config, ctx: z.RefinementCtx): void {
     sameRegion(['consumers', i, 'region'], consumer.region, 'AMIs');
     const seen = duplicate('consumer', consumer.account, i);
     if (seen !== undefined) {
-      report(['consumers', i, 'account'], consumer.account, `repeats consumers[${seen}].account`, 'list each consumer account once and merge their settings: one account has one Auto Scaling grant');
+      report(
+        ['consumers', i, 'account'],
+        consumer.account,
+        `repeats consumers[${seen}].account`,
+        'list each consumer account once and merge their settings: one account has one Auto Scaling grant',
+      );
     }
     if (consumer.deployRoleArn !== undefined) {
-      inAccount(['consumers', i, 'deployRoleArn'], consumer.deployRoleArn, consumer.account, `consumers[${i}].account`, `name a role of account ${consumer.account}: the consumer stack is deployed into the consumer account`);
+      inAccount(
+        ['consumers', i, 'deployRoleArn'],
+        consumer.deployRoleArn,
+        consumer.account,
+        `consumers[${i}].account`,
+        `name a role of account ${consumer.account}: the consumer stack is deployed into the consumer account`,
+      );
     }
     consumer.attachPolicyToRoles.forEach((role, j) => {
       const first = duplicate(`role of consumer ${i}`, role, j);
-      if (first !== undefined) report(['consumers', i, 'attachPolicyToRoles', j], role, `repeats attachPolicyToRoles[${first}]`, 'list each role once');
+      if (first !== undefined)
+        report(['consumers', i, 'attachPolicyToRoles', j], role, `repeats attachPolicyToRoles[${first}]`, 'list each role once');
     });
   });
 
@@ -94,13 +139,28 @@ export function checkConsistency(config: Config, ctx: z.RefinementCtx): void {
   if (org !== undefined) {
     const [, orgPartition, , , , resource] = org.arn.split(':');
     if (orgPartition !== partition) {
-      report(['organization', 'arn'], org.arn, `is in partition ${orgPartition}, but owner.region ${owner.region} is in ${partition}`, `write arn:${partition}:organizations::...: an organization lives in one partition`);
+      report(
+        ['organization', 'arn'],
+        org.arn,
+        `is in partition ${orgPartition}, but owner.region ${owner.region} is in ${partition}`,
+        `write arn:${partition}:organizations::...: an organization lives in one partition`,
+      );
     } else if (resource !== `organization/${org.id}`) {
-      report(['organization', 'arn'], org.arn, `names another organization than organization.id ${org.id}`, 'copy id and arn from the same `aws organizations describe-organization` output');
+      report(
+        ['organization', 'arn'],
+        org.arn,
+        `names another organization than organization.id ${org.id}`,
+        'copy id and arn from the same `aws organizations describe-organization` output',
+      );
     }
     org.ouPaths.forEach((path, i) => {
       if (!path.startsWith(`${org.id}/`)) {
-        report(['organization', 'ouPaths', i], path, `does not start with organization.id ${org.id}`, `write paths of this organization, ${org.id}/r-.../ou-.../: aws:PrincipalOrgPaths compares the full path from the organization ID`);
+        report(
+          ['organization', 'ouPaths', i],
+          path,
+          `does not start with organization.id ${org.id}`,
+          `write paths of this organization, ${org.id}/r-.../ou-.../: aws:PrincipalOrgPaths compares the full path from the organization ID`,
+        );
       }
       const seen = duplicate('ouPath', normalizeOuPath(path), i);
       if (seen !== undefined) report(['organization', 'ouPaths', i], path, `repeats organization.ouPaths[${seen}]`, 'list each path once');
@@ -112,7 +172,12 @@ export function checkConsistency(config: Config, ctx: z.RefinementCtx): void {
     const statePartition = partitionOf(s3.region);
     const [, rolePartition] = s3.roleArn.split(':');
     if (rolePartition !== statePartition) {
-      report(['backend', 's3', 'roleArn'], s3.roleArn, `is in partition ${rolePartition}, but backend.s3.region ${s3.region} is in ${statePartition}`, `write arn:${statePartition}:iam::...: a role can be assumed only within its partition`);
+      report(
+        ['backend', 's3', 'roleArn'],
+        s3.roleArn,
+        `is in partition ${rolePartition}, but backend.s3.region ${s3.region} is in ${statePartition}`,
+        `write arn:${statePartition}:iam::...: a role can be assumed only within its partition`,
+      );
     }
   }
 }

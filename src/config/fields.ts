@@ -40,7 +40,10 @@ export function accountId(description: string) {
       z
         .number()
         .int(rule('is not a 12-digit AWS account ID', ACCOUNT_FIX))
-        .min(100_000_000_000, rule("is a number with fewer than 12 digits, so YAML dropped the ID's leading zeros or a digit is missing", ACCOUNT_FIX))
+        .min(
+          100_000_000_000,
+          rule("is a number with fewer than 12 digits, so YAML dropped the ID's leading zeros or a digit is missing", ACCOUNT_FIX),
+        )
         .max(999_999_999_999, rule('has more than 12 digits', ACCOUNT_FIX)),
     ])
     .transform(String)
@@ -64,9 +67,18 @@ export function roleName(description: string) {
     .string()
     .refine(
       (s) => !s.startsWith('arn:'),
-      rule('is an ARN, not a role name', "give only the role name (the part after role/, e.g. deploy): the policy is attached in the consumer's own account"),
+      rule(
+        'is an ARN, not a role name',
+        "give only the role name (the part after role/, e.g. deploy): the policy is attached in the consumer's own account",
+      ),
     )
-    .regex(ROLE_NAME, rule('is not an IAM role name', 'IAM role names are 1 to 64 letters, digits and +=,.@_- characters; give the name of an existing role'))
+    .regex(
+      ROLE_NAME,
+      rule(
+        'is not an IAM role name',
+        'IAM role names are 1 to 64 letters, digits and +=,.@_- characters; give the name of an existing role',
+      ),
+    )
     .meta({ description });
 }
 
@@ -99,7 +111,7 @@ export const keyAlias = z
     /^(?!(?:alias\/)?aws\/)/,
     rule(
       'names an AWS-managed key (aliases under aws/ are reserved for them)',
-      'choose your own alias such as golden-ami: an AWS-managed key\'s policy cannot be changed, so it cannot be shared with other accounts; keyshare creates a customer-managed key under your alias instead',
+      "choose your own alias such as golden-ami: an AWS-managed key's policy cannot be changed, so it cannot be shared with other accounts; keyshare creates a customer-managed key under your alias instead",
     ),
   )
   .regex(
@@ -110,7 +122,10 @@ export const keyAlias = z
     (s) => ALIAS_PREFIX.length + withoutAliasPrefix(s).length <= ALIAS_MAX,
     rule('is longer than KMS allows', `shorten it: KMS allows ${ALIAS_MAX} characters including the alias/ prefix`),
   )
-  .meta({ description: 'Alias of the customer-managed key, with or without the alias/ prefix, e.g. golden-ami. Not aws/...: those are AWS-managed keys.' });
+  .meta({
+    description:
+      'Alias of the customer-managed key, with or without the alias/ prefix, e.g. golden-ami. Not aws/...: those are AWS-managed keys.',
+  });
 
 const KEY_ID = '(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})';
 export const KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/${KEY_ID}$`);
@@ -121,7 +136,7 @@ export const existingKeyArn = z
     (s) => !/:alias\/aws\//.test(s),
     rule(
       'names an AWS-managed key',
-      'leave key.arn out so keyshare creates a customer-managed key: an AWS-managed key\'s policy cannot be changed, so it cannot be shared with other accounts',
+      "leave key.arn out so keyshare creates a customer-managed key: an AWS-managed key's policy cannot be changed, so it cannot be shared with other accounts",
     ),
   )
   .refine(
@@ -133,7 +148,10 @@ export const existingKeyArn = z
   )
   .regex(
     KEY_ARN,
-    rule('is not a KMS key ARN', 'write arn:<partition>:kms:<region>:<account>:key/<key id>, as `aws kms describe-key` prints it, or leave key.arn out so keyshare creates the key'),
+    rule(
+      'is not a KMS key ARN',
+      'write arn:<partition>:kms:<region>:<account>:key/<key id>, as `aws kms describe-key` prints it, or leave key.arn out so keyshare creates the key',
+    ),
   )
   .meta({ description: 'ARN of an existing customer-managed key to share instead of creating one.' });
 
@@ -147,7 +165,7 @@ export const serviceLinkedRoleSuffix = z
     ),
   )
   .max(64, rule('is longer than 64 characters', 'shorten it: IAM CreateServiceLinkedRole allows a CustomSuffix of at most 64 characters'))
-  .meta({ description: 'Custom suffix of the consumer\'s Auto Scaling service-linked role: AWSServiceRoleForAutoScaling_<suffix>.' });
+  .meta({ description: "Custom suffix of the consumer's Auto Scaling service-linked role: AWSServiceRoleForAutoScaling_<suffix>." });
 
 export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 export const ORG_ARN = new RegExp(`^arn:${PARTITION}:organizations::\\d{12}:organization/o-[a-z0-9]{10,32}$`);
@@ -177,14 +195,18 @@ export const ouPath = formatted(
   'write <org id>/<root id>/<ou id>/..., e.g. o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/, the form the aws:PrincipalOrgPaths condition key compares',
 )('aws:PrincipalOrgPaths entry, e.g. o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/: accounts under it are consumers.');
 
-const BUCKET_FIX = 'name an existing bucket: S3 bucket names follow https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html';
+const BUCKET_FIX =
+  'name an existing bucket: S3 bucket names follow https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html';
 
 /** Checks beyond the pattern, each one an S3 general-purpose bucket naming rule. */
 const BUCKET_RULES: readonly (readonly [(name: string) => boolean, string])[] = [
   [(n) => !n.includes('..'), 'has two adjacent periods'],
   [(n) => !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(n), 'is formatted as an IP address'],
   [(n) => !/^(?:xn--|sthree-|amzn-s3-demo-)/.test(n), 'starts with a prefix S3 reserves (xn--, sthree-, amzn-s3-demo-)'],
-  [(n) => !/(?:-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(n), 'ends with a suffix S3 reserves (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)'],
+  [
+    (n) => !/(?:-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(n),
+    'ends with a suffix S3 reserves (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)',
+  ],
 ];
 
 export const bucketName = BUCKET_RULES.reduce(
@@ -193,7 +215,10 @@ export const bucketName = BUCKET_RULES.reduce(
     .string()
     .regex(
       /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-      rule('is not a valid S3 bucket name: it must be 3 to 63 lowercase letters, digits, periods and hyphens, starting and ending with a letter or digit', BUCKET_FIX),
+      rule(
+        'is not a valid S3 bucket name: it must be 3 to 63 lowercase letters, digits, periods and hyphens, starting and ending with a letter or digit',
+        BUCKET_FIX,
+      ),
     ),
 ).meta({ description: 'S3 bucket that holds the Terraform state.' });
 

@@ -32,23 +32,35 @@ function issueError(issue: Issue, sourceName: string): InputError {
       fieldPath([...issue.path, unknown]),
       unknown,
       'is not a known field',
-      `the fields here are ${known.join(', ')}; correct the spelling or remove it (keyshare refuses unknown fields so that a typo cannot silently drop a setting)`,
+      `the fields here are ${known.join(
+        ', ',
+      )}; correct the spelling or remove it (keyshare refuses unknown fields so that a typo cannot silently drop a setting)`,
     );
   }
 
   if (issue.path.length === 0) {
-    return new InputError(field, issue.input, issue.input == null ? 'is empty' : 'is not a mapping of fields', 'write owner, key, amis and consumers at the top level; examples/keyshare.yaml shows a complete config');
+    return new InputError(
+      field,
+      issue.input,
+      issue.input == null ? 'is empty' : 'is not a mapping of fields',
+      'write owner, key, amis and consumers at the top level; examples/keyshare.yaml shows a complete config',
+    );
   }
   const described = schemaAt(issue.path)?.description?.replace(/\.$/, '');
   const wanted = expectedOf(issue);
   const problem = issue.input === undefined ? 'is required' : issue.input === null ? 'has no value' : `must be ${wanted}`;
-  const fix = `set ${field}${described ? ` (${lowerFirst(described)})` : ''} to ${wanted}; schema/keyshare.schema.json documents every field`;
+  const fix = `set ${field}${
+    described ? ` (${lowerFirst(described)})` : ''
+  } to ${wanted}; schema/keyshare.schema.json documents every field`;
   return new InputError(field, issue.input, problem, fix);
 }
 
 /** `['consumers', 1, 'account']` → `consumers[1].account`, the way users read their YAML. */
 export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+    '',
+  );
 }
 
 let published: JsonSchema | undefined;

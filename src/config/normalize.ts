@@ -29,7 +29,9 @@ export function toRollout(config: Config): Rollout {
         sameAccount: c.account === owner.account,
       }))
       .sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0)),
-    ...(organization && { organization: { id: organization.id, arn: organization.arn, ouPaths: organization.ouPaths.map(normalizeOuPath) } }),
+    ...(organization && {
+      organization: { id: organization.id, arn: organization.arn, ouPaths: organization.ouPaths.map(normalizeOuPath) },
+    }),
     ...(backend && {
       backend: {
         s3: {

@@ -50,13 +50,19 @@ const key = z
     deletionWindowDays: z
       .number()
       .int(rule('is not a whole number of days', 'write a whole number from 7 to 30'))
-      .min(7, rule('is below the 7 days KMS requires', 'write a whole number from 7 to 30: KMS waits 7 to 30 days before it deletes a key, so a mistake can still be undone'))
+      .min(
+        7,
+        rule(
+          'is below the 7 days KMS requires',
+          'write a whole number from 7 to 30: KMS waits 7 to 30 days before it deletes a key, so a mistake can still be undone',
+        ),
+      )
       .max(30, rule('is above the 30 days KMS allows', 'write a whole number from 7 to 30: KMS waits 7 to 30 days before it deletes a key'))
       .default(30)
       .meta({ description: 'Days KMS waits before deleting the key once deletion is scheduled, 7 to 30.' }),
     arn: existingKeyArn.optional(),
   })
-  .meta({ description: 'The customer-managed KMS key that encrypts the AMIs\' snapshots.' });
+  .meta({ description: "The customer-managed KMS key that encrypts the AMIs' snapshots." });
 
 const ami = z
   .strictObject({
@@ -114,20 +120,17 @@ const atLeastOne = (what: string, example: string) =>
   rule(`lists no ${what}`, `add at least one ${what.replace(/s$/, '')}, e.g. ${example}: a rollout without one shares nothing`);
 
 const configShape = z.strictObject({
-    $schema: z.string().optional().meta({ description: 'JSON Schema of this file, for editors.' }),
-    owner,
-    key,
-    amis: z
-      .array(ami)
-      .min(1, atLeastOne('AMIs', '- id: ami-0a1b2c3d4e5f60718'))
-      .meta({ description: 'AMIs to share, all in owner.region.' }),
-    consumers: z
-      .array(consumer)
-      .min(1, atLeastOne('consumers', '- account: "444455556666"'))
-      .meta({ description: 'Accounts that launch from the AMIs.' }),
-    organization: organization.optional(),
-    backend: backend.optional(),
-  });
+  $schema: z.string().optional().meta({ description: 'JSON Schema of this file, for editors.' }),
+  owner,
+  key,
+  amis: z.array(ami).min(1, atLeastOne('AMIs', '- id: ami-0a1b2c3d4e5f60718')).meta({ description: 'AMIs to share, all in owner.region.' }),
+  consumers: z
+    .array(consumer)
+    .min(1, atLeastOne('consumers', '- account: "444455556666"'))
+    .meta({ description: 'Accounts that launch from the AMIs.' }),
+  organization: organization.optional(),
+  backend: backend.optional(),
+});
 
 /** The config after validation and defaults, before normalization into the Rollout model. */
 export type Config = z.output<typeof configShape>;

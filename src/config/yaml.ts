@@ -7,7 +7,10 @@ const GENERIC_FIX =
 /** The errors people make most, with a fix worded for them rather than for the parser. */
 const FIXES: Partial<Record<ErrorCode, { problem?: string; fix: string }>> = {
   DUPLICATE_KEY: { fix: 'write each field once per mapping: with two values keyshare cannot tell which one you meant' },
-  MULTIPLE_DOCS: { problem: 'the file holds more than one YAML document', fix: 'keep one config per file: remove the --- line and what follows it, or move it to its own file' },
+  MULTIPLE_DOCS: {
+    problem: 'the file holds more than one YAML document',
+    fix: 'keep one config per file: remove the --- line and what follows it, or move it to its own file',
+  },
   TAB_AS_INDENT: { fix: 'indent with spaces: YAML does not allow tabs for indentation' },
   BAD_ALIAS: { fix: 'define the anchor (&name) before the alias (*name) that uses it' },
 };
