@@ -304,13 +304,13 @@ describe('key', () => {
       /only the owner account administers/,
     );
   });
-  test('an administrator that is not a role or user ARN', () => {
-    const arn = `arn:aws:iam::${OWNER}:root`;
+  test('an administrator given as an assumed-role session ARN', () => {
+    const arn = `arn:aws:sts::${OWNER}:assumed-role/key-admin/alice`;
     expectError(
       failureOf((c) => (c.key.administrators = [arn])),
       'key.administrators[0]',
       arn,
-      /:user\/<name>/,
+      /:user\/<name>, not the assumed-role ARN/,
     );
   });
   test('an administrator listed twice', () => {

@@ -106,6 +106,19 @@ describe('normalization', () => {
     });
   });
 
+  test('key administrators may be roles and users of the owner account, under paths, or the account itself', () => {
+    const admins = [
+      `arn:aws:iam::${OWNER}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef`,
+      `arn:aws:iam::${OWNER}:user/alice`,
+      `arn:aws:iam::${OWNER}:root`,
+    ];
+    const r = parseRollout(
+      MINIMAL.replace('{ alias: golden-ami }', `{ alias: golden-ami, administrators: ${JSON.stringify(admins)} }`),
+      'admins.yaml',
+    );
+    expect(r.key.administrators).toEqual(admins);
+  });
+
   test('the S3 key prefix loses a trailing /', () => {
     const r = parseRollout(`${MINIMAL}backend: { s3: { bucket: state-bucket, region: us-west-2, keyPrefix: team/keyshare/ } }\n`, 'b.yaml');
     expect(r.backend?.s3.keyPrefix).toBe('team/keyshare');

@@ -15,7 +15,8 @@ const IAM_NAME = '[\\w+=,.@-]{1,64}';
 /** IAM names may sit under a path (`role/path/to/name`); paths use printable ASCII. */
 const IAM_PATH = '(?:[!-~]*/)?';
 export const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/${IAM_PATH}${IAM_NAME}$`);
-export const PRINCIPAL_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(?:role|user)/${IAM_PATH}${IAM_NAME}$`);
+/** A key administrator: a role, a user, or the account itself (`:root`), which root delegation already covers. */
+export const PRINCIPAL_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(?:root|(?:role|user)/${IAM_PATH}${IAM_NAME})$`);
 export const ROLE_NAME = new RegExp(`^${IAM_NAME}$`);
 
 /** A string field with one format; the same format serves several fields, each described apart. */
@@ -59,7 +60,7 @@ export const roleArn = formatted(
 export const principalArn = formatted(
   PRINCIPAL_ARN,
   'is not an IAM role or user ARN',
-  'write arn:<partition>:iam::<12-digit account>:role/<name> or :user/<name>; a key policy names IAM principals by ARN, and KMS rejects a policy whose principal does not exist',
+  'write arn:<partition>:iam::<12-digit account>:role/<name> or :user/<name>, not the assumed-role ARN that `aws sts get-caller-identity` prints: a key policy names IAM principals by their ARN',
 );
 
 export function roleName(description: string) {
@@ -223,7 +224,7 @@ export const bucketName = BUCKET_RULES.reduce(
 ).meta({ description: 'S3 bucket that holds the Terraform state.' });
 
 export const keyPrefix = formatted(
-  /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*\/?$/,
+  /^[\w!.*'()=+,@-]+(?:\/[\w!.*'()=+,@-]+)*\/?$/,
   'is not a usable S3 key prefix',
-  'use path segments of letters, digits, _ . and - separated by single /, without a leading /, e.g. keyshare/prod',
+  "use path segments of letters, digits and !_.*'()=+,@- separated by single /, without a leading /, e.g. keyshare/prod: S3 lists state keys by these segments",
 )("Prefix of the state object keys: each stack's state is <keyPrefix>/<stack>.tfstate.");
