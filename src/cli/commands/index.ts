@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerDoctor } from './doctor';
+import { registerExplain } from './explain';
 import { registerSynth } from './synth';
 
 /** Every command module exports one `register` that adds its subcommand. */
 export type Register = (cli: Command) => void;
 
-export const COMMANDS: Register[] = [registerSynth];
+export const COMMANDS: Register[] = [registerSynth, registerExplain, registerDoctor];

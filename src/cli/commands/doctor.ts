@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { ACCOUNT, serviceLinkedRoleSuffix } from '../../config/fields';
+import { unpackRule } from '../../config/rule';
+import { diagnose, GRANT_CREATOR_ROLE, launchWorks } from '../../doctor/diagnose';
+import { doctorJson, doctorMarkdown, doctorText } from '../../doctor/report';
+import { InputError } from '../../errors';
+import { KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
+import { checkPrincipal } from '../../inputs/requests';
+import { EXIT, runCommand } from '../exit';
+import { Format, formatOption } from '../format-option';
+import { withKeyAccessOptions } from '../key-access-options';
+
+export interface DoctorFlags extends KeyAccessFlags {
+  readonly consumer: string;
+  readonly serviceLinkedRoleSuffix?: string;
+  readonly grantCreator?: string;
+  readonly format: Format;
+}
+
+export function registerDoctor(cli: Command): void {
+  withKeyAccessOptions(
+    cli
+      .command('doctor')
+      .description('why does an Auto Scaling group in account ACCT fail to launch from an AMI encrypted with this key? walks the launch path and names the fix')
+      .addHelpText(
+        'after',
+        '\nExit: 0 the launch works, 1 it does not, 2 bad input.\nThe --iam-policy documents are taken as the grant creator\'s; --scp documents bound the consumer account. An input not given counts as none.',
+      ),
+  )
+    .requiredOption('--consumer <account>', 'the 12-digit account whose Auto Scaling group launches')
+    .option('--service-linked-role-suffix <suffix>', 'custom suffix of its Auto Scaling service-linked role (AWSServiceRoleForAutoScaling_<suffix>)')
+    .option('--grant-creator <arn>', `principal that creates the grant in the consumer account (default: role/${GRANT_CREATOR_ROLE}, a stand-in)`)
+    .addOption(formatOption())
+    .action((flags: DoctorFlags) => runCommand(() => doctor(flags)));
+}
+
+export async function doctor(flags: DoctorFlags): Promise<number> {
+  if (!ACCOUNT.test(flags.consumer)) throw new InputError('--consumer', flags.consumer, 'is not a 12-digit AWS account ID', 'give the account ID of the Auto Scaling group, e.g. 444455556666');
+  if (flags.serviceLinkedRoleSuffix !== undefined) {
+    const parsed = serviceLinkedRoleSuffix.safeParse(flags.serviceLinkedRoleSuffix);
+    const rule = parsed.success ? undefined : unpackRule(parsed.error.issues[0].message);
+    if (rule) throw new InputError('--service-linked-role-suffix', flags.serviceLinkedRoleSuffix, rule.problem, rule.fix);
+  }
+  const target = {
+    consumer: flags.consumer,
+    serviceLinkedRoleSuffix: flags.serviceLinkedRoleSuffix,
+    grantCreator: flags.grantCreator === undefined ? undefined : checkPrincipal('--grant-creator', flags.grantCreator),
+  };
+  const diagnosis = diagnose(await loadKeyAccess(flags), flags, target);
+  const render = flags.format === 'json' ? doctorJson : flags.format === 'markdown' ? doctorMarkdown : doctorText;
+  process.stdout.write(render(diagnosis));
+  return launchWorks(diagnosis) ? EXIT.ok : EXIT.findings;
+}

@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const SHAPES = 'a bare document or AWS CLI output';
+
+/** The policy-input flags `explain` and `doctor` share (ARCHITECTURE.md, CLI contract). */
+export function withKeyAccessOptions(command: Command): Command {
+  return command
+    .requiredOption('--key-policy <file>', `key policy: ${SHAPES} (aws kms get-key-policy --output json)`)
+    .option('--key-arn <arn>', 'key ARN; default: the key the grants name, else a placeholder in the key policy\'s account')
+    .option('--iam-policy <file>', `IAM policy of the caller, repeatable: ${SHAPES} (aws iam get-policy-version, get-role-policy)`, collect, [])
+    .option('--grants <file>', 'grants on the key: aws kms list-grants output, a list of grants or one grant; absent counts as none')
+    .option('--scp <file>', `service control policy bounding the caller's account, repeatable: ${SHAPES} (aws organizations describe-policy)`, collect, []);
+}

@@ -1,0 +1,138 @@
+import { authorize } from '../evaluator';
+import { isAllowed } from '../format/authorization';
+import { keyAccessInputs, KeyAccessFlags, LoadedKeyAccess } from '../inputs/key-access';
+import { isAwsManagedAlias, keyOwner, parseKmsArn } from '../inputs/key-arn';
+import { autoScalingRoleArn, roleArn } from '../policy/arns';
+import { launchPath } from '../policy/launch-path';
+import { Fix, FixContext, fixesFor, mergeFixes, StepOutcome } from './fixes';
+
+export interface DoctorTarget {
+  readonly consumer: string;
+  readonly serviceLinkedRoleSuffix?: string;
+  readonly grantCreator?: string;
+}
+
+export interface Diagnosis {
+  readonly keyArn: string;
+  readonly consumer: string;
+  readonly sameAccount: boolean;
+  readonly serviceLinkedRole: string;
+  readonly grantCreator: string;
+  /** True when `--grant-creator` was not given and a stand-in role is used. */
+  readonly grantCreatorAssumed: boolean;
+  /** Why the key is AWS managed, when it is. */
+  readonly awsManaged?: string;
+  readonly steps: readonly StepOutcome[];
+  /** First the fix for the first failing step. */
+  readonly fixes: readonly Fix[];
+  /** What was given, and how absent inputs were counted. */
+  readonly inputs: readonly string[];
+  readonly notes: readonly string[];
+}
+
+/** Role name of the stand-in grant creator when `--grant-creator` is not given. */
+export const GRANT_CREATOR_ROLE = 'grant-creator';
+
+export function launchWorks(d: Diagnosis): boolean {
+  return d.fixes.length === 0 && d.steps.every((s) => isAllowed(s.result));
+}
+
+function awsManagedReason(keyArn: string, loaded: LoadedKeyAccess): string | undefined {
+  if (isAwsManagedAlias(keyArn)) return `its ARN names an alias/aws/ alias`;
+  if (keyOwner(loaded.keyPolicy)?.from === 'aws-managed') return 'its key policy has the AWS-managed shape: any principal of one account, only through one service';
+  return undefined;
+}
+
+/**
+ * Walks the launch path (src/policy/launch-path.ts) for one consumer: the grant creator's
+ * CreateGrant against the key policy, its IAM policies and the SCPs; the service-linked role's use
+ * and EC2's child grant against the grants (SCPs never restrict service-linked roles).
+ */
+export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target: DoctorTarget): Diagnosis {
+  const keyArn = loaded.keyArn.arn;
+  const key = parseKmsArn(keyArn);
+  if (!key) throw new Error(`unparsable key ARN ${keyArn}`);
+  const sameAccount = key.account === target.consumer;
+  const grantCreator = target.grantCreator ?? roleArn(key.partition, target.consumer, GRANT_CREATOR_ROLE);
+  const serviceLinkedRole = autoScalingRoleArn(key.partition, target.consumer, target.serviceLinkedRoleSuffix);
+  const steps = launchPath({
+    partition: key.partition,
+    keyArn,
+    region: key.region,
+    account: target.consumer,
+    serviceLinkedRoleSuffix: target.serviceLinkedRoleSuffix,
+    grantCreator,
+    sameAccount,
+  }).map((step): StepOutcome => {
+    const byCreator = step.request.principal === grantCreator;
+    const inputs = keyAccessInputs(loaded, { identity: byCreator, scps: byCreator, grants: step.through === 'grant' });
+    return { step, inputs, result: authorize(inputs, step.request) };
+  });
+
+  const ctx: FixContext = {
+    partition: key.partition,
+    region: key.region,
+    keyArn,
+    consumer: target.consumer,
+    serviceLinkedRoleSuffix: target.serviceLinkedRoleSuffix,
+    serviceLinkedRole,
+    grantCreator,
+    loaded,
+    files: { iamPolicy: flags.iamPolicy, scp: flags.scp },
+  };
+  const awsManaged = awsManagedReason(keyArn, loaded);
+  // An AWS-managed key's policy cannot be edited, so no statement or grant fix applies across accounts.
+  const fixes =
+    awsManaged && !sameAccount
+      ? [managedKeyFix(keyArn, awsManaged, target.consumer, key.region)]
+      : mergeFixes(steps.flatMap((s) => fixesFor(ctx, s)));
+
+  return {
+    keyArn,
+    consumer: target.consumer,
+    sameAccount,
+    serviceLinkedRole,
+    grantCreator,
+    grantCreatorAssumed: target.grantCreator === undefined,
+    ...(awsManaged && { awsManaged }),
+    steps,
+    fixes,
+    inputs: inputLines(loaded, flags, sameAccount, grantCreator, target.grantCreator === undefined),
+    notes: loaded.notes,
+  };
+}
+
+function managedKeyFix(keyArn: string, reason: string, consumer: string, region: string): Fix {
+  return {
+    steps: [],
+    kind: 'use-customer-managed-key',
+    problem: `${keyArn} is an AWS managed key (${reason}): its key policy cannot be changed, so account ${consumer} can never be allowed to use it`,
+    action: `create a customer managed key (keyshare synth emits one with the key policy this launch needs), then copy the AMI so that its snapshots are encrypted under it`,
+    command: `aws ec2 copy-image --source-image-id <ami-id> --source-region ${region} --region ${region} --name <name> --encrypted --kms-key-id <new key ARN>`,
+  };
+}
+
+function inputLines(loaded: LoadedKeyAccess, flags: KeyAccessFlags, sameAccount: boolean, creator: string, assumed: boolean): string[] {
+  const lines = [`key policy: ${flags.keyPolicy}`];
+  if (sameAccount) {
+    lines.push('same account: the service-linked role needs only the key policy, so IAM policies, grants and SCPs are not used');
+    return lines;
+  }
+  lines.push(
+    assumed
+      ? `grant creator: ${creator}, a stand-in for the principal that runs create-grant in the consumer account; pass --grant-creator ARN to name yours`
+      : `grant creator: ${creator}`,
+  );
+  lines.push(
+    flags.iamPolicy.length > 0
+      ? `IAM policies (taken as the grant creator's): ${flags.iamPolicy.join(', ')}`
+      : 'IAM policies: none given, counted as none: the grant creator has no IAM permission',
+  );
+  lines.push(
+    loaded.grants !== undefined
+      ? `grants: ${flags.grants} (${loaded.grants.length})`
+      : `grants: none given, counted as none; if you have created the grant, pass \`aws kms list-grants --key-id ${loaded.keyArn.arn} --output json\` output with --grants`,
+  );
+  lines.push(flags.scp.length > 0 ? `SCPs (bounding the grant creator's account): ${flags.scp.join(', ')}` : 'SCPs: none given, counted as none');
+  return lines;
+}

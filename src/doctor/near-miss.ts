@@ -1,0 +1,43 @@
+import type { PolicyDocument, PolicyStatement, StringOrList } from '../policy/document';
+
+/** An Allow statement that would decide the request but for one condition. */
+export interface NearMiss {
+  /** Sid, or `Statement[i]`, as the evaluator's trace names statements. */
+  readonly id: string;
+  readonly statement: PolicyStatement;
+  readonly operator: string;
+  readonly key: string;
+  readonly expected: StringOrList | boolean;
+}
+
+export function statementId(statement: PolicyStatement, index: number): string {
+  return statement.Sid ?? `Statement[${index}]`;
+}
+
+export function withoutCondition(statement: PolicyStatement, operator: string, key: string): PolicyStatement {
+  const { Condition, ...rest } = statement;
+  const condition = Object.fromEntries(
+    Object.entries(Condition ?? {})
+      .map(([op, block]) => [op, op === operator ? Object.fromEntries(Object.entries(block).filter(([k]) => k !== key)) : block] as const)
+      .filter(([, block]) => Object.keys(block).length > 0),
+  );
+  return Object.keys(condition).length > 0 ? { ...rest, Condition: condition } : rest;
+}
+
+/**
+ * Which single condition keeps each Allow statement from deciding the request: the statement is
+ * re-evaluated without it, by the real evaluator (`decides`), so the answer is never a guess.
+ */
+export function nearMisses(doc: PolicyDocument, decides: (patched: PolicyDocument) => boolean): NearMiss[] {
+  const misses: NearMiss[] = [];
+  doc.Statement.forEach((statement, i) => {
+    if (statement.Effect !== 'Allow') return;
+    for (const [operator, block] of Object.entries(statement.Condition ?? {})) {
+      for (const [key, expected] of Object.entries(block)) {
+        const patched = { ...doc, Statement: doc.Statement.map((s, j) => (j === i ? withoutCondition(s, operator, key) : s)) };
+        if (decides(patched)) misses.push({ id: statementId(statement, i), statement, operator, key, expected });
+      }
+    }
+  });
+  return misses;
+}

@@ -1,0 +1,106 @@
+import { decisionMarkdown, isAllowed, reasonLines, reasonMarkdown } from '../format/authorization';
+import { cell, code, jsonBlock } from '../format/markdown';
+import type { Diagnosis } from './diagnose';
+import { launchWorks } from './diagnose';
+import type { Fix } from './fixes';
+
+function firstFailing(d: Diagnosis): string | undefined {
+  return d.steps.find((s) => !isAllowed(s.result))?.step.id;
+}
+
+function verdict(d: Diagnosis): string {
+  if (launchWorks(d)) return `the launch works: every step of account ${d.consumer}'s launch path is allowed`;
+  const first = firstFailing(d);
+  return `the launch fails${first ? `: first failing step ${first}` : ''}${d.awsManaged && !d.sameAccount ? '; the key is AWS managed and cannot be shared' : ''}`;
+}
+
+function indentJson(value: unknown, indent: string): string[] {
+  return JSON.stringify(value, null, 2)
+    .split('\n')
+    .map((l) => `${indent}${l}`);
+}
+
+function fixText(fix: Fix, n: number): string[] {
+  const lines = [`${n}. ${fix.steps.length > 0 ? `[${fix.steps.join(', ')}] ` : ''}${fix.problem}`, `   Fix: ${fix.action}`];
+  if (fix.blocking) lines.push('   Statement at fault:', ...indentJson(fix.blocking, '     '));
+  if (fix.statement) lines.push(`   Statement${fix.kind === 'narrow-deny' ? ' after the change' : ' to use'}:`, ...indentJson(fix.statement, '     '));
+  if (fix.command) lines.push('   Command:', `     ${fix.command}`);
+  return lines;
+}
+
+export function doctorText(d: Diagnosis): string {
+  const lines = [
+    `keyshare doctor: can account ${d.consumer} launch Auto Scaling instances from snapshots encrypted with ${d.keyArn}?`,
+    `service-linked role: ${d.serviceLinkedRole}`,
+    ...d.inputs,
+    ...d.notes.map((n) => `note: ${n}`),
+  ];
+  if (d.awsManaged) lines.push(`AWS managed key: ${d.awsManaged}${d.sameAccount ? ' (fine in its own account)' : '; it cannot be shared with another account'}`);
+  lines.push('', `Launch path (${d.sameAccount ? 'same account' : 'cross-account'}):`);
+  d.steps.forEach(({ step, result }, i) => {
+    lines.push(`  ${isAllowed(result) ? 'PASS' : 'FAIL'}  ${i + 1}. ${step.id}: ${step.title} [${result.decision}]`);
+    lines.push(...reasonLines(result).map((l) => `          ${l}`));
+  });
+  lines.push('', `Result: ${verdict(d)}.`);
+  if (d.fixes.length > 0) lines.push('', 'Fixes (the first is for the first failing step):', ...d.fixes.flatMap((f, i) => fixText(f, i + 1)));
+  return `${lines.join('\n')}\n`;
+}
+
+function fixMarkdown(fix: Fix, n: number): string[] {
+  const lines = [`${n}. ${fix.steps.length > 0 ? `${fix.steps.map(code).join(', ')}: ` : ''}${cell(fix.problem)}`, '', `   **Fix**: ${cell(fix.action)}`];
+  const indent = (block: string[]) => block.map((l) => `   ${l}`);
+  if (fix.blocking) lines.push('', '   Statement at fault:', '', ...indent(jsonBlock(fix.blocking)));
+  if (fix.statement) lines.push('', `   Statement${fix.kind === 'narrow-deny' ? ' after the change' : ' to use'}:`, '', ...indent(jsonBlock(fix.statement)));
+  if (fix.command) lines.push('', ...indent(['```sh', fix.command, '```']));
+  return [...lines, ''];
+}
+
+export function doctorMarkdown(d: Diagnosis): string {
+  const lines = [
+    '### keyshare doctor',
+    '',
+    `Account ${code(d.consumer)}, key ${code(d.keyArn)}, service-linked role ${code(d.serviceLinkedRole)}: ${launchWorks(d) ? '✅' : '❌'} ${cell(verdict(d))}.`,
+    '',
+    ...d.inputs.map((l) => `- ${cell(l)}`),
+    ...d.notes.map((n) => `- **Note**: ${cell(n)}`),
+    ...(d.awsManaged ? [`- **AWS managed key**: ${cell(d.awsManaged)}`] : []),
+    '',
+    '| # | step | decision |',
+    '|---|---|---|',
+    ...d.steps.map(({ step, result }, i) => `| ${i + 1} | ${code(step.id)}: ${cell(step.title)} | ${decisionMarkdown(result.decision)} |`),
+  ];
+  for (const { step, result } of d.steps.filter((s) => !isAllowed(s.result))) {
+    lines.push('', `<details><summary>${step.id}: ${result.decision}</summary>`, '', ...reasonMarkdown(result), '', '</details>');
+  }
+  if (d.fixes.length > 0) lines.push('', '#### Fixes', '', ...d.fixes.flatMap((f, i) => fixMarkdown(f, i + 1)));
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** The machine shape; `decision` values are the evaluator's stable ones. */
+export function doctorJson(d: Diagnosis): string {
+  const out = {
+    works: launchWorks(d),
+    consumer: d.consumer,
+    keyArn: d.keyArn,
+    sameAccount: d.sameAccount,
+    serviceLinkedRole: d.serviceLinkedRole,
+    grantCreator: d.grantCreator,
+    grantCreatorAssumed: d.grantCreatorAssumed,
+    awsManagedKey: d.awsManaged ?? null,
+    firstFailingStep: firstFailing(d) ?? null,
+    steps: d.steps.map(({ step, result }) => ({
+      id: step.id,
+      title: step.title,
+      through: step.through,
+      principal: step.request.principal,
+      action: step.request.action,
+      decision: result.decision,
+      trace: result.trace,
+      missing: result.missing,
+    })),
+    fixes: d.fixes,
+    inputs: d.inputs,
+    notes: d.notes,
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}

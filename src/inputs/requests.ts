@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { InputError } from '../errors';
+import { canonicalKmsAction } from '../evaluator/action-catalog';
+import type { KmsRequest } from '../evaluator/types';
+import { normalizeContext } from './context';
+import { Origin, readJsonFile, where } from './json-file';
+import { parseKmsArn } from './key-arn';
+import { inputErrorFromZod } from './zod-issue';
+
+export const REQUESTS_FIX =
+  'pass a JSON list of {"principal": ARN, "action": "kms:Operation", "context"?: {key: value}, "resource"?: key ARN, "encryptionContext"?: {key: value}}';
+
+const PRINCIPAL =
+  /^arn:aws(-cn|-us-gov)?:(iam::\d{12}:(root|user\/.+|role\/.+)|sts::\d{12}:(assumed-role\/[^/]+\/.+|federated-user\/.+))$/;
+
+const request = z.object({
+  principal: z.string(),
+  action: z.string(),
+  context: z.record(z.string(), z.union([z.string(), z.boolean(), z.number(), z.array(z.string())])).optional(),
+  resource: z.string().optional(),
+  encryptionContext: z.record(z.string(), z.string()).optional(),
+});
+
+const KNOWN_FIELDS = Object.keys(request.shape);
+
+/** The caller of a request: an IAM or STS principal ARN (account root, user, role, session). */
+export function checkPrincipal(field: string, principal: string): string {
+  if (!PRINCIPAL.test(principal)) {
+    throw new InputError(
+      field,
+      principal,
+      'not an IAM principal ARN',
+      'give arn:aws:iam::<account>:root, :user/<name>, :role/<path/name> or arn:aws:sts::<account>:assumed-role/<role>/<session>',
+    );
+  }
+  return principal;
+}
+
+/** `kms:<Operation>`, checked against IAM's list of KMS actions and spelt as IAM spells it. */
+export function checkAction(field: string, action: string): string {
+  const known = canonicalKmsAction(action);
+  if (!known) throw new InputError(field, action, 'not a KMS action', 'give one KMS operation such as kms:Decrypt or kms:CreateGrant (no wildcards)');
+  return known;
+}
+
+function checkResource(field: string, resource: string): string {
+  if (!parseKmsArn(resource)) throw new InputError(field, resource, 'not a KMS key or alias ARN', 'give arn:aws:kms:<region>:<account>:key/<key id>, or leave it out to use the key ARN');
+  return resource;
+}
+
+/** Reads `--requests FILE`: a JSON list of requests, each checked like the single-request flags. */
+export async function readRequests(origin: Origin): Promise<KmsRequest[]> {
+  const json = readJsonFile(origin, REQUESTS_FIX);
+  if (!Array.isArray(json) || json.length === 0) throw new InputError(where(origin), json, 'expected a non-empty JSON list of requests', REQUESTS_FIX);
+  const requests: KmsRequest[] = [];
+  for (const [i, element] of json.entries()) {
+    const at = `[${i}]`;
+    const misspelt = misspeltField(element);
+    if (misspelt) throw new InputError(where(origin, `${at}.${misspelt}`), misspelt, 'field names are lower camel case', `write ${misspelt[0].toLowerCase()}${misspelt.slice(1)}; ${REQUESTS_FIX}`);
+    const parsed = request.safeParse(element);
+    if (!parsed.success) throw inputErrorFromZod(origin, at, element, parsed.error, REQUESTS_FIX);
+    const r = parsed.data;
+    requests.push({
+      principal: checkPrincipal(where(origin, `${at}.principal`), r.principal),
+      action: checkAction(where(origin, `${at}.action`), r.action),
+      ...(r.resource !== undefined && { resource: checkResource(where(origin, `${at}.resource`), r.resource) }),
+      ...(r.context !== undefined && { context: await normalizeContext(where(origin, `${at}.context`), r.context) }),
+      ...(r.encryptionContext !== undefined && { encryptionContext: r.encryptionContext }),
+    });
+  }
+  return requests;
+}
+
+/** `Principal` instead of `principal`: other fields are ignored, so a wrong case would silently drop one. */
+function misspeltField(element: unknown): string | undefined {
+  if (element === null || typeof element !== 'object') return undefined;
+  return Object.keys(element).find((k) => !KNOWN_FIELDS.includes(k) && KNOWN_FIELDS.some((f) => f.toLowerCase() === k.toLowerCase()));
+}
