@@ -7,7 +7,8 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { authorize } from '../../src/evaluator';
 import { CROSS_ACCOUNT_OPERATIONS } from '../../src/policy/actions';
-import { generate, KEY, OWNER, type Case } from './generate';
+import { generate, type Case } from './generate';
+import { KEY, OWNER } from './helpers';
 
 const CASES = 1000;
 

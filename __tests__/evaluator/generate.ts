@@ -4,11 +4,8 @@
  */
 import type { ConditionBlock, PolicyDocument, PolicyStatement, PrincipalBlock } from '../../src/policy/document';
 import type { KmsRequest } from '../../src/evaluator';
+import { KEY, OTHER, OWNER, SLR, STRANGER } from './helpers';
 
-export const OWNER = '111122223333';
-export const OTHER = '444455556666';
-export const STRANGER = '777788889999';
-export const KEY = `arn:aws:kms:us-west-2:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const OTHER_KEY = `arn:aws:kms:us-west-2:${OWNER}:key/ffffffff-12ab-34cd-56ef-1234567890ab`;
 
 /** mulberry32: small, fast, good enough for test-case generation. */
@@ -34,8 +31,6 @@ function some<T>(r: Rand, items: readonly T[], max: number): T[] {
 function chance(r: Rand, p: number): boolean {
   return r() < p;
 }
-
-const SLR = `arn:aws:iam::${OTHER}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling_web`;
 
 /** Callers: users and roles with and without paths, sessions, a service-linked role, in three accounts. */
 export const CALLERS = [

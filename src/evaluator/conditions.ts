@@ -138,7 +138,12 @@ function showValue(value: ContextValue | undefined): string {
 
 /** "condition kms:GrantIsForAWSResource (Bool): expected true, request has false". */
 export function describeFailure(condition: CompiledCondition, context: RequestContext): string {
-  const expected = condition.values.length === 1 ? condition.values[0] : `one of [${condition.values.join(', ')}]`;
+  // A value with policy variables is shown with what it resolved to for this caller.
+  const values = condition.values.map((v) => {
+    if (!condition.hasVariables || !v.includes('${')) return v;
+    return `${v} (here ${resolve(v, context, false) ?? 'unresolved'})`;
+  });
+  const expected = values.length === 1 ? values[0] : `one of [${values.join(', ')}]`;
   const how = condition.op === undefined && condition.kind !== 'null' ? ' (an operator IAM does not know)' : '';
   return `condition ${condition.key} (${condition.operator}${how}): expected ${expected}, request has ${showValue(context.get(condition.keyLower))}`;
 }

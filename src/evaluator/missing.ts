@@ -13,11 +13,20 @@ function nearMisses(outcomes: readonly PolicyOutcome[], what: (i: number) => str
   return outcomes.flatMap((o, i) => o.nearMisses.map((m) => `${what(i)} statement ${m.statement.id} matches except ${m.reason}`));
 }
 
+/** Allow statements whose action patterns name no KMS action: a typo such as `kms:ReEncrypt` silently allows nothing. */
+function unknownActions(outcomes: readonly PolicyOutcome[], what: (i: number) => string): string[] {
+  return outcomes.flatMap((o, i) =>
+    o.policy.statements
+      .filter((s) => s.effect === 'Allow' && s.actions.unknown.length > 0)
+      .map((s) => `${what(i)} statement ${s.id} names ${s.actions.unknown.join(', ')}, which is not a KMS action and allows nothing`),
+  );
+}
+
 function nth(name: string, count: number) {
   return (i: number) => (count > 1 ? `${name} ${i + 1} of ${count}` : name);
 }
 
-/** Why no IAM policy of the caller allows the action, one sentence per near miss. */
+/** Says when no IAM policy was given at all, which `doctor` reports as an input not given. */
 function identityGap(e: Evaluation): string {
   if (e.identityPoliciesGiven === 0) return ' (no IAM policy of the caller was given)';
   return '';
@@ -46,9 +55,10 @@ function keyPolicySentences(e: Evaluation): string[] {
     const iam = identityAllowed ? `; IAM policy statement ${identityAllowed} of the caller allows it, which is not enough across accounts` : '';
     out.push(`the key policy has no statement that allows account ${caller.account} or ${caller.arn} ${action}${iam}`);
   }
-  out.push(...nearMisses([e.keyPolicy], () => 'key policy'));
+  out.push(...nearMisses([e.keyPolicy], () => 'key policy'), ...unknownActions([e.keyPolicy], () => 'key policy'));
   if (!e.crossAccount && !account) return out;
-  out.push(...nearMisses(e.identity ?? [], nth('IAM policy', e.identityPoliciesGiven)));
+  const iam = nth('IAM policy', e.identityPoliciesGiven);
+  out.push(...nearMisses(e.identity ?? [], iam), ...unknownActions(e.identity ?? [], iam));
   return out;
 }
 

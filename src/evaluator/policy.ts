@@ -28,6 +28,7 @@ export interface NearMiss {
 }
 
 export interface PolicyOutcome {
+  readonly policy: CompiledPolicy;
   readonly allows: StatementHit[];
   readonly denies: StatementHit[];
   readonly nearMisses: NearMiss[];
@@ -52,7 +53,7 @@ function principalMiss(statement: CompiledStatement, caller: Caller): string {
  * account) or by one condition are collected too: only implicit denies need them.
  */
 export function evaluatePolicy(policy: CompiledPolicy, request: EvaluationRequest, explain = false): PolicyOutcome {
-  const outcome: PolicyOutcome = { allows: [], denies: [], nearMisses: [] };
+  const outcome: PolicyOutcome = { policy, allows: [], denies: [], nearMisses: [] };
   for (const statement of statementsFor(policy, request.actionKey)) {
     if (!matchResource(statement.resources, request.resource)) continue;
     const match = principalOf(statement, request.caller);
