@@ -1,7 +1,7 @@
 import { authorize } from '../evaluator';
 import { isAllowed } from '../format/authorization';
 import { keyAccessInputs, KeyAccessFlags, LoadedKeyAccess } from '../inputs/key-access';
-import { isAwsManagedAlias, keyOwner, parseKmsArn } from '../inputs/key-arn';
+import { keyOwner, parseKmsArn } from '../inputs/key-arn';
 import { autoScalingRoleArn, roleArn } from '../policy/arns';
 import { launchPath } from '../policy/launch-path';
 import { Fix, FixContext, fixesFor, mergeFixes, StepOutcome } from './fixes';
@@ -37,8 +37,8 @@ export function launchWorks(d: Diagnosis): boolean {
   return d.fixes.length === 0 && d.steps.every((s) => isAllowed(s.result));
 }
 
-function awsManagedReason(keyArn: string, loaded: LoadedKeyAccess): string | undefined {
-  if (isAwsManagedAlias(keyArn)) return `its ARN names an alias/aws/ alias`;
+function awsManagedReason(loaded: LoadedKeyAccess): string | undefined {
+  if (loaded.keyArn.awsManagedAlias) return `${loaded.keyArn.awsManagedAlias} is an alias/aws/ alias`;
   if (keyOwner(loaded.keyPolicy)?.from === 'aws-managed') return 'its key policy has the AWS-managed shape: any principal of one account, only through one service';
   return undefined;
 }
@@ -80,7 +80,7 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
     loaded,
     files: { iamPolicy: flags.iamPolicy, scp: flags.scp },
   };
-  const awsManaged = awsManagedReason(keyArn, loaded);
+  const awsManaged = awsManagedReason(loaded);
   // An AWS-managed key's policy cannot be edited, so no statement or grant fix applies across accounts.
   const fixes =
     awsManaged && !sameAccount

@@ -1,5 +1,5 @@
 import type { Grant, KeyAccessInputs } from '../evaluator/types';
-import type { PolicyDocument } from '../policy/document';
+import type { PolicyDocument, PolicyStatement } from '../policy/document';
 import { readGrants } from './grants';
 import { KeyArnChoice, keyOwner, namedKeyArns, parseKmsArn, resolveKeyArn } from './key-arn';
 import { readPolicy } from './policy-document';
@@ -24,18 +24,31 @@ export interface LoadedKeyAccess {
   readonly notes: readonly string[];
 }
 
+/**
+ * Every SCP on the path must allow a request (Organizations User Guide, "SCP evaluation"); AWS
+ * attaches FullAWSAccess to every root, OU and account, and deny-list SCPs rely on it.
+ */
+const FULL_AWS_ACCESS: PolicyStatement = { Sid: 'FullAWSAccess', Effect: 'Allow', Action: '*', Resource: '*' };
+
 export async function loadKeyAccess(flags: KeyAccessFlags): Promise<LoadedKeyAccess> {
   const keyPolicy = readPolicy({ flag: '--key-policy', file: flags.keyPolicy }, 'key');
   const identityPolicies = flags.iamPolicy.map((file) => readPolicy({ flag: '--iam-policy', file }, 'identity'));
-  const scps = flags.scp.map((file) => readPolicy({ flag: '--scp', file }, 'scp'));
+  const notes: string[] = [];
+  const scps = flags.scp.map((file) => {
+    const scp = readPolicy({ flag: '--scp', file }, 'scp');
+    if (scp.Statement.some((st) => st.Effect === 'Allow')) return scp;
+    notes.push(`SCP ${file} only denies: read as a deny-list SCP attached beside FullAWSAccess, as AWS attaches it by default`);
+    return { ...scp, Statement: [...scp.Statement, FULL_AWS_ACCESS] };
+  });
   const grantList = flags.grants === undefined ? undefined : readGrants({ flag: '--grants', file: flags.grants });
   const keyArn = resolveKeyArn(flags.keyArn, keyPolicy, namedKeyArns(grantList?.grants ?? [], identityPolicies));
 
-  const notes: string[] = [];
   if (keyArn.source === 'placeholder') {
     notes.push(`no --key-arn given: using the placeholder ${keyArn.arn} in the key policy's account; pass --key-arn for exact Resource, region and kms:ViaService matching`);
   } else if (keyArn.source === 'inputs') {
     notes.push(`no --key-arn given: using ${keyArn.arn}, the key the grants or IAM policies name`);
+  } else if (keyArn.awsManagedAlias) {
+    notes.push(`--key-arn names the AWS managed key ${keyArn.awsManagedAlias}: deciding with the placeholder ${keyArn.arn} in its account and region`);
   } else {
     const owner = keyOwner(keyPolicy);
     const account = parseKmsArn(keyArn.arn)?.account;

@@ -112,6 +112,8 @@ export interface KeyArnChoice {
   readonly arn: string;
   /** Where the ARN came from when `--key-arn` was not given; the output must say so. */
   readonly source: 'flag' | 'inputs' | 'placeholder';
+  /** `--key-arn` named an `alias/aws/…` alias: `arn` is then a placeholder key in its account and region. */
+  readonly awsManagedAlias?: string;
 }
 
 /** Key ARNs other inputs name: each grant's `KeyId` (list-grants prints it in full) and IAM policy Resources. */
@@ -125,7 +127,13 @@ export function namedKeyArns(grants: readonly Grant[], policies: readonly Policy
  * else a placeholder in that account.
  */
 export function resolveKeyArn(given: string | undefined, policy: PolicyDocument, named: readonly string[]): KeyArnChoice {
-  if (given !== undefined) return { arn: checkKeyArn('--key-arn', given), source: 'flag' };
+  if (given !== undefined) {
+    const arn = checkKeyArn('--key-arn', given);
+    const parts = parseKmsArn(arn) as KmsArnParts;
+    // Requests name the key, never its alias; the alias ARN is kept to say the key cannot be shared.
+    if (isAwsManagedAlias(arn)) return { arn: buildKeyArn(parts.partition, parts.region, parts.account, PLACEHOLDER_KEY_ID), source: 'flag', awsManagedAlias: arn };
+    return { arn, source: 'flag' };
+  }
   const owner = keyOwner(policy);
   const candidates = [...new Set(named)].filter((arn) => !owner || parseKmsArn(arn)?.account === owner.account);
   if (candidates.length === 1) return { arn: candidates[0], source: 'inputs' };

@@ -1,0 +1,274 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { expectBadInput, keyshare } from '../support/cli';
+import { keyshareInProcess as run } from './in-process';
+
+const fixture = (name: string) => path.join(__dirname, '../fixtures/key-access', name);
+const OWNER = '111122223333';
+const CONSUMER = '444455556666';
+const KEY = `arn:aws:kms:us-west-2:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const SLR = `arn:aws:iam::${CONSUMER}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+/** The grant operations of the EC2 Auto Scaling guide's cross-account example (create-grant command). */
+const GUIDE_OPERATIONS = ['Encrypt', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'DescribeKey', 'CreateGrant'];
+const CROSS_ACCOUNT_STEPS = [
+  'create-grant',
+  'use-through-grant:DescribeKey',
+  'use-through-grant:Decrypt',
+  'use-through-grant:GenerateDataKeyWithoutPlaintext',
+  'use-through-grant:ReEncryptFrom',
+  'use-through-grant:ReEncryptTo',
+  'child-grant',
+];
+
+interface Report {
+  works: boolean;
+  firstFailingStep: string | null;
+  serviceLinkedRole: string;
+  awsManagedKey: string | null;
+  steps: { id: string; decision: string; principal: string }[];
+  fixes: { steps: string[]; kind: string; problem: string; action: string; blocking?: any; statement?: any; command?: string }[];
+  inputs: string[];
+  notes: string[];
+}
+
+function tmpFile(content: unknown, name = 'input.json'): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-doctor-')), name);
+  fs.writeFileSync(file, JSON.stringify(content, null, 2));
+  return file;
+}
+
+/** Runs doctor with --format json; returns the exit code and the parsed report. */
+async function doctor(...args: string[]): Promise<{ status: number | null; report: Report }> {
+  const r = await run(['doctor', ...args, '--format', 'json']);
+  expect(r.stderr).toBe('');
+  return { status: r.status, report: JSON.parse(r.stdout) };
+}
+
+const keyPolicyDoc = (name: string) => JSON.parse(JSON.parse(fs.readFileSync(fixture(name), 'utf8')).Policy);
+const scpDoc = (name: string) => JSON.parse(JSON.parse(fs.readFileSync(fixture(name), 'utf8')).Policy.Content);
+
+/** `aws kms create-grant` arguments as the grant list-grants would then print. */
+function grantFromCommand(command: string): unknown {
+  const words = command.split(' ');
+  const value = (flag: string) => words[words.indexOf(flag) + 1];
+  const start = words.indexOf('--operations') + 1;
+  const end = words.findIndex((w, i) => i >= start && w.startsWith('--'));
+  return { Grants: [{ KeyId: value('--key-id'), GranteePrincipal: value('--grantee-principal'), Operations: words.slice(start, end) }] };
+}
+
+describe('keyshare doctor: cross-account', () => {
+  test('a working setup passes every step (exit 0)', async () => {
+    const { status, report } = await doctor('--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json'), '--scp', fixture('scp-full-access.json'), '--key-arn', KEY);
+    expect(status).toBe(0);
+    expect(report.works).toBe(true);
+    expect(report.steps.map((s) => s.id)).toEqual(CROSS_ACCOUNT_STEPS);
+    expect(report.steps.every((s) => s.decision === 'Allowed')).toBe(true);
+    expect(report.fixes).toEqual([]);
+    expect(report.firstFailingStep).toBeNull();
+  });
+
+  test('the GrantIsForAWSResource bug: names the statement and the condition to remove, and removing it fixes the launch', async () => {
+    const args = ['--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json'), '--key-arn', KEY];
+    const { status, report } = await doctor('--key-policy', fixture('key-policy-grant-is-for-aws-resource.json'), ...args);
+    expect(status).toBe(1);
+    expect(report.firstFailingStep).toBe('create-grant');
+    const [fix] = report.fixes;
+    expect(fix.kind).toBe('remove-condition');
+    expect(fix.steps).toEqual(['create-grant']);
+    expect(fix.problem).toContain('Allow attachment of persistent resources in external account');
+    expect(fix.problem).toContain('kms:GrantIsForAWSResource');
+    const policy = keyPolicyDoc('key-policy-grant-is-for-aws-resource.json');
+    expect(fix.blocking).toEqual(policy.Statement[2]);
+    // keyshare's replacement pins the grantee to the consumer's role and has no GrantIsForAWSResource.
+    expect(fix.statement.Principal).toEqual({ AWS: `arn:aws:iam::${CONSUMER}:root` });
+    expect(fix.statement.Action).toBe('kms:CreateGrant');
+    expect(fix.statement.Condition.StringEquals['kms:GranteePrincipal']).toBe(SLR);
+    expect(JSON.stringify(fix.statement)).not.toContain('GrantIsForAWSResource');
+
+    const removed = { ...policy, Statement: policy.Statement.map((s: any, i: number) => (i === 2 ? { ...s, Condition: undefined } : s)) };
+    expect((await doctor('--key-policy', tmpFile(removed), ...args)).status).toBe(0);
+    const replaced = { ...policy, Statement: policy.Statement.map((s: any, i: number) => (i === 2 ? fix.statement : s)) };
+    expect((await doctor('--key-policy', tmpFile(replaced), ...args)).status).toBe(0);
+  });
+
+  test('missing IAM policy: says it was not given, and the statement to attach fixes it', async () => {
+    const args = ['--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--grants', fixture('grants.json')];
+    const { status, report } = await doctor(...args);
+    expect(status).toBe(1);
+    expect(report.steps.find((s) => s.id === 'create-grant')?.principal).toBe(`arn:aws:iam::${CONSUMER}:role/grant-creator`);
+    expect(report.inputs.join('\n')).toMatch(/IAM policies: none given, counted as none/);
+    expect(report.inputs.join('\n')).toMatch(/grant creator: .*role\/grant-creator, a stand-in/);
+    const [fix] = report.fixes;
+    expect(fix.kind).toBe('attach-iam-statement');
+    expect(fix.statement).toMatchObject({ Effect: 'Allow', Action: 'kms:CreateGrant', Resource: KEY });
+    expect(fix.command).toMatch(/^aws iam put-role-policy --role-name grant-creator /);
+    const attached = tmpFile({ Version: '2012-10-17', Statement: [fix.statement] });
+    expect((await doctor(...args, '--iam-policy', attached)).status).toBe(0);
+  });
+
+  test('missing grant: prints the create-grant command, and that grant fixes it', async () => {
+    const args = ['--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-role-policy.json'), '--key-arn', KEY];
+    const { status, report } = await doctor(...args);
+    expect(status).toBe(1);
+    expect(report.steps[0].decision).toBe('Allowed');
+    expect(report.firstFailingStep).toBe('use-through-grant:DescribeKey');
+    expect(report.inputs.join('\n')).toContain(`grants: none given, counted as none; if you have created the grant, pass \`aws kms list-grants --key-id ${KEY} --output json\` output with --grants`);
+    expect(report.fixes).toHaveLength(1);
+    const [fix] = report.fixes;
+    expect(fix.kind).toBe('create-grant');
+    expect(fix.steps).toEqual(CROSS_ACCOUNT_STEPS.slice(1));
+    expect(fix.command).toBe(`aws kms create-grant --key-id ${KEY} --grantee-principal ${SLR} --operations ${GUIDE_OPERATIONS.join(' ')} --name keyshare-autoscaling --region us-west-2`);
+    expect((await doctor(...args, '--grants', tmpFile(grantFromCommand(fix.command as string)))).status).toBe(0);
+  });
+
+  test('a grant without the operations Auto Scaling needs: new grant, and retire the old one', async () => {
+    const { status, report } = await doctor('--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants-missing-operations.json'));
+    expect(status).toBe(1);
+    // The grant has Decrypt and DescribeKey only.
+    expect(report.steps.filter((s) => s.decision === 'Allowed').map((s) => s.id)).toEqual(['create-grant', 'use-through-grant:DescribeKey', 'use-through-grant:Decrypt']);
+    const [fix] = report.fixes;
+    expect(fix.kind).toBe('create-grant');
+    expect(fix.problem).toMatch(/grant partial0000/);
+    expect(fix.action).toContain(`aws kms retire-grant --key-id ${KEY} --grant-id partial0000`);
+  });
+
+  test('an SCP Deny on the grant creator: names the SCP file and statement; the exemption fixes it; the role is not bound by SCPs', async () => {
+    const creator = `arn:aws:sts::${CONSUMER}:assumed-role/deploy/terraform`;
+    const args = ['--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version-urlencoded.json'), '--grants', fixture('grants.json'), '--grant-creator', creator, '--scp', fixture('scp-full-access.json')];
+    const { status, report } = await doctor(...args, '--scp', fixture('scp-deny-create-grant.json'));
+    expect(status).toBe(1);
+    expect(report.steps[0]).toMatchObject({ id: 'create-grant', principal: creator, decision: 'ExplicitlyDenied' });
+    expect(report.steps.slice(1).every((s) => s.decision === 'Allowed')).toBe(true);
+    const [fix] = report.fixes;
+    expect(fix.kind).toBe('narrow-deny');
+    expect(fix.problem).toContain('scp-deny-create-grant.json statement DenyKmsGrantCreation');
+    // aws:PrincipalArn of a session is its role's ARN.
+    expect(fix.statement.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': `arn:aws:iam::${CONSUMER}:role/deploy` } });
+    const scp = scpDoc('scp-deny-create-grant.json');
+    expect((await doctor(...args, '--scp', tmpFile({ ...scp, Statement: [fix.statement] }))).status).toBe(0);
+  });
+
+  test('an SCP that allows no KMS action: says so, and the Allow statement fixes it', async () => {
+    const args = ['--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json')];
+    const { status, report } = await doctor(...args, '--scp', fixture('scp-allow-ec2-only.json'));
+    expect(status).toBe(1);
+    const [fix] = report.fixes;
+    expect(fix.kind).toBe('allow-in-scp');
+    expect(fix.problem).toContain('scp-allow-ec2-only.json');
+    const scp = scpDoc('scp-allow-ec2-only.json');
+    expect((await doctor(...args, '--scp', tmpFile({ ...scp, Statement: [...scp.Statement, fix.statement] }))).status).toBe(0);
+  });
+
+  test('an explicit Deny in the key policy is named as the blocking statement', async () => {
+    const { status, report } = await doctor('--key-policy', fixture('key-policy-explicit-deny.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json'), '--key-arn', KEY);
+    expect(status).toBe(1);
+    expect(report.steps[0].decision).toBe('ExplicitlyDenied');
+    const [fix] = report.fixes;
+    expect(fix.kind).toBe('narrow-deny');
+    expect(fix.problem).toContain('key policy statement DenyGrantsNotForAwsResources');
+    expect(fix.blocking).toEqual(keyPolicyDoc('key-policy-explicit-deny.json').Statement[3]);
+  });
+
+  test('custom suffix: the suffixed role is checked; without the suffix the pinned statement is named as closest', async () => {
+    const args = ['--key-policy', fixture('key-policy-suffix.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-suffix.json'), '--grants', fixture('grants-suffix.json')];
+    const withSuffix = await doctor(...args, '--service-linked-role-suffix', 'web');
+    expect(withSuffix.status).toBe(0);
+    expect(withSuffix.report.serviceLinkedRole).toBe(`${SLR}_web`);
+
+    const without = await doctor(...args);
+    expect(without.status).toBe(1);
+    expect(without.report.fixes[0].kind).toBe('add-key-policy-statement');
+    expect(without.report.fixes[0].problem).toMatch(/closest: key policy statement AllowConsumerGrantForSuffixedRole, whose condition StringEquals kms:GranteePrincipal/);
+
+    const grantForDefault = await doctor(...args.slice(0, -2), '--grants', fixture('grants.json'), '--service-linked-role-suffix', 'web');
+    expect(grantForDefault.status).toBe(1);
+    expect(grantForDefault.report.fixes[0].command).toContain(`--grantee-principal ${SLR}_web `);
+  });
+});
+
+describe('keyshare doctor: same account and AWS-managed keys', () => {
+  test('same account: the service-linked role through the key policy (exit 0)', async () => {
+    const { status, report } = await doctor('--key-policy', fixture('key-policy-same-account.json'), '--consumer', OWNER, '--key-arn', KEY);
+    expect(status).toBe(0);
+    expect(report.steps.map((s) => s.id)).toEqual(['DescribeKey', 'Decrypt', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'CreateGrant'].map((op) => `same-account:${op}`));
+    expect(report.inputs.join('\n')).toMatch(/same account/);
+  });
+
+  test('same account without the role statements: the two statements to add, which fix it', async () => {
+    const { status, report } = await doctor('--key-policy', fixture('key-policy-root-only.json'), '--consumer', OWNER, '--key-arn', KEY);
+    expect(status).toBe(1);
+    expect(report.fixes.map((f) => f.kind)).toEqual(['add-key-policy-statement', 'add-key-policy-statement']);
+    const role = `arn:aws:iam::${OWNER}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    for (const f of report.fixes) expect(f.statement.Principal).toEqual({ AWS: role });
+    // EC2 creates the volume's grant, so here the attachment statement does carry GrantIsForAWSResource.
+    expect(report.fixes[1].statement.Condition).toEqual({ Bool: { 'kms:GrantIsForAWSResource': true } });
+    const root = JSON.parse(fs.readFileSync(fixture('key-policy-root-only.json'), 'utf8'));
+    const fixed = { Version: '2012-10-17', Statement: [root.Statement, ...report.fixes.map((f) => f.statement)] };
+    expect((await doctor('--key-policy', tmpFile(fixed), '--consumer', OWNER, '--key-arn', KEY)).status).toBe(0);
+  });
+
+  test('an AWS-managed key is flagged as unshareable across accounts, by policy shape or by alias', async () => {
+    const byShape = await doctor('--key-policy', fixture('key-policy-aws-managed.json'), '--consumer', CONSUMER);
+    expect(byShape.status).toBe(1);
+    expect(byShape.report.awsManagedKey).toMatch(/AWS-managed shape/);
+    expect(byShape.report.fixes.map((f) => f.kind)).toEqual(['use-customer-managed-key']);
+    expect(byShape.report.fixes[0].command).toMatch(/^aws ec2 copy-image .*--encrypted --kms-key-id/);
+
+    const byAlias = await doctor('--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--key-arn', `arn:aws:kms:us-west-2:${OWNER}:alias/aws/ebs`);
+    expect(byAlias.status).toBe(1);
+    expect(byAlias.report.awsManagedKey).toMatch(/alias\/aws\//);
+
+    // In its own account aws/ebs works: any principal of the account may use it through EC2.
+    const own = await doctor('--key-policy', fixture('key-policy-aws-managed.json'), '--consumer', OWNER);
+    expect(own.status).toBe(0);
+  });
+});
+
+describe('keyshare doctor: formats and bad input', () => {
+  test('markdown: verdict, one table row per step, fixes', async () => {
+    const r = await run(['doctor', '--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--format', 'markdown']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^### keyshare doctor\n/);
+    expect(r.stdout.match(/^\| \d \| `/gm)).toHaveLength(7);
+    expect(r.stdout).toContain('#### Fixes');
+    expect(r.stdout).toContain('```sh\n   aws kms create-grant');
+  });
+
+  test.each([
+    [['--consumer', '12345'], /--consumer: is not a 12-digit AWS account ID/],
+    [['--consumer', CONSUMER, '--service-linked-role-suffix', 'a b'], /--service-linked-role-suffix: is not a valid service-linked role suffix/],
+    [['--consumer', CONSUMER, '--grant-creator', 'deploy'], /--grant-creator: not an IAM principal ARN/],
+    [['--consumer', CONSUMER, '--iam-policy', fixture('key-policy-cross-account.json')], /--iam-policy .*is this a key policy\?/],
+    [[], /--consumer/],
+  ])('%j', async (args, message) => {
+    const r = await run(['doctor', '--key-policy', fixture('key-policy-cross-account.json'), ...args]);
+    expect(r.stdout).toBe('');
+    expectBadInput(r, message);
+  });
+});
+
+describe('keyshare doctor: the real binary', () => {
+  test('working setup: exit 0 and the verdict', () => {
+    const r = keyshare(['doctor', '--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json')]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}PASS {2}1\. create-grant:/m);
+    expect(r.stdout).toContain("Result: the launch works: every step of account 444455556666's launch path is allowed.");
+  });
+
+  test('the GrantIsForAWSResource bug: exit 1, FAIL, the statement and the condition', () => {
+    const r = keyshare(['doctor', '--key-policy', fixture('key-policy-grant-is-for-aws-resource.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json')]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}FAIL {2}1\. create-grant:/m);
+    expect(r.stdout).toMatch(/Fix: remove "Bool": \{"kms:GrantIsForAWSResource": …\} from statement Allow attachment of persistent resources in external account/);
+  });
+
+  test('bad JSON: exit 2, one line, no stack, no output', () => {
+    const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-doctor-')), 'grants.json');
+    fs.writeFileSync(bad, '{"Grants": [');
+    const r = keyshare(['doctor', '--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--grants', bad]);
+    expect(r.stdout).toBe('');
+    expectBadInput(r, /^keyshare: --grants .*grants\.json: not valid JSON/);
+  });
+});
