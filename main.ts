@@ -5,12 +5,15 @@
  */
 import { loadRollout } from './src/config';
 import { buildApp } from './src/stacks/app';
+import { assertDeployable } from './src/synth/deployable';
 import { runCommand, EXIT } from './src/cli/exit';
 
 // As in bin/keyshare.js: source-mapping cdktf's stack traces costs half the synth time.
 if (!process.env.KEYSHARE_DEBUG) process.setSourceMapsEnabled(false);
 
 void runCommand(() => {
-  buildApp(loadRollout(process.env.KEYSHARE_CONFIG ?? 'examples/keyshare.yaml')).synth();
+  const rollout = loadRollout(process.env.KEYSHARE_CONFIG ?? 'examples/keyshare.yaml');
+  assertDeployable(rollout);
+  buildApp(rollout).synth();
   return EXIT.ok;
 });

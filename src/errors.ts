@@ -21,3 +21,11 @@ export function show(value: unknown): string {
   const flat = text.replace(/\s+/g, ' ');
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
 }
+
+/** The input is valid but what it describes fails a check; the CLI prints `report` and exits 1. */
+export class FindingsError extends Error {
+  constructor(readonly report: string) {
+    super(report);
+    this.name = 'FindingsError';
+  }
+}

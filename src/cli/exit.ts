@@ -1,4 +1,4 @@
-import { InputError } from '../errors';
+import { FindingsError, InputError } from '../errors';
 
 /** Exit codes of every command (ARCHITECTURE.md, CLI contract). */
 export const EXIT = { ok: 0, findings: 1, badInput: 2, internal: 3 } as const;
@@ -11,6 +11,11 @@ export async function runCommand(body: () => Promise<number> | number): Promise<
   try {
     process.exitCode = await body();
   } catch (err) {
+    if (err instanceof FindingsError) {
+      process.stderr.write(`${err.report}\n`);
+      process.exitCode = EXIT.findings;
+      return;
+    }
     if (err instanceof InputError) {
       process.stderr.write(`keyshare: ${err.message}\n`);
       process.exitCode = EXIT.badInput;

@@ -8,7 +8,7 @@ import {
 import { autoScalingRoleArn, Partition } from './arns';
 import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, VIA_SERVICE } from './conditions';
 import { ec2Service } from './consumer-policy';
-import type { KmsRequest } from '../evaluator/types';
+import type { ContextValue, KmsRequest } from '../evaluator/types';
 
 /** Where a consumer's launch needs the key, as requests the evaluator must find allowed. */
 export interface LaunchStep {
@@ -30,6 +30,8 @@ export interface LaunchPathTarget {
   /** Who creates the grant in the consumer account. */
   readonly grantCreator: string;
   readonly sameAccount: boolean;
+  /** Context every request of this account carries, such as `aws:PrincipalOrgID`. @default none */
+  readonly accountContext?: Readonly<Record<string, ContextValue>>;
 }
 
 /**
@@ -38,6 +40,10 @@ export interface LaunchPathTarget {
  * the role's use and attachment through the key policy directly.
  */
 export function launchPath(t: LaunchPathTarget): LaunchStep[] {
+  return stepsOf(t).map((s) => (t.accountContext ? { ...s, request: { ...s.request, context: { ...t.accountContext, ...s.request.context } } } : s));
+}
+
+function stepsOf(t: LaunchPathTarget): LaunchStep[] {
   const role = autoScalingRoleArn(t.partition, t.account, t.serviceLinkedRoleSuffix);
   const viaEc2 = { [VIA_SERVICE]: ec2Service(t.region) };
   if (t.sameAccount) {

@@ -2,8 +2,6 @@ import { App } from 'cdktf';
 import { ConsumerStack } from './consumer-stack';
 import { OwnerStack } from './owner-stack';
 import { crossAccountConsumers, Rollout } from '../model/rollout';
-import { keyPolicy } from '../policy/key-policy';
-import { assertKeyPolicyFits } from '../policy/size';
 
 /**
  * The whole rollout as one cdktf app: the owner stack, then one stack per cross-account consumer
@@ -11,7 +9,6 @@ import { assertKeyPolicyFits } from '../policy/size';
  * own; the key policy names its role.
  */
 export function buildApp(rollout: Rollout, outdir?: string): App {
-  assertKeyPolicyFits(keyPolicy(rollout), rollout.consumers.length);
   const app = new App({ outdir, skipValidation: false });
   const owner = new OwnerStack(app, rollout);
   for (const consumer of crossAccountConsumers(rollout)) new ConsumerStack(app, rollout, consumer).addDependency(owner);

@@ -7,6 +7,7 @@ import { crossAccountConsumers, Rollout } from '../model/rollout';
 import { keyPolicy } from '../policy/key-policy';
 import { KEY_POLICY_MAX_BYTES, policyBytes } from '../policy/document';
 import { InputError } from '../errors';
+import { assertDeployable } from './deployable';
 
 export interface SynthSummary {
   readonly outdir: string;
@@ -23,6 +24,7 @@ export interface SynthSummary {
 export function synthesize(rollout: Rollout, outdir: string): SynthSummary {
   const final = path.resolve(outdir);
   assertReplaceable(outdir, final);
+  assertDeployable(rollout);
   fs.mkdirSync(path.dirname(final), { recursive: true });
   const staging = fs.mkdtempSync(path.join(path.dirname(final), `.${path.basename(final)}.staging-`));
   try {

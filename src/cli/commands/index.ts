@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCheck } from './check';
 import { registerDoctor } from './doctor';
 import { registerExplain } from './explain';
 import { registerSynth } from './synth';
@@ -6,4 +7,4 @@ import { registerSynth } from './synth';
 /** Every command module exports one `register` that adds its subcommand. */
 export type Register = (cli: Command) => void;
 
-export const COMMANDS: Register[] = [registerSynth, registerExplain, registerDoctor];
+export const COMMANDS: Register[] = [registerSynth, registerCheck, registerExplain, registerDoctor];

@@ -1,0 +1,104 @@
+import { checkRollout, passed } from '../../src/check/check';
+import { ADMINISTRATION_PROBES, STRANGER_PROBES } from '../../src/check/probes';
+import { AUTOSCALING_LAUNCH_OPERATIONS } from '../../src/policy/actions';
+import { PolicyDocument, PolicyStatement } from '../../src/policy/document';
+import { keyPolicy, SID } from '../../src/policy/key-policy';
+import { BASE_YAML, CONSUMER_A, CONSUMER_B, ORG_YAML, OWNER, rollout } from '../support/rollouts';
+
+const r = rollout(BASE_YAML);
+
+/** The rollout's own key policy with one statement changed, to show check notices. */
+function mutate(change: (statements: PolicyStatement[]) => PolicyStatement[]): PolicyDocument {
+  const policy = keyPolicy(r);
+  return { ...policy, Statement: change(structuredClone(policy.Statement)) };
+}
+
+function failedSteps(report: ReturnType<typeof checkRollout>): string[] {
+  return report.consumers.flatMap((c) => c.steps.filter((s) => s.result.decision !== 'Allowed').map((s) => `${c.account}:${s.step.id}`));
+}
+
+function failedProbes(report: ReturnType<typeof checkRollout>): string[] {
+  return report.probes.filter((p) => !p.ok).map((p) => p.probe.id);
+}
+
+describe('check on what keyshare emits', () => {
+  test.each([
+    ['listed consumers', BASE_YAML],
+    ['organization mode', ORG_YAML],
+  ])('%s: every launch step is allowed, every probe as intended, no finding', (_, yaml) => {
+    const report = checkRollout(rollout(yaml));
+    expect(failedSteps(report)).toEqual([]);
+    expect(failedProbes(report)).toEqual([]);
+    expect(report.findings).toEqual([]);
+    expect(passed(report)).toBe(true);
+  });
+
+  test('each cross-account consumer proves CreateGrant, every use through the grant and the child grant; the owner its direct use', () => {
+    const report = checkRollout(r);
+    const ids = Object.fromEntries(report.consumers.map((c) => [c.account, c.steps.map((s) => s.step.id)]));
+    const viaGrant = AUTOSCALING_LAUNCH_OPERATIONS.filter((op) => op !== 'CreateGrant').map((op) => `use-through-grant:${op}`);
+    expect(ids[CONSUMER_A]).toEqual(['create-grant', ...viaGrant, 'child-grant']);
+    expect(ids[CONSUMER_B]).toEqual(['create-grant', ...viaGrant, 'child-grant']);
+    expect(ids[OWNER]).toEqual(AUTOSCALING_LAUNCH_OPERATIONS.map((op) => `same-account:${op}`));
+  });
+
+  test('least privilege covers strangers, each consumer and the owner', () => {
+    const ids = checkRollout(r).probes.map((p) => p.probe.id);
+    for (const op of STRANGER_PROBES) expect(ids).toContain(`stranger:${op}`);
+    for (const account of [CONSUMER_A, CONSUMER_B]) {
+      for (const op of ADMINISTRATION_PROBES) expect(ids).toContain(`${account}:administer:${op}`);
+      expect(ids).toEqual(expect.arrayContaining([`${account}:grant-other-role`, `${account}:grant-other-account`, `${account}:grant-beyond-path`]));
+    }
+    expect(ids).toContain('owner-administers');
+    expect(ids).toContain(`administrator:arn:aws:iam::${OWNER}:role/key-admin`);
+  });
+});
+
+describe('check notices a broken key policy', () => {
+  test('the classic bug: GrantIsForAWSResource on a consumer CreateGrant breaks that consumer at its first step', () => {
+    const policy = mutate((ss) =>
+      ss.map((s) => (s.Sid === SID.consumerGrant(CONSUMER_A) ? { ...s, Condition: { ...s.Condition, Bool: { 'kms:GrantIsForAWSResource': true } } } : s)),
+    );
+    const report = checkRollout(r, policy);
+    expect(failedSteps(report)).toEqual([`${CONSUMER_A}:create-grant`]);
+    expect(report.findings.map((f) => [f.rule, f.statement])).toEqual([['cross-account-grant-for-aws-resource', SID.consumerGrant(CONSUMER_A)]]);
+    expect(passed(report)).toBe(false);
+  });
+
+  test('a CreateGrant without the grantee condition lets a consumer grant any role', () => {
+    const policy = mutate((ss) =>
+      ss.map((s) => (s.Sid === SID.consumerGrant(CONSUMER_B) ? { ...s, Condition: { 'ForAllValues:StringEquals': s.Condition!['ForAllValues:StringEquals'] } } : s)),
+    );
+    const report = checkRollout(r, policy);
+    expect(failedSteps(report)).toEqual([]);
+    expect(failedProbes(report)).toEqual([`${CONSUMER_B}:grant-other-role`, `${CONSUMER_B}:grant-other-account`]);
+  });
+
+  test('without root delegation the owner cannot administer and the lint warns of lock-out', () => {
+    const report = checkRollout(r, mutate((ss) => ss.filter((s) => s.Sid !== SID.rootDelegation)));
+    expect(failedProbes(report)).toEqual(['owner-administers']);
+    expect(report.findings.map((f) => f.rule)).toEqual(['root-delegation-missing']);
+  });
+
+  test('kms:* to consumer accounts lets them grant anything and revoke grants, and is linted', () => {
+    const policy = mutate((ss) => ss.map((s) => (s.Sid === SID.consumerUse ? { ...s, Action: 'kms:*' } : s)));
+    const report = checkRollout(r, policy);
+    // PutKeyPolicy, ScheduleKeyDeletion and the like stay denied: KMS never allows them across
+    // accounts ("Allowing users in other accounts to use a KMS key"); RevokeGrant is allowed across accounts.
+    const opened = (account: string) => [`${account}:grant-other-role`, `${account}:grant-other-account`, `${account}:grant-beyond-path`, `${account}:administer:RevokeGrant`];
+    expect(failedProbes(report)).toEqual([...opened(CONSUMER_A), ...opened(CONSUMER_B)]);
+    expect(report.findings.map((f) => f.rule)).toEqual(['kms-star-to-another-account']);
+  });
+
+  test('a wildcard principal without an organization condition lets strangers in, and is linted', () => {
+    const policy = mutate((ss) => ss.map((s) => (s.Sid === SID.consumerUse ? { ...s, Principal: { AWS: '*' } } : s)));
+    const report = checkRollout(r, policy);
+    expect(failedProbes(report)).toEqual(expect.arrayContaining(['stranger:Decrypt', 'stranger:DescribeKey']));
+    expect(report.findings.map((f) => f.rule)).toEqual(['wildcard-principal-without-org']);
+  });
+
+  test('a missing consumer statement breaks only that consumer', () => {
+    const report = checkRollout(r, mutate((ss) => ss.filter((s) => s.Sid !== SID.consumerGrant(CONSUMER_B))));
+    expect(failedSteps(report)).toEqual([`${CONSUMER_B}:create-grant`]);
+  });
+});

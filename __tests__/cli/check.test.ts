@@ -1,0 +1,36 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { expectBadInput, keyshare } from '../support/cli';
+
+describe('keyshare check', () => {
+  test('text: proven, exit 0', () => {
+    const r = keyshare(['check', '--config', 'examples/keyshare.yaml']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^keyshare check: proven for 3 consumers/);
+    expect(r.stdout).toMatch(/least privilege: (\d+)\/\1 probes as intended/);
+  });
+
+  test('json: one object, decisions in the contract vocabulary', () => {
+    const r = keyshare(['check', '--config', 'examples/keyshare-org.yaml', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.proven).toBe(true);
+    const decisions = new Set(report.consumers.flatMap((c: any) => c.steps.map((s: any) => s.decision)));
+    expect([...decisions]).toEqual(['Allowed']);
+    expect(report.leastPrivilege.every((p: any) => p.ok && ['Allowed', 'ExplicitlyDenied', 'ImplicitlyDenied'].includes(p.decision))).toBe(true);
+  });
+
+  test('markdown: a table for a pull request', () => {
+    const r = keyshare(['check', '--config', 'examples/keyshare.yaml', '--format', 'markdown']);
+    expect(r.stdout).toMatch(/^### keyshare check: ✅ proven/);
+    expect(r.stdout).toMatch(/\| `444455556666` \| .+ \| ✅ Allowed \|/);
+  });
+
+  test('bad input: exit 2, one line', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-check-'));
+    fs.writeFileSync(path.join(dir, 'k.yaml'), 'owner: { account: "111122223333", region: us-west-2 }\n');
+    expectBadInput(keyshare(['check', '--config', path.join(dir, 'k.yaml')]), /key/);
+    expectBadInput(keyshare(['check', '--config', 'examples/keyshare.yaml', '--format', 'xml']), /xml/);
+  });
+});

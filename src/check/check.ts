@@ -1,0 +1,151 @@
+import { authorize } from '../evaluator';
+import type { AuthorizationResult, ContextValue, KeyAccessInputs } from '../evaluator/types';
+import { evaluateLaunchPath, StepOutcome } from '../launch/evaluate';
+import { autoScalingRoleArn, keyArn as keyArnOf, roleArn } from '../policy/arns';
+import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
+import { consumerIamPolicy } from '../policy/consumer-policy';
+import { autoScalingGrant } from '../policy/grant';
+import { keyPolicy } from '../policy/key-policy';
+import type { PolicyDocument } from '../policy/document';
+import { PLACEHOLDER_KEY_ID } from '../inputs/key-arn';
+import { Consumer, Rollout } from '../model/rollout';
+import { Finding, lintKeyPolicy } from './lints';
+import { consumerProbes, ownerProbes, Probe, ProbeScope, strangerProbes } from './probes';
+
+export interface ConsumerProof {
+  readonly account: string;
+  readonly sameAccount: boolean;
+  readonly grantCreator: string;
+  readonly steps: readonly StepOutcome[];
+}
+
+export interface ProbeOutcome {
+  readonly probe: Probe;
+  readonly result: AuthorizationResult;
+  readonly ok: boolean;
+}
+
+export interface CheckReport {
+  readonly keyArn: string;
+  /** True when the key does not exist yet and a stand-in key ID is used. */
+  readonly keyArnAssumed: boolean;
+  readonly consumers: readonly ConsumerProof[];
+  readonly probes: readonly ProbeOutcome[];
+  readonly findings: readonly Finding[];
+  /** Assumptions the proof rests on, said in the report. */
+  readonly assumptions: readonly string[];
+}
+
+/** Role that stands in for a consumer's grant creator when no deploy role is configured. */
+export const STAND_IN_GRANT_CREATOR = 'keyshare-deploy';
+
+export function passed(report: CheckReport): boolean {
+  return (
+    report.consumers.every((c) => c.steps.every((s) => s.result.decision === 'Allowed')) &&
+    report.probes.every((p) => p.ok) &&
+    report.findings.every((f) => f.level !== 'error')
+  );
+}
+
+/**
+ * Proves the rollout keyshare would emit: every consumer's launch path is allowed by the key
+ * policy, the consumer IAM policy and the grant keyshare creates, and nothing beyond it is
+ * (least-privilege probes); then lints the key policy. `policy` is the rollout's own unless a
+ * caller wants to prove another against the same rollout.
+ */
+export function checkRollout(rollout: Rollout, policy: PolicyDocument = keyPolicy(rollout)): CheckReport {
+  const { partition, owner, organization } = rollout;
+  const keyArn = rollout.key.arn ?? keyArnOf(partition, owner.region, owner.account, PLACEHOLDER_KEY_ID);
+  const scope: ProbeScope = { partition, keyArn, owner: owner.account };
+  const membership: Record<string, ContextValue> = organization
+    ? { [PRINCIPAL_ORG_ID]: organization.id, ...(organization.ouPaths.length > 0 && { [PRINCIPAL_ORG_PATHS]: [organization.ouPaths[0]] }) }
+    : {};
+  const accounts = new Set([owner.account, ...rollout.consumers.map((c) => c.account)]);
+  const stranger = ['999999999999', '999999999998', '999999999997'].find((a) => !accounts.has(a))!;
+
+  const consumers: ConsumerProof[] = [];
+  const probes: Probe[] = [...ownerProbes(scope, rollout.key.administrators), ...strangerProbes(scope, stranger)];
+  rollout.consumers.forEach((consumer, i) => {
+    const grantCreator = grantCreatorOf(rollout, consumer);
+    const ownRole = autoScalingRoleArn(partition, consumer.account, consumer.serviceLinkedRoleSuffix);
+    const available: KeyAccessInputs = {
+      keyArn,
+      keyPolicy: policy,
+      identityPolicies: [consumerIamPolicy(partition, owner.region, consumer.account, keyArn, consumer.serviceLinkedRoleSuffix)],
+      grants: [autoScalingGrant(partition, keyArn, consumer.account, consumer.serviceLinkedRoleSuffix)],
+    };
+    const steps = evaluateLaunchPath(
+      {
+        partition,
+        keyArn,
+        region: owner.region,
+        account: consumer.account,
+        serviceLinkedRoleSuffix: consumer.serviceLinkedRoleSuffix,
+        grantCreator,
+        sameAccount: consumer.sameAccount,
+        accountContext: membership,
+      },
+      available,
+    );
+    consumers.push({ account: consumer.account, sameAccount: consumer.sameAccount, grantCreator, steps });
+    if (!consumer.sameAccount) {
+      const other = rollout.consumers[(i + 1) % rollout.consumers.length];
+      const otherAccount = other.account === consumer.account || other.sameAccount ? stranger : other.account;
+      probes.push(...consumerProbes(scope, grantCreator, consumer.account, ownRole, otherAccount, membership));
+    }
+  });
+
+  return {
+    keyArn,
+    keyArnAssumed: rollout.key.arn === undefined,
+    consumers,
+    probes: probes.map((probe) => {
+      const result = authorize({ keyArn, keyPolicy: policy, identityPolicies: probe.identityPolicies }, probe.request);
+      return { probe, result, ok: (result.decision === 'Allowed') === (probe.expect === 'Allowed') };
+    }),
+    findings: [...lintRollout(rollout), ...lintKeyPolicy(policy, owner.account)],
+    assumptions: assumptionsOf(rollout, keyArn),
+  };
+}
+
+function grantCreatorOf(rollout: Rollout, consumer: Consumer): string {
+  return consumer.deployRoleArn ?? roleArn(rollout.partition, consumer.account, STAND_IN_GRANT_CREATOR);
+}
+
+/** Rules on the rollout itself; the config loader refuses these too, but a Rollout can be built in code. */
+function lintRollout(rollout: Rollout): Finding[] {
+  const findings: Finding[] = [];
+  if (rollout.key.alias.startsWith('aws/')) {
+    findings.push({
+      level: 'error',
+      rule: 'aws-managed-key',
+      message: `alias/${rollout.key.alias} names an AWS managed key, whose key policy cannot be changed: it can never be shared with another account`,
+      fix: 'use a customer managed key with an alias outside aws/',
+    });
+  }
+  const keyRegion = rollout.key.arn?.split(':')[3];
+  if (keyRegion && keyRegion !== rollout.owner.region) {
+    findings.push({
+      level: 'error',
+      rule: 'region-mismatch',
+      message: `key.arn is in ${keyRegion} but owner.region is ${rollout.owner.region}: a key, its grants and the AMI live in one region`,
+      fix: 'copy the AMI into the key region with aws ec2 copy-image --encrypted --kms-key-id, and run one rollout per region',
+    });
+  }
+  return findings;
+}
+
+function assumptionsOf(rollout: Rollout, keyArn: string): string[] {
+  const out = [
+    rollout.key.arn ? `key: ${keyArn}` : `key: ${keyArn} stands in for the key the owner stack will create (its ID is random)`,
+    'each grant creator holds the consumer IAM policy keyshare emits; each consumer holds the grant keyshare creates',
+  ];
+  if (rollout.consumers.some((c) => !c.sameAccount && !c.deployRoleArn)) {
+    out.push(`consumers without deployRoleArn: the grant creator is the stand-in role ${STAND_IN_GRANT_CREATOR} of that account`);
+  }
+  if (rollout.organization) {
+    const org = rollout.organization;
+    out.push(`every consumer is a member of ${org.id}${org.ouPaths.length > 0 ? `, under ${org.ouPaths[0]}` : ''}`);
+  }
+  return out;
+}

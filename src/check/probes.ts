@@ -1,0 +1,89 @@
+import { AUTOSCALING_GRANT_OPERATIONS, CREATE_GRANT, kmsAction } from '../policy/actions';
+import { autoScalingRoleArn, Partition, roleArn } from '../policy/arns';
+import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS } from '../policy/conditions';
+import { PolicyDocument, policyDocument } from '../policy/document';
+import type { ContextValue, KmsRequest } from '../evaluator/types';
+
+/**
+ * Least-privilege probes: requests that must be decided as the rollout intends. Denied probes
+ * give the caller `kms:*` in its own IAM policy, so only the key policy can stop them.
+ */
+export interface Probe {
+  readonly id: string;
+  readonly title: string;
+  readonly request: KmsRequest;
+  readonly identityPolicies: readonly PolicyDocument[];
+  readonly expect: 'Allowed' | 'Denied';
+}
+
+/** An identity policy that allows every KMS action on every key. */
+export const ALL_KMS_IDENTITY: PolicyDocument = policyDocument([{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }]);
+
+/** Administration a consumer or a stranger must never get (KMS API reference, key management operations). */
+export const ADMINISTRATION_PROBES = ['PutKeyPolicy', 'ScheduleKeyDeletion', 'DisableKey', 'UpdateKeyDescription', 'RevokeGrant', 'CreateAlias'] as const;
+
+/** Everything a stranger must not do: use, grant, read the policy, administer. */
+export const STRANGER_PROBES = ['Decrypt', 'Encrypt', 'GenerateDataKey', 'ReEncryptFrom', 'DescribeKey', 'GetKeyPolicy', 'ListGrants', ...ADMINISTRATION_PROBES] as const;
+
+/** Not on the launch path, so a consumer may not put it in a grant. */
+export const OPERATION_BEYOND_PATH = 'RetireGrant';
+
+export function createGrantContext(grantee: string, operations: readonly string[] = AUTOSCALING_GRANT_OPERATIONS): Record<string, ContextValue> {
+  return { [GRANTEE_PRINCIPAL]: grantee, [GRANT_OPERATIONS]: [...operations], [GRANT_IS_FOR_AWS_RESOURCE]: false };
+}
+
+export interface ProbeScope {
+  readonly partition: Partition;
+  readonly keyArn: string;
+  readonly owner: string;
+}
+
+export function strangerProbes(scope: ProbeScope, stranger: string): Probe[] {
+  const principal = roleArn(scope.partition, stranger, 'stranger');
+  return [
+    ...STRANGER_PROBES.map((op) => denied(`stranger:${op}`, `a stranger account (${stranger}) calls ${kmsAction(op)}`, scope, principal, kmsAction(op))),
+    denied(`stranger:CreateGrant`, `a stranger account grants its own Auto Scaling role`, scope, principal, CREATE_GRANT, createGrantContext(autoScalingRoleArn(scope.partition, stranger))),
+  ];
+}
+
+/** A consumer's grant creator, even with kms:* in IAM, grants only its own role, only the path's operations, and administers nothing. */
+export function consumerProbes(
+  scope: ProbeScope,
+  creator: string,
+  account: string,
+  ownRole: string,
+  otherAccount: string,
+  accountContext: Readonly<Record<string, ContextValue>>,
+): Probe[] {
+  const probe = (id: string, title: string, action: string, context: Record<string, ContextValue> = {}) =>
+    denied(`${account}:${id}`, title, scope, creator, action, { ...accountContext, ...context });
+  return [
+    probe('grant-other-role', `${account} grants a role that is not its Auto Scaling role`, CREATE_GRANT, createGrantContext(roleArn(scope.partition, account, 'not-autoscaling'))),
+    probe('grant-other-account', `${account} grants the Auto Scaling role of account ${otherAccount}`, CREATE_GRANT, createGrantContext(autoScalingRoleArn(scope.partition, otherAccount))),
+    probe('grant-beyond-path', `${account} grants ${OPERATION_BEYOND_PATH}, beyond the launch path`, CREATE_GRANT, createGrantContext(ownRole, [...AUTOSCALING_GRANT_OPERATIONS, OPERATION_BEYOND_PATH])),
+    ...ADMINISTRATION_PROBES.map((op) => probe(`administer:${op}`, `${account} calls ${kmsAction(op)}`, kmsAction(op))),
+  ];
+}
+
+/** The owner administers: its IAM principals through root delegation, its named administrators directly. */
+export function ownerProbes(scope: ProbeScope, administrators: readonly string[]): Probe[] {
+  const ownerRole = roleArn(scope.partition, scope.owner, 'owner-admin');
+  const adminProbes = administrators
+    .filter((a) => !a.endsWith(':root'))
+    .flatMap((admin) => [
+      { id: `administrator:${admin}`, title: `administrator ${admin} schedules key deletion`, request: request(scope, admin, kmsAction('ScheduleKeyDeletion')), identityPolicies: [], expect: 'Allowed' as const },
+      { id: `administrator-decrypts:${admin}`, title: `administrator ${admin} decrypts`, request: request(scope, admin, kmsAction('Decrypt')), identityPolicies: [], expect: 'Denied' as const },
+    ]);
+  return [
+    { id: 'owner-administers', title: `an IAM principal of the owner account (${scope.owner}) with kms:* changes the key policy`, request: request(scope, ownerRole, kmsAction('PutKeyPolicy')), identityPolicies: [ALL_KMS_IDENTITY], expect: 'Allowed' },
+    ...adminProbes,
+  ];
+}
+
+function request(scope: ProbeScope, principal: string, action: string, context: Record<string, ContextValue> = {}): KmsRequest {
+  return { principal, action, resource: scope.keyArn, context };
+}
+
+function denied(id: string, title: string, scope: ProbeScope, principal: string, action: string, context: Record<string, ContextValue> = {}): Probe {
+  return { id, title, request: request(scope, principal, action, context), identityPolicies: [ALL_KMS_IDENTITY], expect: 'Denied' };
+}

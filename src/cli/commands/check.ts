@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { loadRollout } from '../../config';
+import { checkRollout, passed } from '../../check/check';
+import { formatCheck } from '../../check/format';
+import { Format, formatOption } from '../format-option';
+import { EXIT, runCommand } from '../exit';
+
+export function registerCheck(cli: Command): void {
+  cli
+    .command('check')
+    .description("prove that every consumer's launch path is allowed and nothing beyond it is, and lint the key policy")
+    .requiredOption('--config <file>', 'keyshare.yaml (YAML or JSON)')
+    .addOption(formatOption())
+    .action((opts: { config: string; format: Format }) =>
+      runCommand(() => {
+        const report = checkRollout(loadRollout(opts.config));
+        process.stdout.write(`${formatCheck(report, opts.format)}\n`);
+        return passed(report) ? EXIT.ok : EXIT.findings;
+      }),
+    );
+}

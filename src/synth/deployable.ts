@@ -1,0 +1,18 @@
+import { checkRollout, passed } from '../check/check';
+import { formatCheck } from '../check/format';
+import { FindingsError } from '../errors';
+import { Rollout } from '../model/rollout';
+import { keyPolicy } from '../policy/key-policy';
+import { assertKeyPolicyFits } from '../policy/size';
+
+/**
+ * What must hold before any Terraform is written: the key policy fits KMS's limit (else the
+ * config must change: bad input), and `check` proves the rollout (else: findings).
+ */
+export function assertDeployable(rollout: Rollout): void {
+  assertKeyPolicyFits(keyPolicy(rollout), rollout.consumers.length);
+  const report = checkRollout(rollout);
+  if (!passed(report)) {
+    throw new FindingsError(`${formatCheck(report, 'text')}\nkeyshare: refusing to synthesize a rollout that check does not prove; nothing was written`);
+  }
+}
