@@ -43,9 +43,9 @@ export function authorize(inputs: KeyAccessInputs, request: KmsRequest): Authori
   };
   const fast = evaluate(inputs, owner, evaluationRequest, request, false);
   const decision = decide(fast);
-  if (decision !== 'ImplicitlyDenied') return { decision, trace: traceOf(fast), missing: [] };
+  if (decision !== 'ImplicitlyDenied') return { decision, trace: traceOf(fast, decision), missing: [] };
   const explained = evaluate(inputs, owner, evaluationRequest, request, true);
-  return { decision, trace: traceOf(explained), missing: explainMissing(explained) };
+  return { decision, trace: traceOf(explained, decision), missing: explainMissing(explained) };
 }
 
 function evaluateAll(docs: readonly PolicyDocument[] | undefined, field: string, request: EvaluationRequest, explain: boolean): PolicyOutcome[] {
@@ -66,7 +66,7 @@ function evaluate(inputs: KeyAccessInputs, owner: string, request: EvaluationReq
     keyPolicy: evaluatePolicy(compilePolicy(inputs.keyPolicy, 'keyPolicy'), request, explain),
     identity,
     scps: scpsApply ? evaluateAll(inputs.scps, 'scps', request, explain) : undefined,
-    grants: evaluateGrants(inputs.grants ?? [], inputs.keyArn, caller, request.actionKey, raw, request.context, explain),
+    grants: evaluateGrants(inputs.grants ?? [], inputs.keyArn, caller, request.action, raw, request.context, explain),
     // The root user is not subject to IAM policies: within its account it may do anything.
     identityAllows: identity === undefined ? caller.kind === 'root' : identity.some((o) => o.allows.length > 0),
     identityPoliciesGiven: inputs.identityPolicies?.length ?? 0,

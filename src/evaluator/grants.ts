@@ -113,12 +113,13 @@ export function evaluateGrants(
   grants: readonly Grant[],
   keyArn: string,
   caller: Caller,
-  actionKey: string,
+  action: string,
   request: KmsRequest,
   context: RequestContext,
   explain: boolean,
 ): GrantOutcome {
   const outcome: GrantOutcome = { allows: [], misses: [] };
+  const actionKey = action.slice(action.indexOf(':') + 1).toLowerCase();
   const operation = GRANTABLE.get(actionKey);
   grants.forEach((grant, index) => {
     if (!forKey(grant, keyArn)) return;
@@ -126,7 +127,7 @@ export function evaluateGrants(
     if (match === undefined) return;
     const id = grantId(grant, index);
     let reason: string | undefined;
-    if (operation === undefined) reason = `kms:${actionKey} is not a grant operation, so no grant can allow it`;
+    if (operation === undefined) reason = `${action} is not a grant operation, so no grant can allow it`;
     else if (!grant.Operations.some((op) => op.toLowerCase() === actionKey)) reason = `it allows ${grant.Operations.join(', ')}, not ${operation}`;
     else if (actionKey === 'creategrant') reason = childGrantFailure(grant, request, context);
     else if (!NO_ENCRYPTION_CONTEXT.has(actionKey)) reason = encryptionContextFailure(grant, request);
