@@ -2,6 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { expectBadInput, keyshare } from '../support/cli';
+import { consumerIamPolicy } from '../../src/policy/consumer-policy';
+import { autoScalingGrant } from '../../src/policy/grant';
+import { keyPolicy } from '../../src/policy/key-policy';
+import { CONSUMER_A, CONSUMER_B, ORG_ID, ORG_YAML, REGION, rollout, STRANGER } from '../support/rollouts';
 import { keyshareInProcess as run } from './in-process';
 
 const fixture = (name: string) => path.join(__dirname, '../fixtures/key-access', name);
@@ -222,6 +226,46 @@ describe('keyshare doctor: same account and AWS-managed keys', () => {
     // In its own account aws/ebs works: any principal of the account may use it through EC2.
     const own = await doctor('--key-policy', fixture('key-policy-aws-managed.json'), '--consumer', OWNER);
     expect(own.status).toBe(0);
+  });
+});
+
+describe("keyshare doctor on keyshare's own output", () => {
+  const KEY_B = `arn:aws:kms:${REGION}:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+  test.each([
+    [CONSUMER_A, undefined],
+    [CONSUMER_B, 'web'],
+  ])('the key policy, IAM policy and grant keyshare emits for consumer %s (suffix %s) let it launch', async (account, suffix) => {
+    const r = rollout();
+    const files = [
+      '--key-policy', tmpFile(keyPolicy(r)),
+      '--iam-policy', tmpFile(consumerIamPolicy(r.partition, REGION, account, KEY_B, suffix)),
+      '--grants', tmpFile(autoScalingGrant(r.partition, KEY_B, account, suffix)),
+    ];
+    const args = [...files, '--consumer', account, '--key-arn', KEY_B, ...(suffix ? ['--service-linked-role-suffix', suffix] : [])];
+    const { status, report } = await doctor(...args);
+    expect(report.fixes).toEqual([]);
+    expect(status).toBe(0);
+    // A stranger gets nothing from the same documents.
+    expect((await doctor(...files, '--consumer', STRANGER, '--key-arn', KEY_B)).status).toBe(1);
+  });
+
+  test('same-account consumer of the same rollout', async () => {
+    expect((await doctor('--key-policy', tmpFile(keyPolicy(rollout())), '--consumer', OWNER, '--key-arn', KEY_B)).status).toBe(0);
+  });
+
+  test('organization mode: membership must be given with --context, and the report says so', async () => {
+    const args = [
+      '--key-policy', tmpFile(keyPolicy(rollout(ORG_YAML))),
+      '--iam-policy', tmpFile(consumerIamPolicy('aws', REGION, CONSUMER_A, KEY_B)),
+      '--grants', tmpFile(autoScalingGrant('aws', KEY_B, CONSUMER_A)),
+      '--consumer', CONSUMER_A, '--key-arn', KEY_B,
+    ];
+    const unknown = await doctor(...args);
+    expect(unknown.status).toBe(1);
+    expect(unknown.report.fixes[0].problem).toContain('pass --context aws:PrincipalOrgID=<value>');
+    expect((await doctor(...args, '--context', `aws:PrincipalOrgID=${ORG_ID}`)).status).toBe(0);
+    expect((await doctor(...args, '--context', 'aws:PrincipalOrgID=o-zzzzzzzzzz')).status).toBe(1);
   });
 });
 

@@ -1,4 +1,4 @@
-import { authorize } from '../evaluator';
+import { authorize, type ContextValue } from '../evaluator';
 import { isAllowed } from '../format/authorization';
 import { keyAccessInputs, KeyAccessFlags, LoadedKeyAccess } from '../inputs/key-access';
 import { keyOwner, parseKmsArn } from '../inputs/key-arn';
@@ -10,6 +10,8 @@ export interface DoctorTarget {
   readonly consumer: string;
   readonly serviceLinkedRoleSuffix?: string;
   readonly grantCreator?: string;
+  /** Context the caller knows and keyshare cannot (organization membership); the steps' own keys win. */
+  readonly context?: Readonly<Record<string, ContextValue>>;
 }
 
 export interface Diagnosis {
@@ -63,7 +65,8 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
     serviceLinkedRoleSuffix: target.serviceLinkedRoleSuffix,
     grantCreator,
     sameAccount,
-  }).map((step): StepOutcome => {
+  }).map((launchStep): StepOutcome => {
+    const step = { ...launchStep, request: { ...launchStep.request, context: { ...target.context, ...launchStep.request.context } } };
     const byCreator = step.request.principal === grantCreator;
     const inputs = keyAccessInputs(loaded, { identity: byCreator, scps: byCreator, grants: step.through === 'grant' });
     return { step, inputs, result: authorize(inputs, step.request) };

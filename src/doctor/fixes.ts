@@ -103,7 +103,10 @@ function requestValue(outcome: StepOutcome, key: string): string {
 
 function closest(outcome: StepOutcome, where: string, misses: readonly NearMiss[]): string {
   const m = misses[0];
-  return m ? `; closest: ${where} statement ${m.id}, whose condition ${m.operator} ${m.key} = ${JSON.stringify(m.expected)} does not match (request: ${requestValue(outcome, m.key)})` : '';
+  if (!m) return '';
+  // Organization membership and the like are facts about the account that only the caller knows.
+  const hint = outcome.step.request.context?.[m.key] === undefined ? `; if it holds for this account, pass --context ${m.key}=<value>` : '';
+  return `; closest: ${where} statement ${m.id}, whose condition ${m.operator} ${m.key} = ${JSON.stringify(m.expected)} does not match (request: ${requestValue(outcome, m.key)})${hint}`;
 }
 
 /**

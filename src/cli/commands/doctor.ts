@@ -4,16 +4,18 @@ import { unpackRule } from '../../config/rule';
 import { diagnose, GRANT_CREATOR_ROLE, launchWorks } from '../../doctor/diagnose';
 import { doctorJson, doctorMarkdown, doctorText } from '../../doctor/report';
 import { InputError } from '../../errors';
+import { parseContextFlags } from '../../inputs/context';
 import { KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
 import { checkPrincipal } from '../../inputs/requests';
 import { EXIT, runCommand } from '../exit';
 import { Format, formatOption } from '../format-option';
-import { withKeyAccessOptions } from '../key-access-options';
+import { contextOption, withKeyAccessOptions } from '../key-access-options';
 
 export interface DoctorFlags extends KeyAccessFlags {
   readonly consumer: string;
   readonly serviceLinkedRoleSuffix?: string;
   readonly grantCreator?: string;
+  readonly context: readonly string[];
   readonly format: Format;
 }
 
@@ -30,6 +32,7 @@ export function registerDoctor(cli: Command): void {
     .requiredOption('--consumer <account>', 'the 12-digit account whose Auto Scaling group launches')
     .option('--service-linked-role-suffix <suffix>', 'custom suffix of its Auto Scaling service-linked role (AWSServiceRoleForAutoScaling_<suffix>)')
     .option('--grant-creator <arn>', `principal that creates the grant in the consumer account (default: role/${GRANT_CREATOR_ROLE}, a stand-in)`)
+    .addOption(contextOption('context of every request on the path, e.g. aws:PrincipalOrgID=o-… when the key policy names the organization'))
     .addOption(formatOption())
     .action((flags: DoctorFlags) => runCommand(() => doctor(flags)));
 }
@@ -45,6 +48,7 @@ export async function doctor(flags: DoctorFlags): Promise<number> {
     consumer: flags.consumer,
     serviceLinkedRoleSuffix: flags.serviceLinkedRoleSuffix,
     grantCreator: flags.grantCreator === undefined ? undefined : checkPrincipal('--grant-creator', flags.grantCreator),
+    context: await parseContextFlags(flags.context),
   };
   const diagnosis = diagnose(await loadKeyAccess(flags), flags, target);
   const render = flags.format === 'json' ? doctorJson : flags.format === 'markdown' ? doctorMarkdown : doctorText;

@@ -4,12 +4,12 @@ import { authorize } from '../../evaluator';
 import type { AuthorizationResult, ContextValue, KmsRequest } from '../../evaluator/types';
 import { decisionMarkdown, isAllowed, reasonLines, reasonMarkdown } from '../../format/authorization';
 import { cell, code } from '../../format/markdown';
-import { CONTEXT_SYNTAX, parseContextFlags } from '../../inputs/context';
+import { parseContextFlags } from '../../inputs/context';
 import { keyAccessInputs, KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
 import { checkAction, checkPrincipal, readRequests, REQUESTS_FIX } from '../../inputs/requests';
 import { EXIT, runCommand } from '../exit';
 import { Format, formatOption } from '../format-option';
-import { withKeyAccessOptions } from '../key-access-options';
+import { contextOption, withKeyAccessOptions } from '../key-access-options';
 
 export interface ExplainFlags extends KeyAccessFlags {
   readonly principal?: string;
@@ -19,18 +19,16 @@ export interface ExplainFlags extends KeyAccessFlags {
   readonly format: Format;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
 export function registerExplain(cli: Command): void {
   withKeyAccessOptions(
     cli
       .command('explain')
       .description('decide KMS requests against a key policy, IAM policies, grants and SCPs, with the statements that decided each')
-      .addHelpText('after', `\nExit: 0 every request allowed, 1 any denied, 2 bad input.\n--context syntax: ${CONTEXT_SYNTAX}.\n--requests FILE: ${REQUESTS_FIX}.`),
+      .addHelpText('after', `\nExit: 0 every request allowed, 1 any denied, 2 bad input.\n--requests FILE: ${REQUESTS_FIX}.`),
   )
     .option('--principal <arn>', 'the caller: account root, IAM user or role, or assumed-role session ARN')
     .option('--action <kms:Operation>', 'the KMS action, e.g. kms:CreateGrant')
-    .option('--context <key=value>', 'request context, repeatable (see below)', collect, [])
+    .addOption(contextOption('request context'))
     .option('--requests <file>', 'JSON list of requests instead of --principal/--action (see below)')
     .addOption(formatOption())
     .action((flags: ExplainFlags) => runCommand(() => explain(flags)));
