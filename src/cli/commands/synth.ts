@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadRollout } from '../../config';
-import { formatSummary, synthesize } from '../../synth/synthesize';
 import { EXIT, runCommand } from '../exit';
 
 export function registerSynth(cli: Command): void {
@@ -11,6 +10,8 @@ export function registerSynth(cli: Command): void {
     .option('--out <dir>', 'output directory', 'cdktf.out')
     .action((opts: { config: string; out: string }) =>
       runCommand(() => {
+        // cdktf costs ~400 ms to load; only synth needs it, so the other commands start without it.
+        const { formatSummary, synthesize } = require('../../synth/synthesize') as typeof import('../../synth/synthesize');
         const summary = synthesize(loadRollout(opts.config), opts.out);
         process.stdout.write(`${formatSummary(summary)}\n`);
         return EXIT.ok;
