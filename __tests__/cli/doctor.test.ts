@@ -282,7 +282,7 @@ describe('keyshare doctor: formats and bad input', () => {
   test.each([
     [['--consumer', '12345'], /--consumer: is not a 12-digit AWS account ID/],
     [['--consumer', CONSUMER, '--service-linked-role-suffix', 'a b'], /--service-linked-role-suffix: is not a valid service-linked role suffix/],
-    [['--consumer', CONSUMER, '--grant-creator', 'deploy'], /--grant-creator: not an IAM principal ARN/],
+    [['--consumer', CONSUMER, '--grant-creator', 'deploy'], /--grant-creator: is not an IAM principal KMS can authorize/],
     [['--consumer', CONSUMER, '--iam-policy', fixture('key-policy-cross-account.json')], /--iam-policy .*is this a key policy\?/],
     [[], /--consumer/],
   ])('%j', async (args, message) => {

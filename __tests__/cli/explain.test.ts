@@ -142,7 +142,7 @@ describe('keyshare explain: bad input exits 2 with one line', () => {
     [['--principal', DEPLOY, '--action', 'kms:Decrypt', '--requests', '/tmp/r.json'], /--requests: given together with --principal/],
     [['--action', 'kms:Decrypt'], /--principal: is required without --requests/],
     [['--principal', DEPLOY, '--action', 'kms:Decrpyt'], /--action: not a KMS action \(got "kms:Decrpyt"\)/],
-    [['--principal', 'deploy', '--action', 'kms:Decrypt'], /--principal: not an IAM principal ARN/],
+    [['--principal', 'deploy', '--action', 'kms:Decrypt'], /--principal: is not an IAM principal KMS can authorize/],
     [['--principal', DEPLOY, '--action', 'kms:Decrypt', '--context', 'kms:GrantIsForAWSResource=maybe'], /--context: .*Bool/],
     [['--principal', DEPLOY, '--action', 'kms:Decrypt', '--format', 'yaml'], /--format/],
     [['--principal', DEPLOY, '--action', 'kms:Decrypt', '--key-arn', 'arn:aws:kms:us-west-2:111122223333:alias/golden'], /--key-arn: an alias ARN.*describe-key/],

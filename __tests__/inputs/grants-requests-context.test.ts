@@ -77,13 +77,18 @@ describe('--requests', () => {
 
   test.each([
     [{ principal: 'arn:aws:iam::444455556666:role/deploy', action: 's3:GetObject' }, /\[0\]\.action: not a KMS action/],
-    [{ principal: 'deploy', action: 'kms:Decrypt' }, /\[0\]\.principal: not an IAM principal ARN/],
+    [{ principal: 'deploy', action: 'kms:Decrypt' }, /\[0\]\.principal: is not an IAM principal KMS can authorize/],
     [{ Principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:Decrypt' }, /\[0\]\.Principal: field names are lower camel case/],
     [{ principal: 'arn:aws:iam::444455556666:role/deploy' }, /\[0\]\.action: /],
     [{ principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:Decrypt', resource: 'key/1234' }, /\[0\]\.resource: not a KMS key or alias ARN/],
     [{ principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:Decrypt', context: { 'kms:GrantIsForAWSResource': 'yes' } }, /kms:GrantIsForAWSResource is a Bool condition key/],
   ])('bad request %j', async (request, message) => {
     expect((await errorOf(() => readRequests({ flag: '--requests', file: tmpFile([request]) }))).message).toMatch(message);
+  });
+
+  test('callers the evaluator knows: an account ID stands for its root, a service principal for itself', async () => {
+    const requests = await readRequests({ flag: '--requests', file: tmpFile([{ principal: '444455556666', action: 'kms:Decrypt' }, { principal: 'ec2.amazonaws.com', action: 'kms:Decrypt' }]) });
+    expect(requests.map((r) => r.principal)).toEqual(['444455556666', 'ec2.amazonaws.com']);
   });
 
   test('an empty list or an object is refused', async () => {

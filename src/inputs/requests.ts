@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors';
 import { canonicalKmsAction } from '../evaluator/action-catalog';
+import { parseCaller } from '../evaluator/caller';
 import type { KmsRequest } from '../evaluator/types';
 import { normalizeContext } from './context';
 import { Origin, readJsonFile, where } from './json-file';
@@ -9,9 +10,6 @@ import { inputErrorFromZod } from './zod-issue';
 
 export const REQUESTS_FIX =
   'pass a JSON list of {"principal": ARN, "action": "kms:Operation", "context"?: {key: value}, "resource"?: key ARN, "encryptionContext"?: {key: value}}';
-
-const PRINCIPAL =
-  /^arn:aws(-cn|-us-gov)?:(iam::\d{12}:(root|user\/.+|role\/.+)|sts::\d{12}:(assumed-role\/[^/]+\/.+|federated-user\/.+))$/;
 
 const request = z.object({
   principal: z.string(),
@@ -23,15 +21,13 @@ const request = z.object({
 
 const KNOWN_FIELDS = Object.keys(request.shape);
 
-/** The caller of a request: an IAM or STS principal ARN (account root, user, role, session). */
+/** The caller of a request, as the evaluator reads it: an account, an IAM or STS principal ARN, a service principal. */
 export function checkPrincipal(field: string, principal: string): string {
-  if (!PRINCIPAL.test(principal)) {
-    throw new InputError(
-      field,
-      principal,
-      'not an IAM principal ARN',
-      'give arn:aws:iam::<account>:root, :user/<name>, :role/<path/name> or arn:aws:sts::<account>:assumed-role/<role>/<session>',
-    );
+  try {
+    parseCaller(principal);
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(field, principal, err.problem, err.fix);
+    throw err;
   }
   return principal;
 }
