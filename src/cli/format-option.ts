@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 
-export const FORMATS = ['text', 'json', 'markdown'] as const;
+const FORMATS = ['text', 'json', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** `--format text|json|markdown`; json is for machines, markdown for PR comments. */

@@ -235,7 +235,7 @@ function denyFix(ctx: FixContext, step: LaunchStep, entry: TraceEntry): Fix {
 }
 
 /** The `aws kms create-grant` command for keyshare's grant, run from the consumer account. */
-export function createGrantCommand(grant: Grant, region: string): string {
+function createGrantCommand(grant: Grant, region: string): string {
   return [
     'aws kms create-grant',
     `--key-id ${grant.KeyId}`,

@@ -14,7 +14,7 @@ export function statementId(statement: PolicyStatement, index: number): string {
   return statement.Sid ?? `Statement[${index}]`;
 }
 
-export function withoutCondition(statement: PolicyStatement, operator: string, key: string): PolicyStatement {
+function withoutCondition(statement: PolicyStatement, operator: string, key: string): PolicyStatement {
   const { Condition, ...rest } = statement;
   const condition = Object.fromEntries(
     Object.entries(Condition ?? {})

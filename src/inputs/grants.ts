@@ -5,7 +5,7 @@ import { GRANTABLE_OPERATIONS } from '../policy/actions';
 import { Origin, readJsonFile, where } from './json-file';
 import { inputErrorFromZod, joinPath } from './zod-issue';
 
-export const GRANTS_FIX = 'pass the output of `aws kms list-grants --key-id <key ARN> --output json`, a list of grants, or one grant';
+const GRANTS_FIX = 'pass the output of `aws kms list-grants --key-id <key ARN> --output json`, a list of grants, or one grant';
 
 const context = z.record(z.string(), z.string());
 

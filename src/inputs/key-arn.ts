@@ -20,7 +20,7 @@ export function parseKmsArn(arn: string): KmsArnParts | undefined {
 }
 
 /** AWS-managed keys are named `alias/aws/<service>`; their key policy cannot be changed. */
-export function isAwsManagedAlias(arn: string): boolean {
+function isAwsManagedAlias(arn: string): boolean {
   return parseKmsArn(arn)?.resource.startsWith('alias/aws/') ?? false;
 }
 
@@ -68,7 +68,7 @@ export function rootDelegation(policy: PolicyDocument): { partition: Partition; 
  * AWS-managed key policies (`aws/ebs` and the like) have an `auto-<service>` Id and let every
  * principal of one account use the key only through one service: `kms:CallerAccount` with `kms:ViaService`.
  */
-export function awsManagedKeyAccount(policy: PolicyDocument): string | undefined {
+function awsManagedKeyAccount(policy: PolicyDocument): string | undefined {
   for (const statement of policy.Statement) {
     const equals = statement.Condition?.StringEquals;
     const account = equals?.[CALLER_ACCOUNT];
@@ -92,7 +92,7 @@ function partitionOfPrincipals(policy: PolicyDocument): Partition {
 }
 
 /** Region of the placeholder key ARN when the key policy names none; only `kms:ViaService` conditions and printed commands see it. */
-export const DEFAULT_PLACEHOLDER_REGION = 'us-east-1';
+const DEFAULT_PLACEHOLDER_REGION = 'us-east-1';
 export const PLACEHOLDER_KEY_ID = '00000000-0000-0000-0000-000000000000';
 
 /** A key is used through services in its own region, so `kms:ViaService` values (`ec2.<region>.amazonaws.com`) name it. */

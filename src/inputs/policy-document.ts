@@ -5,7 +5,7 @@ import { Origin, parseJson, readJsonFile, where } from './json-file';
 import { inputErrorFromZod } from './zod-issue';
 
 /** The three kinds of policy a KMS request is weighed against, and how to fetch each with the AWS CLI. */
-export const POLICY_KINDS = {
+const POLICY_KINDS = {
   key: {
     name: 'key policy',
     principal: 'required',
@@ -70,7 +70,7 @@ export function readPolicy(origin: Origin, kind: PolicyKind): PolicyDocument {
   return policyFromJson(origin, kind, readJsonFile(origin, fix));
 }
 
-export function policyFromJson(origin: Origin, kind: PolicyKind, json: unknown): PolicyDocument {
+function policyFromJson(origin: Origin, kind: PolicyKind, json: unknown): PolicyDocument {
   const { fix, name, principal: principalRule } = POLICY_KINDS[kind];
   const { value, path } = unwrap(origin, json, '', fix);
   const parsed = document.safeParse(value);
