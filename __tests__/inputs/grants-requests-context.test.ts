@@ -67,11 +67,13 @@ describe('--requests', () => {
     const file = tmpFile([
       { principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:creategrant', context: { 'kms:GrantIsForAWSResource': 'false', 'kms:GrantOperations': ['Decrypt'] } },
       { principal: 'arn:aws:sts::444455556666:assumed-role/deploy/session', action: 'kms:Decrypt', encryptionContext: { app: 'web' }, note: 'ignored' },
+      { principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:CreateGrant', grantConstraints: { EncryptionContextSubset: { app: 'web' } } },
     ]);
     const requests = await readRequests({ flag: '--requests', file });
     expect(requests).toEqual([
       { principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:CreateGrant', context: { 'kms:GrantIsForAWSResource': false, 'kms:GrantOperations': ['Decrypt'] } },
       { principal: 'arn:aws:sts::444455556666:assumed-role/deploy/session', action: 'kms:Decrypt', encryptionContext: { app: 'web' } },
+      { principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:CreateGrant', grantConstraints: { EncryptionContextSubset: { app: 'web' } } },
     ]);
   });
 

@@ -163,6 +163,7 @@ function iamFix(ctx: FixContext, outcome: StepOutcome): Fix {
   const classic = misses.find((m) => m.key.toLowerCase() === GRANT_IS_FOR_AWS_RESOURCE.toLowerCase());
   if (classic) return grantIsForAwsResourceFix(outcome, classic.where, classic, statement);
   const none = docs.length === 0 ? ' (no --iam-policy given: counted as none; pass its policies with --iam-policy if it has some)' : '';
+  const command = attachCommand(step.request.principal, policyDocument([statement]));
   return {
     steps: [step.id],
     kind: 'attach-iam-statement',
@@ -170,7 +171,7 @@ function iamFix(ctx: FixContext, outcome: StepOutcome): Fix {
     action: `attach this statement to ${step.request.principal} in account ${ctx.consumer}`,
     ...(misses[0] && { blocking: misses[0].statement }),
     statement,
-    ...(attachCommand(step.request.principal, policyDocument([statement])) !== undefined && { command: attachCommand(step.request.principal, policyDocument([statement])) }),
+    ...(command !== undefined && { command }),
   };
 }
 

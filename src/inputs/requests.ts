@@ -9,7 +9,7 @@ import { parseKmsArn } from './key-arn';
 import { inputErrorFromZod } from './zod-issue';
 
 export const REQUESTS_FIX =
-  'pass a JSON list of {"principal": ARN, "action": "kms:Operation", "context"?: {key: value}, "resource"?: key ARN, "encryptionContext"?: {key: value}}';
+  'pass a JSON list of {"principal": ARN, "action": "kms:Operation", "context"?: {key: value}, "resource"?: key ARN, "encryptionContext"?: {key: value}, "grantConstraints"?: {"EncryptionContextSubset"|"EncryptionContextEquals": {key: value}}}';
 
 const request = z.object({
   principal: z.string(),
@@ -17,6 +17,9 @@ const request = z.object({
   context: z.record(z.string(), z.union([z.string(), z.boolean(), z.number(), z.array(z.string())])).optional(),
   resource: z.string().optional(),
   encryptionContext: z.record(z.string(), z.string()).optional(),
+  grantConstraints: z
+    .strictObject({ EncryptionContextSubset: z.record(z.string(), z.string()).optional(), EncryptionContextEquals: z.record(z.string(), z.string()).optional() })
+    .optional(),
 });
 
 const KNOWN_FIELDS = Object.keys(request.shape);
@@ -62,6 +65,7 @@ export async function readRequests(origin: Origin): Promise<KmsRequest[]> {
       ...(r.resource !== undefined && { resource: checkResource(where(origin, `${at}.resource`), r.resource) }),
       ...(r.context !== undefined && { context: await normalizeContext(where(origin, `${at}.context`), r.context) }),
       ...(r.encryptionContext !== undefined && { encryptionContext: r.encryptionContext }),
+      ...(r.grantConstraints !== undefined && { grantConstraints: r.grantConstraints }),
     });
   }
   return requests;
