@@ -26,7 +26,13 @@ export function compileActions(patterns: readonly string[], negated: boolean): A
       continue;
     }
     if (colon < 0 || !globRegExp(pattern.slice(0, colon), true).test('kms')) continue;
-    const re = globRegExp(pattern.slice(colon + 1), true);
+    const name = pattern.slice(colon + 1).toLowerCase();
+    if (!name.includes('*') && !name.includes('?')) {
+      if (kmsActions().has(name)) covered.add(name);
+      else unknown.push(pattern);
+      continue;
+    }
+    const re = globRegExp(name, true);
     let any = false;
     for (const key of kmsActions().keys()) {
       if (re.test(key)) {

@@ -11,6 +11,8 @@ export interface Caller {
   readonly account?: string;
   /** Lower-case role name for roles and their sessions: roles match by account and name. */
   readonly roleName?: string;
+  /** `<account>:<lower-case role name>`, the key principal matchers index roles by. */
+  readonly roleKey?: string;
   /** `aws:PrincipalArn`: for an assumed-role session, the role's ARN (IAM User Guide, "AWS global condition context keys"). */
   readonly principalArn: string;
   readonly userName?: string;
@@ -59,6 +61,7 @@ function parse(principal: string): Caller {
         kind: 'role',
         account,
         roleName: name.toLowerCase(),
+        roleKey: `${account}:${name.toLowerCase()}`,
         principalArn: principal,
         serviceLinked: resource.startsWith('role/aws-service-role/'),
       };
@@ -71,6 +74,7 @@ function parse(principal: string): Caller {
           kind: 'assumed-role',
           account,
           roleName: parts[1].toLowerCase(),
+          roleKey: `${account}:${parts[1].toLowerCase()}`,
           // The session ARN does not carry the role's path; a caller who knows it passes aws:PrincipalArn.
           principalArn: `arn:${partition}:iam::${account}:role/${parts[1]}`,
           serviceLinked: false,

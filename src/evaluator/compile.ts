@@ -8,6 +8,8 @@ import { compileResources, type ResourceMatcher } from './resources';
 export interface CompiledStatement {
   /** Sid, or `Statement[i]` where there is none. */
   readonly id: string;
+  /** Position in the document. */
+  readonly index: number;
   readonly effect: 'Allow' | 'Deny';
   /** Undefined in identity policies and SCPs, whose principal is implied. */
   readonly principal?: PrincipalMatcher;
@@ -19,8 +21,9 @@ export interface CompiledStatement {
 
 export interface CompiledPolicy {
   readonly statements: readonly CompiledStatement[];
-  /** Statements whose Action/NotAction covers a KMS action, filled on first use of that action. */
-  readonly byAction: Map<string, readonly CompiledStatement[]>;
+  /** Filled on first use: `statementsFor` keyed `<action>|<account>`, and its per-action index. */
+  readonly candidates: Map<string, readonly CompiledStatement[]>;
+  readonly byAction: Map<string, ActionIndex>;
 }
 
 /**
@@ -38,12 +41,48 @@ export function compilePolicy(doc: PolicyDocument, field: string): CompiledPolic
   return policy;
 }
 
-/** The statements that can apply to one action; a policy with a thousand statements is scanned once per action. */
-export function statementsFor(policy: CompiledPolicy, actionKey: string): readonly CompiledStatement[] {
-  let statements = policy.byAction.get(actionKey);
+interface ActionIndex {
+  /** Statements that may name a caller of any account. */
+  readonly open: readonly CompiledStatement[];
+  readonly byAccount: ReadonlyMap<string, readonly CompiledStatement[]>;
+}
+
+function indexAction(policy: CompiledPolicy, actionKey: string): ActionIndex {
+  const open: CompiledStatement[] = [];
+  const byAccount = new Map<string, CompiledStatement[]>();
+  for (const s of policy.statements) {
+    if (!matchAction(s.actions, actionKey)) continue;
+    const block = s.principal ?? s.notPrincipal;
+    if (!block || s.notPrincipal || block.open) {
+      open.push(s);
+      continue;
+    }
+    for (const account of block.namedAccounts) {
+      const list = byAccount.get(account);
+      if (list) list.push(s);
+      else byAccount.set(account, [s]);
+    }
+  }
+  return { open, byAccount };
+}
+
+/**
+ * The statements that can apply to an action and a caller of `account` (undefined: a service
+ * principal), in policy order so traces and messages list them as the document does. A key
+ * policy with a statement per consumer account is indexed once per action, not scanned per request.
+ */
+export function statementsFor(policy: CompiledPolicy, actionKey: string, account: string | undefined): readonly CompiledStatement[] {
+  const cacheKey = `${actionKey}|${account ?? ''}`;
+  let statements = policy.candidates.get(cacheKey);
   if (!statements) {
-    statements = policy.statements.filter((s) => matchAction(s.actions, actionKey));
-    policy.byAction.set(actionKey, statements);
+    let index = policy.byAction.get(actionKey);
+    if (!index) {
+      index = indexAction(policy, actionKey);
+      policy.byAction.set(actionKey, index);
+    }
+    const named = account === undefined ? undefined : index.byAccount.get(account);
+    statements = named ? [...index.open, ...named].sort((a, b) => a.index - b.index) : index.open;
+    policy.candidates.set(cacheKey, statements);
   }
   return statements;
 }
@@ -59,7 +98,7 @@ function compile(doc: PolicyDocument, field: string): CompiledPolicy {
   }
   // AWS accepts a single statement object in place of the list.
   const statements: readonly PolicyStatement[] = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement as PolicyStatement];
-  return { statements: statements.map((s, i) => compileStatement(s, i, `${field}.Statement[${i}]`)), byAction: new Map() };
+  return { statements: statements.map((s, i) => compileStatement(s, i, `${field}.Statement[${i}]`)), candidates: new Map(), byAction: new Map() };
 }
 
 function compileStatement(s: PolicyStatement, index: number, field: string): CompiledStatement {
@@ -72,6 +111,7 @@ function compileStatement(s: PolicyStatement, index: number, field: string): Com
   const notResource = list(s.NotResource);
   return {
     id: s.Sid ? s.Sid : `Statement[${index}]`,
+    index,
     effect: s.Effect,
     principal: s.Principal === undefined ? undefined : compilePrincipal(s.Principal),
     notPrincipal: s.NotPrincipal === undefined ? undefined : compilePrincipal(s.NotPrincipal),

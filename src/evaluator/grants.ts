@@ -23,9 +23,11 @@ export interface GrantMiss {
 }
 
 export interface GrantOutcome {
-  readonly allows: GrantHit[];
-  readonly misses: GrantMiss[];
+  readonly allows: readonly GrantHit[];
+  readonly misses: readonly GrantMiss[];
 }
+
+const NONE: GrantOutcome = { allows: [], misses: [] };
 
 const GRANTABLE: ReadonlyMap<string, string> = new Map(GRANTABLE_OPERATIONS.map((op) => [op.toLowerCase(), op]));
 /** "The encryption context constraint is ignored for DescribeKey and RetireGrant" ("Creating grants"). */
@@ -118,7 +120,9 @@ export function evaluateGrants(
   context: RequestContext,
   explain: boolean,
 ): GrantOutcome {
-  const outcome: GrantOutcome = { allows: [], misses: [] };
+  if (grants.length === 0) return NONE;
+  const allows: GrantHit[] = [];
+  const misses: GrantMiss[] = [];
   const actionKey = action.slice(action.indexOf(':') + 1).toLowerCase();
   const operation = GRANTABLE.get(actionKey);
   grants.forEach((grant, index) => {
@@ -131,8 +135,8 @@ export function evaluateGrants(
     else if (!grant.Operations.some((op) => op.toLowerCase() === actionKey)) reason = `it allows ${grant.Operations.join(', ')}, not ${operation}`;
     else if (actionKey === 'creategrant') reason = childGrantFailure(grant, request, context);
     else if (!NO_ENCRYPTION_CONTEXT.has(actionKey)) reason = encryptionContextFailure(grant, request);
-    if (reason === undefined) outcome.allows.push({ grant, id, match });
-    else if (explain) outcome.misses.push({ id, reason });
+    if (reason === undefined) allows.push({ grant, id, match });
+    else if (explain) misses.push({ id, reason });
   });
-  return outcome;
+  return { allows, misses };
 }

@@ -29,9 +29,9 @@ export interface NearMiss {
 
 export interface PolicyOutcome {
   readonly policy: CompiledPolicy;
-  readonly allows: StatementHit[];
-  readonly denies: StatementHit[];
-  readonly nearMisses: NearMiss[];
+  readonly allows: readonly StatementHit[];
+  readonly denies: readonly StatementHit[];
+  readonly nearMisses: readonly NearMiss[];
 }
 
 function principalOf(statement: CompiledStatement, caller: Caller): PrincipalMatch | undefined {
@@ -53,23 +53,29 @@ function principalMiss(statement: CompiledStatement, caller: Caller): string {
  * account) or by one condition are collected too: only implicit denies need them.
  */
 export function evaluatePolicy(policy: CompiledPolicy, request: EvaluationRequest, explain = false): PolicyOutcome {
-  const outcome: PolicyOutcome = { policy, allows: [], denies: [], nearMisses: [] };
-  for (const statement of statementsFor(policy, request.actionKey)) {
+  // Most statements match nothing; lists are allocated only when something lands in them.
+  let allows: StatementHit[] | undefined;
+  let denies: StatementHit[] | undefined;
+  let nearMisses: NearMiss[] | undefined;
+  for (const statement of statementsFor(policy, request.actionKey, request.caller.account)) {
     if (!matchResource(statement.resources, request.resource)) continue;
     const match = principalOf(statement, request.caller);
     const failing = match === undefined ? -1 : firstFailingCondition(statement.conditions, request.context);
     if (match !== undefined && failing < 0) {
-      (statement.effect === 'Allow' ? outcome.allows : outcome.denies).push({ statement, match });
+      if (statement.effect === 'Allow') (allows ??= []).push({ statement, match });
+      else (denies ??= []).push({ statement, match });
     } else if (explain && statement.effect === 'Allow') {
       if (match !== undefined) {
-        outcome.nearMisses.push({ statement, reason: describeFailure(statement.conditions[failing], request.context) });
+        (nearMisses ??= []).push({ statement, reason: describeFailure(statement.conditions[failing], request.context) });
       } else if (namesAccountOf(statement, request.caller)) {
-        outcome.nearMisses.push({ statement, reason: principalMiss(statement, request.caller) });
+        (nearMisses ??= []).push({ statement, reason: principalMiss(statement, request.caller) });
       }
     }
   }
-  return outcome;
+  return { policy, allows: allows ?? NONE, denies: denies ?? NONE, nearMisses: nearMisses ?? NONE };
 }
+
+const NONE: readonly never[] = [];
 
 function namesAccountOf(statement: CompiledStatement, caller: Caller): boolean {
   const block = statement.principal ?? statement.notPrincipal;

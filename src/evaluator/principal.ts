@@ -16,8 +16,13 @@ export interface PrincipalMatcher {
   /** `<account>:<lower-case role name>`: a role ARN matches its sessions whatever the role's path. */
   readonly roles: ReadonlySet<string>;
   readonly services: ReadonlySet<string>;
-  /** Accounts the block names in any form, so messages mention only statements about the caller's account. */
+  /**
+   * Accounts the block names in any form. A statement can only name a caller of one of these
+   * accounts, unless `open`; messages also mention only statements about the caller's account.
+   */
   readonly namedAccounts: ReadonlySet<string>;
+  /** Matches callers whatever their account: `*`, services, or a value that names no account. */
+  readonly open: boolean;
   /** For messages: what the block names. */
   readonly names: readonly string[];
 }
@@ -37,8 +42,9 @@ export function compilePrincipal(block: PrincipalBlock): PrincipalMatcher {
   const roles = new Set<string>();
   const services = new Set<string>();
   const namedAccounts = new Set<string>();
-  if (block === '*') return { everyone: true, accounts, arns, roles, services, namedAccounts, names: ['*'] };
+  if (block === '*') return { everyone: true, accounts, arns, roles, services, namedAccounts, open: true, names: ['*'] };
   let everyone = false;
+  let accountless = false;
   const aws = list(block.AWS);
   for (const value of aws) {
     if (value === '*') {
@@ -53,19 +59,21 @@ export function compilePrincipal(block: PrincipalBlock): PrincipalMatcher {
       arns.add(value);
       const owner = /^arn:[^:]*:[^:]*::(\d{12}):/.exec(value);
       if (owner) namedAccounts.add(owner[1]);
+      else accountless = true;
       const role = ROLE.exec(value);
       if (role) roles.add(`${role[1]}:${role[2].toLowerCase()}`);
     }
   }
   const service = list(block.Service);
   for (const value of service) services.add(value.toLowerCase());
-  return { everyone, accounts, arns, roles, services, namedAccounts, names: [...aws, ...service] };
+  const open = everyone || accountless || services.size > 0;
+  return { everyone, accounts, arns, roles, services, namedAccounts, open, names: [...aws, ...service] };
 }
 
 export function matchPrincipal(matcher: PrincipalMatcher, caller: Caller): PrincipalMatch | undefined {
   if (caller.kind === 'service') return matcher.everyone || matcher.services.has(caller.arn.toLowerCase()) ? 'direct' : undefined;
   if (matcher.everyone || matcher.arns.has(caller.arn)) return 'direct';
-  if (caller.roleName !== undefined && matcher.roles.has(`${caller.account}:${caller.roleName}`)) return 'direct';
+  if (caller.roleKey !== undefined && matcher.roles.has(caller.roleKey)) return 'direct';
   // The root user is the account itself: naming the account names it directly.
   if (caller.account !== undefined && matcher.accounts.has(caller.account)) return caller.kind === 'root' ? 'direct' : 'account';
   return undefined;

@@ -7,22 +7,24 @@ function label(source: TraceSource, index: number, count: number): string {
   return count > 1 ? `${name} ${index + 1} of ${count}` : name;
 }
 
-function statementEntries(source: TraceSource, outcome: PolicyOutcome, action: string, prefix: string, e: Evaluation, allows: boolean): TraceEntry[] {
-  const entries: TraceEntry[] = [];
-  for (const hit of outcome.denies) {
-    entries.push({ source, id: hit.statement.id, effect: 'Deny', detail: `${prefix}denies ${action}` });
-  }
-  for (const hit of allows ? outcome.allows : []) {
-    const { caller } = e.request;
+function addStatements(out: Entries, source: TraceSource, outcome: PolicyOutcome, prefix: string, e: Evaluation, allows: boolean): void {
+  const { caller, action } = e.request;
+  for (const hit of outcome.denies) out.denies.push({ source, id: hit.statement.id, effect: 'Deny', detail: `${prefix}denies ${action}` });
+  if (!allows) return;
+  for (const hit of outcome.allows) {
     const who =
       source !== 'key-policy'
         ? `allows ${action}`
         : hit.match === 'direct'
           ? `allows ${caller.arn} ${action}`
           : `allows account ${caller.account} ${action}, delegating to its IAM policies`;
-    entries.push({ source, id: hit.statement.id, effect: 'Allow', detail: `${prefix}${who}` });
+    out.allows.push({ source, id: hit.statement.id, effect: 'Allow', detail: `${prefix}${who}` });
   }
-  return entries;
+}
+
+interface Entries {
+  readonly denies: TraceEntry[];
+  readonly allows: TraceEntry[];
 }
 
 /**
@@ -31,20 +33,20 @@ function statementEntries(source: TraceSource, outcome: PolicyOutcome, action: s
  * shows the partial allows, e.g. a key policy that allows the account while no IAM policy does.
  */
 export function traceOf(e: Evaluation, decision: Decision): TraceEntry[] {
-  const { action } = e.request;
   const viaPolicies = decision !== 'Allowed' || policiesAllow(e);
   const viaGrants = decision !== 'Allowed' || grantsAllow(e);
-  const entries = [
-    ...statementEntries('key-policy', e.keyPolicy, action, '', e, viaPolicies),
-    ...(e.identity ?? []).flatMap((o, i, all) => statementEntries('identity-policy', o, action, `${label('identity-policy', i, all.length)}: `, e, viaPolicies)),
-    // An SCP never allows by itself; only its denies decide.
-    ...(e.scps ?? []).flatMap((o, i, all) => statementEntries('scp', o, action, `${label('scp', i, all.length)}: `, e, false)),
-    ...(viaGrants ? e.grants.allows : []).map((hit): TraceEntry => ({
-      source: 'grant',
-      id: hit.id,
-      effect: 'Allow',
-      detail: `grants ${hit.grant.GranteePrincipal} ${action.slice(4)}${hit.match === 'account' ? ", delegating to the account's IAM policies" : ''}`,
-    })),
-  ];
-  return [...entries.filter((t) => t.effect === 'Deny'), ...entries.filter((t) => t.effect === 'Allow')];
+  const out: Entries = { denies: [], allows: [] };
+  addStatements(out, 'key-policy', e.keyPolicy, '', e, viaPolicies);
+  const identity = e.identity ?? [];
+  identity.forEach((o, i) => addStatements(out, 'identity-policy', o, `${label('identity-policy', i, identity.length)}: `, e, viaPolicies));
+  // An SCP never allows by itself; only its denies decide.
+  const scps = e.scps ?? [];
+  scps.forEach((o, i) => addStatements(out, 'scp', o, `${label('scp', i, scps.length)}: `, e, false));
+  if (viaGrants) {
+    for (const hit of e.grants.allows) {
+      const delegation = hit.match === 'account' ? ", delegating to the account's IAM policies" : '';
+      out.allows.push({ source: 'grant', id: hit.id, effect: 'Allow', detail: `grants ${hit.grant.GranteePrincipal} ${e.request.action.slice(4)}${delegation}` });
+    }
+  }
+  return out.denies.length === 0 ? out.allows : [...out.denies, ...out.allows];
 }
