@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from '@cdktf/hcl2json';
+import { consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { keyPolicy } from '../../src/policy/key-policy';
 import { keyshare, ROOT } from '../support/cli';
 import { rollout } from '../support/rollouts';
@@ -14,6 +15,7 @@ import { evaluateWithTerraform } from '../support/terraform';
  * parser reads and whose key policy Terraform evaluates to the pure document.
  */
 const ORG_EXAMPLE = 'examples/keyshare-org.yaml';
+const KEY_ARN = 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 function cdktfSynth(out: string, ...flags: string[]): void {
   const r = spawnSync('npx', ['cdktf', 'synth', '--output', out, ...flags], {
@@ -45,7 +47,7 @@ test('npx cdktf synth writes what keyshare synth writes', () => {
   }
 });
 
-test('cdktf synth --hcl gives parseable HCL whose key policy evaluates to the pure document', async () => {
+test('cdktf synth --hcl gives parseable HCL whose policies evaluate to the pure documents', async () => {
   const hclDir = path.join(work, 'hcl');
   cdktfSynth(hclDir, '--hcl');
   const parsed: Record<string, any> = {};
@@ -54,8 +56,14 @@ test('cdktf synth --hcl gives parseable HCL whose key policy evaluates to the pu
   const [key] = Object.values(keys) as any[][];
   const { policy } = evaluateWithTerraform({ policy: key[0].policy });
   expect(JSON.parse(policy as string)).toEqual(keyPolicy(rollout(read(path.join(ROOT, ORG_EXAMPLE)))));
+
+  const r = rollout(read(path.join(ROOT, ORG_EXAMPLE)));
   for (const stack of stacks.slice(1)) {
     const [grant] = Object.values(parsed[stack].resource.aws_kms_grant) as any[][];
     expect(grant[0].key_id).toBe('${data.aws_kms_key.shared-key.arn}');
+    const [iam] = Object.values(parsed[stack].resource.aws_iam_policy) as any[][];
+    const consumer = r.consumers.find((c) => stack.endsWith(c.account))!;
+    const evaluated = evaluateWithTerraform({ policy: iam[0].policy.replace('data.aws_kms_key.shared-key.arn', 'var.key_arn') }, { key_arn: KEY_ARN });
+    expect(JSON.parse(evaluated.policy as string)).toEqual(consumerIamPolicy(r.partition, r.owner.region, consumer.account, KEY_ARN, consumer.serviceLinkedRoleSuffix));
   }
 });

@@ -8,6 +8,8 @@ import { consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { autoScalingGrant } from '../../src/policy/grant';
 import { terraformPolicyString } from '../../src/terraform/policy-string';
 
+const KEY_ARN_PLACEHOLDER = 'KEYSHARE_KEY_ARN';
+
 export interface ConsumerGrantProps {
   readonly partition: Partition;
   /** The key's region: a grant is created in the region of its key. */
@@ -44,8 +46,10 @@ export class ConsumerGrant extends Construct {
     this.policy = new IamPolicy(this, 'policy', {
       name: props.policyName ?? 'keyshare-shared-ami-key',
       description: 'Create the Auto Scaling grant on the shared AMI key and use it through EC2 (keyshare)',
+      // The key ARN is known only at apply time: a placeholder in the pure document, replaced by Terraform.
       policy: terraformPolicyString(
-        consumerIamPolicy(props.partition, props.region, props.account, props.keyArn, props.serviceLinkedRoleSuffix),
+        consumerIamPolicy(props.partition, props.region, props.account, KEY_ARN_PLACEHOLDER, props.serviceLinkedRoleSuffix),
+        { [KEY_ARN_PLACEHOLDER]: props.keyArn },
       ),
     });
     const attachments = (props.attachPolicyToRoles ?? []).map(
