@@ -111,6 +111,15 @@ describe('keyshare doctor: cross-account', () => {
     expect((await doctor(...args, '--iam-policy', attached)).status).toBe(0);
   });
 
+  test('an IAM policy for another key: names its Resource as the near miss', async () => {
+    const other = { Version: '2012-10-17', Statement: [{ Sid: 'WrongRegion', Effect: 'Allow', Action: 'kms:CreateGrant', Resource: KEY.replace('us-west-2', 'us-east-1') }] };
+    const { status, report } = await doctor('--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--grants', fixture('grants.json'), '--key-arn', KEY, '--iam-policy', tmpFile(other));
+    expect(status).toBe(1);
+    expect(report.fixes[0].kind).toBe('attach-iam-statement');
+    expect(report.fixes[0].problem).toMatch(/closest: IAM policy .* statement WrongRegion, whose Resource "arn:aws:kms:us-east-1:/);
+    expect(report.fixes[0].blocking).toEqual(other.Statement[0]);
+  });
+
   test('missing grant: prints the create-grant command, and that grant fixes it', async () => {
     const args = ['--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-role-policy.json'), '--key-arn', KEY];
     const { status, report } = await doctor(...args);

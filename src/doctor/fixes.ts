@@ -51,6 +51,8 @@ export interface FixContext {
   readonly files: { readonly iamPolicy: readonly string[]; readonly scp: readonly string[] };
 }
 
+type ConditionMiss = Extract<NearMiss, { kind: 'condition' }>;
+
 export interface StepOutcome {
   readonly step: LaunchStep;
   readonly inputs: KeyAccessInputs;
@@ -104,16 +106,22 @@ function requestValue(outcome: StepOutcome, key: string): string {
 function closest(outcome: StepOutcome, where: string, misses: readonly NearMiss[]): string {
   const m = misses[0];
   if (!m) return '';
+  if (m.kind === 'resource') return `; closest: ${where} statement ${m.id}, whose Resource ${JSON.stringify(m.resource)} does not name ${outcome.step.request.resource}`;
   // Organization membership and the like are facts about the account that only the caller knows.
   const hint = outcome.step.request.context?.[m.key] === undefined ? `; if it holds for this account, pass --context ${m.key}=<value>` : '';
   return `; closest: ${where} statement ${m.id}, whose condition ${m.operator} ${m.key} = ${JSON.stringify(m.expected)} does not match (request: ${requestValue(outcome, m.key)})${hint}`;
+}
+
+/** The classic bug's condition among the near misses. */
+function grantIsForAwsResource<M extends NearMiss>(misses: readonly M[]): (M & ConditionMiss) | undefined {
+  return misses.find((m): m is M & ConditionMiss => m.kind === 'condition' && m.key.toLowerCase() === GRANT_IS_FOR_AWS_RESOURCE.toLowerCase());
 }
 
 /**
  * The classic bug: a consumer CreateGrant statement conditioned on `kms:GrantIsForAWSResource`,
  * which is true only when an AWS service calls CreateGrant, never when the grant creator does.
  */
-function grantIsForAwsResourceFix(outcome: StepOutcome, where: string, miss: NearMiss, statement: PolicyStatement): Fix {
+function grantIsForAwsResourceFix(outcome: StepOutcome, where: string, miss: ConditionMiss, statement: PolicyStatement): Fix {
   const { principal } = outcome.step.request;
   return {
     steps: [outcome.step.id],
@@ -129,7 +137,7 @@ function keyPolicyFix(ctx: FixContext, outcome: StepOutcome, identityPolicies: r
   const { step } = outcome;
   const statement = keyPolicyStatement(ctx, step);
   const misses = nearMisses(ctx.loaded.keyPolicy, (keyPolicy) => allowedWith(outcome, { keyPolicy, identityPolicies, scps: [] }));
-  const classic = misses.find((m) => m.key.toLowerCase() === GRANT_IS_FOR_AWS_RESOURCE.toLowerCase());
+  const classic = grantIsForAwsResource(misses);
   if (classic) return grantIsForAwsResourceFix(outcome, 'key policy', classic, statement);
   return {
     steps: [step.id],
@@ -160,7 +168,7 @@ function iamFix(ctx: FixContext, outcome: StepOutcome): Fix {
       (m) => ({ ...m, where: `IAM policy ${ctx.files.iamPolicy[i]}` }),
     ),
   );
-  const classic = misses.find((m) => m.key.toLowerCase() === GRANT_IS_FOR_AWS_RESOURCE.toLowerCase());
+  const classic = grantIsForAwsResource(misses);
   if (classic) return grantIsForAwsResourceFix(outcome, classic.where, classic, statement);
   const none = docs.length === 0 ? ' (no --iam-policy given: counted as none; pass its policies with --iam-policy if it has some)' : '';
   const command = attachCommand(step.request.principal, policyDocument([statement]));

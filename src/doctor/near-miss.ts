@@ -1,14 +1,14 @@
 import type { PolicyDocument, PolicyStatement, StringOrList } from '../policy/document';
 
-/** An Allow statement that would decide the request but for one condition. */
-export interface NearMiss {
+/** An Allow statement that would decide the request but for one condition, or but for its Resource. */
+export type NearMiss = {
   /** Sid, or `Statement[i]`, as the evaluator's trace names statements. */
   readonly id: string;
   readonly statement: PolicyStatement;
-  readonly operator: string;
-  readonly key: string;
-  readonly expected: StringOrList | boolean;
-}
+} & (
+  | { readonly kind: 'condition'; readonly operator: string; readonly key: string; readonly expected: StringOrList | boolean }
+  | { readonly kind: 'resource'; readonly resource: StringOrList }
+);
 
 export function statementId(statement: PolicyStatement, index: number): string {
   return statement.Sid ?? `Statement[${index}]`;
@@ -25,18 +25,23 @@ function withoutCondition(statement: PolicyStatement, operator: string, key: str
 }
 
 /**
- * Which single condition keeps each Allow statement from deciding the request: the statement is
- * re-evaluated without it, by the real evaluator (`decides`), so the answer is never a guess.
+ * Which single condition, or the Resource, keeps each Allow statement from deciding the request:
+ * the statement is re-evaluated without it by the real evaluator (`decides`), so the answer is never a guess.
  */
 export function nearMisses(doc: PolicyDocument, decides: (patched: PolicyDocument) => boolean): NearMiss[] {
   const misses: NearMiss[] = [];
   doc.Statement.forEach((statement, i) => {
     if (statement.Effect !== 'Allow') return;
+    const id = statementId(statement, i);
+    const decidesWith = (patched: PolicyStatement) => decides({ ...doc, Statement: doc.Statement.map((s, j) => (j === i ? patched : s)) });
     for (const [operator, block] of Object.entries(statement.Condition ?? {})) {
       for (const [key, expected] of Object.entries(block)) {
-        const patched = { ...doc, Statement: doc.Statement.map((s, j) => (j === i ? withoutCondition(s, operator, key) : s)) };
-        if (decides(patched)) misses.push({ id: statementId(statement, i), statement, operator, key, expected });
+        if (decidesWith(withoutCondition(statement, operator, key))) misses.push({ id, statement, kind: 'condition', operator, key, expected });
       }
+    }
+    // A wrong key ARN (another key, region or account) is the usual Resource mistake.
+    if (statement.Resource !== undefined && statement.Resource !== '*' && decidesWith({ ...statement, Resource: '*' })) {
+      misses.push({ id, statement, kind: 'resource', resource: statement.Resource });
     }
   });
   return misses;
