@@ -40,7 +40,7 @@ export function launchWorks(d: Diagnosis): boolean {
 }
 
 function awsManagedReason(loaded: LoadedKeyAccess): string | undefined {
-  if (loaded.keyArn.awsManagedAlias) return `${loaded.keyArn.awsManagedAlias} is an alias/aws/ alias`;
+  if (loaded.keyArn.awsManagedAlias) return `it is named by ${loaded.keyArn.awsManagedAlias}, an alias/aws/ alias`;
   if (keyOwner(loaded.keyPolicy)?.from === 'aws-managed') return 'its key policy has the AWS-managed shape: any principal of one account, only through one service';
   return undefined;
 }
@@ -87,7 +87,7 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
   // An AWS-managed key's policy cannot be edited, so no statement or grant fix applies across accounts.
   const fixes =
     awsManaged && !sameAccount
-      ? [managedKeyFix(keyArn, awsManaged, target.consumer, key.region)]
+      ? [managedKeyFix(loaded.keyArn.awsManagedAlias ?? keyArn, awsManaged, target.consumer, key.region)]
       : mergeFixes(steps.flatMap((s) => fixesFor(ctx, s)));
 
   return {
