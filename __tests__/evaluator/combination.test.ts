@@ -122,6 +122,20 @@ describe('SCPs bound the accounts they are attached to', () => {
     expect(decide({ keyPolicy, identityPolicies: [ALLOW_ALL_KMS], scps: [fullAccess] }, CAROL, 'kms:Decrypt').decision).toBe('Allowed');
   });
 
+  it('an SCP with only Deny statements allows nothing by itself, and the denial says why', () => {
+    const denyGrants = doc({ Sid: 'DenyKmsGrantCreation', Effect: 'Deny', Action: 'kms:CreateGrant', Resource: '*' });
+    expect(decide({ keyPolicy, identityPolicies: [ALLOW_ALL_KMS], scps: [denyGrants] }, CAROL, 'kms:CreateGrant').decision).toBe('ExplicitlyDenied');
+    const result = decide({ keyPolicy, identityPolicies: [ALLOW_ALL_KMS], scps: [denyGrants] }, CAROL, 'kms:Decrypt');
+    expect(result.decision).toBe('ImplicitlyDenied');
+    expect(result.missing).toEqual([
+      `SCP allows no kms:Decrypt for ${CAROL}: it has only Deny statements, and each SCP given must allow the request (each stands for one level of the organization; if FullAWSAccess is attached beside it, put its Allow statement in the same document)`,
+    ]);
+    // FullAWSAccess and the deny-list SCP attached at one level: one document.
+    const level = doc(...fullAccess.Statement, ...denyGrants.Statement);
+    expect(decide({ keyPolicy, identityPolicies: [ALLOW_ALL_KMS], scps: [level] }, CAROL, 'kms:Decrypt').decision).toBe('Allowed');
+    expect(decide({ keyPolicy, identityPolicies: [ALLOW_ALL_KMS], scps: [level] }, CAROL, 'kms:CreateGrant').decision).toBe('ExplicitlyDenied');
+  });
+
   it('they never restrict a service-linked role', () => {
     const deny = doc({ Effect: 'Deny', Action: 'kms:*', Resource: '*' });
     const slrPolicy = doc({ Sid: 'Slr', Effect: 'Allow', Principal: { AWS: SLR }, Action: 'kms:Decrypt', Resource: '*' });

@@ -1,7 +1,7 @@
 /**
  * Differential test: our evaluator against the independent simulator @cloud-copilot/iam-simulate
- * on seeded, generated combinations of key policy, identity policies and request (no grants, no
- * SCPs). Agreement must be total. Classes where the KMS documentation says the simulator is wrong
+ * on seeded, generated combinations of key policy, identity policies, SCPs and request (no
+ * grants: the simulator does not model them). Agreement must be total. Classes where the KMS documentation says the simulator is wrong
  * are excluded by the named predicates below, and each is kept as its own test with the citation.
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
@@ -34,7 +34,15 @@ function rootUserCaller(c: Case): boolean {
   return /^arn:aws:iam::\d{12}:root$/.test(c.request.principal);
 }
 
-const EXCLUSIONS: Record<string, (c: Case) => boolean> = { crossAccountUndocumentedOperation, rootUserCaller };
+/**
+ * SCPs do not affect service-linked roles (AWS Organizations User Guide, "Service control
+ * policies"); the simulator applies them to every principal.
+ */
+function serviceLinkedRoleUnderScps(c: Case): boolean {
+  return c.scps.length > 0 && c.request.principal.includes(':role/aws-service-role/');
+}
+
+const EXCLUSIONS: Record<string, (c: Case) => boolean> = { crossAccountUndocumentedOperation, rootUserCaller, serviceLinkedRoleUnderScps };
 
 /** The keys AWS puts in every request context; the simulator does not derive them. */
 function derivedContext(principal: string): Record<string, string> {
@@ -64,7 +72,7 @@ async function oracle(c: Case) {
         contextVariables: oracleContext({ ...derivedContext(c.request.principal), ...c.request.context }),
       },
       identityPolicies: c.identityPolicies.map((policy, i) => ({ name: `p${i}`, policy })),
-      serviceControlPolicies: [],
+      serviceControlPolicies: c.scps.map((policy, i) => ({ orgIdentifier: i === 0 ? 'o-a1b2c3d4e5' : `ou-ab12-${i}`, policies: [{ name: `scp${i}`, policy }] })),
       resourceControlPolicies: [],
       resourcePolicy: c.keyPolicy,
     },
@@ -90,7 +98,7 @@ describe('differential against @cloud-copilot/iam-simulate', () => {
       // The simulator drops context keys the action does not support, as AWS never sends them;
       // both sides decide on the same context.
       const context = Object.fromEntries(Object.entries(c.request.context ?? {}).filter(([k]) => !expected.ignored.includes(k)));
-      const actual = authorize({ keyArn: KEY, keyPolicy: c.keyPolicy, identityPolicies: c.identityPolicies }, { ...c.request, context });
+      const actual = authorize({ keyArn: KEY, keyPolicy: c.keyPolicy, identityPolicies: c.identityPolicies, scps: c.scps }, { ...c.request, context });
       tally[actual.decision]++;
       if (actual.decision !== expected.decision) {
         disagreements.push(`seed ${seed}: simulator ${expected.decision}, ours ${actual.decision}\n${JSON.stringify({ ...c, request: { ...c.request, context } })}`);

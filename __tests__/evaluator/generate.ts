@@ -223,7 +223,20 @@ function requestContext(r: Rand, action: string): Record<string, string | boolea
 export interface Case {
   readonly keyPolicy: PolicyDocument;
   readonly identityPolicies: PolicyDocument[];
+  /** Each document one level of the organization. */
+  readonly scps: PolicyDocument[];
   readonly request: KmsRequest;
+}
+
+/** SCPs: an allow-list level, a deny-list level (FullAWSAccess plus denies), or random statements. */
+function scps(r: Rand): PolicyDocument[] {
+  if (!chance(r, 0.3)) return [];
+  return Array.from({ length: 1 + Math.floor(r() * 2) }, () => {
+    const kind = r();
+    if (kind < 0.4) return { Version: '2012-10-17', Statement: [{ Sid: 'FullAWSAccess', Effect: 'Allow', Action: '*', Resource: '*' }, statement(r, 1, false, ['*'])] };
+    if (kind < 0.6) return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: pick(r, ['ec2:*', 'kms:*', 'kms:Decrypt']), Resource: '*' }] };
+    return policy(r, false, ['*', KEY]);
+  });
 }
 
 const CONSUMER_CALLERS = CALLERS.filter((c) => c.includes(OTHER));
@@ -235,9 +248,9 @@ export function generate(seed: number): Case {
   if (chance(r, 0.5)) {
     const action = pick(r, ['kms:CreateGrant', 'kms:CreateGrant', 'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey']);
     const identityPolicies = [policy(r, false, [KEY, '*'])];
-    return { keyPolicy, identityPolicies, request: { principal: pick(r, CONSUMER_CALLERS), action, context: requestContext(r, action) } };
+    return { keyPolicy, identityPolicies, scps: scps(r), request: { principal: pick(r, CONSUMER_CALLERS), action, context: requestContext(r, action) } };
   }
   const identityPolicies = Array.from({ length: Math.floor(r() * 2.6) }, () => policy(r, false, ['*', KEY, KEY, OTHER_KEY, `arn:aws:kms:*:${OWNER}:key/*`]));
   const action = pick(r, REQUEST_ACTIONS);
-  return { keyPolicy, identityPolicies, request: { principal: pick(r, CALLERS), action, context: requestContext(r, action) } };
+  return { keyPolicy, identityPolicies, scps: scps(r), request: { principal: pick(r, CALLERS), action, context: requestContext(r, action) } };
 }

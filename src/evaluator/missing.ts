@@ -86,8 +86,14 @@ export function explainMissing(e: Evaluation): string[] {
   const out: string[] = [];
   const scps = e.scps ?? [];
   for (const i of scpsFailing(e)) {
-    out.push(`${nth('SCP', scps.length)(i)} allows no ${action} for ${caller.arn}`);
-    out.push(...nearMisses([scps[i]], () => nth('SCP', scps.length)(i)));
+    const scp = nth('SCP', scps.length)(i);
+    const allowsNothing = scps[i].policy.statements.every((s) => s.effect === 'Deny');
+    out.push(
+      allowsNothing
+        ? `${scp} allows no ${action} for ${caller.arn}: it has only Deny statements, and each SCP given must allow the request (each stands for one level of the organization; if FullAWSAccess is attached beside it, put its Allow statement in the same document)`
+        : `${scp} allows no ${action} for ${caller.arn}`,
+    );
+    out.push(...nearMisses([scps[i]], () => scp));
   }
   if (!policiesAllow(e) && !grantsAllow(e)) {
     out.push(...keyPolicySentences(e), ...grantSentences(e));

@@ -52,8 +52,9 @@ export interface KeyAccessInputs {
   readonly identityPolicies?: readonly PolicyDocument[];
   readonly grants?: readonly Grant[];
   /**
-   * SCPs that bound the caller's account, each one document that must allow the request.
-   * They never restrict service-linked roles.
+   * SCPs that bound the caller's account. Each document stands for one level of the
+   * organization (root, OU, account) and must allow the request; merge the SCPs attached at
+   * one level into one document. They never restrict service-linked roles.
    */
   readonly scps?: readonly PolicyDocument[];
   /**
