@@ -152,6 +152,7 @@ describe('keyshare doctor: cross-account', () => {
     const { status, report } = await doctor(...args, '--scp', fixture('scp-deny-create-grant.json'));
     expect(status).toBe(1);
     expect(report.steps[0]).toMatchObject({ id: 'create-grant', principal: creator, decision: 'ExplicitlyDenied' });
+    expect(report.notes.join('\n')).not.toMatch(/grant creator is in account/);
     expect(report.steps.slice(1).every((s) => s.decision === 'Allowed')).toBe(true);
     const [fix] = report.fixes;
     expect(fix.kind).toBe('narrow-deny');
@@ -160,6 +161,11 @@ describe('keyshare doctor: cross-account', () => {
     expect(fix.statement.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': `arn:aws:iam::${CONSUMER}:role/deploy` } });
     const scp = scpDoc('scp-deny-create-grant.json');
     expect((await doctor(...args, '--scp', tmpFile({ ...scp, Statement: [fix.statement] }))).status).toBe(0);
+  });
+
+  test('a grant creator outside the consumer account is pointed out', async () => {
+    const { report } = await doctor('--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--grant-creator', 'arn:aws:iam::777788889999:role/deploy');
+    expect(report.notes).toContain(`the grant creator is in account 777788889999, not in the consumer account ${CONSUMER}`);
   });
 
   test('an SCP that allows no KMS action: says so, and the Allow statement fixes it', async () => {

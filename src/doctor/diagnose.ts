@@ -1,4 +1,5 @@
 import { authorize, type ContextValue } from '../evaluator';
+import { parseCaller } from '../evaluator/caller';
 import { isAllowed } from '../format/authorization';
 import { keyAccessInputs, KeyAccessFlags, LoadedKeyAccess } from '../inputs/key-access';
 import { keyOwner, parseKmsArn } from '../inputs/key-arn';
@@ -101,8 +102,14 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
     steps,
     fixes,
     inputs: inputLines(loaded, flags, sameAccount, grantCreator, target.grantCreator === undefined),
-    notes: loaded.notes,
+    notes: [...loaded.notes, ...creatorNotes(grantCreator, target.consumer, sameAccount)],
   };
+}
+
+/** The launch path has the consumer account grant to its own role; a creator elsewhere is usually a mix-up. */
+function creatorNotes(grantCreator: string, consumer: string, sameAccount: boolean): string[] {
+  const account = parseCaller(grantCreator).account;
+  return !sameAccount && account !== consumer ? [`the grant creator is in account ${account}, not in the consumer account ${consumer}`] : [];
 }
 
 function managedKeyFix(keyArn: string, reason: string, consumer: string, region: string): Fix {
