@@ -144,6 +144,38 @@ describe('policy variables', () => {
   });
 });
 
+describe('context keys derived from the request', () => {
+  it('kms:EncryptionContext:<key> and kms:EncryptionContextKeys come from the encryption context', () => {
+    const keyPolicy = doc({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:EncryptionContext:Department': 'IT' }, 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['Department', 'Purpose'] } },
+    });
+    const decrypt = (encryptionContext: Record<string, string>) => decide({ keyPolicy }, ALICE, 'kms:Decrypt', { encryptionContext }).decision;
+    expect(decrypt({ Department: 'IT' })).toBe('Allowed');
+    expect(decrypt({ Department: 'IT', Purpose: 'Test' })).toBe('Allowed');
+    expect(decrypt({ Department: 'it' })).toBe('ImplicitlyDenied');
+    expect(decrypt({ Department: 'IT', Customer: '1' })).toBe('ImplicitlyDenied');
+  });
+
+  it('kms:GrantConstraintType comes from the constraints of the grant being created', () => {
+    const condition = { 'ForAnyValue:StringEquals': { 'kms:GrantConstraintType': 'EncryptionContextEquals' } };
+    const keyPolicy = doc({ Effect: 'Allow', Principal: '*', Action: 'kms:CreateGrant', Resource: '*', Condition: condition });
+    expect(decide({ keyPolicy }, ALICE, 'kms:CreateGrant', { grantConstraints: { EncryptionContextEquals: { a: 'b' } } }).decision).toBe('Allowed');
+    expect(decide({ keyPolicy }, ALICE, 'kms:CreateGrant', { grantConstraints: { EncryptionContextSubset: { a: 'b' } } }).decision).toBe('ImplicitlyDenied');
+    expect(decide({ keyPolicy }, ALICE, 'kms:CreateGrant').decision).toBe('ImplicitlyDenied');
+  });
+
+  it('policy variables are literal text in a 2008-10-17 policy', () => {
+    const condition = { StringEquals: { 'kms:EncryptionContext:owner': '${aws:username}' } };
+    const old = { Version: '2008-10-17' as const, Statement: [{ Effect: 'Allow' as const, Principal: '*' as const, Action: 'kms:Decrypt', Resource: '*', Condition: condition }] };
+    expect(decide({ keyPolicy: old }, ALICE, 'kms:Decrypt', { encryptionContext: { owner: 'alice' } }).decision).toBe('ImplicitlyDenied');
+    expect(decide({ keyPolicy: old }, ALICE, 'kms:Decrypt', { encryptionContext: { owner: '${aws:username}' } }).decision).toBe('Allowed');
+  });
+});
+
 describe('context keys derived from the caller', () => {
   it('kms:CallerAccount, aws:PrincipalAccount and aws:PrincipalArn come from the principal when absent', () => {
     const carol = `arn:aws:iam::${OTHER}:user/carol`;

@@ -74,6 +74,22 @@ describe('a grant allows its grantee its operations on its key', () => {
   });
 });
 
+describe('retiring a grant ("Grants in AWS KMS": by its retiring principal, or its grantee if it allows RetireGrant)', () => {
+  const admin = `arn:aws:iam::${OWNER}:role/adminRole`;
+  const g = grant({ RetiringPrincipal: admin });
+
+  it('its retiring principal may retire it without RetireGrant in its operations', () => {
+    const result = decide({ keyPolicy, grants: [g] }, `arn:aws:sts::${OWNER}:assumed-role/adminRole/ops`, 'kms:RetireGrant');
+    expect(result.decision).toBe('Allowed');
+    expect(result.trace).toEqual([{ source: 'grant', id: 'g-1', effect: 'Allow', detail: `names ${admin} as its retiring principal` }]);
+  });
+
+  it('its grantee only when the grant allows RetireGrant', () => {
+    expect(decide({ keyPolicy, grants: [g] }, EXAMPLE_USER, 'kms:RetireGrant').decision).toBe('ImplicitlyDenied');
+    expect(decide({ keyPolicy, grants: [grant({ Operations: ['Decrypt', 'RetireGrant'] })] }, EXAMPLE_USER, 'kms:RetireGrant').decision).toBe('Allowed');
+  });
+});
+
 describe('encryption context constraints ("Creating grants", Using grant constraints)', () => {
   const subset = grant({ Operations: ['GenerateDataKey', 'Decrypt', 'DescribeKey', 'RetireGrant'], Constraints: { EncryptionContextSubset: { Department: 'Finance', Classification: 'Public' } } });
 

@@ -98,10 +98,11 @@ function compile(doc: PolicyDocument, field: string): CompiledPolicy {
   }
   // AWS accepts a single statement object in place of the list.
   const statements: readonly PolicyStatement[] = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement as PolicyStatement];
-  return { statements: statements.map((s, i) => compileStatement(s, i, `${field}.Statement[${i}]`)), candidates: new Map(), byAction: new Map() };
+  const variables = doc.Version === '2012-10-17';
+  return { statements: statements.map((s, i) => compileStatement(s, i, `${field}.Statement[${i}]`, variables)), candidates: new Map(), byAction: new Map() };
 }
 
-function compileStatement(s: PolicyStatement, index: number, field: string): CompiledStatement {
+function compileStatement(s: PolicyStatement, index: number, field: string, variables: boolean): CompiledStatement {
   if (s.Effect !== 'Allow' && s.Effect !== 'Deny') {
     throw new InputError(`${field}.Effect`, s.Effect, 'must be "Allow" or "Deny"', 'set Effect to "Allow" or "Deny"');
   }
@@ -117,6 +118,6 @@ function compileStatement(s: PolicyStatement, index: number, field: string): Com
     notPrincipal: s.NotPrincipal === undefined ? undefined : compilePrincipal(s.NotPrincipal),
     actions: notAction ? compileActions(notAction, true) : compileActions(action ?? [], false),
     resources: notResource ? compileResources(notResource, true) : compileResources(resource ?? ['*'], false),
-    conditions: compileConditions(s.Condition),
+    conditions: compileConditions(s.Condition, variables),
   };
 }

@@ -25,7 +25,11 @@ export interface CompiledCondition {
   readonly hasVariables: boolean;
 }
 
-export function compileConditions(block: ConditionBlock | undefined): CompiledCondition[] {
+/**
+ * `variables`: policy variables exist only in policy language version 2012-10-17; in older
+ * documents `${...}` is literal text (IAM User Guide, "IAM JSON policy elements: Version").
+ */
+export function compileConditions(block: ConditionBlock | undefined, variables: boolean): CompiledCondition[] {
   const compiled: CompiledCondition[] = [];
   if (!block) return compiled;
   for (const operator of Object.keys(block)) {
@@ -53,7 +57,7 @@ export function compileConditions(block: ConditionBlock | undefined): CompiledCo
         ifExists,
         op: kind === 'null' ? undefined : op,
         values,
-        hasVariables: values.some((v) => v.includes('${')),
+        hasVariables: variables && values.some((v) => v.includes('${')),
       });
     }
   }

@@ -6,13 +6,18 @@ import type { ContextValue, KmsRequest } from './types';
 export type RequestContext = ReadonlyMap<string, ContextValue>;
 
 const USERNAME = 'aws:username';
+const ENCRYPTION_CONTEXT_PREFIX = 'kms:encryptioncontext:';
+const ENCRYPTION_CONTEXT_KEYS = 'kms:encryptioncontextkeys';
+const GRANT_CONSTRAINT_TYPE = 'kms:grantconstrainttype';
 
 /**
  * The request context as KMS would build it: what the caller gave, plus the keys AWS derives from
  * the authenticated principal when the caller did not give them: `aws:PrincipalArn`,
  * `aws:PrincipalAccount`, `aws:username` (IAM users only) and `kms:CallerAccount`
  * (KMS developer guide, "AWS KMS condition keys", kms:CallerAccount; IAM User Guide,
- * "AWS global condition context keys").
+ * "AWS global condition context keys"); and the keys KMS derives from the request itself:
+ * `kms:EncryptionContext:<key>` and `kms:EncryptionContextKeys` from its encryption context,
+ * `kms:GrantConstraintType` from the constraints of a grant being created (same KMS page).
  */
 export function requestContext(caller: Caller, request: KmsRequest): RequestContext {
   const context = new Map<string, ContextValue>();
@@ -24,6 +29,14 @@ export function requestContext(caller: Caller, request: KmsRequest): RequestCont
     }
     if (caller.userName !== undefined) context.set(USERNAME, caller.userName);
   }
+  const encryptionContext = request.encryptionContext;
+  if (encryptionContext) {
+    const keys = Object.keys(encryptionContext);
+    for (const key of keys) context.set(`${ENCRYPTION_CONTEXT_PREFIX}${key.toLowerCase()}`, encryptionContext[key]);
+    context.set(ENCRYPTION_CONTEXT_KEYS, keys);
+  }
+  const constraintTypes = Object.keys(request.grantConstraints ?? {});
+  if (constraintTypes.length > 0) context.set(GRANT_CONSTRAINT_TYPE, constraintTypes);
   if (request.context) {
     for (const key of Object.keys(request.context)) context.set(key.toLowerCase(), request.context[key]);
   }

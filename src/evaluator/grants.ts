@@ -15,6 +15,8 @@ export interface GrantHit {
   readonly id: string;
   /** `account`: the grantee is the caller's account, whose IAM policies then decide. */
   readonly match: PrincipalMatch;
+  /** The caller retires the grant as its retiring principal rather than using it as grantee. */
+  readonly retiring: boolean;
 }
 
 export interface GrantMiss {
@@ -127,6 +129,12 @@ export function evaluateGrants(
   const operation = GRANTABLE.get(actionKey);
   grants.forEach((grant, index) => {
     if (!forKey(grant, keyArn)) return;
+    // "Grants can be retired by ... the retiring principal in the grant" ("Grants in AWS KMS").
+    const retiring = actionKey === 'retiregrant' && grant.RetiringPrincipal ? granteeMatch(grant.RetiringPrincipal, caller) : undefined;
+    if (retiring !== undefined) {
+      allows.push({ grant, id: grantId(grant, index), match: retiring, retiring: true });
+      return;
+    }
     const match = granteeMatch(grant.GranteePrincipal, caller);
     if (match === undefined) return;
     const id = grantId(grant, index);
@@ -135,7 +143,7 @@ export function evaluateGrants(
     else if (!grant.Operations.some((op) => op.toLowerCase() === actionKey)) reason = `it allows ${grant.Operations.join(', ')}, not ${operation}`;
     else if (actionKey === 'creategrant') reason = childGrantFailure(grant, request, context);
     else if (!NO_ENCRYPTION_CONTEXT.has(actionKey)) reason = encryptionContextFailure(grant, request);
-    if (reason === undefined) allows.push({ grant, id, match });
+    if (reason === undefined) allows.push({ grant, id, match, retiring: false });
     else if (explain) misses.push({ id, reason });
   });
   return { allows, misses };

@@ -45,7 +45,10 @@ export function traceOf(e: Evaluation, decision: Decision): TraceEntry[] {
   if (viaGrants) {
     for (const hit of e.grants.allows) {
       const delegation = hit.match === 'account' ? ", delegating to the account's IAM policies" : '';
-      out.allows.push({ source: 'grant', id: hit.id, effect: 'Allow', detail: `grants ${hit.grant.GranteePrincipal} ${e.request.action.slice(4)}${delegation}` });
+      const detail = hit.retiring
+        ? `names ${hit.grant.RetiringPrincipal} as its retiring principal${delegation}`
+        : `grants ${hit.grant.GranteePrincipal} ${e.request.action.slice(4)}${delegation}`;
+      out.allows.push({ source: 'grant', id: hit.id, effect: 'Allow', detail });
     }
   }
   return out.denies.length === 0 ? out.allows : [...out.denies, ...out.allows];
