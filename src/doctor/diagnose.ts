@@ -1,11 +1,12 @@
-import { authorize, type ContextValue } from '../evaluator';
+import type { ContextValue } from '../evaluator';
 import { parseCaller } from '../evaluator/caller';
 import { isAllowed } from '../format/authorization';
 import { keyAccessInputs, KeyAccessFlags, LoadedKeyAccess } from '../inputs/key-access';
 import { keyOwner, parseKmsArn } from '../inputs/key-arn';
 import { autoScalingRoleArn, roleArn } from '../policy/arns';
-import { launchPath } from '../policy/launch-path';
-import { Fix, FixContext, fixesFor, mergeFixes, StepOutcome } from './fixes';
+import { evaluateLaunchPath } from '../launch/evaluate';
+import type { StepOutcome } from '../launch/evaluate';
+import { Fix, FixContext, fixesFor, mergeFixes } from './fixes';
 
 export interface DoctorTarget {
   readonly consumer: string;
@@ -58,20 +59,19 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
   const sameAccount = key.account === target.consumer;
   const grantCreator = target.grantCreator ?? roleArn(key.partition, target.consumer, GRANT_CREATOR_ROLE);
   const serviceLinkedRole = autoScalingRoleArn(key.partition, target.consumer, target.serviceLinkedRoleSuffix);
-  const steps = launchPath({
-    partition: key.partition,
-    keyArn,
-    region: key.region,
-    account: target.consumer,
-    serviceLinkedRoleSuffix: target.serviceLinkedRoleSuffix,
-    grantCreator,
-    sameAccount,
-  }).map((launchStep): StepOutcome => {
-    const step = { ...launchStep, request: { ...launchStep.request, context: { ...target.context, ...launchStep.request.context } } };
-    const byCreator = step.request.principal === grantCreator;
-    const inputs = keyAccessInputs(loaded, { identity: byCreator, scps: byCreator, grants: step.through === 'grant' });
-    return { step, inputs, result: authorize(inputs, step.request) };
-  });
+  const steps = evaluateLaunchPath(
+    {
+      partition: key.partition,
+      keyArn,
+      region: key.region,
+      account: target.consumer,
+      serviceLinkedRoleSuffix: target.serviceLinkedRoleSuffix,
+      grantCreator,
+      sameAccount,
+      accountContext: target.context,
+    },
+    keyAccessInputs(loaded, { identity: true, scps: true, grants: true }),
+  );
 
   const ctx: FixContext = {
     partition: key.partition,

@@ -1,6 +1,6 @@
 import { authorize } from '../evaluator';
 import { parseCaller } from '../evaluator/caller';
-import type { AuthorizationResult, Grant, KeyAccessInputs, TraceEntry } from '../evaluator/types';
+import type { Grant, KeyAccessInputs, TraceEntry } from '../evaluator/types';
 import { SOURCE_LABEL } from '../format/authorization';
 import type { LoadedKeyAccess } from '../inputs/key-access';
 import { CREATE_GRANT } from '../policy/actions';
@@ -11,6 +11,7 @@ import { policyDocument, PolicyDocument, PolicyStatement } from '../policy/docum
 import { autoScalingGrant } from '../policy/grant';
 import { consumerGrantStatement, ownerAutoScalingAttachmentStatement, ownerAutoScalingUseStatement } from '../policy/key-policy';
 import type { LaunchStep } from '../policy/launch-path';
+import type { StepOutcome } from '../launch/evaluate';
 import { NearMiss, nearMisses, statementId } from './near-miss';
 
 export type FixKind =
@@ -52,12 +53,6 @@ export interface FixContext {
 }
 
 type ConditionMiss = Extract<NearMiss, { kind: 'condition' }>;
-
-export interface StepOutcome {
-  readonly step: LaunchStep;
-  readonly inputs: KeyAccessInputs;
-  readonly result: AuthorizationResult;
-}
 
 // Stand-ins that allow everything, so that one policy layer at a time can be judged by the evaluator.
 const ALLOW_ALL_KEY_POLICY = policyDocument([{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:*', Resource: '*' }]);
