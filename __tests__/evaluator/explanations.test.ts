@@ -79,6 +79,13 @@ describe('bad input is an InputError naming the field', () => {
     ['keyArn', () => authorize({ keyArn: 'alias/golden-ami', keyPolicy }, { principal: `arn:aws:iam::${OWNER}:user/a`, action: 'kms:Decrypt' }), /^keyArn: is not a KMS key ARN/],
     ['keyPolicy', () => authorize({ keyArn: KEY, keyPolicy: {} as never }, { principal: `arn:aws:iam::${OWNER}:user/a`, action: 'kms:Decrypt' }), /^keyPolicy: is not a policy document/],
     ['Effect', () => decide({ keyPolicy: doc({ Effect: 'allow' as never, Principal: '*', Action: '*' }) }, `arn:aws:iam::${OWNER}:user/a`, 'kms:Decrypt'), /^keyPolicy\.Statement\[0\]\.Effect: must be "Allow" or "Deny"/],
+    ['Action', () => decide({ keyPolicy: doc({ Effect: 'Allow', Principal: '*', Action: 7 as never }) }, `arn:aws:iam::${OWNER}:user/a`, 'kms:Decrypt'), /^keyPolicy\.Statement\[0\]\.Action: must be a string or a list of strings \(got 7\)/],
+    ['Principal', () => decide({ keyPolicy: doc({ Effect: 'Allow', Principal: ['x'] as never, Action: '*' }) }, `arn:aws:iam::${OWNER}:user/a`, 'kms:Decrypt'), /^keyPolicy\.Statement\[0\]\.Principal: must be "\*" or an object/],
+    [
+      'Condition',
+      () => decide({ keyPolicy: doc({ Effect: 'Allow', Principal: '*', Action: '*', Condition: { Bool: { 'aws:SecureTransport': { x: 1 } as never } } }) }, `arn:aws:iam::${OWNER}:user/a`, 'kms:Decrypt'),
+      /^keyPolicy\.Statement\[0\]\.Condition\.Bool\.aws:SecureTransport: must be a string, boolean or number/,
+    ],
   ])('%s', (field, run, message) => {
     expect(run).toThrow(InputError);
     expect(run).toThrow(message);

@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import type { PolicyDocument, PolicyStatement } from '../policy/document';
+import type { PolicyDocument, PolicyStatement, PrincipalBlock } from '../policy/document';
 import { compileActions, matchAction, type ActionMatcher } from './actions';
 import { compileConditions, type CompiledCondition } from './conditions';
 import { compilePrincipal, type PrincipalMatcher } from './principal';
@@ -87,11 +87,6 @@ export function statementsFor(policy: CompiledPolicy, actionKey: string, account
   return statements;
 }
 
-function list(value: string | readonly string[] | undefined): readonly string[] | undefined {
-  if (value === undefined) return undefined;
-  return typeof value === 'string' ? [value] : value;
-}
-
 function compile(doc: PolicyDocument, field: string): CompiledPolicy {
   if (!doc || typeof doc !== 'object' || doc.Statement === undefined) {
     throw new InputError(field, doc, 'is not a policy document (no Statement)', 'pass a JSON policy document: {"Version": "2012-10-17", "Statement": [...]}');
@@ -102,22 +97,46 @@ function compile(doc: PolicyDocument, field: string): CompiledPolicy {
   return { statements: statements.map((s, i) => compileStatement(s, i, `${field}.Statement[${i}]`, variables)), candidates: new Map(), byAction: new Map() };
 }
 
+/** A string or list of strings, as the policy grammar allows; anything else is bad input. */
+function strings(value: unknown, field: string): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const values = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) {
+    throw new InputError(field, value, 'must be a string or a list of strings', 'write it as in AWS policies, e.g. "kms:Decrypt" or ["kms:Decrypt", "kms:Encrypt"]');
+  }
+  return values;
+}
+
+function principalBlock(value: unknown, field: string): PrincipalBlock | undefined {
+  if (value === undefined || value === '*') return value;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError(field, value, 'must be "*" or an object such as {"AWS": [...]}', 'write it as in AWS policies, e.g. {"AWS": "arn:aws:iam::111122223333:root"}');
+  }
+  const block = value as Record<string, unknown>;
+  for (const key of Object.keys(block)) strings(block[key], `${field}.${key}`);
+  return block as PrincipalBlock;
+}
+
 function compileStatement(s: PolicyStatement, index: number, field: string, variables: boolean): CompiledStatement {
+  if (!s || typeof s !== 'object') throw new InputError(field, s, 'is not a policy statement', 'give each statement as an object with Effect, Action and Resource');
   if (s.Effect !== 'Allow' && s.Effect !== 'Deny') {
     throw new InputError(`${field}.Effect`, s.Effect, 'must be "Allow" or "Deny"', 'set Effect to "Allow" or "Deny"');
   }
-  const action = list(s.Action);
-  const notAction = list(s.NotAction);
-  const resource = list(s.Resource);
-  const notResource = list(s.NotResource);
+  const notAction = strings(s.NotAction, `${field}.NotAction`);
+  const notResource = strings(s.NotResource, `${field}.NotResource`);
+  const principal = principalBlock(s.Principal, `${field}.Principal`);
+  const notPrincipal = principalBlock(s.NotPrincipal, `${field}.NotPrincipal`);
+  if (s.Condition !== undefined && (!s.Condition || typeof s.Condition !== 'object' || Array.isArray(s.Condition))) {
+    throw new InputError(`${field}.Condition`, s.Condition, 'must be an object of operators', 'write it as in AWS policies, e.g. {"StringEquals": {"kms:ViaService": "ec2.us-west-2.amazonaws.com"}}');
+  }
   return {
     id: s.Sid ? s.Sid : `Statement[${index}]`,
     index,
     effect: s.Effect,
-    principal: s.Principal === undefined ? undefined : compilePrincipal(s.Principal),
-    notPrincipal: s.NotPrincipal === undefined ? undefined : compilePrincipal(s.NotPrincipal),
-    actions: notAction ? compileActions(notAction, true) : compileActions(action ?? [], false),
-    resources: notResource ? compileResources(notResource, true) : compileResources(resource ?? ['*'], false),
-    conditions: compileConditions(s.Condition, variables),
+    principal: principal === undefined ? undefined : compilePrincipal(principal),
+    notPrincipal: notPrincipal === undefined ? undefined : compilePrincipal(notPrincipal),
+    actions: notAction ? compileActions(notAction, true) : compileActions(strings(s.Action, `${field}.Action`) ?? [], false),
+    resources: notResource ? compileResources(notResource, true) : compileResources(strings(s.Resource, `${field}.Resource`) ?? ['*'], false),
+    conditions: compileConditions(s.Condition, variables, `${field}.Condition`),
   };
 }

@@ -1,3 +1,4 @@
+import { InputError } from '../errors';
 import type { ConditionBlock } from '../policy/document';
 import type { RequestContext } from './context';
 import { OPERATORS, type Operator } from './condition-operators';
@@ -29,7 +30,7 @@ export interface CompiledCondition {
  * `variables`: policy variables exist only in policy language version 2012-10-17; in older
  * documents `${...}` is literal text (IAM User Guide, "IAM JSON policy elements: Version").
  */
-export function compileConditions(block: ConditionBlock | undefined, variables: boolean): CompiledCondition[] {
+export function compileConditions(block: ConditionBlock | undefined, variables: boolean, field: string): CompiledCondition[] {
   const compiled: CompiledCondition[] = [];
   if (!block) return compiled;
   for (const operator of Object.keys(block)) {
@@ -46,9 +47,16 @@ export function compileConditions(block: ConditionBlock | undefined, variables: 
     if (lower === 'null' && kind === 'single') kind = 'null';
     const op = OPERATORS.get(lower);
     const entries = block[operator];
+    if (!entries || typeof entries !== 'object' || Array.isArray(entries)) {
+      throw new InputError(`${field}.${operator}`, entries, 'must map condition keys to values', 'write it as in AWS policies, e.g. {"kms:ViaService": "ec2.us-west-2.amazonaws.com"}');
+    }
     for (const key of Object.keys(entries)) {
       const raw = entries[key];
-      const values = (Array.isArray(raw) ? raw : [raw]).map((v) => String(v));
+      const list: readonly unknown[] = Array.isArray(raw) ? raw : [raw];
+      if (list.some((v) => typeof v !== 'string' && typeof v !== 'boolean' && typeof v !== 'number')) {
+        throw new InputError(`${field}.${operator}.${key}`, raw, 'must be a string, boolean or number, or a list of them', 'write condition values as in AWS policies, e.g. "true" or ["a", "b"]');
+      }
+      const values = list.map((v) => String(v));
       compiled.push({
         operator,
         key,
