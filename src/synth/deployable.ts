@@ -1,4 +1,4 @@
-import { checkRollout, passed } from '../check/check';
+import { CheckReport, checkRollout, passed } from '../check/check';
 import { formatCheck } from '../check/format';
 import { FindingsError } from '../errors';
 import { Rollout } from '../model/rollout';
@@ -9,10 +9,11 @@ import { assertKeyPolicyFits } from '../policy/size';
  * What must hold before any Terraform is written: the key policy fits KMS's limit (else the
  * config must change: bad input), and `check` proves the rollout (else: findings).
  */
-export function assertDeployable(rollout: Rollout): void {
+export function assertDeployable(rollout: Rollout): CheckReport {
   assertKeyPolicyFits(keyPolicy(rollout), rollout.consumers.length);
   const report = checkRollout(rollout);
   if (!passed(report)) {
     throw new FindingsError(`${formatCheck(report, 'text')}\nkeyshare: refusing to synthesize a rollout that check does not prove; nothing was written`);
   }
+  return report;
 }

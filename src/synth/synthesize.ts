@@ -15,6 +15,8 @@ export interface SynthSummary {
   readonly consumers: number;
   readonly sameAccount: boolean;
   readonly keyPolicyBytes: number;
+  /** Launch steps and least-privilege probes that check proved before anything was written. */
+  readonly proven: { readonly steps: number; readonly probes: number };
 }
 
 /**
@@ -24,7 +26,7 @@ export interface SynthSummary {
 export function synthesize(rollout: Rollout, outdir: string): SynthSummary {
   const final = path.resolve(outdir);
   assertReplaceable(outdir, final);
-  assertDeployable(rollout);
+  const report = assertDeployable(rollout);
   fs.mkdirSync(path.dirname(final), { recursive: true });
   const staging = fs.mkdtempSync(path.join(path.dirname(final), `.${path.basename(final)}.staging-`));
   try {
@@ -42,6 +44,7 @@ export function synthesize(rollout: Rollout, outdir: string): SynthSummary {
     consumers: rollout.consumers.length,
     sameAccount: cross.length < rollout.consumers.length,
     keyPolicyBytes: policyBytes(keyPolicy(rollout)),
+    proven: { steps: report.consumers.reduce((n, c) => n + c.steps.length, 0), probes: report.probes.length },
   };
 }
 
@@ -63,6 +66,7 @@ export function formatSummary(s: SynthSummary): string {
   return [
     `keyshare: synthesized ${s.stacks.length} stacks into ${s.outdir}/stacks: ${s.stacks.join(', ')}`,
     `  ${consumers}; key policy ${s.keyPolicyBytes} of ${KEY_POLICY_MAX_BYTES} bytes`,
+    `  check: all ${s.proven.steps} launch steps allowed, all ${s.proven.probes} least-privilege probes as intended`,
     `  deploy the owner stack first: ${s.stacks.length > 1 ? `cdktf deploy ${OWNER_STACK} && cdktf deploy 'consumer-*'` : `cdktf deploy ${OWNER_STACK}`}`,
   ].join('\n');
 }
