@@ -51,7 +51,8 @@ function granteeMatch(grantee: string, caller: Caller): PrincipalMatch | undefin
   if (caller.kind === 'service') return grantee.toLowerCase() === caller.arn.toLowerCase() ? 'direct' : undefined;
   const role = ROLE.exec(grantee);
   if (role && caller.roleName !== undefined && role[1] === caller.account && role[2].toLowerCase() === caller.roleName) return 'direct';
-  // A grant to an account works like a key policy naming the account: its IAM policies delegate.
+  // "The grantee principal can represent one or more identities" ("Grants in AWS KMS"): a grant to an
+  // account is taken to work like a key policy naming the account, its IAM policies delegating it.
   const root = ROOT.exec(grantee);
   if (root && root[1] === caller.account) return caller.kind === 'root' ? 'direct' : 'account';
   return undefined;
