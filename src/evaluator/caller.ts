@@ -1,4 +1,5 @@
 import { InputError } from '../errors';
+import { parseKmsArn } from '../policy/arns';
 
 /**
  * Who makes a request, parsed once per distinct principal string.
@@ -95,9 +96,9 @@ function parse(principal: string): Caller {
 
 /** `arn:aws:kms:<region>:<account>:key/<id>` → account; the key's owner decides same vs cross account. */
 export function keyOwner(keyArn: string): string {
-  const m = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:(\d{12}):key\/.+$/.exec(keyArn);
-  if (!m) {
+  const parts = parseKmsArn(keyArn);
+  if (!parts?.resource.startsWith('key/')) {
     throw new InputError('keyArn', keyArn, 'is not a KMS key ARN', 'give the full key ARN, e.g. arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
   }
-  return m[1];
+  return parts.account;
 }

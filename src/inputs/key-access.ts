@@ -1,7 +1,8 @@
 import type { Grant, KeyAccessInputs } from '../evaluator/types';
 import type { PolicyDocument, PolicyStatement } from '../policy/document';
 import { readGrants } from './grants';
-import { KeyArnChoice, keyOwner, namedKeyArns, parseKmsArn, resolveKeyArn } from './key-arn';
+import { KeyArnChoice, keyOwner, namedKeyArns, resolveKeyArn } from './key-arn';
+import { parseKmsArn } from '../policy/arns';
 import { readPolicy } from './policy-document';
 
 /** The policy-input flags `explain` and `doctor` share (ARCHITECTURE.md, CLI contract). */

@@ -1,23 +1,8 @@
 import { InputError } from '../errors';
-import { keyArn as buildKeyArn, Partition } from '../policy/arns';
+import { keyArn as buildKeyArn, KmsArnParts, parseKmsArn, Partition } from '../policy/arns';
 import { CALLER_ACCOUNT, VIA_SERVICE } from '../policy/conditions';
 import type { Grant } from '../evaluator/types';
 import type { PolicyDocument, PolicyStatement, StringOrList } from '../policy/document';
-
-const KMS_ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):(key\/[A-Za-z0-9-]+|alias\/.+)$/;
-
-export interface KmsArnParts {
-  readonly partition: Partition;
-  readonly region: string;
-  readonly account: string;
-  /** `key/<id>` or `alias/<name>`. */
-  readonly resource: string;
-}
-
-export function parseKmsArn(arn: string): KmsArnParts | undefined {
-  const m = KMS_ARN.exec(arn);
-  return m ? { partition: m[1] as Partition, region: m[2], account: m[3], resource: m[4] } : undefined;
-}
 
 /** AWS-managed keys are named `alias/aws/<service>`; their key policy cannot be changed. */
 function isAwsManagedAlias(arn: string): boolean {

@@ -5,7 +5,7 @@ import { parseCaller } from '../evaluator/caller';
 import type { KmsRequest } from '../evaluator/types';
 import { normalizeContext } from './context';
 import { Origin, readJsonFile, where } from './json-file';
-import { parseKmsArn } from './key-arn';
+import { parseKmsArn } from '../policy/arns';
 import { inputErrorFromZod } from './zod-issue';
 
 export const REQUESTS_FIX =

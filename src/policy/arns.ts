@@ -61,3 +61,20 @@ export function organizationalUnitArn(organizationArn: string, orgId: string, ou
   const partition = organizationArn.split(':')[1];
   return `arn:${partition}:organizations::${organizationManagementAccount(organizationArn)}:ou/${orgId}/${ou}`;
 }
+
+/** A KMS key or alias ARN, in the partitions keyshare knows. */
+const KMS_ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):(key\/[A-Za-z0-9-]+|alias\/.+)$/;
+
+export interface KmsArnParts {
+  readonly partition: Partition;
+  readonly region: string;
+  readonly account: string;
+  /** `key/<id>` or `alias/<name>`. */
+  readonly resource: string;
+}
+
+export function parseKmsArn(arn: string): KmsArnParts | undefined {
+  const m = KMS_ARN.exec(arn);
+  return m ? { partition: m[1] as Partition, region: m[2], account: m[3], resource: m[4] } : undefined;
+}
+
