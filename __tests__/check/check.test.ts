@@ -1,4 +1,5 @@
 import { checkRollout, passed } from '../../src/check/check';
+import { formatCheck } from '../../src/check/format';
 import { ADMINISTRATION_PROBES, STRANGER_PROBES } from '../../src/check/probes';
 import { AUTOSCALING_LAUNCH_OPERATIONS } from '../../src/policy/actions';
 import { PolicyDocument, PolicyStatement } from '../../src/policy/document';
@@ -95,6 +96,16 @@ describe('check notices a broken key policy', () => {
     const report = checkRollout(r, policy);
     expect(failedProbes(report)).toEqual(expect.arrayContaining(['stranger:Decrypt', 'stranger:DescribeKey']));
     expect(report.findings.map((f) => f.rule)).toEqual(['wildcard-principal-without-org']);
+  });
+
+  test('the markdown report opens the failing step and lists the finding with its fix', () => {
+    const policy = mutate((ss) =>
+      ss.map((s) => (s.Sid === SID.consumerGrant(CONSUMER_A) ? { ...s, Condition: { ...s.Condition, Bool: { 'kms:GrantIsForAWSResource': true } } } : s)),
+    );
+    const md = formatCheck(checkRollout(r, policy), 'markdown');
+    expect(md).toMatch(/^### keyshare check: ❌ not proven/);
+    expect(md).toMatch(new RegExp(`<details><summary>arn:aws:iam::${CONSUMER_A}:role/deploy creates the grant .*: ❌ ImplicitlyDenied</summary>`));
+    expect(md).toMatch(/\| error \| `cross-account-grant-for-aws-resource` \| .+ \| remove the kms:GrantIsForAWSResource condition/);
   });
 
   test('a missing consumer statement breaks only that consumer', () => {

@@ -1,6 +1,6 @@
 import type { Format } from '../cli/format-option';
-import { decisionMarkdown, reasonLines, reasonMarkdown } from '../format/authorization';
-import { cell, code } from '../format/markdown';
+import { reasonLines } from '../format/authorization';
+import { render } from '../templates/render';
 import { CheckReport, passed } from './check';
 
 export function formatCheck(report: CheckReport, format: Format): string {
@@ -51,19 +51,17 @@ function checkText(report: CheckReport): string {
 }
 
 function checkMarkdown(report: CheckReport): string {
-  const lines = [`### keyshare check: ${passed(report) ? '✅ proven' : '❌ not proven'}`, '', '| consumer | step | decision |', '|---|---|---|'];
-  for (const c of report.consumers) {
-    for (const s of c.steps) lines.push(`| ${code(c.account)} | ${cell(s.step.title)} | ${decisionMarkdown(s.result.decision)} |`);
-  }
-  const failures = [...report.consumers.flatMap((c) => c.steps.filter((s) => s.result.decision !== 'Allowed').map((s) => ({ title: s.step.title, result: s.result })))];
   const probeFailures = report.probes.filter((p) => !p.ok);
-  lines.push('', `Least privilege: ${report.probes.length - probeFailures.length} of ${report.probes.length} probes as intended.`);
-  for (const p of probeFailures) failures.push({ title: `${p.probe.title} (expected ${p.probe.expect})`, result: p.result });
-  for (const f of failures) lines.push('', `<details><summary>${cell(f.title)}: ${decisionMarkdown(f.result.decision)}</summary>`, '', ...reasonMarkdown(f.result), '', '</details>');
-  if (report.findings.length > 0) {
-    lines.push('', '| level | rule | finding | fix |', '|---|---|---|---|');
-    for (const f of report.findings) lines.push(`| ${f.level} | ${code(f.rule)} | ${cell(f.message)} | ${cell(f.fix)} |`);
-  }
-  lines.push('', ...report.assumptions.map((a) => `- ${cell(a)}`));
-  return lines.join('\n');
+  return render('check.md', {
+    proven: passed(report),
+    steps: report.consumers.flatMap((c) => c.steps.map((s) => ({ account: c.account, title: s.step.title, result: s.result }))),
+    probesOk: report.probes.length - probeFailures.length,
+    probesTotal: report.probes.length,
+    failures: [
+      ...report.consumers.flatMap((c) => c.steps.filter((s) => s.result.decision !== 'Allowed').map((s) => ({ title: s.step.title, result: s.result }))),
+      ...probeFailures.map((p) => ({ title: `${p.probe.title} (expected ${p.probe.expect})`, result: p.result })),
+    ],
+    findings: report.findings,
+    assumptions: report.assumptions,
+  });
 }
