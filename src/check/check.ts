@@ -6,6 +6,7 @@ import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import { consumerIamPolicy } from '../policy/consumer-policy';
 import { autoScalingGrant } from '../policy/grant';
 import { keyPolicy } from '../policy/key-policy';
+import { STAND_IN_GRANT_CREATOR_ROLE } from '../policy/launch-path';
 import type { PolicyDocument } from '../policy/document';
 import { PLACEHOLDER_KEY_ID } from '../inputs/key-arn';
 import { Consumer, Rollout } from '../model/rollout';
@@ -35,9 +36,6 @@ export interface CheckReport {
   /** Assumptions the proof rests on, said in the report. */
   readonly assumptions: readonly string[];
 }
-
-/** Role that stands in for a consumer's grant creator when no deploy role is configured. */
-export const STAND_IN_GRANT_CREATOR = 'keyshare-deploy';
 
 export function passed(report: CheckReport): boolean {
   return (
@@ -109,7 +107,7 @@ export function checkRollout(rollout: Rollout, policy: PolicyDocument = keyPolic
 }
 
 function grantCreatorOf(rollout: Rollout, consumer: Consumer): string {
-  return consumer.deployRoleArn ?? roleArn(rollout.partition, consumer.account, STAND_IN_GRANT_CREATOR);
+  return consumer.deployRoleArn ?? roleArn(rollout.partition, consumer.account, STAND_IN_GRANT_CREATOR_ROLE);
 }
 
 /** Rules on the rollout itself; the config loader refuses these too, but a Rollout can be built in code. */
@@ -141,7 +139,7 @@ function assumptionsOf(rollout: Rollout, keyArn: string): string[] {
     'each grant creator holds the consumer IAM policy keyshare emits; each consumer holds the grant keyshare creates',
   ];
   if (rollout.consumers.some((c) => !c.sameAccount && !c.deployRoleArn)) {
-    out.push(`consumers without deployRoleArn: the grant creator is the stand-in role ${STAND_IN_GRANT_CREATOR} of that account`);
+    out.push(`consumers without deployRoleArn: the grant creator is the stand-in role ${STAND_IN_GRANT_CREATOR_ROLE} of that account`);
   }
   if (rollout.organization) {
     const org = rollout.organization;

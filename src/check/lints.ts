@@ -1,6 +1,6 @@
 import { CREATE_GRANT } from '../policy/actions';
 import { GRANT_IS_FOR_AWS_RESOURCE, PRINCIPAL_ACCOUNT, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, CALLER_ACCOUNT } from '../policy/conditions';
-import { KEY_POLICY_MAX_BYTES, PolicyDocument, PolicyStatement, policyBytes, StringOrList } from '../policy/document';
+import { KEY_POLICY_MAX_BYTES, listOf, PolicyDocument, PolicyStatement, policyBytes } from '../policy/document';
 import { KEY_POLICY_SIZE_FIX } from '../policy/size';
 import { rootDelegation } from '../inputs/key-arn';
 
@@ -16,13 +16,12 @@ export interface Finding {
   readonly fix: string;
 }
 
-const list = (v: StringOrList | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const idOf = (s: PolicyStatement, i: number) => s.Sid ?? `Statement[${i}]`;
 
 /** Account IDs a statement's principals belong to; `*` for anyone. */
 function principalAccounts(s: PolicyStatement): string[] {
   if (s.Principal === '*') return ['*'];
-  return list(s.Principal?.AWS).map((p) => (p === '*' ? '*' : /^\d{12}$/.test(p) ? p : (p.split(':')[4] ?? p)));
+  return listOf(s.Principal?.AWS).map((p) => (p === '*' ? '*' : /^\d{12}$/.test(p) ? p : (p.split(':')[4] ?? p)));
 }
 
 /** Condition keys that tie a wildcard principal to known accounts. */
@@ -33,7 +32,7 @@ function conditionKeys(s: PolicyStatement): string[] {
 }
 
 function grantsEverything(s: PolicyStatement): boolean {
-  return list(s.Action).some((a) => a === '*' || a.toLowerCase() === 'kms:*');
+  return listOf(s.Action).some((a) => a === '*' || a.toLowerCase() === 'kms:*');
 }
 
 /**
@@ -82,7 +81,7 @@ export function lintKeyPolicy(policy: PolicyDocument, owner: string): Finding[] 
     const forAwsResource = Object.values(s.Condition ?? {}).some((block) =>
       Object.entries(block).some(([k, v]) => k.toLowerCase() === GRANT_IS_FOR_AWS_RESOURCE.toLowerCase() && String(v) === 'true'),
     );
-    if (forAwsResource && list(s.Action).includes(CREATE_GRANT) && foreign.some((a) => a !== '*')) {
+    if (forAwsResource && listOf(s.Action).includes(CREATE_GRANT) && foreign.some((a) => a !== '*')) {
       findings.push({
         level: 'error',
         rule: 'cross-account-grant-for-aws-resource',

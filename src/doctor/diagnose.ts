@@ -5,6 +5,7 @@ import { keyAccessInputs, KeyAccessFlags, LoadedKeyAccess } from '../inputs/key-
 import { keyOwner } from '../inputs/key-arn';
 import { autoScalingRoleArn, parseKmsArn, roleArn } from '../policy/arns';
 import { evaluateLaunchPath } from '../launch/evaluate';
+import { STAND_IN_GRANT_CREATOR_ROLE } from '../policy/launch-path';
 import type { StepOutcome } from '../launch/evaluate';
 import { Fix, FixContext, fixesFor, mergeFixes } from './fixes';
 
@@ -34,8 +35,7 @@ export interface Diagnosis {
   readonly notes: readonly string[];
 }
 
-/** Role name of the stand-in grant creator when `--grant-creator` is not given. */
-export const GRANT_CREATOR_ROLE = 'grant-creator';
+export { STAND_IN_GRANT_CREATOR_ROLE as GRANT_CREATOR_ROLE } from '../policy/launch-path';
 
 export function launchWorks(d: Diagnosis): boolean {
   return d.fixes.length === 0 && d.steps.every((s) => isAllowed(s.result));
@@ -57,7 +57,7 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
   const key = parseKmsArn(keyArn);
   if (!key) throw new Error(`unparsable key ARN ${keyArn}`);
   const sameAccount = key.account === target.consumer;
-  const grantCreator = target.grantCreator ?? roleArn(key.partition, target.consumer, GRANT_CREATOR_ROLE);
+  const grantCreator = target.grantCreator ?? roleArn(key.partition, target.consumer, STAND_IN_GRANT_CREATOR_ROLE);
   const serviceLinkedRole = autoScalingRoleArn(key.partition, target.consumer, target.serviceLinkedRoleSuffix);
   const steps = evaluateLaunchPath(
     {

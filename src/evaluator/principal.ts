@@ -1,4 +1,4 @@
-import type { PrincipalBlock } from '../policy/document';
+import { listOf, type PrincipalBlock } from '../policy/document';
 import type { Caller } from './caller';
 
 /**
@@ -31,10 +31,6 @@ const ACCOUNT_ID = /^\d{12}$/;
 const ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
 const ROLE = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
 
-function list(value: string | readonly string[] | undefined): readonly string[] {
-  if (value === undefined) return [];
-  return typeof value === 'string' ? [value] : value;
-}
 
 export function compilePrincipal(block: PrincipalBlock): PrincipalMatcher {
   const accounts = new Set<string>();
@@ -45,7 +41,7 @@ export function compilePrincipal(block: PrincipalBlock): PrincipalMatcher {
   if (block === '*') return { everyone: true, accounts, arns, roles, services, namedAccounts, open: true, names: ['*'] };
   let everyone = false;
   let accountless = false;
-  const aws = list(block.AWS);
+  const aws = listOf(block.AWS);
   for (const value of aws) {
     if (value === '*') {
       everyone = true;
@@ -64,7 +60,7 @@ export function compilePrincipal(block: PrincipalBlock): PrincipalMatcher {
       if (role) roles.add(`${role[1]}:${role[2].toLowerCase()}`);
     }
   }
-  const service = list(block.Service);
+  const service = listOf(block.Service);
   for (const value of service) services.add(value.toLowerCase());
   const open = everyone || accountless || services.size > 0;
   return { everyone, accounts, arns, roles, services, namedAccounts, open, names: [...aws, ...service] };

@@ -2,7 +2,7 @@ import { InputError } from '../errors';
 import { keyArn as buildKeyArn, KmsArnParts, parseKmsArn, Partition } from '../policy/arns';
 import { CALLER_ACCOUNT, VIA_SERVICE } from '../policy/conditions';
 import type { Grant } from '../evaluator/types';
-import type { PolicyDocument, PolicyStatement, StringOrList } from '../policy/document';
+import { listOf, type PolicyDocument, type PolicyStatement, type StringOrList } from '../policy/document';
 
 /** AWS-managed keys are named `alias/aws/<service>`; their key policy cannot be changed. */
 function isAwsManagedAlias(arn: string): boolean {
@@ -29,7 +29,6 @@ export interface KeyOwner {
   readonly from: 'root-delegation' | 'aws-managed';
 }
 
-const list = (v: StringOrList | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** `arn:<p>:iam::<acct>:root` or the bare account ID KMS accepts for it. */
 function rootAccount(principal: string): { partition: Partition; account: string } | undefined {
@@ -42,8 +41,8 @@ function rootAccount(principal: string): { partition: Partition; account: string
 export function rootDelegation(policy: PolicyDocument): { partition: Partition; account: string; statement: PolicyStatement } | undefined {
   for (const statement of policy.Statement) {
     if (statement.Effect !== 'Allow' || statement.Condition || statement.Principal === '*' || !statement.Principal) continue;
-    if (!list(statement.Action).some((a) => a === '*' || a.toLowerCase() === 'kms:*')) continue;
-    const root = list(statement.Principal.AWS).map(rootAccount).find((r) => r !== undefined);
+    if (!listOf(statement.Action).some((a) => a === '*' || a.toLowerCase() === 'kms:*')) continue;
+    const root = listOf(statement.Principal.AWS).map(rootAccount).find((r) => r !== undefined);
     if (root) return { ...root, statement };
   }
   return undefined;
@@ -72,7 +71,7 @@ export function keyOwner(policy: PolicyDocument): KeyOwner | undefined {
 }
 
 function partitionOfPrincipals(policy: PolicyDocument): Partition {
-  const principals = policy.Statement.flatMap((s) => (s.Principal && s.Principal !== '*' ? list(s.Principal.AWS) : []));
+  const principals = policy.Statement.flatMap((s) => (s.Principal && s.Principal !== '*' ? listOf(s.Principal.AWS) : []));
   return principals.map(rootAccount).find((r) => r !== undefined)?.partition ?? 'aws';
 }
 
@@ -84,7 +83,7 @@ export const PLACEHOLDER_KEY_ID = '00000000-0000-0000-0000-000000000000';
 function viaServiceRegion(policy: PolicyDocument): string | undefined {
   for (const statement of policy.Statement) {
     for (const block of Object.values(statement.Condition ?? {})) {
-      for (const value of list(block[VIA_SERVICE] as StringOrList | undefined)) {
+      for (const value of listOf(block[VIA_SERVICE] as StringOrList | undefined)) {
         const m = /^[a-z0-9-]+\.([a-z]{2}(-gov)?-[a-z]+-\d+)\.amazonaws\.com(\.cn)?$/.exec(value);
         if (m) return m[1];
       }
@@ -103,7 +102,7 @@ export interface KeyArnChoice {
 
 /** Key ARNs other inputs name: each grant's `KeyId` (list-grants prints it in full) and IAM policy Resources. */
 export function namedKeyArns(grants: readonly Grant[], policies: readonly PolicyDocument[]): string[] {
-  const resources = policies.flatMap((p) => p.Statement.flatMap((s) => list(s.Resource)));
+  const resources = policies.flatMap((p) => p.Statement.flatMap((s) => listOf(s.Resource)));
   return [...grants.map((g) => g.KeyId), ...resources].filter((arn) => parseKmsArn(arn)?.resource.startsWith('key/') && !/[*?]/.test(arn));
 }
 

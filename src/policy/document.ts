@@ -23,6 +23,12 @@ export interface PolicyDocument {
 
 export const POLICY_VERSION = '2012-10-17';
 
+/** IAM grammar lets most elements be one string or a list; readers want the list. */
+export function listOf(value: StringOrList | readonly string[] | undefined): readonly string[] {
+  if (value === undefined) return [];
+  return typeof value === 'string' ? [value] : value;
+}
+
 export function policyDocument(statements: PolicyStatement[], id?: string): PolicyDocument {
   return id ? { Version: POLICY_VERSION, Id: id, Statement: statements } : { Version: POLICY_VERSION, Statement: statements };
 }

@@ -20,6 +20,9 @@ export interface LaunchStep {
   readonly through: 'policies' | 'grant';
 }
 
+/** Role name of the grant creator when none is known: doctor without --grant-creator, check without deployRoleArn. */
+export const STAND_IN_GRANT_CREATOR_ROLE = 'grant-creator';
+
 export interface LaunchPathTarget {
   readonly partition: Partition;
   readonly keyArn: string;

@@ -2,6 +2,7 @@ import { CheckReport, checkRollout, passed } from '../check/check';
 import { formatCheck } from '../check/format';
 import { FindingsError } from '../errors';
 import { Rollout } from '../model/rollout';
+import { policyBytes } from '../policy/document';
 import { keyPolicy } from '../policy/key-policy';
 import { assertKeyPolicyFits } from '../policy/size';
 
@@ -9,11 +10,12 @@ import { assertKeyPolicyFits } from '../policy/size';
  * What must hold before any Terraform is written: the key policy fits KMS's limit (else the
  * config must change: bad input), and `check` proves the rollout (else: findings).
  */
-export function assertDeployable(rollout: Rollout): CheckReport {
-  assertKeyPolicyFits(keyPolicy(rollout), rollout.consumers.length);
-  const report = checkRollout(rollout);
+export function assertDeployable(rollout: Rollout): { readonly report: CheckReport; readonly keyPolicyBytes: number } {
+  const policy = keyPolicy(rollout);
+  assertKeyPolicyFits(policy, rollout.consumers.length);
+  const report = checkRollout(rollout, policy);
   if (!passed(report)) {
     throw new FindingsError(`${formatCheck(report, 'text')}\nkeyshare: refusing to synthesize a rollout that check does not prove; nothing was written`);
   }
-  return report;
+  return { report, keyPolicyBytes: policyBytes(policy) };
 }

@@ -4,8 +4,7 @@ import { buildApp } from '../stacks/app';
 import { OWNER_STACK } from '../stacks/owner-stack';
 import { consumerStackName } from '../stacks/consumer-stack';
 import { crossAccountConsumers, Rollout } from '../model/rollout';
-import { keyPolicy } from '../policy/key-policy';
-import { KEY_POLICY_MAX_BYTES, policyBytes } from '../policy/document';
+import { KEY_POLICY_MAX_BYTES } from '../policy/document';
 import { InputError } from '../errors';
 import { assertDeployable } from './deployable';
 
@@ -26,7 +25,7 @@ export interface SynthSummary {
 export function synthesize(rollout: Rollout, outdir: string): SynthSummary {
   const final = path.resolve(outdir);
   assertReplaceable(outdir, final);
-  const report = assertDeployable(rollout);
+  const { report, keyPolicyBytes } = assertDeployable(rollout);
   fs.mkdirSync(path.dirname(final), { recursive: true });
   const staging = fs.mkdtempSync(path.join(path.dirname(final), `.${path.basename(final)}.staging-`));
   try {
@@ -43,7 +42,7 @@ export function synthesize(rollout: Rollout, outdir: string): SynthSummary {
     stacks: [OWNER_STACK, ...cross.map((c) => consumerStackName(c.account))],
     consumers: rollout.consumers.length,
     sameAccount: cross.length < rollout.consumers.length,
-    keyPolicyBytes: policyBytes(keyPolicy(rollout)),
+    keyPolicyBytes,
     proven: { steps: report.consumers.reduce((n, c) => n + c.steps.length, 0), probes: report.probes.length },
   };
 }
