@@ -1,71 +1,191 @@
 /**
- * `npm run bench`: wall time of the main jobs at organization scale, beside a bare cdktf program
- * that emits the same resources with no config, validation or policy logic
- * (../shared/bench/bare-cdktf.js). Figures go in issue notes; tests never time anything.
- *   npm run bench -- 1000
+ * `npm run bench`: keyshare's CLI beside a bare cdktf program that emits the same resources with no
+ * config, validation, proof or policy logic (bench/bare-cdktf.js), in one interleaved run, so the
+ * ratios hold under whatever else the machine is doing. Writes bench/results.json and prints a
+ * table with the ratios and the issue #9 targets. Tests never time anything; this does.
+ *   npm run bench                                   # 100, 1,000, 3,000 (3 pairs each), then 10,000 once
+ *   npm run bench -- --sizes 1000 --pairs 5 --large 0
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseRollout } from '../src/config';
-import { synthesize } from '../src/synth/synthesize';
+import { parseArgs } from 'util';
 import { BENCHES } from './benches';
+import { benchRolloutYaml } from './rollout';
 
-// As in bin/keyshare.js: source-mapping cdktf's stack traces costs half the synth time.
-process.setSourceMapsEnabled(false);
+const TARGETS = { wallRatio: 1.1, rssRatio: 1.3, largeRssMB: 2048, helpMs: 300 };
 
-const consumers = Number(process.argv[2] ?? 1000);
+const { values: opts } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100,1000,3000' },
+    pairs: { type: 'string', default: '3' },
+    large: { type: 'string', default: '10000' },
+  },
+});
+const sizes = opts.sizes.split(',').map(Number);
+const pairs = Number(opts.pairs);
+const large = Number(opts.large);
+
 const root = path.resolve(__dirname, '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-bench-'));
+const probe = path.join(__dirname, 'max-rss.js');
 
-export function rolloutYaml(count: number): string {
-  const lines = Array.from({ length: count }, (_, i) => {
-    const account = String(200000000000 + i);
-    return `  - { account: "${account}", deployRoleArn: "arn:aws:iam::${account}:role/deploy" }`;
-  });
-  return [
-    'owner: { account: "111122223333", region: us-west-2 }',
-    'key: { alias: golden-ami }',
-    'amis: [ { id: ami-0123456789abcdef0 } ]',
-    'organization: { id: o-a1b2c3d4e5, arn: "arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5" }',
-    'consumers:',
-    ...lines,
-    '',
-  ].join('\n');
+interface Sample {
+  readonly wallMs: number;
+  readonly rssMB: number;
 }
 
-function ms(start: bigint): string {
-  return `${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(0)} ms`;
-}
-
-function timeCommand(label: string, cmd: string, args: string[]): void {
+/** One end-to-end run of `node <args>` from the project root, with its wall time and peak RSS. */
+function measure(args: readonly string[], okStatus: readonly number[] = [0]): Sample {
+  const rssFile = path.join(work, 'rss');
   const start = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${label} failed: ${r.stderr}`);
-  console.log(`${label.padEnd(44)} ${ms(start)}`);
+  const r = spawnSync(process.execPath, ['-r', probe, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, KEYSHARE_BENCH_RSS_FILE: rssFile },
+    maxBuffer: 1 << 28,
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (!okStatus.includes(r.status ?? -1)) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { wallMs, rssMB: Number(fs.readFileSync(rssFile, 'utf8')) / 1024 };
 }
 
-const config = path.join(work, 'keyshare.yaml');
-fs.writeFileSync(config, rolloutYaml(consumers));
-console.log(`keyshare bench: ${consumers} consumers, organization mode, node ${process.version}, ${os.cpus().length} cores`);
-
-let start = process.hrtime.bigint();
-const rollout = parseRollout(fs.readFileSync(config, 'utf8'), config);
-console.log(`${'load + validate config (in process)'.padEnd(44)} ${ms(start)}`);
-start = process.hrtime.bigint();
-synthesize(rollout, path.join(work, 'in-process.out'));
-console.log(`${'synth (in process)'.padEnd(44)} ${ms(start)}`);
-for (const bench of BENCHES) {
-  start = process.hrtime.bigint();
-  bench.run(rollout);
-  console.log(`${`${bench.name} (in process)`.padEnd(44)} ${ms(start)}`);
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-timeCommand('keyshare synth (CLI, end to end)', process.execPath, ['bin/keyshare.js', 'synth', '--config', config, '--out', path.join(work, 'cli.out')]);
-for (const bench of BENCHES.filter((b) => b.cli)) {
-  timeCommand(`keyshare ${bench.cli!.join(' ')} (CLI, end to end)`, process.execPath, ['bin/keyshare.js', ...bench.cli!, '--config', config]);
+function medianSample(samples: readonly Sample[]): Sample {
+  return { wallMs: median(samples.map((s) => s.wallMs)), rssMB: median(samples.map((s) => s.rssMB)) };
 }
-const bare = path.resolve(root, '../shared/bench/bare-cdktf.js');
-if (fs.existsSync(bare)) timeCommand('bare cdktf baseline, same resources', process.execPath, [bare, String(consumers), path.join(work, 'bare.out')]);
+
+function configFor(consumers: number): string {
+  const file = path.join(work, `keyshare-${consumers}.yaml`);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, benchRolloutYaml(consumers));
+  return file;
+}
+
+const keyshare = (consumers: number) => (out: string) => ['bin/keyshare.js', 'synth', '--config', configFor(consumers), '--out', out];
+const bare = (consumers: number) => (out: string) => [path.join(__dirname, 'bare-cdktf.js'), String(consumers), out];
+
+/** Each command into a fresh output directory, removed after the run (outside the timing). */
+function synthRun(command: (out: string) => string[]): Sample {
+  const out = path.join(work, 'out');
+  try {
+    return measure(command(out));
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+interface SizeResult {
+  readonly consumers: number;
+  readonly keyshare: Sample;
+  readonly bare: Sample;
+  readonly samples: { readonly keyshare: Sample[]; readonly bare: Sample[] };
+}
+
+/** `count` pairs, alternating which program runs first, so neither always gets the warmer cache. */
+function pairRuns(consumers: number, count: number): SizeResult {
+  const samples = { keyshare: [] as Sample[], bare: [] as Sample[] };
+  for (let i = 0; i < count; i++) {
+    const order = i % 2 === 0 ? (['keyshare', 'bare'] as const) : (['bare', 'keyshare'] as const);
+    for (const which of order) samples[which].push(synthRun(which === 'keyshare' ? keyshare(consumers) : bare(consumers)));
+    process.stderr.write('.');
+  }
+  return { consumers, keyshare: medianSample(samples.keyshare), bare: medianSample(samples.bare), samples };
+}
+
+const cpus = os.cpus();
+const loadBefore = os.loadavg();
+console.log(
+  `keyshare bench: organization mode, node ${process.version}, ${cpus.length} cores (${cpus[0]?.model.trim()}), ` +
+    `load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}; medians of ${pairs} interleaved pairs`,
+);
+
+const results = sizes.map((n) => pairRuns(n, pairs));
+const largeResult = large > 0 ? pairRuns(large, 1) : undefined;
+const checkSize = Math.max(...sizes);
+const cliBenches = BENCHES.map((b) => ({
+  name: `keyshare ${b.cli.join(' ')} at ${checkSize.toLocaleString('en-US')} consumers`,
+  targetMs: b.targetMs,
+  sample: medianSample(Array.from({ length: pairs }, () => measure(['bin/keyshare.js', ...b.cli, '--config', configFor(checkSize)], [0, 1]))),
+}));
+const help = medianSample(Array.from({ length: 5 }, () => measure(['bin/keyshare.js', '--help'])));
+const nodeAlone = medianSample(Array.from({ length: 5 }, () => measure(['-e', '0'])));
+process.stderr.write('\n');
 fs.rmSync(work, { recursive: true, force: true });
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (x: number) => `${x.toFixed(0)} MB`;
+const rows = [...results, ...(largeResult ? [largeResult] : [])].map((r, i, all) => {
+  const prev = i > 0 ? all[i - 1] : undefined;
+  const marginal = prev ? (r.keyshare.wallMs - prev.keyshare.wallMs) / (r.consumers - prev.consumers) : undefined;
+  return {
+    consumers: r.consumers,
+    keyshare: r.keyshare,
+    bare: r.bare,
+    wallRatio: r.keyshare.wallMs / r.bare.wallMs,
+    rssRatio: r.keyshare.rssMB / r.bare.rssMB,
+    perConsumer: { wallMs: r.keyshare.wallMs / r.consumers, rssKB: (r.keyshare.rssMB * 1024) / r.consumers, marginalWallMs: marginal },
+  };
+});
+
+const header = ['consumers', 'keyshare wall', 'bare wall', 'ratio', 'keyshare RSS', 'bare RSS', 'ratio', 'ms/consumer', 'marginal ms/consumer', 'KB RSS/consumer'];
+const table = [
+  header,
+  ...rows.map((r) => [
+    r.consumers.toLocaleString('en-US'),
+    s(r.keyshare.wallMs),
+    s(r.bare.wallMs),
+    `${r.wallRatio.toFixed(2)}×`,
+    mb(r.keyshare.rssMB),
+    mb(r.bare.rssMB),
+    `${r.rssRatio.toFixed(2)}×`,
+    r.perConsumer.wallMs.toFixed(2),
+    r.perConsumer.marginalWallMs === undefined ? '–' : r.perConsumer.marginalWallMs.toFixed(2),
+    r.perConsumer.rssKB.toFixed(0),
+  ]),
+];
+const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)));
+for (const row of table) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+console.log();
+for (const b of cliBenches) console.log(`${b.name.padEnd(44)} ${s(b.sample.wallMs)}  ${mb(b.sample.rssMB)}`);
+console.log(`${'keyshare --help'.padEnd(44)} ${s(help.wallMs)}`);
+console.log(`${'node -e 0 (node start-up alone)'.padEnd(44)} ${s(nodeAlone.wallMs)}`);
+
+const checks: [string, boolean][] = [
+  ...rows
+    .filter((r) => r.consumers === 1000 || r.consumers === 3000)
+    .flatMap((r): [string, boolean][] => [
+      [`synth wall at ${r.consumers.toLocaleString('en-US')} ≤ ${TARGETS.wallRatio}× bare (${r.wallRatio.toFixed(2)}×)`, r.wallRatio <= TARGETS.wallRatio],
+      [`synth peak RSS at ${r.consumers.toLocaleString('en-US')} ≤ ${TARGETS.rssRatio}× bare (${r.rssRatio.toFixed(2)}×)`, r.rssRatio <= TARGETS.rssRatio],
+    ]),
+  ...(largeResult
+    ? [[`${large.toLocaleString('en-US')} consumers within ${TARGETS.largeRssMB} MB RSS (${mb(largeResult.keyshare.rssMB)})`, largeResult.keyshare.rssMB <= TARGETS.largeRssMB] as [string, boolean]]
+    : []),
+  ...cliBenches.filter((b) => b.targetMs !== undefined).map((b): [string, boolean] => [`${b.name} < ${s(b.targetMs!)} (${s(b.sample.wallMs)})`, b.sample.wallMs < b.targetMs!]),
+  [`keyshare --help < ${s(TARGETS.helpMs)} (${s(help.wallMs)})`, help.wallMs < TARGETS.helpMs],
+];
+console.log();
+for (const [what, ok] of checks) console.log(`${ok ? 'met    ' : 'MISSED '} ${what}`);
+
+const loadAfter = os.loadavg();
+fs.writeFileSync(
+  path.join(__dirname, 'results.json'),
+  `${JSON.stringify(
+    {
+      command: `npm run bench -- --sizes ${opts.sizes} --pairs ${pairs} --large ${large}`,
+      machine: { node: process.version, cores: cpus.length, cpu: cpus[0]?.model.trim(), loadAverage: { before: loadBefore, after: loadAfter } },
+      targets: TARGETS,
+      synth: rows,
+      samples: [...results, ...(largeResult ? [largeResult] : [])].map((r) => ({ consumers: r.consumers, ...r.samples })),
+      cli: [...cliBenches.map((b) => ({ name: b.name, ...b.sample })), { name: 'keyshare --help', ...help }, { name: 'node -e 0', ...nodeAlone }],
+      targetsMet: Object.fromEntries(checks),
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`\nload average ${loadAfter.map((l) => l.toFixed(2)).join(' ')} at the end; figures in bench/results.json`);
