@@ -30,6 +30,7 @@ describe('keyshare synth', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(Object.keys(files(path.join(dir, 'out'))).sort()).toEqual([
+      '.keyshare-manifest.json',
       'manifest.json',
       'stacks/consumer-444455556666/cdk.tf.json',
       'stacks/consumer-777788889999/cdk.tf.json',
@@ -71,7 +72,7 @@ describe('keyshare synth', () => {
     const dir = tmp();
     fs.mkdirSync(path.join(dir, 'src'));
     fs.writeFileSync(path.join(dir, 'src', 'keep.txt'), 'mine');
-    expectBadInput(keyshare(['synth', '--config', EXAMPLE, '--out', 'src'], dir), /--out/, /not synth output/);
+    expectBadInput(keyshare(['synth', '--config', EXAMPLE, '--out', 'src'], dir), /--out/, /not keyshare output/);
     expect(fs.readFileSync(path.join(dir, 'src', 'keep.txt'), 'utf8')).toBe('mine');
   });
 

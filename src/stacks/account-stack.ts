@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
-import * as path from 'path';
-import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Backend } from '../model/rollout';
+
+/** From `<out>/stacks/<id>`, where Terraform runs, to the directory that holds `<out>`. */
+const LOCAL_STATE_FROM_STACK_DIR = '../../..';
 
 export interface AccountStackProps {
   readonly account: string;
@@ -29,10 +31,10 @@ export class AccountStack extends TerraformStack {
     });
     const s3 = props.backend?.s3;
     if (!s3) {
-      // cdktf's default local path is absolute; a relative one keeps output byte-identical across
-      // checkouts and still puts state beside the project, outside the regenerated output directory.
-      const stackDir = path.resolve(App.of(this).outdir, 'stacks', id);
-      new LocalBackend(this, { path: path.relative(stackDir, process.cwd()) + `/terraform.${id}.tfstate` });
+      // State lives beside the output directory (Terraform runs in <out>/stacks/<id>), whatever
+      // directory the command ran from: the same input gives the same files, and no synth into
+      // <out> can ever replace the state. cdktf's default path is absolute, which would not.
+      new LocalBackend(this, { path: `${LOCAL_STATE_FROM_STACK_DIR}/terraform.${id}.tfstate` });
     } else {
       new S3Backend(this, {
         bucket: s3.bucket,

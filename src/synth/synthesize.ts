@@ -1,11 +1,9 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { buildApp } from '../stacks/app';
 import { OWNER_STACK } from '../stacks/owner-stack';
 import { consumerStackName } from '../stacks/consumer-stack';
 import { crossAccountConsumers, Rollout } from '../model/rollout';
 import { KEY_POLICY_MAX_BYTES } from '../policy/document';
-import { InputError } from '../errors';
+import { checkOutputDir, OutputRequest, OutputSummary, replaceOutput } from '../output';
 import { assertDeployable } from './deployable';
 
 export interface SynthSummary {
@@ -16,26 +14,18 @@ export interface SynthSummary {
   readonly keyPolicyBytes: number;
   /** Launch steps and least-privilege probes that check proved before anything was written. */
   readonly proven: { readonly steps: number; readonly probes: number };
+  readonly output: OutputSummary;
 }
 
 /**
- * Synthesizes the rollout into `outdir` all or nothing: into a sibling temporary directory first,
- * swapped in only when synthesis succeeded, so a failure never leaves partial output behind.
+ * Synthesizes the rollout into `outdir` all or nothing (src/output): a bad directory is refused
+ * before the slow work, and files keyshare did not write there are kept.
  */
 export function synthesize(rollout: Rollout, outdir: string): SynthSummary {
-  const final = path.resolve(outdir);
-  assertReplaceable(outdir, final);
+  const request: OutputRequest = { dir: outdir, flag: '--out', kind: 'synth' };
+  checkOutputDir(request);
   const { report, keyPolicyBytes } = assertDeployable(rollout);
-  fs.mkdirSync(path.dirname(final), { recursive: true });
-  const staging = fs.mkdtempSync(path.join(path.dirname(final), `.${path.basename(final)}.staging-`));
-  try {
-    buildApp(rollout, staging).synth();
-    fs.rmSync(final, { recursive: true, force: true });
-    fs.renameSync(staging, final);
-  } catch (err) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw err;
-  }
+  const output = replaceOutput(request, { stage: (staging) => buildApp(rollout, staging).synth() });
   const cross = crossAccountConsumers(rollout);
   return {
     outdir,
@@ -44,28 +34,31 @@ export function synthesize(rollout: Rollout, outdir: string): SynthSummary {
     sameAccount: cross.length < rollout.consumers.length,
     keyPolicyBytes,
     proven: { steps: report.consumers.reduce((n, c) => n + c.steps.length, 0), probes: report.probes.length },
+    output,
   };
 }
 
-/** Only a previous synth output (it has a manifest) or an empty directory is ever replaced. */
-function assertReplaceable(given: string, final: string): void {
-  if (!fs.existsSync(final)) return;
-  const isDir = fs.statSync(final).isDirectory();
-  if (isDir && (fs.readdirSync(final).length === 0 || fs.existsSync(path.join(final, 'manifest.json')))) return;
-  throw new InputError(
-    '--out',
-    given,
-    isDir ? 'the directory exists and is not synth output (no manifest.json), so keyshare will not replace it' : 'the path exists and is not a directory',
-    'name a new or empty directory, or a previous synth output such as cdktf.out',
-  );
-}
+/** How many names a summary line shows before it counts the rest. */
+const NAMES_SHOWN = 5;
 
 export function formatSummary(s: SynthSummary): string {
-  const consumers = `${s.consumers} consumer${s.consumers === 1 ? '' : 's'}${s.sameAccount ? ' (1 in the owner account, no stack of its own)' : ''}`;
+  const consumers = `${plural(s.consumers, 'consumer')}${s.sameAccount ? ' (1 in the owner account, no stack of its own)' : ''}`;
+  const o = s.output;
   return [
-    `keyshare: synthesized ${s.stacks.length} stacks into ${s.outdir}/stacks: ${s.stacks.join(', ')}`,
+    `keyshare: synthesized ${plural(s.stacks.length, 'stack')} into ${s.outdir}/stacks: ${firstFew(s.stacks)}`,
     `  ${consumers}; key policy ${s.keyPolicyBytes} of ${KEY_POLICY_MAX_BYTES} bytes`,
-    `  check: all ${s.proven.steps} launch steps allowed, all ${s.proven.probes} least-privilege probes as intended`,
+    `  check: all ${plural(s.proven.steps, 'launch step')} allowed, all ${plural(s.proven.probes, 'least-privilege probe')} as intended`,
+    `  files: ${o.written.length} written (${o.changed.length} changed), ${o.removed.length} removed${o.removed.length ? `: ${firstFew(o.removed)}` : ''}`,
+    ...(o.kept.length ? [`  kept ${plural(o.kept.length, 'entry', 'entries')} keyshare did not write: ${firstFew(o.kept)}`] : []),
     `  deploy the owner stack first: ${s.stacks.length > 1 ? `cdktf deploy ${OWNER_STACK} && cdktf deploy 'consumer-*'` : `cdktf deploy ${OWNER_STACK}`}`,
   ].join('\n');
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function firstFew(names: readonly string[]): string {
+  const shown = names.slice(0, NAMES_SHOWN).map((n) => JSON.stringify(n).slice(1, -1)).join(', ');
+  return names.length > NAMES_SHOWN ? `${shown} and ${names.length - NAMES_SHOWN} more` : shown;
 }

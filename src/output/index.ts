@@ -1,0 +1,3 @@
+export { checkOutputDir, replaceOutput } from './replace';
+export type { OutputContent, OutputRequest, OutputSummary } from './replace';
+export { MANIFEST_FILE } from './manifest';

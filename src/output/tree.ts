@@ -1,0 +1,74 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { sha256 } from './manifest';
+
+/** Every regular file under `dir`, relative with `/`, with its hash; anything else is a bug of the stager. */
+export function hashFiles(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string): void => {
+    for (const name of fs.readdirSync(path.join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      const st = fs.lstatSync(path.join(dir, r));
+      if (st.isDirectory()) walk(r);
+      else if (st.isFile()) out.set(r, sha256(fs.readFileSync(path.join(dir, r))));
+      else throw new Error(`the output staged ${r}, which is not a regular file`);
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** The directories that hold the given files: `a/b/c` gives `a` and `a/b`. */
+export function ancestorDirs(files: Iterable<string>): Set<string> {
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const parts = f.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  return dirs;
+}
+
+/**
+ * Recreates `src` at `dest` without copying data: files are hard links (copies only where the
+ * file system refuses links), symbolic links keep their target, directories keep their mode.
+ */
+export function linkTree(src: string, dest: string): void {
+  const st = fs.lstatSync(src);
+  if (st.isDirectory()) {
+    fs.mkdirSync(dest);
+    for (const name of fs.readdirSync(src)) linkTree(path.join(src, name), path.join(dest, name));
+    fs.chmodSync(dest, st.mode & 0o7777);
+  } else if (st.isSymbolicLink()) {
+    fs.symlinkSync(fs.readlinkSync(src), dest);
+  } else {
+    try {
+      fs.linkSync(src, dest);
+    } catch (err) {
+      if (!st.isFile()) throw err;
+      fs.copyFileSync(src, dest);
+      fs.chmodSync(dest, st.mode & 0o7777);
+    }
+  }
+}
+
+/** Removes a tree keyshare owns (a staging or set-aside output), even where a user made a folder read-only. */
+export function removeTree(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    makeWritable(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function makeWritable(dir: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(dir);
+  } catch {
+    return;
+  }
+  if (!st.isDirectory()) return;
+  fs.chmodSync(dir, 0o700);
+  for (const name of fs.readdirSync(dir)) makeWritable(path.join(dir, name));
+}
