@@ -1,5 +1,5 @@
 import { checkRollout, passed } from '../../src/check/check';
-import { formatCheck } from '../../src/check/format';
+import { checkRenderers } from '../../src/render/check';
 import { ADMINISTRATION_PROBES, STRANGER_PROBES } from '../../src/check/probes';
 import { AUTOSCALING_LAUNCH_OPERATIONS } from '../../src/policy/actions';
 import { PolicyDocument, PolicyStatement } from '../../src/policy/document';
@@ -102,7 +102,7 @@ describe('check notices a broken key policy', () => {
     const policy = mutate((ss) =>
       ss.map((s) => (s.Sid === SID.consumerGrant(CONSUMER_A) ? { ...s, Condition: { ...s.Condition, Bool: { 'kms:GrantIsForAWSResource': true } } } : s)),
     );
-    const md = formatCheck(checkRollout(r, policy), 'markdown');
+    const md = checkRenderers.markdown(checkRollout(r, policy));
     expect(md).toMatch(/^### keyshare check: ❌ not proven/);
     expect(md).toMatch(new RegExp(`<details><summary>arn:aws:iam::${CONSUMER_A}:role/deploy creates the grant .*: ❌ ImplicitlyDenied</summary>`));
     expect(md).toMatch(/\| error \| `cross-account-grant-for-aws-resource` \| .+ \| remove the kms:GrantIsForAWSResource condition/);

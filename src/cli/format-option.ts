@@ -1,7 +1,5 @@
 import { Option } from 'commander';
-
-const FORMATS = ['text', 'json', 'markdown'] as const;
-export type Format = (typeof FORMATS)[number];
+import { FORMATS } from '../render/format';
 
 /** `--format text|json|markdown`; json is for machines, markdown for PR comments. */
 export function formatOption(): Option {

@@ -1,6 +1,6 @@
 import type { ContextValue } from '../evaluator';
 import { parseCaller } from '../evaluator/caller';
-import { isAllowed } from '../format/authorization';
+import { isAllowed } from '../evaluator/decision';
 import { keyAccessInputs, KeyAccessFlags, LoadedKeyAccess } from '../inputs/key-access';
 import { keyOwner } from '../inputs/key-arn';
 import { autoScalingRoleArn, parseKmsArn, roleArn } from '../policy/arns';

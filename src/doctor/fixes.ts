@@ -1,7 +1,7 @@
 import { authorize } from '../evaluator';
 import { parseCaller } from '../evaluator/caller';
 import type { Grant, KeyAccessInputs, TraceEntry } from '../evaluator/types';
-import { SOURCE_LABEL } from '../format/authorization';
+import { SOURCE_LABEL } from '../evaluator/decision';
 import type { LoadedKeyAccess } from '../inputs/key-access';
 import { CREATE_GRANT } from '../policy/actions';
 import type { Partition } from '../policy/arns';

@@ -1,5 +1,6 @@
-import { decisionMarkdown, isAllowed, reasonLines, reasonMarkdown } from '../format/authorization';
-import { cell, code, jsonBlock } from '../format/markdown';
+import { isAllowed } from '../evaluator/decision';
+import { decisionMarkdown, reasonLines, reasonMarkdown } from '../render/authorization';
+import { cell, code, jsonBlock } from '../render/markdown';
 import type { Diagnosis } from './diagnose';
 import { launchWorks } from './diagnose';
 import type { Fix } from './fixes';

@@ -9,3 +9,4 @@ export type {
   TraceEntry,
   TraceSource,
 } from './types';
+export { isAllowed, SOURCE_LABEL } from './decision';

@@ -1,7 +1,7 @@
 import { CheckReport, checkRollout, passed } from '../check/check';
-import { formatCheck } from '../check/format';
 import { FindingsError } from '../errors';
 import { Rollout } from '../model/rollout';
+import { checkRenderers } from '../render/check';
 import { policyBytes } from '../policy/document';
 import { keyPolicy } from '../policy/key-policy';
 import { assertKeyPolicyFits } from '../policy/size';
@@ -15,7 +15,7 @@ export function assertDeployable(rollout: Rollout): { readonly report: CheckRepo
   assertKeyPolicyFits(policy, rollout.consumers.length);
   const report = checkRollout(rollout, policy);
   if (!passed(report)) {
-    throw new FindingsError(`${formatCheck(report, 'text')}\nkeyshare: refusing to synthesize a rollout that check does not prove; nothing was written`);
+    throw new FindingsError(`${checkRenderers.text(report)}keyshare: refusing to synthesize a rollout that check does not prove; nothing was written`);
   }
   return { report, keyPolicyBytes: policyBytes(policy) };
 }

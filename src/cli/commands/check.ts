@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { loadRollout } from '../../config';
 import { checkRollout, passed } from '../../check/check';
-import { formatCheck } from '../../check/format';
-import { Format, formatOption } from '../format-option';
+import { checkRenderers } from '../../render/check';
+import { Format, render } from '../../render/format';
+import { formatOption } from '../format-option';
 import { EXIT, runCommand } from '../exit';
 
 export function registerCheck(cli: Command): void {
@@ -14,7 +15,7 @@ export function registerCheck(cli: Command): void {
     .action((opts: { config: string; format: Format }) =>
       runCommand(() => {
         const report = checkRollout(loadRollout(opts.config));
-        process.stdout.write(`${formatCheck(report, opts.format)}\n`);
+        process.stdout.write(render(checkRenderers, report, opts.format));
         return passed(report) ? EXIT.ok : EXIT.findings;
       }),
     );

@@ -8,7 +8,8 @@ import { parseContextFlags } from '../../inputs/context';
 import { KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
 import { checkPrincipal } from '../../inputs/requests';
 import { EXIT, runCommand } from '../exit';
-import { Format, formatOption } from '../format-option';
+import type { Format } from '../../render/format';
+import { formatOption } from '../format-option';
 import { contextOption, withKeyAccessOptions } from '../key-access-options';
 
 export interface DoctorFlags extends KeyAccessFlags {

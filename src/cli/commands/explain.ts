@@ -2,13 +2,15 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors';
 import { authorize } from '../../evaluator';
 import type { AuthorizationResult, ContextValue, KmsRequest } from '../../evaluator/types';
-import { decisionMarkdown, isAllowed, reasonLines, reasonMarkdown } from '../../format/authorization';
-import { cell, code } from '../../format/markdown';
+import { isAllowed } from '../../evaluator/decision';
+import { decisionMarkdown, reasonLines, reasonMarkdown } from '../../render/authorization';
+import type { Format } from '../../render/format';
+import { cell, code } from '../../render/markdown';
 import { parseContextFlags } from '../../inputs/context';
 import { keyAccessInputs, KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
 import { checkAction, checkPrincipal, readRequests, REQUESTS_FIX } from '../../inputs/requests';
 import { EXIT, runCommand } from '../exit';
-import { Format, formatOption } from '../format-option';
+import { formatOption } from '../format-option';
 import { contextOption, withKeyAccessOptions } from '../key-access-options';
 
 export interface ExplainFlags extends KeyAccessFlags {

@@ -1,16 +1,6 @@
-import type { AuthorizationResult, Decision, TraceSource } from '../evaluator/types';
+import { SOURCE_LABEL } from '../evaluator/decision';
+import type { AuthorizationResult, Decision } from '../evaluator/types';
 import { cell, code } from './markdown';
-
-export const SOURCE_LABEL: Record<TraceSource, string> = {
-  'key-policy': 'key policy',
-  'identity-policy': 'IAM policy',
-  grant: 'grant',
-  scp: 'SCP',
-};
-
-export function isAllowed(result: AuthorizationResult): boolean {
-  return result.decision === 'Allowed';
-}
 
 const DECISION_MARK: Record<Decision, string> = { Allowed: '✅', ExplicitlyDenied: '⛔', ImplicitlyDenied: '❌' };
 

@@ -1,0 +1,67 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+import { HELPERS } from '../../src/render/helpers';
+import { compileTemplate, renderTemplate, TEMPLATES_DIR } from '../../src/render/templates';
+import { evaluateWithTerraform } from '../support/terraform';
+
+function templateFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const file = path.join(dir, e.name);
+    return e.isDirectory() ? templateFiles(file) : e.name.endsWith('.hbs') ? [file] : [];
+  });
+}
+
+describe('the Handlebars setup every template shares', () => {
+  test.each(templateFiles(TEMPLATES_DIR).map((f) => path.relative(TEMPLATES_DIR, f)))('%s compiles with the shared helpers', (file) => {
+    expect(() => compileTemplate(fs.readFileSync(path.join(TEMPLATES_DIR, file), 'utf8'), file)).not.toThrow();
+  });
+
+  test('a misspelt helper fails at compile time, naming the template', () => {
+    expect(() => compileTemplate('{{cel title}}', 'typo.hbs')).toThrow(/typo\.hbs.*unknown helper cel/);
+  });
+
+  test.each([
+    ['a misspelt field', '{{titel}}', { title: 'x' }, /typo\.hbs: "titel" not defined/],
+    ['a misspelt field inside #each', '{{#each xs}}{{nme}}{{/each}}', { xs: [{ name: 'x' }] }, /"nme" not defined/],
+    ['a misspelt field given to #if', '{{#if provn}}yes{{/if}}', { proven: true }, /#if was given a field the data does not have/],
+    ['a misspelt field given to #each', '{{#each stesp}}x{{/each}}', { steps: [] }, /#each was given a field the data does not have/],
+    ['a misspelt field given to a helper', '{{code acount}}', { account: '1' }, /helper code was given a field the data does not have/],
+    ['a helper given too many arguments', '{{code account "x"}}', { account: '1' }, /helper code takes 1 arguments, got 2/],
+  ])('%s fails when rendered instead of printing nothing', (_, source, data, message) => {
+    expect(() => compileTemplate(source, 'typo.hbs')(data)).toThrow(message);
+  });
+
+  test('nothing is HTML-escaped: templates write code and markdown', () => {
+    expect(compileTemplate('{{x}}', 't')({ x: `<a href="x">&'</a>` })).toBe(`<a href="x">&'</a>\n`);
+  });
+
+  test('a template that does not exist is an error naming it', () => {
+    expect(() => renderTemplate('no-such-template', {})).toThrow(/no-such-template\.hbs cannot be read/);
+  });
+
+  test('markdown helpers escape what would end a table cell or a code span', () => {
+    expect(compileTemplate('| {{cell x}} | {{code y}} |', 't')({ x: 'a|b\nc', y: 'p`q|r' })).toBe('| a\\|b c | ``p`q\\|r`` |\n');
+  });
+
+  test('indent, inc, plural, join and eq', () => {
+    const t = compileTemplate('{{#each xs}}{{inc @index}}{{this}} {{/each}}{{plural 1 "probe"}} {{plural 2 "probe"}} {{join xs ", "}} {{#if (eq n 1)}}one{{/if}}\n{{indent 2 (json o)}}', 't');
+    expect(t({ xs: ['a', 'b'], n: 1, o: { k: [1] } })).toBe('1a 2b probe probes a, b one\n  {\n    "k": [\n      1\n    ]\n  }\n');
+  });
+
+  test('yaml writes a value that parses back to itself', () => {
+    const value = { name: 'a: b', list: ['- x', '#y'], n: '0123' };
+    expect(parseYaml(compileTemplate('{{yaml v}}', 't')({ v: value }))).toEqual(value);
+  });
+
+  test('hcl quotes a string that Terraform reads back unchanged, interpolation sequences included', () => {
+    const nasty = 'arn:aws:iam::${aws:PrincipalAccount}:role/x %{if} "quoted" \\ back\nline';
+    const expr = compileTemplate('{{hcl s}}', 't')({ s: nasty }).trimEnd();
+    // Terraform JSON reads a string as a template; the interpolation holds the HCL expression.
+    expect(evaluateWithTerraform({ s: `${"$"}{${expr}}` }).s).toBe(nasty);
+  });
+
+  test('every helper is a plain function of its declared arguments', () => {
+    for (const [name, helper] of Object.entries(HELPERS)) expect([name, typeof helper, helper.length > 0]).toEqual([name, 'function', true]);
+  });
+});

@@ -1,0 +1,53 @@
+import { CheckReport, passed } from '../check/check';
+import { json, Renderers } from './format';
+import { renderTemplate } from './templates';
+
+/** Stable shape for machines: decisions are Allowed, ExplicitlyDenied or ImplicitlyDenied. */
+export function checkJson(report: CheckReport) {
+  return {
+    proven: passed(report),
+    keyArn: report.keyArn,
+    keyArnAssumed: report.keyArnAssumed,
+    assumptions: report.assumptions,
+    consumers: report.consumers.map((c) => ({
+      account: c.account,
+      sameAccount: c.sameAccount,
+      grantCreator: c.grantCreator,
+      steps: c.steps.map((s) => ({ id: s.step.id, title: s.step.title, decision: s.result.decision, trace: s.result.trace, missing: s.result.missing })),
+    })),
+    leastPrivilege: report.probes.map((p) => ({ id: p.probe.id, title: p.probe.title, expect: p.probe.expect, decision: p.result.decision, ok: p.ok })),
+    findings: report.findings,
+  };
+}
+
+/** What the text and markdown templates show: failures first-class, counts precomputed. */
+function checkView(report: CheckReport) {
+  const pathFailures = report.consumers.flatMap((c) =>
+    c.steps.filter((s) => s.result.decision !== 'Allowed').map((s) => ({ account: c.account, id: s.step.id, title: s.step.title, result: s.result })),
+  );
+  const probeFailures = report.probes.filter((p) => !p.ok);
+  return {
+    proven: passed(report),
+    consumers: report.consumers.map((c) => {
+      const allowed = c.steps.filter((s) => s.result.decision === 'Allowed').length;
+      return { account: c.account, sameAccount: c.sameAccount, allowed, total: c.steps.length, ok: allowed === c.steps.length };
+    }),
+    steps: report.consumers.flatMap((c) => c.steps.map((s) => ({ account: c.account, title: s.step.title, result: s.result }))),
+    pathFailures,
+    probesOk: report.probes.length - probeFailures.length,
+    probesTotal: report.probes.length,
+    probeFailures: probeFailures.map((p) => ({ id: p.probe.id, title: p.probe.title, expect: p.probe.expect, result: p.result })),
+    failures: [
+      ...pathFailures.map((f) => ({ title: f.title, result: f.result })),
+      ...probeFailures.map((p) => ({ title: `${p.probe.title} (expected ${p.probe.expect})`, result: p.result })),
+    ],
+    findings: report.findings,
+    assumptions: report.assumptions,
+  };
+}
+
+export const checkRenderers: Renderers<CheckReport> = {
+  text: (report) => renderTemplate('check.txt', checkView(report)),
+  markdown: (report) => renderTemplate('check.md', checkView(report)),
+  json: (report) => json(checkJson(report)),
+};
