@@ -58,6 +58,18 @@ export function checkConsistency(config: Config, ctx: z.RefinementCtx): void {
     );
   }
 
+  if (config.consumerDeployRoleArn !== undefined) {
+    const [, rolePartition] = config.consumerDeployRoleArn.split(':');
+    if (rolePartition !== partition) {
+      report(
+        ['consumerDeployRoleArn'],
+        config.consumerDeployRoleArn,
+        `is in partition ${rolePartition}, but owner.region ${owner.region} is in ${partition}`,
+        `write arn:${partition}:iam::{{account}}:role/...: consumer accounts are in the owner's partition`,
+      );
+    }
+  }
+
   config.key.administrators.forEach((admin, i) => {
     const path = ['key', 'administrators', i];
     inAccount(

@@ -57,6 +57,20 @@ export const roleArn = formatted(
   'write arn:<partition>:iam::<12-digit account>:role/<name>, e.g. arn:aws:iam::111122223333:role/deploy (a role ARN, not an assumed-role session ARN): keyshare assumes this role, and only a role can be assumed',
 );
 
+/** Stands for each consumer's account ID in `consumerDeployRoleArn`. */
+export const ACCOUNT_PLACEHOLDER = '{{account}}';
+export const ROLE_ARN_PATTERN = new RegExp(`^arn:${PARTITION}:iam::\\{\\{account\\}\\}:role/${IAM_PATH}${IAM_NAME}$`);
+
+export function roleArnFromPattern(pattern: string, account: string): string {
+  return pattern.replace(ACCOUNT_PLACEHOLDER, account);
+}
+
+export const roleArnPattern = formatted(
+  ROLE_ARN_PATTERN,
+  'is not a role ARN pattern with {{account}} in the account field',
+  'write arn:<partition>:iam::{{account}}:role/<name>, e.g. arn:aws:iam::{{account}}:role/terraform-deploy: keyshare puts each consumer account ID in place of {{account}}',
+);
+
 export const principalArn = formatted(
   PRINCIPAL_ARN,
   'is not an IAM role or user ARN',

@@ -1,11 +1,11 @@
 import type { Rollout } from '../model/rollout';
 import { partitionOf } from '../policy/arns';
-import { normalizeOuPath, withoutAliasPrefix } from './fields';
+import { normalizeOuPath, roleArnFromPattern, withoutAliasPrefix } from './fields';
 import type { Config } from './schema';
 
 /** The validated config as the Rollout model: one spelling of every value, consumers by account. */
 export function toRollout(config: Config): Rollout {
-  const { owner, key, organization, backend } = config;
+  const { owner, key, organization, backend, consumerDeployRoleArn } = config;
   const alias = withoutAliasPrefix(key.alias);
   return {
     partition: partitionOf(owner.region),
@@ -23,6 +23,10 @@ export function toRollout(config: Config): Rollout {
       .map((c) => ({
         account: c.account,
         ...(c.deployRoleArn && { deployRoleArn: c.deployRoleArn }),
+        // The owner as consumer has no stack of its own, so no deploy role.
+        ...(!c.deployRoleArn &&
+          consumerDeployRoleArn &&
+          c.account !== owner.account && { deployRoleArn: roleArnFromPattern(consumerDeployRoleArn, c.account) }),
         ...(c.serviceLinkedRoleSuffix && { serviceLinkedRoleSuffix: c.serviceLinkedRoleSuffix }),
         createServiceLinkedRole: c.createServiceLinkedRole,
         attachPolicyToRoles: c.attachPolicyToRoles,
@@ -32,6 +36,7 @@ export function toRollout(config: Config): Rollout {
     ...(organization && {
       organization: { id: organization.id, arn: organization.arn, ouPaths: organization.ouPaths.map(normalizeOuPath) },
     }),
+    ...(consumerDeployRoleArn && { consumerDeployRoleArn }),
     ...(backend && {
       backend: {
         s3: {

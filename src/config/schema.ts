@@ -13,6 +13,7 @@ import {
   principalArn,
   region,
   roleArn,
+  roleArnPattern,
   roleName,
   serviceLinkedRoleSuffix,
   snapshotId,
@@ -128,6 +129,9 @@ const configShape = z.strictObject({
     .array(consumer)
     .min(1, atLeastOne('consumers', '- account: "444455556666"'))
     .meta({ description: 'Accounts that launch from the AMIs.' }),
+  consumerDeployRoleArn: roleArnPattern(
+    'Deploy role of every consumer without its own consumers[].deployRoleArn, with {{account}} for the account ID, e.g. arn:aws:iam::{{account}}:role/terraform-deploy. keyshare generate uses it for every account of the inventory.',
+  ).optional(),
   organization: organization.optional(),
   backend: backend.optional(),
 });

@@ -13,6 +13,8 @@ export interface Rollout {
   readonly consumers: readonly Consumer[];
   readonly organization?: Organization;
   readonly backend?: Backend;
+  /** Deploy role ARN of a consumer account, with `{{account}}` for its ID; fills `consumers[].deployRoleArn`. */
+  readonly consumerDeployRoleArn?: string;
 }
 
 export interface Owner {

@@ -78,3 +78,30 @@ export function parseKmsArn(arn: string): KmsArnParts | undefined {
   return m ? { partition: m[1] as Partition, region: m[2], account: m[3], resource: m[4] } : undefined;
 }
 
+
+/**
+ * What `aws organizations list-accounts` prints as an account's `Arn`:
+ * `arn:<partition>:organizations::<management account>:account/<organization id>/<account id>`
+ * (Service Authorization Reference, AWS Organizations, resource type `account`).
+ */
+const ORGANIZATION_ACCOUNT_ARN = /^arn:(aws|aws-cn|aws-us-gov):organizations::(\d{12}):account\/(o-[a-z0-9]{10,32})\/(\d{12})$/;
+
+export interface OrganizationAccountArnParts {
+  readonly partition: Partition;
+  readonly managementAccount: string;
+  readonly organizationId: string;
+  readonly account: string;
+  /** `arn:<partition>:organizations::<management account>:organization/<organization id>`. */
+  readonly organizationArn: string;
+}
+
+export function organizationArn(partition: Partition, managementAccount: string, organizationId: string): string {
+  return `arn:${partition}:organizations::${managementAccount}:organization/${organizationId}`;
+}
+
+export function parseOrganizationAccountArn(arn: string): OrganizationAccountArnParts | undefined {
+  const m = ORGANIZATION_ACCOUNT_ARN.exec(arn);
+  if (!m) return undefined;
+  const partition = m[1] as Partition;
+  return { partition, managementAccount: m[2], organizationId: m[3], account: m[4], organizationArn: organizationArn(partition, m[2], m[3]) };
+}

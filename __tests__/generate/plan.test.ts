@@ -1,0 +1,118 @@
+import { parseRollout } from '../../src/config';
+import { InputError } from '../../src/errors';
+import { parseInventory } from '../../src/generate/inventory';
+import { planRollout, SelectOptions } from '../../src/generate/plan';
+import { ORG_ID, ORG_YAML, OWNER } from '../support/rollouts';
+
+const OPTIONS: SelectOptions = { ous: [], exclude: [], waveSize: 256, canary: 10 };
+
+function csv(rows: readonly (readonly [string, string, string?])[]): string {
+  return ['id,name,status,ou', ...rows.map(([id, status, ou]) => `${id},n${id},${status},${ou ?? ''}`)].join('\n');
+}
+
+function ids(count: number, from = 200000000000): string[] {
+  return Array.from({ length: count }, (_, i) => String(from + i));
+}
+
+const config = parseRollout(ORG_YAML, 'org.yaml');
+
+function plan(text: string, options: Partial<SelectOptions> = {}, yaml = ORG_YAML) {
+  return planRollout(parseRollout(yaml, 'c.yaml'), parseInventory(text, 'inv.csv'), { ...OPTIONS, ...options });
+}
+
+function failure(run: () => unknown): InputError {
+  try {
+    run();
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    return err as InputError;
+  }
+  throw new Error('accepted');
+}
+
+test('only active accounts get a root; the others are counted by state', () => {
+  const p = plan(csv([['300000000003', 'ACTIVE'], ['300000000001', 'SUSPENDED'], ['300000000002', 'CLOSED'], ['300000000004', 'PENDING_CLOSURE'], ['300000000000', 'ACTIVE']]));
+  expect(p.accounts.map((a) => a.account)).toEqual(['300000000000', '300000000003']);
+  expect(p.skipped).toEqual({ SUSPENDED: 1, CLOSED: 1, PENDING_CLOSURE: 1 });
+});
+
+test('the owner in the inventory is the same-account consumer, with no root of its own', () => {
+  const p = plan(csv([[OWNER, 'ACTIVE'], ['300000000000', 'ACTIVE']]));
+  expect(p.ownerIsConsumer).toBe(true);
+  expect(p.accounts.map((a) => a.account)).toEqual(['300000000000']);
+  expect(p.rollout.consumers.find((c) => c.account === OWNER)).toMatchObject({ sameAccount: true });
+});
+
+test('config consumers lend their settings to inventory accounts; others get the deploy role pattern', () => {
+  const yaml = `${ORG_YAML}consumerDeployRoleArn: "arn:aws:iam::{{account}}:role/terraform-deploy"\n`;
+  const p = plan(csv([['444455556666', 'ACTIVE'], ['777788889999', 'ACTIVE'], ['300000000000', 'ACTIVE']]), {}, yaml);
+  const byId = new Map(p.accounts.map((a) => [a.account, a]));
+  expect(byId.get('444455556666')!.deployRoleArn).toBe('arn:aws:iam::444455556666:role/deploy');
+  expect(byId.get('777788889999')).toMatchObject({ serviceLinkedRoleSuffix: 'web', deployRoleArn: 'arn:aws:iam::777788889999:role/terraform-deploy' });
+  expect(byId.get('300000000000')!.deployRoleArn).toBe('arn:aws:iam::300000000000:role/terraform-deploy');
+  expect(p.defaultDeployRole).toBe(false);
+});
+
+test('without a pattern, the role AWS Organizations creates in member accounts is assumed, and said so', () => {
+  const p = plan(csv([['300000000000', 'ACTIVE']]));
+  expect(p.accounts[0].deployRoleArn).toBe('arn:aws:iam::300000000000:role/OrganizationAccountAccessRole');
+  expect(p.defaultDeployRole).toBe(true);
+  expect(p.configOnly).toEqual(['444455556666', '777788889999']);
+});
+
+test('waves: a canary, then at most the wave size, every account exactly once', () => {
+  const all = ids(1000);
+  const p = plan(csv(all.map((id) => [id, 'ACTIVE'] as const)), { waveSize: 256, canary: 10 });
+  expect(p.waves.map((w) => w.length)).toEqual([10, 256, 256, 256, 222]);
+  expect(p.waves.flat().map((a) => a.account)).toEqual(all);
+  expect(p.waves.every((w, i) => w.every((a) => a.wave === i + 1))).toBe(true);
+  expect(plan(csv(ids(5).map((id) => [id, 'ACTIVE'] as const)), { canary: 10 }).waves.map((w) => w.length)).toEqual([5]);
+  expect(plan(csv(ids(30).map((id) => [id, 'ACTIVE'] as const)), { canary: 0, waveSize: 16 }).waves.map((w) => w.length)).toEqual([16, 14]);
+});
+
+test('--ou keeps accounts in or below the OUs; --exclude leaves accounts out; both are counted', () => {
+  const text = csv([
+    ['300000000000', 'ACTIVE', 'ou-ab12-11111111'],
+    ['300000000001', 'ACTIVE', `${ORG_ID}/r-ab12/ou-ab12-11111111/ou-ab12-22222222/`],
+    ['300000000002', 'ACTIVE', 'ou-ab12-33333333'],
+    ['300000000003', 'ACTIVE', 'ou-ab12-11111111'],
+  ]);
+  const p = plan(text, { ous: ['ou-ab12-11111111'], exclude: ['300000000003'] });
+  expect(p.accounts.map((a) => a.account)).toEqual(['300000000000', '300000000001']);
+  expect(p.outsideOus).toBe(1);
+  expect(p.excluded).toBe(1);
+});
+
+test('the organization comes from the account ARNs when the config has none', () => {
+  const noOrg = ORG_YAML.replace(/^organization:.*$/m, '');
+  const inventory = parseInventory(JSON.stringify({ Accounts: [{ Id: '300000000000', Arn: `arn:aws:organizations::${OWNER}:account/${ORG_ID}/300000000000`, State: 'ACTIVE' }] }), 'i.json');
+  const p = planRollout(parseRollout(noOrg, 'c.yaml'), inventory, OPTIONS);
+  expect(p.rollout.organization).toEqual({ id: ORG_ID, arn: `arn:aws:organizations::${OWNER}:organization/${ORG_ID}`, ouPaths: [] });
+});
+
+describe('bad options and inputs', () => {
+  const text = csv([['300000000000', 'ACTIVE', 'ou-ab12-11111111']]);
+  test.each([
+    ['an exclusion that matches nothing', { exclude: ['300000000009'] }, /^--exclude: is not in the inventory/],
+    ['an exclusion that is no account ID', { exclude: ['abc'] }, /^--exclude: is not a 12-digit/],
+    ['an OU that matches nothing', { ous: ['ou-ab12-99999999'] }, /^--ou: matches no account/],
+    ['an OU that is no OU ID', { ous: ['finance'] }, /^--ou: is not an OU ID/],
+    ['a wave larger than a matrix', { waveSize: 300 }, /^--wave-size: .*256/],
+  ])('%s', (_n, options, message) => {
+    expect(failure(() => plan(text, options)).message).toMatch(message);
+  });
+
+  test('--ou on an inventory without OUs', () => {
+    expect(failure(() => plan(csv([['300000000000', 'ACTIVE']]), { ous: ['ou-ab12-11111111'] })).message).toMatch(/^--ou: cannot filter: the inventory carries no OUs/);
+  });
+
+  test('no organization in the config and none in a CSV', () => {
+    const err = failure(() => plan(text, {}, ORG_YAML.replace(/^organization:.*$/m, '')));
+    expect(err.field).toBe('organization');
+  });
+
+  test('a config organization other than the accounts\' ', () => {
+    const inventory = parseInventory(JSON.stringify({ Accounts: [{ Id: '300000000000', Arn: `arn:aws:organizations::${OWNER}:account/o-zzzzzzzzzz/300000000000`, State: 'ACTIVE' }] }), 'i.json');
+    expect(failure(() => planRollout(config, inventory, OPTIONS)).message).toMatch(/^organization\.id: differs .* o-zzzzzzzzzz/);
+  });
+});
