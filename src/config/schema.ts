@@ -129,11 +129,11 @@ const configShape = z.strictObject({
     .array(consumer)
     .min(1, atLeastOne('consumers', '- account: "444455556666"'))
     .meta({ description: 'Accounts that launch from the AMIs.' }),
+  organization: organization.optional(),
+  backend: backend.optional(),
   consumerDeployRoleArn: roleArnPattern(
     'Deploy role of every consumer without its own consumers[].deployRoleArn, with {{account}} for the account ID, e.g. arn:aws:iam::{{account}}:role/terraform-deploy. keyshare generate uses it for every account of the inventory.',
   ).optional(),
-  organization: organization.optional(),
-  backend: backend.optional(),
 });
 
 /** The config after validation and defaults, before normalization into the Rollout model. */
