@@ -2,6 +2,7 @@ import { App } from 'cdktf';
 import { ConsumerStack } from './consumer-stack';
 import { OwnerStack } from './owner-stack';
 import { crossAccountConsumers, Rollout } from '../model/rollout';
+import { recordTokenStackTracesIfDebugging } from './token-stack-traces';
 
 /**
  * The whole rollout as one cdktf app: the owner stack, then one stack per cross-account consumer
@@ -9,6 +10,7 @@ import { crossAccountConsumers, Rollout } from '../model/rollout';
  * own; the key policy names its role.
  */
 export function buildApp(rollout: Rollout, outdir?: string): App {
+  recordTokenStackTracesIfDebugging();
   const app = new App({ outdir, skipValidation: false });
   const owner = new OwnerStack(app, rollout);
   for (const consumer of crossAccountConsumers(rollout)) new ConsumerStack(app, rollout, consumer).addDependency(owner);
