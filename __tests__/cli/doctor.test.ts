@@ -17,7 +17,6 @@ const SLR = `arn:aws:iam::${CONSUMER}:role/aws-service-role/autoscaling.amazonaw
 const GUIDE_OPERATIONS = ['Encrypt', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'DescribeKey', 'CreateGrant'];
 const CROSS_ACCOUNT_STEPS = [
   'create-grant',
-  'use-through-grant:DescribeKey',
   'use-through-grant:Decrypt',
   'use-through-grant:GenerateDataKeyWithoutPlaintext',
   'use-through-grant:ReEncryptFrom',
@@ -72,13 +71,14 @@ describe('keyshare doctor: cross-account', () => {
     expect(report.firstFailingStep).toBeNull();
   });
 
-  test('the GrantIsForAWSResource bug: names the statement and the condition to remove, and removing it fixes the launch', async () => {
+  test('the GrantIsForAWSResource bug: names the statement and the condition, and adds the pinned statement rather than removing it', async () => {
     const args = ['--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json'), '--key-arn', KEY];
     const { status, report } = await doctor('--key-policy', fixture('key-policy-grant-is-for-aws-resource.json'), ...args);
     expect(status).toBe(1);
     expect(report.firstFailingStep).toBe('create-grant');
     const [fix] = report.fixes;
-    expect(fix.kind).toBe('remove-condition');
+    expect(fix.kind).toBe('add-key-policy-statement');
+    expect(fix.action).toMatch(/^do not just remove the kms:GrantIsForAWSResource condition \(the account could then grant any principal\)/);
     expect(fix.steps).toEqual(['create-grant']);
     expect(fix.problem).toContain('Allow attachment of persistent resources in external account');
     expect(fix.problem).toContain('kms:GrantIsForAWSResource');
@@ -92,8 +92,8 @@ describe('keyshare doctor: cross-account', () => {
 
     const removed = { ...policy, Statement: policy.Statement.map((s: any, i: number) => (i === 2 ? { ...s, Condition: undefined } : s)) };
     expect((await doctor('--key-policy', tmpFile(removed), ...args)).status).toBe(0);
-    const replaced = { ...policy, Statement: policy.Statement.map((s: any, i: number) => (i === 2 ? fix.statement : s)) };
-    expect((await doctor('--key-policy', tmpFile(replaced), ...args)).status).toBe(0);
+    const added = { ...policy, Statement: [...policy.Statement, fix.statement] };
+    expect((await doctor('--key-policy', tmpFile(added), ...args)).status).toBe(0);
   });
 
   test('missing IAM policy: says it was not given, and the statement to attach fixes it', async () => {
@@ -125,7 +125,7 @@ describe('keyshare doctor: cross-account', () => {
     const { status, report } = await doctor(...args);
     expect(status).toBe(1);
     expect(report.steps[0].decision).toBe('Allowed');
-    expect(report.firstFailingStep).toBe('use-through-grant:DescribeKey');
+    expect(report.firstFailingStep).toBe('use-through-grant:Decrypt');
     expect(report.inputs.join('\n')).toContain(`grants: none given, counted as none; if you have created the grant, pass \`aws kms list-grants --key-id ${KEY} --output json\` output with --grants`);
     expect(report.fixes).toHaveLength(1);
     const [fix] = report.fixes;
@@ -138,15 +138,16 @@ describe('keyshare doctor: cross-account', () => {
   test('a grant without the operations Auto Scaling needs: new grant, and retire the old one', async () => {
     const { status, report } = await doctor('--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants-missing-operations.json'));
     expect(status).toBe(1);
-    // The grant has Decrypt and DescribeKey only.
-    expect(report.steps.filter((s) => s.decision === 'Allowed').map((s) => s.id)).toEqual(['create-grant', 'use-through-grant:DescribeKey', 'use-through-grant:Decrypt']);
+    // The grant has Decrypt and DescribeKey only; create-grant is judged with those operations.
+    expect(report.inputs).toContain('kms:GrantOperations of create-grant: Decrypt DescribeKey, from grant partial0000 for the Auto Scaling role');
+    expect(report.steps.filter((s) => s.decision === 'Allowed').map((s) => s.id)).toEqual(['create-grant', 'use-through-grant:Decrypt']);
     const [fix] = report.fixes;
     expect(fix.kind).toBe('create-grant');
     expect(fix.problem).toMatch(/grant partial0000/);
     expect(fix.action).toContain(`aws kms retire-grant --key-id ${KEY} --grant-id partial0000`);
   });
 
-  test('an SCP Deny on the grant creator: names the SCP file and statement; the exemption fixes it; the role is not bound by SCPs', async () => {
+  test('an SCP Deny on the grant creator: names the SCP file and statement, proposes no exemption; the role is not bound by SCPs', async () => {
     const creator = `arn:aws:sts::${CONSUMER}:assumed-role/deploy/terraform`;
     const args = ['--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version-urlencoded.json'), '--grants', fixture('grants.json'), '--grant-creator', creator, '--scp', fixture('scp-full-access.json')];
     const { status, report } = await doctor(...args, '--scp', fixture('scp-deny-create-grant.json'));
@@ -157,10 +158,10 @@ describe('keyshare doctor: cross-account', () => {
     const [fix] = report.fixes;
     expect(fix.kind).toBe('narrow-deny');
     expect(fix.problem).toContain('scp-deny-create-grant.json statement DenyKmsGrantCreation');
-    // aws:PrincipalArn of a session is its role's ARN.
-    expect(fix.statement.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': `arn:aws:iam::${CONSUMER}:role/deploy` } });
-    const scp = scpDoc('scp-deny-create-grant.json');
-    expect((await doctor(...args, '--scp', tmpFile({ ...scp, Statement: [fix.statement] }))).status).toBe(0);
+    expect(fix.blocking).toEqual(scpDoc('scp-deny-create-grant.json').Statement[0]);
+    // A Deny is a guardrail: no statement that exempts anyone is printed.
+    expect(fix.statement).toBeUndefined();
+    expect(fix.action).toContain('keyshare proposes no exemption from a Deny');
   });
 
   test('a grant creator outside the consumer account is pointed out', async () => {
@@ -210,7 +211,7 @@ describe('keyshare doctor: same account and AWS-managed keys', () => {
   test('same account: the service-linked role through the key policy (exit 0)', async () => {
     const { status, report } = await doctor('--key-policy', fixture('key-policy-same-account.json'), '--consumer', OWNER, '--key-arn', KEY);
     expect(status).toBe(0);
-    expect(report.steps.map((s) => s.id)).toEqual(['DescribeKey', 'Decrypt', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'CreateGrant'].map((op) => `same-account:${op}`));
+    expect(report.steps.map((s) => s.id)).toEqual(['Decrypt', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'CreateGrant'].map((op) => `same-account:${op}`));
     expect(report.inputs.join('\n')).toMatch(/same account/);
   });
 
@@ -269,7 +270,7 @@ describe("keyshare doctor on keyshare's own output", () => {
     expect((await doctor('--key-policy', tmpFile(keyPolicy(rollout())), '--consumer', OWNER, '--key-arn', KEY_B)).status).toBe(0);
   });
 
-  test('organization mode: membership must be given with --context, and the report says so', async () => {
+  test('organization mode: membership not given is unknown, not denied; --context decides it', async () => {
     const args = [
       '--key-policy', tmpFile(keyPolicy(rollout(ORG_YAML))),
       '--iam-policy', tmpFile(consumerIamPolicy('aws', REGION, CONSUMER_A, KEY_B)),
@@ -278,7 +279,9 @@ describe("keyshare doctor on keyshare's own output", () => {
     ];
     const unknown = await doctor(...args);
     expect(unknown.status).toBe(1);
-    expect(unknown.report.fixes[0].problem).toContain('pass --context aws:PrincipalOrgID=<value>');
+    expect(unknown.report.steps[0]).toMatchObject({ id: 'create-grant', decision: 'Unknown', dependsOn: ['aws:PrincipalOrgID'] });
+    expect(unknown.report.fixes.map((f) => f.kind)).toEqual(['pass-context']);
+    expect(unknown.report.fixes[0].action).toBe('pass --context aws:PrincipalOrgID=… with the value for this account and key (AWS global condition context keys)');
     expect((await doctor(...args, '--context', `aws:PrincipalOrgID=${ORG_ID}`)).status).toBe(0);
     expect((await doctor(...args, '--context', 'aws:PrincipalOrgID=o-zzzzzzzzzz')).status).toBe(1);
   });
@@ -291,7 +294,7 @@ describe('keyshare doctor: formats and bad input', () => {
     expect((await run(args)).stdout).toBe(r.stdout);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^### keyshare doctor\n/);
-    expect(r.stdout.match(/^\| \d \| `/gm)).toHaveLength(7);
+    expect(r.stdout.match(/^\| \d \| `/gm)).toHaveLength(6);
     expect(r.stdout).toContain('#### Fixes');
     expect(r.stdout).toContain('```sh\n   aws kms create-grant');
   });
@@ -322,7 +325,8 @@ describe('keyshare doctor: the real binary', () => {
     const r = keyshare(['doctor', '--key-policy', fixture('key-policy-grant-is-for-aws-resource.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json')]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^ {2}FAIL {2}1\. create-grant:/m);
-    expect(r.stdout).toMatch(/Fix: remove "Bool": \{"kms:GrantIsForAWSResource": …\} from statement Allow attachment of persistent resources in external account/);
+    expect(r.stdout).toMatch(/statement Allow attachment of persistent resources in external account allows kms:CreateGrant only when kms:GrantIsForAWSResource is true/);
+    expect(r.stdout).toContain('Fix: do not just remove the kms:GrantIsForAWSResource condition');
   });
 
   test('bad JSON: exit 2, one line, no stack, no output', () => {

@@ -1,6 +1,6 @@
 import { authorize } from '../evaluator';
 import type { AuthorizationResult, ContextValue, KeyAccessInputs } from '../evaluator/types';
-import { evaluateLaunchPath, StepOutcome } from '../launch/evaluate';
+import { evaluateLaunchPath, StepOutcome, stepPasses } from '../launch/evaluate';
 import { autoScalingRoleArn, keyArn as keyArnOf, roleArn } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import { consumerIamPolicy } from '../policy/consumer-policy';
@@ -39,7 +39,7 @@ export interface CheckReport {
 
 export function passed(report: CheckReport): boolean {
   return (
-    report.consumers.every((c) => c.steps.every((s) => s.result.decision === 'Allowed')) &&
+    report.consumers.every((c) => c.steps.every(stepPasses)) &&
     report.probes.every((p) => p.ok) &&
     report.findings.every((f) => f.level !== 'error')
   );

@@ -1,13 +1,14 @@
 import type { ContextValue } from '../evaluator';
 import { parseCaller } from '../evaluator/caller';
-import { isAllowed } from '../evaluator/decision';
 import { keyAccessInputs, KeyAccessFlags, LoadedKeyAccess } from '../inputs/key-access';
 import { keyOwner } from '../inputs/key-arn';
 import { autoScalingRoleArn, parseKmsArn, roleArn } from '../policy/arns';
-import { evaluateLaunchPath } from '../launch/evaluate';
-import { STAND_IN_GRANT_CREATOR_ROLE } from '../policy/launch-path';
+import { evaluateLaunchPath, judgedGrant, JudgedGrant, misissuedGrants, stepPasses } from '../launch/evaluate';
+import { callerFacts, LaunchPathTarget, STAND_IN_GRANT_CREATOR_ROLE } from '../policy/launch-path';
 import type { StepOutcome } from '../launch/evaluate';
-import { Fix, FixContext, fixesFor, mergeFixes } from './fixes';
+import type { KeyAccessInputs } from '../evaluator/types';
+import { Fix, FixContext, FixInputs, fixesFor, mergeFixes } from './fixes';
+import { proveFixes, ProofScope } from './prove';
 
 export interface DoctorTarget {
   readonly consumer: string;
@@ -38,7 +39,7 @@ export interface Diagnosis {
 export { STAND_IN_GRANT_CREATOR_ROLE as GRANT_CREATOR_ROLE } from '../policy/launch-path';
 
 export function launchWorks(d: Diagnosis): boolean {
-  return d.fixes.length === 0 && d.steps.every((s) => isAllowed(s.result));
+  return d.fixes.length === 0 && d.steps.every(stepPasses);
 }
 
 function awsManagedReason(loaded: LoadedKeyAccess): string | undefined {
@@ -59,19 +60,23 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
   const sameAccount = key.account === target.consumer;
   const grantCreator = target.grantCreator ?? roleArn(key.partition, target.consumer, STAND_IN_GRANT_CREATOR_ROLE);
   const serviceLinkedRole = autoScalingRoleArn(key.partition, target.consumer, target.serviceLinkedRoleSuffix);
-  const steps = evaluateLaunchPath(
-    {
-      partition: key.partition,
-      keyArn,
-      region: key.region,
-      account: target.consumer,
-      serviceLinkedRoleSuffix: target.serviceLinkedRoleSuffix,
-      grantCreator,
-      sameAccount,
-      accountContext: target.context,
-    },
-    keyAccessInputs(loaded, { identity: true, scps: true, grants: true }),
-  );
+  const path: LaunchPathTarget = {
+    partition: key.partition,
+    keyArn,
+    region: key.region,
+    account: target.consumer,
+    serviceLinkedRoleSuffix: target.serviceLinkedRoleSuffix,
+    grantCreator,
+    sameAccount,
+    accountContext: target.context,
+  };
+  const available = keyAccessInputs(loaded, { identity: true, scps: true, grants: true });
+  const run = (inputs: KeyAccessInputs) => {
+    const judged = judgedGrant(path, inputs);
+    return { judged, steps: evaluateLaunchPath({ ...path, grantOperations: judged.operations }, inputs) };
+  };
+  const { judged, steps } = run(available);
+  const misissued = misissuedGrants(path, available.grants ?? []);
 
   const ctx: FixContext = {
     partition: key.partition,
@@ -83,13 +88,32 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
     grantCreator,
     loaded,
     files: { iamPolicy: flags.iamPolicy, scp: flags.scp },
+    // A new grant is the one the policies let the creator make (judged without the role's grants).
+    newGrantOperations: judgedGrant(path, { ...available, grants: [] }).operations,
+    misissued,
   };
   const awsManaged = awsManagedReason(loaded);
+  const base: FixInputs = { keyPolicy: available.keyPolicy, identityPolicies: available.identityPolicies ?? [], grants: available.grants ?? [], scps: available.scps ?? [] };
+  const scope: ProofScope = {
+    partition: key.partition,
+    keyArn,
+    owner: key.account,
+    consumer: target.consumer,
+    serviceLinkedRoleSuffix: target.serviceLinkedRoleSuffix,
+    grantCreator,
+    facts: callerFacts(target.context),
+  };
   // An AWS-managed key's policy cannot be edited, so no statement or grant fix applies across accounts.
   const fixes =
     awsManaged && !sameAccount
       ? [managedKeyFix(loaded.keyArn.awsManagedAlias ?? keyArn, awsManaged, target.consumer, key.region)]
-      : mergeFixes(steps.flatMap((s) => fixesFor(ctx, s)));
+      : proveFixes(
+          mergeFixes(steps.flatMap((s) => fixesFor(ctx, s))),
+          scope,
+          base,
+          (inputs) => run({ keyArn, ...inputs }).steps,
+          steps.filter((s) => !stepPasses(s)),
+        );
 
   return {
     keyArn,
@@ -101,9 +125,25 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
     ...(awsManaged && { awsManaged }),
     steps,
     fixes,
-    inputs: inputLines(loaded, flags, sameAccount, grantCreator, target.grantCreator === undefined),
-    notes: [...loaded.notes, ...creatorNotes(grantCreator, target.consumer, sameAccount)],
+    inputs: [...inputLines(loaded, flags, sameAccount, grantCreator, target.grantCreator === undefined), ...(sameAccount ? [] : [grantOperationsLine(judged)])],
+    notes: [...loaded.notes, ...creatorNotes(grantCreator, target.consumer, sameAccount), ...ignoredContextNotes(target.context)],
   };
+}
+
+/** Which CreateGrant the create-grant step judged, and why those operations. */
+function grantOperationsLine(judged: JudgedGrant): string {
+  const ops = judged.operations.join(' ');
+  return judged.source === 'grant'
+    ? `kms:GrantOperations of create-grant: ${ops}, from grant ${judged.grantId ?? '(no id)'} for the Auto Scaling role`
+    : `kms:GrantOperations of create-grant: ${ops}, assumed: the grant keyshare would have you create (no grant for the Auto Scaling role given); pass --grants to judge yours`;
+}
+
+/** --context keys a launch step's own request fixes are not taken from the caller. */
+function ignoredContextNotes(context: DoctorTarget['context']): string[] {
+  const ignored = Object.keys(context ?? {}).filter((k) => !(k in callerFacts(context)));
+  return ignored.map(
+    (k) => `--context ${k} is ignored: each launch step's request fixes ${k} itself (a CreateGrant that Terraform or the CLI sends directly carries no kms:ViaService; EC2's calls carry ec2.<region>.amazonaws.com)`,
+  );
 }
 
 /** The launch path has the consumer account grant to its own role; a creator elsewhere is usually a mix-up. */

@@ -1,28 +1,36 @@
 import { authorize } from '../evaluator';
-import { parseCaller } from '../evaluator/caller';
 import type { Grant, KeyAccessInputs, TraceEntry } from '../evaluator/types';
 import { SOURCE_LABEL } from '../evaluator/decision';
 import type { LoadedKeyAccess } from '../inputs/key-access';
 import { CREATE_GRANT } from '../policy/actions';
-import type { Partition } from '../policy/arns';
-import { GRANT_IS_FOR_AWS_RESOURCE, PRINCIPAL_ARN } from '../policy/conditions';
+import { accountRootArn, type Partition } from '../policy/arns';
+import { GRANT_IS_FOR_AWS_RESOURCE, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
 import { CONSUMER_SID, consumerIamPolicy } from '../policy/consumer-policy';
 import { policyDocument, PolicyDocument, PolicyStatement } from '../policy/document';
 import { autoScalingGrant } from '../policy/grant';
 import { consumerGrantStatement, ownerAutoScalingAttachmentStatement, ownerAutoScalingUseStatement } from '../policy/key-policy';
 import type { LaunchStep } from '../policy/launch-path';
-import type { StepOutcome } from '../launch/evaluate';
+import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { NearMiss, nearMisses, statementId } from './near-miss';
 
 export type FixKind =
   | 'use-customer-managed-key'
-  | 'remove-condition'
   | 'add-key-policy-statement'
   | 'attach-iam-statement'
   | 'allow-in-scp'
   | 'narrow-deny'
   | 'create-grant'
+  | 'reissue-grant'
+  | 'pass-context'
   | 'unexplained';
+
+/** What a fix changes, as the evaluator reads it; `prove.ts` applies it to re-prove the fix. */
+export interface FixInputs {
+  readonly keyPolicy: PolicyDocument;
+  readonly identityPolicies: readonly PolicyDocument[];
+  readonly grants: readonly Grant[];
+  readonly scps: readonly PolicyDocument[];
+}
 
 export interface Fix {
   /** The failing launch steps this fix repairs, first failing first. */
@@ -37,6 +45,12 @@ export interface Fix {
   /** The statement to add, attach or put in its place, exactly as keyshare emits it. */
   readonly statement?: PolicyStatement;
   readonly command?: string;
+  /**
+   * The change the fix prints, applied to the inputs. Every fix that has one is re-proven before
+   * it is printed (`prove.ts`): the steps pass and no least-privilege probe is newly allowed.
+   * Functions do not serialize, so JSON output leaves it out.
+   */
+  readonly apply?: (inputs: FixInputs) => FixInputs;
 }
 
 /** What doctor knows about the setup; every fix is built for exactly this key, account and role. */
@@ -50,6 +64,10 @@ export interface FixContext {
   readonly grantCreator: string;
   readonly loaded: LoadedKeyAccess;
   readonly files: { readonly iamPolicy: readonly string[]; readonly scp: readonly string[] };
+  /** Operations of the grant to create when the role has no usable grant (see `judgedGrant`). */
+  readonly newGrantOperations: readonly string[];
+  /** Grants for the role issued by another account than the consumer's; the launch path ignores them. */
+  readonly misissued: readonly Grant[];
 }
 
 type ConditionMiss = Extract<NearMiss, { kind: 'condition' }>;
@@ -60,13 +78,33 @@ const ALLOW_ALL_IAM = policyDocument([{ Effect: 'Allow', Action: 'kms:*', Resour
 
 export function fixesFor(ctx: FixContext, outcome: StepOutcome): Fix[] {
   const { result, step } = outcome;
-  if (result.decision === 'Allowed') return [];
+  if (stepPasses(outcome)) return [];
+  if (outcome.dependsOn.length > 0) return [contextFix(outcome)];
   if (result.decision === 'ExplicitlyDenied') return result.trace.filter((t) => t.effect === 'Deny').map((t) => denyFix(ctx, step, t));
   return step.through === 'grant' ? [grantFix(ctx, outcome)] : policyFixes(ctx, outcome);
 }
 
+/**
+ * The step's answer rests on a fact only the caller knows (e.g. aws:ResourceOrgID, in the request
+ * only when the key's owner is in an organization). It is neither allowed nor denied: keyshare asks
+ * for the fact and changes nothing.
+ */
+function contextFix(outcome: StepOutcome): Fix {
+  const keys = outcome.dependsOn;
+  return {
+    steps: [outcome.step.id],
+    kind: 'pass-context',
+    problem: `${outcome.step.id} depends on ${keys.join(', ')}: a policy tests ${keys.length > 1 ? 'them' : 'it'}, the request carries ${keys.length > 1 ? 'them' : 'it'} when ${keys.length > 1 ? 'they apply' : 'it applies'}, and no value was given, so the outcome is unknown`,
+    action: `pass ${keys.map((k) => `--context ${k}=…`).join(' ')} with the value${keys.length > 1 ? 's' : ''} for this account and key (AWS global condition context keys)`,
+  };
+}
+
 function allowedWith(outcome: StepOutcome, patch: Partial<KeyAccessInputs>): boolean {
   return authorize({ ...outcome.inputs, ...patch }, outcome.step.request).decision === 'Allowed';
+}
+
+function appendStatement(doc: PolicyDocument, statement: PolicyStatement): PolicyDocument {
+  return { ...doc, Statement: [...doc.Statement, statement] };
 }
 
 /** Which layer is missing, each judged alone: the key policy, the creator's IAM policies, each SCP. */
@@ -98,13 +136,25 @@ function requestValue(outcome: StepOutcome, key: string): string {
   return value === undefined ? 'not in the request' : JSON.stringify(value);
 }
 
+/**
+ * Only a fact the request really may carry is worth a `--context` hint. Any other key the step's
+ * own request fixes: kms:ViaService, say, is never in a CreateGrant that Terraform or the CLI sends
+ * directly (KMS developer guide, "AWS KMS condition keys", kms:ViaService,
+ * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service),
+ * so passing it would turn a real failure into a false "works".
+ */
+function keyHint(outcome: StepOutcome, key: string): string {
+  if (outcome.step.request.context?.[key] !== undefined) return '';
+  if (isCallerKnownKey(key)) return `; if it holds for this account, pass --context ${key}=<value>`;
+  if (key.toLowerCase() === VIA_SERVICE.toLowerCase()) return `; this request is sent directly, not through an AWS service, so it never carries ${key}`;
+  return `; this request never carries ${key}`;
+}
+
 function closest(outcome: StepOutcome, where: string, misses: readonly NearMiss[]): string {
   const m = misses[0];
   if (!m) return '';
   if (m.kind === 'resource') return `; closest: ${where} statement ${m.id}, whose Resource ${JSON.stringify(m.resource)} does not name ${outcome.step.request.resource}`;
-  // Organization membership and the like are facts about the account that only the caller knows.
-  const hint = outcome.step.request.context?.[m.key] === undefined ? `; if it holds for this account, pass --context ${m.key}=<value>` : '';
-  return `; closest: ${where} statement ${m.id}, whose condition ${m.operator} ${m.key} = ${JSON.stringify(m.expected)} does not match (request: ${requestValue(outcome, m.key)})${hint}`;
+  return `; closest: ${where} statement ${m.id}, whose condition ${m.operator} ${m.key} = ${JSON.stringify(m.expected)} does not match (request: ${requestValue(outcome, m.key)})${keyHint(outcome, m.key)}`;
 }
 
 /** The classic bug's condition among the near misses. */
@@ -115,32 +165,32 @@ function grantIsForAwsResource<M extends NearMiss>(misses: readonly M[]): (M & C
 /**
  * The classic bug: a consumer CreateGrant statement conditioned on `kms:GrantIsForAWSResource`,
  * which is true only when an AWS service calls CreateGrant, never when the grant creator does.
+ * Removing the condition would let the account grant any principal; keyshare's statement, added
+ * beside it, pins the grantee to the account's own Auto Scaling role and the operations instead.
  */
-function grantIsForAwsResourceFix(outcome: StepOutcome, where: string, miss: ConditionMiss, statement: PolicyStatement): Fix {
+function grantIsForAwsResourceProblem(outcome: StepOutcome, where: string, miss: ConditionMiss): string {
   const { principal } = outcome.step.request;
-  return {
-    steps: [outcome.step.id],
-    kind: 'remove-condition',
-    problem: `${where} statement ${miss.id} allows kms:CreateGrant only when ${GRANT_IS_FOR_AWS_RESOURCE} is true, but ${principal} calls CreateGrant itself, so KMS sets it to false`,
-    action: `remove "${miss.operator}": {"${GRANT_IS_FOR_AWS_RESOURCE}": …} from statement ${miss.id}, or replace the statement with keyshare's, which pins the grantee and operations instead`,
-    blocking: miss.statement,
-    statement,
-  };
+  return `${where} statement ${miss.id} allows kms:CreateGrant only when ${GRANT_IS_FOR_AWS_RESOURCE} is true, but ${principal} calls CreateGrant itself, so KMS sets it to false`;
 }
+
+const GRANT_IS_FOR_AWS_RESOURCE_ACTION = `do not just remove the ${GRANT_IS_FOR_AWS_RESOURCE} condition (the account could then grant any principal): add keyshare's statement below, which pins the grantee to the Auto Scaling role and the grant operations`;
 
 function keyPolicyFix(ctx: FixContext, outcome: StepOutcome, identityPolicies: readonly PolicyDocument[]): Fix {
   const { step } = outcome;
   const statement = keyPolicyStatement(ctx, step);
   const misses = nearMisses(ctx.loaded.keyPolicy, (keyPolicy) => allowedWith(outcome, { keyPolicy, identityPolicies, scps: [] }));
   const classic = grantIsForAwsResource(misses);
-  if (classic) return grantIsForAwsResourceFix(outcome, 'key policy', classic, statement);
+  const put = `run from the key's account: aws kms put-key-policy --key-id ${ctx.keyArn} --policy-name default --policy file://key-policy.json`;
   return {
     steps: [step.id],
     kind: 'add-key-policy-statement',
-    problem: `no key policy statement allows ${step.request.action} to ${step.request.principal}${closest(outcome, 'key policy', misses)}`,
-    action: `add this statement to the key policy of ${ctx.keyArn} (run from the key's account: aws kms put-key-policy --key-id ${ctx.keyArn} --policy-name default --policy file://key-policy.json)`,
-    ...(misses[0] && { blocking: misses[0].statement }),
+    problem: classic
+      ? grantIsForAwsResourceProblem(outcome, 'key policy', classic)
+      : `no key policy statement allows ${step.request.action} to ${step.request.principal}${closest(outcome, 'key policy', misses)}`,
+    action: classic ? `${GRANT_IS_FOR_AWS_RESOURCE_ACTION} (${put})` : `add this statement to the key policy of ${ctx.keyArn} (${put})`,
+    ...(misses[0] && { blocking: (classic ?? misses[0]).statement }),
     statement,
+    apply: (inputs) => ({ ...inputs, keyPolicy: appendStatement(inputs.keyPolicy, statement) }),
   };
 }
 
@@ -164,28 +214,40 @@ function iamFix(ctx: FixContext, outcome: StepOutcome): Fix {
     ),
   );
   const classic = grantIsForAwsResource(misses);
-  if (classic) return grantIsForAwsResourceFix(outcome, classic.where, classic, statement);
   const none = docs.length === 0 ? ' (no --iam-policy given: counted as none; pass its policies with --iam-policy if it has some)' : '';
-  const command = attachCommand(step.request.principal, policyDocument([statement]));
+  const document = policyDocument([statement]);
+  const command = attachCommand(step.request.principal, document);
   return {
     steps: [step.id],
     kind: 'attach-iam-statement',
-    problem: `no IAM policy of ${step.request.principal} allows ${step.request.action} on ${ctx.keyArn}${none}; across accounts the caller's IAM policy must allow it as well as the key policy${misses[0] ? closest(outcome, misses[0].where, misses) : ''}`,
-    action: `attach this statement to ${step.request.principal} in account ${ctx.consumer}`,
-    ...(misses[0] && { blocking: misses[0].statement }),
+    problem: classic
+      ? grantIsForAwsResourceProblem(outcome, classic.where, classic)
+      : `no IAM policy of ${step.request.principal} allows ${step.request.action} on ${ctx.keyArn}${none}; across accounts the caller's IAM policy must allow it as well as the key policy${misses[0] ? closest(outcome, misses[0].where, misses) : ''}`,
+    action: classic ? `${GRANT_IS_FOR_AWS_RESOURCE_ACTION}, attached to ${step.request.principal}` : `attach this statement to ${step.request.principal} in account ${ctx.consumer}`,
+    ...(misses[0] && { blocking: (classic ?? misses[0]).statement }),
     statement,
     ...(command !== undefined && { command }),
+    apply: (inputs) => ({ ...inputs, identityPolicies: [...inputs.identityPolicies, document] }),
   };
 }
 
+/**
+ * SCPs may carry Resource and Condition in Allow statements (AWS Organizations User Guide, "SCP
+ * syntax", https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_syntax.html),
+ * so the allow is scoped exactly like keyshare's IAM statement: this key, the Auto Scaling role, the
+ * grant operations. An unscoped allow would lift the bound for every grant of every key.
+ */
 function scpFix(ctx: FixContext, outcome: StepOutcome, index: number): Fix {
   const { step } = outcome;
+  const policy = consumerIamPolicy(ctx.partition, ctx.region, ctx.consumer, ctx.keyArn, ctx.serviceLinkedRoleSuffix);
+  const statement = policy.Statement.find((s) => s.Sid === CONSUMER_SID.createGrant) as PolicyStatement;
   return {
     steps: [step.id],
     kind: 'allow-in-scp',
     problem: `SCP ${ctx.files.scp[index]} allows no ${step.request.action} for ${step.request.principal}: every SCP that bounds account ${ctx.consumer} must allow the action`,
-    action: `add ${step.request.action} to an Allow statement of that SCP, e.g. the statement below (or attach FullAWSAccess beside it)`,
-    statement: { Sid: 'AllowKmsCreateGrant', Effect: 'Allow', Action: step.request.action, Resource: '*' },
+    action: `add the statement below to that SCP: it allows ${step.request.action} on this key only for the Auto Scaling role's grant`,
+    statement,
+    apply: (inputs) => ({ ...inputs, scps: inputs.scps.map((scp, i) => (i === index ? appendStatement(scp, statement) : scp)) }),
   };
 }
 
@@ -206,34 +268,23 @@ function locate(ctx: FixContext, entry: TraceEntry): { statement: PolicyStatemen
   return undefined;
 }
 
-/** An SCP Deny keeps working for everyone else when the one principal that needs the action is exempted. */
-function exempting(statement: PolicyStatement, principalArn: string): PolicyStatement {
-  const existing = statement.Condition?.ArnNotLike?.[PRINCIPAL_ARN];
-  const values = [...(Array.isArray(existing) ? existing : typeof existing === 'string' ? [existing] : []), principalArn];
-  return { ...statement, Condition: { ...statement.Condition, ArnNotLike: { ...statement.Condition?.ArnNotLike, [PRINCIPAL_ARN]: values.length === 1 ? values[0] : values } } };
-}
-
+/**
+ * An explicit Deny that holds whatever the caller's facts: keyshare names it and prints no change.
+ * A Deny is someone's guardrail (an SCP is the organization's); exempting a principal from it, or
+ * removing it, widens access in ways no launch-path proof can bound.
+ */
 function denyFix(ctx: FixContext, step: LaunchStep, entry: TraceEntry): Fix {
   const { principal, action } = step.request;
   const found = locate(ctx, entry);
   const where = `${SOURCE_LABEL[entry.source]}${found?.file ? ` ${found.file}` : ''}`;
-  const problem = `${where} statement ${entry.id} explicitly denies ${action} to ${principal} (${entry.detail}); an explicit Deny overrides every Allow`;
-  if (entry.source === 'scp' && found) {
-    const principalArn = parseCaller(principal).principalArn;
-    return {
-      steps: [step.id],
-      kind: 'narrow-deny',
-      problem,
-      action: `exempt ${principalArn} from that statement (it becomes the statement below), or move account ${ctx.consumer} out of the SCP's reach`,
-      blocking: found.statement,
-      statement: exempting(found.statement, principalArn),
-    };
-  }
   return {
     steps: [step.id],
     kind: 'narrow-deny',
-    problem,
-    action: `remove that Deny statement from the ${SOURCE_LABEL[entry.source]}, or narrow it (Action, Principal or Condition) so that it no longer matches ${principal}`,
+    problem: `${where} statement ${entry.id} explicitly denies ${action} to ${principal} (${entry.detail}); an explicit Deny overrides every Allow`,
+    action:
+      entry.source === 'scp'
+        ? `this is the organization's guardrail: ask its owners whether ${action} on ${ctx.keyArn} by ${principal} is meant to be denied; keyshare proposes no exemption from a Deny`
+        : `ask the owner of that ${SOURCE_LABEL[entry.source]} whether the Deny is meant to match ${principal}'s ${action}; keyshare proposes no change to a Deny`,
     ...(found && { blocking: found.statement }),
   };
 }
@@ -250,34 +301,57 @@ function createGrantCommand(grant: Grant, region: string): string {
   ].join(' ');
 }
 
+function retireCommand(ctx: FixContext, grant: Grant): string {
+  return `aws kms retire-grant --key-id ${ctx.keyArn} --grant-id ${grant.GrantId ?? grant.Name ?? '(no id)'} --region ${ctx.region}`;
+}
+
 function grantFix(ctx: FixContext, outcome: StepOutcome): Fix {
   const { step, result } = outcome;
   const role = ctx.serviceLinkedRole;
   const given = ctx.loaded.grants;
-  const existing = (given ?? []).filter((g) => g.GranteePrincipal === role);
+  const existing = (given ?? []).filter((g) => g.GranteePrincipal.toLowerCase() === role.toLowerCase() && !ctx.misissued.includes(g));
   const ids = existing.map((g) => g.GrantId ?? g.Name ?? '(no id)');
+  const grant: Grant = { ...autoScalingGrant(ctx.partition, ctx.keyArn, ctx.consumer, ctx.serviceLinkedRoleSuffix), Operations: [...ctx.newGrantOperations] };
+  const issued: Grant = { ...grant, IssuingAccount: accountRootArn(ctx.partition, ctx.consumer) };
+  const command = createGrantCommand(grant, ctx.region);
+  const replacing = [...existing, ...ctx.misissued];
+  const apply = (inputs: FixInputs): FixInputs => ({ ...inputs, grants: [...inputs.grants.filter((g) => !replacing.includes(g)), issued] });
+  const misissued = ctx.misissued[0];
+  if (existing.length === 0 && misissued) {
+    const issuer = /:(\d{12}):/.exec(misissued.IssuingAccount ?? '')?.[1];
+    return {
+      steps: [step.id],
+      kind: 'reissue-grant',
+      problem: `grant ${misissued.GrantId ?? misissued.Name ?? '(no id)'} for ${role} was issued by account ${issuer} (IssuingAccount), not by ${ctx.consumer}: the grant must be created from the account that owns the Auto Scaling group, not the key's account (Knowledge Center "kms-launch-ec2-instance"; EC2 Auto Scaling guide, Example 2)`,
+      action: `create the grant from account ${ctx.consumer} (as ${ctx.grantCreator} or another principal allowed kms:CreateGrant), then retire the old one from account ${issuer}, which issued it: ${retireCommand(ctx, misissued)}`,
+      command,
+      apply,
+    };
+  }
   const problem =
     given === undefined
       ? `no grants given: counted as none, so ${role} has no grant; if you have created the grant, pass \`aws kms list-grants --key-id ${ctx.keyArn} --output json\` output with --grants`
       : existing.length === 0
         ? `none of the ${given.length} grants given names ${role} as grantee`
         : `grant ${ids.join(', ')} for ${role} does not allow ${step.request.action} here: ${result.missing.join('; ') || 'no grant operation matches'}`;
-  const retire = existing.length > 0 ? `; grants cannot be changed, so then retire the old one: aws kms retire-grant --key-id ${ctx.keyArn} --grant-id ${ids[0]} --region ${ctx.region}` : '';
+  // A grant cannot be changed; the account that created it may retire it ("Retiring and revoking grants").
+  const retire = existing.length > 0 ? `; grants cannot be changed, so then retire the old one: ${retireCommand(ctx, existing[0])}` : '';
   return {
     steps: [step.id],
     kind: 'create-grant',
     problem,
     action: `create the grant from account ${ctx.consumer} (as ${ctx.grantCreator} or another principal allowed kms:CreateGrant)${retire}`,
-    command: createGrantCommand(autoScalingGrant(ctx.partition, ctx.keyArn, ctx.consumer, ctx.serviceLinkedRoleSuffix), ctx.region),
+    command,
+    apply,
   };
 }
 
-function unexplainedFix(outcome: StepOutcome): Fix {
+export function unexplainedFix(outcome: Pick<StepOutcome, 'step' | 'result'>, why?: string): Fix {
   return {
     steps: [outcome.step.id],
     kind: 'unexplained',
-    problem: outcome.result.missing.join('; ') || `${outcome.step.request.action} is denied`,
-    action: 'no single statement, grant or SCP explains the denial on its own: see the trace of this step',
+    problem: outcome.result.missing.join('; ') || `${outcome.step.request.action} is ${outcome.result.decision === 'Allowed' ? 'allowed' : 'denied'}`,
+    action: why ?? 'no single statement, grant or SCP explains the denial on its own: see the trace of this step',
   };
 }
 
@@ -285,7 +359,7 @@ function unexplainedFix(outcome: StepOutcome): Fix {
 export function mergeFixes(fixes: readonly Fix[]): Fix[] {
   const merged = new Map<string, Fix>();
   for (const fix of fixes) {
-    const key = JSON.stringify([fix.kind, fix.blocking, fix.statement, fix.command, fix.kind === 'unexplained' ? fix.problem : '']);
+    const key = JSON.stringify([fix.kind, fix.blocking, fix.statement, fix.command, fix.kind === 'unexplained' || fix.kind === 'pass-context' ? fix.problem : '']);
     const seen = merged.get(key);
     merged.set(key, seen ? { ...seen, steps: [...seen.steps, ...fix.steps.filter((s) => !seen.steps.includes(s))] } : fix);
   }

@@ -1,17 +1,32 @@
-import { isAllowed } from '../evaluator/decision';
 import { decisionMarkdown, reasonLines, reasonMarkdown } from '../render/authorization';
 import { cell, code, jsonBlock } from '../render/markdown';
 import type { Diagnosis } from './diagnose';
 import { launchWorks } from './diagnose';
 import type { Fix } from './fixes';
+import { stepPasses, type StepOutcome } from '../launch/evaluate';
 
 function firstFailing(d: Diagnosis): string | undefined {
-  return d.steps.find((s) => !isAllowed(s.result))?.step.id;
+  return d.steps.find((s) => !stepPasses(s))?.step.id;
+}
+
+/** PASS, FAIL, or UNKNOWN for a step whose answer rests on a fact not given. */
+function mark(s: StepOutcome): 'PASS' | 'FAIL' | 'UNKNOWN' {
+  if (s.dependsOn.length > 0) return 'UNKNOWN';
+  return stepPasses(s) ? 'PASS' : 'FAIL';
+}
+
+function decisionOf(s: StepOutcome): string {
+  return s.dependsOn.length > 0 ? `Unknown: depends on ${s.dependsOn.join(', ')}` : s.result.decision;
 }
 
 function verdict(d: Diagnosis): string {
   if (launchWorks(d)) return `the launch works: every step of account ${d.consumer}'s launch path is allowed`;
-  const first = firstFailing(d);
+  const failing = d.steps.filter((s) => !stepPasses(s));
+  if (failing.length > 0 && failing.every((s) => s.dependsOn.length > 0)) {
+    const keys = [...new Set(failing.flatMap((s) => s.dependsOn))];
+    return `the launch depends on ${keys.join(', ')}: pass ${keys.map((k) => `--context ${k}=…`).join(' ')}`;
+  }
+  const first = failing.find((s) => s.dependsOn.length === 0)?.step.id ?? firstFailing(d);
   return `the launch fails${first ? `: first failing step ${first}` : ''}${d.awsManaged && !d.sameAccount ? '; the key is AWS managed and cannot be shared' : ''}`;
 }
 
@@ -38,9 +53,9 @@ export function doctorText(d: Diagnosis): string {
   ];
   if (d.awsManaged) lines.push(`AWS managed key: ${d.awsManaged}${d.sameAccount ? ' (fine in its own account)' : '; it cannot be shared with another account'}`);
   lines.push('', `Launch path (${d.sameAccount ? 'same account' : 'cross-account'}):`);
-  d.steps.forEach(({ step, result }, i) => {
-    lines.push(`  ${isAllowed(result) ? 'PASS' : 'FAIL'}  ${i + 1}. ${step.id}: ${step.title} [${result.decision}]`);
-    lines.push(...reasonLines(result).map((l) => `          ${l}`));
+  d.steps.forEach((s, i) => {
+    lines.push(`  ${mark(s)}  ${i + 1}. ${s.step.id}: ${s.step.title} [${decisionOf(s)}]`);
+    lines.push(...reasonLines(s.result).map((l) => `          ${l}`));
   });
   lines.push('', `Result: ${verdict(d)}.`);
   if (d.fixes.length > 0) lines.push('', 'Fixes (the first is for the first failing step):', ...d.fixes.flatMap((f, i) => fixText(f, i + 1)));
@@ -68,10 +83,10 @@ export function doctorMarkdown(d: Diagnosis): string {
     '',
     '| # | step | decision |',
     '|---|---|---|',
-    ...d.steps.map(({ step, result }, i) => `| ${i + 1} | ${code(step.id)}: ${cell(step.title)} | ${decisionMarkdown(result.decision)} |`),
+    ...d.steps.map((s, i) => `| ${i + 1} | ${code(s.step.id)}: ${cell(s.step.title)} | ${s.dependsOn.length > 0 ? `❔ ${cell(decisionOf(s))}` : decisionMarkdown(s.result.decision)} |`),
   ];
-  for (const { step, result } of d.steps.filter((s) => !isAllowed(s.result))) {
-    lines.push('', `<details><summary>${step.id}: ${result.decision}</summary>`, '', ...reasonMarkdown(result), '', '</details>');
+  for (const s of d.steps.filter((o) => !stepPasses(o))) {
+    lines.push('', `<details><summary>${s.step.id}: ${decisionOf(s)}</summary>`, '', ...reasonMarkdown(s.result), '', '</details>');
   }
   if (d.fixes.length > 0) lines.push('', '#### Fixes', '', ...d.fixes.flatMap((f, i) => fixMarkdown(f, i + 1)));
   return `${lines.join('\n').trimEnd()}\n`;
@@ -89,13 +104,14 @@ export function doctorJson(d: Diagnosis): string {
     grantCreatorAssumed: d.grantCreatorAssumed,
     awsManagedKey: d.awsManaged ?? null,
     firstFailingStep: firstFailing(d) ?? null,
-    steps: d.steps.map(({ step, result }) => ({
+    steps: d.steps.map(({ step, result, dependsOn }) => ({
       id: step.id,
       title: step.title,
       through: step.through,
       principal: step.request.principal,
       action: step.request.action,
-      decision: result.decision,
+      decision: dependsOn.length > 0 ? 'Unknown' : result.decision,
+      dependsOn,
       trace: result.trace,
       missing: result.missing,
     })),

@@ -10,3 +10,4 @@ export type {
   TraceSource,
 } from './types';
 export { isAllowed, SOURCE_LABEL } from './decision';
+export { authorizeKnowing, isUnknown, type Verdict } from './unknown';

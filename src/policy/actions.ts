@@ -76,19 +76,27 @@ export function kmsAction(operation: string): string {
 }
 
 /**
- * What the Auto Scaling service-linked role does with the key through its grant when it launches
- * an instance from an encrypted snapshot: EC2 decrypts and re-encrypts the volume's data key and
- * creates a child grant for the volume (KMS developer guide, "How Amazon Elastic Block Store
- * uses AWS KMS"; EC2 Auto Scaling guide, page above). DescribeKey: Auto Scaling validates the key.
+ * The grant the AWS re:Post Knowledge Center gives as the working fix, run from the account that
+ * owns the Auto Scaling group: `aws kms create-grant --operations Decrypt
+ * GenerateDataKeyWithoutPlaintext ReEncryptFrom ReEncryptTo CreateGrant` (no DescribeKey).
+ * https://repost.aws/knowledge-center/kms-launch-ec2-instance ("kms-launch-ec2-instance")
  */
-export const AUTOSCALING_LAUNCH_OPERATIONS = [
-  'DescribeKey',
+export const KNOWLEDGE_CENTER_GRANT_OPERATIONS = [
   'Decrypt',
   'GenerateDataKeyWithoutPlaintext',
   'ReEncryptFrom',
   'ReEncryptTo',
   'CreateGrant',
 ] as const satisfies readonly GrantOperation[];
+
+/**
+ * What a launch REQUIRES of the Auto Scaling service-linked role: only what AWS documents as
+ * sufficient. The Knowledge Center's five-operation grant (above) works, so nothing beyond it is
+ * required, DescribeKey included, though keyshare still creates the Auto Scaling guide's eight.
+ * EC2 decrypts and re-encrypts the volume's data key and creates a child grant for the volume
+ * (KMS developer guide, "How Amazon Elastic Block Store uses AWS KMS").
+ */
+export const AUTOSCALING_LAUNCH_OPERATIONS = KNOWLEDGE_CENTER_GRANT_OPERATIONS;
 
 /**
  * Operations of the grant EC2 creates for an attached volume so the instance's host can decrypt

@@ -6,7 +6,7 @@ import {
   kmsAction,
 } from './actions';
 import { autoScalingRoleArn, Partition } from './arns';
-import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, VIA_SERVICE } from './conditions';
+import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, isCallerKnownKey, VIA_SERVICE } from './conditions';
 import { ec2Service } from './consumer-policy';
 import type { ContextValue, KmsRequest } from '../evaluator/types';
 
@@ -33,17 +33,37 @@ export interface LaunchPathTarget {
   /** Who creates the grant in the consumer account. */
   readonly grantCreator: string;
   readonly sameAccount: boolean;
-  /** Context every request of this account carries, such as `aws:PrincipalOrgID`. @default none */
+  /**
+   * Facts about the account every request carries, such as `aws:PrincipalOrgID`. Only keys whose
+   * value the caller alone knows (`isCallerKnownKey`) are taken: every other key is fixed by the
+   * step's own request, e.g. a CreateGrant Terraform sends directly never has kms:ViaService.
+   * @default none
+   */
   readonly accountContext?: Readonly<Record<string, ContextValue>>;
+  /**
+   * `kms:GrantOperations` of the grant creator's CreateGrant: the operations of the grant the user
+   * has, or of the grant they would create. @default the Auto Scaling guide's eight
+   */
+  readonly grantOperations?: readonly string[];
+}
+
+/** The keys of `context` a launch step takes from the caller; the others the step's request fixes. */
+export function callerFacts(context: Readonly<Record<string, ContextValue>> | undefined): Record<string, ContextValue> {
+  return Object.fromEntries(Object.entries(context ?? {}).filter(([k]) => isCallerKnownKey(k)));
 }
 
 /**
  * The launch path (ARCHITECTURE.md): cross-account, 1. the grant creator's CreateGrant, 2. the
  * service-linked role's use through its grant, 3. EC2's child grant for the volume. Same account:
- * the role's use and attachment through the key policy directly.
+ * the role's use and attachment through the key policy, or through a grant ("The grantee
+ * principal can be in the same account as the KMS key", KMS developer guide, "Grants in AWS KMS",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/grants.html).
+ * Only the operations AWS documents as sufficient are required (AUTOSCALING_LAUNCH_OPERATIONS).
  */
 export function launchPath(t: LaunchPathTarget): LaunchStep[] {
-  return stepsOf(t).map((s) => (t.accountContext ? { ...s, request: { ...s.request, context: { ...t.accountContext, ...s.request.context } } } : s));
+  const facts = callerFacts(t.accountContext);
+  if (Object.keys(facts).length === 0) return stepsOf(t);
+  return stepsOf(t).map((s) => ({ ...s, request: { ...s.request, context: { ...facts, ...s.request.context } } }));
 }
 
 function stepsOf(t: LaunchPathTarget): LaunchStep[] {
@@ -68,6 +88,9 @@ function stepsOf(t: LaunchPathTarget): LaunchStep[] {
   return [
     {
       id: 'create-grant',
+      // Sent directly by Terraform or the CLI: no kms:ViaService (KMS developer guide, "AWS KMS condition
+      // keys", kms:ViaService: present only when an AWS service makes the request on the caller's behalf,
+      // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
       title: `${t.grantCreator} creates the grant for ${role}`,
       request: {
         principal: t.grantCreator,
@@ -75,7 +98,7 @@ function stepsOf(t: LaunchPathTarget): LaunchStep[] {
         resource: t.keyArn,
         context: {
           [GRANTEE_PRINCIPAL]: role,
-          [GRANT_OPERATIONS]: [...AUTOSCALING_GRANT_OPERATIONS],
+          [GRANT_OPERATIONS]: [...(t.grantOperations ?? AUTOSCALING_GRANT_OPERATIONS)],
           [GRANT_IS_FOR_AWS_RESOURCE]: false,
         },
       },

@@ -1,8 +1,18 @@
 import { CheckReport, passed } from '../check/check';
+import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { json, Renderers } from './format';
 import { renderTemplate } from './templates';
 
-/** Stable shape for machines: decisions are Allowed, ExplicitlyDenied or ImplicitlyDenied. */
+/** A step resting on a fact not given is Unknown, whatever it would be without the fact. */
+function decisionOf(s: StepOutcome): string {
+  return s.dependsOn.length > 0 ? 'Unknown' : s.result.decision;
+}
+
+function stepDecisionText(s: StepOutcome): string {
+  return s.dependsOn.length > 0 ? `Unknown: depends on ${s.dependsOn.join(', ')}` : s.result.decision;
+}
+
+/** Stable shape for machines: decisions are Allowed, ExplicitlyDenied, ImplicitlyDenied or Unknown (with dependsOn). */
 export function checkJson(report: CheckReport) {
   return {
     proven: passed(report),
@@ -13,7 +23,7 @@ export function checkJson(report: CheckReport) {
       account: c.account,
       sameAccount: c.sameAccount,
       grantCreator: c.grantCreator,
-      steps: c.steps.map((s) => ({ id: s.step.id, title: s.step.title, decision: s.result.decision, trace: s.result.trace, missing: s.result.missing })),
+      steps: c.steps.map((s) => ({ id: s.step.id, title: s.step.title, decision: decisionOf(s), dependsOn: s.dependsOn, trace: s.result.trace, missing: s.result.missing })),
     })),
     leastPrivilege: report.probes.map((p) => ({ id: p.probe.id, title: p.probe.title, expect: p.probe.expect, decision: p.result.decision, ok: p.ok })),
     findings: report.findings,
@@ -23,13 +33,13 @@ export function checkJson(report: CheckReport) {
 /** What the text and markdown templates show: failures first-class, counts precomputed. */
 function checkView(report: CheckReport) {
   const pathFailures = report.consumers.flatMap((c) =>
-    c.steps.filter((s) => s.result.decision !== 'Allowed').map((s) => ({ account: c.account, id: s.step.id, title: s.step.title, result: s.result })),
+    c.steps.filter((s) => !stepPasses(s)).map((s) => ({ account: c.account, id: s.step.id, title: s.step.title, decision: stepDecisionText(s), result: s.result })),
   );
   const probeFailures = report.probes.filter((p) => !p.ok);
   return {
     proven: passed(report),
     consumers: report.consumers.map((c) => {
-      const allowed = c.steps.filter((s) => s.result.decision === 'Allowed').length;
+      const allowed = c.steps.filter(stepPasses).length;
       return { account: c.account, sameAccount: c.sameAccount, allowed, total: c.steps.length, ok: allowed === c.steps.length };
     }),
     steps: report.consumers.flatMap((c) => c.steps.map((s) => ({ account: c.account, title: s.step.title, result: s.result }))),

@@ -1,0 +1,112 @@
+import type { PolicyDocument } from '../policy/document';
+import { authorize } from './authorize';
+import { compilePolicy } from './compile';
+import type { AuthorizationResult, ContextValue, KeyAccessInputs, KmsRequest } from './types';
+
+/**
+ * A decision that may rest on context the caller did not give. `dependsOn` names the keys whose
+ * value would change whether the request is allowed: then the outcome is unknown, neither allowed
+ * nor denied. A condition on a key the request may carry but that was not given is unknown, not
+ * false (IAM User Guide, "AWS global condition context keys": many keys are in the request context
+ * only in some cases; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+ */
+export interface Verdict {
+  /** The decision with every unknown key absent, and its trace. */
+  readonly result: AuthorizationResult;
+  /** Keys (as the policies spell them) whose value decides the request; empty when it is decided. */
+  readonly dependsOn: readonly string[];
+}
+
+export function isUnknown(v: Verdict): boolean {
+  return v.dependsOn.length > 0;
+}
+
+/** A stand-in that matches no policy value: what "some other value" of the key decides. */
+const OTHER_VALUE = 'keyshare-other-value';
+const MAX_COMBINATIONS = 128;
+
+interface Candidates {
+  readonly key: string;
+  readonly values: readonly (ContextValue | undefined)[];
+}
+
+function documents(inputs: KeyAccessInputs): { doc: PolicyDocument; field: string }[] {
+  return [
+    { doc: inputs.keyPolicy, field: 'keyPolicy' },
+    ...(inputs.identityPolicies ?? []).map((doc, i) => ({ doc, field: `identityPolicies[${i}]` })),
+    ...(inputs.scps ?? []).map((doc, i) => ({ doc, field: `scps[${i}]` })),
+  ];
+}
+
+/** For each unknown key the policies test and the request lacks: absent, each literal value the policies test, another value. */
+function candidatesOf(inputs: KeyAccessInputs, request: KmsRequest, unknown: (key: string) => boolean): Candidates[] {
+  const given = new Set(Object.keys(request.context ?? {}).map((k) => k.toLowerCase()));
+  const byKey = new Map<string, { key: string; multi: boolean; values: Set<string> }>();
+  for (const { doc, field } of documents(inputs)) {
+    for (const statement of compilePolicy(doc, field).statements) {
+      for (const c of statement.conditions) {
+        if (given.has(c.keyLower) || !unknown(c.key)) continue;
+        let entry = byKey.get(c.keyLower);
+        if (!entry) byKey.set(c.keyLower, (entry = { key: c.key, multi: false, values: new Set() }));
+        if (c.kind === 'forAllValues' || c.kind === 'forAnyValue') entry.multi = true;
+        if (c.kind !== 'null') for (const v of c.values) if (!v.includes('${')) entry.values.add(v);
+      }
+    }
+  }
+  return [...byKey.values()]
+    .sort((a, b) => (a.key < b.key ? -1 : 1))
+    .map(({ key, multi, values }) => {
+      const shaped = (v: string): ContextValue => (multi ? [v] : v);
+      return { key, values: [undefined, ...[...values].sort().map(shaped), shaped(OTHER_VALUE)] };
+    });
+}
+
+/** Keeps the product of the candidate lists small: absent, one policy value, another value. */
+function bounded(candidates: Candidates[]): Candidates[] {
+  const size = candidates.reduce((n, c) => n * c.values.length, 1);
+  if (size <= MAX_COMBINATIONS) return candidates;
+  return candidates.map((c) => ({ key: c.key, values: c.values.length > 3 ? [c.values[0], c.values[1], c.values[c.values.length - 1]] : c.values }));
+}
+
+/**
+ * Decides `request`, and whether the answer depends on a key for which `unknown(key)` holds and
+ * that the request's context lacks: the request is decided again with each such key absent, set to
+ * each value the policies test, and set to another value. If whether it is allowed changes, the
+ * keys that changed it are returned in `dependsOn`.
+ */
+export function authorizeKnowing(inputs: KeyAccessInputs, request: KmsRequest, unknown: (key: string) => boolean): Verdict {
+  const result = authorize(inputs, request);
+  const candidates = bounded(candidatesOf(inputs, request, unknown));
+  if (candidates.length === 0) return { result, dependsOn: [] };
+  const allowed = new Map<string, boolean>();
+  const combination: number[] = candidates.map(() => 0);
+  const walk = (i: number): void => {
+    if (i === candidates.length) {
+      const context: Record<string, ContextValue> = { ...request.context };
+      candidates.forEach((c, j) => {
+        const value = c.values[combination[j]];
+        if (value !== undefined) context[c.key] = value;
+      });
+      allowed.set(combination.join(','), authorize(inputs, { ...request, context }).decision === 'Allowed');
+      return;
+    }
+    for (let v = 0; v < candidates[i].values.length; v++) {
+      combination[i] = v;
+      walk(i + 1);
+    }
+  };
+  walk(0);
+  // A key decides when two combinations that differ in it alone are decided differently.
+  const dependsOn = candidates
+    .filter((_, j) =>
+      [...allowed.entries()].some(([id, ok]) => {
+        const parts = id.split(',');
+        return candidates[j].values.some((_, v) => {
+          const other = allowed.get([...parts.slice(0, j), String(v), ...parts.slice(j + 1)].join(','));
+          return other !== undefined && other !== ok;
+        });
+      }),
+    )
+    .map((c) => c.key);
+  return { result, dependsOn };
+}
