@@ -4,7 +4,7 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AutoScalingServiceLinkedRole } from '../autoscaling-role';
 import { Partition } from '../../src/policy/arns';
-import { consumerIamPolicy } from '../../src/policy/consumer-policy';
+import { CONSUMER_POLICY_NAME, consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { autoScalingGrant } from '../../src/policy/grant';
 import { terraformPolicyString } from '../../src/terraform/policy-string';
 
@@ -44,7 +44,7 @@ export class ConsumerGrant extends Construct {
       create: props.createServiceLinkedRole,
     });
     this.policy = new IamPolicy(this, 'policy', {
-      name: props.policyName ?? 'keyshare-shared-ami-key',
+      name: props.policyName ?? CONSUMER_POLICY_NAME,
       description: 'Create the Auto Scaling grant on the shared AMI key and use it through EC2 (keyshare)',
       // The key ARN is known only at apply time: a placeholder in the pure document, replaced by Terraform.
       policy: terraformPolicyString(

@@ -112,7 +112,7 @@ export const snapshotId = formatted(
   'write snap- followed by 8 or 17 lowercase hex digits, as `aws ec2 describe-images --query "Images[].BlockDeviceMappings[].Ebs.SnapshotId"` prints them',
 )('EBS snapshot ID behind the AMI, e.g. snap-0123456789abcdef0.');
 
-const ALIAS_PREFIX = 'alias/';
+export const ALIAS_PREFIX = 'alias/';
 /** KMS counts the `alias/` prefix in the 256-character limit. */
 const ALIAS_MAX = 256;
 
@@ -170,26 +170,40 @@ export const existingKeyArn = z
   )
   .meta({ description: 'ARN of an existing customer-managed key to share instead of creating one.' });
 
+/** IAM CreateServiceLinkedRole's CustomSuffix characters. */
+export const SERVICE_LINKED_ROLE_SUFFIX = /^[\w+=,.@-]+$/;
+export const SERVICE_LINKED_ROLE_SUFFIX_MAX = 64;
+
 export const serviceLinkedRoleSuffix = z
   .string()
   .regex(
-    /^[\w+=,.@-]+$/,
+    SERVICE_LINKED_ROLE_SUFFIX,
     rule(
       'is not a valid service-linked role suffix',
       'use only letters, digits and +=,.@_- characters, as IAM CreateServiceLinkedRole requires of CustomSuffix; the role is then AWSServiceRoleForAutoScaling_<suffix>',
     ),
   )
-  .max(64, rule('is longer than 64 characters', 'shorten it: IAM CreateServiceLinkedRole allows a CustomSuffix of at most 64 characters'))
+  .max(
+    SERVICE_LINKED_ROLE_SUFFIX_MAX,
+    rule(
+      `is longer than ${SERVICE_LINKED_ROLE_SUFFIX_MAX} characters`,
+      `shorten it: IAM CreateServiceLinkedRole allows a CustomSuffix of at most ${SERVICE_LINKED_ROLE_SUFFIX_MAX} characters`,
+    ),
+  )
   .meta({ description: "Custom suffix of the consumer's Auto Scaling service-linked role: AWSServiceRoleForAutoScaling_<suffix>." });
 
 export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 export const ORG_ARN = new RegExp(`^arn:${PARTITION}:organizations::\\d{12}:organization/o-[a-z0-9]{10,32}$`);
+/** An organizational unit, as AMI launch permissions name it. */
+export const OU_ARN = new RegExp(`^arn:${PARTITION}:organizations::\\d{12}:ou/o-[a-z0-9]{10,32}/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`);
 /** `aws:PrincipalOrgPaths` entry: org/root/OUs, optionally ending in `/` or `/*`. */
 export const OU_PATH = /^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}(?:\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})*\/?\*?$/;
 
-/** The key policy appends `*` to each path, so the model keeps every path ending in exactly `/`. */
+/** What follows the last path segment; the key policy appends `*`, so the model ends every path in exactly `/`. */
+export const OU_PATH_END = /\/?\*?$/;
+
 export function normalizeOuPath(path: string): string {
-  return path.replace(/\/?\*?$/, '/');
+  return path.replace(OU_PATH_END, '/');
 }
 
 export const organizationId = formatted(

@@ -3,7 +3,9 @@
  * stacks, the evaluator's requirements and the plan review agree on every character.
  */
 
-export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
+/** The partitions keyshare writes ARNs for (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). */
+export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'] as const;
+export type Partition = (typeof PARTITIONS)[number];
 
 /** Partition of a region name (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). */
 export function partitionOf(region: string): Partition {
@@ -63,7 +65,7 @@ export function organizationalUnitArn(organizationArn: string, orgId: string, ou
 }
 
 /** A KMS key or alias ARN, in the partitions keyshare knows. */
-const KMS_ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):(key\/[A-Za-z0-9-]+|alias\/.+)$/;
+export const KMS_ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):(key\/[A-Za-z0-9-]+|alias\/.+)$/;
 
 export interface KmsArnParts {
   readonly partition: Partition;

@@ -11,6 +11,9 @@ export const CONSUMER_SID = {
   attachThroughEc2: 'AttachSharedKeyThroughEc2',
 } as const;
 
+/** Default name of the consumer IAM policy below, in the cdktf construct and the Terraform module alike. */
+export const CONSUMER_POLICY_NAME = 'keyshare-shared-ami-key';
+
 export function ec2Service(region: string): string {
   return `ec2.${region}.amazonaws.com`;
 }

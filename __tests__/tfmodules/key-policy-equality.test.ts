@@ -1,0 +1,116 @@
+import { parseRollout } from '../../src/config';
+import { partitionOf } from '../../src/policy/arns';
+import { keyPolicy } from '../../src/policy/key-policy';
+import { renderTerraformModules } from '../../src/tfmodules';
+import { requireTerraform, terraform, writeTree } from '../support/terraform-cli';
+
+/**
+ * The equality proof: real Terraform runs the generated key-policy module for a matrix of inputs,
+ * and each policy_json must equal, as a parsed document, what keyPolicy() builds for the same
+ * config through keyshare's own config loader. One root calls the module once per case, so
+ * Terraform starts once.
+ */
+
+const OWNER = '111122223333';
+const A = '444455556666';
+const B = '777788889999';
+const C = '200000000001';
+const ORG = 'o-a1b2c3d4e5';
+const OU1 = `${ORG}/r-ab12/ou-ab12-11111111/`;
+const OU2 = `${ORG}/r-ab12/ou-ab12-22222222/`;
+const ADMIN = `arn:aws:iam::${OWNER}:role/key-admin`;
+const ADMIN2 = `arn:aws:iam::${OWNER}:user/alice`;
+
+interface Case {
+  readonly region?: string;
+  readonly consumers: readonly string[];
+  readonly administrators?: readonly string[];
+  readonly suffixes?: Readonly<Record<string, string>>;
+  readonly organization?: { readonly paths: readonly string[] };
+}
+
+const CASES: Record<string, Case> = {
+  flat_one_consumer: { consumers: [A] },
+  flat_many_consumers_unsorted: { consumers: [B, C, A] },
+  flat_suffixes: { consumers: [A, B], suffixes: { [B]: 'web' } },
+  flat_every_suffix: { consumers: [A, B], suffixes: { [A]: 'a.b@c', [B]: 'web' } },
+  same_account_only: { consumers: [OWNER] },
+  same_account_with_suffix: { consumers: [OWNER, A], suffixes: { [OWNER]: 'own' } },
+  same_account_and_many: { consumers: [B, OWNER, A], administrators: [ADMIN], suffixes: { [A]: 'x' } },
+  one_administrator: { consumers: [A], administrators: [ADMIN] },
+  many_administrators: { consumers: [A, B], administrators: [ADMIN2, ADMIN] },
+  organization_whole: { consumers: [A], organization: { paths: [] } },
+  organization_one_path: { consumers: [A, B], organization: { paths: [OU1] } },
+  organization_paths_suffixes: { consumers: [A, B, C], suffixes: { [B]: 'web', [C]: 'web' }, organization: { paths: [OU2, OU1] } },
+  organization_path_forms: { consumers: [A], organization: { paths: [`${ORG}/r-ab12/ou-ab12-11111111`, `${ORG}/r-ab12/ou-ab12-22222222/*`] } },
+  organization_same_account_admins: {
+    consumers: [OWNER, A],
+    administrators: [ADMIN],
+    suffixes: { [OWNER]: 'own', [A]: 'web' },
+    organization: { paths: [] },
+  },
+  organization_only_owner: { consumers: [OWNER], organization: { paths: [OU1] } },
+  china_partition: { region: 'cn-north-1', consumers: [A, OWNER], administrators: [`arn:aws-cn:iam::${OWNER}:role/key-admin`] },
+  gov_partition_organization: { region: 'us-gov-west-1', consumers: [A], organization: { paths: [OU1] } },
+};
+
+function configOf(c: Case): string {
+  const region = c.region ?? 'us-west-2';
+  const partition = partitionOf(region);
+  return JSON.stringify({
+    owner: { account: OWNER, region },
+    key: { alias: 'golden-ami', administrators: c.administrators ?? [] },
+    amis: [{ id: 'ami-0a1b2c3d4e5f60718' }],
+    consumers: c.consumers.map((account) => ({ account, ...(c.suffixes?.[account] && { serviceLinkedRoleSuffix: c.suffixes[account] }) })),
+    ...(c.organization && {
+      organization: { id: ORG, arn: `arn:${partition}:organizations::${OWNER}:organization/${ORG}`, ouPaths: c.organization.paths },
+    }),
+  });
+}
+
+function moduleInputs(c: Case): Record<string, unknown> {
+  return {
+    source: './key-policy',
+    owner_account_id: OWNER,
+    consumer_account_ids: c.consumers,
+    administrator_arns: c.administrators ?? [],
+    service_linked_role_suffixes: c.suffixes ?? {},
+    organization_id: c.organization ? ORG : null,
+    organization_paths: c.organization?.paths ?? [],
+    partition: partitionOf(c.region ?? 'us-west-2'),
+  };
+}
+
+const modules = renderTerraformModules();
+const keyPolicyFiles = new Map([...modules].filter(([p]) => p.startsWith('key-policy/') && p.endsWith('.tf')));
+
+describe('key-policy module in real Terraform', () => {
+  beforeAll(requireTerraform);
+
+  it(`has at least 12 cases`, () => {
+    expect(Object.keys(CASES).length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('produces, for every case, the policy keyshare synth writes', async () => {
+    const root = {
+      module: Object.fromEntries(Object.entries(CASES).map(([name, c]) => [name, moduleInputs(c)])),
+      output: Object.fromEntries(Object.keys(CASES).map((name) => [name, { value: `\${module.${name}.policy_json}` }])),
+    };
+    const { dir, cleanup } = writeTree(new Map([...keyPolicyFiles, ['main.tf.json', JSON.stringify(root)]]));
+    try {
+      const init = await terraform(dir, 'init', '-input=false', '-no-color', '-backend=false');
+      if (!init.ok) throw new Error(`terraform init failed:\n${init.stderr}`);
+      const apply = await terraform(dir, 'apply', '-auto-approve', '-input=false', '-no-color', '-state=terraform.tfstate');
+      if (!apply.ok) throw new Error(`terraform apply failed:\n${apply.stderr}`);
+      const outputs = JSON.parse((await terraform(dir, 'output', '-json', '-no-color')).stdout) as Record<string, { value: string }>;
+      for (const [name, c] of Object.entries(CASES)) {
+        const expected = keyPolicy(parseRollout(configOf(c), `${name}.json`));
+        const actual: unknown = JSON.parse(outputs[name].value);
+        // toEqual ignores key order: Terraform's jsonencode sorts keys, JSON.stringify keeps insertion order.
+        expect({ case: name, policy: actual }).toEqual({ case: name, policy: expected });
+      }
+    } finally {
+      cleanup();
+    }
+  });
+});
