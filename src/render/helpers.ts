@@ -2,6 +2,7 @@ import { stringify as yamlStringify } from 'yaml';
 import type { AuthorizationResult, Decision } from '../evaluator/types';
 import { decisionMarkdown, reasonLines, reasonMarkdown } from './authorization';
 import { cell, code } from './markdown';
+import { hclString } from '../terraform/hcl';
 
 /**
  * The helpers every template may call, whatever it writes: text, markdown, HCL or YAML. Each takes
@@ -34,7 +35,7 @@ export const HELPERS = {
   join: (list: readonly unknown[], separator: string) => list.join(separator),
   eq: (a: unknown, b: unknown) => a === b,
   /** A quoted HCL string: JSON escapes, plus `$${` and `%%{` so Terraform does not interpolate. */
-  hcl: (text: string) => JSON.stringify(String(text)).replace(/([$%])\{/g, (_, sigil: string) => `${sigil}${sigil}{`),
+  hcl: (text: string) => hclString(String(text)),
   /** A value as YAML, without the trailing newline. */
   yaml: (value: unknown) => yamlStringify(value).trimEnd(),
 } satisfies Record<string, (...args: never[]) => unknown>;

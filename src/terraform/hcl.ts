@@ -31,18 +31,16 @@ export function hclString(text: string): string {
   return `"${escapeLiteral(text)}"`;
 }
 
+/** HCL escapes for what cannot stand in a quoted string; template sequences are doubled. */
 function escapeLiteral(text: string): string {
-  const escaped = text
-    .replace(/\\/g, '\\\\')
-    .replace(/"/g, '\\"')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t')
-    .replace(/\$\{/g, () => '$${')
-    .replace(/%\{/g, () => '%%{');
-  if (escaped.includes(OPEN) || escaped.includes(CLOSE)) throw new Error(`unrendered Terraform token in ${JSON.stringify(text)}`);
-  return escaped;
+  if (text.includes(OPEN) || text.includes(CLOSE)) throw new Error(`unrendered Terraform token in ${JSON.stringify(text)}`);
+  return text.replace(/[\\"\u0000-\u001f\u007f]|[$%]\{/g, (s) => {
+    if (s.length === 2) return `${s[0]}${s}`;
+    return ESCAPES[s] ?? `\\u${s.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
+
+const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** The Terraform expression a whole-value token stands for, if `text` holds one. */
 function wholeExpression(text: string): string | undefined {

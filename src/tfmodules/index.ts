@@ -1,7 +1,7 @@
 import { consumerGrantModule } from './consumer-grant';
 import { keyOwnerModule } from './key-owner';
 import { keyPolicyModule } from './key-policy';
-import { renderModuleTemplate } from './render';
+import { renderTemplate } from '../render/templates';
 import { hclExpressionAttributes, hclString } from '../terraform/hcl';
 import { AWS_PROVIDER_VERSION, TERRAFORM_REQUIRED_VERSION, TerraformModule } from './spec';
 
@@ -44,11 +44,11 @@ export function renderTerraformModules(): Map<string, string> {
         attributes: hclExpressionAttributes([['description', hclString(o.description)], ['value', o.value]], 2).trimEnd(),
       })),
     };
-    files.set(`${module.name}/README.md`, renderModuleTemplate(`${module.name}/README.md`, data));
-    files.set(`${module.name}/versions.tf`, renderModuleTemplate('versions.tf', data));
-    files.set(`${module.name}/variables.tf`, renderModuleTemplate('variables.tf', data));
-    files.set(`${module.name}/main.tf`, renderModuleTemplate(`${module.name}/main.tf`, data));
-    files.set(`${module.name}/outputs.tf`, renderModuleTemplate('outputs.tf', data));
+    files.set(`${module.name}/README.md`, renderTemplate(`modules/${module.name}/README.md`, data));
+    files.set(`${module.name}/versions.tf`, renderTemplate('modules/versions.tf', data));
+    files.set(`${module.name}/variables.tf`, renderTemplate('modules/variables.tf', data));
+    files.set(`${module.name}/main.tf`, renderTemplate(`modules/${module.name}/main.tf`, data));
+    files.set(`${module.name}/outputs.tf`, renderTemplate('modules/outputs.tf', data));
   }
   return files;
 }
