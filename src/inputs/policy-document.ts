@@ -70,7 +70,8 @@ export function readPolicy(origin: Origin, kind: PolicyKind): PolicyDocument {
   return policyFromJson(origin, kind, readJsonFile(origin, fix));
 }
 
-function policyFromJson(origin: Origin, kind: PolicyKind, json: unknown): PolicyDocument {
+/** A policy already read as JSON, e.g. a policy attribute in a Terraform plan. */
+export function policyFromJson(origin: Origin, kind: PolicyKind, json: unknown): PolicyDocument {
   const { fix, name, principal: principalRule } = POLICY_KINDS[kind];
   const { value, path } = unwrap(origin, json, '', fix);
   const parsed = document.safeParse(value);

@@ -107,3 +107,35 @@ export function parseOrganizationAccountArn(arn: string): OrganizationAccountArn
   const partition = m[1] as Partition;
   return { partition, managementAccount: m[2], organizationId: m[3], account: m[4], organizationArn: organizationArn(partition, m[2], m[3]) };
 }
+
+export interface AutoScalingRoleParts {
+  readonly partition: Partition;
+  readonly account: string;
+  readonly suffix?: string;
+}
+
+/** The inverse of `autoScalingRoleArn` for a literal account: which account's Auto Scaling role, with which suffix. */
+export function parseAutoScalingRoleArn(arn: string): AutoScalingRoleParts | undefined {
+  const m = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/aws-service-role\/([^/]+)\/([^/]+)$/.exec(arn);
+  if (!m || m[3] !== AUTOSCALING_SERVICE) return undefined;
+  const name = m[4];
+  if (name === AUTOSCALING_ROLE_NAME) return { partition: m[1] as Partition, account: m[2] };
+  if (!name.startsWith(`${AUTOSCALING_ROLE_NAME}_`)) return undefined;
+  return { partition: m[1] as Partition, account: m[2], suffix: name.slice(AUTOSCALING_ROLE_NAME.length + 1) };
+}
+
+/** Account of an IAM or STS ARN, or a bare 12-digit account ID; undefined for `*` and services. */
+export function principalAccount(principal: string): string | undefined {
+  if (/^\d{12}$/.test(principal)) return principal;
+  return /^arn:(aws|aws-cn|aws-us-gov):(iam|sts)::(\d{12}):/.exec(principal)?.[3];
+}
+
+/** `arn:aws:iam::<account>:root` or a bare account ID: the whole account. */
+export function isAccountPrincipal(principal: string): boolean {
+  return /^\d{12}$/.test(principal) || /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:root$/.test(principal);
+}
+
+/** Organization ID named by an organization ARN (`…:organization/o-…`) or an OU ARN (`…:ou/o-…/ou-…`). */
+export function organizationIdOf(arn: string): string | undefined {
+  return /^arn:(aws|aws-cn|aws-us-gov):organizations::\d{12}:(organization|ou)\/(o-[a-z0-9]+)(\/|$)/.exec(arn)?.[3];
+}

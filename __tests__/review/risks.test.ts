@@ -1,0 +1,193 @@
+import { SID } from '../../src/policy/key-policy';
+import { RISK_RULES } from '../../src/review/rules';
+import { changeOf, editKeyPolicy, planDocs, PlanDocs, review, rules, statement } from '../support/review-fixtures';
+import { BASE_YAML, CONSUMER_A, CONSUMER_B, ORG_ID, ORG_YAML, OWNER } from '../support/rollouts';
+
+/**
+ * Every risk rule has a change that triggers it and a near change that does not. Fixtures are
+ * keyshare's own synthesized stacks as plans (before: one config, after: another, or an edit).
+ */
+const base = () => planDocs(BASE_YAML);
+const edited = (edit: (docs: PlanDocs) => void) => {
+  const docs = base();
+  edit(docs);
+  return docs;
+};
+
+describe('the unchanged rollout', () => {
+  it('has no finding, and every launch path holds', () => {
+    const report = review(base());
+    expect(report.findings).toEqual([]);
+    expect(report.keys).toHaveLength(1);
+    expect(report.keys[0].launch.map((l) => [l.account, l.status])).toEqual([
+      [OWNER, 'holds'],
+      [CONSUMER_A, 'holds'],
+      [CONSUMER_B, 'holds'],
+    ]);
+    expect(report.keys[0].access.every((a) => a.gained.length === 0 && a.lost.length === 0)).toBe(true);
+  });
+});
+
+const CASES: { rule: keyof typeof RISK_RULES; triggers: () => PlanDocs; near: () => PlanDocs }[] = [
+  {
+    rule: 'key-deletion',
+    triggers: () => edited((d) => Object.assign(changeOf(d, 'owner', 'aws_kms_key').change, { actions: ['delete'], after: null, after_unknown: {} })),
+    near: () => edited((d) => Object.assign(changeOf(d, 'owner', 'aws_kms_alias').change, { actions: ['delete'], after: null })),
+  },
+  {
+    rule: 'key-replacement',
+    triggers: () =>
+      edited((d) => {
+        const key = changeOf(d, 'owner', 'aws_kms_key');
+        key.change.actions = ['delete', 'create'];
+        key.change.replace_paths = [['customer_master_key_spec']];
+        key.action_reason = 'replace_because_cannot_update';
+      }),
+    near: () => edited((d) => Object.assign(changeOf(d, 'owner', 'aws_kms_key').change, { actions: ['update'] })),
+  },
+  {
+    rule: 'deletion-window-shortened',
+    triggers: () => planDocs(BASE_YAML, BASE_YAML.replace('alias: golden-ami,', 'alias: golden-ami, deletionWindowDays: 7,')),
+    near: () => planDocs(BASE_YAML.replace('alias: golden-ami,', 'alias: golden-ami, deletionWindowDays: 7,'), BASE_YAML),
+  },
+  {
+    rule: 'key-disabled',
+    triggers: () => edited((d) => Object.assign(changeOf(d, 'owner', 'aws_kms_key').change.after, { is_enabled: false })),
+    near: () => edited((d) => Object.assign(changeOf(d, 'owner', 'aws_kms_key').change.after, { is_enabled: true })),
+  },
+  {
+    rule: 'rotation-disabled',
+    triggers: () => planDocs(BASE_YAML, BASE_YAML.replace('alias: golden-ami,', 'alias: golden-ami, rotation: false,')),
+    near: () => planDocs(BASE_YAML.replace('alias: golden-ami,', 'alias: golden-ami, rotation: false,'), BASE_YAML),
+  },
+  {
+    rule: 'root-delegation-removed',
+    triggers: () => edited((d) => editKeyPolicy(d, (p) => p.Statement.splice(p.Statement.indexOf(statement(p, SID.rootDelegation)), 1))),
+    near: () => edited((d) => editKeyPolicy(d, (p) => (statement(p, SID.rootDelegation).Sid = 'Renamed'))),
+  },
+  {
+    rule: 'root-delegation-missing',
+    triggers: () =>
+      edited((d) => {
+        const key = changeOf(d, 'owner', 'aws_kms_key');
+        const before = JSON.parse(key.change.before.policy);
+        before.Statement.shift();
+        key.change.before.policy = JSON.stringify(before);
+        editKeyPolicy(d, (p) => p.Statement.shift());
+      }),
+    near: () => edited((d) => editKeyPolicy(d, (p) => p.Statement.shift())),
+  },
+  {
+    rule: 'wildcard-principal-without-org',
+    triggers: () => edited((d) => editKeyPolicy(d, (p) => (statement(p, SID.consumerUse).Principal = { AWS: '*' }))),
+    near: () => planDocs(ORG_YAML, ORG_YAML.replace('{ id: o-a1b2c3d4e5,', '{ id: o-a1b2c3d4e5, ouPaths: ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"],')),
+  },
+  {
+    rule: 'kms-star-to-another-account',
+    triggers: () => edited((d) => editKeyPolicy(d, (p) => (statement(p, SID.consumerUse).Action = 'kms:*'))),
+    near: () => edited((d) => editKeyPolicy(d, (p) => (statement(p, SID.rootDelegation).Action = ['kms:*']))),
+  },
+  {
+    rule: 'administration-to-another-account',
+    triggers: () => edited((d) => editKeyPolicy(d, (p) => statement(p, SID.consumerUse).Action.push('kms:ScheduleKeyDeletion'))),
+    near: () => edited((d) => editKeyPolicy(d, (p) => statement(p, SID.consumerUse).Action.push('kms:GetKeyRotationStatus'))),
+  },
+  {
+    rule: 'create-grant-unscoped',
+    triggers: () => edited((d) => editKeyPolicy(d, (p) => delete statement(p, SID.consumerGrant(CONSUMER_A)).Condition)),
+    near: () => edited((d) => editKeyPolicy(d, (p) => delete statement(p, SID.consumerGrant(CONSUMER_A)).Condition['ForAllValues:StringEquals'])),
+  },
+  {
+    rule: 'cross-account-grant-for-aws-resource',
+    triggers: () => edited((d) => editKeyPolicy(d, (p) => (statement(p, SID.consumerGrant(CONSUMER_A)).Condition.Bool = { 'kms:GrantIsForAWSResource': 'true' }))),
+    near: () => edited((d) => editKeyPolicy(d, (p) => (statement(p, SID.ownerAutoScalingAttachment).Condition.Bool = { 'kms:GrantIsForAWSResource': 'true' }))),
+  },
+  {
+    rule: 'policy-size',
+    triggers: () => edited((d) => editKeyPolicy(d, (p) => p.Statement.push(...filler(34000)))),
+    near: () => edited((d) => editKeyPolicy(d, (p) => p.Statement.push(...filler(20000)))),
+  },
+  {
+    rule: 'policy-size-near-limit',
+    triggers: () => edited((d) => editKeyPolicy(d, (p) => p.Statement.push(...filler(25000)))),
+    near: () => edited((d) => editKeyPolicy(d, (p) => p.Statement.push(...filler(20000)))),
+  },
+  {
+    rule: 'ami-public',
+    triggers: () => edited((d) => Object.assign(changeOf(d, 'owner', 'aws_ami_launch_permission').change, { actions: ['delete', 'create'], after: { image_id: 'ami-0a1b2c3d4e5f60718', group: 'all' } })),
+    near: () => edited((d) => Object.assign(changeOf(d, 'owner', 'aws_ami_launch_permission').change, { actions: ['delete'], after: null })),
+  },
+  {
+    rule: 'ami-shared-outside-organization',
+    triggers: () => withOrgLaunchPermission('arn:aws:organizations::123456789012:organization/o-otherorg99'),
+    near: () => withOrgLaunchPermission(`arn:aws:organizations::${OWNER}:organization/${ORG_ID}`),
+  },
+  {
+    rule: 'shared-with-non-consumer',
+    triggers: () => edited((d) => Object.assign(changeOf(d, 'owner', 'aws_ami_launch_permission').change, { actions: ['delete', 'create'], after: { image_id: 'ami-0a1b2c3d4e5f60718', account_id: '123456789012' } })),
+    near: () => edited((d) => Object.assign(changeOf(d, 'owner', 'aws_ami_launch_permission').change, { actions: ['delete', 'create'], after: { image_id: 'ami-0a1b2c3d4e5f60718', account_id: CONSUMER_B } })),
+  },
+  {
+    rule: 'autoscaling-grant-removed',
+    triggers: () => planDocs(BASE_YAML, BASE_YAML.replace(/ {2}- \{ account: "777788889999".*\n/, '')),
+    near: () => edited((d) => Object.assign(changeOf(d, `consumer-${CONSUMER_B}`, 'aws_kms_grant').change, { actions: ['delete', 'create'] })),
+  },
+  {
+    rule: 'launch-path-broken',
+    triggers: () =>
+      edited((d) =>
+        editKeyPolicy(d, (p) => (statement(p, SID.consumerGrant(CONSUMER_A)).Condition.StringEquals['kms:GranteePrincipal'] = `arn:aws:iam::${CONSUMER_A}:role/other`)),
+      ),
+    near: () => edited((d) => editKeyPolicy(d, (p) => statement(p, SID.consumerUse).Action.push('kms:ListGrants'))),
+  },
+];
+
+function filler(bytes: number): any[] {
+  const one = { Sid: 'Filler000', Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${OWNER}:role/nobody` }, Action: 'kms:Sign', Resource: '*' };
+  const count = Math.ceil(bytes / JSON.stringify(one).length);
+  return Array.from({ length: count }, (_, i) => ({ ...one, Sid: `Filler${String(i).padStart(3, '0')}` }));
+}
+
+function withOrgLaunchPermission(arn: string): PlanDocs {
+  const docs = planDocs(ORG_YAML);
+  Object.assign(changeOf(docs, 'owner', 'aws_ami_launch_permission').change, { actions: ['delete', 'create'], after: { image_id: 'ami-0a1b2c3d4e5f60718', organization_arn: arn } });
+  return docs;
+}
+
+describe.each(CASES)('$rule', ({ rule, triggers, near }) => {
+  it('fires on the risky change, with the registry severity, fix and citation', () => {
+    const found = review(triggers()).findings.filter((f) => f.rule === rule);
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) {
+      expect(f.severity).toBe(RISK_RULES[rule].severity);
+      expect(f.fix).toBe(RISK_RULES[rule].fix);
+      expect(f.cite).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+    }
+  });
+
+  it('does not fire on the near change', () => {
+    expect(rules(review(near()))).not.toContain(rule);
+  });
+});
+
+it('every rule in the registry is tested here', () => {
+  const tested = new Set(CASES.map((c) => c.rule));
+  expect(Object.keys(RISK_RULES).filter((r) => !tested.has(r as keyof typeof RISK_RULES))).toEqual([]);
+});
+
+describe('a broken launch path', () => {
+  it('names the consumer and its failing step, computed by the evaluator', () => {
+    const report = review(CASES.find((c) => c.rule === 'launch-path-broken')!.triggers());
+    const broken = report.keys[0].launch.filter((l) => l.status === 'broken');
+    expect(broken.map((l) => l.account)).toEqual([CONSUMER_A]);
+    expect(broken[0]).toMatchObject({ before: 'holds', after: 'fails', failing: { id: 'create-grant', decision: 'ImplicitlyDenied' } });
+    expect(report.findings.find((f) => f.rule === 'launch-path-broken')?.message).toMatch(new RegExp(`account ${CONSUMER_A}: .*step create-grant`));
+  });
+
+  it('the access diff says who lost CreateGrant for its own Auto Scaling role', () => {
+    const report = review(CASES.find((c) => c.rule === 'launch-path-broken')!.triggers());
+    const a = report.keys[0].access.find((x) => x.who.id === CONSUMER_A)!;
+    expect(a.lost).toEqual(['kms:CreateGrant (by an AWS service, for a resource)', 'kms:CreateGrant (for its own Auto Scaling role)']);
+    expect(a.gained).toEqual([]);
+  });
+});

@@ -1,0 +1,81 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * A genuine plan from the real `terraform` binary, offline: built-in `terraform_data` resources
+ * need no provider. The first configuration is applied; the second is planned against its state
+ * and shown with `terraform show -json`. The directory is the caller's to remove.
+ */
+export interface TerraformPlan {
+  readonly dir: string;
+  readonly file: string;
+  readonly json: any;
+}
+
+export const FIRST_SECRET = 'first-secret-value';
+export const SECOND_SECRET = 'second-secret-value';
+
+const APPLIED = `
+variable "secret" {
+  type      = string
+  sensitive = true
+}
+resource "terraform_data" "updated" { input = "v1" }
+resource "terraform_data" "replaced" {
+  input            = "r"
+  triggers_replace = "t1"
+}
+resource "terraform_data" "deleted" { input = "gone" }
+resource "terraform_data" "old" { input = "m" }
+resource "terraform_data" "secret" { input = var.secret }
+`;
+
+const PLANNED = `
+variable "secret" {
+  type      = string
+  sensitive = true
+}
+resource "terraform_data" "updated" { input = "v2" }
+resource "terraform_data" "replaced" {
+  input            = "r"
+  triggers_replace = "t2"
+}
+resource "terraform_data" "renamed" { input = "m" }
+moved {
+  from = terraform_data.old
+  to   = terraform_data.renamed
+}
+resource "terraform_data" "imported" { input = "i" }
+import {
+  to = terraform_data.imported
+  id = "import-me"
+}
+resource "terraform_data" "created" { input = terraform_data.replaced.output }
+resource "terraform_data" "secret" { input = var.secret }
+`;
+
+export function terraformAvailable(): boolean {
+  try {
+    execFileSync('terraform', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function terraformPlan(): TerraformPlan {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-review-tf-'));
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1' };
+  const tf = (...args: string[]) => execFileSync('terraform', args, { cwd: dir, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
+  fs.writeFileSync(path.join(dir, 'main.tf'), APPLIED);
+  tf('init', '-input=false', '-no-color');
+  tf('apply', '-auto-approve', '-input=false', '-no-color', `-var=secret=${FIRST_SECRET}`);
+  fs.writeFileSync(path.join(dir, 'main.tf'), PLANNED);
+  tf('plan', '-input=false', '-no-color', `-var=secret=${SECOND_SECRET}`, '-out=plan.out');
+  const shown = tf('show', '-json', 'plan.out');
+  const file = path.join(dir, 'plan.json');
+  fs.writeFileSync(file, shown);
+  return { dir, file, json: JSON.parse(shown) };
+}

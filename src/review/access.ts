@@ -1,0 +1,262 @@
+import { authorize } from '../evaluator';
+import { kmsActions } from '../evaluator/action-catalog';
+import type { ContextValue, Grant, KeyAccessInputs, KmsRequest } from '../evaluator/types';
+import { ALL_KMS_IDENTITY, createGrantContext } from '../check/probes';
+import { evaluateLaunchPath } from '../launch/evaluate';
+import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS } from '../policy/actions';
+import { accountRootArn, autoScalingRoleArn, isAccountPrincipal, parseAutoScalingRoleArn, Partition, principalAccount, roleArn } from '../policy/arns';
+import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, PRINCIPAL_ACCOUNT_VARIABLE, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, VIA_SERVICE } from '../policy/conditions';
+import { ec2Service } from '../policy/consumer-policy';
+import { listOf, type PolicyDocument, type StringOrList } from '../policy/document';
+import { STAND_IN_GRANT_CREATOR_ROLE } from '../policy/launch-path';
+
+/** What KMS weighs for one key on one side of the change, when the key policy is known. */
+export interface KeySnapshot {
+  readonly keyArn: string;
+  readonly partition: Partition;
+  readonly region: string;
+  readonly owner: string;
+  readonly policy: PolicyDocument;
+  readonly grants: readonly Grant[];
+}
+
+/** Someone the key policy or a grant speaks to, as the access diff names them. */
+export interface Who {
+  readonly kind: 'account' | 'principal' | 'organization' | 'anyone';
+  /** Account ID, principal ARN, organization ID, or `*`. */
+  readonly id: string;
+  readonly label: string;
+}
+
+export interface PrincipalAccess {
+  readonly who: Who;
+  readonly gained: readonly string[];
+  readonly lost: readonly string[];
+  /** What it may do after the change. */
+  readonly after: readonly string[];
+}
+
+/** Capability names beyond plain actions: CreateGrant is decided for who the grant is for. */
+export const CREATE_GRANT_OWN_ROLE = `${CREATE_GRANT} (for its own Auto Scaling role)`;
+export const CREATE_GRANT_ANY = `${CREATE_GRANT} (for any grantee)`;
+export const CREATE_GRANT_FOR_AWS_RESOURCE = `${CREATE_GRANT} (by an AWS service, for a resource)`;
+
+const STAND_INS = ['999999999999', '999999999998', '999999999997', '999999999996'];
+
+function conditionValues(policy: PolicyDocument, key: string): string[] {
+  const lower = key.toLowerCase();
+  return policy.Statement.flatMap((s) =>
+    Object.values(s.Condition ?? {}).flatMap((block) =>
+      Object.entries(block).flatMap(([k, v]) => (k.toLowerCase() === lower ? listOf(v as StringOrList).map(String) : [])),
+    ),
+  );
+}
+
+/** Organizations the policy admits members of, with the OU paths it narrows them to. */
+export function organizationsOf(policy: PolicyDocument): { id: string; paths: string[] }[] {
+  const paths = conditionValues(policy, PRINCIPAL_ORG_PATHS).map((p) => p.replace(/\*$/, ''));
+  return [...new Set(conditionValues(policy, PRINCIPAL_ORG_ID))].sort().map((id) => ({ id, paths: paths.filter((p) => p.startsWith(`${id}/`)) }));
+}
+
+function whoOf(principal: string): Who | undefined {
+  if (principal.includes('${')) return undefined;
+  if (isAccountPrincipal(principal)) {
+    const account = principalAccount(principal)!;
+    return { kind: 'account', id: account, label: `account ${account}` };
+  }
+  return principalAccount(principal) ? { kind: 'principal', id: principal, label: principal } : undefined;
+}
+
+/** Everyone the snapshots name, in a stable order: accounts, principals, organizations, anyone. */
+export function whoIsNamed(snapshots: readonly KeySnapshot[]): Who[] {
+  const found = new Map<string, Who>();
+  const add = (w: Who | undefined) => w && found.set(`${w.kind}:${w.id}`, w);
+  for (const s of snapshots) {
+    for (const st of s.policy.Statement) {
+      const block = st.Principal ?? st.NotPrincipal;
+      if (block === undefined) continue;
+      const aws = block === '*' ? ['*'] : listOf(block.AWS);
+      for (const p of aws) {
+        if (p === '*') add({ kind: 'anyone', id: '*', label: 'anyone (any AWS account)' });
+        else add(whoOf(p));
+      }
+    }
+    for (const org of organizationsOf(s.policy)) {
+      add({ kind: 'organization', id: org.id, label: `organization ${org.id}${org.paths.length ? ` (OUs ${org.paths.join(', ')})` : ''} (any member account)` });
+    }
+    for (const g of s.grants) add(whoOf(g.GranteePrincipal));
+  }
+  const order = { account: 0, principal: 1, organization: 2, anyone: 3 };
+  return [...found.values()].sort((a, b) => order[a.kind] - order[b.kind] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+interface Caller {
+  readonly principal: string;
+  readonly account: string;
+  readonly context: Record<string, ContextValue>;
+}
+
+/** Named accounts are taken to be members of the organization the policy names, as launch paths take consumers to be. */
+function membership(snapshot: KeySnapshot): Record<string, ContextValue> {
+  const org = organizationsOf(snapshot.policy)[0];
+  return org ? { [PRINCIPAL_ORG_ID]: org.id, ...(org.paths.length > 0 && { [PRINCIPAL_ORG_PATHS]: [org.paths[0]] }) } : {};
+}
+
+function callerFor(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>): Caller {
+  const standIn = STAND_INS.find((a) => !named.has(a))!;
+  switch (who.kind) {
+    case 'account':
+      return { principal: accountRootArn(snapshot.partition, who.id), account: who.id, context: membership(snapshot) };
+    case 'principal':
+      return { principal: who.id, account: principalAccount(who.id)!, context: membership(snapshot) };
+    case 'organization': {
+      const org = organizationsOf(snapshot.policy).find((o) => o.id === who.id);
+      const context: Record<string, ContextValue> = { [PRINCIPAL_ORG_ID]: who.id };
+      if (org && org.paths.length > 0) context[PRINCIPAL_ORG_PATHS] = [org.paths[0]];
+      return { principal: roleArn(snapshot.partition, standIn, 'member'), account: standIn, context };
+    }
+    case 'anyone':
+      return { principal: roleArn(snapshot.partition, standIn, 'stranger'), account: standIn, context: {} };
+  }
+}
+
+let ACTIONS: string[] | undefined;
+/** Every KMS action, by its canonical name. */
+function allActions(): string[] {
+  ACTIONS ??= [...kmsActions().values()].map((a) => `kms:${a}`).sort();
+  return ACTIONS;
+}
+
+/**
+ * What `who` may do with the key on one side. Each principal is given an IAM policy that allows
+ * every KMS action, so the key policy and grants alone decide: the access diff is what the key
+ * owner gives, which each account's own IAM policies may narrow further.
+ */
+function capabilities(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>, suffix: string | undefined): Set<string> {
+  const caller = callerFor(who, snapshot, named);
+  const inputs: KeyAccessInputs = { keyArn: snapshot.keyArn, keyPolicy: snapshot.policy, identityPolicies: [ALL_KMS_IDENTITY], grants: snapshot.grants };
+  const allowed = new Set<string>();
+  const decide = (name: string, request: Omit<KmsRequest, 'principal'>) => {
+    if (authorize(inputs, { principal: caller.principal, ...request, context: { ...caller.context, ...request.context } }).decision === 'Allowed') allowed.add(name);
+  };
+  for (const action of allActions()) if (action !== CREATE_GRANT) decide(action, { action });
+  const ownRole = who.kind === 'principal' && parseAutoScalingRoleArn(who.id) ? who.id : autoScalingRoleArn(snapshot.partition, caller.account, suffix);
+  decide(CREATE_GRANT_OWN_ROLE, { action: CREATE_GRANT, context: createGrantContext(ownRole) });
+  const stranger = autoScalingRoleArn(snapshot.partition, STAND_INS.find((a) => !named.has(a) && a !== caller.account)!);
+  decide(CREATE_GRANT_ANY, { action: CREATE_GRANT, context: createGrantContext(stranger, GRANTABLE_OPERATIONS) });
+  decide(CREATE_GRANT_FOR_AWS_RESOURCE, {
+    action: CREATE_GRANT,
+    context: { [VIA_SERVICE]: ec2Service(snapshot.region), [GRANTEE_PRINCIPAL]: ownRole, [GRANT_IS_FOR_AWS_RESOURCE]: true, [GRANT_OPERATIONS]: [...EBS_VOLUME_GRANT_OPERATIONS] },
+  });
+  return allowed;
+}
+
+function namedAccounts(snapshots: readonly KeySnapshot[], who: readonly Who[]): Set<string> {
+  const out = new Set<string>(snapshots.map((s) => s.owner));
+  for (const w of who) {
+    if (w.kind === 'account') out.add(w.id);
+    if (w.kind === 'principal') out.add(principalAccount(w.id)!);
+  }
+  return out;
+}
+
+/**
+ * Who gains or loses which KMS actions. `suffixes` gives each consumer account's Auto Scaling
+ * role suffix, for deciding CreateGrant for its own role.
+ */
+export function accessDiff(before: KeySnapshot | undefined, after: KeySnapshot | undefined, suffixes: ReadonlyMap<string, string | undefined>): PrincipalAccess[] {
+  const snapshots = [before, after].filter((s): s is KeySnapshot => s !== undefined);
+  const who = whoIsNamed(snapshots);
+  const named = namedAccounts(snapshots, who);
+  const out: PrincipalAccess[] = [];
+  for (const w of who) {
+    const account = w.kind === 'account' ? w.id : w.kind === 'principal' ? principalAccount(w.id) : undefined;
+    const suffix = account ? suffixes.get(account) : undefined;
+    const b = before ? capabilities(w, before, named, suffix) : new Set<string>();
+    const a = after ? capabilities(w, after, named, suffix) : new Set<string>();
+    const gained = [...a].filter((x) => !b.has(x)).sort();
+    const lost = [...b].filter((x) => !a.has(x)).sort();
+    if (gained.length > 0 || lost.length > 0 || a.size > 0) out.push({ who: w, gained, lost, after: [...a].sort() });
+  }
+  return out;
+}
+
+/** One consumer of the key: an account whose Auto Scaling groups launch from the AMI. */
+export interface Consumer {
+  readonly account: string;
+  readonly serviceLinkedRoleSuffix?: string;
+  /** Who creates the grant: the role the consumer stack's provider assumes, or a stand-in. */
+  readonly grantCreator?: string;
+}
+
+export interface ConsumerSide {
+  /** The grant creator's IAM policies found in the plans; undefined: none in the plans. */
+  readonly identityPolicies?: readonly PolicyDocument[];
+}
+
+export type PathState = 'holds' | 'fails' | 'absent' | 'unknown';
+
+export interface FailingStep {
+  readonly id: string;
+  readonly title: string;
+  readonly decision: string;
+  readonly reasons: readonly string[];
+}
+
+export interface LaunchPathOutcome {
+  readonly account: string;
+  readonly before: PathState;
+  readonly after: PathState;
+  readonly failing?: FailingStep;
+}
+
+/** Consumers the snapshots show: Auto Scaling roles named in grants, in grantee conditions or as principals. */
+export function consumersNamed(snapshots: readonly KeySnapshot[]): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  const add = (arn: string) => {
+    const role = parseAutoScalingRoleArn(arn);
+    if (role && !out.has(role.account)) out.set(role.account, role.suffix);
+  };
+  for (const s of snapshots) {
+    for (const g of s.grants) add(g.GranteePrincipal);
+    for (const v of conditionValues(s.policy, GRANTEE_PRINCIPAL)) if (!v.includes(PRINCIPAL_ACCOUNT_VARIABLE)) add(v);
+    for (const st of s.policy.Statement) if (st.Principal && st.Principal !== '*') listOf(st.Principal.AWS).forEach(add);
+  }
+  return out;
+}
+
+/**
+ * Decides a consumer's launch path on one side with `evaluateLaunchPath`, the function `check`
+ * and `doctor` use. The grant creator's IAM policy, when not in the plans, is taken to allow
+ * (it lives outside what the plans change); organization membership is assumed.
+ */
+export function launchPathOn(snapshot: KeySnapshot | undefined, consumer: Consumer, side: ConsumerSide): { state: PathState; failing?: FailingStep } {
+  if (!snapshot) return { state: 'unknown' };
+  const sameAccount = consumer.account === snapshot.owner;
+  const grantCreator = consumer.grantCreator ?? roleArn(snapshot.partition, consumer.account, STAND_IN_GRANT_CREATOR_ROLE);
+  const accountContext = membership(snapshot);
+  const steps = evaluateLaunchPath(
+    {
+      partition: snapshot.partition,
+      keyArn: snapshot.keyArn,
+      region: snapshot.region,
+      account: consumer.account,
+      serviceLinkedRoleSuffix: consumer.serviceLinkedRoleSuffix,
+      grantCreator,
+      sameAccount,
+      accountContext,
+    },
+    { keyArn: snapshot.keyArn, keyPolicy: snapshot.policy, identityPolicies: side.identityPolicies ?? [ALL_KMS_IDENTITY], grants: snapshot.grants },
+  );
+  const failed = steps.find((s) => s.result.decision !== 'Allowed');
+  if (!failed) return { state: 'holds' };
+  return {
+    state: 'fails',
+    failing: {
+      id: failed.step.id,
+      title: failed.step.title,
+      decision: failed.result.decision,
+      reasons: [...failed.result.trace.map((t) => `${t.effect} ${t.source} ${t.id}: ${t.detail}`), ...failed.result.missing.map((m) => `missing: ${m}`)],
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { InputError } from '../errors';
+import { readJsonFile } from '../inputs/json-file';
+import { looksLikePlan, parsePlan, Plan, PLAN_FIX } from './plan';
+
+/** One stack's plan, named for the stack it came from. */
+export interface StackPlan {
+  readonly stack: string;
+  /** The account the stack deploys into, when its provider pins one; else undefined. */
+  readonly account?: string;
+  readonly plan: Plan;
+}
+
+/** File names that say nothing about the stack; such a plan is named for its directory. */
+const GENERIC_NAMES = new Set(['plan', 'tfplan', 'plan.out', 'tfplan.out', 'show', 'terraform']);
+const SKIPPED_DIRS = new Set(['node_modules', '.terraform', '.git']);
+
+function stackName(file: string): string {
+  const base = path.basename(file).replace(/\.json$/i, '');
+  return GENERIC_NAMES.has(base.toLowerCase()) ? path.basename(path.dirname(path.resolve(file))) : base;
+}
+
+function jsonFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name)) out.push(...jsonFilesUnder(full));
+    } else if (entry.isFile() && entry.name.toLowerCase().endsWith('.json')) out.push(full);
+  }
+  return out;
+}
+
+/**
+ * The AWS provider's `allowed_account_ids` (keyshare pins each stack to its one account), or the
+ * account of the role it assumes: the account a stack's changes land in.
+ */
+export function providerAccount(configuration: unknown): string | undefined {
+  const providers = (configuration as { provider_config?: Record<string, { name?: string; expressions?: Record<string, unknown> }> })?.provider_config ?? {};
+  for (const provider of Object.values(providers)) {
+    if (provider?.name !== 'aws') continue;
+    const e = provider.expressions ?? {};
+    const allowed = (e.allowed_account_ids as { constant_value?: unknown })?.constant_value;
+    if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === 'string') return allowed[0];
+    const assume = e.assume_role as { role_arn?: { constant_value?: unknown } }[] | undefined;
+    const role = Array.isArray(assume) ? assume[0]?.role_arn?.constant_value : undefined;
+    if (typeof role === 'string') return role.split(':')[4];
+  }
+  return undefined;
+}
+
+/** The role the stack's provider assumes; in a consumer stack it is who creates the grant. */
+export function providerRole(configuration: unknown): string | undefined {
+  const providers = (configuration as { provider_config?: Record<string, { name?: string; expressions?: Record<string, unknown> }> })?.provider_config ?? {};
+  for (const provider of Object.values(providers)) {
+    if (provider?.name !== 'aws') continue;
+    const assume = provider.expressions?.assume_role as { role_arn?: { constant_value?: unknown } }[] | undefined;
+    const role = Array.isArray(assume) ? assume[0]?.role_arn?.constant_value : undefined;
+    if (typeof role === 'string') return role;
+  }
+  return undefined;
+}
+
+/**
+ * Plans from files and directories. A file given by name must be a plan; in a directory every
+ * `*.json` that is a plan is read (cdktf's `cdk.tf.json` and other JSON beside it are not).
+ */
+export function loadPlanSet(inputs: readonly string[]): StackPlan[] {
+  const plans: StackPlan[] = [];
+  for (const input of inputs) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(input);
+    } catch {
+      throw new InputError('plan', input, 'file not found', 'pass plan JSON files or a directory that holds them');
+    }
+    if (stat.isDirectory()) {
+      const found = jsonFilesUnder(input).flatMap((file) => {
+        const json = readJsonFile({ flag: 'plan', file }, PLAN_FIX);
+        return looksLikePlan(json) ? [parsePlan(json, { flag: 'plan', file })] : [];
+      });
+      if (found.length === 0) throw new InputError('plan', input, 'holds no Terraform JSON plan (*.json with format_version and resource_changes)', PLAN_FIX);
+      plans.push(...found.map((plan) => ({ stack: stackName(plan.file), account: providerAccount(plan.configuration), plan })));
+    } else {
+      const file = input;
+      const plan = parsePlan(readJsonFile({ flag: 'plan', file }, PLAN_FIX), { flag: 'plan', file });
+      plans.push({ stack: stackName(file), account: providerAccount(plan.configuration), plan });
+    }
+  }
+  return disambiguate(plans).sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
+}
+
+/** Two plans with one stack name keep their file path in the name, so nothing is merged by accident. */
+function disambiguate(plans: StackPlan[]): StackPlan[] {
+  const counts = new Map<string, number>();
+  for (const p of plans) counts.set(p.stack, (counts.get(p.stack) ?? 0) + 1);
+  return plans.map((p) => ((counts.get(p.stack) ?? 0) > 1 ? { ...p, stack: `${p.stack} (${p.plan.file})` } : p));
+}
+
+/** The AWS provider's region, when it is a constant. */
+export function providerRegion(configuration: unknown): string | undefined {
+  const providers = (configuration as { provider_config?: Record<string, { name?: string; expressions?: Record<string, unknown> }> })?.provider_config ?? {};
+  for (const provider of Object.values(providers)) {
+    const region = (provider?.expressions?.region as { constant_value?: unknown } | undefined)?.constant_value;
+    if (provider?.name === 'aws' && typeof region === 'string') return region;
+  }
+  return undefined;
+}

@@ -1,0 +1,182 @@
+import type { Grant } from '../evaluator/types';
+import { policyFromJson } from '../inputs/policy-document';
+import type { PolicyKind } from '../inputs/policy-document';
+import { policyBytes, type PolicyDocument } from '../policy/document';
+import type { ResourceChange } from './plan';
+import type { StackPlan } from './plan-set';
+import { attribute, knownString, Side } from './values';
+
+/**
+ * The AWS resources a key-sharing change is made of, each read on both sides of the change.
+ * A side is undefined where the object does not exist (before a create, after a delete).
+ * Attribute names are the AWS provider's (registry.terraform.io/providers/hashicorp/aws).
+ */
+export type PolicyState =
+  | { readonly state: 'known'; readonly doc: PolicyDocument; readonly bytes: number }
+  | { readonly state: 'unknown' }
+  | { readonly state: 'sensitive' };
+
+export interface KeySide {
+  readonly arn?: string;
+  readonly keyId?: string;
+  readonly policy?: PolicyState;
+  readonly rotation?: boolean;
+  readonly deletionWindowDays?: number;
+  readonly enabled?: boolean;
+}
+
+export interface KeyPolicySide {
+  /** Undefined when unknown until apply. */
+  readonly keyId?: string;
+  readonly policy?: PolicyState;
+}
+
+export interface GrantSide {
+  /** Undefined when unknown until apply (a key resolved in the same plan). */
+  readonly keyId?: string;
+  readonly grant?: Grant;
+}
+
+export interface IamPolicySide {
+  readonly name?: string;
+  readonly arn?: string;
+  readonly policy?: PolicyState;
+}
+
+export interface LaunchPermissionSide {
+  readonly imageId?: string;
+  readonly accountId?: string;
+  readonly group?: string;
+  readonly organizationArn?: string;
+  readonly organizationalUnitArn?: string;
+}
+
+export interface CreateVolumePermissionSide {
+  readonly snapshotId?: string;
+  readonly accountId?: string;
+}
+
+export interface Tracked<T> {
+  readonly stack: string;
+  readonly account?: string;
+  readonly change: ResourceChange;
+  readonly before?: T;
+  readonly after?: T;
+}
+
+export interface StackResources {
+  readonly keys: Tracked<KeySide>[];
+  readonly keyPolicies: Tracked<KeyPolicySide>[];
+  readonly grants: Tracked<GrantSide>[];
+  readonly iamPolicies: Tracked<IamPolicySide>[];
+  readonly launchPermissions: Tracked<LaunchPermissionSide>[];
+  readonly createVolumePermissions: Tracked<CreateVolumePermissionSide>[];
+}
+
+function exists(change: ResourceChange, side: Side): boolean {
+  if (side === 'before') return change.kind !== 'create' && change.before !== null;
+  return change.kind !== 'delete' && change.kind !== 'forget';
+}
+
+function readPolicyAttribute(stack: StackPlan, change: ResourceChange, side: Side, name: string, kind: PolicyKind): PolicyState | undefined {
+  const a = attribute(change, side, name);
+  if (a.state === 'unknown' || a.state === 'sensitive') return { state: a.state };
+  if (a.state === 'absent' || a.value === '') return undefined;
+  const doc = policyFromJson({ flag: stack.plan.file, file: `${change.field}.change.${side}.${name}` }, kind, a.value);
+  return { state: 'known', doc, bytes: policyBytes(doc) };
+}
+
+function known<T>(change: ResourceChange, side: Side, name: string, type: 'boolean' | 'number'): T | undefined {
+  const a = attribute(change, side, name);
+  return a.state === 'known' && typeof a.value === type ? (a.value as T) : undefined;
+}
+
+function grantOf(change: ResourceChange, side: Side): GrantSide {
+  const keyId = knownString(change, side, 'key_id');
+  const grantee = knownString(change, side, 'grantee_principal');
+  const ops = attribute(change, side, 'operations');
+  const operations = ops.state === 'known' && Array.isArray(ops.value) ? (ops.value as string[]) : [];
+  const constraints = attribute(change, side, 'constraints');
+  const first = constraints.state === 'known' && Array.isArray(constraints.value) ? (constraints.value[0] as Record<string, unknown> | undefined) : undefined;
+  const subset = first?.encryption_context_subset as Record<string, string> | null | undefined;
+  const equals = first?.encryption_context_equals as Record<string, string> | null | undefined;
+  const grant: Grant | undefined =
+    grantee === undefined
+      ? undefined
+      : {
+          Name: knownString(change, side, 'name'),
+          KeyId: keyId ?? '',
+          GranteePrincipal: grantee,
+          RetiringPrincipal: knownString(change, side, 'retiring_principal'),
+          Operations: [...operations].sort(),
+          ...((subset || equals) && {
+            Constraints: { ...(subset && { EncryptionContextSubset: subset }), ...(equals && { EncryptionContextEquals: equals }) },
+          }),
+        };
+  return { keyId, grant };
+}
+
+type Reader<T> = (stack: StackPlan, change: ResourceChange, side: Side) => T;
+
+/** Resource types review reads, each with how to read one side. */
+const READERS: Record<string, { into: keyof StackResources; read: Reader<unknown> }> = {
+  aws_kms_key: {
+    into: 'keys',
+    read: (stack, c, side): KeySide => ({
+      arn: knownString(c, side, 'arn'),
+      keyId: knownString(c, side, 'key_id'),
+      policy: readPolicyAttribute(stack, c, side, 'policy', 'key'),
+      rotation: known<boolean>(c, side, 'enable_key_rotation', 'boolean'),
+      deletionWindowDays: known<number>(c, side, 'deletion_window_in_days', 'number'),
+      enabled: known<boolean>(c, side, 'is_enabled', 'boolean'),
+    }),
+  },
+  aws_kms_key_policy: {
+    into: 'keyPolicies',
+    read: (stack, c, side): KeyPolicySide => ({ keyId: knownString(c, side, 'key_id'), policy: readPolicyAttribute(stack, c, side, 'policy', 'key') }),
+  },
+  aws_kms_grant: { into: 'grants', read: (_s, c, side) => grantOf(c, side) },
+  aws_iam_policy: {
+    into: 'iamPolicies',
+    read: (stack, c, side): IamPolicySide => ({ name: knownString(c, side, 'name'), arn: knownString(c, side, 'arn'), policy: readPolicyAttribute(stack, c, side, 'policy', 'identity') }),
+  },
+  aws_iam_role_policy: {
+    into: 'iamPolicies',
+    read: (stack, c, side): IamPolicySide => ({ name: knownString(c, side, 'name'), policy: readPolicyAttribute(stack, c, side, 'policy', 'identity') }),
+  },
+  aws_ami_launch_permission: {
+    into: 'launchPermissions',
+    read: (_s, c, side): LaunchPermissionSide => ({
+      imageId: knownString(c, side, 'image_id'),
+      accountId: knownString(c, side, 'account_id'),
+      group: knownString(c, side, 'group'),
+      organizationArn: knownString(c, side, 'organization_arn'),
+      organizationalUnitArn: knownString(c, side, 'organizational_unit_arn'),
+    }),
+  },
+  aws_snapshot_create_volume_permission: {
+    into: 'createVolumePermissions',
+    read: (_s, c, side): CreateVolumePermissionSide => ({ snapshotId: knownString(c, side, 'snapshot_id'), accountId: knownString(c, side, 'account_id') }),
+  },
+};
+
+export function emptyResources(): StackResources {
+  return { keys: [], keyPolicies: [], grants: [], iamPolicies: [], launchPermissions: [], createVolumePermissions: [] };
+}
+
+/** Adds what one stack's plan holds to `into`. Data sources and other types are not read. */
+export function collectResources(stack: StackPlan, into: StackResources): void {
+  for (const change of stack.plan.changes) {
+    if (change.mode !== 'managed') continue;
+    const reader = READERS[change.type];
+    if (!reader) continue;
+    const list = into[reader.into] as Tracked<unknown>[];
+    list.push({
+      stack: stack.stack,
+      account: stack.account,
+      change,
+      before: exists(change, 'before') ? reader.read(stack, change, 'before') : undefined,
+      after: exists(change, 'after') ? reader.read(stack, change, 'after') : undefined,
+    });
+  }
+}

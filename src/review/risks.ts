@@ -1,0 +1,194 @@
+import { lintKeyPolicy } from '../check/lints';
+import { compileActions, matchAction } from '../evaluator/actions';
+import { rootDelegation } from '../inputs/key-arn';
+import { CREATE_GRANT, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../policy/actions';
+import { isAccountPrincipal, organizationIdOf, parseAutoScalingRoleArn, parseKmsArn, principalAccount } from '../policy/arns';
+import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE } from '../policy/conditions';
+import { listOf, type PolicyDocument, type PolicyStatement } from '../policy/document';
+import { organizationsOf } from './access';
+import type { ResourceChange } from './plan';
+import { statementId } from './policy-diff';
+import type { KeyPolicySide, KeySide, StackResources, Tracked } from './resources';
+import type { KeyReview } from './review';
+import { RISK_RULES, RuleId, Severity } from './rules';
+
+export interface Finding {
+  readonly rule: RuleId;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly message: string;
+  readonly fix: string;
+  readonly cite: string;
+  readonly stack?: string;
+  readonly address?: string;
+  readonly statement?: string;
+}
+
+interface Where {
+  readonly stack?: string;
+  readonly change?: ResourceChange;
+  readonly address?: string;
+  readonly statement?: string;
+}
+
+function finding(rule: RuleId, message: string, where: Where, fix?: string): Finding {
+  const r = RISK_RULES[rule];
+  return {
+    rule,
+    severity: r.severity,
+    title: r.title,
+    message,
+    fix: fix ?? r.fix,
+    cite: r.cite,
+    ...(where.stack && { stack: where.stack }),
+    ...((where.address ?? where.change?.address) && { address: where.address ?? where.change!.address }),
+    ...(where.statement && { statement: where.statement }),
+  };
+}
+
+function why(c: ResourceChange): string {
+  const parts = [c.actionReason && `reason: ${c.actionReason}`, c.replacePaths.length > 0 && `forced by ${c.replacePaths.map((p) => p.join('.')).join(', ')}`].filter(Boolean);
+  return parts.length > 0 ? ` (${parts.join('; ')})` : '';
+}
+
+function keyLifecycle(k: Tracked<KeySide>): Finding[] {
+  const c = k.change;
+  const at = { stack: k.stack, change: c };
+  const out: Finding[] = [];
+  if (c.kind === 'delete') out.push(finding('key-deletion', `${c.address} is destroyed: KMS schedules the key for deletion${why(c)}`, at));
+  if (c.kind === 'replace') out.push(finding('key-replacement', `${c.address} is replaced: a new key is created and the old one scheduled for deletion${why(c)}`, at));
+  const b = k.before;
+  const a = k.after;
+  if (a?.deletionWindowDays !== undefined && b?.deletionWindowDays !== undefined && a.deletionWindowDays < b.deletionWindowDays) {
+    out.push(finding('deletion-window-shortened', `${c.address}: deletion_window_in_days goes from ${b.deletionWindowDays} to ${a.deletionWindowDays}`, at));
+  }
+  if (a?.enabled === false && b?.enabled !== false) out.push(finding('key-disabled', `${c.address}: is_enabled becomes false`, at));
+  if (a?.rotation === false && b?.rotation !== false) {
+    out.push(finding('rotation-disabled', `${c.address}: enable_key_rotation ${b ? 'goes from true to false' : 'is false on a new key'}`, at));
+  }
+  return out;
+}
+
+/** Accounts a statement's principal reaches beyond the owner; `*` for any account. */
+function foreignReach(s: PolicyStatement, owner: string | undefined): string[] {
+  if (s.Principal === '*') return ['*'];
+  return listOf(s.Principal?.AWS).flatMap((p) => {
+    if (p === '*') return ['*'];
+    const account = principalAccount(p);
+    return account && account !== owner ? [account] : [];
+  });
+}
+
+function conditionKeys(s: PolicyStatement): string[] {
+  return Object.values(s.Condition ?? {}).flatMap((block) => Object.keys(block).map((k) => k.toLowerCase()));
+}
+
+/** Lower-case KMS action names that administer the key and neither read it nor use it. */
+let ADMIN_ONLY: string[] | undefined;
+function adminOnly(): string[] {
+  if (!ADMIN_ONLY) {
+    const admin = compileActions([...KEY_ADMIN_ACTIONS], false).covered;
+    const use = compileActions([...KEY_USE_ACTIONS, CREATE_GRANT], false).covered;
+    ADMIN_ONLY = [...admin].filter((a) => !use.has(a) && !/^(describe|get|list)/.test(a)).sort();
+  }
+  return ADMIN_ONLY;
+}
+
+function statementRisks(doc: PolicyDocument, owner: string | undefined, at: Where, linted: ReadonlySet<string>): Finding[] {
+  const out: Finding[] = [];
+  doc.Statement.forEach((s, i) => {
+    if (s.Effect !== 'Allow' || s.NotAction !== undefined) return;
+    const foreign = foreignReach(s, owner);
+    if (foreign.length === 0) return;
+    const id = statementId(s, i);
+    const actions = compileActions(listOf(s.Action), false);
+    const admin = adminOnly().filter((a) => matchAction(actions, a));
+    if (admin.length > 0 && !linted.has(`kms-star-to-another-account:${id}`)) {
+      out.push(finding('administration-to-another-account', `${id} gives ${foreign.join(', ')} ${admin.length} administrative action(s): ${admin.slice(0, 5).join(', ')}${admin.length > 5 ? ', …' : ''}`, { ...at, statement: id }));
+    }
+    const keys = conditionKeys(s);
+    if (matchAction(actions, 'creategrant') && !keys.includes(GRANTEE_PRINCIPAL.toLowerCase()) && !keys.includes(GRANT_IS_FOR_AWS_RESOURCE.toLowerCase())) {
+      out.push(finding('create-grant-unscoped', `${id} lets ${foreign.join(', ')} call CreateGrant for any grantee: it can give the key to any principal of any account`, { ...at, statement: id }));
+    }
+  });
+  return out;
+}
+
+function ownerOf(doc: PolicyDocument, key: Tracked<KeySide> | undefined, stackAccount: string | undefined): string | undefined {
+  const arn = key?.after?.arn ?? key?.before?.arn;
+  return (arn && parseKmsArn(arn)?.account) ?? rootDelegation(doc)?.account ?? stackAccount;
+}
+
+function policyRisks(t: Tracked<KeySide> | Tracked<KeyPolicySide>, key: Tracked<KeySide> | undefined): Finding[] {
+  const c = t.change;
+  const after = t.after?.policy;
+  if (c.kind === 'no-op' || after?.state !== 'known') return [];
+  const before = t.before?.policy?.state === 'known' ? t.before.policy.doc : undefined;
+  const owner = ownerOf(after.doc, key, t.account);
+  const at = { stack: t.stack, change: c };
+  const out: Finding[] = [];
+  const linted = new Set<string>();
+  for (const lint of lintKeyPolicy(after.doc, owner ?? '')) {
+    linted.add(`${lint.rule}:${lint.statement ?? ''}`);
+    let rule = lint.rule as RuleId;
+    if (rule === 'root-delegation-missing' && before && rootDelegation(before)) rule = 'root-delegation-removed';
+    if (rule === 'policy-size' && lint.level === 'warning') rule = 'policy-size-near-limit';
+    if (!(rule in RISK_RULES)) continue;
+    out.push(finding(rule, lint.message, { ...at, statement: lint.statement }));
+  }
+  return [...out, ...statementRisks(after.doc, owner, at, linted)];
+}
+
+export function findRisks(r: StackResources, keys: readonly KeyReview[]): Finding[] {
+  const out: Finding[] = [];
+  for (const k of r.keys) {
+    out.push(...keyLifecycle(k));
+    out.push(...policyRisks(k, k));
+  }
+  for (const p of r.keyPolicies) out.push(...policyRisks(p, undefined));
+
+  // Sharing: who the key policies admit after the change.
+  const afterPolicies = [...r.keys, ...r.keyPolicies].flatMap((t) => (t.after?.policy?.state === 'known' ? [t.after.policy.doc] : []));
+  const orgs = new Set(afterPolicies.flatMap((p) => organizationsOf(p).map((o) => o.id)));
+  const users = new Set(keys.flatMap((k) => k.access.filter((a) => a.who.kind === 'account' && a.after.length > 0).map((a) => a.who.id)));
+  for (const p of afterPolicies) {
+    for (const s of p.Statement) if (s.Principal && s.Principal !== '*') listOf(s.Principal.AWS).filter(isAccountPrincipal).forEach((a) => users.add(principalAccount(a)!));
+  }
+  const owners = new Set(r.keys.flatMap((k) => [k.account, parseKmsArn(k.after?.arn ?? '')?.account].filter((x): x is string => !!x)));
+  const nonConsumer = (account: string | undefined) => account !== undefined && orgs.size === 0 && afterPolicies.length > 0 && !users.has(account) && !owners.has(account);
+  for (const l of r.launchPermissions) {
+    const a = l.after;
+    if (!a || l.change.kind === 'no-op') continue;
+    const at = { stack: l.stack, change: l.change };
+    if (a.group === 'all') out.push(finding('ami-public', `${l.change.address} gives launch permission on ${a.imageId ?? 'the AMI'} to group "all": anyone may launch it`, at));
+    const org = organizationIdOf(a.organizationArn ?? a.organizationalUnitArn ?? '');
+    if (org && orgs.size > 0 && !orgs.has(org)) {
+      out.push(finding('ami-shared-outside-organization', `${l.change.address} shares ${a.imageId ?? 'the AMI'} with ${org}, while the key policy names ${[...orgs].join(', ')}`, at));
+    }
+    if (nonConsumer(a.accountId)) out.push(finding('shared-with-non-consumer', `${l.change.address} shares ${a.imageId ?? 'the AMI'} with ${a.accountId}, which the key policy does not let use the key`, at));
+  }
+  for (const v of r.createVolumePermissions) {
+    if (!v.after || v.change.kind === 'no-op' || !nonConsumer(v.after.accountId)) continue;
+    out.push(finding('shared-with-non-consumer', `${v.change.address} lets ${v.after.accountId} create volumes from ${v.after.snapshotId ?? 'the snapshot'}, which the key policy does not let use the key`, { stack: v.stack, change: v.change }));
+  }
+
+  // Grants: an Auto Scaling role that loses its grant and gets none back.
+  const grantedAfter = new Set(r.grants.flatMap((g) => (g.after?.grant ? [g.after.grant.GranteePrincipal] : [])));
+  for (const g of r.grants) {
+    const grantee = g.before?.grant?.GranteePrincipal;
+    const role = grantee ? parseAutoScalingRoleArn(grantee) : undefined;
+    if (!role || g.after || grantedAfter.has(grantee!)) continue;
+    out.push(finding('autoscaling-grant-removed', `${g.change.address} retires the grant of ${grantee}: Auto Scaling groups in ${role.account} can no longer launch from the AMI`, { stack: g.stack, change: g.change }));
+  }
+
+  for (const k of keys) {
+    for (const l of k.launch) {
+      if (l.status !== 'broken' && l.status !== 'still failing') continue;
+      const step = l.failing ? `: step ${l.failing.id} (${l.failing.title}) is ${l.failing.decision}${l.failing.reasons.length ? `; ${l.failing.reasons.join('; ')}` : ''}` : '';
+      const when = l.status === 'still failing' ? 'still fails after this change' : l.before === 'absent' ? 'fails for this new consumer' : 'held before and fails after this change';
+      out.push(finding('launch-path-broken', `account ${l.account}: the launch path ${when}${step}`, { stack: k.stack, address: k.address }));
+    }
+  }
+  const order = { high: 0, medium: 1, low: 2 };
+  return out.sort((x, y) => order[x.severity] - order[y.severity]);
+}
