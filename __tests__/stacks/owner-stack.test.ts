@@ -8,6 +8,7 @@ describe('owner stack', () => {
 
   test('a customer-managed symmetric key with rotation, a 30-day window and the built key policy', () => {
     expect(Testing.toHaveResourceWithProperties(owner.raw, 'aws_kms_key', {
+      description: 'Encrypts the AMI snapshots that keyshare shares with consumer accounts (alias/golden-ami)',
       key_usage: 'ENCRYPT_DECRYPT',
       customer_master_key_spec: 'SYMMETRIC_DEFAULT',
       enable_key_rotation: true,

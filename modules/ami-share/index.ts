@@ -1,6 +1,10 @@
 import { Construct } from 'constructs';
 import { AmiLaunchPermission } from '@cdktf/provider-aws/lib/ami-launch-permission';
 import { SnapshotCreateVolumePermission } from '@cdktf/provider-aws/lib/snapshot-create-volume-permission';
+import { z } from 'zod';
+import { validateProps } from '../validate';
+import { accountId, amiId, organizationArn, snapshotId } from '../../src/config/fields';
+import { InputError } from '../../src/errors';
 
 export interface SharedAmi {
   readonly id: string;
@@ -23,6 +27,14 @@ export interface AmiShareProps {
   readonly snapshotAccounts?: readonly string[];
 }
 
+const accounts = z.array(accountId('account')).optional();
+const PROPS = z.object({
+  amis: z.array(z.object({ id: amiId, snapshotIds: z.array(snapshotId).optional() })),
+  accounts,
+  organizationArn: organizationArn.optional(),
+  snapshotAccounts: accounts,
+});
+
 /**
  * Launch permission on AMIs (and create-volume permission on their snapshots) for consumers.
  * Launching does not need create-volume permission; it is for consumers that copy or inspect
@@ -32,6 +44,13 @@ export interface AmiShareProps {
 export class AmiShare extends Construct {
   constructor(scope: Construct, id: string, props: AmiShareProps) {
     super(scope, id);
+    validateProps(this, PROPS, props);
+    for (const [name, list] of [['amis', props.amis.map((a) => a.id)], ['accounts', props.accounts], ['snapshotAccounts', props.snapshotAccounts]] as const) {
+      const twice = list?.find((v, i) => list.indexOf(v) !== i);
+      if (twice !== undefined) {
+        throw new InputError(`${this.node.path}: props.${name}`, twice, 'is listed more than once', 'list each once: one permission per AMI and grantee');
+      }
+    }
     const ouArns = props.organizationalUnitArns ?? [];
     for (const ami of props.amis) {
       for (const account of props.accounts ?? []) {

@@ -1,44 +1,75 @@
 import { Construct } from 'constructs';
 import { dependable, Lazy } from 'cdktf';
+import { z } from 'zod';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { AutoScalingServiceLinkedRole } from '../autoscaling-role';
-import { aliasArn, aliasName, Partition } from '../../src/policy/arns';
-import { PolicyDocument } from '../../src/policy/document';
-import { keyPolicy } from '../../src/policy/key-policy';
+import { validateProps } from '../validate';
+import { accountId, deletionWindowDays, keyAlias, keyDescription, organizationId, ouPath, principalArn, region } from '../../src/config/fields';
+import { defaultKeyDescription, KEY_OWNER_DEFAULTS } from '../../src/model/key-defaults';
+import { aliasArn, aliasName, Partition, partitionOf } from '../../src/policy/arns';
+import { KEY_POLICY_MAX_BYTES, PolicyDocument } from '../../src/policy/document';
+import { keyPolicy, KeyPolicyInput } from '../../src/policy/key-policy';
+import { KEY_POLICY_SIZE_FIX, keyPolicyOverflow } from '../../src/policy/size';
 import { terraformPolicyString } from '../../src/terraform/policy-string';
-import { ConsumerIdentity, Organization } from '../../src/model/rollout';
+
+/** Consumers named by organization membership (`aws:PrincipalOrgID`) instead of one by one. */
+export interface KeyOwnerOrganization {
+  /** Organization ID, e.g. `o-a1b2c3d4e5`. */
+  readonly id: string;
+  /**
+   * `aws:PrincipalOrgPaths` entries (`o-…/r-…/ou-…/`): only accounts under them are consumers.
+   * @default the whole organization
+   */
+  readonly ouPaths?: readonly string[];
+}
 
 export interface KeyOwnerProps {
-  readonly partition: Partition;
   /** The owner account, where the key lives. */
   readonly account: string;
+  /** The key's region; its grants and the AMIs it encrypts live there too. */
   readonly region: string;
-  /** Alias, with or without the `alias/` prefix. */
+  /** @default the partition of `region` */
+  readonly partition?: Partition;
+  /** Alias, with or without the `alias/` prefix; not under `aws/`, which AWS-managed keys use. */
   readonly alias: string;
-  /** @default 'Encrypts AMI snapshots shared with EC2 Auto Scaling in consumer accounts (keyshare)' */
+  /** @default `Encrypts the AMI snapshots that keyshare shares with consumer accounts (alias/<alias>)` */
   readonly description?: string;
   /** Principals of the owner account that administer the key, without cryptographic use. @default none */
   readonly administrators?: readonly string[];
-  /** @default true */
+  /** Yearly automatic rotation. @default true */
   readonly enableKeyRotation?: boolean;
-  /** @default 30 */
+  /** Days KMS waits before deleting the key once deletion is scheduled, 7 to 30. @default 30 */
   readonly deletionWindowInDays?: number;
   /** Name consumers by organization membership instead of one by one. @default consumers one by one */
-  readonly organization?: Organization;
+  readonly organization?: KeyOwnerOrganization;
 }
 
 export interface AutoScalingLaunchGrantee {
   readonly account: string;
+  /** Custom suffix of its Auto Scaling service-linked role. @default none */
   readonly serviceLinkedRoleSuffix?: string;
   /** Same-account only: create the owner's service-linked role. @default false (it must exist) */
   readonly createServiceLinkedRole?: boolean;
 }
 
+const PROPS = z.object({
+  account: accountId('account'),
+  region: region('region'),
+  alias: keyAlias,
+  description: keyDescription.optional(),
+  administrators: z.array(principalArn('administrator')).optional(),
+  deletionWindowInDays: deletionWindowDays.optional(),
+  organization: z.object({ id: organizationId, ouPaths: z.array(ouPath).optional() }).optional(),
+});
+
+type Consumer = KeyPolicyInput['consumers'][number];
+
 /**
  * The customer-managed key that encrypts the shared AMI's snapshots, its alias and its key policy.
  * Consumers are added with `grantAutoScalingLaunch`; the policy is built from all of them at synth
- * time by the pure `keyPolicy` builder, so the construct never restates a statement.
+ * time by the pure `keyPolicy` builder, so the construct never restates a statement. Validation
+ * runs before synth: the policy must fit KMS's size limit, and each account is granted once.
  */
 export class KeyOwner extends Construct {
   readonly key: KmsKey;
@@ -46,22 +77,26 @@ export class KeyOwner extends Construct {
   /** Known before apply: consumers resolve the key through it. */
   readonly aliasArn: string;
   private readonly props: KeyOwnerProps;
-  private readonly consumers: ConsumerIdentity[] = [];
+  private readonly partition: Partition;
+  private readonly consumers: Consumer[] = [];
 
   constructor(scope: Construct, id: string, props: KeyOwnerProps) {
     super(scope, id);
+    validateProps(this, PROPS, props);
     this.props = props;
+    this.partition = props.partition ?? partitionOf(props.region);
     this.key = new KmsKey(this, 'key', {
-      description: props.description ?? 'Encrypts AMI snapshots shared with EC2 Auto Scaling in consumer accounts (keyshare)',
+      description: props.description ?? defaultKeyDescription(props.alias),
       keyUsage: 'ENCRYPT_DECRYPT',
       customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
-      enableKeyRotation: props.enableKeyRotation ?? true,
-      deletionWindowInDays: props.deletionWindowInDays ?? 30,
+      enableKeyRotation: props.enableKeyRotation ?? KEY_OWNER_DEFAULTS.enableKeyRotation,
+      deletionWindowInDays: props.deletionWindowInDays ?? KEY_OWNER_DEFAULTS.deletionWindowInDays,
       // bypass_policy_lockout_safety_check is never set: KMS's own check guards against lock-out.
       policy: Lazy.stringValue({ produce: () => terraformPolicyString(this.policyDocument()) }),
     });
     this.alias = new KmsAlias(this, 'alias', { name: aliasName(props.alias), targetKeyId: this.key.keyId });
-    this.aliasArn = aliasArn(props.partition, props.region, props.account, props.alias);
+    this.aliasArn = aliasArn(this.partition, props.region, props.account, props.alias);
+    this.node.addValidation({ validate: () => this.validatePolicy() });
   }
 
   get keyArn(): string {
@@ -74,9 +109,12 @@ export class KeyOwner extends Construct {
    * role is named in the key policy, which then depends on that role existing.
    */
   grantAutoScalingLaunch(grantee: AutoScalingLaunchGrantee): void {
+    validateProps(this, z.object({ account: accountId('account') }), { account: grantee.account });
     const sameAccount = grantee.account === this.props.account;
+    const first = !this.consumers.some((c) => c.account === grantee.account);
     this.consumers.push({ account: grantee.account, serviceLinkedRoleSuffix: grantee.serviceLinkedRoleSuffix, sameAccount });
-    if (sameAccount) {
+    // A second grant to the owner account is reported by validation, not as a construct ID clash.
+    if (sameAccount && first) {
       const role = new AutoScalingServiceLinkedRole(this, 'autoscaling-role', {
         suffix: grantee.serviceLinkedRoleSuffix,
         create: grantee.createServiceLinkedRole,
@@ -87,12 +125,31 @@ export class KeyOwner extends Construct {
 
   /** The key policy as it stands now. */
   policyDocument(): PolicyDocument {
+    const org = this.props.organization;
     return keyPolicy({
-      partition: this.props.partition,
+      partition: this.partition,
       owner: { account: this.props.account },
       key: { administrators: this.props.administrators ?? [] },
       consumers: [...this.consumers].sort((a, b) => (a.account < b.account ? -1 : 1)),
-      organization: this.props.organization,
+      organization: org && { id: org.id, ouPaths: org.ouPaths ?? [] },
     });
+  }
+
+  private validatePolicy(): string[] {
+    const errors: string[] = [];
+    const seen = new Set<string>();
+    for (const { account } of this.consumers) {
+      if (seen.has(account)) {
+        errors.push(
+          `grantAutoScalingLaunch: account ${account} is granted more than once. Fix: call it once per account; a key policy names each account's Auto Scaling role once, and a grant has one grantee`,
+        );
+      }
+      seen.add(account);
+    }
+    const bytes = keyPolicyOverflow(this.policyDocument());
+    if (bytes !== undefined) {
+      errors.push(`the key policy is ${bytes} bytes, over the KMS limit of ${KEY_POLICY_MAX_BYTES} (${this.consumers.length} grantees). Fix: ${KEY_POLICY_SIZE_FIX}`);
+    }
+    return errors;
   }
 }

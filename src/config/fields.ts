@@ -142,6 +142,24 @@ export const keyAlias = z
       'Alias of the customer-managed key, with or without the alias/ prefix, e.g. golden-ami. Not aws/...: those are AWS-managed keys.',
   });
 
+export const keyDescription = z
+  .string()
+  .max(8192, rule('is longer than KMS allows', 'shorten it to at most 8192 characters'))
+  .meta({ description: 'Description of the key. Default: one that names the alias.' });
+
+export const deletionWindowDays = z
+  .number()
+  .int(rule('is not a whole number of days', 'write a whole number from 7 to 30'))
+  .min(
+    7,
+    rule(
+      'is below the 7 days KMS requires',
+      'write a whole number from 7 to 30: KMS waits 7 to 30 days before it deletes a key, so a mistake can still be undone',
+    ),
+  )
+  .max(30, rule('is above the 30 days KMS allows', 'write a whole number from 7 to 30: KMS waits 7 to 30 days before it deletes a key'))
+  .meta({ description: 'Days KMS waits before deleting the key once deletion is scheduled, 7 to 30.' });
+
 const KEY_ID = '(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})';
 export const KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/${KEY_ID}$`);
 

@@ -3,11 +3,6 @@ import { partitionOf } from '../policy/arns';
 import { normalizeOuPath, roleArnFromPattern, withoutAliasPrefix } from './fields';
 import type { Config } from './schema';
 
-/** `alias` without its `alias/` prefix. */
-export function defaultKeyDescription(alias: string): string {
-  return `Encrypts the AMI snapshots that keyshare shares with consumer accounts (alias/${alias})`;
-}
-
 /** The validated config as the Rollout model: one spelling of every value, consumers by account. */
 export function toRollout(config: Config): Rollout {
   const { owner, key, organization, backend, consumerDeployRoleArn } = config;
@@ -17,10 +12,10 @@ export function toRollout(config: Config): Rollout {
     owner: { account: owner.account, region: owner.region, ...(owner.deployRoleArn && { deployRoleArn: owner.deployRoleArn }) },
     key: {
       alias,
-      description: key.description ?? defaultKeyDescription(alias),
+      ...(key.description !== undefined && { description: key.description }),
       administrators: key.administrators,
-      rotation: key.rotation,
-      deletionWindowDays: key.deletionWindowDays,
+      ...(key.rotation !== undefined && { rotation: key.rotation }),
+      ...(key.deletionWindowDays !== undefined && { deletionWindowDays: key.deletionWindowDays }),
       ...(key.arn && { arn: key.arn }),
     },
     amis: config.amis.map((ami) => ({ id: ami.id, snapshotIds: ami.snapshotIds })),

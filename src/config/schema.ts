@@ -4,8 +4,10 @@ import {
   accountId,
   amiId,
   bucketName,
+  deletionWindowDays,
   existingKeyArn,
   keyAlias,
+  keyDescription,
   keyPrefix,
   organizationArn,
   organizationId,
@@ -19,6 +21,7 @@ import {
   snapshotId,
 } from './fields';
 import { checkConsistency } from './consistency';
+import { KEY_OWNER_DEFAULTS } from '../model/key-defaults';
 
 /**
  * keyshare.yaml. Field names are API (ARCHITECTURE.md, "Config"). Objects are strict: a
@@ -38,29 +41,13 @@ const owner = z
 const key = z
   .strictObject({
     alias: keyAlias,
-    description: z
-      .string()
-      .max(8192, rule('is longer than KMS allows', 'shorten it to at most 8192 characters'))
-      .optional()
-      .meta({ description: 'Description of the key.' }),
+    description: keyDescription.optional(),
     administrators: z
       .array(principalArn('IAM role or user ARN in the owner account.'))
       .default([])
       .meta({ description: 'IAM roles or users in the owner account that administer the key (no cryptographic use).' }),
-    rotation: z.boolean().default(true).meta({ description: 'Yearly automatic key rotation.' }),
-    deletionWindowDays: z
-      .number()
-      .int(rule('is not a whole number of days', 'write a whole number from 7 to 30'))
-      .min(
-        7,
-        rule(
-          'is below the 7 days KMS requires',
-          'write a whole number from 7 to 30: KMS waits 7 to 30 days before it deletes a key, so a mistake can still be undone',
-        ),
-      )
-      .max(30, rule('is above the 30 days KMS allows', 'write a whole number from 7 to 30: KMS waits 7 to 30 days before it deletes a key'))
-      .default(30)
-      .meta({ description: 'Days KMS waits before deleting the key once deletion is scheduled, 7 to 30.' }),
+    rotation: z.boolean().optional().meta({ description: 'Yearly automatic key rotation.', default: KEY_OWNER_DEFAULTS.enableKeyRotation }),
+    deletionWindowDays: deletionWindowDays.optional().meta({ default: KEY_OWNER_DEFAULTS.deletionWindowInDays }),
     arn: existingKeyArn.optional(),
   })
   .meta({ description: "The customer-managed KMS key that encrypts the AMIs' snapshots." });

@@ -26,13 +26,12 @@ export interface Owner {
 export interface KeySettings {
   /** Alias without the `alias/` prefix. */
   readonly alias: string;
-  readonly description: string;
+  /** Unset: the KeyOwner construct's default, as are `rotation` and `deletionWindowDays`. */
+  readonly description?: string;
   /** IAM principals in the owner account that administer the key. Default: none beyond root delegation. */
   readonly administrators: readonly string[];
-  /** Default: true. */
-  readonly rotation: boolean;
-  /** Default: 30. */
-  readonly deletionWindowDays: number;
+  readonly rotation?: boolean;
+  readonly deletionWindowDays?: number;
   /** The key's ARN when it already exists; consumers then use it instead of resolving the alias. */
   readonly arn?: string;
 }

@@ -160,7 +160,7 @@ export interface KeyPolicyInput {
   readonly owner: { readonly account: string };
   readonly key: { readonly administrators: readonly string[] };
   readonly consumers: readonly ConsumerIdentity[];
-  readonly organization?: Organization;
+  readonly organization?: Pick<Organization, 'id' | 'ouPaths'>;
 }
 
 export function audienceOf(rollout: KeyPolicyInput): Audience {

@@ -1,6 +1,6 @@
 import { aliasName, AUTOSCALING_SERVICE, autoScalingRoleName } from '../policy/arns';
 import { ALIAS_PREFIX, AMI_ID, ORG_ARN, OU_ARN, SNAPSHOT_ID } from '../config/fields';
-import { defaultKeyDescription } from '../config/normalize';
+import { defaultKeyDescription, KEY_OWNER_DEFAULTS } from '../model/key-defaults';
 import { hclExpressionAttributes, hclString, hclTemplate, tf } from '../terraform/hcl';
 import { KEY_POLICY_VARIABLES } from './key-policy';
 import type { ModuleVariable, TerraformModule } from './spec';
@@ -27,12 +27,12 @@ export const KEY_OWNER_VARIABLES: readonly ModuleVariable[] = [
     description: 'Description of the key. Default: says which alias it encrypts AMI snapshots for.',
     default: 'null',
   },
-  { name: 'enable_key_rotation', type: 'bool', description: 'Yearly automatic rotation of the key material.', default: 'true' },
+  { name: 'enable_key_rotation', type: 'bool', description: 'Yearly automatic rotation of the key material.', default: String(KEY_OWNER_DEFAULTS.enableKeyRotation) },
   {
     name: 'deletion_window_in_days',
     type: 'number',
     description: 'Days KMS waits before deleting the key once deletion is scheduled, 7 to 30.',
-    default: '30',
+    default: String(KEY_OWNER_DEFAULTS.deletionWindowInDays),
     validations: [
       {
         condition: 'var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30 && floor(var.deletion_window_in_days) == var.deletion_window_in_days',
