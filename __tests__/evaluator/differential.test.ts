@@ -42,7 +42,38 @@ function serviceLinkedRoleUnderScps(c: Case): boolean {
   return c.scps.length > 0 && c.request.principal.includes(':role/aws-service-role/');
 }
 
-const EXCLUSIONS: Record<string, (c: Case) => boolean> = { crossAccountUndocumentedOperation, rootUserCaller, serviceLinkedRoleUnderScps };
+/**
+ * "If either of the required Resource or Action elements are missing from a key policy statement,
+ * the policy statement has no effect" (KMS developer guide, "Creating a key policy",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html). The simulator
+ * reads a missing Resource as every resource. Kept as its own test in key-policy-elements.test.ts.
+ */
+function keyPolicyStatementWithoutResource(c: Case): boolean {
+  const inert = c.keyPolicy.Statement.some((s) => s.Resource === undefined && s.NotResource === undefined);
+  if (!inert) return false;
+  // Only the cases where reading it as the simulator does (every resource) changes our answer.
+  const asSimulator = { ...c.keyPolicy, Statement: c.keyPolicy.Statement.map((s) => (s.Resource === undefined && s.NotResource === undefined ? { ...s, Resource: '*' } : s)) };
+  const decide = (keyPolicy: typeof c.keyPolicy) => authorize({ keyArn: KEY, keyPolicy, identityPolicies: c.identityPolicies, scps: c.scps }, c.request).decision;
+  return decide(asSimulator) !== decide(c.keyPolicy);
+}
+
+/**
+ * "The kms:RetireGrant permission is not effective in a key policy": the grant decides who may
+ * retire it (KMS developer guide, "Retiring and revoking grants",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html). The simulator lets the
+ * key policy and IAM policies allow it. Kept as its own test in key-policy-elements.test.ts.
+ */
+function retireGrantDecidedByTheGrant(c: Case): boolean {
+  return c.request.action.toLowerCase() === 'kms:retiregrant';
+}
+
+const EXCLUSIONS: Record<string, (c: Case) => boolean> = {
+  crossAccountUndocumentedOperation,
+  rootUserCaller,
+  serviceLinkedRoleUnderScps,
+  keyPolicyStatementWithoutResource,
+  retireGrantDecidedByTheGrant,
+};
 
 /** The keys AWS puts in every request context; the simulator does not derive them. */
 function derivedContext(principal: string): Record<string, string> {

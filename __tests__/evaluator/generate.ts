@@ -157,6 +157,8 @@ function actions(r: Rand): Pick<PolicyStatement, 'Action' | 'NotAction'> {
   return chance(r, 0.12) ? { NotAction: value } : { Action: value };
 }
 
+const NO_RESOURCE = '(none)';
+
 function statement(r: Rand, i: number, withPrincipal: boolean, resources: string[]): PolicyStatement {
   const s: PolicyStatement = { Effect: chance(r, 0.15) ? 'Deny' : 'Allow', ...actions(r) };
   if (chance(r, 0.6)) s.Sid = `S${i}`;
@@ -166,7 +168,11 @@ function statement(r: Rand, i: number, withPrincipal: boolean, resources: string
     else s.Principal = principalBlock(r);
   }
   if (chance(r, 0.08)) s.NotResource = pick(r, [OTHER_KEY, KEY]);
-  else s.Resource = pick(r, resources);
+  else {
+    // Key policies sometimes lack Resource, which makes the statement inert (differential.test.ts).
+    const resource = pick(r, withPrincipal && i === 1 ? [...resources, NO_RESOURCE] : resources);
+    if (resource !== NO_RESOURCE) s.Resource = resource;
+  }
   const c = conditions(r);
   if (c) s.Condition = c;
   return s;

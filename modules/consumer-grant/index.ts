@@ -76,8 +76,9 @@ export class ConsumerGrant extends Construct {
       keyId: spec.KeyId,
       granteePrincipal: spec.GranteePrincipal,
       operations: [...spec.Operations],
-      // Destroy retires the grant, which the creating account may always do; revoking it would
-      // need kms:RevokeGrant in the owner's key policy, which consumers are not given.
+      // Destroy retires the grant: the creating account may, through the deploy role's kms:RetireGrant
+      // (consumerIamPolicy; "Retiring and revoking grants"). Revoking it would need kms:RevokeGrant in
+      // the owner's key policy, which consumers are not given.
       retireOnDelete: true,
       // The grantee must exist before KMS accepts the grant.
       dependsOn: [role.dependable, ...attachments],

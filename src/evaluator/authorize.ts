@@ -2,7 +2,7 @@ import { InputError } from '../errors';
 import type { PolicyDocument } from '../policy/document';
 import { canonicalKmsAction, kmsActions } from './action-catalog';
 import { keyOwner, parseCaller } from './caller';
-import { compilePolicy } from './compile';
+import { compilePolicy, KEY_POLICY_FIELD } from './compile';
 import { requestContext } from './context';
 import { decide, type Evaluation } from './combine';
 import { evaluateGrants } from './grants';
@@ -63,7 +63,7 @@ function evaluate(inputs: KeyAccessInputs, owner: string, request: EvaluationReq
     request,
     owner,
     crossAccount: caller.account !== undefined && caller.account !== owner,
-    keyPolicy: evaluatePolicy(compilePolicy(inputs.keyPolicy, 'keyPolicy'), request, explain),
+    keyPolicy: evaluatePolicy(compilePolicy(inputs.keyPolicy, KEY_POLICY_FIELD), request, explain),
     identity,
     scps: scpsApply ? evaluateAll(inputs.scps, 'scps', request, explain) : undefined,
     grants: evaluateGrants(inputs.grants ?? [], inputs.keyArn, caller, request.action, raw, request.context, explain),

@@ -37,7 +37,17 @@ export function scpsFailing(e: Evaluation): number[] {
   return failing;
 }
 
+/**
+ * "The kms:RetireGrant permission is not effective in a key policy": the grant decides who may
+ * retire it (KMS developer guide, "Retiring and revoking grants",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html). See `grants.ts`.
+ */
+export function grantDecidesAlone(e: Evaluation): boolean {
+  return e.request.actionKey === 'retiregrant';
+}
+
 export function policiesAllow(e: Evaluation): boolean {
+  if (grantDecidesAlone(e)) return false;
   const direct = e.keyPolicy.allows.some((h) => h.match === 'direct');
   const account = e.keyPolicy.allows.some((h) => h.match === 'account');
   if (!e.crossAccount) return direct || (account && e.identityAllows);

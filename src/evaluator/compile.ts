@@ -1,5 +1,8 @@
 import { InputError } from '../errors';
-import type { PolicyDocument, PolicyStatement, PrincipalBlock } from '../policy/document';
+import { keyPolicyStatementMissing, type PolicyDocument, type PolicyStatement, type PrincipalBlock } from '../policy/document';
+
+/** The field name `authorize` gives the key policy. */
+export const KEY_POLICY_FIELD = 'keyPolicy';
 import { compileActions, matchAction, type ActionMatcher } from './actions';
 import { compileConditions, type CompiledCondition } from './conditions';
 import { compilePrincipal, type PrincipalMatcher } from './principal';
@@ -32,6 +35,7 @@ export interface CompiledPolicy {
  */
 const compiled = new WeakMap<PolicyDocument, CompiledPolicy>();
 
+/** `field` names the document in messages; `keyPolicy` is the key policy, whose incomplete statements have no effect. */
 export function compilePolicy(doc: PolicyDocument, field: string): CompiledPolicy {
   let policy = compiled.get(doc);
   if (!policy) {
@@ -94,7 +98,10 @@ function compile(doc: PolicyDocument, field: string): CompiledPolicy {
   // AWS accepts a single statement object in place of the list.
   const statements: readonly PolicyStatement[] = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement as PolicyStatement];
   const variables = doc.Version === '2012-10-17';
-  return { statements: statements.map((s, i) => compileStatement(s, i, `${field}.Statement[${i}]`, variables)), candidates: new Map(), byAction: new Map() };
+  const compiledStatements = statements.map((s, i) => compileStatement(s, i, `${field}.Statement[${i}]`, variables));
+  // A key policy statement without Resource or Action has no effect (keyPolicyStatementMissing).
+  const effective = field === KEY_POLICY_FIELD ? compiledStatements.filter((_, i) => keyPolicyStatementMissing(statements[i]) === undefined) : compiledStatements;
+  return { statements: effective, candidates: new Map(), byAction: new Map() };
 }
 
 /** A string or list of strings, as the policy grammar allows; anything else is bad input. */

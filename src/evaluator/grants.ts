@@ -15,8 +15,8 @@ export interface GrantHit {
   readonly id: string;
   /** `account`: the grantee is the caller's account, whose IAM policies then decide. */
   readonly match: PrincipalMatch;
-  /** The caller retires the grant as its retiring principal rather than using it as grantee. */
-  readonly retiring: boolean;
+  /** The caller retires the grant, as its retiring principal or for the account that created it, rather than using it as grantee. */
+  readonly retiring?: 'retiring-principal' | 'issuing-account';
 }
 
 export interface GrantMiss {
@@ -36,6 +36,11 @@ const GRANTABLE: ReadonlyMap<string, string> = new Map(GRANTABLE_OPERATIONS.map(
 const NO_ENCRYPTION_CONTEXT = new Set(['describekey', 'retiregrant']);
 const ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
 const ROLE = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
+
+/** `IssuingAccount` as list-grants prints it (`arn:aws:iam::<acct>:root`), or a bare account ID. */
+function issuingRoot(issuing: string): string {
+  return /^\d{12}$/.test(issuing) ? `arn:aws:iam::${issuing}:root` : issuing;
+}
 
 export function grantId(grant: Grant, index: number): string {
   return grant.GrantId ?? (grant.Name ? grant.Name : `grants[${index}]`);
@@ -130,10 +135,14 @@ export function evaluateGrants(
   const operation = GRANTABLE.get(actionKey);
   grants.forEach((grant, index) => {
     if (!forKey(grant, keyArn)) return;
-    // "Grants can be retired by ... the retiring principal in the grant" ("Grants in AWS KMS").
+    // "A grant can be retired by an optional retiring principal specified in the grant ... As a backup,
+    // the AWS account in which the grant was created can retire the grant", through its root or a
+    // principal its IAM policies allow kms:RetireGrant ("Retiring and revoking grants",
+    // https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html; API reference, RetireGrant).
     const retiring = actionKey === 'retiregrant' && grant.RetiringPrincipal ? granteeMatch(grant.RetiringPrincipal, caller) : undefined;
-    if (retiring !== undefined) {
-      allows.push({ grant, id: grantId(grant, index), match: retiring, retiring: true });
+    const issuing = actionKey === 'retiregrant' && grant.IssuingAccount ? granteeMatch(issuingRoot(grant.IssuingAccount), caller) : undefined;
+    if (retiring !== undefined || issuing !== undefined) {
+      allows.push({ grant, id: grantId(grant, index), match: retiring === 'direct' ? 'direct' : (issuing ?? retiring)!, retiring: retiring !== undefined ? 'retiring-principal' : 'issuing-account' });
       return;
     }
     const match = granteeMatch(grant.GranteePrincipal, caller);
@@ -144,7 +153,7 @@ export function evaluateGrants(
     else if (!grant.Operations.some((op) => op.toLowerCase() === actionKey)) reason = `it allows ${grant.Operations.join(', ')}, not ${operation}`;
     else if (actionKey === 'creategrant') reason = childGrantFailure(grant, request, context);
     else if (!NO_ENCRYPTION_CONTEXT.has(actionKey)) reason = encryptionContextFailure(grant, request);
-    if (reason === undefined) allows.push({ grant, id, match, retiring: false });
+    if (reason === undefined) allows.push({ grant, id, match });
     else if (explain) misses.push({ id, reason });
   });
   return { allows, misses };

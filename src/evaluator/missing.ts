@@ -1,5 +1,5 @@
 import { CROSS_ACCOUNT_OPERATIONS } from '../policy/actions';
-import { crossAccountBlocked, grantsAllow, policiesAllow, scpsFailing, type Evaluation } from './combine';
+import { crossAccountBlocked, grantDecidesAlone, grantsAllow, policiesAllow, scpsFailing, type Evaluation } from './combine';
 import type { PolicyOutcome } from './policy';
 
 function ids(outcome: PolicyOutcome, match?: 'direct' | 'account'): string {
@@ -95,7 +95,12 @@ export function explainMissing(e: Evaluation): string[] {
     );
     out.push(...nearMisses([scps[i]], () => scp));
   }
-  if (!policiesAllow(e) && !grantsAllow(e)) {
+  if (grantDecidesAlone(e) && !grantsAllow(e)) {
+    out.push(
+      `${action} is decided by the grant, not by policies: the kms:RetireGrant permission is not effective in a key policy; a grant may be retired by its retiring principal, by its grantee when it allows RetireGrant, and by the account that created it (its root, or a principal whose IAM policy allows kms:RetireGrant) (KMS developer guide, "Retiring and revoking grants")`,
+      ...grantSentences(e),
+    );
+  } else if (!policiesAllow(e) && !grantsAllow(e)) {
     out.push(...keyPolicySentences(e), ...grantSentences(e));
   }
   return out;

@@ -46,7 +46,9 @@ export function traceOf(e: Evaluation, decision: Decision): TraceEntry[] {
     for (const hit of e.grants.allows) {
       const delegation = hit.match === 'account' ? ", delegating to the account's IAM policies" : '';
       const detail = hit.retiring
-        ? `names ${hit.grant.RetiringPrincipal} as its retiring principal${delegation}`
+        ? hit.retiring === 'retiring-principal'
+          ? `names ${hit.grant.RetiringPrincipal} as its retiring principal${delegation}`
+          : `was created by ${hit.grant.IssuingAccount}, which may retire it${delegation}`
         : `grants ${hit.grant.GranteePrincipal} ${e.request.action.slice(4)}${delegation}`;
       out.allows.push({ source: 'grant', id: hit.id, effect: 'Allow', detail });
     }

@@ -1,6 +1,6 @@
 import type { PolicyDocument } from '../policy/document';
 import { authorize } from './authorize';
-import { compilePolicy } from './compile';
+import { compilePolicy, KEY_POLICY_FIELD } from './compile';
 import type { AuthorizationResult, ContextValue, KeyAccessInputs, KmsRequest } from './types';
 
 /**
@@ -32,7 +32,7 @@ interface Candidates {
 
 function documents(inputs: KeyAccessInputs): { doc: PolicyDocument; field: string }[] {
   return [
-    { doc: inputs.keyPolicy, field: 'keyPolicy' },
+    { doc: inputs.keyPolicy, field: KEY_POLICY_FIELD },
     ...(inputs.identityPolicies ?? []).map((doc, i) => ({ doc, field: `identityPolicies[${i}]` })),
     ...(inputs.scps ?? []).map((doc, i) => ({ doc, field: `scps[${i}]` })),
   ];

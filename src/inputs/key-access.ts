@@ -1,5 +1,5 @@
 import type { Grant, KeyAccessInputs } from '../evaluator/types';
-import type { PolicyDocument, PolicyStatement } from '../policy/document';
+import { keyPolicyStatementMissing, type PolicyDocument, type PolicyStatement } from '../policy/document';
 import { readGrants } from './grants';
 import { KeyArnChoice, keyOwner, namedKeyArns, resolveKeyArn } from './key-arn';
 import { parseKmsArn } from '../policy/arns';
@@ -34,7 +34,10 @@ const FULL_AWS_ACCESS: PolicyStatement = { Sid: 'FullAWSAccess', Effect: 'Allow'
 export async function loadKeyAccess(flags: KeyAccessFlags): Promise<LoadedKeyAccess> {
   const keyPolicy = readPolicy({ flag: '--key-policy', file: flags.keyPolicy }, 'key');
   const identityPolicies = flags.iamPolicy.map((file) => readPolicy({ flag: '--iam-policy', file }, 'identity'));
-  const notes: string[] = [];
+  const notes: string[] = keyPolicy.Statement.flatMap((s, i) => {
+    const missing = keyPolicyStatementMissing(s);
+    return missing ? [`key policy statement ${s.Sid ?? `Statement[${i}]`} has no ${missing}, so it has no effect (KMS developer guide, "Creating a key policy")`] : [];
+  });
   const scps = flags.scp.map((file) => {
     const scp = readPolicy({ flag: '--scp', file }, 'scp');
     if (scp.Statement.some((st) => st.Effect === 'Allow')) return scp;

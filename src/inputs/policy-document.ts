@@ -54,7 +54,7 @@ const statement = z
     NotResource: stringOrList.optional(),
     Condition: z.record(z.string(), z.record(z.string(), conditionValue)).optional(),
   })
-  .refine((s) => (s.Action === undefined) !== (s.NotAction === undefined), { error: 'a statement needs exactly one of Action and NotAction' });
+  .refine((s) => s.Action === undefined || s.NotAction === undefined, { error: 'a statement needs exactly one of Action and NotAction' });
 
 const document = z.strictObject({
   // IAM: "If you do not include a Version element, the value defaults to 2008-10-17".
@@ -78,6 +78,10 @@ export function policyFromJson(origin: Origin, kind: PolicyKind, json: unknown):
   if (!parsed.success) throw inputErrorFromZod(origin, path, value, parsed.error, fix);
   const doc = parsed.data as PolicyDocument;
   doc.Statement.forEach((s, i) => {
+    // A key policy statement without Action has no effect (keyPolicyStatementMissing); the reader warns of it.
+    if (kind !== 'key' && s.Action === undefined && s.NotAction === undefined) {
+      throw new InputError(where(origin, `${path ? `${path}.` : ''}Statement[${i}]`), s.Sid ?? s.Effect, 'a statement needs exactly one of Action and NotAction', fix);
+    }
     const hasPrincipal = s.Principal !== undefined || s.NotPrincipal !== undefined;
     if (hasPrincipal === (principalRule === 'required')) return;
     const at = where(origin, `${path ? `${path}.` : ''}Statement[${i}]`);

@@ -20,6 +20,9 @@ export const KEY_USE_ACTIONS = [
 
 export const DESCRIBE_KEY = 'kms:DescribeKey';
 
+/** Retiring a grant: authorized by the grant, never by a key policy (consumer-policy.ts). */
+export const RETIRE_GRANT = 'kms:RetireGrant';
+
 /** The action that delegates key use to an AWS service through a grant (same page, second statement). */
 export const CREATE_GRANT = 'kms:CreateGrant';
 

@@ -1,4 +1,4 @@
-import { CREATE_GRANT, DESCRIBE_KEY, KEY_USE_ACTIONS } from './actions';
+import { CREATE_GRANT, DESCRIBE_KEY, KEY_USE_ACTIONS, RETIRE_GRANT } from './actions';
 import { autoScalingRoleArn, Partition } from './arns';
 import { GRANT_IS_FOR_AWS_RESOURCE, VIA_SERVICE } from './conditions';
 import { PolicyDocument, policyDocument } from './document';
@@ -9,6 +9,7 @@ export const CONSUMER_SID = {
   createGrant: 'CreateAutoScalingGrantOnSharedKey',
   useThroughEc2: 'UseSharedKeyThroughEc2',
   attachThroughEc2: 'AttachSharedKeyThroughEc2',
+  retireGrant: 'RetireAutoScalingGrantOnSharedKey',
 } as const;
 
 /** Default name of the consumer IAM policy below, in the cdktf construct and the Terraform module alike. */
@@ -57,5 +58,10 @@ export function consumerIamPolicy(
       Resource: keyArn,
       Condition: { ...viaEc2, Bool: { [GRANT_IS_FOR_AWS_RESOURCE]: true } },
     },
+    // Destroying the consumer stack retires the grant. A key policy cannot allow that ("The
+    // kms:RetireGrant permission is not effective in a key policy"); the account that created the
+    // grant may retire it, through a principal its IAM policy allows kms:RetireGrant (KMS developer
+    // guide, "Retiring and revoking grants", https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html).
+    { Sid: CONSUMER_SID.retireGrant, Effect: 'Allow', Action: RETIRE_GRANT, Resource: keyArn },
   ]);
 }

@@ -40,3 +40,15 @@ export function policyBytes(doc: PolicyDocument): number {
 
 /** AWS KMS quota "Key policy document size": 32 KB. https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html */
 export const KEY_POLICY_MAX_BYTES = 32768;
+
+/**
+ * "If either of the required Resource or Action elements are missing from a key policy
+ * statement, the policy statement has no effect" (KMS developer guide, "Creating a key policy",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html; KMS API
+ * reference, PutKeyPolicy). The evaluator skips such a statement; the input reader warns of it.
+ */
+export function keyPolicyStatementMissing(statement: PolicyStatement): 'Resource' | 'Action' | undefined {
+  if (statement.Action === undefined && statement.NotAction === undefined) return 'Action';
+  if (statement.Resource === undefined && statement.NotResource === undefined) return 'Resource';
+  return undefined;
+}
