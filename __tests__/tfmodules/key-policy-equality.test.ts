@@ -113,4 +113,46 @@ describe('key-policy module in real Terraform', () => {
       cleanup();
     }
   });
+
+  /** `terraform plan` of a root calling the module per entry; the errors on one line each. Roots run in parallel. */
+  async function planErrors(calls: Record<string, Record<string, unknown>>): Promise<string> {
+    const root = {
+      module: Object.fromEntries(Object.entries(calls).map(([name, inputs]) => [name, { source: './key-policy', owner_account_id: OWNER, ...inputs }])),
+      output: Object.fromEntries(Object.keys(calls).map((name) => [name, { value: `\${module.${name}.policy_json}` }])),
+    };
+    const { dir, cleanup } = writeTree(new Map([...keyPolicyFiles, ['main.tf.json', JSON.stringify(root, null, 1)]]));
+    try {
+      await terraform(dir, 'init', '-input=false', '-no-color', '-backend=false');
+      const plan = await terraform(dir, 'plan', '-input=false', '-no-color');
+      expect(plan.ok).toBe(false);
+      return plan.stderr.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ');
+    } finally {
+      cleanup();
+    }
+  }
+
+  it('refuses a policy over 32,768 bytes and bad inputs, in plan, each with its fix', async () => {
+    const flat = Array.from({ length: 100 }, (_, i) => String(300000000000 + i));
+    // Terraform reports every invalid variable, but checks preconditions only once all variables are valid.
+    const [variables, preconditions] = await Promise.all([
+      planErrors({
+        bad_account: { consumer_account_ids: ['12345'] },
+        duplicate_account: { consumer_account_ids: [A, A] },
+        bad_suffix: { consumer_account_ids: [A], service_linked_role_suffixes: { [A]: 'no spaces' } },
+        bad_administrator: { consumer_account_ids: [A], administrator_arns: [`arn:aws:sts::${OWNER}:assumed-role/admin/me`] },
+        bad_path: { consumer_account_ids: [A], organization_id: ORG, organization_paths: ['ou-ab12-11111111'] },
+      }),
+      planErrors({
+        too_big: { consumer_account_ids: flat },
+        paths_without_organization: { consumer_account_ids: [A], organization_paths: [OU1] },
+      }),
+    ]);
+    expect(variables).toMatch(/consumer_account_ids must hold 12-digit AWS account IDs/);
+    expect(variables).toMatch(/consumer_account_ids lists an account twice/);
+    expect(variables).toMatch(/service_linked_role_suffixes maps 12-digit account IDs to suffixes/);
+    expect(variables).toMatch(/administrator_arns must hold IAM role or user ARNs/);
+    expect(variables).toMatch(/organization_paths must hold paths such as/);
+    expect(preconditions).toMatch(/The key policy would be \d+ bytes, over the KMS limit of 32768: set organization_id/);
+    expect(preconditions).toMatch(/organization_paths needs organization_id/);
+  });
 });

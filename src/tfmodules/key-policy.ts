@@ -164,7 +164,7 @@ export function keyPolicyModule(): TerraformModule {
           },
           {
             condition: `length(local.policy_json) <= ${KEY_POLICY_MAX_BYTES}`,
-            message: `The key policy is over the KMS limit of ${KEY_POLICY_MAX_BYTES} bytes: set organization_id (optionally organization_paths), so that the policy names the organization with aws:PrincipalOrgID whatever the number of accounts.`,
+            message: `The key policy would be ${tf('length(local.policy_json)')} bytes, over the KMS limit of ${KEY_POLICY_MAX_BYTES}: set organization_id (optionally organization_paths), so that the policy names the organization with aws:PrincipalOrgID whatever the number of accounts.`,
           },
         ],
       },

@@ -16,7 +16,7 @@ export interface ModuleVariable {
 export interface ModuleValidation {
   /** HCL expression. */
   readonly condition: string;
-  /** Plain text; rendered as a quoted HCL string. */
+  /** Text, quoted for HCL when rendered; a `tf(...)` token in it is interpolated, e.g. the size that failed. */
   readonly message: string;
 }
 
