@@ -5,7 +5,7 @@ import { ACCOUNT, ALIAS_PREFIX, ROLE_NAME } from '../config/fields';
 import { HclValue, hclString, hclTemplate, hclValue, tf, tfWhole } from '../terraform/hcl';
 import { SUFFIX_MESSAGE, SUFFIX_OK } from './key-policy';
 import type { ModuleVariable, TerraformModule } from './spec';
-import { allMatch, matches, nullOrMatches } from './validation';
+import { allMatch, matches, nullOr, nullOrMatches } from './validation';
 
 const P = tf('local.partition') as Partition;
 const ACCOUNT_ID = tf('local.account_id');
@@ -40,7 +40,7 @@ export const CONSUMER_GRANT_VARIABLES: readonly ModuleVariable[] = [
     default: 'null',
     validations: [
       {
-        condition: `var.service_linked_role_suffix == null || (${SUFFIX_OK('var.service_linked_role_suffix')})`,
+        condition: nullOr('var.service_linked_role_suffix', `(${SUFFIX_OK('var.service_linked_role_suffix')})`),
         message: `service_linked_role_suffix must be ${SUFFIX_MESSAGE}.`,
       },
     ],

@@ -10,7 +10,11 @@ export function allMatch(list: string, pattern: RegExp): string {
   return `alltrue([for v in ${list} : ${matches('v', pattern)}])`;
 }
 
-/** `condition` for an optional variable: null, or matching `pattern`. */
+/** `condition` for an optional variable: null, or meeting `condition`. Terraform's `||` does not short-circuit; `? :` does. */
+export function nullOr(expr: string, condition: string): string {
+  return `${expr} == null ? true : ${condition}`;
+}
+
 export function nullOrMatches(expr: string, pattern: RegExp): string {
-  return `${expr} == null || ${matches(expr, pattern)}`;
+  return nullOr(expr, matches(expr, pattern));
 }
