@@ -34,6 +34,8 @@ const probe = path.join(__dirname, 'max-rss.js');
 interface Sample {
   readonly wallMs: number;
   readonly rssMB: number;
+  /** User + system CPU time: less swayed than wall time by other work on the machine. */
+  readonly cpuMs: number;
 }
 
 /** One end-to-end run of `node <args>` from the project root, with its wall time and peak RSS. */
@@ -48,7 +50,8 @@ function measure(args: readonly string[], okStatus: readonly number[] = [0]): Sa
   });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (!okStatus.includes(r.status ?? -1)) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return { wallMs, rssMB: Number(fs.readFileSync(rssFile, 'utf8')) / 1024 };
+  const usage = JSON.parse(fs.readFileSync(rssFile, 'utf8')) as { maxRSS: number; cpu: number };
+  return { wallMs, rssMB: usage.maxRSS / 1024, cpuMs: usage.cpu / 1000 };
 }
 
 function median(xs: readonly number[]): number {
@@ -57,7 +60,7 @@ function median(xs: readonly number[]): number {
 }
 
 function medianSample(samples: readonly Sample[]): Sample {
-  return { wallMs: median(samples.map((s) => s.wallMs)), rssMB: median(samples.map((s) => s.rssMB)) };
+  return { wallMs: median(samples.map((s) => s.wallMs)), rssMB: median(samples.map((s) => s.rssMB)), cpuMs: median(samples.map((s) => s.cpuMs)) };
 }
 
 function configFor(consumers: number): string {
@@ -128,11 +131,12 @@ const rows = [...results, ...(largeResult ? [largeResult] : [])].map((r, i, all)
     bare: r.bare,
     wallRatio: r.keyshare.wallMs / r.bare.wallMs,
     rssRatio: r.keyshare.rssMB / r.bare.rssMB,
+    cpuRatio: r.keyshare.cpuMs / r.bare.cpuMs,
     perConsumer: { wallMs: r.keyshare.wallMs / r.consumers, rssKB: (r.keyshare.rssMB * 1024) / r.consumers, marginalWallMs: marginal },
   };
 });
 
-const header = ['consumers', 'keyshare wall', 'bare wall', 'ratio', 'keyshare RSS', 'bare RSS', 'ratio', 'ms/consumer', 'marginal ms/consumer', 'KB RSS/consumer'];
+const header = ['consumers', 'keyshare wall', 'bare wall', 'ratio', 'keyshare RSS', 'bare RSS', 'ratio', 'CPU ratio', 'ms/consumer', 'marginal ms/consumer', 'KB RSS/consumer'];
 const table = [
   header,
   ...rows.map((r) => [
@@ -143,6 +147,7 @@ const table = [
     mb(r.keyshare.rssMB),
     mb(r.bare.rssMB),
     `${r.rssRatio.toFixed(2)}×`,
+    `${r.cpuRatio.toFixed(2)}×`,
     r.perConsumer.wallMs.toFixed(2),
     r.perConsumer.marginalWallMs === undefined ? '–' : r.perConsumer.marginalWallMs.toFixed(2),
     r.perConsumer.rssKB.toFixed(0),
