@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Backend } from '../model/rollout';
+import { toTerraformResolvedOnce } from './resolve-once';
 
 /** From `<out>/stacks/<id>`, where Terraform runs, to the directory that holds `<out>`. */
 const LOCAL_STATE_FROM_STACK_DIR = '../../..';
@@ -44,5 +45,18 @@ export class AccountStack extends TerraformStack {
         assumeRole: s3.roleArn ? { roleArn: s3.roleArn } : undefined,
       });
     }
+  }
+
+  /**
+   * cdktf resolves every stack here, before writing any, only to find cross-stack references;
+   * `toTerraform` finds them in its one resolve. HCL output (`synth --hcl`) keeps cdktf's passes.
+   */
+  override prepareStack(): void {
+    if (App.of(this).hclOutput) super.prepareStack();
+    else this.ensureBackendExists();
+  }
+
+  override toTerraform(): Record<string, unknown> {
+    return toTerraformResolvedOnce(this);
   }
 }
