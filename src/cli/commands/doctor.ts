@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import { ACCOUNT, serviceLinkedRoleSuffix } from '../../config/fields';
 import { unpackRule } from '../../config/rule';
 import { diagnose, GRANT_CREATOR_ROLE, launchWorks } from '../../doctor/diagnose';
-import { doctorJson, doctorMarkdown, doctorText } from '../../doctor/report';
 import { InputError } from '../../errors';
 import { parseContextFlags } from '../../inputs/context';
 import { KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
 import { checkPrincipal } from '../../inputs/requests';
 import { EXIT, runCommand } from '../exit';
-import type { Format } from '../../render/format';
+import { doctorRenderers } from '../../render/doctor';
+import { Format, render } from '../../render/format';
 import { formatOption } from '../format-option';
 import { contextOption, withKeyAccessOptions } from '../key-access-options';
 
@@ -52,7 +52,6 @@ export async function doctor(flags: DoctorFlags): Promise<number> {
     context: await parseContextFlags(flags.context),
   };
   const diagnosis = diagnose(await loadKeyAccess(flags), flags, target);
-  const render = flags.format === 'json' ? doctorJson : flags.format === 'markdown' ? doctorMarkdown : doctorText;
-  process.stdout.write(render(diagnosis));
+  process.stdout.write(render(doctorRenderers, diagnosis, flags.format));
   return launchWorks(diagnosis) ? EXIT.ok : EXIT.findings;
 }

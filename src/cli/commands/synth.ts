@@ -11,9 +11,9 @@ export function registerSynth(cli: Command): void {
     .action((opts: { config: string; out: string }) =>
       runCommand(() => {
         // cdktf costs ~400 ms to load; only synth needs it, so the other commands start without it.
-        const { formatSummary, synthesize } = require('../../synth/synthesize') as typeof import('../../synth/synthesize');
-        const summary = synthesize(loadRollout(opts.config), opts.out);
-        process.stdout.write(`${formatSummary(summary)}\n`);
+        const { synthesize } = require('../../synth/synthesize') as typeof import('../../synth/synthesize');
+        const { synthSummaryText } = require('../../render/synth') as typeof import('../../render/synth');
+        process.stdout.write(synthSummaryText(synthesize(loadRollout(opts.config), opts.out)));
         return EXIT.ok;
       }),
     );

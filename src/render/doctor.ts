@@ -1,9 +1,9 @@
-import { decisionMarkdown, reasonLines, reasonMarkdown } from '../render/authorization';
-import { cell, code, jsonBlock } from '../render/markdown';
-import type { Diagnosis } from './diagnose';
-import { launchWorks } from './diagnose';
-import type { Fix } from './fixes';
+import { Diagnosis, launchWorks } from '../doctor/diagnose';
+import type { Fix } from '../doctor/fixes';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
+import { decisionMarkdown, reasonLines, reasonMarkdown } from './authorization';
+import { json, Renderers } from './format';
+import { cell, code, jsonBlock } from './markdown';
 
 function firstFailing(d: Diagnosis): string | undefined {
   return d.steps.find((s) => !stepPasses(s))?.step.id;
@@ -44,7 +44,7 @@ function fixText(fix: Fix, n: number): string[] {
   return lines;
 }
 
-export function doctorText(d: Diagnosis): string {
+function doctorText(d: Diagnosis): string {
   const lines = [
     `keyshare doctor: can account ${d.consumer} launch Auto Scaling instances from snapshots encrypted with ${d.keyArn}?`,
     `service-linked role: ${d.serviceLinkedRole}`,
@@ -71,7 +71,7 @@ function fixMarkdown(fix: Fix, n: number): string[] {
   return [...lines, ''];
 }
 
-export function doctorMarkdown(d: Diagnosis): string {
+function doctorMarkdown(d: Diagnosis): string {
   const lines = [
     '### keyshare doctor',
     '',
@@ -93,7 +93,7 @@ export function doctorMarkdown(d: Diagnosis): string {
 }
 
 /** The machine shape; `decision` values are the evaluator's stable ones. */
-export function doctorJson(d: Diagnosis): string {
+function doctorJson(d: Diagnosis): string {
   const out = {
     works: launchWorks(d),
     consumer: d.consumer,
@@ -119,5 +119,7 @@ export function doctorJson(d: Diagnosis): string {
     inputs: d.inputs,
     notes: d.notes,
   };
-  return `${JSON.stringify(out, null, 2)}\n`;
+  return json(out);
 }
+
+export const doctorRenderers: Renderers<Diagnosis> = { text: doctorText, markdown: doctorMarkdown, json: doctorJson };
