@@ -37,7 +37,13 @@ export function renderTerraformModules(): Map<string, string> {
         default: v.default ?? null,
         validations: (v.validations ?? []).map(hclValidation),
         attributes: hclExpressionAttributes(
-          [['description', hclString(v.description)], ['type', v.type], ...(v.default === undefined ? [] : [['default', v.default] as const])],
+          [
+            ['description', hclString(v.description)],
+            ['type', v.type],
+            ...(v.default === undefined ? [] : [['default', v.default] as const]),
+            // A caller's null means the default, so a generated root may pass null for "unset".
+            ...(v.default === undefined || v.default === 'null' ? [] : [['nullable', 'false'] as const]),
+          ],
           2,
         ).trimEnd(),
       })),
