@@ -64,6 +64,20 @@ export function organizationalUnitArn(organizationArn: string, orgId: string, ou
   return `arn:${partition}:organizations::${organizationManagementAccount(organizationArn)}:ou/${orgId}/${ou}`;
 }
 
+/**
+ * Where organization mode shares the AMIs: the OUs the paths name, or the whole organization
+ * when no path is given or one names no OU (the organization root).
+ */
+export function organizationLaunchTargets(organization: {
+  readonly arn: string;
+  readonly id: string;
+  readonly ouPaths: readonly string[];
+}): { readonly organizationArn?: string; readonly organizationalUnitArns: readonly string[] } {
+  const ouArns = organization.ouPaths.map((p) => organizationalUnitArn(organization.arn, organization.id, p));
+  if (ouArns.length === 0 || ouArns.includes(undefined)) return { organizationArn: organization.arn, organizationalUnitArns: [] };
+  return { organizationalUnitArns: ouArns as string[] };
+}
+
 /** A KMS key or alias ARN, in the partitions keyshare knows. */
 export const KMS_ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):(key\/[A-Za-z0-9-]+|alias\/.+)$/;
 

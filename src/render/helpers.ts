@@ -36,8 +36,11 @@ export const HELPERS = {
   eq: (a: unknown, b: unknown) => a === b,
   /** A quoted HCL string: JSON escapes, plus `$${` and `%%{` so Terraform does not interpolate. */
   hcl: (text: string) => hclString(String(text)),
+  /** A one-line HCL list of quoted strings, as `terraform fmt` leaves a list written on one line. */
+  hclList: (values: readonly string[]) => `[${values.map((v) => hclString(String(v))).join(', ')}]`,
   /** A value as YAML, without the trailing newline. */
   yaml: (value: unknown) => yamlStringify(value).trimEnd(),
 } satisfies Record<string, (...args: never[]) => unknown>;
 
 export type HelperName = keyof typeof HELPERS;
+

@@ -3,7 +3,7 @@ import { TerraformOutput } from 'cdktf';
 import { AccountStack } from './account-stack';
 import { AmiShare } from '../../modules/ami-share';
 import { KeyOwner } from '../../modules/key-owner';
-import { organizationalUnitArn } from '../policy/arns';
+import { organizationLaunchTargets } from '../policy/arns';
 import { crossAccountConsumers, Rollout } from '../model/rollout';
 
 export const OWNER_STACK = 'owner';
@@ -29,15 +29,13 @@ export class OwnerStack extends AccountStack {
     for (const consumer of rollout.consumers) this.keyOwner.grantAutoScalingLaunch(consumer);
 
     const accounts = crossAccountConsumers(rollout).map((c) => c.account);
-    // A path that names no OU (the organization root) shares with the whole organization.
-    const ouArns = organization?.ouPaths.map((p) => organizationalUnitArn(organization.arn, organization.id, p)) ?? [];
-    const wholeOrganization = organization && (ouArns.length === 0 || ouArns.includes(undefined));
+    const targets = organization ? organizationLaunchTargets(organization) : undefined;
     new AmiShare(this, 'ami-share', {
       amis: rollout.amis,
       // The organization's members are covered by the organization or OU permission.
       accounts: organization ? [] : accounts,
-      organizationArn: wholeOrganization ? organization.arn : undefined,
-      organizationalUnitArns: wholeOrganization ? [] : (ouArns as string[]),
+      organizationArn: targets?.organizationArn,
+      organizationalUnitArns: targets?.organizationalUnitArns ?? [],
       snapshotAccounts: accounts,
     });
 

@@ -1,0 +1,251 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseHcl } from '@cdktf/hcl2json';
+import { parse as parseYaml } from 'yaml';
+import { generate, GenerateRequest } from '../../src/generate';
+import { OWNER, ORG_ARN, ORG_ID } from '../support/rollouts';
+import { expectBadInput, keyshare, ROOT } from '../support/cli';
+import { listing, tmp } from '../support/tree';
+
+/**
+ * `keyshare generate` end to end: the files it writes are what Terraform, GitHub Actions and
+ * Atlantis read, so each is checked with a real reader of its format.
+ */
+
+const work = tmp('keyshare-generate-');
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+const CONFIG = `
+owner: { account: "${OWNER}", region: eu-central-1, deployRoleArn: "arn:aws:iam::${OWNER}:role/keyshare-deploy" }
+key: { alias: golden-ami, administrators: ["arn:aws:iam::${OWNER}:role/kms-admin"] }
+amis: [ { id: ami-0a1b2c3d4e5f60718, snapshotIds: [snap-0123456789abcdef0] } ]
+consumers:
+  - { account: "300000000003", serviceLinkedRoleSuffix: web, createServiceLinkedRole: true, attachPolicyToRoles: [platform-deployer] }
+  - { account: "${OWNER}" }
+organization: { id: ${ORG_ID}, arn: "${ORG_ARN}", ouPaths: ["${ORG_ID}/r-ab12/ou-ab12-11111111/"] }
+backend: { s3: { bucket: keyshare-state, region: eu-central-1, keyPrefix: keyshare/eu, roleArn: "arn:aws:iam::${OWNER}:role/state" } }
+consumerDeployRoleArn: "arn:aws:iam::{{account}}:role/terraform-deploy"
+`;
+
+function write(name: string, text: string): string {
+  const file = path.join(work, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+/** An inventory as `aws organizations list-accounts` prints it, some accounts not active. */
+function inventory(count: number, states: Record<number, string> = {}): string {
+  const ids = [OWNER, ...Array.from({ length: count }, (_, i) => String(300000000000 + i))];
+  return JSON.stringify(
+    {
+      Accounts: ids.map((id, i) => ({
+        Id: id,
+        Arn: `arn:aws:organizations::${OWNER}:account/${ORG_ID}/${id}`,
+        Email: `aws+${id}@example.com`,
+        Name: i % 5 === 0 ? `team "${i}" | \${var.x}` : `team-${i}`,
+        Status: states[i] === 'CLOSED' ? 'SUSPENDED' : (states[i] ?? 'ACTIVE'),
+        State: states[i] ?? 'ACTIVE',
+        Paths: [`${ORG_ID}/r-ab12/ou-ab12-${i % 2 === 0 ? '11111111' : '22222222'}/`],
+        JoinedMethod: 'CREATED',
+        JoinedTimestamp: '2024-03-01T10:11:12.345000+00:00',
+      })),
+    },
+    null,
+    4,
+  );
+}
+
+const config = write('keyshare.yaml', CONFIG);
+const accounts = write('accounts.json', inventory(40, { 2: 'SUSPENDED', 9: 'CLOSED', 11: 'PENDING_CLOSURE' }));
+
+function run(out: string, more: Partial<GenerateRequest> = {}) {
+  return generate({ accounts, config, out, ous: [], exclude: [], waveSize: 16, canary: 4, ...more });
+}
+
+function filesUnder(dir: string, suffix: string): string[] {
+  return Object.keys(listing(dir)).filter((rel) => rel.endsWith(suffix));
+}
+
+describe('a rollout of 40 accounts', () => {
+  const out = path.join(work, 'rollout');
+  const result = run(out);
+  const read = (rel: string) => fs.readFileSync(path.join(out, rel), 'utf8');
+
+  test('one root per active account, none for the owner, skipped accounts counted', () => {
+    expect(result.plan.accounts).toHaveLength(37);
+    expect(result.plan.skipped).toEqual({ SUSPENDED: 1, CLOSED: 1, PENDING_CLOSURE: 1 });
+    const roots = fs.readdirSync(path.join(out, 'accounts')).sort();
+    expect(roots).toEqual(result.plan.accounts.map((a) => a.account));
+    expect(roots).not.toContain(OWNER);
+    expect(roots).not.toContain('300000000001'); // index 2 in the inventory: suspended
+  });
+
+  test('every .tf file is terraform fmt-clean', () => {
+    try {
+      execFileSync('terraform', ['fmt', '-check', '-recursive', '-list=true', out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      const e = err as { code?: string; stdout?: string };
+      if (e.code === 'ENOENT') throw new Error('terraform is not on PATH: this test runs `terraform fmt -check` on the generated roots; install Terraform >= 1.6');
+      throw new Error(`terraform fmt would change: ${e.stdout}`);
+    }
+  });
+
+  test("every .tf file parses with HashiCorp's HCL parser, and says what the plan said", async () => {
+    const tf = filesUnder(out, '.tf');
+    expect(tf.length).toBeGreaterThan(37);
+    const parsed = new Map<string, any>();
+    for (const rel of tf) parsed.set(rel, await parseHcl(rel, read(rel)));
+
+    const web = parsed.get('accounts/300000000003/main.tf');
+    expect(web.module.consumer_grant[0]).toMatchObject({
+      source: '../../modules/consumer-grant',
+      key_arn: `arn:aws:kms:eu-central-1:${OWNER}:alias/golden-ami`,
+      account_id: '300000000003',
+      service_linked_role_suffix: 'web',
+      create_service_linked_role: true,
+      attach_policy_to_roles: ['platform-deployer'],
+    });
+    const provider = web.provider.aws[0];
+    expect(provider.allowed_account_ids).toEqual(['300000000003']);
+    expect(provider.assume_role[0].role_arn).toBe('arn:aws:iam::300000000003:role/terraform-deploy');
+    const backend = web.terraform[0].backend.s3[0];
+    expect(backend).toMatchObject({ bucket: 'keyshare-state', key: 'keyshare/eu/generate/accounts/300000000003.tfstate', region: 'eu-central-1' });
+    expect(backend.assume_role).toEqual({ role_arn: `arn:aws:iam::${OWNER}:role/state` });
+
+    const owner = parsed.get('owner/main.tf');
+    expect(owner.module.key_owner[0]).toMatchObject({
+      source: '../modules/key-owner',
+      owner_account_id: OWNER,
+      organization_id: ORG_ID,
+      organization_paths: [`${ORG_ID}/r-ab12/ou-ab12-11111111/`],
+      organization_arn: null,
+      organizational_unit_arns: [`arn:aws:organizations::${OWNER}:ou/${ORG_ID}/ou-ab12-11111111`],
+      administrator_arns: [`arn:aws:iam::${OWNER}:role/kms-admin`],
+      amis: [{ id: 'ami-0a1b2c3d4e5f60718', snapshot_ids: ['snap-0123456789abcdef0'] }],
+    });
+    expect(owner.terraform[0].backend.s3[0].key).toBe('keyshare/eu/generate/owner.tfstate');
+    const locals = parsed.get('owner/consumers.tf').locals[0];
+    expect(locals.consumer_account_ids).toEqual(result.plan.rollout.consumers.map((c) => c.account));
+    expect(locals.consumer_account_ids).toContain(OWNER);
+    expect(locals.service_linked_role_suffixes).toEqual({ '300000000003': 'web' });
+
+    // Every account root differs only in what is the account's own.
+    for (const a of result.plan.accounts) {
+      const p = parsed.get(`accounts/${a.account}/main.tf`);
+      expect(p.provider.aws[0].assume_role[0].role_arn).toBe(a.deployRoleArn);
+      expect(p.terraform[0].backend.s3[0].key).toContain(`/accounts/${a.account}.tfstate`);
+    }
+  });
+
+  test('the GitHub Actions workflow plans every account in parallel and applies owner first, then wave after wave', () => {
+    const workflow = parseYaml(read('.github/workflows/keyshare-rollout.yml'));
+    const jobs = workflow.jobs as Record<string, any>;
+    const waves = result.plan.waves.map((w) => w.map((a) => a.account));
+    expect(waves.map((w) => w.length)).toEqual([4, 16, 16, 1]);
+    expect(Object.keys(jobs)).toEqual(['plan-owner', ...waves.map((_, i) => `plan-wave-${i + 1}`), 'apply-owner', ...waves.map((_, i) => `apply-wave-${i + 1}`)]);
+    waves.forEach((wave, i) => {
+      expect(jobs[`plan-wave-${i + 1}`].strategy.matrix.account).toEqual(wave);
+      expect(jobs[`plan-wave-${i + 1}`].needs).toBeUndefined();
+      expect(jobs[`apply-wave-${i + 1}`].strategy.matrix.account).toEqual(wave);
+      expect(jobs[`apply-wave-${i + 1}`].needs).toBe(i === 0 ? 'apply-owner' : `apply-wave-${i}`);
+      expect(jobs[`apply-wave-${i + 1}`].strategy['fail-fast']).toBe(false);
+    });
+    expect(jobs['apply-owner'].needs).toBeUndefined();
+    expect(jobs['apply-owner'].env.ROOT).toBe('owner');
+    expect(jobs['plan-wave-1'].env.ROOT).toBe('accounts/${{ matrix.account }}');
+    expect(jobs['plan-owner'].steps.map((s: any) => s.run).filter(Boolean)).toEqual([
+      'terraform -chdir="$ROOT" init -input=false',
+      'terraform -chdir="$ROOT" plan -input=false -lock=false',
+    ]);
+    expect(jobs['plan-owner'].steps[2].with).toEqual({ 'role-to-assume': '${{ vars.KEYSHARE_CI_ROLE_ARN }}', 'aws-region': 'eu-central-1' });
+  });
+
+  test('atlantis.yaml: one project per root, each account depends on the owner, parallel plan and apply', () => {
+    const atlantis = parseYaml(read('atlantis.yaml'));
+    expect(atlantis).toMatchObject({ version: 3, parallel_plan: true, parallel_apply: true });
+    expect(atlantis.projects[0]).toMatchObject({ name: 'owner', dir: 'owner', execution_order_group: 0 });
+    const accountProjects = atlantis.projects.slice(1);
+    expect(accountProjects.map((p: any) => p.dir)).toEqual(result.plan.accounts.map((a) => `accounts/${a.account}`));
+    for (const [i, p] of accountProjects.entries()) {
+      expect(p.depends_on).toEqual(['owner']);
+      expect(p.execution_order_group).toBe(result.plan.accounts[i].wave);
+    }
+  });
+
+  test('the rollout README lists every account with its wave, and the wave files hold the same', () => {
+    const readme = read('README.md');
+    for (const a of result.plan.accounts) expect(readme).toContain(`| \`${a.account}\` |`);
+    expect(readme).toContain('| `300000000004` | team "5" \\| ${var.x} | 1 |');
+    expect(readme).toMatch(/Skipped\*\*, not active: 1 SUSPENDED, 1 CLOSED, 1 PENDING_CLOSURE/);
+    result.plan.waves.forEach((wave, i) => {
+      expect(read(`waves/wave-0${i + 1}.txt`)).toBe(`${wave.map((a) => a.account).join('\n')}\n`);
+    });
+  });
+});
+
+test('--ou keeps the accounts of an OU; --exclude leaves one out', () => {
+  const r = run(path.join(work, 'ou'), { ous: ['ou-ab12-22222222'], exclude: ['300000000002'] });
+  // Odd inventory indexes are in OU 2222…; index i is account 300000000000 + i - 1.
+  expect(r.plan.accounts.map((a) => a.account)).toEqual(
+    Array.from({ length: 20 }, (_, k) => String(300000000000 + 2 * k)).filter((id) => !['300000000002', '300000000008', '300000000010'].includes(id)),
+  );
+  expect(r.plan.excluded).toBe(1);
+});
+
+describe('regeneration', () => {
+  test('keeps the files a user added, replaces its own, and reports the accounts that left', () => {
+    const out = path.join(work, 'regen');
+    run(out);
+    fs.writeFileSync(path.join(out, 'accounts/300000000004/terraform.tfvars'), 'x = 1\n');
+    fs.writeFileSync(path.join(out, 'notes.md'), 'mine\n');
+    fs.writeFileSync(path.join(out, 'accounts/300000000005/extra.tf'), '# mine\n');
+    const fewer = write('fewer.json', inventory(40, { 2: 'SUSPENDED', 9: 'CLOSED', 11: 'PENDING_CLOSURE', 7: 'SUSPENDED' }).replace(/\s*\{[^{}]*"Id": "300000000005"[^{}]*\},?/, ''));
+    const again = generate({ accounts: fewer, config, out, ous: [], exclude: [], waveSize: 16, canary: 4 });
+    expect(again.removedAccounts).toEqual(['300000000005', '300000000006']);
+    expect(fs.existsSync(path.join(out, 'accounts/300000000006'))).toBe(false);
+    expect(fs.readFileSync(path.join(out, 'accounts/300000000005/extra.tf'), 'utf8')).toBe('# mine\n');
+    expect(fs.existsSync(path.join(out, 'accounts/300000000005/main.tf'))).toBe(false);
+    expect(fs.readFileSync(path.join(out, 'accounts/300000000004/terraform.tfvars'), 'utf8')).toBe('x = 1\n');
+    expect(fs.readFileSync(path.join(out, 'notes.md'), 'utf8')).toBe('mine\n');
+    expect(again.output.kept).toEqual(expect.arrayContaining(['notes.md', 'accounts/300000000004/terraform.tfvars', 'accounts/300000000005/extra.tf']));
+  });
+
+  test('the same input gives byte-identical output from any working directory; the summary names what changed', () => {
+    const a = path.join(work, 'same-a');
+    const b = path.join(work, 'same-b');
+    const args = (out: string) => ['generate', '--accounts', accounts, '--config', config, '--out', out];
+    const first = keyshare(args(a), ROOT);
+    expect(first.status).toBe(0);
+    expect(keyshare(args(path.relative(work, b)), work).status).toBe(0);
+    expect(listing(b)).toEqual(listing(a));
+    expect(first.stdout).toMatch(/the owner root and 37 account roots in 2 waves \(at most 27 a wave\)/);
+    expect(first.stdout).toMatch(/skipped 3 not active: 1 SUSPENDED, 1 CLOSED, 1 PENDING_CLOSURE/);
+    expect(first.stdout).not.toMatch(/\r|\x1b/);
+    const rerun = keyshare(args(a), ROOT);
+    expect(rerun.stdout).toMatch(/files: \d+ written \(0 changed\)/);
+  });
+});
+
+describe('bad input: exit 2, one line naming the place, nothing written', () => {
+  test.each([
+    ['an empty inventory', 'empty.json', '{"Accounts": []}', [], /--accounts .*empty\.json: lists no accounts/],
+    ['an unknown column', 'col.csv', 'id,name,status,owner\n300000000000,a,ACTIVE,me\n', [], /row 1, column 4: is not a known column \(got "owner"\)/],
+    ['a duplicate account', 'dup.csv', 'id,name,status\n300000000000,a,ACTIVE\n300000000000,b,ACTIVE\n', [], /row 3: repeats account 300000000000 of row 2/],
+    ['an account ID of 11 digits', 'short.csv', 'id,name,status\n30000000000,a,ACTIVE\n', [], /row 2, id: is not a 12-digit AWS account ID/],
+    ['an --ou the inventory cannot filter by', 'noou.csv', 'id,name,status\n300000000000,a,ACTIVE\n', ['--ou', 'ou-ab12-11111111'], /--ou: cannot filter/],
+    ['a --wave-size above the matrix limit', 'ok.csv', 'id,name,status\n300000000000,a,ACTIVE\n', ['--wave-size', '300'], /--wave-size: .*256/],
+  ])('%s', (_name, file, text, extra, message) => {
+    const out = path.join(work, `bad-${file}`);
+    const r = keyshare(['generate', '--accounts', write(file, text), '--config', config, '--out', out, ...(extra as string[])]);
+    expectBadInput(r, message as RegExp);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('a config that is not valid', () => {
+    const out = path.join(work, 'bad-config');
+    const bad = write('bad.yaml', CONFIG.replace('{{account}}', '444455556666'));
+    expectBadInput(keyshare(['generate', '--accounts', accounts, '--config', bad, '--out', out]), /^keyshare: consumerDeployRoleArn: /);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});

@@ -1,0 +1,61 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_CANARY, generate, MAX_MATRIX_JOBS } from '../../generate';
+import { Format, render } from '../../render/format';
+import { generateRenderers } from '../../render/generate';
+import { ttyProgress } from '../../render/progress';
+import { formatOption } from '../format-option';
+import { EXIT, runCommand } from '../exit';
+
+interface GenerateOptions {
+  accounts: string;
+  config: string;
+  out: string;
+  ou: string[];
+  exclude: string[];
+  waveSize: number;
+  canary: number;
+  format: Format;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').filter((v) => v !== '')];
+
+function wholeNumber(flag: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number`);
+    return Number(value);
+  };
+}
+
+export function registerGenerate(cli: Command): void {
+  cli
+    .command('generate')
+    .description('render an org-wide rollout as plain Terraform: an owner root, one root per active account, the modules, and CI that applies in waves')
+    .requiredOption('--accounts <file>', 'the output of `aws organizations list-accounts --output json`, or a CSV with columns id,name,status[,ou]')
+    .requiredOption('--config <file>', 'keyshare.yaml: the key, AMIs, owner and organization (YAML or JSON)')
+    .requiredOption('--out <dir>', 'output directory; a rerun replaces only the files keyshare generated there')
+    .option('--ou <id...>', 'only accounts in these OUs or below them (the inventory must carry OUs)', collect, [])
+    .option('--exclude <account...>', 'leave these accounts out', collect, [])
+    .addOption(
+      new Option('--wave-size <n>', `accounts per apply wave after the canary, at most ${MAX_MATRIX_JOBS} (one GitHub Actions matrix)`)
+        .argParser(wholeNumber('--wave-size'))
+        .default(MAX_MATRIX_JOBS),
+    )
+    .addOption(new Option('--canary <n>', 'accounts in the first wave, applied before all others; 0 for none').argParser(wholeNumber('--canary')).default(DEFAULT_CANARY))
+    .addOption(formatOption())
+    .action((opts: GenerateOptions) =>
+      runCommand(() => {
+        const result = generate({
+          accounts: opts.accounts,
+          config: opts.config,
+          out: opts.out,
+          ous: opts.ou,
+          exclude: opts.exclude,
+          waveSize: opts.waveSize,
+          canary: opts.canary,
+          progress: ttyProgress(process.stdout, 'keyshare: rendering account roots'),
+        });
+        process.stdout.write(render(generateRenderers, result, opts.format));
+        return EXIT.ok;
+      }),
+    );
+}

@@ -1,0 +1,136 @@
+import { aliasArn, organizationLaunchTargets } from '../policy/arns';
+import { renderTemplate } from '../render/templates';
+import type { AccountRoot, GeneratePlan } from './plan';
+
+/**
+ * Every file `keyshare generate` writes, by path relative to the output directory. Pure: the
+ * same plan renders the same bytes, wherever the command runs.
+ */
+
+/** Terraform 1.6 reads the S3 backend's `assume_role = { … }` the account roots write. */
+export const ROOT_TERRAFORM_VERSION = '>= 1.6.0';
+/** The version the generated modules require; the roots call them. */
+export const ROOT_AWS_PROVIDER_VERSION = '>= 5.0';
+
+export const OWNER_ROOT = 'owner';
+export const accountRoot = (account: string) => `accounts/${account}`;
+export const waveFile = (wave: number) => `waves/wave-${String(wave).padStart(2, '0')}.txt`;
+
+/**
+ * A CI system's files for the rollout: one template each, rendered with the same view model.
+ * Another CI integration (a PR review workflow, #11) is one more entry here.
+ */
+export interface CiTemplate {
+  readonly template: string;
+  readonly path: string;
+}
+
+export const CI_TEMPLATES: CiTemplate[] = [
+  { template: 'generate/github-rollout.yml', path: '.github/workflows/keyshare-rollout.yml' },
+  { template: 'generate/atlantis.yaml', path: 'atlantis.yaml' },
+];
+
+export interface RenderOptions {
+  /** Called after each account root, for a progress display. */
+  readonly progress?: (done: number, total: number) => void;
+}
+
+export function renderRollout(plan: GeneratePlan, modules: ReadonlyMap<string, string>, options: RenderOptions = {}): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [rel, text] of modules) files.set(`modules/${rel}`, text);
+
+  const view = rolloutView(plan);
+  files.set(`${OWNER_ROOT}/main.tf`, renderTemplate('generate/owner.tf', view.owner));
+  files.set(`${OWNER_ROOT}/consumers.tf`, renderTemplate('generate/consumers.tf', view.consumers));
+  const total = plan.accounts.length;
+  plan.accounts.forEach((account, i) => {
+    files.set(`${accountRoot(account.account)}/main.tf`, renderTemplate('generate/account.tf', accountView(plan, view.common, account)));
+    options.progress?.(i + 1, total);
+  });
+  view.waves.forEach((wave) => files.set(wave.file, `${wave.accounts.join('\n')}\n`));
+  for (const ci of CI_TEMPLATES) files.set(ci.path, renderTemplate(ci.template, view));
+  files.set('README.md', renderTemplate('generate/README.md', view));
+  return files;
+}
+
+function stateKey(plan: GeneratePlan, root: string): string {
+  // Apart from synth's `<prefix>/<stack>.tfstate`: the same config may serve both.
+  return `${plan.rollout.backend?.s3.keyPrefix ?? ''}/generate/${root}.tfstate`;
+}
+
+function rolloutView(plan: GeneratePlan) {
+  const { rollout } = plan;
+  const { partition, owner, key, organization } = rollout;
+  const common = {
+    terraformVersion: ROOT_TERRAFORM_VERSION,
+    awsVersion: ROOT_AWS_PROVIDER_VERSION,
+    region: owner.region,
+    backend: rollout.backend ? { ...rollout.backend.s3, roleArn: rollout.backend.s3.roleArn ?? null } : null,
+    keyArn: key.arn ?? aliasArn(partition, owner.region, owner.account, key.alias),
+  };
+  const targets = organizationLaunchTargets(organization);
+  const self = rollout.consumers.find((c) => c.sameAccount);
+  const waves = plan.waves.map((accounts, i) => ({
+    number: i + 1,
+    file: waveFile(i + 1),
+    job: `wave-${i + 1}`,
+    previousJob: i === 0 ? 'owner' : `wave-${i}`,
+    accounts: accounts.map((a) => a.account),
+    matrix: JSON.stringify(accounts.map((a) => a.account)),
+    first: accounts[0].account,
+    last: accounts[accounts.length - 1].account,
+    size: accounts.length,
+  }));
+  const skipped = Object.entries(plan.skipped).map(([state, count]) => ({ state, count }));
+  return {
+    common,
+    owner: {
+      ...common,
+      owner: owner.account,
+      partition,
+      deployRoleArn: owner.deployRoleArn ?? null,
+      stateKey: stateKey(plan, OWNER_ROOT),
+      administrators: key.administrators,
+      organization,
+      organizationArn: targets.organizationArn ?? null,
+      organizationalUnitArns: targets.organizationalUnitArns,
+      key,
+      createServiceLinkedRole: self?.createServiceLinkedRole ?? false,
+      amis: rollout.amis,
+    },
+    consumers: {
+      count: rollout.consumers.length,
+      ownerIsConsumer: plan.ownerIsConsumer,
+      consumers: rollout.consumers.map((c) => c.account),
+      suffixes: rollout.consumers.flatMap((c) => (c.serviceLinkedRoleSuffix ? [{ account: c.account, suffix: c.serviceLinkedRoleSuffix }] : [])),
+    },
+    ownerAccount: owner.account,
+    ownerRoot: OWNER_ROOT,
+    region: owner.region,
+    alias: key.alias,
+    keyArn: common.keyArn,
+    organization,
+    accounts: plan.accounts.map((a) => ({ account: a.account, name: a.name, wave: a.wave, deployRoleArn: a.deployRoleArn, dir: accountRoot(a.account) })),
+    accountCount: plan.accounts.length,
+    waves,
+    lastWave: waves.length > 0 ? waves[waves.length - 1].job : 'owner',
+    skipped,
+    excluded: plan.excluded,
+    outsideOus: plan.outsideOus,
+    ownerIsConsumer: plan.ownerIsConsumer,
+    localState: rollout.backend === undefined,
+  };
+}
+
+function accountView(plan: GeneratePlan, common: ReturnType<typeof rolloutView>['common'], account: AccountRoot) {
+  return {
+    ...common,
+    account: account.account,
+    wave: account.wave,
+    deployRoleArn: account.deployRoleArn,
+    stateKey: stateKey(plan, accountRoot(account.account)),
+    suffix: account.serviceLinkedRoleSuffix ?? null,
+    createServiceLinkedRole: account.createServiceLinkedRole,
+    attachPolicyToRoles: account.attachPolicyToRoles,
+  };
+}

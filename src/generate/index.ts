@@ -1,0 +1,66 @@
+import { loadRollout } from '../config';
+import { InputError } from '../errors';
+import { checkOutputDir, OutputRequest, OutputSummary, replaceOutput } from '../output';
+import { assertDeployable } from '../synth/deployable';
+import { renderRollout } from './files';
+import { readInventory } from './inventory';
+import { GeneratePlan, planRollout, SelectOptions } from './plan';
+
+export { DEFAULT_CANARY, MAX_MATRIX_JOBS } from './plan';
+
+export interface GenerateRequest extends SelectOptions {
+  readonly accounts: string;
+  readonly config: string;
+  readonly out: string;
+  readonly progress?: (done: number, total: number) => void;
+}
+
+export interface GenerateResult {
+  readonly out: string;
+  readonly plan: GeneratePlan;
+  readonly keyPolicyBytes: number;
+  readonly proven: { readonly steps: number; readonly probes: number };
+  readonly output: OutputSummary;
+  /** Accounts whose root the previous output had and this one has not. */
+  readonly removedAccounts: readonly string[];
+}
+
+const ACCOUNT_ROOT_FILE = /^accounts\/(\d{12})\/main\.tf$/;
+
+/**
+ * `keyshare generate`: the config and the inventory, validated and proven by check, rendered and
+ * swapped into `--out` all or nothing. Bad input of any kind is an InputError before a byte is written.
+ */
+export function generate(req: GenerateRequest): GenerateResult {
+  const request: OutputRequest = { dir: req.out, flag: '--out', kind: 'generate' };
+  checkOutputDir(request);
+  const plan = planRollout(loadRollout(req.config), readInventory(req.accounts), req);
+  const { report, keyPolicyBytes } = assertDeployable(plan.rollout);
+  const files = renderOrRefuse(() => renderRollout(plan, new Map(), { progress: req.progress }));
+  const output = replaceOutput(request, { files });
+  return {
+    out: req.out,
+    plan,
+    keyPolicyBytes,
+    proven: { steps: report.consumers.reduce((n, c) => n + c.steps.length, 0), probes: report.probes.length },
+    output,
+    removedAccounts: output.removed.flatMap((rel) => ACCOUNT_ROOT_FILE.exec(rel)?.[1] ?? []),
+  };
+}
+
+/** A template that does not compile or names a field its data lacks stops the run before anything is written. */
+export function renderOrRefuse<T>(render: () => T): T {
+  try {
+    return render();
+  } catch (err) {
+    const message = (err as Error).message ?? String(err);
+    const template = /^template ([^:]+):/.exec(message);
+    if (!template) throw err;
+    throw new InputError(
+      `templates/${template[1]}`,
+      undefined,
+      `cannot be rendered: ${message.slice(template[0].length).trim().replace(/\s+/g, ' ')}`,
+      'correct the template (a misspelt field or helper name, or an unclosed block); nothing was written',
+    );
+  }
+}

@@ -1,0 +1,72 @@
+import type { GenerateResult } from '../generate';
+import { KEY_POLICY_MAX_BYTES } from '../policy/document';
+import { json, Renderers } from './format';
+import { renderTemplate } from './templates';
+
+/** How many IDs or paths a summary line shows before it counts the rest. */
+const SHOWN = 5;
+
+function firstFew(names: readonly string[]) {
+  return { shown: names.slice(0, SHOWN), more: Math.max(0, names.length - SHOWN) };
+}
+
+/** Stable shape for machines. */
+export function generateJson(r: GenerateResult) {
+  const { plan, output } = r;
+  return {
+    out: r.out,
+    owner: plan.rollout.owner.account,
+    organization: plan.rollout.organization.id,
+    ownerIsConsumer: plan.ownerIsConsumer,
+    accounts: plan.accounts.map((a) => ({ account: a.account, name: a.name, wave: a.wave, deployRoleArn: a.deployRoleArn })),
+    waves: plan.waves.map((w) => w.map((a) => a.account)),
+    skipped: plan.skipped,
+    excluded: plan.excluded,
+    outsideOus: plan.outsideOus,
+    configOnly: plan.configOnly,
+    defaultDeployRole: plan.defaultDeployRole,
+    keyPolicyBytes: r.keyPolicyBytes,
+    proven: r.proven,
+    removedAccounts: r.removedAccounts,
+    files: { written: output.written.length, changed: output.changed, kept: output.kept, removed: output.removed },
+  };
+}
+
+function generateView(r: GenerateResult) {
+  const { plan, output } = r;
+  const skipped = Object.entries(plan.skipped).map(([state, count]) => ({ state, count }));
+  return {
+    out: r.out,
+    accounts: plan.accounts.length,
+    waves: plan.waves.length,
+    largestWave: Math.max(0, ...plan.waves.map((w) => w.length)),
+    inventory: plan.accounts.length + (plan.ownerIsConsumer ? 1 : 0) + skipped.reduce((n, s) => n + s.count, 0) + plan.excluded + plan.outsideOus,
+    skipped,
+    skippedTotal: skipped.reduce((n, s) => n + s.count, 0),
+    excluded: plan.excluded,
+    outsideOus: plan.outsideOus,
+    ownerIsConsumer: plan.ownerIsConsumer,
+    owner: plan.rollout.owner.account,
+    organization: plan.rollout.organization.id,
+    keyPolicyBytes: r.keyPolicyBytes,
+    keyPolicyMax: KEY_POLICY_MAX_BYTES,
+    proven: r.proven,
+    defaultDeployRole: plan.defaultDeployRole,
+    deployRoleExample: plan.accounts[0]?.deployRoleArn ?? null,
+    configOnly: firstFew(plan.configOnly),
+    configOnlyCount: plan.configOnly.length,
+    written: output.written.length,
+    changed: output.changed.length,
+    kept: firstFew(output.kept),
+    keptCount: output.kept.length,
+    removed: firstFew(r.removedAccounts),
+    removedCount: r.removedAccounts.length,
+    localState: plan.rollout.backend === undefined,
+  };
+}
+
+export const generateRenderers: Renderers<GenerateResult> = {
+  text: (r) => renderTemplate('generate.txt', generateView(r)),
+  markdown: (r) => renderTemplate('generate.md', generateView(r)),
+  json: (r) => json(generateJson(r)),
+};
