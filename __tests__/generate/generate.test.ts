@@ -4,6 +4,8 @@ import * as path from 'path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { parse as parseYaml } from 'yaml';
 import { generate, GenerateRequest } from '../../src/generate';
+import { renderTerraformModules, terraformModules } from '../../src/tfmodules';
+import { keyPolicy } from '../../src/policy/key-policy';
 import { OWNER, ORG_ARN, ORG_ID } from '../support/rollouts';
 import { expectBadInput, keyshare, ROOT } from '../support/cli';
 import { listing, tmp } from '../support/tree';
@@ -135,6 +137,49 @@ describe('a rollout of 40 accounts', () => {
       const p = parsed.get(`accounts/${a.account}/main.tf`);
       expect(p.provider.aws[0].assume_role[0].role_arn).toBe(a.deployRoleArn);
       expect(p.terraform[0].backend.s3[0].key).toContain(`/accounts/${a.account}.tfstate`);
+    }
+  });
+
+  test("the owner root's inputs make the key-policy module, run in real Terraform, write the policy check proved", async () => {
+    const call = (await parseHcl('owner/main.tf', read('owner/main.tf'))).module.key_owner[0];
+    const locals = (await parseHcl('owner/consumers.tf', read('owner/consumers.tf'))).locals[0];
+    const inputs = {
+      ...Object.fromEntries(terraformModules()[0].variables.map((v) => [v.name, call[v.name]])),
+      consumer_account_ids: locals.consumer_account_ids,
+      service_linked_role_suffixes: locals.service_linked_role_suffixes,
+    };
+    const proof = tmp('keyshare-generate-proof-');
+    fs.writeFileSync(
+      path.join(proof, 'main.tf.json'),
+      JSON.stringify({ module: { kp: { source: path.join(out, 'modules/key-policy'), ...inputs } }, output: { policy: { value: '${module.kp.policy_json}' } } }),
+    );
+    const tf = (...args: string[]) => execFileSync('terraform', args, { cwd: proof, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    tf('init', '-input=false', '-no-color');
+    tf('apply', '-auto-approve', '-input=false', '-no-color');
+    const policy = JSON.parse(JSON.parse(tf('output', '-json', 'policy')) as string);
+    fs.rmSync(proof, { recursive: true, force: true });
+    expect(policy).toEqual(keyPolicy(result.plan.rollout));
+    expect(JSON.stringify(policy)).toContain('aws:PrincipalOrgID');
+  });
+
+  test('the modules are in the output, as `keyshare modules` writes them, so nothing is fetched', () => {
+    for (const [rel, text] of renderTerraformModules()) expect(read(`modules/${rel}`)).toBe(text);
+  });
+
+  test('the roots call each module with exactly its variables: every required one, no unknown one', async () => {
+    const variables = new Map(terraformModules().map((m) => [m.name, m.variables]));
+    const calls: [string, string, string][] = [
+      ['owner/main.tf', 'key_owner', 'key-owner'],
+      ['accounts/300000000003/main.tf', 'consumer_grant', 'consumer-grant'],
+      ['accounts/300000000000/main.tf', 'consumer_grant', 'consumer-grant'],
+    ];
+    for (const [file, block, module] of calls) {
+      const call = (await parseHcl(file, read(file))).module[block][0];
+      const declared = variables.get(module)!;
+      const given = Object.keys(call).filter((k) => k !== 'source');
+      expect(given.filter((k) => !declared.some((v) => v.name === k))).toEqual([]);
+      expect(declared.filter((v) => v.default === undefined && !given.includes(v.name)).map((v) => v.name)).toEqual([]);
+      expect(fs.existsSync(path.join(path.dirname(path.join(out, file)), call.source, 'variables.tf'))).toBe(true);
     }
   });
 

@@ -1,5 +1,6 @@
 import { aliasArn, organizationLaunchTargets } from '../policy/arns';
 import { renderTemplate } from '../render/templates';
+import { AWS_PROVIDER_VERSION } from '../tfmodules/spec';
 import type { AccountRoot, GeneratePlan } from './plan';
 
 /**
@@ -9,8 +10,6 @@ import type { AccountRoot, GeneratePlan } from './plan';
 
 /** Terraform 1.6 reads the S3 backend's `assume_role = { … }` the account roots write. */
 export const ROOT_TERRAFORM_VERSION = '>= 1.6.0';
-/** The version the generated modules require; the roots call them. */
-export const ROOT_AWS_PROVIDER_VERSION = '>= 5.0';
 
 export const OWNER_ROOT = 'owner';
 export const accountRoot = (account: string) => `accounts/${account}`;
@@ -63,7 +62,7 @@ function rolloutView(plan: GeneratePlan) {
   const { partition, owner, key, organization } = rollout;
   const common = {
     terraformVersion: ROOT_TERRAFORM_VERSION,
-    awsVersion: ROOT_AWS_PROVIDER_VERSION,
+    awsVersion: AWS_PROVIDER_VERSION,
     region: owner.region,
     backend: rollout.backend ? { ...rollout.backend.s3, roleArn: rollout.backend.s3.roleArn ?? null } : null,
     keyArn: key.arn ?? aliasArn(partition, owner.region, owner.account, key.alias),

@@ -2,6 +2,7 @@ import { loadRollout } from '../config';
 import { InputError } from '../errors';
 import { checkOutputDir, OutputRequest, OutputSummary, replaceOutput } from '../output';
 import { assertDeployable } from '../synth/deployable';
+import { renderTerraformModules } from '../tfmodules';
 import { renderRollout } from './files';
 import { readInventory } from './inventory';
 import { GeneratePlan, planRollout, SelectOptions } from './plan';
@@ -36,7 +37,7 @@ export function generate(req: GenerateRequest): GenerateResult {
   checkOutputDir(request);
   const plan = planRollout(loadRollout(req.config), readInventory(req.accounts), req);
   const { report, keyPolicyBytes } = assertDeployable(plan.rollout);
-  const files = renderOrRefuse(() => renderRollout(plan, new Map(), { progress: req.progress }));
+  const files = renderOrRefuse(() => renderRollout(plan, renderTerraformModules(), { progress: req.progress }));
   const output = replaceOutput(request, { files });
   return {
     out: req.out,
