@@ -20,7 +20,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const CONFIG = `
 owner: { account: "${OWNER}", region: eu-central-1, deployRoleArn: "arn:aws:iam::${OWNER}:role/keyshare-deploy" }
-key: { alias: golden-ami, administrators: ["arn:aws:iam::${OWNER}:role/kms-admin"] }
+key: { alias: golden-ami, administrators: ["arn:aws:iam::${OWNER}:role/kms-admin"], rotation: false }
 amis: [ { id: ami-0a1b2c3d4e5f60718, snapshotIds: [snap-0123456789abcdef0] } ]
 consumers:
   - { account: "300000000003", serviceLinkedRoleSuffix: web, createServiceLinkedRole: true, attachPolicyToRoles: [platform-deployer] }
@@ -126,6 +126,10 @@ describe('a rollout of 40 accounts', () => {
       administrator_arns: [`arn:aws:iam::${OWNER}:role/kms-admin`],
       amis: [{ id: 'ami-0a1b2c3d4e5f60718', snapshot_ids: ['snap-0123456789abcdef0'] }],
     });
+    // Set in the config: passed on. Unset: left to the module's default, as synth leaves it to KeyOwner's.
+    expect(owner.module.key_owner[0].enable_key_rotation).toBe(false);
+    expect(owner.module.key_owner[0]).not.toHaveProperty('description');
+    expect(owner.module.key_owner[0]).not.toHaveProperty('deletion_window_in_days');
     expect(owner.terraform[0].backend.s3[0].key).toBe('keyshare/eu/generate/owner.tfstate');
     const locals = parsed.get('owner/consumers.tf').locals[0];
     expect(locals.consumer_account_ids).toEqual(result.plan.rollout.consumers.map((c) => c.account));

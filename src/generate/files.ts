@@ -94,6 +94,10 @@ function rolloutView(plan: GeneratePlan) {
       organizationArn: targets.organizationArn ?? null,
       organizationalUnitArns: targets.organizationalUnitArns,
       key,
+      // Unset in the config: the module's own default, the same as synth's.
+      description: key.description ?? null,
+      rotation: key.rotation ?? null,
+      deletionWindowDays: key.deletionWindowDays ?? null,
       createServiceLinkedRole: self?.createServiceLinkedRole ?? false,
       amis: rollout.amis,
     },
