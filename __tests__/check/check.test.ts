@@ -113,3 +113,37 @@ describe('check notices a broken key policy', () => {
     expect(failedSteps(report)).toEqual([`${CONSUMER_B}:create-grant`]);
   });
 });
+
+describe('organization mode: the grantee assumption and the documented form', () => {
+  const ANY = ORG_YAML.replace(/organization: \{ id: ([^,]+), arn: ("[^"]+") \}/, 'organization: { id: $1, arn: $2, grantee: any-account }');
+
+  test('own-account (default): check proves it, and lists ${aws:PrincipalAccount} in kms:GranteePrincipal as an assumption, not a proof', () => {
+    const report = checkRollout(rollout(ORG_YAML));
+    expect(passed(report)).toBe(true);
+    const assumption = report.assumptions.find((a) => a.includes('${aws:PrincipalAccount}'));
+    expect(assumption).toMatch(/no AWS KMS page shows one in a key policy outside kms:EncryptionContext:/);
+    expect(checkRenderers.text(report)).toContain(assumption);
+    expect(JSON.stringify(keyPolicy(rollout(ORG_YAML)))).toContain('${aws:PrincipalAccount}');
+  });
+
+  test('any-account: StringLike on any Auto Scaling role plus membership; another account may be granted, and check says so', () => {
+    const r2 = rollout(ANY);
+    expect(r2.organization?.grantee).toBe('any-account');
+    const statement = keyPolicy(r2).Statement.find((s) => s.Sid === SID.organizationGrant)!;
+    expect(statement.Condition).toEqual({
+      StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
+      StringLike: { 'kms:GranteePrincipal': 'arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*' },
+      'ForAllValues:StringEquals': { 'kms:GrantOperations': ['Encrypt', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'DescribeKey', 'CreateGrant'] },
+    });
+    expect(JSON.stringify(statement)).not.toContain('${aws:PrincipalAccount}');
+    const report = checkRollout(r2);
+    expect(passed(report)).toBe(true);
+    const other = report.probes.find((p) => p.probe.id === `${CONSUMER_A}:grant-other-account`)!;
+    expect(other).toMatchObject({ ok: true, result: { decision: 'Allowed' } });
+    expect(other.probe.title).toContain('organization.grantee: any-account');
+    // Still: no role that is not an Auto Scaling role, no operation beyond the path.
+    expect(report.probes.find((p) => p.probe.id === `${CONSUMER_A}:grant-other-role`)?.result.decision).toBe('ImplicitlyDenied');
+    expect(report.probes.find((p) => p.probe.id === `${CONSUMER_A}:grant-beyond-path`)?.result.decision).toBe('ImplicitlyDenied');
+    expect(report.assumptions.some((a) => a.includes('any-account'))).toBe(true);
+  });
+});

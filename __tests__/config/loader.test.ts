@@ -98,6 +98,7 @@ describe('normalization', () => {
       id: org,
       arn: `arn:aws:organizations::${OWNER}:organization/${org}`,
       ouPaths: [`${org}/r-ab12/ou-ab12-11111111/`, `${org}/r-ab12/ou-ab12-22222222/`, `${org}/r-ab12/ou-ab12-33333333/`, `${org}/r-ab12/`],
+      grantee: 'own-account',
     });
   });
 

@@ -9,7 +9,7 @@ import { accountId, deletionWindowDays, keyAlias, keyDescription, organizationId
 import { defaultKeyDescription, KEY_OWNER_DEFAULTS } from '../../src/model/key-defaults';
 import { aliasArn, aliasName, Partition, partitionOf } from '../../src/policy/arns';
 import { KEY_POLICY_MAX_BYTES, PolicyDocument } from '../../src/policy/document';
-import { keyPolicy, KeyPolicyInput } from '../../src/policy/key-policy';
+import { keyPolicy, KeyPolicyInput, OrganizationGrantee } from '../../src/policy/key-policy';
 import { KEY_POLICY_SIZE_FIX, keyPolicyOverflow } from '../../src/policy/size';
 import { terraformPolicyString } from '../../src/terraform/policy-string';
 
@@ -22,6 +22,14 @@ export interface KeyOwnerOrganization {
    * @default the whole organization
    */
   readonly ouPaths?: readonly string[];
+  /**
+   * How the CreateGrant statement names the grantee: `own-account` pins each member to its own
+   * Auto Scaling role through `${aws:PrincipalAccount}` (an assumption no KMS page documents);
+   * `any-account` uses only documented behaviour but lets a member grant any account's Auto Scaling
+   * role (src/policy/key-policy.ts, OrganizationGrantee).
+   * @default 'own-account'
+   */
+  readonly grantee?: OrganizationGrantee;
 }
 
 export interface KeyOwnerProps {
@@ -60,7 +68,7 @@ const PROPS = z.object({
   description: keyDescription.optional(),
   administrators: z.array(principalArn('administrator')).optional(),
   deletionWindowInDays: deletionWindowDays.optional(),
-  organization: z.object({ id: organizationId, ouPaths: z.array(ouPath).optional() }).optional(),
+  organization: z.object({ id: organizationId, ouPaths: z.array(ouPath).optional(), grantee: z.enum(['own-account', 'any-account']).optional() }).optional(),
 });
 
 type Consumer = KeyPolicyInput['consumers'][number];
@@ -131,7 +139,7 @@ export class KeyOwner extends Construct {
       owner: { account: this.props.account },
       key: { administrators: this.props.administrators ?? [] },
       consumers: [...this.consumers].sort((a, b) => (a.account < b.account ? -1 : 1)),
-      organization: org && { id: org.id, ouPaths: org.ouPaths ?? [] },
+      organization: org && { id: org.id, ouPaths: org.ouPaths ?? [], grantee: org.grantee },
     });
   }
 

@@ -5,7 +5,7 @@ import { autoScalingRoleArn, keyArn as keyArnOf, roleArn } from '../policy/arns'
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import { consumerIamPolicy } from '../policy/consumer-policy';
 import { autoScalingGrant } from '../policy/grant';
-import { keyPolicy } from '../policy/key-policy';
+import { anyAutoScalingRolePattern, DEFAULT_ORGANIZATION_GRANTEE, keyPolicy, SID } from '../policy/key-policy';
 import { STAND_IN_GRANT_CREATOR_ROLE } from '../policy/launch-path';
 import type { PolicyDocument } from '../policy/document';
 import { PLACEHOLDER_KEY_ID } from '../inputs/key-arn';
@@ -89,7 +89,7 @@ export function checkRollout(rollout: Rollout, policy: PolicyDocument = keyPolic
     if (!consumer.sameAccount) {
       const other = rollout.consumers[(i + 1) % rollout.consumers.length];
       const otherAccount = other.account === consumer.account || other.sameAccount ? stranger : other.account;
-      probes.push(...consumerProbes(scope, grantCreator, consumer.account, ownRole, otherAccount, membership));
+      probes.push(...consumerProbes(scope, grantCreator, consumer.account, ownRole, otherAccount, membership, organization?.grantee === 'any-account'));
     }
   });
 
@@ -144,6 +144,11 @@ function assumptionsOf(rollout: Rollout, keyArn: string): string[] {
   if (rollout.organization) {
     const org = rollout.organization;
     out.push(`every consumer is a member of ${org.id}${org.ouPaths.length > 0 ? `, under ${org.ouPaths[0]}` : ''}`);
+    out.push(
+      (org.grantee ?? DEFAULT_ORGANIZATION_GRANTEE) === 'own-account'
+        ? `KMS resolves \${aws:PrincipalAccount} inside kms:GranteePrincipal of ${SID.organizationGrant}: IAM's grammar allows policy variables in condition values, but no AWS KMS page shows one in a key policy outside kms:EncryptionContext:, so the consumers' create-grant steps are proven under this assumption, not from a documented rule (if it is wrong, CreateGrant is denied at the first consumer deploy); organization.grantee: any-account uses only documented behaviour, at the cost that a member may grant another account's Auto Scaling role`
+        : `organization.grantee is any-account: ${SID.organizationGrant} lets any member grant any account's Auto Scaling role (StringLike ${anyAutoScalingRolePattern(rollout.partition)}), the documented form's accepted trade-off`,
+    );
   }
   return out;
 }

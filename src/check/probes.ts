@@ -54,12 +54,17 @@ export function consumerProbes(
   ownRole: string,
   otherAccount: string,
   accountContext: Readonly<Record<string, ContextValue>>,
+  /** organization.grantee any-account: granting another account's Auto Scaling role is the documented trade-off. */
+  otherAccountGrantable = false,
 ): Probe[] {
   const probe = (id: string, title: string, action: string, context: Record<string, ContextValue> = {}) =>
     denied(`${account}:${id}`, title, scope, creator, action, { ...accountContext, ...context });
+  const grantOtherAccount = probe('grant-other-account', `${account} grants the Auto Scaling role of account ${otherAccount}`, CREATE_GRANT, createGrantContext(autoScalingRoleArn(scope.partition, otherAccount)));
   return [
     probe('grant-other-role', `${account} grants a role that is not its Auto Scaling role`, CREATE_GRANT, createGrantContext(roleArn(scope.partition, account, 'not-autoscaling'))),
-    probe('grant-other-account', `${account} grants the Auto Scaling role of account ${otherAccount}`, CREATE_GRANT, createGrantContext(autoScalingRoleArn(scope.partition, otherAccount))),
+    otherAccountGrantable
+      ? { ...grantOtherAccount, title: `${grantOtherAccount.title} (allowed by organization.grantee: any-account, the documented form)`, expect: 'Allowed' as const }
+      : grantOtherAccount,
     probe('grant-beyond-path', `${account} grants ${OPERATION_BEYOND_PATH}, beyond the launch path`, CREATE_GRANT, createGrantContext(ownRole, [...AUTOSCALING_GRANT_OPERATIONS, OPERATION_BEYOND_PATH])),
     ...ADMINISTRATION_PROBES.map((op) => probe(`administer:${op}`, `${account} calls ${kmsAction(op)}`, kmsAction(op))),
   ];

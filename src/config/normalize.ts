@@ -34,7 +34,7 @@ export function toRollout(config: Config): Rollout {
       }))
       .sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0)),
     ...(organization && {
-      organization: { id: organization.id, arn: organization.arn, ouPaths: organization.ouPaths.map(normalizeOuPath) },
+      organization: { id: organization.id, arn: organization.arn, ouPaths: organization.ouPaths.map(normalizeOuPath), grantee: organization.grantee },
     }),
     ...(consumerDeployRoleArn && { consumerDeployRoleArn }),
     ...(backend && {

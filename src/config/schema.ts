@@ -88,6 +88,13 @@ const organization = z
       .array(ouPath)
       .default([])
       .meta({ description: 'Limit sharing to these organization paths. Default: the whole organization.' }),
+    grantee: z
+      .enum(['own-account', 'any-account'])
+      .default('own-account')
+      .meta({
+        description:
+          "How the CreateGrant statement names the grantee. own-account (default): each member may grant only its own Auto Scaling role, through ${aws:PrincipalAccount} in kms:GranteePrincipal, which no AWS KMS page documents in a key policy (check lists it as an assumption; if KMS did not resolve it, CreateGrant would be denied). any-account: only documented behaviour (StringLike on kms:GranteePrincipal with any account's AWSServiceRoleForAutoScaling*), but a member may then grant another account's Auto Scaling role.",
+      }),
   })
   .meta({ description: 'Share with an AWS Organization (aws:PrincipalOrgID) instead of one principal per account.' });
 

@@ -58,6 +58,8 @@ export interface Organization {
   readonly arn: string;
   /** `aws:PrincipalOrgPaths` values, each ending in `/`. Empty: the whole organization. */
   readonly ouPaths: readonly string[];
+  /** How the CreateGrant statement names the grantee (src/policy/key-policy.ts, OrganizationGrantee). Default: own-account. */
+  readonly grantee?: 'own-account' | 'any-account';
 }
 
 export interface Backend {

@@ -109,17 +109,46 @@ export function consumerGrantStatement(partition: Partition, account: string, su
 }
 
 /**
- * Organization scale: one statement whatever the number of accounts. `${aws:PrincipalAccount}`
- * pairs each caller with the service-linked role of its own account, so no member can hand
- * the key to another account's (or a stranger's) role.
+ * How the organization-mode CreateGrant statement names the grantee.
+ * - `own-account` (default): `arn:…:iam::${aws:PrincipalAccount}:role/…/AWSServiceRoleForAutoScaling[_suffix]`
+ *   in kms:GranteePrincipal pairs each caller with its own account's role. IAM's grammar allows
+ *   policy variables in condition values (IAM User Guide, "IAM policy elements: Variables and tags"),
+ *   but no AWS KMS page shows one in a key policy outside kms:EncryptionContext:, so `check` states
+ *   it as an assumption. If KMS did not resolve it, the value would match no grantee and CreateGrant
+ *   would be denied: it fails closed, at the first consumer deploy.
+ * - `any-account`: only documented behaviour: `StringLike` on kms:GranteePrincipal (KMS developer
+ *   guide, "AWS KMS condition keys", kms:GranteePrincipal) with any account's Auto Scaling role,
+ *   `arn:<partition>:iam::*:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*`,
+ *   and the caller's membership (aws:PrincipalOrgID, aws:PrincipalOrgPaths). Trade-off: a member may
+ *   create a grant for another account's Auto Scaling role, in or outside the organization.
+ */
+export type OrganizationGrantee = 'own-account' | 'any-account';
+export const DEFAULT_ORGANIZATION_GRANTEE: OrganizationGrantee = 'own-account';
+
+/** Any account's EC2 Auto Scaling service-linked role, any suffix: the `any-account` grantee pattern. */
+export function anyAutoScalingRolePattern(partition: Partition): string {
+  return `${autoScalingRoleArn(partition, '*')}*`;
+}
+
+/**
+ * Organization scale: one statement whatever the number of accounts, scoped by membership, the
+ * grant operations and the grantee (see OrganizationGrantee).
  */
 export function organizationGrantStatement(
   partition: Partition,
   audience: Extract<Audience, { kind: 'organization' }>,
   suffixes: readonly (string | undefined)[],
+  grantee: OrganizationGrantee = DEFAULT_ORGANIZATION_GRANTEE,
 ): PolicyStatement {
   const grantees = [...new Set(suffixes.map((s) => autoScalingRoleArn(partition, PRINCIPAL_ACCOUNT_VARIABLE, s)))].sort();
-  const scope = autoScalingGrantConditions(grantees);
+  const pinned = autoScalingGrantConditions(grantees);
+  const scope: ConditionBlock =
+    grantee === 'own-account'
+      ? pinned
+      : {
+          StringLike: { [GRANTEE_PRINCIPAL]: anyAutoScalingRolePattern(partition) },
+          'ForAllValues:StringEquals': pinned['ForAllValues:StringEquals'],
+        };
   const membership = audienceConditions(audience);
   return {
     Sid: SID.organizationGrant,
@@ -160,7 +189,7 @@ export interface KeyPolicyInput {
   readonly owner: { readonly account: string };
   readonly key: { readonly administrators: readonly string[] };
   readonly consumers: readonly ConsumerIdentity[];
-  readonly organization?: Pick<Organization, 'id' | 'ouPaths'>;
+  readonly organization?: Pick<Organization, 'id' | 'ouPaths'> & { readonly grantee?: OrganizationGrantee };
 }
 
 export function audienceOf(rollout: KeyPolicyInput): Audience {
@@ -183,7 +212,9 @@ export function keyPolicy(rollout: KeyPolicyInput): PolicyDocument {
     statements.push(consumerUseStatement(partition, audience));
     if (audience.kind === 'organization') {
       // The default role always: unlisted members of the organization launch with it.
-      statements.push(organizationGrantStatement(partition, audience, [undefined, ...cross.map((c) => c.serviceLinkedRoleSuffix)]));
+      statements.push(
+        organizationGrantStatement(partition, audience, [undefined, ...cross.map((c) => c.serviceLinkedRoleSuffix)], rollout.organization?.grantee),
+      );
     } else {
       for (const c of cross) statements.push(consumerGrantStatement(partition, c.account, c.serviceLinkedRoleSuffix));
     }

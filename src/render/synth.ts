@@ -13,6 +13,8 @@ export function synthSummaryText(s: SynthSummary): string {
     `keyshare: synthesized ${plural(s.stacks.length, 'stack')} into ${s.outdir}/stacks: ${firstFew(s.stacks)}`,
     `  ${consumers}; key policy ${s.keyPolicyBytes} of ${KEY_POLICY_MAX_BYTES} bytes`,
     `  check: all ${plural(s.proven.steps, 'launch step')} allowed, all ${plural(s.proven.probes, 'least-privilege probe')} as intended`,
+    '  assuming (not proven):',
+    ...s.assumptions.map((a) => `    - ${a}`),
     `  files: ${o.written.length} written (${o.changed.length} changed), ${o.removed.length} removed${o.removed.length ? `: ${firstFew(o.removed)}` : ''}`,
     ...(o.kept.length ? [`  kept ${plural(o.kept.length, 'entry', 'entries')} keyshare did not write: ${firstFew(o.kept)}`] : []),
     `  deploy the owner stack first: ${s.stacks.length > 1 ? `cdktf deploy ${OWNER_STACK} && cdktf deploy 'consumer-*'` : `cdktf deploy ${OWNER_STACK}`}`,

@@ -13,6 +13,8 @@ export interface SynthSummary {
   readonly keyPolicyBytes: number;
   /** Launch steps and least-privilege probes that check proved before anything was written. */
   readonly proven: { readonly steps: number; readonly probes: number };
+  /** What check's proof rests on without proving it (check's own list). */
+  readonly assumptions: readonly string[];
   readonly output: OutputSummary;
 }
 
@@ -33,6 +35,7 @@ export function synthesize(rollout: Rollout, outdir: string): SynthSummary {
     sameAccount: cross.length < rollout.consumers.length,
     keyPolicyBytes,
     proven: { steps: report.consumers.reduce((n, c) => n + c.steps.length, 0), probes: report.probes.length },
+    assumptions: report.assumptions,
     output,
   };
 }
