@@ -40,6 +40,7 @@ describe('keyshare synth', () => {
     expect(r.stdout).toMatch(/3 consumers \(1 in the owner account/);
     expect(r.stdout).toMatch(/key policy \d+ of 32768 bytes/);
     expect(r.stdout).toMatch(/check: all 17 launch steps allowed, all \d+ least-privilege probes as intended/);
+    expect(r.stdout).toMatch(/\n  assuming \(not proven\):\n    - key: arn:aws:kms:/);
   });
 
   test('the same input gives byte-identical output, wherever the project is', () => {
