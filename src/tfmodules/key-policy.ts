@@ -62,7 +62,8 @@ export const KEY_POLICY_VARIABLES: readonly ModuleVariable[] = [
     name: 'consumer_account_ids',
     type: 'list(string)',
     description:
-      "Accounts whose Auto Scaling groups launch from AMIs encrypted with the key. The owner's own ID here names the owner's Auto Scaling service-linked role in the policy (same-account case).",
+      "Accounts whose Auto Scaling groups launch from AMIs encrypted with the key. The owner's own ID here names the owner's Auto Scaling service-linked role in the policy (same-account case). In organization mode, list the accounts that use a suffix or the owner; the organization's other members need no listing.",
+    default: '[]',
     validations: [
       { condition: allMatch('var.consumer_account_ids', ACCOUNT), message: 'consumer_account_ids must hold 12-digit AWS account IDs, e.g. "444455556666".' },
       {
