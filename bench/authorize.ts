@@ -4,13 +4,14 @@
  * for the listed-accounts key policy (one statement per consumer) and the organization one.
  * Figures go in issue notes; tests never time anything.
  */
-import { authorize, type KeyAccessInputs, type KmsRequest } from '../src/evaluator';
+import { authorize, type KeyAccessInputs } from '../src/evaluator';
 import type { Consumer, Rollout } from '../src/model/rollout';
 import { autoScalingRoleArn } from '../src/policy/arns';
 import { consumerIamPolicy } from '../src/policy/consumer-policy';
 import { autoScalingGrant } from '../src/policy/grant';
 import { keyPolicy } from '../src/policy/key-policy';
-import { launchPath } from '../src/policy/launch-path';
+import { launchPath } from '../src/launch/path';
+import type { KmsRequest } from '../src/policy/request';
 
 const count = Number(process.argv[2] ?? 1000);
 const OWNER = '111122223333';

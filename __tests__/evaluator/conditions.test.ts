@@ -3,11 +3,11 @@
  * operators", "Single-valued vs. multivalued context keys", "IAM policy elements: Variables and
  * tags"; KMS developer guide, "AWS KMS condition keys").
  */
-import type { ContextValue } from '../../src/evaluator';
 import type { ConditionBlock } from '../../src/policy/document';
 import { keyPolicy as rolloutKeyPolicy } from '../../src/policy/key-policy';
 import { ORG_YAML, rollout } from '../support/rollouts';
 import { decide, doc, OTHER, OWNER, SLR } from './helpers';
+import type { ContextValue } from '../../src/policy/request';
 
 const ALICE = `arn:aws:iam::${OWNER}:user/alice`;
 

@@ -129,7 +129,8 @@ describe('differential against @cloud-copilot/iam-simulate', () => {
       // The simulator drops context keys the action does not support, as AWS never sends them;
       // both sides decide on the same context.
       const context = Object.fromEntries(Object.entries(c.request.context ?? {}).filter(([k]) => !expected.ignored.includes(k)));
-      const actual = authorize({ keyArn: KEY, keyPolicy: c.keyPolicy, identityPolicies: c.identityPolicies, scps: c.scps }, { ...c.request, context });
+      const inputs = { keyArn: KEY, keyPolicy: c.keyPolicy, identityPolicies: c.identityPolicies, scps: c.scps };
+      const actual = authorize(inputs, { ...c.request, context });
       tally[actual.decision]++;
       if (actual.decision !== expected.decision) {
         disagreements.push(`seed ${seed}: simulator ${expected.decision}, ours ${actual.decision}\n${JSON.stringify({ ...c, request: { ...c.request, context } })}`);

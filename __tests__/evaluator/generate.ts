@@ -3,8 +3,8 @@
  * differential test against @cloud-copilot/iam-simulate. Same seed, same cases.
  */
 import type { ConditionBlock, PolicyDocument, PolicyStatement, PrincipalBlock } from '../../src/policy/document';
-import type { KmsRequest } from '../../src/evaluator';
 import { KEY, OTHER, OWNER, SLR, STRANGER } from './helpers';
+import type { KmsRequest } from '../../src/policy/request';
 
 const OTHER_KEY = `arn:aws:kms:us-west-2:${OWNER}:key/ffffffff-12ab-34cd-56ef-1234567890ab`;
 
@@ -254,7 +254,8 @@ export function generate(seed: number): Case {
   if (chance(r, 0.5)) {
     const action = pick(r, ['kms:CreateGrant', 'kms:CreateGrant', 'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey']);
     const identityPolicies = [policy(r, false, [KEY, '*'])];
-    return { keyPolicy, identityPolicies, scps: scps(r), request: { principal: pick(r, CONSUMER_CALLERS), action, context: requestContext(r, action) } };
+    const request = { principal: pick(r, CONSUMER_CALLERS), action, context: requestContext(r, action) };
+    return { keyPolicy, identityPolicies, scps: scps(r), request };
   }
   const identityPolicies = Array.from({ length: Math.floor(r() * 2.6) }, () => policy(r, false, ['*', KEY, KEY, OTHER_KEY, `arn:aws:kms:*:${OWNER}:key/*`]));
   const action = pick(r, REQUEST_ACTIONS);

@@ -2,8 +2,8 @@
  * Grant semantics, case by case from the KMS developer guide: "Grants in AWS KMS" and
  * "Creating grants" (grant constraints; granting CreateGrant permission).
  */
-import type { Grant } from '../../src/evaluator';
 import { decide, doc, KEY, OTHER, OWNER, ROOT_DELEGATION, SLR } from './helpers';
+import type { Grant } from '../../src/policy/grant';
 
 const EXAMPLE_USER = `arn:aws:iam::${OWNER}:user/exampleUser`;
 /** No statement for anyone but the owner account's IAM: only grants can let other principals in. */

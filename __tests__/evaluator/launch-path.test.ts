@@ -1,10 +1,11 @@
 /** The rollout keyshare emits must pass its own launch path (ARCHITECTURE.md), grant and all. */
-import { authorize, type Grant, type KeyAccessInputs } from '../../src/evaluator';
+import { authorize, type KeyAccessInputs } from '../../src/evaluator';
 import { consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { autoScalingGrant } from '../../src/policy/grant';
 import { keyPolicy } from '../../src/policy/key-policy';
-import { launchPath } from '../../src/policy/launch-path';
+import { launchPath } from '../../src/launch/path';
 import { BASE_YAML, CONSUMER_B, ORG_ID, ORG_YAML, OWNER, REGION, rollout } from '../support/rollouts';
+import type { Grant } from '../../src/policy/grant';
 
 const KEY = `arn:aws:kms:${REGION}:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const CREATOR = `arn:aws:sts::${CONSUMER_B}:assumed-role/deploy/terraform`;

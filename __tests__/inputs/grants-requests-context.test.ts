@@ -34,7 +34,8 @@ describe('grants', () => {
     const { grants, truncated } = readGrants({ flag: '--grants', file: fixture(file) });
     expect(truncated).toBe(false);
     expect(grants).toHaveLength(1);
-    expect(grants[0]).toMatchObject({ KeyId: listed.KeyId, GranteePrincipal: listed.GranteePrincipal, Operations: listed.Operations, GrantId: listed.GrantId });
+    const { KeyId, GranteePrincipal, Operations, GrantId } = listed;
+    expect(grants[0]).toMatchObject({ KeyId, GranteePrincipal, Operations, GrantId });
     // CreationDate decides nothing and is dropped.
     expect(grants[0]).not.toHaveProperty('CreationDate');
   });

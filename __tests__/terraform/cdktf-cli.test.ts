@@ -64,6 +64,7 @@ test('cdktf synth --hcl gives parseable HCL whose policies evaluate to the pure 
     const [iam] = Object.values(parsed[stack].resource.aws_iam_policy) as any[][];
     const consumer = r.consumers.find((c) => stack.endsWith(c.account))!;
     const evaluated = evaluateWithTerraform({ policy: iam[0].policy.replace('data.aws_kms_key.shared-key.arn', 'var.key_arn') }, { key_arn: KEY_ARN });
-    expect(JSON.parse(evaluated.policy as string)).toEqual(consumerIamPolicy(r.partition, r.owner.region, consumer.account, KEY_ARN, consumer.serviceLinkedRoleSuffix));
+    const expected = consumerIamPolicy(r.partition, r.owner.region, consumer.account, KEY_ARN, consumer.serviceLinkedRoleSuffix);
+    expect(JSON.parse(evaluated.policy as string)).toEqual(expected);
   }
 });

@@ -1,17 +1,18 @@
 import { authorize } from '../evaluator';
-import type { AuthorizationResult, ContextValue, KeyAccessInputs } from '../evaluator/types';
+import type { AuthorizationResult, KeyAccessInputs } from '../evaluator/types';
 import { evaluateLaunchPath, StepOutcome, stepPasses } from '../launch/evaluate';
 import { autoScalingRoleArn, keyArn as keyArnOf, roleArn } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import { consumerIamPolicy } from '../policy/consumer-policy';
 import { autoScalingGrant } from '../policy/grant';
 import { anyAutoScalingRolePattern, DEFAULT_ORGANIZATION_GRANTEE, keyPolicy, SID } from '../policy/key-policy';
-import { STAND_IN_GRANT_CREATOR_ROLE } from '../policy/launch-path';
+import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
 import type { PolicyDocument } from '../policy/document';
 import { PLACEHOLDER_KEY_ID } from '../inputs/key-arn';
 import { Consumer, Rollout } from '../model/rollout';
 import { Finding, lintKeyPolicy } from './lints';
 import { consumerProbes, ownerProbes, Probe, ProbeScope, strangerProbes } from './probes';
+import type { ContextValue } from '../policy/request';
 
 export interface ConsumerProof {
   readonly account: string;

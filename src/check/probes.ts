@@ -2,7 +2,7 @@ import { AUTOSCALING_GRANT_OPERATIONS, CREATE_GRANT, kmsAction } from '../policy
 import { autoScalingRoleArn, Partition, roleArn } from '../policy/arns';
 import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS } from '../policy/conditions';
 import { PolicyDocument, policyDocument } from '../policy/document';
-import type { ContextValue, KmsRequest } from '../evaluator/types';
+import type { ContextValue, KmsRequest } from '../policy/request';
 
 /**
  * Least-privilege probes: requests that must be decided as the rollout intends. Denied probes

@@ -2,14 +2,14 @@ import type { z } from 'zod';
 import { partitionOf } from '../policy/arns';
 import { normalizeOuPath } from './fields';
 import { rule } from './rule';
-import type { Config } from './schema';
+import type { Config } from './shape';
 
 /**
  * Rules that relate fields to one another: which account and partition an ARN belongs to,
  * duplicates, and the one-region constraint. Issues are added in config order, so the first
  * one reported is always the same for the same file.
  */
-export function checkConsistency(config: Config, ctx: z.RefinementCtx): void {
+export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
   const report = (path: readonly PropertyKey[], input: unknown, problem: string, fix: string) =>
     ctx.addIssue({ code: 'custom', path: [...path], input, message: rule(problem, fix) });
 

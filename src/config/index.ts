@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../errors';
 import type { Rollout } from '../model/rollout';
 import { firstIssueError } from './issues';
+import { assertKeyPolicyFits } from './key-policy-size';
 import { toRollout } from './normalize';
 import { configSchema } from './schema';
 import { parseYaml } from './yaml';
@@ -18,7 +19,9 @@ export function loadRollout(file: string): Rollout {
 export function parseRollout(text: string, sourceName: string): Rollout {
   const result = configSchema.safeParse(parseYaml(text, sourceName), { reportInput: true });
   if (!result.success) throw firstIssueError(result.error.issues, sourceName);
-  return toRollout(result.data);
+  const rollout = toRollout(result.data);
+  assertKeyPolicyFits(rollout);
+  return rollout;
 }
 
 function readConfig(file: string): string {

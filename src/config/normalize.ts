@@ -1,7 +1,7 @@
 import type { Rollout } from '../model/rollout';
 import { partitionOf } from '../policy/arns';
 import { normalizeOuPath, roleArnFromPattern, withoutAliasPrefix } from './fields';
-import type { Config } from './schema';
+import type { Config } from './shape';
 
 /** The validated config as the Rollout model: one spelling of every value, consumers by account. */
 export function toRollout(config: Config): Rollout {

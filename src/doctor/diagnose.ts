@@ -1,14 +1,14 @@
-import type { ContextValue } from '../evaluator';
 import { parseCaller } from '../evaluator/caller';
 import { keyAccessInputs, KeyAccessFlags, LoadedKeyAccess } from '../inputs/key-access';
 import { keyOwner } from '../inputs/key-arn';
 import { autoScalingRoleArn, parseKmsArn, roleArn } from '../policy/arns';
 import { evaluateLaunchPath, judgedGrant, JudgedGrant, misissuedGrants, stepPasses } from '../launch/evaluate';
-import { callerFacts, LaunchPathTarget, STAND_IN_GRANT_CREATOR_ROLE } from '../policy/launch-path';
+import { callerFacts, LaunchPathTarget, STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
 import type { StepOutcome } from '../launch/evaluate';
 import type { KeyAccessInputs } from '../evaluator/types';
 import { Fix, FixContext, FixInputs, fixesFor, mergeFixes } from './fixes';
 import { proveFixes, ProofScope } from './prove';
+import type { ContextValue } from '../policy/request';
 
 export interface DoctorTarget {
   readonly consumer: string;
@@ -36,7 +36,7 @@ export interface Diagnosis {
   readonly notes: readonly string[];
 }
 
-export { STAND_IN_GRANT_CREATOR_ROLE as GRANT_CREATOR_ROLE } from '../policy/launch-path';
+export { STAND_IN_GRANT_CREATOR_ROLE as GRANT_CREATOR_ROLE } from '../launch/path';
 
 export function launchWorks(d: Diagnosis): boolean {
   return d.fixes.length === 0 && d.steps.every(stepPasses);
@@ -49,7 +49,7 @@ function awsManagedReason(loaded: LoadedKeyAccess): string | undefined {
 }
 
 /**
- * Walks the launch path (src/policy/launch-path.ts) for one consumer: the grant creator's
+ * Walks the launch path (src/launch/path.ts) for one consumer: the grant creator's
  * CreateGrant against the key policy, its IAM policies and the SCPs; the service-linked role's use
  * and EC2's child grant against the grants (SCPs never restrict service-linked roles).
  */

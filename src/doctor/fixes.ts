@@ -1,5 +1,5 @@
 import { authorize } from '../evaluator';
-import type { Grant, KeyAccessInputs, TraceEntry } from '../evaluator/types';
+import type { KeyAccessInputs, TraceEntry } from '../evaluator/types';
 import { SOURCE_LABEL } from '../evaluator/decision';
 import type { LoadedKeyAccess } from '../inputs/key-access';
 import { CREATE_GRANT } from '../policy/actions';
@@ -9,9 +9,10 @@ import { CONSUMER_SID, consumerIamPolicy } from '../policy/consumer-policy';
 import { policyDocument, PolicyDocument, PolicyStatement } from '../policy/document';
 import { autoScalingGrant } from '../policy/grant';
 import { consumerGrantStatement, ownerAutoScalingAttachmentStatement, ownerAutoScalingUseStatement } from '../policy/key-policy';
-import type { LaunchStep } from '../policy/launch-path';
+import type { LaunchStep } from '../launch/path';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { NearMiss, nearMisses, statementId } from './near-miss';
+import type { Grant } from '../policy/grant';
 
 export type FixKind =
   | 'use-customer-managed-key'
@@ -117,7 +118,8 @@ function policyFixes(ctx: FixContext, outcome: StepOutcome): Fix[] {
   if (byCreator && !allowedWith(outcome, { keyPolicy: ALLOW_ALL_KEY_POLICY, scps: [] })) fixes.push(iamFix(ctx, outcome));
   if (byCreator) {
     ctx.loaded.scps.forEach((scp, i) => {
-      if (!allowedWith(outcome, { keyPolicy: ALLOW_ALL_KEY_POLICY, identityPolicies: [ALLOW_ALL_IAM], scps: [scp] })) fixes.push(scpFix(ctx, outcome, i));
+      const scpAlone = { keyPolicy: ALLOW_ALL_KEY_POLICY, identityPolicies: [ALLOW_ALL_IAM], scps: [scp] };
+      if (!allowedWith(outcome, scpAlone)) fixes.push(scpFix(ctx, outcome, i));
     });
   }
   return fixes.length > 0 ? fixes : [unexplainedFix(outcome)];
@@ -208,11 +210,12 @@ function iamFix(ctx: FixContext, outcome: StepOutcome): Fix {
   const policy = consumerIamPolicy(ctx.partition, ctx.region, ctx.consumer, ctx.keyArn, ctx.serviceLinkedRoleSuffix);
   const statement = policy.Statement.find((s) => s.Sid === CONSUMER_SID.createGrant) as PolicyStatement;
   const docs = ctx.loaded.identityPolicies;
-  const misses = docs.flatMap((doc, i) =>
-    nearMisses(doc, (patched) => allowedWith(outcome, { keyPolicy: ALLOW_ALL_KEY_POLICY, identityPolicies: docs.map((d, j) => (j === i ? patched : d)), scps: [] })).map(
-      (m) => ({ ...m, where: `IAM policy ${ctx.files.iamPolicy[i]}` }),
-    ),
-  );
+  const misses = docs.flatMap((doc, i) => {
+    const withPatched = (patched: PolicyDocument) => docs.map((d, j) => (j === i ? patched : d));
+    const decides = (patched: PolicyDocument) =>
+      allowedWith(outcome, { keyPolicy: ALLOW_ALL_KEY_POLICY, identityPolicies: withPatched(patched), scps: [] });
+    return nearMisses(doc, decides).map((m) => ({ ...m, where: `IAM policy ${ctx.files.iamPolicy[i]}` }));
+  });
   const classic = grantIsForAwsResource(misses);
   const none = docs.length === 0 ? ' (no --iam-policy given: counted as none; pass its policies with --iam-policy if it has some)' : '';
   const document = policyDocument([statement]);

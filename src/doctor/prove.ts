@@ -1,9 +1,10 @@
 import { authorize } from '../evaluator';
-import type { ContextValue, KeyAccessInputs } from '../evaluator/types';
+import type { KeyAccessInputs } from '../evaluator/types';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { autoScalingRoleArn, roleArn, type Partition } from '../policy/arns';
 import { ALL_KMS_IDENTITY, consumerProbes, type Probe, strangerProbes } from '../check/probes';
 import { Fix, FixInputs, unexplainedFix } from './fixes';
+import type { ContextValue } from '../policy/request';
 
 /** Who and what the probes speak about. */
 export interface ProofScope {

@@ -9,7 +9,8 @@ import { evaluateGrants } from './grants';
 import { explainMissing } from './missing';
 import { evaluatePolicy, type EvaluationRequest, type PolicyOutcome } from './policy';
 import { traceOf } from './trace';
-import type { AuthorizationResult, KeyAccessInputs, KmsRequest } from './types';
+import type { AuthorizationResult, KeyAccessInputs } from './types';
+import type { KmsRequest } from '../policy/request';
 
 /**
  * Decides one KMS request the way the KMS developer guide describes ("Troubleshooting key access",

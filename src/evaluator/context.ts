@@ -1,6 +1,6 @@
 import { CALLER_ACCOUNT, PRINCIPAL_ACCOUNT, PRINCIPAL_ARN } from '../policy/conditions';
 import type { Caller } from './caller';
-import type { ContextValue, KmsRequest } from './types';
+import type { ContextValue, KmsRequest } from '../policy/request';
 
 /** Condition keys are case-insensitive (IAM User Guide, "IAM JSON policy elements: Condition"). */
 export type RequestContext = ReadonlyMap<string, ContextValue>;

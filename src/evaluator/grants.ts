@@ -3,7 +3,8 @@ import { GRANT_OPERATIONS } from '../policy/conditions';
 import type { Caller } from './caller';
 import type { RequestContext } from './context';
 import type { PrincipalMatch } from './principal';
-import type { Grant, KmsRequest } from './types';
+import type { Grant } from '../policy/grant';
+import type { KmsRequest } from '../policy/request';
 
 /**
  * Grants (KMS developer guide, "Grants in AWS KMS" and "Creating grants"): a grant lets its grantee

@@ -1,13 +1,4 @@
 export { authorize } from './authorize';
-export type {
-  AuthorizationResult,
-  ContextValue,
-  Decision,
-  Grant,
-  KeyAccessInputs,
-  KmsRequest,
-  TraceEntry,
-  TraceSource,
-} from './types';
+export type { AuthorizationResult, Decision, KeyAccessInputs, TraceEntry, TraceSource } from './types';
 export { isAllowed, SOURCE_LABEL } from './decision';
 export { authorizeKnowing, isUnknown, type Verdict } from './unknown';

@@ -1,48 +1,5 @@
 import type { PolicyDocument } from '../policy/document';
-
-/** A value in the request context, as the condition operators compare it. */
-export type ContextValue = string | boolean | number | readonly string[];
-
-/** One KMS API request to decide. */
-export interface KmsRequest {
-  /**
-   * The caller: an account root, IAM user or role, an assumed-role session
-   * (`arn:aws:sts::<acct>:assumed-role/<role>/<session>`), or a service-linked role.
-   */
-  readonly principal: string;
-  /** `kms:<Operation>`, e.g. `kms:CreateGrant`. */
-  readonly action: string;
-  /** The key ARN the request targets. Default: the inputs' key ARN. */
-  readonly resource?: string;
-  /**
-   * Request context. `aws:PrincipalArn`, `aws:PrincipalAccount` and `kms:CallerAccount` are
-   * derived from the principal when absent; organization keys must be given.
-   */
-  readonly context?: Readonly<Record<string, ContextValue>>;
-  /** Encryption context of the request, matched against grant constraints. */
-  readonly encryptionContext?: Readonly<Record<string, string>>;
-  /**
-   * For `kms:CreateGrant`: the constraints of the grant being created. A grantee that creates a
-   * grant through its own grant may only create one at least as strict (KMS developer guide,
-   * "Creating grants", "Granting CreateGrant permission"). Absent means none.
-   */
-  readonly grantConstraints?: Grant['Constraints'];
-}
-
-/** A KMS grant as `aws kms list-grants` prints it. */
-export interface Grant {
-  readonly GrantId?: string;
-  readonly Name?: string;
-  readonly KeyId: string;
-  readonly GranteePrincipal: string;
-  readonly RetiringPrincipal?: string;
-  readonly IssuingAccount?: string;
-  readonly Operations: readonly string[];
-  readonly Constraints?: {
-    readonly EncryptionContextSubset?: Readonly<Record<string, string>>;
-    readonly EncryptionContextEquals?: Readonly<Record<string, string>>;
-  };
-}
+import type { Grant } from '../policy/grant';
 
 /** Everything KMS would weigh for one request. An input that is absent counts as none. */
 export interface KeyAccessInputs {

@@ -1,7 +1,8 @@
 import type { PolicyDocument } from '../policy/document';
 import { authorize } from './authorize';
 import { compilePolicy, KEY_POLICY_FIELD } from './compile';
-import type { AuthorizationResult, ContextValue, KeyAccessInputs, KmsRequest } from './types';
+import type { AuthorizationResult, KeyAccessInputs } from './types';
+import type { ContextValue, KmsRequest } from '../policy/request';
 
 /**
  * A decision that may rest on context the caller did not give. `dependsOn` names the keys whose

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { InputError } from '../errors';
-import type { Grant } from '../evaluator/types';
 import { GRANTABLE_OPERATIONS } from '../policy/actions';
 import { Origin, readJsonFile, where } from './json-file';
 import { inputErrorFromZod, joinPath } from './zod-issue';
+import type { Grant } from '../policy/grant';
 
 const GRANTS_FIX = 'pass the output of `aws kms list-grants --key-id <key ARN> --output json`, a list of grants, or one grant';
 

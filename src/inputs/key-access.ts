@@ -1,9 +1,10 @@
-import type { Grant, KeyAccessInputs } from '../evaluator/types';
+import type { KeyAccessInputs } from '../evaluator/types';
 import { keyPolicyStatementMissing, type PolicyDocument, type PolicyStatement } from '../policy/document';
 import { readGrants } from './grants';
 import { KeyArnChoice, keyOwner, namedKeyArns, resolveKeyArn } from './key-arn';
 import { parseKmsArn } from '../policy/arns';
 import { readPolicy } from './policy-document';
+import type { Grant } from '../policy/grant';
 
 /** The policy-input flags `explain` and `doctor` share (ARCHITECTURE.md, CLI contract). */
 export interface KeyAccessFlags {

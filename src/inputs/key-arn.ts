@@ -1,8 +1,8 @@
 import { InputError } from '../errors';
 import { keyArn as buildKeyArn, KmsArnParts, parseKmsArn, Partition } from '../policy/arns';
 import { CALLER_ACCOUNT, VIA_SERVICE } from '../policy/conditions';
-import type { Grant } from '../evaluator/types';
 import { listOf, type PolicyDocument, type PolicyStatement, type StringOrList } from '../policy/document';
+import type { Grant } from '../policy/grant';
 
 /** AWS-managed keys are named `alias/aws/<service>`; their key policy cannot be changed. */
 function isAwsManagedAlias(arn: string): boolean {

@@ -30,7 +30,12 @@ const stringOrList = z.union([z.string(), z.array(z.string())], { error: 'expect
 const principal = z.union(
   [
     z.literal('*'),
-    z.strictObject({ AWS: stringOrList.optional(), Service: stringOrList.optional(), Federated: stringOrList.optional(), CanonicalUser: stringOrList.optional() }),
+    z.strictObject({
+      AWS: stringOrList.optional(),
+      Service: stringOrList.optional(),
+      Federated: stringOrList.optional(),
+      CanonicalUser: stringOrList.optional(),
+    }),
   ],
   { error: 'expected "*" or an object with AWS, Service, Federated or CanonicalUser' },
 );

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { InputError } from '../errors';
 import { canonicalKmsAction } from '../evaluator/action-catalog';
 import { parseCaller } from '../evaluator/caller';
-import type { KmsRequest } from '../evaluator/types';
 import { normalizeContext } from './context';
 import { Origin, readJsonFile, where } from './json-file';
 import { parseKmsArn } from '../policy/arns';
 import { inputErrorFromZod } from './zod-issue';
+import type { KmsRequest } from '../policy/request';
 
 export const REQUESTS_FIX =
   'pass a JSON list of {"principal": ARN, "action": "kms:Operation", "context"?: {key: value}, "resource"?: key ARN, "encryptionContext"?: {key: value}, "grantConstraints"?: {"EncryptionContextSubset"|"EncryptionContextEquals": {key: value}}}';
@@ -18,7 +18,10 @@ const request = z.object({
   resource: z.string().optional(),
   encryptionContext: z.record(z.string(), z.string()).optional(),
   grantConstraints: z
-    .strictObject({ EncryptionContextSubset: z.record(z.string(), z.string()).optional(), EncryptionContextEquals: z.record(z.string(), z.string()).optional() })
+    .strictObject({
+      EncryptionContextSubset: z.record(z.string(), z.string()).optional(),
+      EncryptionContextEquals: z.record(z.string(), z.string()).optional(),
+    })
     .optional(),
 });
 

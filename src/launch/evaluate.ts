@@ -1,9 +1,10 @@
 import { authorizeKnowing, type Verdict } from '../evaluator';
-import type { Grant, KeyAccessInputs } from '../evaluator/types';
+import type { KeyAccessInputs } from '../evaluator/types';
+import type { Grant } from '../policy/grant';
 import { AUTOSCALING_GRANT_OPERATIONS, KNOWLEDGE_CENTER_GRANT_OPERATIONS } from '../policy/actions';
 import { autoScalingRoleArn } from '../policy/arns';
 import { isCallerKnownKey } from '../policy/conditions';
-import { LaunchPathTarget, LaunchStep, launchPath } from '../policy/launch-path';
+import { LaunchPathTarget, LaunchStep, launchPath } from './path';
 
 export interface StepOutcome extends Verdict {
   readonly step: LaunchStep;

@@ -1,4 +1,5 @@
 import type { Partition } from '../policy/arns';
+import type { ConsumerIdentity, OrganizationAudience } from '../policy/key-policy';
 
 /**
  * The validated, normalized rollout every layer reads: defaults applied, lists sorted,
@@ -41,25 +42,16 @@ export interface Ami {
   readonly snapshotIds: readonly string[];
 }
 
-export interface Consumer {
-  readonly account: string;
+export interface Consumer extends ConsumerIdentity {
   readonly deployRoleArn?: string;
-  readonly serviceLinkedRoleSuffix?: string;
   /** Default: false: the role usually exists once an Auto Scaling group was ever created. */
   readonly createServiceLinkedRole: boolean;
   /** Role names in the consumer account that get the grant-creator IAM policy. Default: none. */
   readonly attachPolicyToRoles: readonly string[];
-  /** True when this consumer is the owner account: no grant, key policy names its role directly. */
-  readonly sameAccount: boolean;
 }
 
-export interface Organization {
-  readonly id: string;
+export interface Organization extends OrganizationAudience {
   readonly arn: string;
-  /** `aws:PrincipalOrgPaths` values, each ending in `/`. Empty: the whole organization. */
-  readonly ouPaths: readonly string[];
-  /** How the CreateGrant statement names the grantee (src/policy/key-policy.ts, OrganizationGrantee). Default: own-account. */
-  readonly grantee?: 'own-account' | 'any-account';
 }
 
 export interface Backend {
@@ -70,15 +62,4 @@ export interface Backend {
     readonly keyPrefix: string;
     readonly roleArn?: string;
   };
-}
-
-/** What a consumer contributes to the key policy. */
-export type ConsumerIdentity = Pick<Consumer, 'account' | 'serviceLinkedRoleSuffix' | 'sameAccount'>;
-
-export function crossAccountConsumers<C extends ConsumerIdentity>(r: { readonly consumers: readonly C[] }): C[] {
-  return r.consumers.filter((c) => !c.sameAccount);
-}
-
-export function sameAccountConsumer<C extends ConsumerIdentity>(r: { readonly consumers: readonly C[] }): C | undefined {
-  return r.consumers.find((c) => c.sameAccount);
 }

@@ -1,6 +1,20 @@
 import { AUTOSCALING_GRANT_OPERATIONS } from './actions';
 import { autoScalingRoleArn, Partition } from './arns';
-import type { Grant } from '../evaluator/types';
+
+/** A KMS grant as `aws kms list-grants` prints it. */
+export interface Grant {
+  readonly GrantId?: string;
+  readonly Name?: string;
+  readonly KeyId: string;
+  readonly GranteePrincipal: string;
+  readonly RetiringPrincipal?: string;
+  readonly IssuingAccount?: string;
+  readonly Operations: readonly string[];
+  readonly Constraints?: {
+    readonly EncryptionContextSubset?: Readonly<Record<string, string>>;
+    readonly EncryptionContextEquals?: Readonly<Record<string, string>>;
+  };
+}
 
 /** Name of the grant keyshare creates; lets `review` and people listing grants recognize it. */
 export const AUTOSCALING_GRANT_NAME = 'keyshare-autoscaling';

@@ -9,7 +9,6 @@ import {
   PRINCIPAL_ORG_PATHS,
 } from './conditions';
 import { ConditionBlock, PolicyDocument, policyDocument, PolicyStatement } from './document';
-import { ConsumerIdentity, crossAccountConsumers, Organization, sameAccountConsumer } from '../model/rollout';
 
 /**
  * Key policy statements, one pure function each. Sids are API: reviewers, `doctor` and `review`
@@ -183,13 +182,38 @@ export function ownerAutoScalingAttachmentStatement(partition: Partition, owner:
   };
 }
 
+/** What a consumer contributes to the key policy. */
+export interface ConsumerIdentity {
+  readonly account: string;
+  readonly serviceLinkedRoleSuffix?: string;
+  /** True when this consumer is the owner account: no grant, the key policy names its role directly. */
+  readonly sameAccount: boolean;
+}
+
+/** An organization whose members are consumers by membership rather than one by one. */
+export interface OrganizationAudience {
+  readonly id: string;
+  /** `aws:PrincipalOrgPaths` values, each ending in `/`. Empty: the whole organization. */
+  readonly ouPaths: readonly string[];
+  /** How the CreateGrant statement names the grantee (see OrganizationGrantee). @default own-account */
+  readonly grantee?: OrganizationGrantee;
+}
+
+export function crossAccountConsumers<C extends ConsumerIdentity>(r: { readonly consumers: readonly C[] }): C[] {
+  return r.consumers.filter((c) => !c.sameAccount);
+}
+
+export function sameAccountConsumer<C extends ConsumerIdentity>(r: { readonly consumers: readonly C[] }): C | undefined {
+  return r.consumers.find((c) => c.sameAccount);
+}
+
 /** What the key policy depends on; a Rollout is one. */
 export interface KeyPolicyInput {
   readonly partition: Partition;
   readonly owner: { readonly account: string };
   readonly key: { readonly administrators: readonly string[] };
   readonly consumers: readonly ConsumerIdentity[];
-  readonly organization?: Pick<Organization, 'id' | 'ouPaths'> & { readonly grantee?: OrganizationGrantee };
+  readonly organization?: OrganizationAudience;
 }
 
 export function audienceOf(rollout: KeyPolicyInput): Audience {

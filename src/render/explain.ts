@@ -1,8 +1,9 @@
-import type { AuthorizationResult, ContextValue, KmsRequest } from '../evaluator/types';
+import type { AuthorizationResult } from '../evaluator/types';
 import { isAllowed } from '../evaluator/decision';
 import { decisionMarkdown, reasonLines, reasonMarkdown } from './authorization';
 import { json, Renderers } from './format';
 import { cell, code } from './markdown';
+import type { ContextValue, KmsRequest } from '../policy/request';
 
 /** What `explain` decided: each request with its result, against one key. */
 export interface Explanation {

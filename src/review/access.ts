@@ -1,6 +1,6 @@
 import { authorize } from '../evaluator';
 import { kmsActions } from '../evaluator/action-catalog';
-import type { ContextValue, Grant, KeyAccessInputs, KmsRequest } from '../evaluator/types';
+import type { KeyAccessInputs } from '../evaluator/types';
 import { ALL_KMS_IDENTITY, createGrantContext } from '../check/probes';
 import { evaluateLaunchPath } from '../launch/evaluate';
 import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS } from '../policy/actions';
@@ -8,7 +8,9 @@ import { accountRootArn, autoScalingRoleArn, isAccountPrincipal, parseAutoScalin
 import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, PRINCIPAL_ACCOUNT_VARIABLE, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, VIA_SERVICE } from '../policy/conditions';
 import { ec2Service } from '../policy/consumer-policy';
 import { listOf, type PolicyDocument, type StringOrList } from '../policy/document';
-import { STAND_IN_GRANT_CREATOR_ROLE } from '../policy/launch-path';
+import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
+import type { ContextValue, KmsRequest } from '../policy/request';
+import type { Grant } from '../policy/grant';
 
 /** What KMS weighs for one key on one side of the change, when the key policy is known. */
 export interface KeySnapshot {

@@ -1,10 +1,10 @@
-import type { Grant } from '../evaluator/types';
 import { policyFromJson } from '../inputs/policy-document';
 import type { PolicyKind } from '../inputs/policy-document';
 import { policyBytes, type PolicyDocument } from '../policy/document';
 import type { ResourceChange } from './plan';
 import type { StackPlan } from './plan-set';
 import { attribute, knownString, Side } from './values';
+import type { Grant } from '../policy/grant';
 
 /**
  * The AWS resources a key-sharing change is made of, each read on both sides of the change.

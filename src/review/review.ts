@@ -1,4 +1,3 @@
-import type { Grant } from '../evaluator/types';
 import { keyArn as keyArnOf, parseAutoScalingRoleArn, parseKmsArn, partitionOf, type Partition } from '../policy/arns';
 import type { PolicyDocument } from '../policy/document';
 import { PLACEHOLDER_KEY_ID, rootDelegation } from '../inputs/key-arn';
@@ -11,6 +10,7 @@ import { collectResources, emptyResources, GrantSide, KeyPolicySide, KeySide, Po
 import { findRisks, Finding } from './risks';
 import { failsAt, FailOn } from './rules';
 import { changedAttributes, AttributeChange, Side } from './values';
+import type { Grant } from '../policy/grant';
 
 export const COUNTED = ['create', 'update', 'delete', 'replace', 'import', 'move', 'no-op'] as const;
 export type Counts = Record<(typeof COUNTED)[number], number>;

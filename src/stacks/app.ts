@@ -1,7 +1,8 @@
 import { App } from 'cdktf';
 import { ConsumerStack } from './consumer-stack';
 import { OwnerStack } from './owner-stack';
-import { crossAccountConsumers, Rollout } from '../model/rollout';
+import type { Rollout } from '../model/rollout';
+import { crossAccountConsumers } from '../policy/key-policy';
 import { recordTokenStackTracesIfDebugging } from './token-stack-traces';
 
 /**

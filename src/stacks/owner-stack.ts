@@ -4,7 +4,8 @@ import { AccountStack } from './account-stack';
 import { AmiShare } from '../../modules/ami-share';
 import { KeyOwner } from '../../modules/key-owner';
 import { organizationLaunchTargets } from '../policy/arns';
-import { crossAccountConsumers, Rollout } from '../model/rollout';
+import type { Rollout } from '../model/rollout';
+import { crossAccountConsumers } from '../policy/key-policy';
 
 export const OWNER_STACK = 'owner';
 

@@ -4,15 +4,10 @@ import { Rollout } from '../model/rollout';
 import { checkRenderers } from '../render/check';
 import { policyBytes } from '../policy/document';
 import { keyPolicy } from '../policy/key-policy';
-import { assertKeyPolicyFits } from '../policy/size';
 
-/**
- * What must hold before any Terraform is written: the key policy fits KMS's limit (else the
- * config must change: bad input), and `check` proves the rollout (else: findings).
- */
+/** What must hold before any Terraform is written: `check` proves the rollout (else: findings). */
 export function assertDeployable(rollout: Rollout): { readonly report: CheckReport; readonly keyPolicyBytes: number } {
   const policy = keyPolicy(rollout);
-  assertKeyPolicyFits(policy, rollout.consumers.length);
   const report = checkRollout(rollout, policy);
   if (!passed(report)) {
     throw new FindingsError(`${checkRenderers.text(report)}keyshare: refusing to synthesize a rollout that check does not prove; nothing was written`);

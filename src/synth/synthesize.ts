@@ -1,7 +1,8 @@
 import { buildApp } from '../stacks/app';
 import { OWNER_STACK } from '../stacks/owner-stack';
 import { consumerStackName } from '../stacks/consumer-stack';
-import { crossAccountConsumers, Rollout } from '../model/rollout';
+import type { Rollout } from '../model/rollout';
+import { crossAccountConsumers } from '../policy/key-policy';
 import { checkOutputDir, OutputRequest, OutputSummary, replaceOutput } from '../output';
 import { assertDeployable } from './deployable';
 

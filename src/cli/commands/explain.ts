@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors';
 import { authorize } from '../../evaluator';
-import type { KmsRequest } from '../../evaluator/types';
 import { isAllowed } from '../../evaluator/decision';
 import { explainRenderers } from '../../render/explain';
 import { Format, render } from '../../render/format';
@@ -11,6 +10,7 @@ import { checkAction, checkPrincipal, readRequests, REQUESTS_FIX } from '../../i
 import { EXIT, runCommand } from '../exit';
 import { formatOption } from '../format-option';
 import { contextOption, withKeyAccessOptions } from '../key-access-options';
+import type { KmsRequest } from '../../policy/request';
 
 export interface ExplainFlags extends KeyAccessFlags {
   readonly principal?: string;

@@ -4,11 +4,11 @@ import {
   CREATE_GRANT,
   EBS_VOLUME_GRANT_OPERATIONS,
   kmsAction,
-} from './actions';
-import { autoScalingRoleArn, Partition } from './arns';
-import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, isCallerKnownKey, VIA_SERVICE } from './conditions';
-import { ec2Service } from './consumer-policy';
-import type { ContextValue, KmsRequest } from '../evaluator/types';
+} from '../policy/actions';
+import { autoScalingRoleArn, Partition } from '../policy/arns';
+import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
+import { ec2Service } from '../policy/consumer-policy';
+import type { ContextValue, KmsRequest } from '../policy/request';
 
 /** Where a consumer's launch needs the key, as requests the evaluator must find allowed. */
 export interface LaunchStep {
