@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { expectBadInput, keyshare } from '../support/cli';
+import { manyConsumersYaml } from '../support/rollouts';
 
 describe('keyshare check', () => {
   test('text: proven, exit 0', () => {
@@ -32,5 +33,17 @@ describe('keyshare check', () => {
     fs.writeFileSync(path.join(dir, 'k.yaml'), 'owner: { account: "111122223333", region: us-west-2 }\n');
     expectBadInput(keyshare(['check', '--config', path.join(dir, 'k.yaml')]), /key/);
     expectBadInput(keyshare(['check', '--config', 'examples/keyshare.yaml', '--format', 'xml']), /xml/);
+  });
+
+  // The same config synth refuses (cli/synth.test.ts) gets the same one line and exit code here; check used to exit 1.
+  test('an oversized key policy is bad input, as in synth: exit 2, one line naming consumers and the fix', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-check-'));
+    fs.writeFileSync(path.join(dir, 'many.yaml'), manyConsumersYaml(150, false));
+    for (const format of ['text', 'json']) {
+      const r = keyshare(['check', '--config', path.join(dir, 'many.yaml'), '--format', format]);
+      expectBadInput(r, /^keyshare: consumers: /, /150 accounts/, /32768/, /set `organization`/);
+      expect(r.stdout).toBe('');
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
