@@ -1,0 +1,106 @@
+// ESLint for keyshare: `npm run lint`, the first step of `npm test`.
+// typescript-eslint's non-type-aware rules only, so linting stays fast; tsc does the type checking.
+import tseslint from 'typescript-eslint';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+
+/**
+ * Folders import one way, from a later entry to an earlier one, never back (docs/ARCHITECTURE.md):
+ *
+ *   src/policy      the domain vocabulary: ARNs, Sids, action lists, statements, rules. The leaf: imports nothing from src/.
+ *   src/errors.ts   InputError and FindingsError
+ *   src/model       the validated Rollout
+ *   src/evaluator   the KMS authorization evaluator
+ *   src/config      keyshare.yaml to Rollout
+ *   src/inputs      AWS CLI output to evaluator inputs
+ *   src/launch      the launch path and its evaluation
+ *   src/format      renderers
+ *   src/templates   Handlebars templates
+ *   src/check       proof of a rollout, least-privilege probes, lints
+ *   src/doctor      diagnosis of an existing setup
+ *   src/terraform   Terraform expressions
+ *   modules         the constructs
+ *   src/stacks      one stack per account
+ *   src/synth       all-or-nothing synthesis
+ *   src/cli         commands: parse, call, render
+ *   main.ts         the cdktf app entry
+ *
+ * A new folder goes where what it imports is above it and what imports it is below it.
+ */
+const LAYERS = [
+  './src/policy',
+  './src/errors.ts',
+  './src/model',
+  './src/evaluator',
+  './src/config',
+  './src/inputs',
+  './src/launch',
+  './src/format',
+  './src/templates',
+  './src/check',
+  './src/doctor',
+  './src/terraform',
+  './modules',
+  './src/stacks',
+  './src/synth',
+  './src/cli',
+  './main.ts',
+];
+
+const layerZones = LAYERS.slice(0, -1).map((target, i) => ({
+  target,
+  from: LAYERS.slice(i + 1),
+  message: `${target} sits below these folders (see the order in eslint.config.mjs): move the shared definition down instead.`,
+}));
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'cdktf.out/**', '**/*.d.ts', 'coverage/**'] },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommended],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            // The leaf: nothing from the rest of src/, whatever the layer list says.
+            { target: './src/policy', from: './src', except: ['./policy'], message: 'src/policy is the leaf: it imports nothing else from src/.' },
+            ...layerZones,
+          ],
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@cdktf/provider-aws',
+              message: "Import provider classes by deep path (e.g. '@cdktf/provider-aws/lib/kms-key'): the package root loads every AWS resource class.",
+            },
+          ],
+        },
+      ],
+      // 150 columns; URLs (AWS citations), strings and template literals (one-line messages and their fixes) may run longer,
+      // because breaking a message across concatenations hides it from grep and from the reader looking for its text.
+      'max-len': ['error', { code: 150, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // The CLI loads cdktf lazily with require() so that commands other than synth start without it.
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['/synth/synthesize$'] }],
+    },
+  },
+  {
+    // Tests and benches may reach any folder; the cycle and deep-import rules still hold.
+    files: ['__tests__/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': 'off',
+      // Tests read the JSON that commands print and the Terraform JSON cdktf writes: untyped by nature.
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+);
