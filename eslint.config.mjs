@@ -9,15 +9,17 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
  *   src/policy      the domain vocabulary: ARNs, Sids, action lists, statements, rules. The leaf: imports nothing from src/.
  *   src/errors.ts   InputError and FindingsError
  *   src/model       the validated Rollout
+ *   src/terraform   Terraform expressions and HCL quoting
  *   src/evaluator   the KMS authorization evaluator
  *   src/config      keyshare.yaml to Rollout
  *   src/inputs      AWS CLI output to evaluator inputs
  *   src/launch      the launch path and its evaluation
- *   src/format      renderers
- *   src/templates   Handlebars templates
  *   src/check       proof of a rollout, least-privilege probes, lints
+ *   src/render      renderers and the template engine (above check, whose report it renders; below doctor while doctor/report.ts uses it)
  *   src/doctor      diagnosis of an existing setup
- *   src/terraform   Terraform expressions
+ *   src/tfmodules   the plain Terraform modules, rendered from the policy builders
+ *   src/output      the output directory: manifest, lock, atomic swap
+ *   src/generate    account inventories to rollouts
  *   modules         the constructs
  *   src/stacks      one stack per account
  *   src/synth       all-or-nothing synthesis
@@ -30,15 +32,17 @@ const LAYERS = [
   './src/policy',
   './src/errors.ts',
   './src/model',
+  './src/terraform',
   './src/evaluator',
   './src/config',
   './src/inputs',
   './src/launch',
-  './src/format',
-  './src/templates',
   './src/check',
+  './src/render',
   './src/doctor',
-  './src/terraform',
+  './src/tfmodules',
+  './src/output',
+  './src/generate',
   './modules',
   './src/stacks',
   './src/synth',

@@ -93,7 +93,12 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
     misissued,
   };
   const awsManaged = awsManagedReason(loaded);
-  const base: FixInputs = { keyPolicy: available.keyPolicy, identityPolicies: available.identityPolicies ?? [], grants: available.grants ?? [], scps: available.scps ?? [] };
+  const base: FixInputs = {
+    keyPolicy: available.keyPolicy,
+    identityPolicies: available.identityPolicies ?? [],
+    grants: available.grants ?? [],
+    scps: available.scps ?? [],
+  };
   const scope: ProofScope = {
     partition: key.partition,
     keyArn,
@@ -125,7 +130,10 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
     ...(awsManaged && { awsManaged }),
     steps,
     fixes,
-    inputs: [...inputLines(loaded, flags, sameAccount, grantCreator, target.grantCreator === undefined), ...(sameAccount ? [] : [grantOperationsLine(judged)])],
+    inputs: [
+      ...inputLines(loaded, flags, sameAccount, grantCreator, target.grantCreator === undefined),
+      ...(sameAccount ? [] : [grantOperationsLine(judged)]),
+    ],
     notes: [...loaded.notes, ...creatorNotes(grantCreator, target.consumer, sameAccount), ...ignoredContextNotes(target.context)],
   };
 }

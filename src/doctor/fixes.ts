@@ -314,7 +314,8 @@ function grantFix(ctx: FixContext, outcome: StepOutcome): Fix {
   const given = ctx.loaded.grants;
   const existing = (given ?? []).filter((g) => g.GranteePrincipal.toLowerCase() === role.toLowerCase() && !ctx.misissued.includes(g));
   const ids = existing.map((g) => g.GrantId ?? g.Name ?? '(no id)');
-  const grant: Grant = { ...autoScalingGrant(ctx.partition, ctx.keyArn, ctx.consumer, ctx.serviceLinkedRoleSuffix), Operations: [...ctx.newGrantOperations] };
+  const keyshareGrant = autoScalingGrant(ctx.partition, ctx.keyArn, ctx.consumer, ctx.serviceLinkedRoleSuffix);
+  const grant: Grant = { ...keyshareGrant, Operations: [...ctx.newGrantOperations] };
   const issued: Grant = { ...grant, IssuingAccount: accountRootArn(ctx.partition, ctx.consumer) };
   const command = createGrantCommand(grant, ctx.region);
   const replacing = [...existing, ...ctx.misissued];

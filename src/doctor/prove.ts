@@ -37,7 +37,10 @@ function probeRuns(scope: ProofScope): ProbeRun[] {
   const other = roleArn(scope.partition, scope.consumer, 'keyshare-probe-other-principal');
   const base = (i: FixInputs) => ({ keyArn: scope.keyArn, keyPolicy: i.keyPolicy, grants: i.grants });
   return [
-    ...strangerProbes(probeScope, stranger).map((probe) => ({ probe, inputs: (i: FixInputs) => ({ ...base(i), identityPolicies: [ALL_KMS_IDENTITY] }) })),
+    ...strangerProbes(probeScope, stranger).map((probe) => ({
+      probe,
+      inputs: (i: FixInputs) => ({ ...base(i), identityPolicies: [ALL_KMS_IDENTITY] }),
+    })),
     ...consumerProbes(probeScope, scope.grantCreator, scope.consumer, ownRole, stranger, scope.facts).map((probe) => ({
       probe,
       inputs: (i: FixInputs) => ({ ...base(i), identityPolicies: i.identityPolicies, scps: i.scps }),
@@ -63,7 +66,13 @@ export function widenedBy(scope: ProofScope, before: FixInputs, after: FixInputs
  * claims pass, unless a Deny keyshare prints no change for still holds one of them. A fix that fails
  * either proof is not printed: an `unexplained` entry says why instead.
  */
-export function proveFixes(fixes: readonly Fix[], scope: ProofScope, base: FixInputs, evaluate: (inputs: FixInputs) => readonly StepOutcome[], failing: readonly StepOutcome[]): Fix[] {
+export function proveFixes(
+  fixes: readonly Fix[],
+  scope: ProofScope,
+  base: FixInputs,
+  evaluate: (inputs: FixInputs) => readonly StepOutcome[],
+  failing: readonly StepOutcome[],
+): Fix[] {
   const outcomeOf = (id: string) => failing.find((o) => o.step.id === id) ?? failing[0];
   const safe = fixes.map((fix): Fix => {
     if (!fix.apply) return fix;

@@ -23,9 +23,22 @@ export function checkJson(report: CheckReport) {
       account: c.account,
       sameAccount: c.sameAccount,
       grantCreator: c.grantCreator,
-      steps: c.steps.map((s) => ({ id: s.step.id, title: s.step.title, decision: decisionOf(s), dependsOn: s.dependsOn, trace: s.result.trace, missing: s.result.missing })),
+      steps: c.steps.map((s) => ({
+        id: s.step.id,
+        title: s.step.title,
+        decision: decisionOf(s),
+        dependsOn: s.dependsOn,
+        trace: s.result.trace,
+        missing: s.result.missing,
+      })),
     })),
-    leastPrivilege: report.probes.map((p) => ({ id: p.probe.id, title: p.probe.title, expect: p.probe.expect, decision: p.result.decision, ok: p.ok })),
+    leastPrivilege: report.probes.map((p) => ({
+      id: p.probe.id,
+      title: p.probe.title,
+      expect: p.probe.expect,
+      decision: p.result.decision,
+      ok: p.ok,
+    })),
     findings: report.findings,
   };
 }
@@ -33,7 +46,9 @@ export function checkJson(report: CheckReport) {
 /** What the text and markdown templates show: failures first-class, counts precomputed. */
 function checkView(report: CheckReport) {
   const pathFailures = report.consumers.flatMap((c) =>
-    c.steps.filter((s) => !stepPasses(s)).map((s) => ({ account: c.account, id: s.step.id, title: s.step.title, decision: stepDecisionText(s), result: s.result })),
+    c.steps
+      .filter((s) => !stepPasses(s))
+      .map((s) => ({ account: c.account, id: s.step.id, title: s.step.title, decision: stepDecisionText(s), result: s.result })),
   );
   const probeFailures = report.probes.filter((p) => !p.ok);
   return {
