@@ -15,13 +15,14 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
  *   src/inputs      AWS CLI output to evaluator inputs
  *   src/launch      the launch path and its evaluation
  *   src/check       proof of a rollout, least-privilege probes, lints
- *   src/render      renderers and the template engine (above check, whose report it renders; below doctor while doctor/report.ts uses it)
- *   src/doctor      diagnosis of an existing setup
+ *   modules         the constructs
+ *   src/stacks      one stack per account
+ *   src/review      plan review
+ *   src/render      renderers and the template engine, for every command's result
+ *   src/doctor      diagnosis of an existing setup (doctor/report.ts still uses src/render)
  *   src/tfmodules   the plain Terraform modules, rendered from the policy builders
  *   src/output      the output directory: manifest, lock, atomic swap
  *   src/generate    account inventories to rollouts
- *   modules         the constructs
- *   src/stacks      one stack per account
  *   src/synth       all-or-nothing synthesis
  *   src/cli         commands: parse, call, render
  *   main.ts         the cdktf app entry
@@ -38,13 +39,14 @@ const LAYERS = [
   './src/inputs',
   './src/launch',
   './src/check',
+  './modules',
+  './src/stacks',
+  './src/review',
   './src/render',
   './src/doctor',
   './src/tfmodules',
   './src/output',
   './src/generate',
-  './modules',
-  './src/stacks',
   './src/synth',
   './src/cli',
   './main.ts',
@@ -94,8 +96,8 @@ export default tseslint.config(
       // because breaking a message across concatenations hides it from grep and from the reader looking for its text.
       'max-len': ['error', { code: 150, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // The CLI loads cdktf lazily with require() so that commands other than synth start without it.
-      '@typescript-eslint/no-require-imports': ['error', { allow: ['/synth/synthesize$'] }],
+      // Commands load cdktf-heavy modules lazily with require(), typed as `typeof import(...)`, so that the others start without them.
+      '@typescript-eslint/no-require-imports': 'off',
     },
   },
   {

@@ -82,7 +82,11 @@ describe('plan reader on a real terraform plan', () => {
 
   it('tolerates fields a later minor version adds', () => {
     const later = { ...tf.json, format_version: '1.99', future_top_level: { x: 1 } };
-    later.resource_changes = later.resource_changes.map((rc: any) => ({ ...rc, future_field: true, change: { ...rc.change, future_change_field: [1] } }));
+    later.resource_changes = later.resource_changes.map((rc: any) => ({
+      ...rc,
+      future_field: true,
+      change: { ...rc.change, future_change_field: [1] },
+    }));
     expect(parsePlan(later, { flag: 'plan', file: 'later.json' }).changes).toHaveLength(tf.json.resource_changes.length);
   });
 

@@ -115,7 +115,13 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
     policies: policies.shown.map((p) => {
       const statements = take(p.statements, caps?.statements);
       const size = p.bytesAfter !== undefined ? `${p.bytesAfter} bytes${p.bytesBefore !== undefined && p.bytesBefore !== p.bytesAfter ? ` (was ${p.bytesBefore})` : ''}` : '';
-      return { ...p, opaque: p.opaque ?? null, size, statements: statements.shown.map((s) => ({ ...s, mark: MARK[s.change], parts: statementParts(s) })), statementsMore: statements.more };
+      return {
+        ...p,
+        opaque: p.opaque ?? null,
+        size,
+        statements: statements.shown.map((s) => ({ ...s, mark: MARK[s.change], parts: statementParts(s) })),
+        statementsMore: statements.more,
+      };
     }),
     policiesMore: policies.more,
     permissions: permissions.shown.map((p) => ({ ...p, before: p.before ?? '—', after: p.after ?? '—' })),

@@ -136,7 +136,12 @@ function allActions(): string[] {
  */
 function capabilities(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>, suffix: string | undefined): Set<string> {
   const caller = callerFor(who, snapshot, named);
-  const inputs: KeyAccessInputs = { keyArn: snapshot.keyArn, keyPolicy: snapshot.policy, identityPolicies: [ALL_KMS_IDENTITY], grants: snapshot.grants };
+  const inputs: KeyAccessInputs = {
+    keyArn: snapshot.keyArn,
+    keyPolicy: snapshot.policy,
+    identityPolicies: [ALL_KMS_IDENTITY],
+    grants: snapshot.grants,
+  };
   const allowed = new Set<string>();
   const decide = (name: string, request: Omit<KmsRequest, 'principal'>) => {
     if (authorize(inputs, { principal: caller.principal, ...request, context: { ...caller.context, ...request.context } }).decision === 'Allowed') allowed.add(name);
@@ -148,7 +153,12 @@ function capabilities(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string
   decide(CREATE_GRANT_ANY, { action: CREATE_GRANT, context: createGrantContext(stranger, GRANTABLE_OPERATIONS) });
   decide(CREATE_GRANT_FOR_AWS_RESOURCE, {
     action: CREATE_GRANT,
-    context: { [VIA_SERVICE]: ec2Service(snapshot.region), [GRANTEE_PRINCIPAL]: ownRole, [GRANT_IS_FOR_AWS_RESOURCE]: true, [GRANT_OPERATIONS]: [...EBS_VOLUME_GRANT_OPERATIONS] },
+    context: {
+      [VIA_SERVICE]: ec2Service(snapshot.region),
+      [GRANTEE_PRINCIPAL]: ownRole,
+      [GRANT_IS_FOR_AWS_RESOURCE]: true,
+      [GRANT_OPERATIONS]: [...EBS_VOLUME_GRANT_OPERATIONS],
+    },
   });
   return allowed;
 }
@@ -166,7 +176,11 @@ function namedAccounts(snapshots: readonly KeySnapshot[], who: readonly Who[]): 
  * Who gains or loses which KMS actions. `suffixes` gives each consumer account's Auto Scaling
  * role suffix, for deciding CreateGrant for its own role.
  */
-export function accessDiff(before: KeySnapshot | undefined, after: KeySnapshot | undefined, suffixes: ReadonlyMap<string, string | undefined>): PrincipalAccess[] {
+export function accessDiff(
+  before: KeySnapshot | undefined,
+  after: KeySnapshot | undefined,
+  suffixes: ReadonlyMap<string, string | undefined>,
+): PrincipalAccess[] {
   const snapshots = [before, after].filter((s): s is KeySnapshot => s !== undefined);
   const who = whoIsNamed(snapshots);
   const named = namedAccounts(snapshots, who);

@@ -59,7 +59,10 @@ function split(value: Value): { known: unknown; unknown: unknown } {
   if (value === UNKNOWN) return { known: undefined, unknown: true };
   if (Array.isArray(value)) {
     const parts = value.map(split);
-    return { known: parts.map((p) => p.known ?? null), unknown: parts.some((p) => p.unknown !== undefined) ? parts.map((p) => p.unknown ?? false) : undefined };
+    return {
+      known: parts.map((p) => p.known ?? null),
+      unknown: parts.some((p) => p.unknown !== undefined) ? parts.map((p) => p.unknown ?? false) : undefined,
+    };
   }
   if (value !== null && typeof value === 'object') {
     const known: Record<string, unknown> = {};
@@ -108,16 +111,38 @@ function instances(stack: StackJson | undefined, key: string): Map<string, { typ
   return out;
 }
 
-function resourceChange(address: string, type: string, name: string, before: Instance | undefined, after: Instance | undefined): Record<string, unknown> {
+function resourceChange(
+  address: string,
+  type: string,
+  name: string,
+  before: Instance | undefined,
+  after: Instance | undefined,
+): Record<string, unknown> {
   const b = before ? split(before.values) : undefined;
   const a = after ? split(after.values) : undefined;
-  const differing = before && after ? [...new Set([...Object.keys(before.config), ...Object.keys(after.config)])].filter((k) => JSON.stringify(before.config[k]) !== JSON.stringify(after.config[k])).sort() : [];
+  const differing =
+    before && after
+      ? [...new Set([...Object.keys(before.config), ...Object.keys(after.config)])]
+          .filter((k) => JSON.stringify(before.config[k]) !== JSON.stringify(after.config[k]))
+          .sort()
+      : [];
   const force = FORCE_NEW[type];
   const forcing = differing.filter((k) => force === 'all' || (force ?? []).includes(k));
-  const actions = !before ? ['create'] : !after ? ['delete'] : forcing.length > 0 ? ['delete', 'create'] : differing.length > 0 ? ['update'] : ['no-op'];
+  const actions = !before
+    ? ['create']
+    : !after
+      ? ['delete']
+      : forcing.length > 0
+        ? ['delete', 'create']
+        : differing.length > 0
+          ? ['update']
+          : ['no-op'];
   // Created objects get their computed attributes at apply, as Terraform plans them.
   const unknown = !before && type === 'aws_kms_key' ? { ...((a?.unknown as object) ?? {}), arn: true, key_id: true } : (a?.unknown ?? {});
-  const known = !before && type === 'aws_kms_key' ? Object.fromEntries(Object.entries(a!.known as object).filter(([k]) => k !== 'arn' && k !== 'key_id')) : a?.known;
+  const known =
+    !before && type === 'aws_kms_key'
+      ? Object.fromEntries(Object.entries(a!.known as object).filter(([k]) => k !== 'arn' && k !== 'key_id'))
+      : a?.known;
   return {
     address,
     mode: 'managed',
@@ -138,7 +163,11 @@ function resourceChange(address: string, type: string, name: string, before: Ins
 }
 
 /** One stack's change as `terraform show -json` would print it, in format 1.2. */
-export function planDocument(before: StackJson | undefined, after: StackJson | undefined, keys: { before: string; after: string }): Record<string, unknown> {
+export function planDocument(
+  before: StackJson | undefined,
+  after: StackJson | undefined,
+  keys: { before: string; after: string },
+): Record<string, unknown> {
   const b = instances(before, keys.before);
   const a = instances(after, keys.after);
   const addresses = [...new Set([...b.keys(), ...a.keys()])].sort();

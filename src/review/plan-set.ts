@@ -37,7 +37,8 @@ function jsonFilesUnder(dir: string): string[] {
  * account of the role it assumes: the account a stack's changes land in.
  */
 export function providerAccount(configuration: unknown): string | undefined {
-  const providers = (configuration as { provider_config?: Record<string, { name?: string; expressions?: Record<string, unknown> }> })?.provider_config ?? {};
+  const providers =
+    (configuration as { provider_config?: Record<string, { name?: string; expressions?: Record<string, unknown> }> })?.provider_config ?? {};
   for (const provider of Object.values(providers)) {
     if (provider?.name !== 'aws') continue;
     const e = provider.expressions ?? {};
@@ -52,7 +53,8 @@ export function providerAccount(configuration: unknown): string | undefined {
 
 /** The role the stack's provider assumes; in a consumer stack it is who creates the grant. */
 export function providerRole(configuration: unknown): string | undefined {
-  const providers = (configuration as { provider_config?: Record<string, { name?: string; expressions?: Record<string, unknown> }> })?.provider_config ?? {};
+  const providers =
+    (configuration as { provider_config?: Record<string, { name?: string; expressions?: Record<string, unknown> }> })?.provider_config ?? {};
   for (const provider of Object.values(providers)) {
     if (provider?.name !== 'aws') continue;
     const assume = provider.expressions?.assume_role as { role_arn?: { constant_value?: unknown } }[] | undefined;
@@ -100,7 +102,8 @@ function disambiguate(plans: StackPlan[]): StackPlan[] {
 
 /** The AWS provider's region, when it is a constant. */
 export function providerRegion(configuration: unknown): string | undefined {
-  const providers = (configuration as { provider_config?: Record<string, { name?: string; expressions?: Record<string, unknown> }> })?.provider_config ?? {};
+  const providers =
+    (configuration as { provider_config?: Record<string, { name?: string; expressions?: Record<string, unknown> }> })?.provider_config ?? {};
   for (const provider of Object.values(providers)) {
     const region = (provider?.expressions?.region as { constant_value?: unknown } | undefined)?.constant_value;
     if (provider?.name === 'aws' && typeof region === 'string') return region;

@@ -153,7 +153,15 @@ function namesKey(ref: string | undefined, ids: readonly string[]): boolean {
 
 function buildKeys(stacks: readonly StackPlan[], r: StackResources): KeyModel[] {
   const region = new Map(stacks.map((s) => [s.stack, providerRegion(s.plan.configuration)]));
-  const models: KeyModel[] = r.keys.map((k) => ({ stack: k.stack, account: k.account, address: k.change.address, key: k, policySource: k, grants: [], region: region.get(k.stack) }));
+  const models: KeyModel[] = r.keys.map((k) => ({
+    stack: k.stack,
+    account: k.account,
+    address: k.change.address,
+    key: k,
+    policySource: k,
+    grants: [],
+    region: region.get(k.stack),
+  }));
   for (const p of r.keyPolicies) {
     const ref = p.after?.keyId ?? p.before?.keyId;
     const sameStack = models.filter((m) => m.stack === p.stack);
@@ -181,7 +189,11 @@ function ownerOf(model: KeyModel, policies: readonly (PolicyDocument | undefined
   return model.account ? { account: model.account, partition: model.region ? partitionOf(model.region) : 'aws' } : undefined;
 }
 
-function snapshotOn(model: KeyModel, side: Side, owner: { account: string; partition: Partition } | undefined): { snapshot?: KeySnapshot; assumed: boolean } {
+function snapshotOn(
+  model: KeyModel,
+  side: Side,
+  owner: { account: string; partition: Partition } | undefined,
+): { snapshot?: KeySnapshot; assumed: boolean } {
   const policy = policyOn(model.policySource, side);
   if (!policy || policy.state !== 'known' || !owner) return { assumed: false };
   const known = model.key?.[side]?.arn ?? model.key?.after?.arn ?? model.key?.before?.arn;
@@ -285,7 +297,9 @@ function describeGrant(g: GrantSide | undefined): string | undefined {
   return `${who}: ${g.grant.Operations.join(', ')}${g.keyId ? ` on ${g.keyId}` : ' on the key (known after apply)'}`;
 }
 
-function describeLaunch(p: { imageId?: string; accountId?: string; group?: string; organizationArn?: string; organizationalUnitArn?: string } | undefined): string | undefined {
+function describeLaunch(
+  p: { imageId?: string; accountId?: string; group?: string; organizationArn?: string; organizationalUnitArn?: string } | undefined,
+): string | undefined {
   if (!p) return undefined;
   const to = p.group ? `group ${p.group}` : (p.accountId ?? p.organizationArn ?? p.organizationalUnitArn ?? '(known after apply)');
   return `${p.imageId ?? '(known after apply)'} → ${to}`;
@@ -295,13 +309,18 @@ function describeVolume(p: { snapshotId?: string; accountId?: string } | undefin
   return p && `${p.snapshotId ?? '(known after apply)'} → ${p.accountId ?? '(known after apply)'}`;
 }
 
-function permissionChanges<T>(list: readonly Tracked<T>[], kind: PermissionKind, describe: (t: T | undefined) => string | undefined): PermissionChange[] {
+function permissionChanges<T>(
+  list: readonly Tracked<T>[],
+  kind: PermissionKind,
+  describe: (t: T | undefined) => string | undefined,
+): PermissionChange[] {
   return list.flatMap((t) => {
     const c = t.change;
     if (c.kind === 'no-op' || c.kind === 'read') return [];
     const before = describe(t.before);
     const after = describe(t.after);
-    const change = c.kind === 'create' ? 'added' : c.kind === 'delete' || c.kind === 'forget' ? 'removed' : c.kind === 'replace' ? 'replaced' : 'changed';
+    const change =
+      c.kind === 'create' ? 'added' : c.kind === 'delete' || c.kind === 'forget' ? 'removed' : c.kind === 'replace' ? 'replaced' : 'changed';
     if (change === 'changed' && before === after) return [];
     return [{ kind, stack: t.stack, account: t.account, address: c.address, change, ...(before && { before }), ...(after && { after }) }];
   });

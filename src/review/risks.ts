@@ -155,7 +155,8 @@ export function findRisks(r: StackResources, keys: readonly KeyReview[]): Findin
     for (const s of p.Statement) if (s.Principal && s.Principal !== '*') listOf(s.Principal.AWS).filter(isAccountPrincipal).forEach((a) => users.add(principalAccount(a)!));
   }
   const owners = new Set(r.keys.flatMap((k) => [k.account, parseKmsArn(k.after?.arn ?? '')?.account].filter((x): x is string => !!x)));
-  const nonConsumer = (account: string | undefined) => account !== undefined && orgs.size === 0 && afterPolicies.length > 0 && !users.has(account) && !owners.has(account);
+  const nonConsumer = (account: string | undefined) =>
+    account !== undefined && orgs.size === 0 && afterPolicies.length > 0 && !users.has(account) && !owners.has(account);
   for (const l of r.launchPermissions) {
     const a = l.after;
     if (!a || l.change.kind === 'no-op') continue;

@@ -6,7 +6,6 @@
  * stack unless KEYSHARE_DEBUG is set; cdktf's resolve errors print them when they are there.
  * cdktf is pinned (0.21.0, deprecated upstream), so its private module path is stable.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const stackTrace = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: (below?: unknown) => string[] };
 const capture = stackTrace.captureStackTrace;
 const none = (): string[] => [];

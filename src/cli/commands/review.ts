@@ -69,7 +69,8 @@ function writeAtomically(file: string, text: string): void {
 export async function review(plans: readonly string[], flags: ReviewFlags): Promise<number> {
   const report = reviewPlans(await stacksOf(plans, flags));
   const options: RenderOptions = { failOn: flags.failOn, fullReport: flags.out };
-  if (flags.out !== undefined) writeAtomically(flags.out, render(reviewRenderers, { report, options: { ...options, unlimited: true } }, flags.format));
+  if (flags.out !== undefined)
+    writeAtomically(flags.out, render(reviewRenderers, { report, options: { ...options, unlimited: true } }, flags.format));
   process.stdout.write(render(reviewRenderers, { report, options }, flags.format));
   return failing(report, flags.failOn) ? EXIT.findings : EXIT.ok;
 }
