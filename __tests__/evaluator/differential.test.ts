@@ -53,7 +53,8 @@ function keyPolicyStatementWithoutResource(c: Case): boolean {
   if (!inert) return false;
   // Only the cases where reading it as the simulator does (every resource) changes our answer.
   const asSimulator = { ...c.keyPolicy, Statement: c.keyPolicy.Statement.map((s) => (s.Resource === undefined && s.NotResource === undefined ? { ...s, Resource: '*' } : s)) };
-  const decide = (keyPolicy: typeof c.keyPolicy) => authorize({ keyArn: KEY, keyPolicy, identityPolicies: c.identityPolicies, scps: c.scps }, c.request).decision;
+  const decide = (keyPolicy: typeof c.keyPolicy) =>
+    authorize({ keyArn: KEY, keyPolicy, identityPolicies: c.identityPolicies, scps: c.scps }, c.request).decision;
   return decide(asSimulator) !== decide(c.keyPolicy);
 }
 

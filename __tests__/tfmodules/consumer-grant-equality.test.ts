@@ -83,7 +83,10 @@ describe('consumer-grant module in real Terraform', () => {
           case: name,
           policy: consumerIamPolicy(key.partition, key.region, c.account_id, c.key_arn, c.service_linked_role_suffix),
         });
-        expect({ case: name, grant }).toEqual({ case: name, grant: autoScalingGrant(key.partition, c.key_arn, c.account_id, c.service_linked_role_suffix) });
+        expect({ case: name, grant }).toEqual({
+          case: name,
+          grant: autoScalingGrant(key.partition, c.key_arn, c.account_id, c.service_linked_role_suffix),
+        });
         expect({ case: name, role_name }).toEqual({ case: name, role_name: autoScalingRoleName(c.service_linked_role_suffix) });
       }
     } finally {

@@ -40,7 +40,9 @@ function inputs(r: Rollout): Record<string, unknown> {
     owner_account_id: r.owner.account,
     consumer_account_ids: r.consumers.map((c) => c.account),
     administrator_arns: r.key.administrators,
-    service_linked_role_suffixes: Object.fromEntries(r.consumers.flatMap((c) => (c.serviceLinkedRoleSuffix ? [[c.account, c.serviceLinkedRoleSuffix]] : []))),
+    service_linked_role_suffixes: Object.fromEntries(
+      r.consumers.flatMap((c) => (c.serviceLinkedRoleSuffix ? [[c.account, c.serviceLinkedRoleSuffix]] : [])),
+    ),
     organization_id: org?.id ?? null,
     organization_paths: org?.ouPaths ?? [],
     partition: r.partition,

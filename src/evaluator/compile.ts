@@ -100,7 +100,8 @@ function compile(doc: PolicyDocument, field: string): CompiledPolicy {
   const variables = doc.Version === '2012-10-17';
   const compiledStatements = statements.map((s, i) => compileStatement(s, i, `${field}.Statement[${i}]`, variables));
   // A key policy statement without Resource or Action has no effect (keyPolicyStatementMissing).
-  const effective = field === KEY_POLICY_FIELD ? compiledStatements.filter((_, i) => keyPolicyStatementMissing(statements[i]) === undefined) : compiledStatements;
+  const effective =
+    field === KEY_POLICY_FIELD ? compiledStatements.filter((_, i) => keyPolicyStatementMissing(statements[i]) === undefined) : compiledStatements;
   return { statements: effective, candidates: new Map(), byAction: new Map() };
 }
 

@@ -2,7 +2,6 @@ import { IConstruct } from 'constructs';
 import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
 
 // cdktf is pinned (0.21.0, deprecated upstream): its private merge and fields below are stable.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { deepMerge } = require('cdktf/lib/util') as { deepMerge: (target: object, ...sources: object[]) => object };
 
 interface StackInternals {

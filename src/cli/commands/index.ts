@@ -10,4 +10,12 @@ import { registerSynth } from './synth';
 /** Every command module exports one `register` that adds its subcommand. */
 export type Register = (cli: Command) => void;
 
-export const COMMANDS: Register[] = [registerSynth, registerCheck, registerExplain, registerDoctor, registerReview, registerModules, registerGenerate];
+export const COMMANDS: Register[] = [
+  registerSynth,
+  registerCheck,
+  registerExplain,
+  registerDoctor,
+  registerReview,
+  registerModules,
+  registerGenerate,
+];
