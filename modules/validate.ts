@@ -12,7 +12,7 @@ import { InputError } from '../src/errors';
  */
 export function validateProps(construct: Construct, schema: z.ZodType, props: object): void {
   const concrete = Object.fromEntries(Object.entries(props).filter(([, value]) => !Token.isUnresolved(value)));
-  const parsed = schema.safeParse(concrete);
+  const parsed = schema.safeParse(concrete, { reportInput: true });
   if (parsed.success) return;
   const err = firstIssueError(parsed.error.issues, 'props');
   throw new InputError(`${construct.node.path}: props.${err.field}`, err.value, err.problem, err.fix);

@@ -2,6 +2,9 @@ import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import { DataAwsIamRole } from '@cdktf/provider-aws/lib/data-aws-iam-role';
+import { z } from 'zod';
+import { validateProps } from '../validate';
+import { serviceLinkedRoleSuffix } from '../../src/config/fields';
 import { AUTOSCALING_SERVICE, autoScalingRoleName } from '../../src/policy/arns';
 
 export interface AutoScalingServiceLinkedRoleProps {
@@ -25,6 +28,7 @@ export class AutoScalingServiceLinkedRole extends Construct {
 
   constructor(scope: Construct, id: string, props: AutoScalingServiceLinkedRoleProps = {}) {
     super(scope, id);
+    validateProps(this, z.object({ suffix: serviceLinkedRoleSuffix.optional() }), props);
     this.roleName = autoScalingRoleName(props.suffix);
     this.dependable = props.create
       ? new IamServiceLinkedRole(this, 'role', {
