@@ -2,18 +2,32 @@ import { Command, CommanderError } from 'commander';
 import { EXIT } from './exit';
 import { COMMANDS } from './commands';
 
-/** `keyshare <command>`; each command lives in `commands/<name>.ts` and registers itself. */
-export function program(): Command {
+/**
+ * `keyshare <command>`; each command lives in `commands/<name>.ts` and registers itself. Only the
+ * command `argv` names is loaded (all of them without `argv`): the others are listed by name and
+ * description, so `keyshare --help` and each command start without every other's dependencies.
+ */
+export function program(argv?: readonly string[]): Command {
   const cli = new Command('keyshare')
     .description('Share a KMS-encrypted AMI across AWS accounts for EC2 Auto Scaling, proven before deploy.')
     .exitOverride();
-  for (const register of COMMANDS) register(cli);
+  const named = argv && commandNamed(argv);
+  for (const command of COMMANDS) {
+    if (!argv || command.name === named) command.load()(cli);
+    else cli.command(command.name).description(command.description);
+  }
   return cli;
+}
+
+/** The command word: keyshare has no options of its own before it, but `help <command>`. */
+function commandNamed(argv: readonly string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
   try {
-    await program().parseAsync([...argv], { from: 'user' });
+    await program(argv).parseAsync([...argv], { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are successes; every other parse failure is bad input.

@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Handlebars from 'handlebars';
 import { HELPERS } from './helpers';
+import { PROJECT_ROOT } from '../project-root';
 
 /** templates/ at the project root: `<name>.hbs`, and partials in `partials/<partial>.hbs`. */
-export const TEMPLATES_DIR = path.resolve(__dirname, '../../templates');
+export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 const PARTIALS_DIR = path.join(TEMPLATES_DIR, 'partials');
 
 /**

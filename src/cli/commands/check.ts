@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DESCRIPTIONS } from './descriptions';
 import { loadRollout } from '../../config';
 import { checkRollout, passed } from '../../check/check';
 import { checkRenderers } from '../../render/check';
@@ -9,7 +10,7 @@ import { EXIT, runCommand } from '../exit';
 export function registerCheck(cli: Command): void {
   cli
     .command('check')
-    .description("prove that every consumer's launch path is allowed and nothing beyond it is, and lint the key policy")
+    .description(DESCRIPTIONS.check)
     .requiredOption('--config <file>', 'keyshare.yaml (YAML or JSON)')
     .addOption(formatOption())
     .action((opts: { config: string; format: Format }) =>

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DESCRIPTIONS } from './descriptions';
 import { ACCOUNT, serviceLinkedRoleSuffix } from '../../config/fields';
 import { unpackRule } from '../../config/rule';
 import { diagnose, GRANT_CREATOR_ROLE, launchWorks } from '../../doctor/diagnose';
@@ -24,7 +25,7 @@ export function registerDoctor(cli: Command): void {
   withKeyAccessOptions(
     cli
       .command('doctor')
-      .description('why does an Auto Scaling group in account ACCT fail to launch from an AMI encrypted with this key? walks the launch path and names the fix')
+      .description(DESCRIPTIONS.doctor)
       .addHelpText(
         'after',
         '\nExit: 0 the launch works, 1 it does not, 2 bad input.\nThe --iam-policy documents are taken as the grant creator\'s; --scp documents bound the consumer account. An input not given counts as none.',

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DESCRIPTIONS } from './descriptions';
 import { InputError } from '../../errors';
 import { authorize } from '../../evaluator';
 import { isAllowed } from '../../evaluator/decision';
@@ -24,7 +25,7 @@ export function registerExplain(cli: Command): void {
   withKeyAccessOptions(
     cli
       .command('explain')
-      .description('decide KMS requests against a key policy, IAM policies, grants and SCPs, with the statements that decided each')
+      .description(DESCRIPTIONS.explain)
       .addHelpText('after', `\nExit: 0 every request allowed, 1 any denied, 2 bad input.\n--requests FILE: ${REQUESTS_FIX}.`),
   )
     .option('--principal <arn>', 'the caller: account root, IAM user or role, or assumed-role session ARN')

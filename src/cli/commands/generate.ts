@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DESCRIPTIONS } from './descriptions';
 import { DEFAULT_CANARY, generate, MAX_MATRIX_JOBS } from '../../generate';
 import { Format, render } from '../../render/format';
 import { generateRenderers } from '../../render/generate';
@@ -29,7 +30,7 @@ function wholeNumber(flag: string) {
 export function registerGenerate(cli: Command): void {
   cli
     .command('generate')
-    .description('render an org-wide rollout as plain Terraform: an owner root, one root per active account, the modules, and CI that applies in waves')
+    .description(DESCRIPTIONS.generate)
     .requiredOption('--accounts <file>', 'the output of `aws organizations list-accounts --output json`, or a CSV with columns id,name,status[,ou]')
     .requiredOption('--config <file>', 'keyshare.yaml: the key, AMIs, owner and organization (YAML or JSON)')
     .requiredOption('--out <dir>', 'output directory; a rerun replaces only the files keyshare generated there')

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DESCRIPTIONS } from './descriptions';
 import { replaceOutput } from '../../output';
 import { modulesRenderers } from '../../render/modules';
 import { Format, render } from '../../render/format';
@@ -9,7 +10,7 @@ import { EXIT, runCommand } from '../exit';
 export function registerModules(cli: Command): void {
   cli
     .command('modules')
-    .description('write the plain Terraform modules key-policy, key-owner and consumer-grant into DIR/<module>/')
+    .description(DESCRIPTIONS.modules)
     .requiredOption('--out <dir>', 'output directory, e.g. modules/keyshare')
     .addOption(formatOption())
     .action((opts: { out: string; format: Format }) =>

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
+import { DESCRIPTIONS } from './descriptions';
 import { InputError } from '../../errors';
 import { render } from '../../render/format';
 import { COMMENT_MARKER, RenderOptions, reviewRenderers } from '../../render/review';
@@ -20,7 +21,7 @@ interface ReviewFlags {
 export function registerReview(cli: Command): void {
   cli
     .command('review')
-    .description('review Terraform plans of a key-sharing change for a pull request: who gains or loses the key, launch paths, risks')
+    .description(DESCRIPTIONS.review)
     .argument('[plans...]', 'terraform show -json output files, or directories searched for them (e.g. cdktf.out/stacks)')
     .option('--base-config <file>', 'review the change between two keyshare configs instead of plans: the config before the change')
     .option('--config <file>', 'with --base-config: the config after the change')

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
+import { DESCRIPTIONS } from './descriptions';
 import { loadRollout } from '../../config';
 import { EXIT, runCommand } from '../exit';
 
 export function registerSynth(cli: Command): void {
   cli
     .command('synth')
-    .description('synthesize the owner stack and one stack per cross-account consumer into DIR/stacks/<stack>/cdk.tf.json')
+    .description(DESCRIPTIONS.synth)
     .requiredOption('--config <file>', 'keyshare.yaml (YAML or JSON)')
     .option('--out <dir>', 'output directory', 'cdktf.out')
     .action((opts: { config: string; out: string }) =>

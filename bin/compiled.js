@@ -1,0 +1,34 @@
+// Whether dist/ holds a build of the current sources. `npm run build` (run by `npm ci` as the
+// `prepare` script) compiles main.ts, src/ and modules/ into dist/ and then writes dist/BUILT;
+// a .ts file changed after that (an edit, a checkout) makes the build stale.
+const fs = require('fs');
+const path = require('path');
+
+const SOURCES = ['main.ts', 'src', 'modules'];
+
+function mtime(file) {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+function changedSince(entry, stamp) {
+  if (entry.endsWith('.ts')) return (mtime(entry) ?? Infinity) > stamp;
+  let names;
+  try {
+    names = fs.readdirSync(entry, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  return names.some((d) => (d.isDirectory() || d.name.endsWith('.ts')) && changedSince(path.join(entry, d.name), stamp));
+}
+
+/** True when `root`/dist was built after the last change to any of its TypeScript sources. */
+function compiledIsCurrent(root) {
+  const stamp = mtime(path.join(root, 'dist', 'BUILT'));
+  return stamp !== undefined && !SOURCES.some((s) => changedSince(path.join(root, s), stamp));
+}
+
+module.exports = { compiledIsCurrent };
