@@ -192,7 +192,7 @@ consumers:
   test('a missing file is bad input naming the path', () => {
     const missing = join(dir, 'nope.yaml');
     expect(() => loadRollout(missing)).toThrow(InputError);
-    expect(() => loadRollout(missing)).toThrow(`config: does not exist (got ${JSON.stringify(missing)}). Fix:`);
+    expect(() => loadRollout(missing)).toThrow(`--config: file not found (got ${JSON.stringify(missing)}). Fix:`);
   });
 
   test('a directory is bad input too', () => {

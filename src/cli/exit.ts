@@ -1,4 +1,4 @@
-import { FindingsError, InputError } from '../errors';
+import { FindingsError, InputError, oneLine } from '../errors';
 
 /** Exit codes of every command (ARCHITECTURE.md, CLI contract). */
 export const EXIT = { ok: 0, findings: 1, badInput: 2, internal: 3 } as const;
@@ -22,7 +22,7 @@ export async function runCommand(body: () => Promise<number> | number): Promise<
       return;
     }
     const e = err as Error;
-    process.stderr.write(`keyshare: internal error: ${e?.message ?? String(err)}${process.env.KEYSHARE_DEBUG ? `\n${e?.stack}` : ' (set KEYSHARE_DEBUG=1 for the stack)'}\n`);
+    process.stderr.write(`keyshare: internal error: ${oneLine(e?.message ?? String(err))}${process.env.KEYSHARE_DEBUG ? `\n${e?.stack}` : ' (set KEYSHARE_DEBUG=1 for the stack)'}\n`);
     process.exitCode = EXIT.internal;
   }
 }

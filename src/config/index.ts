@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { InputError } from '../errors';
+import { readInput } from '../read-input';
 import type { Rollout } from '../model/rollout';
 import { firstIssueError } from './issues';
 import { assertKeyPolicyFits } from './key-policy-size';
@@ -25,11 +24,5 @@ export function parseRollout(text: string, sourceName: string): Rollout {
 }
 
 function readConfig(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`;
-    throw new InputError('config', file, problem, 'give the path of a readable keyshare config file, e.g. examples/keyshare.yaml');
-  }
+  return readInput('config', '--config', file);
 }

@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument, type ErrorCode } from 'yaml';
 import { InputError } from '../errors';
+import { MAX_NESTING, nestingDepth } from '../read-input';
 
 const GENERIC_FIX =
   'correct the YAML at that line: indent with spaces, keep list items (- ) aligned, and quote values that contain ": " or start with *, &, !, { or [';
@@ -13,7 +14,14 @@ const FIXES: Partial<Record<ErrorCode, { problem?: string; fix: string }>> = {
   },
   TAB_AS_INDENT: { fix: 'indent with spaces: YAML does not allow tabs for indentation' },
   BAD_ALIAS: { fix: 'define the anchor (&name) before the alias (*name) that uses it' },
+  RESOURCE_EXHAUSTION: {
+    problem: `the YAML nests too deeply to read (a config nests about 5 levels; keyshare reads up to ${MAX_NESTING})`,
+    fix: 'check that this is a keyshare config; examples/keyshare.yaml shows the shape',
+  },
 };
+const TOO_DEEP = FIXES.RESOURCE_EXHAUSTION!;
+
+const ALIAS_FIX = 'write the repeated values out, or anchor only small settings that several consumers share';
 
 /**
  * YAML 1.2 text (JSON included) to plain data. Syntax errors name the line and column; merge
@@ -23,6 +31,7 @@ export function parseYaml(text: string, sourceName: string): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
   const [error] = doc.errors;
+  if (doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION')) throw new InputError(sourceName, `more than ${MAX_NESTING} levels`, TOO_DEEP.problem!, TOO_DEEP.fix);
   if (error) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     const known = FIXES[error.code];
@@ -33,17 +42,36 @@ export function parseYaml(text: string, sourceName: string): unknown {
       known?.fix ?? GENERIC_FIX,
     );
   }
+  let data: unknown;
   try {
-    const data: unknown = doc.toJS({ maxAliasCount: 100 });
-    // An alias inside its own anchor makes a cycle, which no config needs and no message can show.
-    JSON.stringify(data);
-    return data;
-  } catch {
-    throw new InputError(
-      sourceName,
-      'YAML aliases (*name)',
-      'has aliases that refer to the node containing them or expand beyond 100 copies',
-      'write the repeated values out, or anchor only small settings that several consumers share',
-    );
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    const message = (err as Error).message ?? '';
+    if (/merge sources/i.test(message)) {
+      throw new InputError(sourceName, '<<', 'a merge key (<<) names something that is not a mapping', 'merge only mappings: `<<: *defaults` where `defaults: &defaults { … }`, or remove the << line');
+    }
+    if (/alias/i.test(message)) throw new InputError(sourceName, 'YAML aliases (*name)', 'has aliases that expand beyond 100 copies', ALIAS_FIX);
+    if (err instanceof RangeError) throw new InputError(sourceName, `more than ${MAX_NESTING} levels`, TOO_DEEP.problem!, TOO_DEEP.fix);
+    throw err;
   }
+  // An alias inside its own anchor makes a cycle, which no config needs and no message can show;
+  // a cycle also never ends, so it shows as nesting beyond the limit.
+  if (nestingDepth(data) > MAX_NESTING) {
+    if (hasCycle(data)) throw new InputError(sourceName, 'YAML aliases (*name)', 'has aliases that refer to the node containing them', ALIAS_FIX);
+    throw new InputError(sourceName, `more than ${MAX_NESTING} levels`, TOO_DEEP.problem!, TOO_DEEP.fix);
+  }
+  return data;
+}
+
+function hasCycle(root: unknown): boolean {
+  const onPath = new Set<object>();
+  const visit = (v: unknown, depth: number): boolean => {
+    if (v === null || typeof v !== 'object' || depth > MAX_NESTING + 1) return false;
+    if (onPath.has(v)) return true;
+    onPath.add(v);
+    const found = Object.values(v).some((child) => visit(child, depth + 1));
+    onPath.delete(v);
+    return found;
+  };
+  return visit(root, 0);
 }

@@ -31,7 +31,7 @@ export interface GrantList {
 
 /** Reads `aws kms list-grants` output (`{"Grants": [...]}`), a bare list of grants or a single grant. */
 export function readGrants(origin: Origin): GrantList {
-  const json = readJsonFile(origin, GRANTS_FIX);
+  const json = readJsonFile(origin, 'grants', GRANTS_FIX);
   const { list, at } = locate(json);
   if (!Array.isArray(list)) throw new InputError(where(origin, 'Grants'), list, 'expected a list of grants', GRANTS_FIX);
   const grants: Grant[] = [];

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
 import { InputError } from '../errors';
+import { InputKind, MAX_NESTING, nestingDepth, readInput } from '../read-input';
 
 /** Where a value came from, so every message names the flag and the file. */
 export interface Origin {
@@ -12,27 +13,50 @@ export function where(origin: Origin, path?: string): string {
 }
 
 /**
- * Reads a JSON file. The AWS CLI prints JSON only with `--output json` (its default unless the
- * profile says otherwise), so a text or table dump is the usual cause of a parse failure.
+ * Reads a JSON file through the one input reader (regular files only, a size limit per kind,
+ * UTF-8). The AWS CLI prints JSON only with `--output json` (its default unless the profile says
+ * otherwise), so a text or table dump is the usual cause of a parse failure.
  */
-export function readJsonFile(origin: Origin, fix: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(origin.file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot read the file (${code ?? 'error'})`;
-    throw new InputError(origin.flag, origin.file, problem, 'pass the path of an existing JSON file');
-  }
-  return parseJson(origin, text.replace(/^\uFEFF/, ''), fix);
+export function readJsonFile(origin: Origin, kind: InputKind, fix: string): unknown {
+  return parseJson(origin, readInput(kind, origin.flag, origin.file), fix);
 }
 
 export function parseJson(origin: Origin, text: string, fix: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw new InputError(where(origin), text.trim().slice(0, 40), `not valid JSON (${jsonErrorPlace(text, err as Error)})`, fix);
   }
+  assertShallow(origin, value, fix);
+  return value;
+}
+
+/** Everything after parsing recurses over the data; input deeper than any real one stops here. */
+export function assertShallow(origin: Origin, value: unknown, fix: string): void {
+  const depth = nestingDepth(value);
+  if (depth > MAX_NESTING) {
+    throw new InputError(where(origin), `more than ${MAX_NESTING} levels`, `nests deeper than the ${MAX_NESTING} levels keyshare reads`, fix);
+  }
+}
+
+/**
+ * JSON.parse keeps the last of two equal keys; AWS documents no rule for which one a policy
+ * engine applies (`"Effect":"Deny","Effect":"Allow"`), so any verdict on such a policy would be a guess.
+ */
+export function assertNoDuplicateKeys(origin: Origin, text: string, fix: string): void {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: false });
+  const dup = doc.errors.find((e) => e.code === 'DUPLICATE_KEY');
+  if (!dup) return;
+  const before = text.slice(0, dup.pos[0]);
+  const line = before.split('\n').length;
+  const key = /^"(?:[^"\\]|\\.)*"/.exec(text.slice(dup.pos[0]));
+  throw new InputError(
+    where(origin),
+    key ? JSON.parse(key[0]) : text.slice(dup.pos[0], dup.pos[0] + 40),
+    `repeats a key in one object (line ${line}); AWS documents no rule for which of the two values applies, so no verdict can be trusted`,
+    `write each key once per object; ${fix}`,
+  );
 }
 
 /** V8's message gives a character offset; people look for a line. */

@@ -1,27 +1,32 @@
 import { z } from 'zod';
 import { InputError } from '../errors';
-import type { PolicyDocument } from '../policy/document';
-import { Origin, parseJson, readJsonFile, where } from './json-file';
+import { KEY_POLICY_MAX_BYTES, type PolicyDocument, policyBytes } from '../policy/document';
+import { KEY_POLICY_SIZE_FIX } from '../policy/size';
+import { type InputKind, readInput } from '../read-input';
+import { assertNoDuplicateKeys, Origin, parseJson, where } from './json-file';
 import { inputErrorFromZod } from './zod-issue';
 
 /** The three kinds of policy a KMS request is weighed against, and how to fetch each with the AWS CLI. */
 const POLICY_KINDS = {
   key: {
+    input: 'keyPolicy',
     name: 'key policy',
     principal: 'required',
     fix: 'pass a key policy document or the output of `aws kms get-key-policy --key-id <key ARN> --policy-name default --output json`',
   },
   identity: {
+    input: 'iamPolicy',
     name: 'IAM policy',
     principal: 'forbidden',
     fix: 'pass an IAM policy document or the output of `aws iam get-policy-version --policy-arn <ARN> --version-id <v> --output json` (or `aws iam get-role-policy`)',
   },
   scp: {
+    input: 'scp',
     name: 'service control policy',
     principal: 'forbidden',
     fix: 'pass an SCP document or the output of `aws organizations describe-policy --policy-id <p-…> --output json`',
   },
-} as const;
+} as const satisfies Record<string, { input: InputKind; name: string; principal: string; fix: string }>;
 
 export type PolicyKind = keyof typeof POLICY_KINDS;
 
@@ -71,17 +76,25 @@ const document = z.strictObject({
 
 /** Reads a policy given bare or as the AWS CLI prints it; `Statement` as one object is made a list. */
 export function readPolicy(origin: Origin, kind: PolicyKind): PolicyDocument {
-  const { fix } = POLICY_KINDS[kind];
-  return policyFromJson(origin, kind, readJsonFile(origin, fix));
+  const { fix, input } = POLICY_KINDS[kind];
+  const text = readInput(input, origin.flag, origin.file);
+  const json = parseJson(origin, text, fix);
+  assertNoDuplicateKeys(origin, text, fix);
+  return policyFromJson(origin, kind, json);
 }
 
 /** A policy already read as JSON, e.g. a policy attribute in a Terraform plan. */
 export function policyFromJson(origin: Origin, kind: PolicyKind, json: unknown): PolicyDocument {
   const { fix, name, principal: principalRule } = POLICY_KINDS[kind];
-  const { value, path } = unwrap(origin, json, '', fix);
+  const { value, path } = unwrap(origin, json, fix);
   const parsed = document.safeParse(value);
   if (!parsed.success) throw inputErrorFromZod(origin, path, value, parsed.error, fix);
   const doc = parsed.data as PolicyDocument;
+  // KMS refuses PutKeyPolicy over its quota, so such a document cannot be, or become, a key's policy.
+  const bytes = kind === 'key' ? policyBytes(doc) : 0;
+  if (bytes > KEY_POLICY_MAX_BYTES) {
+    throw new InputError(where(origin, path || undefined), `${bytes} bytes`, `is over the ${KEY_POLICY_MAX_BYTES} bytes KMS allows in a key policy, so KMS would refuse it`, `shorten it: ${KEY_POLICY_SIZE_FIX.replace('set `organization` (id, arn, optionally ouPaths)', 'name the organization with aws:PrincipalOrgID instead of listing accounts')}`);
+  }
   doc.Statement.forEach((s, i) => {
     // A key policy statement without Action has no effect (keyPolicyStatementMissing); the reader warns of it.
     if (kind !== 'key' && s.Action === undefined && s.NotAction === undefined) {
@@ -102,14 +115,22 @@ export function policyFromJson(origin: Origin, kind: PolicyKind, json: unknown):
  * `Policy.Content` (organizations describe-policy), `PolicyVersion.Document` (iam get-policy-version;
  * URL-encoded JSON when it comes from the raw API), `PolicyDocument` (iam get-role-policy).
  */
-function unwrap(origin: Origin, value: unknown, path: string, fix: string): { value: unknown; path: string } {
-  if (typeof value === 'string') return unwrap(origin, embeddedJson(origin, value, path, fix), path, fix);
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+function unwrap(origin: Origin, root: unknown, fix: string): { value: unknown; path: string } {
+  let value = root;
+  let path = '';
+  // A loop, not recursion: each step peels one wrapper, and real output has at most three.
+  for (let peeled = 0; peeled < 8; peeled++) {
+    if (typeof value === 'string') {
+      value = embeddedJson(origin, value, path, fix);
+      continue;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) break;
     const record = value as Record<string, unknown>;
     if ('Statement' in record) return { value, path };
-    for (const key of ['Policy', 'PolicyVersion', 'PolicyDocument', 'Document', 'Content']) {
-      if (key in record) return unwrap(origin, record[key], path ? `${path}.${key}` : key, fix);
-    }
+    const key = ['Policy', 'PolicyVersion', 'PolicyDocument', 'Document', 'Content'].find((k) => k in record);
+    if (key === undefined) break;
+    value = record[key];
+    path = path ? `${path}.${key}` : key;
   }
   throw new InputError(where(origin, path || undefined), value, 'not a policy document (no Statement) nor AWS CLI output that holds one', fix);
 }
@@ -123,5 +144,8 @@ function embeddedJson(origin: Origin, text: string, path: string, fix: string): 
       throw new InputError(where(origin, path || undefined), text.slice(0, 40), 'looks URL-encoded but does not decode', fix);
     }
   }
-  return parseJson({ flag: origin.flag, file: path ? `${origin.file}: ${path}` : origin.file }, json, fix);
+  const inner = { flag: origin.flag, file: path ? `${origin.file}: ${path}` : origin.file };
+  const value = parseJson(inner, json, fix);
+  assertNoDuplicateKeys(inner, json, fix);
+  return value;
 }

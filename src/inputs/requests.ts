@@ -52,7 +52,7 @@ function checkResource(field: string, resource: string): string {
 
 /** Reads `--requests FILE`: a JSON list of requests, each checked like the single-request flags. */
 export async function readRequests(origin: Origin): Promise<KmsRequest[]> {
-  const json = readJsonFile(origin, REQUESTS_FIX);
+  const json = readJsonFile(origin, 'requests', REQUESTS_FIX);
   if (!Array.isArray(json) || json.length === 0) throw new InputError(where(origin), json, 'expected a non-empty JSON list of requests', REQUESTS_FIX);
   const requests: KmsRequest[] = [];
   for (const [i, element] of json.entries()) {
