@@ -65,13 +65,15 @@ describe('published JSON Schema', () => {
 
   test('an editor using the patterns refuses what the loader refuses', () => {
     const schema = configJsonSchema() as {
-      properties: Record<string, { properties: Record<string, { pattern?: string; allOf?: { pattern: string }[] }> }>;
+      properties: Record<string, { properties: Record<string, { pattern?: string; enum?: string[]; allOf?: { pattern: string }[] }> }>;
     };
-    const matches = (field: { pattern?: string; allOf?: { pattern: string }[] }, value: string) =>
+    const matches = (field: { pattern?: string; enum?: string[]; allOf?: { pattern: string }[] }, value: string) =>
+      (field.enum?.includes(value) ?? true) &&
       [field.pattern, ...(field.allOf ?? []).map((p) => p.pattern)].every((p) => p === undefined || new RegExp(p, 'u').test(value));
     const region = schema.properties.owner.properties.region;
     expect(matches(region, 'us-west-2')).toBe(true);
     expect(matches(region, 'us-west')).toBe(false);
+    expect(matches(region, 'xx-north-9')).toBe(false);
     const alias = schema.properties.key.properties.alias;
     expect(matches(alias, 'golden-ami')).toBe(true);
     expect(matches(alias, 'alias/golden-ami')).toBe(true);

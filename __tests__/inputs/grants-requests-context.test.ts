@@ -67,7 +67,7 @@ describe('--requests', () => {
   test('a list of requests in order, with actions spelt canonically and Bool context typed', async () => {
     const file = tmpFile([
       { principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:creategrant', context: { 'kms:GrantIsForAWSResource': 'false', 'kms:GrantOperations': ['Decrypt'] } },
-      { principal: 'arn:aws:sts::444455556666:assumed-role/deploy/session', action: 'kms:Decrypt', encryptionContext: { app: 'web' }, note: 'ignored' },
+      { principal: 'arn:aws:sts::444455556666:assumed-role/deploy/session', action: 'kms:Decrypt', encryptionContext: { app: 'web' } },
       { principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:CreateGrant', grantConstraints: { EncryptionContextSubset: { app: 'web' } } },
     ]);
     const requests = await readRequests({ flag: '--requests', file });
@@ -81,7 +81,7 @@ describe('--requests', () => {
   test.each([
     [{ principal: 'arn:aws:iam::444455556666:role/deploy', action: 's3:GetObject' }, /\[0\]\.action: not a KMS action/],
     [{ principal: 'deploy', action: 'kms:Decrypt' }, /\[0\]\.principal: is not an IAM principal KMS can authorize/],
-    [{ Principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:Decrypt' }, /\[0\]\.Principal: field names are lower camel case/],
+    [{ Principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:Decrypt' }, /\[0\]\.Principal: is not a request field.*Fix: write principal /],
     [{ principal: 'arn:aws:iam::444455556666:role/deploy' }, /\[0\]\.action: /],
     [{ principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:Decrypt', resource: 'key/1234' }, /\[0\]\.resource: not a KMS key or alias ARN/],
     [{ principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:Decrypt', context: { 'kms:GrantIsForAWSResource': 'yes' } }, /kms:GrantIsForAWSResource is a Bool condition key/],

@@ -131,7 +131,20 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
         'list each consumer account once and merge their settings: one account has one Auto Scaling grant',
       );
     }
-    if (consumer.deployRoleArn !== undefined) {
+    if (consumer.account === owner.account) {
+      // The owner as consumer gets no stack and no grant: the key policy names its Auto Scaling role.
+      if (consumer.deployRoleArn !== undefined) {
+        report(['consumers', i, 'deployRoleArn'], consumer.deployRoleArn, 'is never used: the owner account as consumer has no stack of its own', 'remove it; the owner stack deploys with owner.deployRoleArn');
+      }
+      if (consumer.attachPolicyToRoles.length > 0) {
+        report(
+          ['consumers', i, 'attachPolicyToRoles'],
+          consumer.attachPolicyToRoles,
+          'is never used: in the owner account no consumer IAM policy is attached, since the key policy itself names the Auto Scaling role',
+          'remove it; roles of the owner account that need the key belong in the key policy or their own IAM policies',
+        );
+      }
+    } else if (consumer.deployRoleArn !== undefined) {
       inAccount(
         ['consumers', i, 'deployRoleArn'],
         consumer.deployRoleArn,

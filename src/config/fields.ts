@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AWS_REGIONS } from '../policy/regions';
 import { rule } from './rule';
 
 /**
@@ -7,9 +8,6 @@ import { rule } from './rule';
  */
 
 const PARTITION = '(?:aws|aws-cn|aws-us-gov)';
-const DIRECTION = '(?:central|north|south|east|west|northeast|northwest|southeast|southwest)';
-/** Region codes of the partitions keyshare writes ARNs for; ISO partitions are not among them. */
-export const REGION = new RegExp(`^[a-z]{2}(?:-gov)?-${DIRECTION}-\\d{1,2}$`);
 export const ACCOUNT = /^\d{12}$/;
 const IAM_NAME = '[\\w+=,.@-]{1,64}';
 /** IAM names may sit under a path (`role/path/to/name`); paths use printable ASCII. */
@@ -24,11 +22,19 @@ function formatted(pattern: RegExp, problem: string, fix: string) {
   return (description: string) => z.string().regex(pattern, rule(problem, fix)).meta({ description });
 }
 
-export const region = formatted(
-  REGION,
-  'is not an AWS region code of the aws, aws-cn or aws-us-gov partition',
-  'write a region code such as us-west-2, eu-central-1, ap-southeast-4, us-gov-west-1 or cn-north-1 (the code, not the display name); the region decides the partition of every ARN keyshare writes',
-);
+export const region = (description: string) =>
+  z
+    .enum(AWS_REGIONS as [string, ...string[]], {
+      // A missing region falls through to the generic "is required" with the field's description.
+      error: (issue) =>
+        issue.input === undefined
+          ? undefined
+          : rule(
+        'is not an AWS region code of the aws, aws-cn or aws-us-gov partition',
+        'write a region code such as us-west-2, eu-central-1, ap-southeast-4, us-gov-west-1 or cn-north-1 (the code, not the display name; src/policy/regions.ts lists them); the region decides the partition of every ARN keyshare writes',
+            ),
+    })
+    .meta({ description });
 
 const ACCOUNT_FIX =
   'write the 12-digit AWS account ID in quotes, e.g. "012345678901"; YAML reads an unquoted ID as a number and drops its leading zeros';

@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, type ErrorCode } from 'yaml';
+import { isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type ErrorCode } from 'yaml';
 import { InputError } from '../errors';
 import { MAX_NESTING, nestingDepth } from '../read-input';
 
@@ -42,6 +42,7 @@ export function parseYaml(text: string, sourceName: string): unknown {
       known?.fix ?? GENERIC_FIX,
     );
   }
+  assertPlainNumbers(doc, sourceName);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
@@ -74,4 +75,29 @@ function hasCycle(root: unknown): boolean {
     return found;
   };
   return visit(root, 0);
+}
+
+/**
+ * YAML reads 0x1A, 0o17, 1.2e11 and 111122223333.0 as numbers; a config has no field where such a
+ * spelling is meant, and for an account ID it silently becomes another ID.
+ */
+function assertPlainNumbers(doc: Document, sourceName: string): void {
+  visit(doc, {
+    Scalar(_key, node, ancestors) {
+      const hidden = node.format === 'HEX' || node.format === 'OCT' || node.format === 'EXP' || (Number.isInteger(node.value) && /\./.test(node.source ?? ''));
+      if (typeof node.value !== 'number' || !hidden) return;
+      const field = ancestors.reduce<string>((out, a, i) => {
+        const child = ancestors[i + 1] ?? node;
+        if (isPair(a) && a.value === child && isScalar(a.key)) return out ? `${out}.${String(a.key.value)}` : String(a.key.value);
+        if (isSeq(a)) return `${out}[${a.items.indexOf(child as never)}]`;
+        return out;
+      }, '');
+      throw new InputError(
+        field || sourceName,
+        node.source,
+        `is not a plain decimal number, and YAML reads it as ${String(node.value)}`,
+        'write whole numbers in decimal digits, and IDs in quotes (an account ID as "012345678901")',
+      );
+    },
+  });
 }

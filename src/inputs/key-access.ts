@@ -1,3 +1,4 @@
+import { InputError } from '../errors';
 import type { KeyAccessInputs } from '../evaluator/types';
 import { keyPolicyStatementMissing, type PolicyDocument, type PolicyStatement } from '../policy/document';
 import { readGrants } from './grants';
@@ -59,6 +60,7 @@ export async function loadKeyAccess(flags: KeyAccessFlags): Promise<LoadedKeyAcc
     const account = parseKmsArn(keyArn.arn)?.account;
     if (owner && account !== owner.account) notes.push(`the key ARN is in account ${account} but the key policy belongs to account ${owner.account}: is it the right policy?`);
   }
+  assertOnePartition(flags.keyPolicy, keyPolicy, keyArn.arn);
   if (grantList?.truncated) notes.push('the grants list is truncated (Truncated: true): pass every page of `aws kms list-grants`');
   for (const g of grantList?.grants ?? []) {
     if (keyArn.source === 'flag' && g.KeyId !== keyArn.arn && !keyArn.arn.endsWith(`/${g.KeyId}`)) notes.push(`grant ${g.GrantId ?? g.Name ?? g.GranteePrincipal} is for ${g.KeyId}, not ${keyArn.arn}`);
@@ -75,4 +77,48 @@ export function keyAccessInputs(loaded: LoadedKeyAccess, parts: { identity: bool
     grants: parts.grants ? (loaded.grants ?? []) : [],
     scps: parts.scps ? loaded.scps : [],
   };
+}
+
+const ARN_PARTITION = /^arn:([^:]+):/;
+
+/**
+ * KMS refuses a key policy naming principals that do not exist (PutKeyPolicy,
+ * MalformedPolicyDocumentException), and no principal of another partition exists in the key's:
+ * such a document cannot be this key's policy, and deciding with it would match those principals
+ * by account alone.
+ */
+function assertOnePartition(file: string, policy: PolicyDocument, keyArn: string): void {
+  const partition = parseKmsArn(keyArn)?.partition;
+  if (partition === undefined) return;
+  policy.Statement.forEach((s, i) => {
+    for (const [element, block] of [['Principal', s.Principal], ['NotPrincipal', s.NotPrincipal]] as const) {
+      if (!block || typeof block !== 'object') continue;
+      for (const [kind, values] of Object.entries(block)) {
+        const foreign = [values].flat().find((arn) => typeof arn === 'string' && (ARN_PARTITION.exec(arn)?.[1] ?? partition) !== partition);
+        if (foreign === undefined) continue;
+        throw new InputError(
+          `--key-policy ${file}: Statement[${i}].${element}.${kind}`,
+          foreign,
+          `is in partition ${ARN_PARTITION.exec(foreign)?.[1]}, but the key ${keyArn} is in ${partition}; KMS accepts only principals of the key's own partition`,
+          `write arn:${partition}:... principals, or pass the key ARN of the right partition with --key-arn`,
+        );
+      }
+    }
+  });
+}
+
+/**
+ * AWS partitions are isolated (ARN reference: "partition"): a principal of one never calls a key
+ * of another, so such a request is a mistake in the input, not a question with an answer.
+ */
+export function assertSamePartition(field: string, principal: string, keyArn: string): void {
+  const key = parseKmsArn(keyArn)?.partition;
+  const own = ARN_PARTITION.exec(principal)?.[1];
+  if (key === undefined || own === undefined || own === key) return;
+  throw new InputError(
+    field,
+    principal,
+    `is in partition ${own}, but the key ${keyArn} is in ${key}; AWS partitions are isolated, so this request cannot reach the key`,
+    `give a principal of partition ${key} (arn:${key}:iam::...), or the ARN of the key in partition ${own} with --key-arn`,
+  );
 }

@@ -1,4 +1,7 @@
+import { closest } from 'fastest-levenshtein';
 import { z } from 'zod';
+import { OPERATORS } from '../evaluator/condition-operators';
+import { compileConditions } from '../evaluator/conditions';
 import { InputError } from '../errors';
 import { KEY_POLICY_MAX_BYTES, type PolicyDocument, policyBytes } from '../policy/document';
 import { KEY_POLICY_SIZE_FIX } from '../policy/size';
@@ -96,6 +99,7 @@ export function policyFromJson(origin: Origin, kind: PolicyKind, json: unknown):
     throw new InputError(where(origin, path || undefined), `${bytes} bytes`, `is over the ${KEY_POLICY_MAX_BYTES} bytes KMS allows in a key policy, so KMS would refuse it`, `shorten it: ${KEY_POLICY_SIZE_FIX.replace('set `organization` (id, arn, optionally ouPaths)', 'name the organization with aws:PrincipalOrgID instead of listing accounts')}`);
   }
   doc.Statement.forEach((s, i) => {
+    assertKnownOperators(where(origin, `${path ? `${path}.` : ''}Statement[${i}].Condition`), s.Condition, fix);
     // A key policy statement without Action has no effect (keyPolicyStatementMissing); the reader warns of it.
     if (kind !== 'key' && s.Action === undefined && s.NotAction === undefined) {
       throw new InputError(where(origin, `${path ? `${path}.` : ''}Statement[${i}]`), s.Sid ?? s.Effect, 'a statement needs exactly one of Action and NotAction', fix);
@@ -105,7 +109,7 @@ export function policyFromJson(origin: Origin, kind: PolicyKind, json: unknown):
     const at = where(origin, `${path ? `${path}.` : ''}Statement[${i}]`);
     throw principalRule === 'required'
       ? new InputError(at, s.Sid ?? s.Effect, `a ${name} statement needs a Principal`, `${fix}; an IAM policy goes to --iam-policy`)
-      : new InputError(at, s.Principal ?? s.NotPrincipal, `an ${name} has no Principal element (is this a key policy?)`, `${fix}; a key policy goes to --key-policy`);
+      : new InputError(at, s.Principal ?? s.NotPrincipal, `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} has no Principal element (is this a key policy?)`, `${fix}; a key policy goes to --key-policy`);
   });
   return doc;
 }
@@ -148,4 +152,23 @@ function embeddedJson(origin: Origin, text: string, path: string, fix: string): 
   const value = parseJson(inner, json, fix);
   assertNoDuplicateKeys(inner, json, fix);
   return value;
+}
+
+const OPERATOR_NAMES = [...OPERATORS.keys(), ...[...OPERATORS.keys()].map((k) => `${k}ifexists`), 'null'];
+
+/**
+ * IAM refuses a policy with an operator it does not know. Read as "never matches", a misspelt
+ * operator would silently weaken a Deny while it only narrows an Allow, so every statement
+ * refuses it alike.
+ */
+function assertKnownOperators(field: string, block: PolicyDocument['Statement'][number]['Condition'], fix: string): void {
+  const unknown = compileConditions(block, true, field).find((c) => c.op === undefined && c.kind !== 'null');
+  if (!unknown) return;
+  const bare = unknown.operator.replace(/^(ForAllValues|ForAnyValue):/i, '');
+  throw new InputError(
+    `${field}.${unknown.operator}`,
+    unknown.operator,
+    'is not a condition operator IAM knows',
+    `write an IAM condition operator (nearest: ${closest(bare.toLowerCase(), OPERATOR_NAMES)}; names are case-insensitive); ${fix}`,
+  );
 }

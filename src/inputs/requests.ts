@@ -1,3 +1,4 @@
+import { closest } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { InputError } from '../errors';
 import { canonicalKmsAction } from '../evaluator/action-catalog';
@@ -11,10 +12,12 @@ import type { KmsRequest } from '../policy/request';
 export const REQUESTS_FIX =
   'pass a JSON list of {"principal": ARN, "action": "kms:Operation", "context"?: {key: value}, "resource"?: key ARN, "encryptionContext"?: {key: value}, "grantConstraints"?: {"EncryptionContextSubset"|"EncryptionContextEquals": {key: value}}}';
 
-const request = z.object({
+const request = z.strictObject({
   principal: z.string(),
   action: z.string(),
-  context: z.record(z.string(), z.union([z.string(), z.boolean(), z.number(), z.array(z.string())])).optional(),
+  context: z
+    .record(z.string(), z.union([z.string(), z.boolean(), z.number(), z.array(z.string())], { error: 'expected a string, number, boolean or a list of strings (a context value is never an object)' }))
+    .optional(),
   resource: z.string().optional(),
   encryptionContext: z.record(z.string(), z.string()).optional(),
   grantConstraints: z
@@ -57,8 +60,16 @@ export async function readRequests(origin: Origin): Promise<KmsRequest[]> {
   const requests: KmsRequest[] = [];
   for (const [i, element] of json.entries()) {
     const at = `[${i}]`;
-    const misspelt = misspeltField(element);
-    if (misspelt) throw new InputError(where(origin, `${at}.${misspelt}`), misspelt, 'field names are lower camel case', `write ${misspelt[0].toLowerCase()}${misspelt.slice(1)}; ${REQUESTS_FIX}`);
+    const unknown = unknownField(element);
+    if (unknown !== undefined) {
+      const nearest = closest(unknown, KNOWN_FIELDS);
+      throw new InputError(
+        where(origin, `${at}.${unknown}`),
+        unknown,
+        'is not a request field (keyshare refuses unknown fields, so that a typo cannot silently drop a setting)',
+        `write ${nearest} if that is what you meant; the fields are ${KNOWN_FIELDS.join(', ')}`,
+      );
+    }
     const parsed = request.safeParse(element);
     if (!parsed.success) throw inputErrorFromZod(origin, at, element, parsed.error, REQUESTS_FIX);
     const r = parsed.data;
@@ -74,8 +85,8 @@ export async function readRequests(origin: Origin): Promise<KmsRequest[]> {
   return requests;
 }
 
-/** `Principal` instead of `principal`: other fields are ignored, so a wrong case would silently drop one. */
-function misspeltField(element: unknown): string | undefined {
-  if (element === null || typeof element !== 'object') return undefined;
-  return Object.keys(element).find((k) => !KNOWN_FIELDS.includes(k) && KNOWN_FIELDS.some((f) => f.toLowerCase() === k.toLowerCase()));
+/** The first field that is not a request field: `contxt`, `Principal`, `encryptionContex`. */
+function unknownField(element: unknown): string | undefined {
+  if (element === null || typeof element !== 'object' || Array.isArray(element)) return undefined;
+  return Object.keys(element).find((k) => !KNOWN_FIELDS.includes(k));
 }

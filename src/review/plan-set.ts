@@ -79,14 +79,14 @@ export function loadPlanSet(inputs: readonly string[]): StackPlan[] {
     }
     if (stat.isDirectory()) {
       const found = jsonFilesUnder(input).flatMap((file) => {
-        const json = readJsonFile({ flag: 'plan', file }, PLAN_FIX);
+        const json = readJsonFile({ flag: 'plan', file }, 'plan', PLAN_FIX);
         return looksLikePlan(json) ? [parsePlan(json, { flag: 'plan', file })] : [];
       });
       if (found.length === 0) throw new InputError('plan', input, 'holds no Terraform JSON plan (*.json with format_version and resource_changes)', PLAN_FIX);
       plans.push(...found.map((plan) => ({ stack: stackName(plan.file), account: providerAccount(plan.configuration), plan })));
     } else {
       const file = input;
-      const plan = parsePlan(readJsonFile({ flag: 'plan', file }, PLAN_FIX), { flag: 'plan', file });
+      const plan = parsePlan(readJsonFile({ flag: 'plan', file }, 'plan', PLAN_FIX), { flag: 'plan', file });
       plans.push({ stack: stackName(file), account: providerAccount(plan.configuration), plan });
     }
   }

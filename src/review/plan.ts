@@ -104,7 +104,7 @@ function kindOf(actions: readonly string[], origin: Origin, field: string): Chan
 
 export function readPlan(file: string, flag = 'plan'): Plan {
   const origin: Origin = { flag, file };
-  return parsePlan(readJsonFile(origin, PLAN_FIX), origin);
+  return parsePlan(readJsonFile(origin, 'plan', PLAN_FIX), origin);
 }
 
 /** True when `json` looks like a plan at all; a directory search skips other JSON files. */

@@ -6,7 +6,7 @@ import { isAllowed } from '../../evaluator/decision';
 import { explainRenderers } from '../../render/explain';
 import { Format, render } from '../../render/format';
 import { parseContextFlags } from '../../inputs/context';
-import { keyAccessInputs, KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
+import { assertSamePartition, keyAccessInputs, KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
 import { checkAction, checkPrincipal, readRequests, REQUESTS_FIX } from '../../inputs/requests';
 import { EXIT, runCommand } from '../exit';
 import { formatOption } from '../format-option';
@@ -41,6 +41,7 @@ export async function explain(flags: ExplainFlags): Promise<number> {
   const requests = await requestsOf(flags);
   const loaded = await loadKeyAccess(flags);
   const inputs = keyAccessInputs(loaded, { identity: true, grants: true, scps: true });
+  requests.forEach((r, i) => assertSamePartition(flags.requests === undefined ? '--principal' : `--requests ${flags.requests}: [${i}].principal`, r.principal, r.resource ?? inputs.keyArn));
   const explained = requests.map((request) => ({ request, result: authorize(inputs, request) }));
   // Notes would break the JSON array machines parse, so they go to stderr there.
   if (flags.format === 'json') for (const note of loaded.notes) process.stderr.write(`keyshare: note: ${note}\n`);
