@@ -27,7 +27,7 @@ export function listing(dir: string): Record<string, string> {
       else if (st.isDirectory()) {
         out[`${r}/`] = `dir ${(st.mode & 0o7777).toString(8)}`;
         walk(r);
-      } else if (st.isFile()) out[r] = fs.readFileSync(p, 'latin1');
+      } else if (st.isFile()) out[r] = st.size > 1024 * 1024 ? `${st.size} bytes, modified ${st.mtimeMs}` : fs.readFileSync(p, 'latin1');
       else out[r] = 'special';
     }
   };

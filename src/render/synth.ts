@@ -1,3 +1,4 @@
+import { oneLine } from '../errors';
 import { KEY_POLICY_MAX_BYTES } from '../policy/document';
 import { OWNER_STACK } from '../stacks/owner-stack';
 import type { SynthSummary } from '../synth/synthesize';
@@ -10,7 +11,7 @@ export function synthSummaryText(s: SynthSummary): string {
   const consumers = `${plural(s.consumers, 'consumer')}${s.sameAccount ? ' (1 in the owner account, no stack of its own)' : ''}`;
   const o = s.output;
   return [
-    `keyshare: synthesized ${plural(s.stacks.length, 'stack')} into ${s.outdir}/stacks: ${firstFew(s.stacks)}`,
+    `keyshare: synthesized ${plural(s.stacks.length, 'stack')} into ${oneLine(s.outdir)}/stacks: ${firstFew(s.stacks)}`,
     `  ${consumers}; key policy ${s.keyPolicyBytes} of ${KEY_POLICY_MAX_BYTES} bytes`,
     `  check: all ${plural(s.proven.steps, 'launch step')} allowed, all ${plural(s.proven.probes, 'least-privilege probe')} as intended`,
     '  assuming (not proven):',
@@ -26,6 +27,6 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 function firstFew(names: readonly string[]): string {
-  const shown = names.slice(0, NAMES_SHOWN).map((n) => JSON.stringify(n).slice(1, -1)).join(', ');
+  const shown = names.slice(0, NAMES_SHOWN).map(oneLine).join(', ');
   return names.length > NAMES_SHOWN ? `${shown} and ${names.length - NAMES_SHOWN} more` : shown;
 }
