@@ -4,7 +4,6 @@ import { OPERATORS } from '../evaluator/condition-operators';
 import { compileConditions } from '../evaluator/conditions';
 import { InputError } from '../errors';
 import { KEY_POLICY_MAX_BYTES, type PolicyDocument, policyBytes } from '../policy/document';
-import { KEY_POLICY_SIZE_FIX } from '../policy/size';
 import { type InputKind, readInput } from '../read-input';
 import { assertNoDuplicateKeys, Origin, parseJson, where } from './json-file';
 import { inputErrorFromZod } from './zod-issue';
@@ -83,7 +82,19 @@ export function readPolicy(origin: Origin, kind: PolicyKind): PolicyDocument {
   const text = readInput(input, origin.flag, origin.file);
   const json = parseJson(origin, text, fix);
   assertNoDuplicateKeys(origin, text, fix);
-  return policyFromJson(origin, kind, json);
+  const doc = policyFromJson(origin, kind, json);
+  // KMS refuses PutKeyPolicy over its quota, so such a document cannot be, or become, a key's policy.
+  // (A plan under review may hold one: review reports it as a risk instead.)
+  const bytes = kind === 'key' ? policyBytes(doc) : 0;
+  if (bytes > KEY_POLICY_MAX_BYTES) {
+    throw new InputError(
+      where(origin),
+      `${bytes} bytes`,
+      `is over the ${KEY_POLICY_MAX_BYTES} bytes KMS allows in a key policy, so KMS would refuse it`,
+      'shorten it: name the organization with aws:PrincipalOrgID (and aws:PrincipalOrgPaths) instead of listing every account',
+    );
+  }
+  return doc;
 }
 
 /** A policy already read as JSON, e.g. a policy attribute in a Terraform plan. */
@@ -93,11 +104,6 @@ export function policyFromJson(origin: Origin, kind: PolicyKind, json: unknown):
   const parsed = document.safeParse(value);
   if (!parsed.success) throw inputErrorFromZod(origin, path, value, parsed.error, fix);
   const doc = parsed.data as PolicyDocument;
-  // KMS refuses PutKeyPolicy over its quota, so such a document cannot be, or become, a key's policy.
-  const bytes = kind === 'key' ? policyBytes(doc) : 0;
-  if (bytes > KEY_POLICY_MAX_BYTES) {
-    throw new InputError(where(origin, path || undefined), `${bytes} bytes`, `is over the ${KEY_POLICY_MAX_BYTES} bytes KMS allows in a key policy, so KMS would refuse it`, `shorten it: ${KEY_POLICY_SIZE_FIX.replace('set `organization` (id, arn, optionally ouPaths)', 'name the organization with aws:PrincipalOrgID instead of listing accounts')}`);
-  }
   doc.Statement.forEach((s, i) => {
     assertKnownOperators(where(origin, `${path ? `${path}.` : ''}Statement[${i}].Condition`), s.Condition, fix);
     // A key policy statement without Action has no effect (keyPolicyStatementMissing); the reader warns of it.
