@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { BASE_YAML, CONSUMER_A, CONSUMER_B, ORG_ARN, ORG_ID, ORG_YAML, OWNER, rollout } from '../support/rollouts';
 import { resources, synthOwner } from '../support/synth';
+import { checkRollout, passed } from '../../src/check/check';
 
 describe('owner stack', () => {
   const r = rollout(BASE_YAML);
@@ -94,5 +95,40 @@ describe('owner stack in organization mode', () => {
       `arn:aws:organizations::${OWNER}:ou/${ORG_ID}/ou-ab12-22222222`,
     ]);
     expect(launch.every((l) => l.organization_arn === undefined && l.account_id === undefined)).toBe(true);
+  });
+});
+
+describe('owner stack with key.arn: the existing key, its policy managed, nothing new', () => {
+  const KEY_ARN = `arn:aws:kms:us-west-2:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const withArn = BASE_YAML.replace('key: { alias: golden-ami,', `key: { alias: golden-ami, arn: "${KEY_ARN}",`);
+  const r = rollout(withArn);
+  const owner = synthOwner(r);
+
+  test('no aws_kms_key and no aws_kms_alias; aws_kms_key_policy on that key, with the policy a new key would get', () => {
+    expect(r.key.arn).toBe(KEY_ARN);
+    expect(resources(owner, 'aws_kms_key')).toEqual([]);
+    expect(resources(owner, 'aws_kms_alias')).toEqual([]);
+    const [policy] = resources(owner, 'aws_kms_key_policy');
+    expect(policy.key_id).toBe(KEY_ARN);
+    expect(policy.policy).toBe(resources(synthOwner(rollout(BASE_YAML)), 'aws_kms_key')[0].policy);
+    // Same builder, same rollout: the policy is keyPolicy(r), as __tests__/terraform proves for aws_kms_key.
+    // The policy names the owner's Auto Scaling role, which must exist first.
+    expect(policy.depends_on).toEqual([expect.stringMatching(/^data\.aws_iam_role\./)]);
+    expect(owner.json.output.key_arn.value).toBe(KEY_ARN);
+    expect(owner.json.output).not.toHaveProperty('alias_arn');
+  });
+
+  test('check proves that key and exactly that policy', () => {
+    const report = checkRollout(r);
+    expect(report).toMatchObject({ keyArn: KEY_ARN, keyArnAssumed: false });
+    expect(passed(report)).toBe(true);
+    expect(report.consumers.flatMap((c) => c.steps.map((s) => s.step.request.resource))).toEqual(expect.arrayContaining([KEY_ARN]));
+  });
+
+  test.each(['rotation: false', 'deletionWindowDays: 7', 'description: "x"'])('%s with key.arn is refused: keyshare creates no key', (setting) => {
+    const field = setting.split(':')[0];
+    expect(() => rollout(withArn.replace('key: { alias: golden-ami,', `key: { alias: golden-ami, ${setting},`))).toThrow(
+      new RegExp(`key\\.${field}.*describes a key keyshare creates, but key\\.arn names a key that exists`),
+    );
   });
 });

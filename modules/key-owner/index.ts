@@ -3,9 +3,10 @@ import { dependable, Lazy } from 'cdktf';
 import { z } from 'zod';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKeyPolicy } from '@cdktf/provider-aws/lib/kms-key-policy';
 import { AutoScalingServiceLinkedRole } from '../autoscaling-role';
 import { validateProps } from '../validate';
-import { accountId, deletionWindowDays, keyAlias, keyDescription, organizationId, ouPath, principalArn, region } from '../../src/config/fields';
+import { accountId, deletionWindowDays, existingKeyArn, keyAlias, keyDescription, organizationId, ouPath, principalArn, region } from '../../src/config/fields';
 import { defaultKeyDescription, KEY_OWNER_DEFAULTS } from '../../src/model/key-defaults';
 import { aliasArn, aliasName, Partition, partitionOf } from '../../src/policy/arns';
 import { KEY_POLICY_MAX_BYTES, PolicyDocument } from '../../src/policy/document';
@@ -51,6 +52,13 @@ export interface KeyOwnerProps {
   readonly deletionWindowInDays?: number;
   /** Name consumers by organization membership instead of one by one. @default consumers one by one */
   readonly organization?: KeyOwnerOrganization;
+  /**
+   * ARN of a key that already exists in `account` and `region`. The construct then creates no key
+   * and no alias: it manages that key's policy with `aws_kms_key_policy`, so the policy `check`
+   * proves is the one deployed. `description`, `enableKeyRotation` and `deletionWindowInDays`
+   * describe a key the construct creates and are refused with it. @default a new key and alias
+   */
+  readonly existingKeyArn?: string;
 }
 
 export interface AutoScalingLaunchGrantee {
@@ -69,7 +77,11 @@ const PROPS = z.object({
   administrators: z.array(principalArn('administrator')).optional(),
   deletionWindowInDays: deletionWindowDays.optional(),
   organization: z.object({ id: organizationId, ouPaths: z.array(ouPath).optional(), grantee: z.enum(['own-account', 'any-account']).optional() }).optional(),
+  existingKeyArn: existingKeyArn.optional(),
 });
+
+/** Props that describe a key the construct creates: meaningless, so refused, with `existingKeyArn`. */
+const NEW_KEY_ONLY = ['description', 'enableKeyRotation', 'deletionWindowInDays'] as const;
 
 type Consumer = KeyPolicyInput['consumers'][number];
 
@@ -80,10 +92,14 @@ type Consumer = KeyPolicyInput['consumers'][number];
  * runs before synth: the policy must fit KMS's size limit, and each account is granted once.
  */
 export class KeyOwner extends Construct {
-  readonly key: KmsKey;
-  readonly alias: KmsAlias;
-  /** Known before apply: consumers resolve the key through it. */
-  readonly aliasArn: string;
+  /** The key the construct creates; undefined with `existingKeyArn`. */
+  readonly key?: KmsKey;
+  /** Undefined with `existingKeyArn`: an existing key keeps its own aliases. */
+  readonly alias?: KmsAlias;
+  /** Known before apply: consumers resolve the key through it. Undefined with `existingKeyArn`. */
+  readonly aliasArn?: string;
+  /** The policy resource of an existing key (`existingKeyArn`); a created key carries its policy itself. */
+  readonly keyPolicy?: KmsKeyPolicy;
   private readonly props: KeyOwnerProps;
   private readonly partition: Partition;
   private readonly consumers: Consumer[] = [];
@@ -93,22 +109,34 @@ export class KeyOwner extends Construct {
     validateProps(this, PROPS, props);
     this.props = props;
     this.partition = props.partition ?? partitionOf(props.region);
-    this.key = new KmsKey(this, 'key', {
-      description: props.description ?? defaultKeyDescription(props.alias),
-      keyUsage: 'ENCRYPT_DECRYPT',
-      customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
-      enableKeyRotation: props.enableKeyRotation ?? KEY_OWNER_DEFAULTS.enableKeyRotation,
-      deletionWindowInDays: props.deletionWindowInDays ?? KEY_OWNER_DEFAULTS.deletionWindowInDays,
-      // bypass_policy_lockout_safety_check is never set: KMS's own check guards against lock-out.
-      policy: Lazy.stringValue({ produce: () => terraformPolicyString(this.policyDocument()) }),
-    });
-    this.alias = new KmsAlias(this, 'alias', { name: aliasName(props.alias), targetKeyId: this.key.keyId });
-    this.aliasArn = aliasArn(this.partition, props.region, props.account, props.alias);
+    const policy = Lazy.stringValue({ produce: () => terraformPolicyString(this.policyDocument()) });
+    if (props.existingKeyArn !== undefined) {
+      const given = NEW_KEY_ONLY.filter((p) => props[p] !== undefined);
+      if (given.length > 0) {
+        throw new Error(
+          `${this.node.path}: ${given.join(', ')} describe a key KeyOwner creates, but existingKeyArn names a key that exists. Fix: set them on that key itself, or leave existingKeyArn out to create a new key`,
+        );
+      }
+      // Only the policy is managed: no new key, no alias (KMS API reference, PutKeyPolicy).
+      this.keyPolicy = new KmsKeyPolicy(this, 'key-policy', { keyId: props.existingKeyArn, policy });
+    } else {
+      this.key = new KmsKey(this, 'key', {
+        description: props.description ?? defaultKeyDescription(props.alias),
+        keyUsage: 'ENCRYPT_DECRYPT',
+        customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+        enableKeyRotation: props.enableKeyRotation ?? KEY_OWNER_DEFAULTS.enableKeyRotation,
+        deletionWindowInDays: props.deletionWindowInDays ?? KEY_OWNER_DEFAULTS.deletionWindowInDays,
+        // bypass_policy_lockout_safety_check is never set: KMS's own check guards against lock-out.
+        policy,
+      });
+      this.alias = new KmsAlias(this, 'alias', { name: aliasName(props.alias), targetKeyId: this.key.keyId });
+      this.aliasArn = aliasArn(this.partition, props.region, props.account, props.alias);
+    }
     this.node.addValidation({ validate: () => this.validatePolicy() });
   }
 
   get keyArn(): string {
-    return this.key.arn;
+    return this.key?.arn ?? (this.props.existingKeyArn as string);
   }
 
   /**
@@ -127,7 +155,9 @@ export class KeyOwner extends Construct {
         suffix: grantee.serviceLinkedRoleSuffix,
         create: grantee.createServiceLinkedRole,
       });
-      this.key.dependsOn = [...(this.key.dependsOn ?? []), dependable(role.dependable)];
+      // The key policy names the role, so whatever writes the policy waits for the role to exist.
+      const writer = this.key ?? this.keyPolicy!;
+      writer.dependsOn = [...(writer.dependsOn ?? []), dependable(role.dependable)];
     }
   }
 

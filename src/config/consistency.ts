@@ -84,6 +84,17 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
   });
 
   if (config.key.arn !== undefined) {
+    // With key.arn keyshare manages only that key's policy (aws_kms_key_policy): settings of a new key mean nothing.
+    for (const field of ['description', 'rotation', 'deletionWindowDays'] as const) {
+      if (config.key[field] !== undefined) {
+        report(
+          ['key', field],
+          config.key[field],
+          'describes a key keyshare creates, but key.arn names a key that exists: keyshare manages only its key policy',
+          `set ${field} on that key itself (aws kms ...), and remove key.${field}; or remove key.arn to have keyshare create the key`,
+        );
+      }
+    }
     const [, , , keyRegion] = config.key.arn.split(':');
     if (keyRegion !== owner.region) {
       report(

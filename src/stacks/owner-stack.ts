@@ -26,6 +26,7 @@ export class OwnerStack extends AccountStack {
       enableKeyRotation: key.rotation,
       deletionWindowInDays: key.deletionWindowDays,
       organization,
+      existingKeyArn: key.arn,
     });
     for (const consumer of rollout.consumers) this.keyOwner.grantAutoScalingLaunch(consumer);
 
@@ -41,6 +42,8 @@ export class OwnerStack extends AccountStack {
     });
 
     new TerraformOutput(this, 'key_arn', { value: this.keyOwner.keyArn, description: 'ARN of the shared key; grants name it' });
-    new TerraformOutput(this, 'alias_arn', { value: this.keyOwner.aliasArn, description: 'Alias ARN; consumer stacks resolve the key through it' });
+    if (this.keyOwner.aliasArn) {
+      new TerraformOutput(this, 'alias_arn', { value: this.keyOwner.aliasArn, description: 'Alias ARN; consumer stacks resolve the key through it' });
+    }
   }
 }
