@@ -96,8 +96,7 @@ export class KeyOwner extends Construct {
   readonly key?: KmsKey;
   /** Undefined with `existingKeyArn`: an existing key keeps its own aliases. */
   readonly alias?: KmsAlias;
-  /** Known before apply: consumers resolve the key through it. Undefined with `existingKeyArn`. */
-  readonly aliasArn?: string;
+  private readonly knownAliasArn?: string;
   /** The policy resource of an existing key (`existingKeyArn`); a created key carries its policy itself. */
   readonly keyPolicy?: KmsKeyPolicy;
   private readonly props: KeyOwnerProps;
@@ -130,9 +129,17 @@ export class KeyOwner extends Construct {
         policy,
       });
       this.alias = new KmsAlias(this, 'alias', { name: aliasName(props.alias), targetKeyId: this.key.keyId });
-      this.aliasArn = aliasArn(this.partition, props.region, props.account, props.alias);
+      this.knownAliasArn = aliasArn(this.partition, props.region, props.account, props.alias);
     }
     this.node.addValidation({ validate: () => this.validatePolicy() });
+  }
+
+  /** Known before apply: consumers resolve the key through it. A key given by `existingKeyArn` has none keyshare made: use `keyArn`. */
+  get aliasArn(): string {
+    if (this.knownAliasArn === undefined) {
+      throw new Error(`${this.node.path}: no alias is created for existingKeyArn ${this.props.existingKeyArn}. Fix: name the key by keyArn`);
+    }
+    return this.knownAliasArn;
   }
 
   get keyArn(): string {

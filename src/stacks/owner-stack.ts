@@ -42,7 +42,7 @@ export class OwnerStack extends AccountStack {
     });
 
     new TerraformOutput(this, 'key_arn', { value: this.keyOwner.keyArn, description: 'ARN of the shared key; grants name it' });
-    if (this.keyOwner.aliasArn) {
+    if (this.keyOwner.alias) {
       new TerraformOutput(this, 'alias_arn', { value: this.keyOwner.aliasArn, description: 'Alias ARN; consumer stacks resolve the key through it' });
     }
   }
