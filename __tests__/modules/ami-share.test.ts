@@ -28,8 +28,12 @@ describe('AmiShare on its own', () => {
 
   test('an organization or its OUs instead of accounts', () => {
     const ou = 'arn:aws:organizations::111122223333:ou/o-a1b2c3d4e5/ou-ab12-11111111';
-    expect(amiShare({ amis: [{ id: AMI }], organizationArn: ORG_ARN })).toHaveResourceWithProperties(AmiLaunchPermission, { organization_arn: ORG_ARN });
-    expect(amiShare({ amis: [{ id: AMI }], organizationalUnitArns: [ou] })).toHaveResourceWithProperties(AmiLaunchPermission, { organizational_unit_arn: ou });
+    expect(amiShare({ amis: [{ id: AMI }], organizationArn: ORG_ARN })).toHaveResourceWithProperties(AmiLaunchPermission, {
+      organization_arn: ORG_ARN,
+    });
+    expect(amiShare({ amis: [{ id: AMI }], organizationalUnitArns: [ou] })).toHaveResourceWithProperties(AmiLaunchPermission, {
+      organizational_unit_arn: ou,
+    });
   });
 
   test('snapshot accounts apart from launch accounts', () => {
