@@ -1,6 +1,6 @@
 import { parseRollout } from '../../src/config';
 import { partitionOf } from '../../src/policy/arns';
-import { keyPolicy } from '../../src/policy/key-policy';
+import { keyPolicy, OrganizationGrantee } from '../../src/policy/key-policy';
 import { renderTerraformModules } from '../../src/tfmodules';
 import { requireTerraform, terraform, writeTree } from '../support/terraform-cli';
 
@@ -26,7 +26,7 @@ interface Case {
   readonly consumers: readonly string[];
   readonly administrators?: readonly string[];
   readonly suffixes?: Readonly<Record<string, string>>;
-  readonly organization?: { readonly paths: readonly string[] };
+  readonly organization?: { readonly paths: readonly string[]; readonly grantee?: OrganizationGrantee };
 }
 
 const CASES: Record<string, Case> = {
@@ -52,6 +52,9 @@ const CASES: Record<string, Case> = {
   organization_only_owner: { consumers: [OWNER], organization: { paths: [OU1] } },
   china_partition: { region: 'cn-north-1', consumers: [A, OWNER], administrators: [`arn:aws-cn:iam::${OWNER}:role/key-admin`] },
   gov_partition_organization: { region: 'us-gov-west-1', consumers: [A], organization: { paths: [OU1] } },
+  organization_any_account_whole: { consumers: [A, B], suffixes: { [B]: 'web' }, organization: { paths: [], grantee: 'any-account' } },
+  organization_any_account_paths: { region: 'cn-north-1', consumers: [A], organization: { paths: [OU1, OU2], grantee: 'any-account' } },
+  organization_own_account_explicit: { consumers: [A], organization: { paths: [OU1], grantee: 'own-account' } },
   // consumer_account_ids left out: its default. keyshare.yaml needs a consumer, so the model is built directly.
   organization_no_consumers: { consumers: [], organization: { paths: [OU2] } },
 };
@@ -64,7 +67,7 @@ function expectedPolicy(name: string, c: Case) {
     owner: { account: OWNER },
     key: { administrators: c.administrators ?? [] },
     consumers: [],
-    organization: c.organization && { id: ORG, ouPaths: c.organization.paths },
+    organization: c.organization && { id: ORG, ouPaths: c.organization.paths, grantee: c.organization.grantee },
   });
 }
 
@@ -77,7 +80,12 @@ function configOf(c: Case): string {
     amis: [{ id: 'ami-0a1b2c3d4e5f60718' }],
     consumers: c.consumers.map((account) => ({ account, ...(c.suffixes?.[account] && { serviceLinkedRoleSuffix: c.suffixes[account] }) })),
     ...(c.organization && {
-      organization: { id: ORG, arn: `arn:${partition}:organizations::${OWNER}:organization/${ORG}`, ouPaths: c.organization.paths },
+      organization: {
+        id: ORG,
+        arn: `arn:${partition}:organizations::${OWNER}:organization/${ORG}`,
+        ouPaths: c.organization.paths,
+        ...(c.organization.grantee && { grantee: c.organization.grantee }),
+      },
     }),
   });
 }
@@ -91,6 +99,7 @@ function moduleInputs(c: Case): Record<string, unknown> {
     service_linked_role_suffixes: c.suffixes ?? {},
     organization_id: c.organization ? ORG : null,
     organization_paths: c.organization?.paths ?? [],
+    ...(c.organization?.grantee && { organization_grantee: c.organization.grantee }),
     partition: partitionOf(c.region ?? 'us-west-2'),
   };
 }

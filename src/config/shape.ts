@@ -21,6 +21,7 @@ import {
   snapshotId,
 } from './fields';
 import { KEY_OWNER_DEFAULTS } from '../model/key-defaults';
+import { DEFAULT_ORGANIZATION_GRANTEE, ORGANIZATION_GRANTEES } from '../policy/key-policy';
 
 /**
  * keyshare.yaml. Field names are API (ARCHITECTURE.md, "Config"). Objects are strict: a
@@ -88,8 +89,8 @@ const organization = z
       .default([])
       .meta({ description: 'Limit sharing to these organization paths. Default: the whole organization.' }),
     grantee: z
-      .enum(['own-account', 'any-account'])
-      .default('own-account')
+      .enum(ORGANIZATION_GRANTEES)
+      .default(DEFAULT_ORGANIZATION_GRANTEE)
       .meta({
         description:
           "How the CreateGrant statement names the grantee. own-account (default): each member may grant only its own Auto Scaling role, through ${aws:PrincipalAccount} in kms:GranteePrincipal, which no AWS KMS page documents in a key policy (check lists it as an assumption; if KMS did not resolve it, CreateGrant would be denied). any-account: only documented behaviour (StringLike on kms:GranteePrincipal with any account's AWSServiceRoleForAutoScaling*), but a member may then grant another account's Auto Scaling role.",

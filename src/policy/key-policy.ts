@@ -121,7 +121,8 @@ export function consumerGrantStatement(partition: Partition, account: string, su
  *   and the caller's membership (aws:PrincipalOrgID, aws:PrincipalOrgPaths). Trade-off: a member may
  *   create a grant for another account's Auto Scaling role, in or outside the organization.
  */
-export type OrganizationGrantee = 'own-account' | 'any-account';
+export const ORGANIZATION_GRANTEES = ['own-account', 'any-account'] as const;
+export type OrganizationGrantee = (typeof ORGANIZATION_GRANTEES)[number];
 export const DEFAULT_ORGANIZATION_GRANTEE: OrganizationGrantee = 'own-account';
 
 /** Any account's EC2 Auto Scaling service-linked role, any suffix: the `any-account` grantee pattern. */

@@ -8,6 +8,8 @@ import {
   audienceConditions,
   consumerGrantStatement,
   consumerUseStatement,
+  DEFAULT_ORGANIZATION_GRANTEE,
+  ORGANIZATION_GRANTEES,
   organizationGrantStatement,
   ownerAutoScalingAttachmentStatement,
   ownerAutoScalingUseStatement,
@@ -122,6 +124,19 @@ export const KEY_POLICY_VARIABLES: readonly ModuleVariable[] = [
     ],
   },
   {
+    name: 'organization_grantee',
+    type: 'string',
+    description:
+      "Organization mode: how the CreateGrant statement names the grantee. own-account: each member may grant only its own account's Auto Scaling role, through ${aws:PrincipalAccount} in kms:GranteePrincipal, which no AWS KMS page shows in a key policy (keyshare check lists it as an assumption; were it not resolved, CreateGrant would be denied). any-account: documented behaviour only (StringLike on kms:GranteePrincipal with any account's AWSServiceRoleForAutoScaling*), but a member may then create a grant for another account's Auto Scaling role.",
+    default: hclString(DEFAULT_ORGANIZATION_GRANTEE),
+    validations: [
+      {
+        condition: `contains(${hclInlineList(ORGANIZATION_GRANTEES)}, var.organization_grantee)`,
+        message: `organization_grantee must be one of ${ORGANIZATION_GRANTEES.join(', ')}.`,
+      },
+    ],
+  },
+  {
     name: 'partition',
     type: 'string',
     description: 'AWS partition of every ARN in the policy.',
@@ -139,6 +154,16 @@ export const KEY_POLICY_VARIABLES: readonly ModuleVariable[] = [
 function organizationStatements(build: (audience: Extract<Audience, { kind: 'organization' }>) => PolicyStatement) {
   const scope = (ouPaths: readonly string[]) => build({ kind: 'organization', id: ORGANIZATION, ouPaths });
   return { paths: scope([tfWhole('local.lists.organization_path_patterns')]), whole: scope([]) };
+}
+
+/** The organization CreateGrant statement for each `organization_grantee`, each by `local.organization_scope`. */
+function organizationGrantStatements() {
+  return Object.fromEntries(
+    ORGANIZATION_GRANTEES.map((grantee) => [
+      grantee,
+      organizationStatements((audience) => organizationGrantStatement(P, audience, [compact('organization_grantees')], grantee)),
+    ]),
+  );
 }
 
 /**
@@ -195,10 +220,7 @@ export function keyPolicyModule(): TerraformModule {
       consumerUse: render(consumerUseStatement(P, { kind: 'accounts', accounts: [compact('consumer_root_arns')] }), 4),
       consumerGrant: render(consumerGrantStatement(P, ID, tfWhole('local.role_arns[id]')), 4),
       organizationUse: render(organizationStatements((audience) => consumerUseStatement(P, audience)), 4),
-      organizationGrant: render(
-        organizationStatements((audience) => organizationGrantStatement(P, audience, [compact('organization_grantees')])),
-        4,
-      ),
+      organizationGrant: render(organizationGrantStatements(), 4),
       ownerUse: render(ownerAutoScalingUseStatement(P, OWNER, tfWhole('local.role_arns[var.owner_account_id]')), 4),
       ownerAttachment: render(ownerAutoScalingAttachmentStatement(P, OWNER, tfWhole('local.role_arns[var.owner_account_id]')), 4),
     },
