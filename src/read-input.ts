@@ -19,6 +19,8 @@ export const INPUT_KINDS = {
   grants: { name: 'grant list', maxBytes: 64 * 1024 * 1024 },
   // The launch path of 10,000 consumers is about 190,000 requests of about 300 bytes.
   requests: { name: 'request list', maxBytes: 64 * 1024 * 1024 },
+  // `aws organizations list-accounts` prints about 350 bytes per account; AWS allows up to tens of thousands.
+  inventory: { name: 'account inventory', maxBytes: 64 * 1024 * 1024 },
   // `terraform show -json` of a plan that changes every stack of a 10,000-account rollout.
   plan: { name: 'Terraform plan', maxBytes: 256 * 1024 * 1024 },
 } as const;

@@ -287,4 +287,31 @@ const REQUESTS: HostileCase[] = [
   { name: 'requests over the size limit', setup: sparse('r.json', 65 * 1024 * 1024), args: requests('{d}/r.json'), exit: 2, message: /over the 64 MB keyshare reads from a request list/ },
 ];
 
-export const CORPUS: readonly HostileCase[] = [...CONFIG, ...OUTPUT, ...POLICIES, ...GRANTS, ...REQUESTS];
+const planCase = (name: string, content: string | Buffer, message: RegExp): HostileCase => ({ name, setup: put('plan.json', content), args: ['review', '{d}/plan.json'], exit: 2, message });
+
+const PLANS: HostileCase[] = [
+  { name: 'plan is /dev/zero', args: ['review', '/dev/zero'], exit: 2, message: /plan: is not a regular file/ },
+  { name: 'plan is a FIFO', setup: fifo('plan.json'), args: ['review', '{d}/plan.json'], exit: 2, message: /not a regular file/ },
+  { name: 'plan over the size limit', setup: sparse('plan.json', 257 * 1024 * 1024), args: ['review', '{d}/plan.json'], exit: 2, message: /over the 256 MB keyshare reads from a Terraform plan/ },
+  planCase('plan in UTF-16', utf16('{"format_version":"1.2","resource_changes":[]}'), /UTF-16/),
+  planCase('plan nested 20,000 levels', `{"format_version":"1.2","resource_changes":${deepJson(20000)}}`, /nests deeper/),
+  planCase('plan that is plain text', 'Terraform will perform the following actions:\n', /not valid JSON/),
+];
+
+const generate = (accounts: string, out = '{d}/gen') => ['generate', '--config', '{d}/c.yaml', '--accounts', accounts, '--out', out];
+const ORG_CONFIG = edited(/# organization:\n#\s+id: (\S+)\n#\s+arn: (\S+)\n/, 'organization:\n  id: $1\n  arn: $2\n');
+
+const INVENTORIES: HostileCase[] = [
+  { name: 'inventory is /dev/zero', setup: put('c.yaml', ORG_CONFIG), args: generate('/dev/zero'), exit: 2, message: /--accounts: is not a regular file/ },
+  { name: 'inventory in UTF-16', setup: all(put('c.yaml', ORG_CONFIG), put('a.json', utf16('{"Accounts":[]}'))), args: generate('{d}/a.json'), exit: 2, message: /--accounts: is UTF-16/ },
+  { name: 'inventory over the size limit', setup: all(put('c.yaml', ORG_CONFIG), sparse('a.json', 65 * 1024 * 1024)), args: generate('{d}/a.json'), exit: 2, message: /over the 64 MB keyshare reads from an? account inventory/ },
+  {
+    name: 'generate into a synth output',
+    setup: all(put('c.yaml', ORG_CONFIG), put('a.csv', 'id,name,status\n444455556666,web,ACTIVE\n'), previousOutput('gen', { 'stacks/owner/cdk.tf.json': '{}' })),
+    args: generate('{d}/a.csv'),
+    exit: 2,
+    message: /--out: the directory holds keyshare synth output, which keyshare generate does not replace/,
+  },
+];
+
+export const CORPUS: readonly HostileCase[] = [...CONFIG, ...OUTPUT, ...POLICIES, ...GRANTS, ...REQUESTS, ...PLANS, ...INVENTORIES];

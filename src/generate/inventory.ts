@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { ACCOUNT, OU_PATH } from '../config/fields';
 import { InputError } from '../errors';
 import { Origin, parseJson, where } from '../inputs/json-file';
 import { inputErrorFromZod } from '../inputs/zod-issue';
+import { readInput } from '../read-input';
 import { parseOrganizationAccountArn } from '../policy/arns';
 
 /**
@@ -50,14 +50,7 @@ const ID_FIX =
 
 /** Reads an inventory file, JSON or CSV by its content, all or nothing. */
 export function readInventory(file: string): Inventory {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot read the file (${code ?? 'error'})`;
-    throw new InputError(FLAG, file, problem, `pass the output of \`${LIST_ACCOUNTS}\`, or a CSV with columns id,name,status[,ou]`);
-  }
+  const text = readInput('inventory', FLAG, file);
   return parseInventory(text, file);
 }
 
