@@ -1,5 +1,6 @@
 import { authorize } from '../evaluator';
 import { kmsActions } from '../evaluator/action-catalog';
+import { parseCaller } from '../evaluator/caller';
 import type { KeyAccessInputs } from '../evaluator/types';
 import { ALL_KMS_IDENTITY, createGrantContext } from '../check/probes';
 import { evaluateLaunchPath } from '../launch/evaluate';
@@ -122,6 +123,27 @@ function callerFor(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>):
   }
 }
 
+/**
+ * The grants that can decide a request from `account`: a grant's grantee or retiring principal
+ * is one principal, so grants of other accounts never apply ("Grants in AWS KMS"). Deciding with
+ * only these keeps a thousand consumers' grants from being scanned on every request.
+ */
+function grantsOf(snapshot: KeySnapshot, account: string): readonly Grant[] {
+  let index = grantIndex.get(snapshot);
+  if (!index) {
+    index = new Map();
+    for (const g of snapshot.grants) {
+      for (const p of new Set([g.GranteePrincipal, g.RetiringPrincipal])) {
+        const a = p && principalAccount(p);
+        if (a) index.set(a, [...(index.get(a) ?? []), g]);
+      }
+    }
+    grantIndex.set(snapshot, index);
+  }
+  return index.get(account) ?? [];
+}
+const grantIndex = new WeakMap<KeySnapshot, Map<string, Grant[]>>();
+
 let ACTIONS: string[] | undefined;
 /** Every KMS action, by its canonical name. */
 function allActions(): string[] {
@@ -130,18 +152,16 @@ function allActions(): string[] {
 }
 
 /**
- * What `who` may do with the key on one side. Each principal is given an IAM policy that allows
- * every KMS action, so the key policy and grants alone decide: the access diff is what the key
- * owner gives, which each account's own IAM policies may narrow further.
+ * What `who` may do with the key on one side. Each principal but a service-linked role is given
+ * an IAM policy that allows every KMS action, so the key policy and grants alone decide: the
+ * access diff is what the key owner gives, which each account's own IAM policies may narrow.
  */
 function capabilities(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>, suffix: string | undefined): Set<string> {
   const caller = callerFor(who, snapshot, named);
-  const inputs: KeyAccessInputs = {
-    keyArn: snapshot.keyArn,
-    keyPolicy: snapshot.policy,
-    identityPolicies: [ALL_KMS_IDENTITY],
-    grants: snapshot.grants,
-  };
+  // A service-linked role's permissions are AWS's, and AWSServiceRoleForAutoScaling's hold no KMS
+  // action: it uses a key only through the key policy or a grant (EC2 Auto Scaling guide, page above).
+  const identityPolicies = parseCaller(caller.principal).serviceLinked ? [] : [ALL_KMS_IDENTITY];
+  const inputs: KeyAccessInputs = { keyArn: snapshot.keyArn, keyPolicy: snapshot.policy, identityPolicies, grants: grantsOf(snapshot, caller.account) };
   const allowed = new Set<string>();
   const decide = (name: string, request: Omit<KmsRequest, 'principal'>) => {
     if (authorize(inputs, { principal: caller.principal, ...request, context: { ...caller.context, ...request.context } }).decision === 'Allowed') allowed.add(name);
@@ -161,6 +181,31 @@ function capabilities(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string
     },
   });
   return allowed;
+}
+
+/**
+ * Principals that differ only in their account decide alike when neither policy text nor anything
+ * but their own grants names that account: at organization scale, a thousand consumers' Auto
+ * Scaling roles are one class, decided once per side with the account written as a variable.
+ */
+const classes = new WeakMap<KeySnapshot, { text: string; results: Map<string, Set<string>> }>();
+
+function cachedCapabilities(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>, suffix: string | undefined): Set<string> {
+  let cache = classes.get(snapshot);
+  if (!cache) {
+    cache = { text: JSON.stringify(snapshot.policy), results: new Map() };
+    classes.set(snapshot, cache);
+  }
+  const account = who.kind === 'account' ? who.id : who.kind === 'principal' ? principalAccount(who.id) : undefined;
+  if (!account || account === snapshot.owner || cache.text.includes(account)) return capabilities(who, snapshot, named, suffix);
+  const generic = (text: string) => text.split(account).join('<account>');
+  const key = `${who.kind}|${generic(who.id)}|${suffix ?? ''}|${generic(JSON.stringify(grantsOf(snapshot, account)))}`;
+  let result = cache.results.get(key);
+  if (!result) {
+    result = capabilities(who, snapshot, named, suffix);
+    cache.results.set(key, result);
+  }
+  return result;
 }
 
 function namedAccounts(snapshots: readonly KeySnapshot[], who: readonly Who[]): Set<string> {
@@ -188,8 +233,8 @@ export function accessDiff(
   for (const w of who) {
     const account = w.kind === 'account' ? w.id : w.kind === 'principal' ? principalAccount(w.id) : undefined;
     const suffix = account ? suffixes.get(account) : undefined;
-    const b = before ? capabilities(w, before, named, suffix) : new Set<string>();
-    const a = after ? capabilities(w, after, named, suffix) : new Set<string>();
+    const b = before ? cachedCapabilities(w, before, named, suffix) : new Set<string>();
+    const a = after ? cachedCapabilities(w, after, named, suffix) : new Set<string>();
     const gained = [...a].filter((x) => !b.has(x)).sort();
     const lost = [...b].filter((x) => !a.has(x)).sort();
     if (gained.length > 0 || lost.length > 0 || a.size > 0) out.push({ who: w, gained, lost, after: [...a].sort() });
@@ -262,7 +307,7 @@ export function launchPathOn(snapshot: KeySnapshot | undefined, consumer: Consum
       sameAccount,
       accountContext,
     },
-    { keyArn: snapshot.keyArn, keyPolicy: snapshot.policy, identityPolicies: side.identityPolicies ?? [ALL_KMS_IDENTITY], grants: snapshot.grants },
+    { keyArn: snapshot.keyArn, keyPolicy: snapshot.policy, identityPolicies: side.identityPolicies ?? [ALL_KMS_IDENTITY], grants: grantsOf(snapshot, consumer.account) },
   );
   const failed = steps.find((s) => s.result.decision !== 'Allowed');
   if (!failed) return { state: 'holds' };

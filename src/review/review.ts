@@ -6,7 +6,7 @@ import { keyDiagram } from './diagram';
 import type { ChangeKind, ResourceChange } from './plan';
 import { providerRegion, providerRole, StackPlan } from './plan-set';
 import { diffPolicies, StatementDiff } from './policy-diff';
-import { collectResources, emptyResources, GrantSide, KeyPolicySide, KeySide, PolicyState, StackResources, Tracked } from './resources';
+import { collectResources, emptyResources, GrantSide, IamPolicySide, KeyPolicySide, KeySide, PolicyState, StackResources, Tracked } from './resources';
 import { findRisks, Finding } from './risks';
 import { failsAt, FailOn } from './rules';
 import { changedAttributes, AttributeChange, Side } from './values';
@@ -196,14 +196,16 @@ function snapshotOn(
 ): { snapshot?: KeySnapshot; assumed: boolean } {
   const policy = policyOn(model.policySource, side);
   if (!policy || policy.state !== 'known' || !owner) return { assumed: false };
-  const known = model.key?.[side]?.arn ?? model.key?.after?.arn ?? model.key?.before?.arn;
+  // A replaced key gets a new ARN at apply; the old one stands in for it until then.
+  const own = model.key?.[side]?.arn;
+  const known = own ?? model.key?.after?.arn ?? model.key?.before?.arn;
   const region = (known && parseKmsArn(known)?.region) ?? model.region ?? 'us-east-1';
   const keyArn = known ?? keyArnOf(owner.partition, region, owner.account, PLACEHOLDER_KEY_ID);
   const grants: Grant[] = model.grants.flatMap((g) => {
     const grant = g[side]?.grant;
     return grant ? [{ ...grant, KeyId: keyArn, GrantId: g.change.address }] : [];
   });
-  return { snapshot: { keyArn, partition: owner.partition, region, owner: owner.account, policy: policy.doc, grants }, assumed: !known };
+  return { snapshot: { keyArn, partition: owner.partition, region, owner: owner.account, policy: policy.doc, grants }, assumed: !own };
 }
 
 function launchStatus(before: PathState, after: PathState, presentAfter: boolean): ConsumerLaunch['status'] {
@@ -213,7 +215,22 @@ function launchStatus(before: PathState, after: PathState, presentAfter: boolean
   return before === 'fails' ? 'still failing' : 'broken';
 }
 
-function reviewKey(model: KeyModel, stacks: readonly StackPlan[], r: StackResources): KeyReview {
+/** Stacks and IAM policies by account, so each consumer finds its own without a scan. */
+interface AccountIndex {
+  readonly stacks: Map<string, StackPlan[]>;
+  readonly iamPolicies: Map<string, Tracked<IamPolicySide>[]>;
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string | undefined): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k !== undefined) out.set(k, [...(out.get(k) ?? []), item]);
+  }
+  return out;
+}
+
+function reviewKey(model: KeyModel, index: AccountIndex): KeyReview {
   const policies = (['before', 'after'] as const).map((s) => {
     const p = policyOn(model.policySource, s);
     return p?.state === 'known' ? p.doc : undefined;
@@ -232,10 +249,11 @@ function reviewKey(model: KeyModel, stacks: readonly StackPlan[], r: StackResour
   const consumersAfter = after.snapshot ? consumersNamed([after.snapshot]) : new Map<string, string | undefined>();
   const suffixes = new Map([...consumersBefore, ...consumersAfter]);
   const launch: ConsumerLaunch[] = [...suffixes.keys()].sort().map((account) => {
-    const stack = stacks.find((s) => s.account === account && s.stack !== model.stack) ?? stacks.find((s) => s.account === account);
+    // The consumer's own stack, not the owner's when the owner is a consumer too.
+    const stack = index.stacks.get(account)?.find((s) => s.stack !== model.stack) ?? index.stacks.get(account)?.[0];
     const consumer = { account, serviceLinkedRoleSuffix: suffixes.get(account), grantCreator: stack && providerRole(stack.plan.configuration) };
     const identity = (side: Side) => {
-      const docs = r.iamPolicies.filter((p) => p.account === account).flatMap((p) => (p[side]?.policy?.state === 'known' ? [p[side]!.policy!.doc] : []));
+      const docs = (index.iamPolicies.get(account) ?? []).flatMap((p) => (p[side]?.policy?.state === 'known' ? [p[side]!.policy!.doc] : []));
       return { identityPolicies: docs.length > 0 ? docs : undefined };
     };
     const b = consumersBefore.has(account) ? launchPathOn(before.snapshot, consumer, identity('before')) : { state: 'absent' as const };
@@ -344,7 +362,8 @@ export function reviewPlans(stacks: readonly StackPlan[]): ReviewReport {
     summaries.push({ stack: s.stack, account: s.account, file: s.plan.file, formatVersion: s.plan.formatVersion, counts });
     collectResources(s, resources);
   }
-  const keys = buildKeys(stacks, resources).map((m) => reviewKey(m, stacks, resources));
+  const index: AccountIndex = { stacks: groupBy(stacks, (s) => s.account), iamPolicies: groupBy(resources.iamPolicies, (p) => p.account) };
+  const keys = buildKeys(stacks, resources).map((m) => reviewKey(m, index));
   const policies = [
     ...resources.keys.map((k) => policyChange(k, 'key policy')),
     ...resources.keyPolicies.map((k) => policyChange(k, 'key policy')),
