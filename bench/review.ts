@@ -20,7 +20,9 @@ const root = path.resolve(__dirname, '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-bench-review-'));
 
 const baseYaml = benchRolloutYaml(consumers);
-const nextYaml = baseYaml.replace('key: { alias: golden-ami }', 'key: { alias: golden-ami, rotation: false }').replace(/ {2}- \{ account: "200000000000".*\n/, '');
+const nextYaml = baseYaml
+  .replace('key: { alias: golden-ami }', 'key: { alias: golden-ami, rotation: false }')
+  .replace(/ {2}- \{ account: "200000000000".*\n/, '');
 let start = process.hrtime.bigint();
 const docs = configPlanDocuments(parseRollout(baseYaml, 'base.yaml'), parseRollout(nextYaml, 'next.yaml'));
 const plans = path.join(work, 'stacks');
@@ -29,7 +31,9 @@ for (const [stack, doc] of docs) {
   fs.writeFileSync(path.join(plans, stack, 'plan.json'), JSON.stringify(doc, null, 2));
 }
 const ms = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
-console.log(`keyshare review bench: ${docs.size} stack plans (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}), set up in ${(ms(start) / 1000).toFixed(1)} s`);
+console.log(
+  `keyshare review bench: ${docs.size} stack plans (${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}), set up in ${(ms(start) / 1000).toFixed(1)} s`,
+);
 
 const runs: Record<string, number[]> = {};
 for (let i = 0; i < 3; i++) {
@@ -42,12 +46,15 @@ for (let i = 0; i < 3; i++) {
     });
     (runs[format] ??= []).push(ms(start));
     if (r.status !== 0 && r.status !== 1) throw new Error(`review exited ${r.status}: ${r.stderr}`);
-    if (format === 'markdown' && i === 0) console.log(`comment: ${r.stdout.length} characters (limit 65,536); full report: ${fs.statSync(path.join(work, 'full.markdown')).size} bytes`);
+    if (format === 'markdown' && i === 0)
+      console.log(`comment: ${r.stdout.length} characters (limit 65,536); full report: ${fs.statSync(path.join(work, 'full.markdown')).size} bytes`);
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
 for (const [format, xs] of Object.entries(runs)) {
   const m = median(xs);
-  console.log(`${`keyshare review (${docs.size} stacks, --format ${format}, CLI end to end)`.padEnd(64)} ${(m / 1000).toFixed(2)} s  ${m < 5000 ? 'met' : 'MISSED'} < 5 s`);
+  console.log(
+    `${`keyshare review (${docs.size} stacks, --format ${format}, CLI end to end)`.padEnd(64)} ${(m / 1000).toFixed(2)} s  ${m < 5000 ? 'met' : 'MISSED'} < 5 s`,
+  );
 }
 fs.rmSync(work, { recursive: true, force: true });

@@ -36,7 +36,10 @@ it('lists the replacement and the deletion first, with reason and forcing path',
 
 it('shows moves and imports, and unknown values as known after apply', () => {
   const r = report();
-  expect(r.changes.find((c) => c.address === 'aws_ami_launch_permission.consumer_b')).toMatchObject({ moved: true, previousAddress: 'aws_ami_launch_permission.legacy' });
+  expect(r.changes.find((c) => c.address === 'aws_ami_launch_permission.consumer_b')).toMatchObject({
+    moved: true,
+    previousAddress: 'aws_ami_launch_permission.legacy',
+  });
   expect(r.changes.find((c) => c.address === 'aws_iam_policy.reader')?.importing).toBe('arn:aws:iam::111122223333:policy/reader');
   expect(r.changes.find((c) => c.address === 'aws_kms_alias.shared')?.attributes).toEqual([
     { path: 'target_key_id', before: '1234abcd-12ab-34cd-56ef-1234567890ab', after: '(known after apply)' },
@@ -46,8 +49,11 @@ it('shows moves and imports, and unknown values as known after apply', () => {
 
 it('never shows the sensitive value, in any format', () => {
   const r = report();
-  expect(r.changes.find((c) => c.address === 'aws_ssm_parameter.key_note')?.attributes.find((a) => a.path === 'value')?.after).toBe('(sensitive value)');
-  for (const format of ['json', 'markdown', 'text'] as const) expect(render(reviewRenderers, { report: r, options: { failOn: 'high' } }, format)).not.toContain(SECRET);
+  expect(r.changes.find((c) => c.address === 'aws_ssm_parameter.key_note')?.attributes.find((a) => a.path === 'value')?.after).toBe(
+    '(sensitive value)',
+  );
+  for (const format of ['json', 'markdown', 'text'] as const)
+    expect(render(reviewRenderers, { report: r, options: { failOn: 'high' } }, format)).not.toContain(SECRET);
 });
 
 it('finds the replacement and the removed Auto Scaling grant, and the access that moves', () => {
@@ -68,7 +74,15 @@ it('finds the replacement and the removed Auto Scaling grant, and the access tha
   expect(who('777788889999').gained).toContain('kms:CreateGrant (for its own Auto Scaling role)');
   expect(who('777788889999').gained).not.toContain('kms:CreateGrant (for any grantee)');
   expect(r.policies.map((p) => [p.subject, p.address, p.statements.map((s) => `${s.change} ${s.id}`)])).toEqual([
-    ['key policy', 'aws_kms_key.shared', ['changed AllowConsumerAccountsUseOfKey', 'added AllowConsumer777788889999AutoScalingGrant', 'removed AllowConsumer444455556666AutoScalingGrant']],
+    [
+      'key policy',
+      'aws_kms_key.shared',
+      [
+        'changed AllowConsumerAccountsUseOfKey',
+        'added AllowConsumer777788889999AutoScalingGrant',
+        'removed AllowConsumer444455556666AutoScalingGrant',
+      ],
+    ],
     ['IAM policy', 'aws_iam_policy.reader', ['added ReadKey']],
   ]);
 });

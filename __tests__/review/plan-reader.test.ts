@@ -118,14 +118,28 @@ describe('bad plans are bad input', () => {
   });
 
   it('refuses JSON that is not a plan', async () => {
-    expectBadInput(await keyshareInProcess(['review', write('config.json', { resource: {} })]), /config\.json: format_version/, /not a Terraform JSON plan/);
-    expectBadInput(await keyshareInProcess(['review', write('state.json', { format_version: '1.0', values: {} })]), /state\.json: resource_changes/, /state, not of a plan/);
+    expectBadInput(
+      await keyshareInProcess(['review', write('config.json', { resource: {} })]),
+      /config\.json: format_version/,
+      /not a Terraform JSON plan/,
+    );
+    expectBadInput(
+      await keyshareInProcess(['review', write('state.json', { format_version: '1.0', values: {} })]),
+      /state\.json: resource_changes/,
+      /state, not of a plan/,
+    );
   });
 
   it('refuses a malformed change and an undocumented action list', async () => {
-    const broken = { ...tf.json, resource_changes: [{ ...tf.json.resource_changes[0], change: { ...tf.json.resource_changes[0].change, actions: 'create' } }] };
+    const broken = {
+      ...tf.json,
+      resource_changes: [{ ...tf.json.resource_changes[0], change: { ...tf.json.resource_changes[0].change, actions: 'create' } }],
+    };
     expectBadInput(await keyshareInProcess(['review', write('broken.json', broken)]), /broken\.json: resource_changes\[0\]\.change\.actions/);
-    const odd = { ...tf.json, resource_changes: [{ ...tf.json.resource_changes[0], change: { ...tf.json.resource_changes[0].change, actions: ['create', 'update'] } }] };
+    const odd = {
+      ...tf.json,
+      resource_changes: [{ ...tf.json.resource_changes[0], change: { ...tf.json.resource_changes[0].change, actions: ['create', 'update'] } }],
+    };
     expectBadInput(await keyshareInProcess(['review', write('odd.json', odd)]), /odd\.json: resource_changes\[0\]\.change\.actions/);
   });
 

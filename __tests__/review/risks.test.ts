@@ -80,7 +80,8 @@ const CASES: { rule: keyof typeof RISK_RULES; triggers: () => PlanDocs; near: ()
   {
     rule: 'wildcard-principal-without-org',
     triggers: () => edited((d) => editKeyPolicy(d, (p) => (statement(p, SID.consumerUse).Principal = { AWS: '*' }))),
-    near: () => planDocs(ORG_YAML, ORG_YAML.replace('{ id: o-a1b2c3d4e5,', '{ id: o-a1b2c3d4e5, ouPaths: ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"],')),
+    near: () =>
+      planDocs(ORG_YAML, ORG_YAML.replace('{ id: o-a1b2c3d4e5,', '{ id: o-a1b2c3d4e5, ouPaths: ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"],')),
   },
   {
     rule: 'kms-star-to-another-account',
@@ -99,8 +100,10 @@ const CASES: { rule: keyof typeof RISK_RULES; triggers: () => PlanDocs; near: ()
   },
   {
     rule: 'cross-account-grant-for-aws-resource',
-    triggers: () => edited((d) => editKeyPolicy(d, (p) => (statement(p, SID.consumerGrant(CONSUMER_A)).Condition.Bool = { 'kms:GrantIsForAWSResource': 'true' }))),
-    near: () => edited((d) => editKeyPolicy(d, (p) => (statement(p, SID.ownerAutoScalingAttachment).Condition.Bool = { 'kms:GrantIsForAWSResource': 'true' }))),
+    triggers: () =>
+      edited((d) => editKeyPolicy(d, (p) => (statement(p, SID.consumerGrant(CONSUMER_A)).Condition.Bool = { 'kms:GrantIsForAWSResource': 'true' }))),
+    near: () =>
+      edited((d) => editKeyPolicy(d, (p) => (statement(p, SID.ownerAutoScalingAttachment).Condition.Bool = { 'kms:GrantIsForAWSResource': 'true' }))),
   },
   {
     rule: 'policy-size',
@@ -114,7 +117,13 @@ const CASES: { rule: keyof typeof RISK_RULES; triggers: () => PlanDocs; near: ()
   },
   {
     rule: 'ami-public',
-    triggers: () => edited((d) => Object.assign(changeOf(d, 'owner', 'aws_ami_launch_permission').change, { actions: ['delete', 'create'], after: { image_id: 'ami-0a1b2c3d4e5f60718', group: 'all' } })),
+    triggers: () =>
+      edited((d) =>
+        Object.assign(changeOf(d, 'owner', 'aws_ami_launch_permission').change, {
+          actions: ['delete', 'create'],
+          after: { image_id: 'ami-0a1b2c3d4e5f60718', group: 'all' },
+        }),
+      ),
     near: () => edited((d) => Object.assign(changeOf(d, 'owner', 'aws_ami_launch_permission').change, { actions: ['delete'], after: null })),
   },
   {
@@ -124,8 +133,20 @@ const CASES: { rule: keyof typeof RISK_RULES; triggers: () => PlanDocs; near: ()
   },
   {
     rule: 'shared-with-non-consumer',
-    triggers: () => edited((d) => Object.assign(changeOf(d, 'owner', 'aws_ami_launch_permission').change, { actions: ['delete', 'create'], after: { image_id: 'ami-0a1b2c3d4e5f60718', account_id: '123456789012' } })),
-    near: () => edited((d) => Object.assign(changeOf(d, 'owner', 'aws_ami_launch_permission').change, { actions: ['delete', 'create'], after: { image_id: 'ami-0a1b2c3d4e5f60718', account_id: CONSUMER_B } })),
+    triggers: () =>
+      edited((d) =>
+        Object.assign(changeOf(d, 'owner', 'aws_ami_launch_permission').change, {
+          actions: ['delete', 'create'],
+          after: { image_id: 'ami-0a1b2c3d4e5f60718', account_id: '123456789012' },
+        }),
+      ),
+    near: () =>
+      edited((d) =>
+        Object.assign(changeOf(d, 'owner', 'aws_ami_launch_permission').change, {
+          actions: ['delete', 'create'],
+          after: { image_id: 'ami-0a1b2c3d4e5f60718', account_id: CONSUMER_B },
+        }),
+      ),
   },
   {
     rule: 'autoscaling-grant-removed',
@@ -136,7 +157,11 @@ const CASES: { rule: keyof typeof RISK_RULES; triggers: () => PlanDocs; near: ()
     rule: 'launch-path-broken',
     triggers: () =>
       edited((d) =>
-        editKeyPolicy(d, (p) => (statement(p, SID.consumerGrant(CONSUMER_A)).Condition.StringEquals['kms:GranteePrincipal'] = `arn:aws:iam::${CONSUMER_A}:role/other`)),
+        editKeyPolicy(
+          d,
+          (p) =>
+            (statement(p, SID.consumerGrant(CONSUMER_A)).Condition.StringEquals['kms:GranteePrincipal'] = `arn:aws:iam::${CONSUMER_A}:role/other`),
+        ),
       ),
     near: () => edited((d) => editKeyPolicy(d, (p) => statement(p, SID.consumerUse).Action.push('kms:ListGrants'))),
   },
@@ -150,7 +175,10 @@ function filler(bytes: number): any[] {
 
 function withOrgLaunchPermission(arn: string): PlanDocs {
   const docs = planDocs(ORG_YAML);
-  Object.assign(changeOf(docs, 'owner', 'aws_ami_launch_permission').change, { actions: ['delete', 'create'], after: { image_id: 'ami-0a1b2c3d4e5f60718', organization_arn: arn } });
+  Object.assign(changeOf(docs, 'owner', 'aws_ami_launch_permission').change, {
+    actions: ['delete', 'create'],
+    after: { image_id: 'ami-0a1b2c3d4e5f60718', organization_arn: arn },
+  });
   return docs;
 }
 

@@ -107,14 +107,22 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
         accessMore: access.more,
         launch: k.launch,
         launchSummary: [...counts].map(([s, n]) => `${n} ${s}`).join(', '),
-        launchProblems: launch.shown.map((l) => ({ ...l, step: l.failing ? `${l.failing.id}: ${l.failing.title} (${l.failing.decision}${l.failing.reasons.length ? `; ${l.failing.reasons.join('; ')}` : ''})` : '—' })),
+        launchProblems: launch.shown.map((l) => ({
+          ...l,
+          step: l.failing
+            ? `${l.failing.id}: ${l.failing.title} (${l.failing.decision}${l.failing.reasons.length ? `; ${l.failing.reasons.join('; ')}` : ''})`
+            : '—',
+        })),
         launchMore: launch.more,
         diagram: k.diagram ?? null,
       };
     }),
     policies: policies.shown.map((p) => {
       const statements = take(p.statements, caps?.statements);
-      const size = p.bytesAfter !== undefined ? `${p.bytesAfter} bytes${p.bytesBefore !== undefined && p.bytesBefore !== p.bytesAfter ? ` (was ${p.bytesBefore})` : ''}` : '';
+      const size =
+        p.bytesAfter !== undefined
+          ? `${p.bytesAfter} bytes${p.bytesBefore !== undefined && p.bytesBefore !== p.bytesAfter ? ` (was ${p.bytesBefore})` : ''}`
+          : '';
       return {
         ...p,
         opaque: p.opaque ?? null,
@@ -131,7 +139,9 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
     stacksMore: stacks.more,
     changes: changes.shown.map((c) => ({
       ...c,
-      action: [c.kind, c.moved && `moved from ${c.previousAddress}`, c.importing !== undefined && `imported (id ${c.importing})`].filter(Boolean).join(', '),
+      action: [c.kind, c.moved && `moved from ${c.previousAddress}`, c.importing !== undefined && `imported (id ${c.importing})`]
+        .filter(Boolean)
+        .join(', '),
       attributes: c.attributes.map((a) => `${a.path}: ${showValue(a.before)} → ${showValue(a.after)}`.slice(0, 300)),
     })),
     changeCount: report.changes.length,
@@ -162,7 +172,9 @@ function reviewText(report: ReviewReport, options: RenderOptions): string {
     lines.push(`  ${f.severity.toUpperCase().padEnd(6)} ${f.rule}: ${f.message}`, `         fix: ${f.fix} (${f.cite})`);
   }
   for (const c of report.destructive) {
-    lines.push(`  ${c.kind.toUpperCase()} ${c.stack}: ${c.address}${c.actionReason ? ` (${c.actionReason})` : ''}${c.replacePaths.length ? ` forced by ${c.replacePaths.join(', ')}` : ''}`);
+    lines.push(
+      `  ${c.kind.toUpperCase()} ${c.stack}: ${c.address}${c.actionReason ? ` (${c.actionReason})` : ''}${c.replacePaths.length ? ` forced by ${c.replacePaths.join(', ')}` : ''}`,
+    );
   }
   for (const k of report.keys) {
     lines.push(`  key ${k.key}:`);
@@ -172,7 +184,9 @@ function reviewText(report: ReviewReport, options: RenderOptions): string {
       if (a.lost.length > 0) lines.push(`    - ${a.who.label} loses ${a.lost.join(', ')}`);
     }
     for (const l of k.launch) {
-      lines.push(`    launch ${l.account}: ${l.status} (before ${l.before}, after ${l.after})${l.failing ? `: ${l.failing.id} ${l.failing.decision}` : ''}`);
+      lines.push(
+        `    launch ${l.account}: ${l.status} (before ${l.before}, after ${l.after})${l.failing ? `: ${l.failing.id} ${l.failing.decision}` : ''}`,
+      );
     }
   }
   for (const p of report.policies) {

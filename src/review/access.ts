@@ -5,8 +5,24 @@ import type { KeyAccessInputs } from '../evaluator/types';
 import { ALL_KMS_IDENTITY, createGrantContext } from '../check/probes';
 import { evaluateLaunchPath } from '../launch/evaluate';
 import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS } from '../policy/actions';
-import { accountRootArn, autoScalingRoleArn, isAccountPrincipal, parseAutoScalingRoleArn, Partition, principalAccount, roleArn } from '../policy/arns';
-import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, PRINCIPAL_ACCOUNT_VARIABLE, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, VIA_SERVICE } from '../policy/conditions';
+import {
+  accountRootArn,
+  autoScalingRoleArn,
+  isAccountPrincipal,
+  parseAutoScalingRoleArn,
+  Partition,
+  principalAccount,
+  roleArn,
+} from '../policy/arns';
+import {
+  GRANTEE_PRINCIPAL,
+  GRANT_IS_FOR_AWS_RESOURCE,
+  GRANT_OPERATIONS,
+  PRINCIPAL_ACCOUNT_VARIABLE,
+  PRINCIPAL_ORG_ID,
+  PRINCIPAL_ORG_PATHS,
+  VIA_SERVICE,
+} from '../policy/conditions';
 import { ec2Service } from '../policy/consumer-policy';
 import { listOf, type PolicyDocument, type StringOrList } from '../policy/document';
 import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
@@ -85,7 +101,11 @@ export function whoIsNamed(snapshots: readonly KeySnapshot[]): Who[] {
       }
     }
     for (const org of organizationsOf(s.policy)) {
-      add({ kind: 'organization', id: org.id, label: `organization ${org.id}${org.paths.length ? ` (OUs ${org.paths.join(', ')})` : ''} (any member account)` });
+      add({
+        kind: 'organization',
+        id: org.id,
+        label: `organization ${org.id}${org.paths.length ? ` (OUs ${org.paths.join(', ')})` : ''} (any member account)`,
+      });
     }
     for (const g of s.grants) add(whoOf(g.GranteePrincipal));
   }
@@ -161,15 +181,25 @@ function capabilities(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string
   // A service-linked role's permissions are AWS's, and AWSServiceRoleForAutoScaling's hold no KMS
   // action: it uses a key only through the key policy or a grant (EC2 Auto Scaling guide, page above).
   const identityPolicies = parseCaller(caller.principal).serviceLinked ? [] : [ALL_KMS_IDENTITY];
-  const inputs: KeyAccessInputs = { keyArn: snapshot.keyArn, keyPolicy: snapshot.policy, identityPolicies, grants: grantsOf(snapshot, caller.account) };
+  const inputs: KeyAccessInputs = {
+    keyArn: snapshot.keyArn,
+    keyPolicy: snapshot.policy,
+    identityPolicies,
+    grants: grantsOf(snapshot, caller.account),
+  };
   const allowed = new Set<string>();
   const decide = (name: string, request: Omit<KmsRequest, 'principal'>) => {
-    if (authorize(inputs, { principal: caller.principal, ...request, context: { ...caller.context, ...request.context } }).decision === 'Allowed') allowed.add(name);
+    if (authorize(inputs, { principal: caller.principal, ...request, context: { ...caller.context, ...request.context } }).decision === 'Allowed')
+      allowed.add(name);
   };
   for (const action of allActions()) if (action !== CREATE_GRANT) decide(action, { action });
-  const ownRole = who.kind === 'principal' && parseAutoScalingRoleArn(who.id) ? who.id : autoScalingRoleArn(snapshot.partition, caller.account, suffix);
+  const ownRole =
+    who.kind === 'principal' && parseAutoScalingRoleArn(who.id) ? who.id : autoScalingRoleArn(snapshot.partition, caller.account, suffix);
   decide(CREATE_GRANT_OWN_ROLE, { action: CREATE_GRANT, context: createGrantContext(ownRole) });
-  const stranger = autoScalingRoleArn(snapshot.partition, STAND_INS.find((a) => !named.has(a) && a !== caller.account)!);
+  const stranger = autoScalingRoleArn(
+    snapshot.partition,
+    STAND_INS.find((a) => !named.has(a) && a !== caller.account)!,
+  );
   decide(CREATE_GRANT_ANY, { action: CREATE_GRANT, context: createGrantContext(stranger, GRANTABLE_OPERATIONS) });
   decide(CREATE_GRANT_FOR_AWS_RESOURCE, {
     action: CREATE_GRANT,
@@ -307,7 +337,12 @@ export function launchPathOn(snapshot: KeySnapshot | undefined, consumer: Consum
       sameAccount,
       accountContext,
     },
-    { keyArn: snapshot.keyArn, keyPolicy: snapshot.policy, identityPolicies: side.identityPolicies ?? [ALL_KMS_IDENTITY], grants: grantsOf(snapshot, consumer.account) },
+    {
+      keyArn: snapshot.keyArn,
+      keyPolicy: snapshot.policy,
+      identityPolicies: side.identityPolicies ?? [ALL_KMS_IDENTITY],
+      grants: grantsOf(snapshot, consumer.account),
+    },
   );
   const failed = steps.find((s) => s.result.decision !== 'Allowed');
   if (!failed) return { state: 'holds' };
@@ -317,7 +352,10 @@ export function launchPathOn(snapshot: KeySnapshot | undefined, consumer: Consum
       id: failed.step.id,
       title: failed.step.title,
       decision: failed.result.decision,
-      reasons: [...failed.result.trace.map((t) => `${t.effect} ${t.source} ${t.id}: ${t.detail}`), ...failed.result.missing.map((m) => `missing: ${m}`)],
+      reasons: [
+        ...failed.result.trace.map((t) => `${t.effect} ${t.source} ${t.id}: ${t.detail}`),
+        ...failed.result.missing.map((m) => `missing: ${m}`),
+      ],
     },
   };
 }

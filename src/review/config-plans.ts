@@ -200,7 +200,8 @@ function load(flag: string, file: string): Rollout {
   try {
     return loadRollout(file);
   } catch (err) {
-    if (err instanceof InputError && !err.field.startsWith('config')) throw new InputError(`${flag} ${file}: ${err.field}`, err.value, err.problem, err.fix);
+    if (err instanceof InputError && !err.field.startsWith('config'))
+      throw new InputError(`${flag} ${file}: ${err.field}`, err.value, err.problem, err.fix);
     if (err instanceof InputError) throw new InputError(flag, err.value, err.problem, err.fix);
     throw err;
   }

@@ -12,7 +12,13 @@ function summary(after: readonly string[]): string {
   if (has(CREATE_GRANT_ANY)) parts.push('grant to anyone');
   else if (has(CREATE_GRANT_OWN_ROLE)) parts.push('grant to its Auto Scaling role');
   if (has(CREATE_GRANT_FOR_AWS_RESOURCE) && !has(CREATE_GRANT_ANY)) parts.push('grant for EBS volumes');
-  if (parts.length === 0) parts.push(after.map((a) => a.replace(/^kms:/, '')).slice(0, 3).join(', ') + (after.length > 3 ? ', …' : ''));
+  if (parts.length === 0)
+    parts.push(
+      after
+        .map((a) => a.replace(/^kms:/, ''))
+        .slice(0, 3)
+        .join(', ') + (after.length > 3 ? ', …' : ''),
+    );
   return parts.join(', ');
 }
 

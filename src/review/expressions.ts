@@ -139,7 +139,15 @@ class Parser {
 /** Terraform's jsonencode: compact, object attributes in lexical order (cty objects are sorted). */
 function jsonencode(value: Value): string {
   const sorted = (v: Value): unknown =>
-    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])])) : v;
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted(v[k])]),
+          )
+        : v;
   return JSON.stringify(sorted(value));
 }
 

@@ -82,7 +82,8 @@ export function loadPlanSet(inputs: readonly string[]): StackPlan[] {
         const json = readJsonFile({ flag: 'plan', file }, 'plan', PLAN_FIX);
         return looksLikePlan(json) ? [parsePlan(json, { flag: 'plan', file })] : [];
       });
-      if (found.length === 0) throw new InputError('plan', input, 'holds no Terraform JSON plan (*.json with format_version and resource_changes)', PLAN_FIX);
+      if (found.length === 0)
+        throw new InputError('plan', input, 'holds no Terraform JSON plan (*.json with format_version and resource_changes)', PLAN_FIX);
       plans.push(...found.map((plan) => ({ stack: stackName(plan.file), account: providerAccount(plan.configuration), plan })));
     } else {
       const file = input;

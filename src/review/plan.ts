@@ -98,7 +98,12 @@ function kindOf(actions: readonly string[], origin: Origin, field: string): Chan
     case 'create,forget':
       return 'replace';
     default:
-      throw new InputError(where(origin, `${field}.change.actions`), actions, 'is not an action list the Terraform JSON output format documents', PLAN_FIX);
+      throw new InputError(
+        where(origin, `${field}.change.actions`),
+        actions,
+        'is not an action list the Terraform JSON output format documents',
+        PLAN_FIX,
+      );
   }
 }
 

@@ -37,7 +37,9 @@ function principals(s: PolicyStatement): string[] {
     if (block === undefined) continue;
     const prefix = element === 'NotPrincipal' ? 'not ' : '';
     if (block === '*') out.push(`${prefix}*`);
-    else for (const [kind, values] of Object.entries(block)) for (const v of listOf(values)) out.push(`${prefix}${kind === 'AWS' ? '' : `${kind}:`}${v}`);
+    else
+      for (const [kind, values] of Object.entries(block))
+        for (const v of listOf(values)) out.push(`${prefix}${kind === 'AWS' ? '' : `${kind}:`}${v}`);
   }
   return out;
 }

@@ -10,12 +10,18 @@ import { RISK_RULES, SEVERITIES } from './rules';
  */
 const text = z.string();
 const strings = z.array(z.string());
-const account = z.string().regex(/^\d{12}$/).optional().describe('the account the stack deploys into, when its provider pins one');
+const account = z
+  .string()
+  .regex(/^\d{12}$/)
+  .optional()
+  .describe('the account the stack deploys into, when its provider pins one');
 const changeKind = z.enum(['create', 'update', 'delete', 'replace', 'read', 'no-op', 'forget']);
 const setDiff = z.strictObject({ added: strings, removed: strings });
 const pathState = z.enum(['holds', 'fails', 'absent', 'unknown']);
 
-const counts = z.strictObject(Object.fromEntries(COUNTED.map((c) => [c, z.number().int().nonnegative()])) as Record<(typeof COUNTED)[number], z.ZodNumber>);
+const counts = z.strictObject(
+  Object.fromEntries(COUNTED.map((c) => [c, z.number().int().nonnegative()])) as Record<(typeof COUNTED)[number], z.ZodNumber>,
+);
 
 const change = z.strictObject({
   stack: text,

@@ -12,9 +12,7 @@ import type { Grant } from '../policy/grant';
  * Attribute names are the AWS provider's (registry.terraform.io/providers/hashicorp/aws).
  */
 export type PolicyState =
-  | { readonly state: 'known'; readonly doc: PolicyDocument; readonly bytes: number }
-  | { readonly state: 'unknown' }
-  | { readonly state: 'sensitive' };
+  { readonly state: 'known'; readonly doc: PolicyDocument; readonly bytes: number } | { readonly state: 'unknown' } | { readonly state: 'sensitive' };
 
 export interface KeySide {
   readonly arn?: string;
@@ -97,7 +95,8 @@ function grantOf(change: ResourceChange, side: Side): GrantSide {
   const ops = attribute(change, side, 'operations');
   const operations = ops.state === 'known' && Array.isArray(ops.value) ? (ops.value as string[]) : [];
   const constraints = attribute(change, side, 'constraints');
-  const first = constraints.state === 'known' && Array.isArray(constraints.value) ? (constraints.value[0] as Record<string, unknown> | undefined) : undefined;
+  const first =
+    constraints.state === 'known' && Array.isArray(constraints.value) ? (constraints.value[0] as Record<string, unknown> | undefined) : undefined;
   const subset = first?.encryption_context_subset as Record<string, string> | null | undefined;
   const equals = first?.encryption_context_equals as Record<string, string> | null | undefined;
   const grant: Grant | undefined =
@@ -133,16 +132,26 @@ const READERS: Record<string, { into: keyof StackResources; read: Reader<unknown
   },
   aws_kms_key_policy: {
     into: 'keyPolicies',
-    read: (stack, c, side): KeyPolicySide => ({ keyId: knownString(c, side, 'key_id'), policy: readPolicyAttribute(stack, c, side, 'policy', 'key') }),
+    read: (stack, c, side): KeyPolicySide => ({
+      keyId: knownString(c, side, 'key_id'),
+      policy: readPolicyAttribute(stack, c, side, 'policy', 'key'),
+    }),
   },
   aws_kms_grant: { into: 'grants', read: (_s, c, side) => grantOf(c, side) },
   aws_iam_policy: {
     into: 'iamPolicies',
-    read: (stack, c, side): IamPolicySide => ({ name: knownString(c, side, 'name'), arn: knownString(c, side, 'arn'), policy: readPolicyAttribute(stack, c, side, 'policy', 'identity') }),
+    read: (stack, c, side): IamPolicySide => ({
+      name: knownString(c, side, 'name'),
+      arn: knownString(c, side, 'arn'),
+      policy: readPolicyAttribute(stack, c, side, 'policy', 'identity'),
+    }),
   },
   aws_iam_role_policy: {
     into: 'iamPolicies',
-    read: (stack, c, side): IamPolicySide => ({ name: knownString(c, side, 'name'), policy: readPolicyAttribute(stack, c, side, 'policy', 'identity') }),
+    read: (stack, c, side): IamPolicySide => ({
+      name: knownString(c, side, 'name'),
+      policy: readPolicyAttribute(stack, c, side, 'policy', 'identity'),
+    }),
   },
   aws_ami_launch_permission: {
     into: 'launchPermissions',
@@ -156,7 +165,10 @@ const READERS: Record<string, { into: keyof StackResources; read: Reader<unknown
   },
   aws_snapshot_create_volume_permission: {
     into: 'createVolumePermissions',
-    read: (_s, c, side): CreateVolumePermissionSide => ({ snapshotId: knownString(c, side, 'snapshot_id'), accountId: knownString(c, side, 'account_id') }),
+    read: (_s, c, side): CreateVolumePermissionSide => ({
+      snapshotId: knownString(c, side, 'snapshot_id'),
+      accountId: knownString(c, side, 'account_id'),
+    }),
   },
 };
 

@@ -6,7 +6,17 @@ import { keyDiagram } from './diagram';
 import type { ChangeKind, ResourceChange } from './plan';
 import { providerRegion, providerRole, StackPlan } from './plan-set';
 import { diffPolicies, StatementDiff } from './policy-diff';
-import { collectResources, emptyResources, GrantSide, IamPolicySide, KeyPolicySide, KeySide, PolicyState, StackResources, Tracked } from './resources';
+import {
+  collectResources,
+  emptyResources,
+  GrantSide,
+  IamPolicySide,
+  KeyPolicySide,
+  KeySide,
+  PolicyState,
+  StackResources,
+  Tracked,
+} from './resources';
 import { findRisks, Finding } from './risks';
 import { failsAt, FailOn } from './rules';
 import { changedAttributes, AttributeChange, Side } from './values';
@@ -105,7 +115,9 @@ function count(counts: Counts, c: ResourceChange): void {
 }
 
 function pathText(path: readonly (string | number)[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][\w-]*$/.test(p) ? `${i ? '.' : ''}${p}` : `[${JSON.stringify(p)}]`)).join('');
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][\w-]*$/.test(p) ? `${i ? '.' : ''}${p}` : `[${JSON.stringify(p)}]`))
+    .join('');
 }
 
 function entry(stack: StackPlan, c: ResourceChange): ChangeEntry {
@@ -268,7 +280,8 @@ function reviewKey(model: KeyModel, index: AccountIndex): KeyReview {
     };
   });
   const keyLabel = model.key?.after?.arn ?? model.key?.before?.arn ?? `${model.stack}: ${model.address}`;
-  if (before.assumed || after.assumed) notes.push(`the key ARN is not known yet; ${after.snapshot?.keyArn ?? before.snapshot?.keyArn} stands in for it`);
+  if (before.assumed || after.assumed)
+    notes.push(`the key ARN is not known yet; ${after.snapshot?.keyArn ?? before.snapshot?.keyArn} stands in for it`);
   const access = accessDiff(before.snapshot, after.snapshot, suffixes);
   const diagram = keyDiagram(keyLabel, access);
   return {

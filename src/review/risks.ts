@@ -47,7 +47,10 @@ function finding(rule: RuleId, message: string, where: Where, fix?: string): Fin
 }
 
 function why(c: ResourceChange): string {
-  const parts = [c.actionReason && `reason: ${c.actionReason}`, c.replacePaths.length > 0 && `forced by ${c.replacePaths.map((p) => p.join('.')).join(', ')}`].filter(Boolean);
+  const parts = [
+    c.actionReason && `reason: ${c.actionReason}`,
+    c.replacePaths.length > 0 && `forced by ${c.replacePaths.map((p) => p.join('.')).join(', ')}`,
+  ].filter(Boolean);
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }
 
@@ -56,11 +59,14 @@ function keyLifecycle(k: Tracked<KeySide>): Finding[] {
   const at = { stack: k.stack, change: c };
   const out: Finding[] = [];
   if (c.kind === 'delete') out.push(finding('key-deletion', `${c.address} is destroyed: KMS schedules the key for deletion${why(c)}`, at));
-  if (c.kind === 'replace') out.push(finding('key-replacement', `${c.address} is replaced: a new key is created and the old one scheduled for deletion${why(c)}`, at));
+  if (c.kind === 'replace')
+    out.push(finding('key-replacement', `${c.address} is replaced: a new key is created and the old one scheduled for deletion${why(c)}`, at));
   const b = k.before;
   const a = k.after;
   if (a?.deletionWindowDays !== undefined && b?.deletionWindowDays !== undefined && a.deletionWindowDays < b.deletionWindowDays) {
-    out.push(finding('deletion-window-shortened', `${c.address}: deletion_window_in_days goes from ${b.deletionWindowDays} to ${a.deletionWindowDays}`, at));
+    out.push(
+      finding('deletion-window-shortened', `${c.address}: deletion_window_in_days goes from ${b.deletionWindowDays} to ${a.deletionWindowDays}`, at),
+    );
   }
   if (a?.enabled === false && b?.enabled !== false) out.push(finding('key-disabled', `${c.address}: is_enabled becomes false`, at));
   if (a?.rotation === false && b?.rotation !== false) {
@@ -104,11 +110,27 @@ function statementRisks(doc: PolicyDocument, owner: string | undefined, at: Wher
     const actions = compileActions(listOf(s.Action), false);
     const admin = adminOnly().filter((a) => matchAction(actions, a));
     if (admin.length > 0 && !linted.has(`kms-star-to-another-account:${id}`)) {
-      out.push(finding('administration-to-another-account', `${id} gives ${foreign.join(', ')} ${admin.length} administrative action(s): ${admin.slice(0, 5).join(', ')}${admin.length > 5 ? ', …' : ''}`, { ...at, statement: id }));
+      out.push(
+        finding(
+          'administration-to-another-account',
+          `${id} gives ${foreign.join(', ')} ${admin.length} administrative action(s): ${admin.slice(0, 5).join(', ')}${admin.length > 5 ? ', …' : ''}`,
+          { ...at, statement: id },
+        ),
+      );
     }
     const keys = conditionKeys(s);
-    if (matchAction(actions, 'creategrant') && !keys.includes(GRANTEE_PRINCIPAL.toLowerCase()) && !keys.includes(GRANT_IS_FOR_AWS_RESOURCE.toLowerCase())) {
-      out.push(finding('create-grant-unscoped', `${id} lets ${foreign.join(', ')} call CreateGrant for any grantee: it can give the key to any principal of any account`, { ...at, statement: id }));
+    if (
+      matchAction(actions, 'creategrant') &&
+      !keys.includes(GRANTEE_PRINCIPAL.toLowerCase()) &&
+      !keys.includes(GRANT_IS_FOR_AWS_RESOURCE.toLowerCase())
+    ) {
+      out.push(
+        finding(
+          'create-grant-unscoped',
+          `${id} lets ${foreign.join(', ')} call CreateGrant for any grantee: it can give the key to any principal of any account`,
+          { ...at, statement: id },
+        ),
+      );
     }
   });
   return out;
@@ -152,7 +174,11 @@ export function findRisks(r: StackResources, keys: readonly KeyReview[]): Findin
   const orgs = new Set(afterPolicies.flatMap((p) => organizationsOf(p).map((o) => o.id)));
   const users = new Set(keys.flatMap((k) => k.access.filter((a) => a.who.kind === 'account' && a.after.length > 0).map((a) => a.who.id)));
   for (const p of afterPolicies) {
-    for (const s of p.Statement) if (s.Principal && s.Principal !== '*') listOf(s.Principal.AWS).filter(isAccountPrincipal).forEach((a) => users.add(principalAccount(a)!));
+    for (const s of p.Statement)
+      if (s.Principal && s.Principal !== '*')
+        listOf(s.Principal.AWS)
+          .filter(isAccountPrincipal)
+          .forEach((a) => users.add(principalAccount(a)!));
   }
   const owners = new Set(r.keys.flatMap((k) => [k.account, parseKmsArn(k.after?.arn ?? '')?.account].filter((x): x is string => !!x)));
   const nonConsumer = (account: string | undefined) =>
@@ -161,16 +187,38 @@ export function findRisks(r: StackResources, keys: readonly KeyReview[]): Findin
     const a = l.after;
     if (!a || l.change.kind === 'no-op') continue;
     const at = { stack: l.stack, change: l.change };
-    if (a.group === 'all') out.push(finding('ami-public', `${l.change.address} gives launch permission on ${a.imageId ?? 'the AMI'} to group "all": anyone may launch it`, at));
+    if (a.group === 'all')
+      out.push(
+        finding('ami-public', `${l.change.address} gives launch permission on ${a.imageId ?? 'the AMI'} to group "all": anyone may launch it`, at),
+      );
     const org = organizationIdOf(a.organizationArn ?? a.organizationalUnitArn ?? '');
     if (org && orgs.size > 0 && !orgs.has(org)) {
-      out.push(finding('ami-shared-outside-organization', `${l.change.address} shares ${a.imageId ?? 'the AMI'} with ${org}, while the key policy names ${[...orgs].join(', ')}`, at));
+      out.push(
+        finding(
+          'ami-shared-outside-organization',
+          `${l.change.address} shares ${a.imageId ?? 'the AMI'} with ${org}, while the key policy names ${[...orgs].join(', ')}`,
+          at,
+        ),
+      );
     }
-    if (nonConsumer(a.accountId)) out.push(finding('shared-with-non-consumer', `${l.change.address} shares ${a.imageId ?? 'the AMI'} with ${a.accountId}, which the key policy does not let use the key`, at));
+    if (nonConsumer(a.accountId))
+      out.push(
+        finding(
+          'shared-with-non-consumer',
+          `${l.change.address} shares ${a.imageId ?? 'the AMI'} with ${a.accountId}, which the key policy does not let use the key`,
+          at,
+        ),
+      );
   }
   for (const v of r.createVolumePermissions) {
     if (!v.after || v.change.kind === 'no-op' || !nonConsumer(v.after.accountId)) continue;
-    out.push(finding('shared-with-non-consumer', `${v.change.address} lets ${v.after.accountId} create volumes from ${v.after.snapshotId ?? 'the snapshot'}, which the key policy does not let use the key`, { stack: v.stack, change: v.change }));
+    out.push(
+      finding(
+        'shared-with-non-consumer',
+        `${v.change.address} lets ${v.after.accountId} create volumes from ${v.after.snapshotId ?? 'the snapshot'}, which the key policy does not let use the key`,
+        { stack: v.stack, change: v.change },
+      ),
+    );
   }
 
   // Grants: an Auto Scaling role that loses its grant and gets none back.
@@ -179,14 +227,27 @@ export function findRisks(r: StackResources, keys: readonly KeyReview[]): Findin
     const grantee = g.before?.grant?.GranteePrincipal;
     const role = grantee ? parseAutoScalingRoleArn(grantee) : undefined;
     if (!role || g.after || grantedAfter.has(grantee!)) continue;
-    out.push(finding('autoscaling-grant-removed', `${g.change.address} retires the grant of ${grantee}: Auto Scaling groups in ${role.account} can no longer launch from the AMI`, { stack: g.stack, change: g.change }));
+    out.push(
+      finding(
+        'autoscaling-grant-removed',
+        `${g.change.address} retires the grant of ${grantee}: Auto Scaling groups in ${role.account} can no longer launch from the AMI`,
+        { stack: g.stack, change: g.change },
+      ),
+    );
   }
 
   for (const k of keys) {
     for (const l of k.launch) {
       if (l.status !== 'broken' && l.status !== 'still failing') continue;
-      const step = l.failing ? `: step ${l.failing.id} (${l.failing.title}) is ${l.failing.decision}${l.failing.reasons.length ? `; ${l.failing.reasons.join('; ')}` : ''}` : '';
-      const when = l.status === 'still failing' ? 'still fails after this change' : l.before === 'absent' ? 'fails for this new consumer' : 'held before and fails after this change';
+      const step = l.failing
+        ? `: step ${l.failing.id} (${l.failing.title}) is ${l.failing.decision}${l.failing.reasons.length ? `; ${l.failing.reasons.join('; ')}` : ''}`
+        : '';
+      const when =
+        l.status === 'still failing'
+          ? 'still fails after this change'
+          : l.before === 'absent'
+            ? 'fails for this new consumer'
+            : 'held before and fails after this change';
       out.push(finding('launch-path-broken', `account ${l.account}: the launch path ${when}${step}`, { stack: k.stack, address: k.address }));
     }
   }

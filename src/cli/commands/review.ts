@@ -27,22 +27,31 @@ export function registerReview(cli: Command): void {
     .option('--config <file>', 'with --base-config: the config after the change')
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json', 'text']).default('markdown'))
     .option('--out <file>', 'also write the full report here (never truncated); the comment names it when it is cut')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['high', 'medium', 'low', 'never']).default('high'))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['high', 'medium', 'low', 'never']).default('high'),
+    )
     .addHelpText('after', '\nExit: 0 no finding at or above --fail-on, 1 there is one, 2 bad input.')
     .action((plans: string[], flags: ReviewFlags) => runCommand(() => review(plans, flags)));
 }
 
 async function stacksOf(plans: readonly string[], flags: ReviewFlags): Promise<StackPlan[]> {
   if (flags.baseConfig !== undefined || flags.config !== undefined) {
-    if (plans.length > 0) throw new InputError('plans', plans.join(' '), 'given together with --base-config/--config', 'review either plan files or two configs');
+    if (plans.length > 0)
+      throw new InputError('plans', plans.join(' '), 'given together with --base-config/--config', 'review either plan files or two configs');
     if (flags.baseConfig === undefined || flags.config === undefined) {
-      throw new InputError(flags.baseConfig === undefined ? '--base-config' : '--config', undefined, 'is required with the other', 'give both: --base-config OLD.yaml --config NEW.yaml');
+      throw new InputError(
+        flags.baseConfig === undefined ? '--base-config' : '--config',
+        undefined,
+        'is required with the other',
+        'give both: --base-config OLD.yaml --config NEW.yaml',
+      );
     }
     // cdktf loads only when configs are synthesized (see synth's command).
     const { configPlans } = require('../../review/config-plans') as typeof import('../../review/config-plans');
     return configPlans(flags.baseConfig, flags.config);
   }
-  if (plans.length === 0) throw new InputError('plans', undefined, 'none given', 'pass terraform show -json files or a directory, or --base-config OLD --config NEW');
+  if (plans.length === 0)
+    throw new InputError('plans', undefined, 'none given', 'pass terraform show -json files or a directory, or --base-config OLD --config NEW');
   return loadPlanSet(plans);
 }
 
@@ -54,7 +63,12 @@ function writtenByReview(file: string): boolean {
 
 function writeAtomically(file: string, text: string): void {
   if (fs.existsSync(file) && (!fs.statSync(file).isFile() || !writtenByReview(file))) {
-    throw new InputError('--out', file, 'exists and is not a report keyshare review wrote, so it is not overwritten', 'name a new file, e.g. keyshare-review.md');
+    throw new InputError(
+      '--out',
+      file,
+      'exists and is not a report keyshare review wrote, so it is not overwritten',
+      'name a new file, e.g. keyshare-review.md',
+    );
   }
   const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
