@@ -1,4 +1,5 @@
 import { aliasArn, organizationLaunchTargets } from '../policy/arns';
+import { COMMENT_MARKER } from '../render/review';
 import { renderTemplate } from '../render/templates';
 import { AWS_PROVIDER_VERSION } from '../tfmodules/spec';
 import type { AccountRoot, GeneratePlan } from './plan';
@@ -27,6 +28,7 @@ export interface CiTemplate {
 export const CI_TEMPLATES: CiTemplate[] = [
   { template: 'generate/github-rollout.yml', path: '.github/workflows/keyshare-rollout.yml' },
   { template: 'generate/atlantis.yaml', path: 'atlantis.yaml' },
+  { template: 'generate/github-review.yml', path: '.github/workflows/keyshare-review.yml' },
 ];
 
 export interface RenderOptions {
@@ -128,6 +130,8 @@ function rolloutView(plan: GeneratePlan) {
     outsideOus: plan.outsideOus,
     ownerIsConsumer: plan.ownerIsConsumer,
     localState: rollout.backend === undefined,
+    // The review workflow finds its pull-request comment by this line.
+    marker: COMMENT_MARKER,
   };
 }
 

@@ -208,3 +208,11 @@ export const reviewRenderers: Renderers<ReviewOutput> = {
   markdown: ({ report, options }) => reviewMarkdown(report, options),
   json: ({ report, options }) => reviewJson(report, options),
 };
+
+/**
+ * The GitHub Actions workflow for a cdktf project (examples/github/keyshare-review.yml): synth,
+ * plan every stack, review, one sticky comment. `keyshare generate` emits its own for plain roots.
+ */
+export function synthReviewWorkflow(config: string): string {
+  return renderTemplate('review/github-synth.yml', { config, marker: COMMENT_MARKER });
+}
