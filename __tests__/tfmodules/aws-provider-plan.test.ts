@@ -13,7 +13,8 @@ import { requireTerraform, terraform, writeTree } from '../support/terraform-cli
  * key-owner and consumer-grant need the AWS provider, which no registry serves here. Where a local
  * copy exists (a filesystem mirror in $KEYSHARE_TF_PLUGIN_DIR, default /opt/tf-plugins), real
  * Terraform plans both modules with the provider (validating them on the way), offline, with stand-in
- * credentials; the planned key policy, IAM policy and grant must be synth's. Without a mirror this
+ * credentials; the planned key policy (of a new key and of an existing one), IAM policy and grant must
+ * be synth's. Without a mirror this
  * test is reported as skipped, never as passed; the provider-free proofs beside it still run.
  */
 
@@ -58,6 +59,14 @@ module "owner" {
   amis                         = [{ id = ${JSON.stringify(rollout.amis[0].id)} }]
 }
 
+module "existing" {
+  source = "./modules/key-owner"
+
+  existing_key_arn     = ${JSON.stringify(KEY_ARN)}
+  owner_account_id     = ${JSON.stringify(rollout.owner.account)}
+  consumer_account_ids = [${JSON.stringify(CONSUMER)}]
+}
+
 module "consumer" {
   source = "./modules/consumer-grant"
 
@@ -82,9 +91,19 @@ module "consumer" {
         return found.change.after;
       };
 
-      const key = after('module.owner.aws_kms_key.this');
+      const key = after('module.owner.aws_kms_key.this[0]');
       expect(JSON.parse(String(key.policy))).toEqual(keyPolicy(rollout));
-      expect(after('module.owner.aws_kms_alias.this').name).toBe(aliasName(rollout.key.alias));
+      expect(after('module.owner.aws_kms_alias.this[0]').name).toBe(aliasName(rollout.key.alias));
+
+      // An existing key (synth's key.arn): its policy is managed, and no key or alias is created.
+      const existing = parseRollout(
+        `{ owner: { account: "${rollout.owner.account}", region: us-west-2 }, key: { alias: golden-ami, arn: "${KEY_ARN}" },
+           amis: [ { id: ami-0a1b2c3d4e5f60718 } ], consumers: [ { account: "${CONSUMER}" } ] }`,
+        'existing.yaml',
+      );
+      expect(after('module.existing.aws_kms_key_policy.existing[0]')).toMatchObject({ key_id: KEY_ARN });
+      expect(JSON.parse(String(after('module.existing.aws_kms_key_policy.existing[0]').policy))).toEqual(keyPolicy(existing));
+      expect(changes.filter((c) => c.address.startsWith('module.existing.aws_kms_key.') || c.address.startsWith('module.existing.aws_kms_alias.'))).toEqual([]);
       expect(after('module.owner.aws_ami_launch_permission.organization["ami-0a1b2c3d4e5f60718"]')).toMatchObject({ organization_arn: org.arn });
 
       const { partition, region } = parseKmsArn(KEY_ARN) ?? { partition: 'aws' as const, region: '' };

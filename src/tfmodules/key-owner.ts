@@ -1,10 +1,10 @@
 import { aliasName, AUTOSCALING_SERVICE, autoScalingRoleName } from '../policy/arns';
-import { ALIAS_PREFIX, AMI_ID, ORG_ARN, OU_ARN, SNAPSHOT_ID } from '../config/fields';
+import { ALIAS_PREFIX, AMI_ID, KEY_ARN, ORG_ARN, OU_ARN, SNAPSHOT_ID } from '../config/fields';
 import { defaultKeyDescription, KEY_OWNER_DEFAULTS } from '../model/key-defaults';
 import { hclExpressionAttributes, hclString, hclTemplate, tf } from '../terraform/hcl';
 import { KEY_POLICY_VARIABLES } from './key-policy';
 import type { ModuleVariable, TerraformModule } from './spec';
-import { allMatch, nullOrMatches } from './validation';
+import { allMatch, nullOr, nullOrMatches } from './validation';
 
 /** Aliases of AWS-managed keys, which cannot be shared (the config's `keyAlias` rule). */
 const AWS_MANAGED_ALIAS = 'aws/';
@@ -13,11 +13,26 @@ export const KEY_OWNER_VARIABLES: readonly ModuleVariable[] = [
   {
     name: 'alias',
     type: 'string',
-    description: 'Alias of the key, with or without the alias/ prefix, e.g. golden-ami. Consumers resolve the key through its alias ARN.',
+    description:
+      'Alias of the key the module creates, with or without the alias/ prefix, e.g. golden-ami. Consumers resolve the key through its alias ARN. Required unless existing_key_arn is given.',
+    default: 'null',
     validations: [
       {
-        condition: `!startswith(trimprefix(var.alias, ${hclString(ALIAS_PREFIX)}), ${hclString(AWS_MANAGED_ALIAS)})`,
+        condition: nullOr('var.alias', `!startswith(trimprefix(var.alias, ${hclString(ALIAS_PREFIX)}), ${hclString(AWS_MANAGED_ALIAS)})`),
         message: "alias must not start with aws/: those aliases are reserved for AWS-managed keys, whose policy cannot be changed and which cannot be shared with other accounts.",
+      },
+    ],
+  },
+  {
+    name: 'existing_key_arn',
+    type: 'string',
+    description:
+      "ARN of an existing customer-managed key to share instead of creating one: the module then manages that key's policy (aws_kms_key_policy) and creates no key or alias, so alias, description, enable_key_rotation and deletion_window_in_days are not used.",
+    default: 'null',
+    validations: [
+      {
+        condition: nullOrMatches('var.existing_key_arn', KEY_ARN),
+        message: 'existing_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), as `aws kms describe-key` prints it, not an alias ARN.',
       },
     ],
   },
@@ -99,10 +114,28 @@ export function keyOwnerModule(): TerraformModule {
     aws: true,
     variables: KEY_OWNER_VARIABLES,
     outputs: [
-      { name: 'key_arn', description: 'ARN of the key; consumer grants name it.', value: 'aws_kms_key.this.arn' },
-      { name: 'key_id', description: 'ID of the key.', value: 'aws_kms_key.this.key_id' },
-      { name: 'alias_arn', description: "ARN of the alias; consumers resolve the key through it with the consumer-grant module's key_arn.", value: 'aws_kms_alias.this.arn' },
-      { name: 'alias_name', description: 'Name of the alias, with the alias/ prefix.', value: 'aws_kms_alias.this.name' },
+      {
+        name: 'key_arn',
+        description: 'ARN of the key (created, or existing_key_arn); consumer grants name it.',
+        value: 'local.create_key ? aws_kms_key.this[0].arn : var.existing_key_arn',
+        preconditions: [
+          {
+            condition: 'local.create_key ? var.alias != null : true',
+            message: 'alias is required when the module creates the key: set alias, or existing_key_arn to share a key that exists.',
+          },
+          {
+            condition: 'var.organization_id == null || length(var.amis) == 0 || var.organization_arn != null || length(var.organizational_unit_arns) > 0',
+            message: 'Organization mode shares the AMIs with the organization or its OUs: set organization_arn or organizational_unit_arns.',
+          },
+        ],
+      },
+      { name: 'key_id', description: 'ID of the key the module created; null with existing_key_arn.', value: 'one(aws_kms_key.this[*].key_id)' },
+      {
+        name: 'alias_arn',
+        description: "ARN of the alias; consumers resolve the key through it with the consumer-grant module's key_arn. Null with existing_key_arn.",
+        value: 'one(aws_kms_alias.this[*].arn)',
+      },
+      { name: 'alias_name', description: 'Name of the alias, with the alias/ prefix; null with existing_key_arn.', value: 'one(aws_kms_alias.this[*].name)' },
       { name: 'policy_json', description: 'The key policy.', value: 'module.key_policy.policy_json' },
       { name: 'policy_bytes', description: 'Size of the key policy; KMS allows 32,768 bytes.', value: 'module.key_policy.policy_bytes' },
     ],
