@@ -4,6 +4,7 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/jest.setup.ts'],
   testTimeout: 60000,
   reporters: ['default', '<rootDir>/jest.summary-reporter.js'],
 };

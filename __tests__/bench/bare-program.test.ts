@@ -1,11 +1,11 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parseRollout } from '../../src/config';
 import { synthesize } from '../../src/synth/synthesize';
 import { benchRolloutYaml } from '../../bench/rollout';
 import { ROOT } from '../support/cli';
+import { tempDir } from '../support/temp';
 
 /** What a stack holds, by kind and type: the resource set the bench compares, not its values. */
 function shape(stackFile: string): Record<string, Record<string, number>> {
@@ -29,7 +29,7 @@ function shapes(outdir: string): Record<string, ReturnType<typeof shape>> {
 // npm run bench holds keyshare to the bare program's cost; the comparison is fair only while the
 // bare program emits what keyshare emits.
 test('bench/bare-cdktf.js emits the resources, data sources, providers, backends and outputs keyshare synth emits', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-bare-'));
+  const dir = tempDir('keyshare-bare-');
   const consumers = 3;
   execFileSync(process.execPath, [path.join(ROOT, 'bench/bare-cdktf.js'), String(consumers), path.join(dir, 'bare')], { cwd: dir });
   synthesize(parseRollout(benchRolloutYaml(consumers), 'bench.yaml'), path.join(dir, 'keyshare'));

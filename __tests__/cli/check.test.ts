@@ -1,8 +1,8 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { expectBadInput, keyshare } from '../support/cli';
 import { manyConsumersYaml } from '../support/rollouts';
+import { tempDir } from '../support/temp';
 
 describe('keyshare check', () => {
   test('text: proven, exit 0', () => {
@@ -29,7 +29,7 @@ describe('keyshare check', () => {
   });
 
   test('bad input: exit 2, one line', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-check-'));
+    const dir = tempDir('keyshare-check-');
     fs.writeFileSync(path.join(dir, 'k.yaml'), 'owner: { account: "111122223333", region: us-west-2 }\n');
     expectBadInput(keyshare(['check', '--config', path.join(dir, 'k.yaml')]), /key/);
     expectBadInput(keyshare(['check', '--config', 'examples/keyshare.yaml', '--format', 'xml']), /xml/);
@@ -37,7 +37,7 @@ describe('keyshare check', () => {
 
   // The same config synth refuses (cli/synth.test.ts) gets the same one line and exit code here; check used to exit 1.
   test('an oversized key policy is bad input, as in synth: exit 2, one line naming consumers and the fix', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-check-'));
+    const dir = tempDir('keyshare-check-');
     fs.writeFileSync(path.join(dir, 'many.yaml'), manyConsumersYaml(150, false));
     for (const format of ['text', 'json']) {
       const r = keyshare(['check', '--config', path.join(dir, 'many.yaml'), '--format', format]);

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { expectBadInput, keyshare } from '../support/cli';
 import { consumerIamPolicy } from '../../src/policy/consumer-policy';
@@ -7,6 +6,7 @@ import { autoScalingGrant } from '../../src/policy/grant';
 import { keyPolicy } from '../../src/policy/key-policy';
 import { CONSUMER_A, CONSUMER_B, ORG_ID, ORG_YAML, REGION, rollout, STRANGER } from '../support/rollouts';
 import { keyshareInProcess as run } from './in-process';
+import { tempDir } from '../support/temp';
 
 const fixture = (name: string) => path.join(__dirname, '../fixtures/key-access', name);
 const OWNER = '111122223333';
@@ -36,7 +36,7 @@ interface Report {
 }
 
 function tmpFile(content: unknown, name = 'input.json'): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-doctor-')), name);
+  const file = path.join(tempDir('keyshare-doctor-'), name);
   fs.writeFileSync(file, JSON.stringify(content, null, 2));
   return file;
 }
@@ -330,7 +330,7 @@ describe('keyshare doctor: the real binary', () => {
   });
 
   test('bad JSON: exit 2, one line, no stack, no output', () => {
-    const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-doctor-')), 'grants.json');
+    const bad = path.join(tempDir('keyshare-doctor-'), 'grants.json');
     fs.writeFileSync(bad, '{"Grants": [');
     const r = keyshare(['doctor', '--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--grants', bad]);
     expect(r.stdout).toBe('');

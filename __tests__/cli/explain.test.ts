@@ -1,10 +1,10 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { expectBadInput, keyshare } from '../support/cli';
 import { oracle } from '../support/oracle';
 import { readPolicy } from '../../src/inputs/policy-document';
 import { keyshareInProcess as run } from './in-process';
+import { tempDir } from '../support/temp';
 
 const fixture = (name: string) => path.join(__dirname, '../fixtures/key-access', name);
 const KEY = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -18,7 +18,7 @@ const GRANT_CONTEXT = [
 ];
 
 function tmpFile(content: unknown): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-explain-')), 'requests.json');
+  const file = path.join(tempDir('keyshare-explain-'), 'requests.json');
   fs.writeFileSync(file, JSON.stringify(content));
   return file;
 }

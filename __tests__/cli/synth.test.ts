@@ -1,13 +1,13 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { expectBadInput, keyshare, ROOT } from '../support/cli';
 import { manyConsumersYaml } from '../support/rollouts';
+import { tempDir } from '../support/temp';
 
 const EXAMPLE = path.join(ROOT, 'examples/keyshare.yaml');
 
 function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-synth-'));
+  return tempDir('keyshare-synth-');
 }
 
 function files(dir: string): Record<string, string> {

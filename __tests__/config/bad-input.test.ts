@@ -2,8 +2,8 @@ import { parseRollout } from '../../src/config';
 import { InputError, show } from '../../src/errors';
 
 /**
- * Every class of bad input, one test each. A config that is valid except for one change goes
- * in; the test asserts the InputError names that field, shows that value and gives the fix.
+ * Every class of bad input, one row each: a config that is valid except for one change goes in,
+ * and the InputError must name that field, show that value and give the fix, on one line.
  */
 
 const OWNER = '111122223333';
@@ -26,10 +26,16 @@ function valid(): Config {
   };
 }
 
-/** JSON is YAML, so the mutated object goes in as JSON text. */
-function failure(text: string): InputError {
+/** JSON is YAML, so a changed config goes in as JSON text; YAML-only mistakes go in as text. */
+function failure(input: Input): InputError {
+  let text = input;
+  if (typeof input === 'function') {
+    const config = valid();
+    input(config);
+    text = JSON.stringify(config);
+  }
   try {
-    parseRollout(text, 'bad.yaml');
+    parseRollout(text as string, 'bad.yaml');
   } catch (err) {
     expect(err).toBeInstanceOf(InputError);
     return err as InputError;
@@ -37,550 +43,329 @@ function failure(text: string): InputError {
   throw new Error('the config was accepted');
 }
 
-function failureOf(change: (c: Config) => void): InputError {
-  const config = valid();
-  change(config);
-  return failure(JSON.stringify(config));
+type Input = ((c: Config) => void) | string;
+
+interface Case {
+  /** One change to the valid config, or a whole YAML text. */
+  readonly input: Input;
+  /** The field the message names; a pattern where YAML's own position may vary. */
+  readonly field: string | RegExp;
+  /** The value the message shows; checked whenever `field` is exact. */
+  readonly value?: unknown;
+  readonly fix?: RegExp;
+  readonly problem?: RegExp;
 }
 
-function expectError(err: InputError, field: string, value: unknown, fix: RegExp): void {
-  expect(err.field).toBe(field);
-  expect(err.value).toEqual(value);
-  expect(err.message.startsWith(`${field}: `)).toBe(true);
-  expect(err.message).toContain(`(got ${show(value)})`);
-  expect(err.fix).toMatch(fix);
-  expect(err.message).toContain(`Fix: ${err.fix}`);
-  expect(err.message).not.toContain('\n');
-}
+const YAML_HEAD = `owner: { account: "${OWNER}", region: us-west-2 }\nkey: { alias: golden-ami }\namis: [ { id: ami-0a1b2c3d4e5f60718 } ]\n`;
+const SESSION = `arn:aws:sts::${OWNER}:assumed-role/deploy/session`;
+const LONG_SUFFIX = 'a'.repeat(65);
+const LONG_ALIAS = 'a'.repeat(251);
+const LONG_DESCRIPTION = 'd'.repeat(8193);
+
+const CASES: Record<string, Record<string, Case>> = {
+  'account IDs': {
+    'a string that is not 12 digits': { input: (c) => (c.consumers[1].account = '12345'), field: 'consumers[1].account', value: '12345', fix: /12-digit/ },
+    'a YAML number that lost its leading zeros says to quote the ID': {
+      input: `${YAML_HEAD}consumers:\n  - { account: ${OWNER} }\n  - { account: 044445555666 }\n`,
+      field: 'consumers[1].account',
+      value: 44445555666,
+      fix: /in quotes/,
+      problem: /leading zeros/,
+    },
+    'a number with more than 12 digits': { input: (c) => (c.owner.account = 1111222233334), field: 'owner.account', value: 1111222233334, fix: /12-digit/ },
+    'neither a string nor a number': { input: (c) => (c.consumers[0].account = true), field: 'consumers[0].account', value: true, fix: /string or a number/ },
+  },
+  regions: {
+    'not a region code': { input: (c) => (c.owner.region = 'US West (Oregon)'), field: 'owner.region', value: 'US West (Oregon)', fix: /us-west-2/ },
+    'a partition keyshare does not write ARNs for': { input: (c) => (c.backend.s3.region = 'us-iso-east-1'), field: 'backend.s3.region', value: 'us-iso-east-1', fix: /partition/ },
+    'an AMI in another region than the key: copy it, or one rollout per region': {
+      input: (c) => (c.amis[0].region = 'eu-west-1'),
+      field: 'amis[0].region',
+      value: 'eu-west-1',
+      fix: /aws ec2 copy-image .*--encrypted --kms-key-id <a key in us-west-2>.*one keyshare rollout per region/,
+    },
+    'a consumer in another region than the key': {
+      input: (c) => (c.consumers[1].region = 'eu-central-1'),
+      field: 'consumers[1].region',
+      value: 'eu-central-1',
+      fix: /copy-image.*rollout per region/,
+    },
+  },
+  'AMIs and snapshots': {
+    'a malformed AMI ID': { input: (c) => (c.amis[0].id = 'ami-12345'), field: 'amis[0].id', value: 'ami-12345', fix: /8 or 17 lowercase hex/ },
+    'a malformed snapshot ID': {
+      input: (c) => (c.amis[0].snapshotIds = ['snap-0123456789ABCDEF0']),
+      field: 'amis[0].snapshotIds[0]',
+      value: 'snap-0123456789ABCDEF0',
+      fix: /8 or 17 lowercase hex/,
+    },
+    'a duplicate AMI': { input: (c) => c.amis.push({ id: 'ami-0a1b2c3d4e5f60718' }), field: 'amis[1].id', value: 'ami-0a1b2c3d4e5f60718', fix: /each AMI once/ },
+    'a snapshot listed twice': {
+      input: (c) => c.amis.push({ id: 'ami-12345678', snapshotIds: ['snap-0123456789abcdef0'] }),
+      field: 'amis[1].snapshotIds[0]',
+      value: 'snap-0123456789abcdef0',
+      fix: /each snapshot once/,
+    },
+    'no AMI at all': { input: (c) => (c.amis = []), field: 'amis', value: [], fix: /at least one AMI/ },
+  },
+  consumers: {
+    'no consumer at all': { input: (c) => (c.consumers = []), field: 'consumers', value: [], fix: /at least one consumer/ },
+    'a list left empty in YAML is null, not a list': { input: `${YAML_HEAD}consumers:\n`, field: 'consumers', value: null, fix: /a list/ },
+    'a duplicate consumer account': { input: (c) => c.consumers.push({ account: CONSUMER }), field: 'consumers[2].account', value: CONSUMER, fix: /each consumer account once/ },
+    'a consumer deploy role in another account': {
+      input: (c) => (c.consumers[0].deployRoleArn = `arn:aws:iam::${OWNER}:role/deploy`),
+      field: 'consumers[0].deployRoleArn',
+      value: `arn:aws:iam::${OWNER}:role/deploy`,
+      fix: new RegExp(`role of account ${CONSUMER}`),
+    },
+    'a service-linked role suffix with characters IAM refuses': {
+      input: (c) => (c.consumers[1].serviceLinkedRoleSuffix = 'web app'),
+      field: 'consumers[1].serviceLinkedRoleSuffix',
+      value: 'web app',
+      fix: /CustomSuffix/,
+    },
+    'a service-linked role suffix longer than 64 characters': {
+      input: (c) => (c.consumers[1].serviceLinkedRoleSuffix = LONG_SUFFIX),
+      field: 'consumers[1].serviceLinkedRoleSuffix',
+      value: LONG_SUFFIX,
+      fix: /at most 64/,
+    },
+    'a role ARN where attachPolicyToRoles wants a role name': {
+      input: (c) => (c.consumers[0].attachPolicyToRoles = [`arn:aws:iam::${CONSUMER}:role/launcher`]),
+      field: 'consumers[0].attachPolicyToRoles[0]',
+      value: `arn:aws:iam::${CONSUMER}:role/launcher`,
+      fix: /only the role name/,
+    },
+    'a role name IAM would refuse': {
+      input: (c) => (c.consumers[0].attachPolicyToRoles = ['my role']),
+      field: 'consumers[0].attachPolicyToRoles[0]',
+      value: 'my role',
+      fix: /1 to 64/,
+    },
+    'a role listed twice in attachPolicyToRoles': {
+      input: (c) => c.consumers[0].attachPolicyToRoles.push('launcher'),
+      field: 'consumers[0].attachPolicyToRoles[1]',
+      value: 'launcher',
+      fix: /each role once/,
+    },
+    'createServiceLinkedRole that is not a boolean': {
+      input: (c) => (c.consumers[1].createServiceLinkedRole = 'yes'),
+      field: 'consumers[1].createServiceLinkedRole',
+      value: 'yes',
+      fix: /true or false/,
+    },
+  },
+  'IAM ARNs': {
+    'an assumed-role session ARN where a role ARN is needed': { input: (c) => (c.owner.deployRoleArn = SESSION), field: 'owner.deployRoleArn', value: SESSION, fix: /:role\/<name>/ },
+    'a role ARN in another partition than the owner region': {
+      input: (c) => (c.owner.deployRoleArn = `arn:aws-cn:iam::${OWNER}:role/deploy`),
+      field: 'owner.deployRoleArn',
+      value: `arn:aws-cn:iam::${OWNER}:role/deploy`,
+      fix: /arn:aws:/,
+    },
+    'an owner deploy role in another account': {
+      input: (c) => (c.owner.deployRoleArn = `arn:aws:iam::${CONSUMER}:role/deploy`),
+      field: 'owner.deployRoleArn',
+      value: `arn:aws:iam::${CONSUMER}:role/deploy`,
+      fix: new RegExp(`role of account ${OWNER}`),
+    },
+    'a state role in another partition than the state bucket': {
+      input: (c) => (c.backend.s3.roleArn = `arn:aws-us-gov:iam::${OWNER}:role/state`),
+      field: 'backend.s3.roleArn',
+      value: `arn:aws-us-gov:iam::${OWNER}:role/state`,
+      fix: /arn:aws:iam/,
+    },
+  },
+  key: {
+    'an administrator outside the owner account: only the owner administers': {
+      input: (c) => (c.key.administrators = [`arn:aws:iam::${CONSUMER}:role/admin`]),
+      field: 'key.administrators[0]',
+      value: `arn:aws:iam::${CONSUMER}:role/admin`,
+      fix: /only the owner account administers/,
+    },
+    'an administrator given as an assumed-role session ARN': {
+      input: (c) => (c.key.administrators = [`arn:aws:sts::${OWNER}:assumed-role/key-admin/alice`]),
+      field: 'key.administrators[0]',
+      value: `arn:aws:sts::${OWNER}:assumed-role/key-admin/alice`,
+      fix: /:user\/<name>, not the assumed-role ARN/,
+    },
+    'an administrator listed twice': {
+      input: (c) => c.key.administrators.push(c.key.administrators[0]),
+      field: 'key.administrators[1]',
+      value: `arn:aws:iam::${OWNER}:role/key-admin`,
+      fix: /once/,
+    },
+    'an aws/ alias names an AWS-managed key, which cannot be shared': {
+      input: (c) => (c.key.alias = 'aws/ebs'),
+      field: 'key.alias',
+      value: 'aws/ebs',
+      fix: /cannot be shared with other accounts.*customer-managed key/,
+    },
+    'alias/aws/... is the same AWS-managed alias': { input: (c) => (c.key.alias = 'alias/aws/ebs'), field: 'key.alias', value: 'alias/aws/ebs', fix: /customer-managed key/ },
+    'an alias with characters KMS refuses': { input: (c) => (c.key.alias = 'golden ami'), field: 'key.alias', value: 'golden ami', fix: /letters, digits, \/, _ and -/ },
+    'an alias longer than 256 characters with its prefix': { input: (c) => (c.key.alias = LONG_ALIAS), field: 'key.alias', value: LONG_ALIAS, fix: /256 characters/ },
+    'a deletion window below 7 days': { input: (c) => (c.key.deletionWindowDays = 5), field: 'key.deletionWindowDays', value: 5, fix: /7 to 30/ },
+    'a deletion window above 30 days': { input: (c) => (c.key.deletionWindowDays = 31), field: 'key.deletionWindowDays', value: 31, fix: /7 to 30/ },
+    'a deletion window of part of a day': { input: (c) => (c.key.deletionWindowDays = 7.5), field: 'key.deletionWindowDays', value: 7.5, fix: /whole number/ },
+    'rotation written as YAML 1.1 yes, which YAML 1.2 reads as a string': {
+      input: `owner: { account: "${OWNER}", region: us-west-2 }\nkey: { alias: golden-ami, rotation: yes }\namis: [ { id: ami-0a1b2c3d4e5f60718 } ]\nconsumers: [ { account: "${CONSUMER}" } ]\n`,
+      field: 'key.rotation',
+      value: 'yes',
+      fix: /true or false/,
+    },
+    'a description longer than KMS allows': { input: (c) => (c.key.description = LONG_DESCRIPTION), field: 'key.description', value: LONG_DESCRIPTION, fix: /8192/ },
+    'key.arn given as an alias ARN': {
+      input: (c) => (c.key.arn = `arn:aws:kms:us-west-2:${OWNER}:alias/golden-ami`),
+      field: 'key.arn',
+      value: `arn:aws:kms:us-west-2:${OWNER}:alias/golden-ami`,
+      fix: /describe-key/,
+    },
+    'key.arn of an AWS-managed key alias': {
+      input: (c) => (c.key.arn = `arn:aws:kms:us-west-2:${OWNER}:alias/aws/ebs`),
+      field: 'key.arn',
+      value: `arn:aws:kms:us-west-2:${OWNER}:alias/aws/ebs`,
+      fix: /customer-managed key/,
+    },
+    'key.arn that is not a key ARN': { input: (c) => (c.key.arn = 'golden-ami'), field: 'key.arn', value: 'golden-ami', fix: /key\/<key id>/ },
+    'key.arn in another account': {
+      input: (c) => (c.key.arn = `arn:aws:kms:us-west-2:${CONSUMER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`),
+      field: 'key.arn',
+      value: `arn:aws:kms:us-west-2:${CONSUMER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+      fix: new RegExp(`key of account ${OWNER}`),
+    },
+    'key.arn in another region': {
+      input: (c) => (c.key.arn = `arn:aws:kms:eu-west-1:${OWNER}:key/mrk-1234abcd12ab34cd56ef1234567890ab`),
+      field: 'key.arn',
+      value: `arn:aws:kms:eu-west-1:${OWNER}:key/mrk-1234abcd12ab34cd56ef1234567890ab`,
+      fix: /key in owner.region/,
+    },
+  },
+  organization: {
+    'a malformed organization ID': { input: (c) => (c.organization.id = 'o-short'), field: 'organization.id', value: 'o-short', fix: /o- followed by 10 to 32/ },
+    'a malformed organization ARN': {
+      input: (c) => (c.organization.arn = `arn:aws:organizations::${OWNER}:ou/${ORG}/ou-ab12-11111111`),
+      field: 'organization.arn',
+      value: `arn:aws:organizations::${OWNER}:ou/${ORG}/ou-ab12-11111111`,
+      fix: /describe-organization/,
+    },
+    'an organization ARN of another organization than the ID': {
+      input: (c) => (c.organization.arn = `arn:aws:organizations::${OWNER}:organization/o-zzzzzzzzzz`),
+      field: 'organization.arn',
+      value: `arn:aws:organizations::${OWNER}:organization/o-zzzzzzzzzz`,
+      fix: /same `aws organizations describe-organization`/,
+    },
+    'an organization ARN in another partition': {
+      input: (c) => (c.organization.arn = `arn:aws-cn:organizations::${OWNER}:organization/${ORG}`),
+      field: 'organization.arn',
+      value: `arn:aws-cn:organizations::${OWNER}:organization/${ORG}`,
+      fix: /arn:aws:organizations/,
+    },
+    'an OU path that is not an organization path': {
+      input: (c) => (c.organization.ouPaths = ['ou-ab12-11111111']),
+      field: 'organization.ouPaths[0]',
+      value: 'ou-ab12-11111111',
+      fix: /<org id>\/<root id>/,
+    },
+    'an OU path of another organization': {
+      input: (c) => (c.organization.ouPaths = ['o-zzzzzzzzzz/r-ab12/ou-ab12-11111111/']),
+      field: 'organization.ouPaths[0]',
+      value: 'o-zzzzzzzzzz/r-ab12/ou-ab12-11111111/',
+      fix: /aws:PrincipalOrgPaths/,
+    },
+  },
+  'S3 backend': {
+    ...Object.fromEntries(
+      (
+        [
+          ['Keyshare-State', /3 to 63 lowercase/],
+          ['192.168.1.10', /IP address/],
+          ['keyshare..state', /adjacent periods/],
+          ['xn--keyshare', /reserves/],
+          ['keyshare-s3alias', /reserves/],
+        ] as const
+      ).map(([bucket, problem]): [string, Case] => [
+        `bucket ${bucket} breaks an S3 naming rule`,
+        { input: (c) => (c.backend.s3.bucket = bucket), field: 'backend.s3.bucket', value: bucket, fix: /bucketnamingrules/, problem },
+      ]),
+    ),
+    'a key prefix with a leading slash': { input: (c) => (c.backend.s3.keyPrefix = '/keyshare'), field: 'backend.s3.keyPrefix', value: '/keyshare', fix: /without a leading \// },
+    'a backend without s3': { input: (c) => (c.backend = {}), field: 'backend.s3', value: undefined, fix: /backend.s3/ },
+  },
+  structure: {
+    'a misspelt top-level field is refused, naming the known ones': {
+      input: (c) => {
+        c.consumer = c.consumers;
+        delete c.consumers;
+      },
+      field: 'consumer',
+      value: 'consumer',
+      fix: /owner, key, amis, consumers, organization, backend/,
+    },
+    'a misspelt nested field is refused, naming the fields of that object': {
+      input: (c) => (c.consumers[1].serviceLinkedRoleSufix = 'web'),
+      field: 'consumers[1].serviceLinkedRoleSufix',
+      value: 'serviceLinkedRoleSufix',
+      fix: /account, deployRoleArn, serviceLinkedRoleSuffix/,
+    },
+    'a missing required field': { input: (c) => delete c.owner.region, field: 'owner.region', value: undefined, fix: /region of the key/ },
+    'a list where a mapping belongs': { input: (c) => (c.owner = [OWNER]), field: 'owner', value: [OWNER], fix: /a mapping of fields/ },
+    'an empty document': { input: '# nothing yet\n', field: 'bad.yaml', value: null, fix: /owner, key, amis and consumers/ },
+    'a document that is not a mapping': { input: '- owner\n- key\n', field: 'bad.yaml', value: ['owner', 'key'], fix: /examples\/keyshare.yaml/ },
+  },
+  'YAML syntax': {
+    'a syntax error names the line and column': {
+      input: `owner:\n  account: "${OWNER}"\n region: us-west-2\nkey: { alias: golden-ami }\n`,
+      field: 'bad.yaml:3:1',
+      value: 'region: us-west-2',
+      fix: /indent with spaces/,
+      problem: /^YAML syntax error at line 3, column 1: .*same column/,
+    },
+    'an unclosed flow list is reported where YAML notices it': {
+      input: `owner: { account: "${OWNER}", region: us-west-2 }\nkey: { alias: [golden-ami }\namis: []\n`,
+      field: /^bad\.yaml:[23]:\d+$/,
+    },
+    'a duplicate key is an error at its line': {
+      input: `owner:\n  account: "${OWNER}"\n  account: "${CONSUMER}"\n`,
+      field: 'bad.yaml:3:3',
+      value: `account: "${CONSUMER}"`,
+      fix: /each field once/,
+      problem: /unique/,
+    },
+    'a second YAML document in the same file': {
+      input: `owner: { account: "${OWNER}" }\n---\nowner: { account: "${CONSUMER}" }\n`,
+      field: 'bad.yaml:2:1',
+      value: '---',
+      fix: /one config per file/,
+    },
+    'an alias inside its own anchor, which would make a cycle': {
+      input: 'owner: &loop [ *loop ]\n',
+      field: 'bad.yaml',
+      value: 'YAML aliases (*name)',
+      fix: /write the repeated values out/,
+    },
+    'tabs used for indentation': { input: `owner:\n\taccount: "${OWNER}"\n`, field: /^bad\.yaml:2:\d+$/, fix: /spaces/ },
+  },
+};
 
 test('the unchanged base config is valid, so each case below fails for its one change', () => {
   expect(parseRollout(JSON.stringify(valid()), 'ok.yaml').consumers).toHaveLength(2);
 });
 
-describe('account IDs', () => {
-  test('a string that is not 12 digits', () => {
-    expectError(
-      failureOf((c) => (c.consumers[1].account = '12345')),
-      'consumers[1].account',
-      '12345',
-      /12-digit/,
-    );
-  });
-  test('a YAML number that lost its leading zeros says to quote the ID', () => {
-    const flow = `owner: { account: "${OWNER}", region: us-west-2 }
-key: { alias: golden-ami }
-amis: [ { id: ami-0a1b2c3d4e5f60718 } ]
-consumers:
-  - { account: ${OWNER} }
-  - { account: 044445555666 }
-`;
-    const zeros = failure(flow);
-    expectError(zeros, 'consumers[1].account', 44445555666, /in quotes/);
-    expect(zeros.problem).toMatch(/leading zeros/);
-  });
-  test('a number with more than 12 digits', () => {
-    expectError(
-      failureOf((c) => (c.owner.account = 1111222233334)),
-      'owner.account',
-      1111222233334,
-      /12-digit/,
-    );
-  });
-  test('neither a string nor a number', () => {
-    expectError(
-      failureOf((c) => (c.consumers[0].account = true)),
-      'consumers[0].account',
-      true,
-      /string or a number/,
-    );
-  });
-});
-
-describe('regions', () => {
-  test('not a region code', () => {
-    expectError(
-      failureOf((c) => (c.owner.region = 'US West (Oregon)')),
-      'owner.region',
-      'US West (Oregon)',
-      /us-west-2/,
-    );
-  });
-  test('a partition keyshare does not write ARNs for', () => {
-    expectError(
-      failureOf((c) => (c.backend.s3.region = 'us-iso-east-1')),
-      'backend.s3.region',
-      'us-iso-east-1',
-      /partition/,
-    );
-  });
-  test('an AMI in another region than the key: copy it, or one rollout per region', () => {
-    const err = failureOf((c) => (c.amis[0].region = 'eu-west-1'));
-    expectError(err, 'amis[0].region', 'eu-west-1', /aws ec2 copy-image .*--encrypted --kms-key-id <a key in us-west-2>/);
-    expect(err.fix).toMatch(/one keyshare rollout per region/);
-  });
-  test('a consumer in another region than the key', () => {
-    expectError(
-      failureOf((c) => (c.consumers[1].region = 'eu-central-1')),
-      'consumers[1].region',
-      'eu-central-1',
-      /copy-image.*rollout per region/,
-    );
-  });
-});
-
-describe('AMIs and snapshots', () => {
-  test('a malformed AMI ID', () => {
-    expectError(
-      failureOf((c) => (c.amis[0].id = 'ami-12345')),
-      'amis[0].id',
-      'ami-12345',
-      /8 or 17 lowercase hex/,
-    );
-  });
-  test('a malformed snapshot ID', () => {
-    expectError(
-      failureOf((c) => (c.amis[0].snapshotIds = ['snap-0123456789ABCDEF0'])),
-      'amis[0].snapshotIds[0]',
-      'snap-0123456789ABCDEF0',
-      /8 or 17 lowercase hex/,
-    );
-  });
-  test('a duplicate AMI', () => {
-    expectError(
-      failureOf((c) => c.amis.push({ id: 'ami-0a1b2c3d4e5f60718' })),
-      'amis[1].id',
-      'ami-0a1b2c3d4e5f60718',
-      /each AMI once/,
-    );
-  });
-  test('a snapshot listed twice', () => {
-    expectError(
-      failureOf((c) => c.amis.push({ id: 'ami-12345678', snapshotIds: ['snap-0123456789abcdef0'] })),
-      'amis[1].snapshotIds[0]',
-      'snap-0123456789abcdef0',
-      /each snapshot once/,
-    );
-  });
-  test('no AMI at all', () => {
-    expectError(
-      failureOf((c) => (c.amis = [])),
-      'amis',
-      [],
-      /at least one AMI/,
-    );
-  });
-});
-
-describe('consumers', () => {
-  test('no consumer at all', () => {
-    expectError(
-      failureOf((c) => (c.consumers = [])),
-      'consumers',
-      [],
-      /at least one consumer/,
-    );
-  });
-  test('a list left empty in YAML is null, not a list', () => {
-    const err = failure(
-      `owner: { account: "${OWNER}", region: us-west-2 }\nkey: { alias: golden-ami }\namis: [ { id: ami-0a1b2c3d4e5f60718 } ]\nconsumers:\n`,
-    );
-    expectError(err, 'consumers', null, /a list/);
-  });
-  test('a duplicate consumer account', () => {
-    expectError(
-      failureOf((c) => c.consumers.push({ account: CONSUMER })),
-      'consumers[2].account',
-      CONSUMER,
-      /each consumer account once/,
-    );
-  });
-  test('a consumer deploy role in another account', () => {
-    const arn = `arn:aws:iam::${OWNER}:role/deploy`;
-    expectError(
-      failureOf((c) => (c.consumers[0].deployRoleArn = arn)),
-      'consumers[0].deployRoleArn',
-      arn,
-      new RegExp(`role of account ${CONSUMER}`),
-    );
-  });
-  test('a service-linked role suffix with characters IAM refuses', () => {
-    expectError(
-      failureOf((c) => (c.consumers[1].serviceLinkedRoleSuffix = 'web app')),
-      'consumers[1].serviceLinkedRoleSuffix',
-      'web app',
-      /CustomSuffix/,
-    );
-  });
-  test('a service-linked role suffix longer than 64 characters', () => {
-    const long = 'a'.repeat(65);
-    expectError(
-      failureOf((c) => (c.consumers[1].serviceLinkedRoleSuffix = long)),
-      'consumers[1].serviceLinkedRoleSuffix',
-      long,
-      /at most 64/,
-    );
-  });
-  test('a role ARN where attachPolicyToRoles wants a role name', () => {
-    const arn = `arn:aws:iam::${CONSUMER}:role/launcher`;
-    expectError(
-      failureOf((c) => (c.consumers[0].attachPolicyToRoles = [arn])),
-      'consumers[0].attachPolicyToRoles[0]',
-      arn,
-      /only the role name/,
-    );
-  });
-  test('a role name IAM would refuse', () => {
-    expectError(
-      failureOf((c) => (c.consumers[0].attachPolicyToRoles = ['my role'])),
-      'consumers[0].attachPolicyToRoles[0]',
-      'my role',
-      /1 to 64/,
-    );
-  });
-  test('a role listed twice in attachPolicyToRoles', () => {
-    expectError(
-      failureOf((c) => c.consumers[0].attachPolicyToRoles.push('launcher')),
-      'consumers[0].attachPolicyToRoles[1]',
-      'launcher',
-      /each role once/,
-    );
-  });
-  test('createServiceLinkedRole that is not a boolean', () => {
-    expectError(
-      failureOf((c) => (c.consumers[1].createServiceLinkedRole = 'yes')),
-      'consumers[1].createServiceLinkedRole',
-      'yes',
-      /true or false/,
-    );
-  });
-});
-
-describe('IAM ARNs', () => {
-  test('an assumed-role session ARN where a role ARN is needed', () => {
-    const arn = `arn:aws:sts::${OWNER}:assumed-role/deploy/session`;
-    expectError(
-      failureOf((c) => (c.owner.deployRoleArn = arn)),
-      'owner.deployRoleArn',
-      arn,
-      /:role\/<name>/,
-    );
-  });
-  test('a role ARN in another partition than the owner region', () => {
-    const arn = `arn:aws-cn:iam::${OWNER}:role/deploy`;
-    expectError(
-      failureOf((c) => (c.owner.deployRoleArn = arn)),
-      'owner.deployRoleArn',
-      arn,
-      /arn:aws:/,
-    );
-  });
-  test('an owner deploy role in another account', () => {
-    const arn = `arn:aws:iam::${CONSUMER}:role/deploy`;
-    expectError(
-      failureOf((c) => (c.owner.deployRoleArn = arn)),
-      'owner.deployRoleArn',
-      arn,
-      new RegExp(`role of account ${OWNER}`),
-    );
-  });
-  test('a state role in another partition than the state bucket', () => {
-    const arn = `arn:aws-us-gov:iam::${OWNER}:role/state`;
-    expectError(
-      failureOf((c) => (c.backend.s3.roleArn = arn)),
-      'backend.s3.roleArn',
-      arn,
-      /arn:aws:iam/,
-    );
-  });
-});
-
-describe('key', () => {
-  test('an administrator outside the owner account: only the owner administers', () => {
-    const arn = `arn:aws:iam::${CONSUMER}:role/admin`;
-    expectError(
-      failureOf((c) => (c.key.administrators = [arn])),
-      'key.administrators[0]',
-      arn,
-      /only the owner account administers/,
-    );
-  });
-  test('an administrator given as an assumed-role session ARN', () => {
-    const arn = `arn:aws:sts::${OWNER}:assumed-role/key-admin/alice`;
-    expectError(
-      failureOf((c) => (c.key.administrators = [arn])),
-      'key.administrators[0]',
-      arn,
-      /:user\/<name>, not the assumed-role ARN/,
-    );
-  });
-  test('an administrator listed twice', () => {
-    expectError(
-      failureOf((c) => c.key.administrators.push(c.key.administrators[0])),
-      'key.administrators[1]',
-      `arn:aws:iam::${OWNER}:role/key-admin`,
-      /once/,
-    );
-  });
-  test('an aws/ alias names an AWS-managed key, which cannot be shared', () => {
-    const err = failureOf((c) => (c.key.alias = 'aws/ebs'));
-    expectError(err, 'key.alias', 'aws/ebs', /cannot be shared with other accounts/);
-    expect(err.fix).toMatch(/customer-managed key/);
-  });
-  test('alias/aws/... is the same AWS-managed alias', () => {
-    expectError(
-      failureOf((c) => (c.key.alias = 'alias/aws/ebs')),
-      'key.alias',
-      'alias/aws/ebs',
-      /customer-managed key/,
-    );
-  });
-  test('an alias with characters KMS refuses', () => {
-    expectError(
-      failureOf((c) => (c.key.alias = 'golden ami')),
-      'key.alias',
-      'golden ami',
-      /letters, digits, \/, _ and -/,
-    );
-  });
-  test('an alias longer than 256 characters with its prefix', () => {
-    const long = 'a'.repeat(251);
-    expectError(
-      failureOf((c) => (c.key.alias = long)),
-      'key.alias',
-      long,
-      /256 characters/,
-    );
-  });
-  test('a deletion window KMS does not allow', () => {
-    expectError(
-      failureOf((c) => (c.key.deletionWindowDays = 5)),
-      'key.deletionWindowDays',
-      5,
-      /7 to 30/,
-    );
-    expectError(
-      failureOf((c) => (c.key.deletionWindowDays = 31)),
-      'key.deletionWindowDays',
-      31,
-      /7 to 30/,
-    );
-    expectError(
-      failureOf((c) => (c.key.deletionWindowDays = 7.5)),
-      'key.deletionWindowDays',
-      7.5,
-      /whole number/,
-    );
-  });
-  test('rotation written as YAML 1.1 yes, which YAML 1.2 reads as a string', () => {
-    const err = failure(
-      `owner: { account: "${OWNER}", region: us-west-2 }\nkey: { alias: golden-ami, rotation: yes }\namis: [ { id: ami-0a1b2c3d4e5f60718 } ]\nconsumers: [ { account: "${CONSUMER}" } ]\n`,
-    );
-    expectError(err, 'key.rotation', 'yes', /true or false/);
-  });
-  test('a description longer than KMS allows', () => {
-    const long = 'd'.repeat(8193);
-    expectError(
-      failureOf((c) => (c.key.description = long)),
-      'key.description',
-      long,
-      /8192/,
-    );
-  });
-  test('key.arn given as an alias ARN', () => {
-    const arn = `arn:aws:kms:us-west-2:${OWNER}:alias/golden-ami`;
-    expectError(
-      failureOf((c) => (c.key.arn = arn)),
-      'key.arn',
-      arn,
-      /describe-key/,
-    );
-  });
-  test('key.arn of an AWS-managed key alias', () => {
-    const arn = `arn:aws:kms:us-west-2:${OWNER}:alias/aws/ebs`;
-    expectError(
-      failureOf((c) => (c.key.arn = arn)),
-      'key.arn',
-      arn,
-      /customer-managed key/,
-    );
-  });
-  test('key.arn that is not a key ARN', () => {
-    expectError(
-      failureOf((c) => (c.key.arn = 'golden-ami')),
-      'key.arn',
-      'golden-ami',
-      /key\/<key id>/,
-    );
-  });
-  test('key.arn in another account', () => {
-    const arn = `arn:aws:kms:us-west-2:${CONSUMER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-    expectError(
-      failureOf((c) => (c.key.arn = arn)),
-      'key.arn',
-      arn,
-      new RegExp(`key of account ${OWNER}`),
-    );
-  });
-  test('key.arn in another region', () => {
-    const arn = `arn:aws:kms:eu-west-1:${OWNER}:key/mrk-1234abcd12ab34cd56ef1234567890ab`;
-    expectError(
-      failureOf((c) => (c.key.arn = arn)),
-      'key.arn',
-      arn,
-      /key in owner.region/,
-    );
-  });
-});
-
-describe('organization', () => {
-  test('a malformed organization ID', () => {
-    expectError(
-      failureOf((c) => (c.organization.id = 'o-short')),
-      'organization.id',
-      'o-short',
-      /o- followed by 10 to 32/,
-    );
-  });
-  test('a malformed organization ARN', () => {
-    const arn = `arn:aws:organizations::${OWNER}:ou/${ORG}/ou-ab12-11111111`;
-    expectError(
-      failureOf((c) => (c.organization.arn = arn)),
-      'organization.arn',
-      arn,
-      /describe-organization/,
-    );
-  });
-  test('an organization ARN of another organization than the ID', () => {
-    const arn = `arn:aws:organizations::${OWNER}:organization/o-zzzzzzzzzz`;
-    expectError(
-      failureOf((c) => (c.organization.arn = arn)),
-      'organization.arn',
-      arn,
-      /same `aws organizations describe-organization`/,
-    );
-  });
-  test('an organization ARN in another partition', () => {
-    const arn = `arn:aws-cn:organizations::${OWNER}:organization/${ORG}`;
-    expectError(
-      failureOf((c) => (c.organization.arn = arn)),
-      'organization.arn',
-      arn,
-      /arn:aws:organizations/,
-    );
-  });
-  test('an OU path that is not an organization path', () => {
-    expectError(
-      failureOf((c) => (c.organization.ouPaths = ['ou-ab12-11111111'])),
-      'organization.ouPaths[0]',
-      'ou-ab12-11111111',
-      /<org id>\/<root id>/,
-    );
-  });
-  test('an OU path of another organization', () => {
-    const path = 'o-zzzzzzzzzz/r-ab12/ou-ab12-11111111/';
-    expectError(
-      failureOf((c) => (c.organization.ouPaths = [path])),
-      'organization.ouPaths[0]',
-      path,
-      /aws:PrincipalOrgPaths/,
-    );
-  });
-});
-
-describe('S3 backend', () => {
-  test.each([
-    ['Keyshare-State', /3 to 63 lowercase/],
-    ['192.168.1.10', /IP address/],
-    ['keyshare..state', /adjacent periods/],
-    ['xn--keyshare', /reserves/],
-    ['keyshare-s3alias', /reserves/],
-  ])('bucket %s breaks an S3 naming rule', (bucket, problem) => {
-    const err = failureOf((c) => (c.backend.s3.bucket = bucket));
-    expectError(err, 'backend.s3.bucket', bucket, /bucketnamingrules/);
-    expect(err.problem).toMatch(problem);
-  });
-  test('a key prefix with a leading slash', () => {
-    expectError(
-      failureOf((c) => (c.backend.s3.keyPrefix = '/keyshare')),
-      'backend.s3.keyPrefix',
-      '/keyshare',
-      /without a leading \//,
-    );
-  });
-  test('a backend without s3', () => {
-    expectError(
-      failureOf((c) => (c.backend = {})),
-      'backend.s3',
-      undefined,
-      /backend.s3/,
-    );
-  });
-});
-
-describe('structure', () => {
-  test('a misspelt top-level field is refused, naming the known ones', () => {
-    const err = failureOf((c) => {
-      c.consumer = c.consumers;
-      delete c.consumers;
-    });
-    expectError(err, 'consumer', 'consumer', /owner, key, amis, consumers, organization, backend/);
-  });
-  test('a misspelt nested field is refused, naming the fields of that object', () => {
-    const err = failureOf((c) => (c.consumers[1].serviceLinkedRoleSufix = 'web'));
-    expectError(err, 'consumers[1].serviceLinkedRoleSufix', 'serviceLinkedRoleSufix', /account, deployRoleArn, serviceLinkedRoleSuffix/);
-  });
-  test('a missing required field', () => {
-    expectError(
-      failureOf((c) => delete c.owner.region),
-      'owner.region',
-      undefined,
-      /region of the key/,
-    );
-  });
-  test('a list where a mapping belongs', () => {
-    expectError(
-      failureOf((c) => (c.owner = [OWNER])),
-      'owner',
-      [OWNER],
-      /a mapping of fields/,
-    );
-  });
-  test('an empty document', () => {
-    expectError(failure('# nothing yet\n'), 'bad.yaml', null, /owner, key, amis and consumers/);
-  });
-  test('a document that is not a mapping', () => {
-    expectError(failure('- owner\n- key\n'), 'bad.yaml', ['owner', 'key'], /examples\/keyshare.yaml/);
-  });
-});
-
-describe('YAML syntax', () => {
-  test('a syntax error names the line and column', () => {
-    const err = failure(`owner:\n  account: "${OWNER}"\n region: us-west-2\nkey: { alias: golden-ami }\n`);
-    expectError(err, 'bad.yaml:3:1', 'region: us-west-2', /indent with spaces/);
-    expect(err.problem).toMatch(/^YAML syntax error at line 3, column 1: .*same column/);
-  });
-  test('an unclosed flow list is reported where YAML notices it', () => {
-    const err = failure(`owner: { account: "${OWNER}", region: us-west-2 }\nkey: { alias: [golden-ami }\namis: []\n`);
-    expect(err.field).toMatch(/^bad\.yaml:[23]:\d+$/);
-  });
-  test('a duplicate key is an error at its line', () => {
-    const err = failure(`owner:\n  account: "${OWNER}"\n  account: "${CONSUMER}"\n`);
-    expect(err.field).toBe('bad.yaml:3:3');
-    expect(err.value).toBe(`account: "${CONSUMER}"`);
-    expect(err.problem).toMatch(/unique/);
-    expect(err.fix).toMatch(/each field once/);
-  });
-  test('a second YAML document in the same file', () => {
-    const err = failure(`owner: { account: "${OWNER}" }\n---\nowner: { account: "${CONSUMER}" }\n`);
-    expectError(err, 'bad.yaml:2:1', '---', /one config per file/);
-  });
-  test('an alias inside its own anchor, which would make a cycle', () => {
-    expectError(failure('owner: &loop [ *loop ]\n'), 'bad.yaml', 'YAML aliases (*name)', /write the repeated values out/);
-  });
-  test('tabs used for indentation', () => {
-    const err = failure(`owner:\n\taccount: "${OWNER}"\n`);
-    expect(err.field).toMatch(/^bad\.yaml:2:\d+$/);
-    expect(err.fix).toMatch(/spaces/);
+describe.each(Object.entries(CASES))('%s', (_, cases) => {
+  test.each(Object.entries(cases))('%s', (__, { input, field, value, fix, problem }) => {
+    const err = failure(input);
+    expect(err.message).not.toContain('\n');
+    expect(err.message).toContain(`Fix: ${err.fix}`);
+    if (typeof field === 'string') {
+      expect(err.field).toBe(field);
+      expect(err.value).toEqual(value);
+      expect(err.message.startsWith(`${field}: `)).toBe(true);
+      expect(err.message).toContain(`(got ${show(value)})`);
+    } else {
+      expect(err.field).toMatch(field);
+    }
+    if (fix) expect(err.fix).toMatch(fix);
+    if (problem) expect(err.problem).toMatch(problem);
   });
 });
 
@@ -589,7 +374,7 @@ test('the first problem in config order is the one reported, every time', () => 
     c.consumers[0].account = '1';
     c.consumers[1].account = '2';
   };
-  const messages = [failureOf(change).message, failureOf(change).message];
+  const messages = [failure(change).message, failure(change).message];
   expect(messages[0]).toBe(messages[1]);
   expect(messages[0].startsWith('consumers[0].account: ')).toBe(true);
 });

@@ -1,16 +1,16 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { InputError } from '../../src/errors';
 import { parseContextFlags, normalizeContext } from '../../src/inputs/context';
 import { readGrants } from '../../src/inputs/grants';
 import { readRequests } from '../../src/inputs/requests';
+import { tempDir } from '../support/temp';
 
 const FIXTURES = path.join(__dirname, '../fixtures/key-access');
 const fixture = (name: string) => path.join(FIXTURES, name);
 
 function tmpFile(content: unknown): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-inputs-'));
+  const dir = tempDir('keyshare-inputs-');
   const file = path.join(dir, 'input.json');
   fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;

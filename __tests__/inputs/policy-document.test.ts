@@ -1,14 +1,14 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { InputError } from '../../src/errors';
 import { readPolicy } from '../../src/inputs/policy-document';
+import { tempDir } from '../support/temp';
 
 const FIXTURES = path.join(__dirname, '../fixtures/key-access');
 const fixture = (name: string) => path.join(FIXTURES, name);
 
 function tmpFile(content: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-inputs-'));
+  const dir = tempDir('keyshare-inputs-');
   const file = path.join(dir, 'input.json');
   fs.writeFileSync(file, content);
   return file;

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdktf';
 import { AmiLaunchPermission } from '@cdktf/provider-aws/lib/ami-launch-permission';
@@ -8,6 +7,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { sharedAmiApp } from '../../examples/library/shared-ami';
 import { SID } from '../../src/policy/key-policy';
 import { ROOT } from '../support/cli';
+import { tempDir } from '../support/temp';
 
 Testing.setupJest();
 
@@ -16,7 +16,7 @@ const EXAMPLE = path.join(ROOT, 'examples/library/shared-ami.ts');
 describe("the README's library example", () => {
   let outdir: string;
   beforeAll(() => {
-    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-library-'));
+    outdir = tempDir('keyshare-library-');
     sharedAmiApp(outdir).synth();
   });
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));

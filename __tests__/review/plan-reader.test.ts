@@ -7,14 +7,13 @@ import { reviewPlans } from '../../src/review/review';
 import { displayValue, UNKNOWN_TEXT, SENSITIVE_TEXT } from '../../src/review/values';
 import { expectBadInput, keyshare } from '../support/cli';
 import { keyshareInProcess } from '../cli/in-process';
-import { FIRST_SECRET, SECOND_SECRET, terraformAvailable, terraformPlan, TerraformPlan } from '../support/terraform-plan';
+import { FIRST_SECRET, SECOND_SECRET, terraformPlan, TerraformPlan } from '../support/terraform-plan';
 
 // One real plan for the whole file: terraform init, apply and plan cost about a second.
 let tf: TerraformPlan;
 let byAddress: Map<string, ResourceChange>;
 
 beforeAll(() => {
-  if (!terraformAvailable()) throw new Error('these tests need `terraform` (1.5 or later) on PATH: it generates the plan they read');
   tf = terraformPlan();
   const plan = parsePlan(tf.json, { flag: 'plan', file: tf.file });
   byAddress = new Map(plan.changes.map((c) => [c.address, c]));

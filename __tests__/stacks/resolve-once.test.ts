@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { loadRollout } from '../../src/config';
@@ -9,6 +8,7 @@ import { OwnerStack } from '../../src/stacks/owner-stack';
 import type { Rollout } from '../../src/model/rollout';
 import { BASE_YAML, CONSUMER_A, ORG_YAML, rollout } from '../support/rollouts';
 import { ROOT } from '../support/cli';
+import { tempDir } from '../support/temp';
 
 function files(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -41,7 +41,7 @@ describe('one resolve per stack', () => {
     ['an S3 backend', () => rollout(S3_YAML)],
     ['the embedded example', () => loadRollout(path.join(ROOT, 'examples/keyshare.yaml'))],
   ])('writes byte for byte what cdktf app.synth() writes: %s', (_, make) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-resolve-once-'));
+    const dir = tempDir('keyshare-resolve-once-');
     buildApp(make(), path.join(dir, 'once')).synth();
     stockSynth(make(), path.join(dir, 'stock'));
     const once = files(path.join(dir, 'once'));
@@ -50,7 +50,7 @@ describe('one resolve per stack', () => {
   });
 
   test("refuses a stack that reads another stack's resources, which cdktf would wire through remote state", () => {
-    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-resolve-once-')) });
+    const app = new App({ outdir: tempDir('keyshare-resolve-once-') });
     const owner = new OwnerStack(app, rollout(ORG_YAML));
     const consumer = new AccountStack(app, `consumer-${CONSUMER_A}`, { account: CONSUMER_A, region: 'us-west-2' });
     new TerraformOutput(consumer, 'owner_key', { value: owner.keyOwner.keyArn });

@@ -1,9 +1,7 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { buildApp } from '../../src/stacks/app';
 import { rollout } from '../support/rollouts';
+import { tempDir } from '../support/temp';
 
 /** The message cdktf gives when a token created in keyshare's app fails to resolve. */
 function resolutionError(debug: string | undefined): string {
@@ -11,7 +9,7 @@ function resolutionError(debug: string | undefined): string {
   if (debug === undefined) delete process.env.KEYSHARE_DEBUG;
   else process.env.KEYSHARE_DEBUG = debug;
   try {
-    const app = buildApp(rollout(), fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-traces-')));
+    const app = buildApp(rollout(), tempDir('keyshare-traces-'));
     const owner = app.node.children.find(TerraformStack.isStack)!;
     const broken = Lazy.stringValue({
       produce: () => {

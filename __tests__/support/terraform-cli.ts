@@ -1,24 +1,10 @@
-import { execFile, execFileSync } from 'child_process';
+import { execFile } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
+import { tempDir } from './temp';
 
 const run = promisify(execFile);
-
-/**
- * Fails, loudly, when `terraform` is not on PATH: the proofs that need it must never pass by
- * being skipped.
- */
-export function requireTerraform(): void {
-  try {
-    execFileSync('terraform', ['version'], { stdio: 'ignore' });
-  } catch {
-    throw new Error(
-      'terraform is not on PATH: this test runs the generated modules in real Terraform (>= 1.5, offline). Install it, e.g. from https://developer.hashicorp.com/terraform/install, and run the tests again.',
-    );
-  }
-}
 
 export interface TerraformRun {
   readonly ok: boolean;
@@ -43,7 +29,7 @@ export async function terraform(dir: string, ...args: string[]): Promise<Terrafo
 
 /** A temporary directory holding `files`, removed by the returned cleanup. */
 export function writeTree(files: ReadonlyMap<string, string> | Readonly<Record<string, string>>): { dir: string; cleanup: () => void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-tfmod-'));
+  const dir = tempDir('keyshare-tfmod-');
   const entries = files instanceof Map ? [...files] : Object.entries(files);
   for (const [rel, content] of entries) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });

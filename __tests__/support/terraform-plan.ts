@@ -1,12 +1,13 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from './temp';
+import { requireTerraform } from './terraform';
 
 /**
  * A genuine plan from the real `terraform` binary, offline: built-in `terraform_data` resources
  * need no provider. The first configuration is applied; the second is planned against its state
- * and shown with `terraform show -json`. The directory is the caller's to remove.
+ * and shown with `terraform show -json`. The directory is removed after the test file.
  */
 export interface TerraformPlan {
   readonly dir: string;
@@ -55,18 +56,9 @@ import {
 resource "terraform_data" "created" { input = terraform_data.replaced.output }
 resource "terraform_data" "secret" { input = var.secret }
 `;
-
-export function terraformAvailable(): boolean {
-  try {
-    execFileSync('terraform', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function terraformPlan(): TerraformPlan {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-review-tf-'));
+  requireTerraform('it generates the plan the review reads');
+  const dir = tempDir('keyshare-review-tf-');
   const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1' };
   const tf = (...args: string[]) => execFileSync('terraform', args, { cwd: dir, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
   fs.writeFileSync(path.join(dir, 'main.tf'), APPLIED);

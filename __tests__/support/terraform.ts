@@ -1,7 +1,23 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from './temp';
+
+/**
+ * Fails, loudly, when `terraform` is not on PATH, saying what the test needed it for: a test that
+ * needs Terraform must never pass, or fail obscurely, without it. Call it in `beforeAll` (or first
+ * thing in the helper that runs Terraform).
+ */
+export function requireTerraform(purpose = 'it runs real Terraform'): void {
+  try {
+    // Jest gives each test file its own process.env; passing it lets a test hide terraform.
+    execFileSync('terraform', ['version'], { stdio: 'ignore', env: process.env });
+  } catch {
+    throw new Error(
+      `terraform is not on PATH, and this test needs it: ${purpose}. Install Terraform 1.6 or later (https://developer.hashicorp.com/terraform/install; it runs offline here) and run the tests again.`,
+    );
+  }
+}
 
 /**
  * Evaluates Terraform expressions with the real `terraform` binary, offline: a root module with
@@ -11,7 +27,8 @@ export function evaluateWithTerraform(
   outputs: Record<string, string>,
   variables: Record<string, string> = {},
 ): Record<string, unknown> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-tf-'));
+  requireTerraform('it evaluates Terraform expressions to the values AWS would receive');
+  const dir = tempDir('keyshare-tf-');
   const module: Record<string, unknown> = { output: Object.fromEntries(Object.entries(outputs).map(([k, value]) => [k, { value }])) };
   if (Object.keys(variables).length > 0) {
     module.variable = Object.fromEntries(Object.keys(variables).map((v) => [v, { type: 'string' }]));

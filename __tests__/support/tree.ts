@@ -1,10 +1,8 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
-export function tmp(prefix = 'keyshare-'): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
-}
+/** Removed after the test file, like every temporary directory (support/temp.ts). */
+export { tempDir as tmp } from './temp';
 
 /**
  * Every entry under `dir` with what identifies its content: a file's bytes, a link's target, a

@@ -1,6 +1,5 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parse } from '@cdktf/hcl2json';
 import { consumerIamPolicy } from '../../src/policy/consumer-policy';
@@ -8,6 +7,7 @@ import { keyPolicy } from '../../src/policy/key-policy';
 import { keyshare, ROOT } from '../support/cli';
 import { rollout } from '../support/rollouts';
 import { evaluateWithTerraform } from '../support/terraform';
+import { tempDir } from '../support/temp';
 
 /**
  * cdktf.json makes the cdktf CLI run the same app as `keyshare synth`, and `cdktf synth --hcl`
@@ -30,7 +30,7 @@ function read(file: string): string {
   return fs.readFileSync(file, 'utf8');
 }
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-cdktf-'));
+const work = tempDir('keyshare-cdktf-');
 const stacks = ['owner', 'consumer-444455556666', 'consumer-777788889999'];
 
 test('npx cdktf synth writes what keyshare synth writes', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { hclString } from '../../src/terraform/hcl';
-import { requireTerraform, terraform, writeTree } from '../support/terraform-cli';
+import { terraform, writeTree } from '../support/terraform-cli';
+import { requireTerraform } from '../support/terraform';
 
 /**
  * hclString must give back, through real Terraform, exactly the text it quoted: template sequences
@@ -23,7 +24,7 @@ const TRICKY = [
 ];
 
 describe('hclString in real Terraform', () => {
-  beforeAll(requireTerraform);
+  beforeAll(() => requireTerraform());
 
   it('round-trips every string', async () => {
     const samples = [...TRICKY, ...fc.sample(fc.string({ unit: 'binary', maxLength: 40 }), { seed: 10, numRuns: 200 })];

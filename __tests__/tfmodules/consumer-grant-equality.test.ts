@@ -3,7 +3,8 @@ import { autoScalingRoleName, parseKmsArn } from '../../src/policy/arns';
 import { consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { autoScalingGrant } from '../../src/policy/grant';
 import { renderTerraformModules } from '../../src/tfmodules';
-import { requireTerraform, terraform, writeTree } from '../support/terraform-cli';
+import { terraform, writeTree } from '../support/terraform-cli';
+import { requireTerraform } from '../support/terraform';
 
 /**
  * consumer-grant needs the AWS provider, which cannot be installed here. Its IAM policy, its grant
@@ -52,7 +53,7 @@ async function liftedModule(): Promise<string> {
 }
 
 describe('consumer-grant module in real Terraform', () => {
-  beforeAll(requireTerraform);
+  beforeAll(() => requireTerraform());
 
   it('creates the IAM policy, the grant and the role lookup that keyshare synth creates', async () => {
     const root = {

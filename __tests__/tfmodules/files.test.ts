@@ -2,7 +2,8 @@ import { parse } from '@cdktf/hcl2json';
 import { AUTOSCALING_GRANT_OPERATIONS } from '../../src/policy/actions';
 import { renderTerraformModules, terraformModules } from '../../src/tfmodules';
 import { TERRAFORM_REQUIRED_VERSION } from '../../src/tfmodules/spec';
-import { requireTerraform, terraform, writeTree } from '../support/terraform-cli';
+import { terraform, writeTree } from '../support/terraform-cli';
+import { requireTerraform } from '../support/terraform';
 
 /**
  * The generated modules as files: complete, fmt-clean, parseable, deterministic. key-owner and
@@ -99,7 +100,7 @@ describe('generated Terraform modules', () => {
   });
 
   describe('in real Terraform', () => {
-    beforeAll(requireTerraform);
+    beforeAll(() => requireTerraform());
 
     test('every generated .tf file and README example passes terraform fmt -check', async () => {
       const examples = new Map(

@@ -5,7 +5,8 @@ import type { Rollout } from '../../src/model/rollout';
 import { renderTerraformModules } from '../../src/tfmodules';
 import { BASE_YAML, ORG_ID, ORG_YAML } from '../support/rollouts';
 import { resources, synthOwner } from '../support/synth';
-import { requireTerraform, terraform, writeTree } from '../support/terraform-cli';
+import { terraform, writeTree } from '../support/terraform-cli';
+import { requireTerraform } from '../support/terraform';
 
 /**
  * key-owner needs the AWS provider, which cannot be installed here. Its key settings, alias and
@@ -114,7 +115,7 @@ function synthesized(r: Rollout) {
 }
 
 describe('key-owner module in real Terraform', () => {
-  beforeAll(requireTerraform);
+  beforeAll(() => requireTerraform());
 
   it('creates the key, alias and AMI and snapshot permissions the owner stack synthesizes', async () => {
     const rollouts = Object.fromEntries(Object.entries(CASES).map(([name, yaml]) => [name, parseRollout(yaml, `${name}.yaml`)]));

@@ -2,7 +2,8 @@ import { parseRollout } from '../../src/config';
 import { partitionOf } from '../../src/policy/arns';
 import { keyPolicy, OrganizationGrantee } from '../../src/policy/key-policy';
 import { renderTerraformModules } from '../../src/tfmodules';
-import { requireTerraform, terraform, writeTree } from '../support/terraform-cli';
+import { terraform, writeTree } from '../support/terraform-cli';
+import { requireTerraform } from '../support/terraform';
 
 /**
  * The equality proof: real Terraform runs the generated key-policy module for a matrix of inputs,
@@ -108,7 +109,7 @@ const modules = renderTerraformModules();
 const keyPolicyFiles = new Map([...modules].filter(([p]) => p.startsWith('key-policy/') && p.endsWith('.tf')));
 
 describe('key-policy module in real Terraform', () => {
-  beforeAll(requireTerraform);
+  beforeAll(() => requireTerraform());
 
   it(`has at least 12 cases`, () => {
     expect(Object.keys(CASES).length).toBeGreaterThanOrEqual(12);
