@@ -7,7 +7,8 @@ import { autoScalingGrant } from '../../src/policy/grant';
 import { keyPolicy } from '../../src/policy/key-policy';
 import { renderTerraformModules } from '../../src/tfmodules';
 import { ORG_YAML } from '../support/rollouts';
-import { requireTerraform, terraform, writeTree } from '../support/terraform-cli';
+import { terraform, writeTree } from '../support/terraform-cli';
+import { requireTerraform } from '../support/terraform';
 
 /**
  * key-owner and consumer-grant need the AWS provider, which no registry serves here. Where a local
@@ -39,7 +40,7 @@ const PROVIDER = `provider "aws" {
 type Change = { address: string; change: { after: Record<string, unknown> } };
 
 (HAS_AWS_PROVIDER ? describe : describe.skip)(`key-owner and consumer-grant with the AWS provider from ${PLUGIN_DIR}`, () => {
-  beforeAll(requireTerraform);
+  beforeAll(() => requireTerraform());
 
   it('plan (which validates) the key policy, IAM policy and grant that synth writes', async () => {
     // Organization mode with a suffixed consumer; no snapshots and no role lookups, which would call AWS at plan time.
