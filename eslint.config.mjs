@@ -53,7 +53,7 @@ const layerZones = LAYERS.slice(0, -1).flatMap((group, i) =>
 );
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdktf.out/**', 'dist/**', '**/*.d.ts', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'cdktf.out/**', 'dist/**', 'bench/out/**', '**/*.d.ts', 'coverage/**'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommended],

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { expectBadInput, keyshare } from '../support/cli';
 import { manyConsumersYaml } from '../support/rollouts';
 import { tempDir } from '../support/temp';
+import { exitCode, RULES } from '../../src/policy/rules';
 
 describe('keyshare check', () => {
   test('text: proven, exit 0', () => {
@@ -35,15 +36,22 @@ describe('keyshare check', () => {
     expectBadInput(keyshare(['check', '--config', 'examples/keyshare.yaml', '--format', 'xml']), /xml/);
   });
 
-  // The same config synth refuses (cli/synth.test.ts) gets the same one line and exit code here; check used to exit 1.
-  test('an oversized key policy is bad input, as in synth: exit 2, one line naming consumers and the fix', () => {
+  // The same config synth refuses (cli/synth.test.ts) gets the same rule, severity and exit code here:
+  // the registry's policy-size is high, exit 1, in both (synth used to exit 2, check 1).
+  test('an oversized key policy is the policy-size finding, exit 1, as in synth', () => {
     const dir = tempDir('keyshare-check-');
     fs.writeFileSync(path.join(dir, 'many.yaml'), manyConsumersYaml(150, false));
-    for (const format of ['text', 'json']) {
-      const r = keyshare(['check', '--config', path.join(dir, 'many.yaml'), '--format', format]);
-      expectBadInput(r, /^keyshare: consumers: /, /150 accounts/, /32768/, /set `organization`/);
-      expect(r.stdout).toBe('');
-    }
+    const text = keyshare(['check', '--config', path.join(dir, 'many.yaml')]);
+    expect(text.status).toBe(exitCode([RULES['policy-size'].severity]));
+    expect(text.status).toBe(1);
+    expect(text.stdout).toMatch(/^keyshare check: NOT proven/);
+    expect(text.stdout).toContain(`high policy-size: the key policy is`);
+    expect(text.stdout).toContain(`Fix: ${RULES['policy-size'].fix}`);
+    const json = keyshare(['check', '--config', path.join(dir, 'many.yaml'), '--format', 'json']);
+    expect(json.status).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report.proven).toBe(false);
+    expect(report.findings).toEqual([expect.objectContaining({ rule: 'policy-size', severity: 'high', fix: RULES['policy-size'].fix, cite: RULES['policy-size'].cite })]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -6,7 +6,6 @@ import { COMMANDS } from '../../src/cli/commands';
 import { ROOT } from '../support/cli';
 import { keyshareInProcess } from './in-process';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { compiledIsCurrent } = require('../../bin/compiled') as { compiledIsCurrent: (root: string) => boolean };
 
 describe('the compiled CLI in dist/', () => {

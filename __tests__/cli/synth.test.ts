@@ -3,6 +3,7 @@ import * as path from 'path';
 import { expectBadInput, keyshare, ROOT } from '../support/cli';
 import { manyConsumersYaml } from '../support/rollouts';
 import { tempDir } from '../support/temp';
+import { exitCode, RULES } from '../../src/policy/rules';
 
 const EXAMPLE = path.join(ROOT, 'examples/keyshare.yaml');
 
@@ -64,7 +65,12 @@ describe('keyshare synth', () => {
     const before = files(path.join(dir, 'out'));
     fs.writeFileSync(path.join(dir, 'many.yaml'), manyConsumersYaml(150, false));
     const r = keyshare(['synth', '--config', 'many.yaml', '--out', 'out'], dir);
-    expectBadInput(r, /consumers/, /150 accounts/, /32768/, /set `organization`/);
+    // One rule, one severity, one exit code: the registry's policy-size is high, so synth exits 1 as check does.
+    expect(r.status).toBe(exitCode([RULES['policy-size'].severity]));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`high policy-size: the key policy is`);
+    expect(r.stderr).toContain(`over the KMS limit of 32768. Fix: ${RULES['policy-size'].fix}`);
+    expect(r.stderr).toMatch(/nothing was written/);
     expect(files(path.join(dir, 'out'))).toEqual(before);
     expect(fs.readdirSync(dir).sort()).toEqual(['many.yaml', 'out']);
   });

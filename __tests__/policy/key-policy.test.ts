@@ -2,7 +2,8 @@ import { AUTOSCALING_GRANT_OPERATIONS, KEY_USE_ACTIONS } from '../../src/policy/
 import { PolicyStatement } from '../../src/policy/document';
 import { keyPolicy, SID } from '../../src/policy/key-policy';
 import { policyBytes } from '../../src/policy/document';
-import { InputError } from '../../src/errors';
+import { lintKeyPolicy } from '../../src/check/lints';
+import { exitCode } from '../../src/policy/rules';
 import { BASE_YAML, CONSUMER_A, CONSUMER_B, manyConsumersYaml, ORG_ID, ORG_YAML, OWNER, rollout } from '../support/rollouts';
 
 const SLR = (account: string, suffix?: string) =>
@@ -128,12 +129,20 @@ describe('key policy in organization mode', () => {
 });
 
 describe('key policy size', () => {
-  test('the loader refuses a config whose key policy lists too many accounts, with the advice to set organization', () => {
-    expect(() => rollout(manyConsumersYaml(120, false))).toThrow(InputError);
-    expect(() => rollout(manyConsumersYaml(120, false))).toThrow(/^consumers: .*over the KMS limit of 32768.*set `organization`/);
+  test('listing too many accounts is the policy-size finding, with the advice to set organization', () => {
+    const findings = lintKeyPolicy(keyPolicy(rollout(manyConsumersYaml(120, false))), OWNER);
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([['policy-size', 'high']]);
+    expect(findings[0].message).toMatch(/over the KMS limit of 32768/);
+    expect(findings[0].fix).toMatch(/set `organization`/);
   });
 
-  test('a policy under the limit passes', () => {
-    expect(() => rollout(manyConsumersYaml(10, false))).not.toThrow();
+  test('near the limit is a low-severity warning that fails nothing', () => {
+    const findings = lintKeyPolicy(keyPolicy(rollout(manyConsumersYaml(50, false))), OWNER);
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([['policy-size-near-limit', 'low']]);
+    expect(exitCode(findings.map((f) => f.severity))).toBe(0);
+  });
+
+  test('a policy well under the limit has no size finding', () => {
+    expect(lintKeyPolicy(keyPolicy(rollout(manyConsumersYaml(10, false))), OWNER)).toEqual([]);
   });
 });

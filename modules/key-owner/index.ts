@@ -11,7 +11,8 @@ import { defaultKeyDescription, KEY_OWNER_DEFAULTS } from '../../src/model/key-d
 import { aliasArn, aliasName, Partition, partitionOf } from '../../src/policy/arns';
 import { KEY_POLICY_MAX_BYTES, PolicyDocument } from '../../src/policy/document';
 import { keyPolicy, KeyPolicyInput, OrganizationGrantee } from '../../src/policy/key-policy';
-import { KEY_POLICY_SIZE_FIX, keyPolicyOverflow } from '../../src/policy/size';
+import { RULES } from '../../src/policy/rules';
+import { keyPolicyOverflow } from '../../src/policy/size';
 import { terraformPolicyString } from '../../src/terraform/policy-string';
 
 /** Consumers named by organization membership (`aws:PrincipalOrgID`) instead of one by one. */
@@ -193,7 +194,7 @@ export class KeyOwner extends Construct {
     }
     const bytes = keyPolicyOverflow(this.policyDocument());
     if (bytes !== undefined) {
-      errors.push(`the key policy is ${bytes} bytes, over the KMS limit of ${KEY_POLICY_MAX_BYTES} (${this.consumers.length} grantees). Fix: ${KEY_POLICY_SIZE_FIX}`);
+      errors.push(`the key policy is ${bytes} bytes, over the KMS limit of ${KEY_POLICY_MAX_BYTES} (${this.consumers.length} grantees). Fix: ${RULES['policy-size'].fix}`);
     }
     return errors;
   }

@@ -10,7 +10,8 @@ import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
 import type { PolicyDocument } from '../policy/document';
 import { PLACEHOLDER_KEY_ID } from '../inputs/key-arn';
 import { Consumer, Rollout } from '../model/rollout';
-import { Finding, lintKeyPolicy } from './lints';
+import { lintKeyPolicy } from './lints';
+import { exitCode, EXIT_CODE, Finding, RULES, Severity } from '../policy/rules';
 import { consumerProbes, ownerProbes, Probe, ProbeScope, strangerProbes } from './probes';
 import type { ContextValue } from '../policy/request';
 
@@ -38,12 +39,22 @@ export interface CheckReport {
   readonly assumptions: readonly string[];
 }
 
+/**
+ * The severity of everything check found, through the registry (src/policy/rules.ts): a failing
+ * launch step is `launch-path-broken`, a probe decided otherwise than intended `least-privilege`,
+ * and each lint its own rule.
+ */
+export function severities(report: CheckReport): Severity[] {
+  return [
+    ...report.consumers.flatMap((c) => c.steps.filter((s) => !stepPasses(s)).map(() => RULES['launch-path-broken'].severity)),
+    ...report.probes.filter((p) => !p.ok).map(() => RULES['least-privilege'].severity),
+    ...report.findings.map((f) => f.severity),
+  ];
+}
+
+/** Proven: nothing check found fails the run (warnings such as policy-size-near-limit do not). */
 export function passed(report: CheckReport): boolean {
-  return (
-    report.consumers.every((c) => c.steps.every(stepPasses)) &&
-    report.probes.every((p) => p.ok) &&
-    report.findings.every((f) => f.level !== 'error')
-  );
+  return exitCode(severities(report)) === EXIT_CODE.ok;
 }
 
 /**
@@ -102,36 +113,13 @@ export function checkRollout(rollout: Rollout, policy: PolicyDocument = keyPolic
       const result = authorize({ keyArn, keyPolicy: policy, identityPolicies: probe.identityPolicies }, probe.request);
       return { probe, result, ok: (result.decision === 'Allowed') === (probe.expect === 'Allowed') };
     }),
-    findings: [...lintRollout(rollout), ...lintKeyPolicy(policy, owner.account)],
+    findings: lintKeyPolicy(policy, owner.account),
     assumptions: assumptionsOf(rollout, keyArn),
   };
 }
 
 function grantCreatorOf(rollout: Rollout, consumer: Consumer): string {
   return consumer.deployRoleArn ?? roleArn(rollout.partition, consumer.account, STAND_IN_GRANT_CREATOR_ROLE);
-}
-
-/** Rules on the rollout itself; the config loader refuses these too, but a Rollout can be built in code. */
-function lintRollout(rollout: Rollout): Finding[] {
-  const findings: Finding[] = [];
-  if (rollout.key.alias.startsWith('aws/')) {
-    findings.push({
-      level: 'error',
-      rule: 'aws-managed-key',
-      message: `alias/${rollout.key.alias} names an AWS managed key, whose key policy cannot be changed: it can never be shared with another account`,
-      fix: 'use a customer managed key with an alias outside aws/',
-    });
-  }
-  const keyRegion = rollout.key.arn?.split(':')[3];
-  if (keyRegion && keyRegion !== rollout.owner.region) {
-    findings.push({
-      level: 'error',
-      rule: 'region-mismatch',
-      message: `key.arn is in ${keyRegion} but owner.region is ${rollout.owner.region}: a key, its grants and the AMI live in one region`,
-      fix: 'copy the AMI into the key region with aws ec2 copy-image --encrypted --kms-key-id, and run one rollout per region',
-    });
-  }
-  return findings;
 }
 
 function assumptionsOf(rollout: Rollout, keyArn: string): string[] {

@@ -1,7 +1,8 @@
 import { FindingsError, InputError, oneLine } from '../errors';
+import { EXIT_CODE } from '../policy/rules';
 
-/** Exit codes of every command (ARCHITECTURE.md, CLI contract). */
-export const EXIT = { ok: 0, findings: 1, badInput: 2, internal: 3 } as const;
+/** Exit codes of every command (docs/ARCHITECTURE.md, CLI contract); findings map to them through `exitCode` in src/policy/rules.ts. */
+export const EXIT = { ...EXIT_CODE, internal: 3 } as const;
 
 /**
  * Runs a command body and maps what it throws to the CLI contract: bad input is one line on

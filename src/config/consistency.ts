@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { partitionOf } from '../policy/arns';
 import { normalizeOuPath } from './fields';
+import { RULES } from '../policy/rules';
 import { rule } from './rule';
 import type { Config } from './shape';
 
@@ -36,7 +37,7 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
     report(
       path,
       region,
-      `differs from owner.region ${owner.region}: a key, its grants and an AMI live in one region`,
+      `differs from owner.region ${owner.region}: ${RULES['one-region'].title}`,
       `copy the ${what} into ${owner.region} with \`aws ec2 copy-image --source-region ${region} --region ${owner.region} --encrypted --kms-key-id <a key in ${owner.region}>\`, or run one keyshare rollout per region with a key in each`,
     );
   };
@@ -100,8 +101,8 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
       report(
         ['key', 'arn'],
         config.key.arn,
-        `is in region ${keyRegion}, not owner.region ${owner.region}`,
-        "give the ARN of a key in owner.region, or set owner.region to the key's region: the AMIs, the key and its grants must share one region",
+        `is in region ${keyRegion}, not owner.region ${owner.region}: ${RULES['one-region'].title}`,
+        `give the ARN of a key in owner.region, or set owner.region to the key's region; else ${RULES['one-region'].fix}`,
       );
     } else {
       inAccount(

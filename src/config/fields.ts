@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AWS_REGIONS } from '../policy/regions';
+import { RULES } from '../policy/rules';
 import { rule } from './rule';
 
 /**
@@ -131,8 +132,8 @@ export const keyAlias = z
   .regex(
     /^(?!(?:alias\/)?aws\/)/,
     rule(
-      'names an AWS-managed key (aliases under aws/ are reserved for them)',
-      "choose your own alias such as golden-ami: an AWS-managed key's policy cannot be changed, so it cannot be shared with other accounts; keyshare creates a customer-managed key under your alias instead",
+      `names an AWS managed key (aliases under aws/ are reserved for them): ${RULES['aws-managed-key'].title}`,
+      RULES['aws-managed-key'].fix,
     ),
   )
   .regex(
@@ -174,8 +175,8 @@ export const existingKeyArn = z
   .refine(
     (s) => !/:alias\/aws\//.test(s),
     rule(
-      'names an AWS-managed key',
-      "leave key.arn out so keyshare creates a customer-managed key: an AWS-managed key's policy cannot be changed, so it cannot be shared with other accounts",
+      `names an AWS managed key: ${RULES['aws-managed-key'].title}`,
+      RULES['aws-managed-key'].fix,
     ),
   )
   .refine(

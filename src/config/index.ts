@@ -1,7 +1,6 @@
 import { readInput } from '../read-input';
 import type { Rollout } from '../model/rollout';
 import { firstIssueError } from './issues';
-import { assertKeyPolicyFits } from './key-policy-size';
 import { toRollout } from './normalize';
 import { configSchema } from './schema';
 import { parseYaml } from './yaml';
@@ -18,9 +17,7 @@ export function loadRollout(file: string): Rollout {
 export function parseRollout(text: string, sourceName: string): Rollout {
   const result = configSchema.safeParse(parseYaml(text, sourceName), { reportInput: true });
   if (!result.success) throw firstIssueError(result.error.issues, sourceName);
-  const rollout = toRollout(result.data);
-  assertKeyPolicyFits(rollout);
-  return rollout;
+  return toRollout(result.data);
 }
 
 function readConfig(file: string): string {

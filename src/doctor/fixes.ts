@@ -6,12 +6,12 @@ import { CREATE_GRANT } from '../policy/actions';
 import { accountRootArn, type Partition } from '../policy/arns';
 import { GRANT_IS_FOR_AWS_RESOURCE, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
 import { CONSUMER_SID, consumerIamPolicy } from '../policy/consumer-policy';
-import { policyDocument, PolicyDocument, PolicyStatement } from '../policy/document';
+import { policyDocument, PolicyDocument, PolicyStatement, statementId } from '../policy/document';
 import { autoScalingGrant } from '../policy/grant';
 import { consumerGrantStatement, ownerAutoScalingAttachmentStatement, ownerAutoScalingUseStatement } from '../policy/key-policy';
 import type { LaunchStep } from '../launch/path';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
-import { NearMiss, nearMisses, statementId } from './near-miss';
+import { NearMiss, nearMisses } from './near-miss';
 import type { Grant } from '../policy/grant';
 
 export type FixKind =

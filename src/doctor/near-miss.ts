@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyStatement, StringOrList } from '../policy/document';
+import { statementId, type PolicyDocument, type PolicyStatement, type StringOrList } from '../policy/document';
 
 /** An Allow statement that would decide the request but for one condition, or but for its Resource. */
 export type NearMiss = {
@@ -10,9 +10,6 @@ export type NearMiss = {
   | { readonly kind: 'resource'; readonly resource: StringOrList }
 );
 
-export function statementId(statement: PolicyStatement, index: number): string {
-  return statement.Sid ?? `Statement[${index}]`;
-}
 
 function withoutCondition(statement: PolicyStatement, operator: string, key: string): PolicyStatement {
   const { Condition, ...rest } = statement;

@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import { keyPolicyStatementMissing, type PolicyDocument, type PolicyStatement, type PrincipalBlock } from '../policy/document';
+import { keyPolicyStatementMissing, statementId, type PolicyDocument, type PolicyStatement, type PrincipalBlock } from '../policy/document';
 
 /** The field name `authorize` gives the key policy. */
 export const KEY_POLICY_FIELD = 'keyPolicy';
@@ -138,7 +138,7 @@ function compileStatement(s: PolicyStatement, index: number, field: string, vari
     throw new InputError(`${field}.Condition`, s.Condition, 'must be an object of operators', 'write it as in AWS policies, e.g. {"StringEquals": {"kms:ViaService": "ec2.us-west-2.amazonaws.com"}}');
   }
   return {
-    id: s.Sid ? s.Sid : `Statement[${index}]`,
+    id: statementId(s, index),
     index,
     effect: s.Effect,
     principal: principal === undefined ? undefined : compilePrincipal(principal),

@@ -23,6 +23,14 @@ export interface PolicyDocument {
 
 export const POLICY_VERSION = '2012-10-17';
 
+/**
+ * How a statement is named wherever keyshare shows one: its Sid, or `Statement[i]` where it has
+ * none. An empty Sid counts as none (IAM allows `"Sid": ""`), so every command names it alike.
+ */
+export function statementId(statement: PolicyStatement, index: number): string {
+  return statement.Sid ? statement.Sid : `Statement[${index}]`;
+}
+
 /** IAM grammar lets most elements be one string or a list; readers want the list. */
 export function listOf(value: StringOrList | readonly string[] | undefined): readonly string[] {
   if (value === undefined) return [];

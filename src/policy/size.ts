@@ -1,10 +1,12 @@
 import { KEY_POLICY_MAX_BYTES, PolicyDocument, policyBytes } from './document';
 
-/** The fix for an oversized key policy; `check`'s lint and synth's refusal both say it. */
-export const KEY_POLICY_SIZE_FIX =
-  'set `organization` (id, arn, optionally ouPaths): the key policy then names the organization with aws:PrincipalOrgID, whatever the number of accounts';
-
+/** Bytes of a key policy over the KMS quota (rule `policy-size` in rules.ts), or undefined when it fits. */
 export function keyPolicyOverflow(doc: PolicyDocument): number | undefined {
   const bytes = policyBytes(doc);
   return bytes > KEY_POLICY_MAX_BYTES ? bytes : undefined;
+}
+
+/** Over 80% of the quota (rule `policy-size-near-limit`): a few more listed accounts and it no longer fits. */
+export function keyPolicyNearLimit(doc: PolicyDocument): boolean {
+  return policyBytes(doc) > KEY_POLICY_MAX_BYTES * 0.8;
 }

@@ -1,6 +1,6 @@
 import { COUNTED, failing, ReviewReport } from '../review/review';
 import type { StatementDiff } from '../review/policy-diff';
-import type { FailOn, Severity } from '../review/rules';
+import type { FailOn, Severity } from '../policy/rules';
 import { showValue } from '../review/values';
 import { json, Renderers } from './format';
 import { renderTemplate } from './templates';

@@ -1,4 +1,4 @@
-import { listOf, type PolicyDocument, type PolicyStatement } from '../policy/document';
+import { listOf, statementId, type PolicyDocument, type PolicyStatement } from '../policy/document';
 
 /**
  * A semantic, statement-by-statement diff of two policy documents: which principals, actions,
@@ -24,9 +24,7 @@ export interface StatementDiff {
 }
 
 /** The statement ID rule: a Sid that is present and not empty, else the position. */
-export function statementId(s: PolicyStatement, index: number): string {
-  return s.Sid ? s.Sid : `Statement[${index}]`;
-}
+
 
 function principals(s: PolicyStatement): string[] {
   const out: string[] = [];

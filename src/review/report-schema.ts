@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { COUNTED } from './review';
-import { RISK_RULES, SEVERITIES } from './rules';
+import { RuleId, RULES, SEVERITIES } from '../policy/rules';
+
+/** The rules review raises (src/policy/rules.ts, evaluatedBy). */
+const REVIEW_RULES = (Object.keys(RULES) as RuleId[]).filter((id) => (RULES[id].evaluatedBy as readonly string[]).includes('review'));
 
 /**
  * The shape of `keyshare review --format json`, published as schema/review-report.schema.json
@@ -49,8 +52,8 @@ const statement = z.strictObject({
 });
 
 const finding = z.strictObject({
-  rule: z.enum(Object.keys(RISK_RULES) as [keyof typeof RISK_RULES, ...(keyof typeof RISK_RULES)[]]),
-  severity: z.enum(SEVERITIES as [string, ...string[]]),
+  rule: z.enum(REVIEW_RULES as [RuleId, ...RuleId[]]),
+  severity: z.enum(SEVERITIES),
   title: text,
   message: text,
   fix: text,

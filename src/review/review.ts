@@ -18,7 +18,7 @@ import {
   Tracked,
 } from './resources';
 import { findRisks, Finding } from './risks';
-import { failsAt, FailOn } from './rules';
+import { failsAt, FailOn } from '../policy/rules';
 import { changedAttributes, AttributeChange, Side } from './values';
 import type { Grant } from '../policy/grant';
 

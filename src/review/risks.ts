@@ -4,24 +4,17 @@ import { rootDelegation } from '../inputs/key-arn';
 import { CREATE_GRANT, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../policy/actions';
 import { isAccountPrincipal, organizationIdOf, parseAutoScalingRoleArn, parseKmsArn, principalAccount } from '../policy/arns';
 import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE } from '../policy/conditions';
-import { listOf, type PolicyDocument, type PolicyStatement } from '../policy/document';
+import { listOf, statementId, type PolicyDocument, type PolicyStatement } from '../policy/document';
 import { organizationsOf } from './access';
 import type { ResourceChange } from './plan';
-import { statementId } from './policy-diff';
 import type { KeyPolicySide, KeySide, StackResources, Tracked } from './resources';
 import type { KeyReview } from './review';
-import { RISK_RULES, RuleId, Severity } from './rules';
+import { Finding as RuleFinding, finding as ruleFinding, RuleId } from '../policy/rules';
 
-export interface Finding {
-  readonly rule: RuleId;
-  readonly severity: Severity;
-  readonly title: string;
-  readonly message: string;
-  readonly fix: string;
-  readonly cite: string;
+/** A finding of the registry (src/policy/rules.ts), placed in the plan. */
+export interface Finding extends RuleFinding {
   readonly stack?: string;
   readonly address?: string;
-  readonly statement?: string;
 }
 
 interface Where {
@@ -32,17 +25,10 @@ interface Where {
 }
 
 function finding(rule: RuleId, message: string, where: Where, fix?: string): Finding {
-  const r = RISK_RULES[rule];
   return {
-    rule,
-    severity: r.severity,
-    title: r.title,
-    message,
-    fix: fix ?? r.fix,
-    cite: r.cite,
+    ...ruleFinding(rule, message, { statement: where.statement, fix }),
     ...(where.stack && { stack: where.stack }),
     ...((where.address ?? where.change?.address) && { address: where.address ?? where.change!.address }),
-    ...(where.statement && { statement: where.statement }),
   };
 }
 
@@ -152,10 +138,8 @@ function policyRisks(t: Tracked<KeySide> | Tracked<KeyPolicySide>, key: Tracked<
   const linted = new Set<string>();
   for (const lint of lintKeyPolicy(after.doc, owner ?? '')) {
     linted.add(`${lint.rule}:${lint.statement ?? ''}`);
-    let rule = lint.rule as RuleId;
+    let rule: RuleId = lint.rule;
     if (rule === 'root-delegation-missing' && before && rootDelegation(before)) rule = 'root-delegation-removed';
-    if (rule === 'policy-size' && lint.level === 'warning') rule = 'policy-size-near-limit';
-    if (!(rule in RISK_RULES)) continue;
     out.push(finding(rule, lint.message, { ...at, statement: lint.statement }));
   }
   return [...out, ...statementRisks(after.doc, owner, at, linted)];
@@ -251,6 +235,6 @@ export function findRisks(r: StackResources, keys: readonly KeyReview[]): Findin
       out.push(finding('launch-path-broken', `account ${l.account}: the launch path ${when}${step}`, { stack: k.stack, address: k.address }));
     }
   }
-  const order = { high: 0, medium: 1, low: 2 };
+  const order = { invalid: 0, high: 1, medium: 2, low: 3 };
   return out.sort((x, y) => order[x.severity] - order[y.severity]);
 }

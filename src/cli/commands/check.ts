@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { DESCRIPTIONS } from './descriptions';
 import { loadRollout } from '../../config';
-import { checkRollout, passed } from '../../check/check';
+import { checkRollout, severities } from '../../check/check';
+import { exitCode } from '../../policy/rules';
 import { checkRenderers } from '../../render/check';
 import { Format, render } from '../../render/format';
 import { formatOption } from '../format-option';
-import { EXIT, runCommand } from '../exit';
+import { runCommand } from '../exit';
 
 export function registerCheck(cli: Command): void {
   cli
@@ -17,7 +18,7 @@ export function registerCheck(cli: Command): void {
       runCommand(() => {
         const report = checkRollout(loadRollout(opts.config));
         process.stdout.write(render(checkRenderers, report, opts.format));
-        return passed(report) ? EXIT.ok : EXIT.findings;
+        return exitCode(severities(report));
       }),
     );
 }

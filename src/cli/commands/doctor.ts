@@ -7,7 +7,8 @@ import { InputError } from '../../errors';
 import { parseContextFlags } from '../../inputs/context';
 import { KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
 import { checkPrincipal } from '../../inputs/requests';
-import { EXIT, runCommand } from '../exit';
+import { runCommand } from '../exit';
+import { exitCode, RULES } from '../../policy/rules';
 import { doctorRenderers } from '../../render/doctor';
 import { Format, render } from '../../render/format';
 import { formatOption } from '../format-option';
@@ -54,5 +55,5 @@ export async function doctor(flags: DoctorFlags): Promise<number> {
   };
   const diagnosis = diagnose(await loadKeyAccess(flags), flags, target);
   process.stdout.write(render(doctorRenderers, diagnosis, flags.format));
-  return launchWorks(diagnosis) ? EXIT.ok : EXIT.findings;
+  return exitCode(launchWorks(diagnosis) ? [] : [RULES['launch-path-broken'].severity]);
 }

@@ -11,7 +11,6 @@ export interface CommandEntry {
   readonly load: () => Register;
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const LOADERS: Record<CommandName, () => Register> = {
   synth: () => (require('./synth') as typeof import('./synth')).registerSynth,
   check: () => (require('./check') as typeof import('./check')).registerCheck,
@@ -21,7 +20,6 @@ const LOADERS: Record<CommandName, () => Register> = {
   modules: () => (require('./modules') as typeof import('./modules')).registerModules,
   generate: () => (require('./generate') as typeof import('./generate')).registerGenerate,
 };
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const COMMANDS: readonly CommandEntry[] = (Object.keys(DESCRIPTIONS) as CommandName[]).map((name) => ({
   name,

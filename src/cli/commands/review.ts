@@ -6,9 +6,9 @@ import { InputError } from '../../errors';
 import { render } from '../../render/format';
 import { COMMENT_MARKER, RenderOptions, reviewRenderers } from '../../render/review';
 import { loadPlanSet, StackPlan } from '../../review/plan-set';
-import { failing, reviewPlans } from '../../review/review';
-import type { FailOn } from '../../review/rules';
-import { EXIT, runCommand } from '../exit';
+import { reviewPlans } from '../../review/review';
+import { exitCode, type FailOn } from '../../policy/rules';
+import { runCommand } from '../exit';
 
 interface ReviewFlags {
   readonly format: 'markdown' | 'json' | 'text';
@@ -87,5 +87,5 @@ export async function review(plans: readonly string[], flags: ReviewFlags): Prom
   if (flags.out !== undefined)
     writeAtomically(flags.out, render(reviewRenderers, { report, options: { ...options, unlimited: true } }, flags.format));
   process.stdout.write(render(reviewRenderers, { report, options }, flags.format));
-  return failing(report, flags.failOn) ? EXIT.findings : EXIT.ok;
+  return exitCode(report.findings.map((f) => f.severity), flags.failOn);
 }

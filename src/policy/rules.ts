@@ -1,0 +1,252 @@
+/**
+ * Every rule keyshare applies, defined once: its fixed severity, the AWS page it rests on, the fix
+ * it prints and the commands that evaluate it. Detectors decide only where a rule fires (config/
+ * for the rules on keyshare.yaml, check/lints.ts on a key policy, review/risks.ts on a plan,
+ * launch/ for the launch path); every word said about a rule comes from here, and one mapping
+ * (`exitCode`) turns the findings of any command into its exit code.
+ *
+ * Adding a rule:
+ * 1. add an entry below: a kebab-case ID (it is API: suppressions, PR comments and JSON output
+ *    name it), `severity`, a `title`, the `fix` a user can act on, `cite` (an AWS documentation
+ *    URL that says why) and `evaluatedBy` (the commands whose detectors raise it);
+ * 2. raise it where the data is, through that command's `finding(...)` helper, which copies the
+ *    severity, fix and citation from here: never restate them;
+ * 3. test that it fires, and that a near case does not (review's rules: __tests__/review/risks.test.ts).
+ */
+
+import { SID } from './key-policy';
+
+/**
+ * How bad a finding is. `invalid`: the input can never work and must change (bad input, exit 2);
+ * `high`, `medium`, `low`: what it describes is risky or broken, from most to least; a command
+ * fails (exit 1) on findings at or above its `--fail-on` threshold, `high` by default.
+ */
+export type Severity = 'invalid' | 'high' | 'medium' | 'low';
+
+/** Thresholds a user may choose, lowest first; `invalid` always fails. */
+export const SEVERITIES = ['low', 'medium', 'high'] as const;
+
+/** The least severe finding that fails a run, or never. */
+export type FailOn = (typeof SEVERITIES)[number] | 'never';
+
+export const DEFAULT_FAIL_ON: FailOn = 'high';
+
+/** Exit codes of every command (docs/ARCHITECTURE.md, CLI contract). */
+export const EXIT_CODE = { ok: 0, findings: 1, badInput: 2 } as const;
+
+export type Command = 'config' | 'check' | 'synth' | 'doctor' | 'review';
+
+export interface RuleDefinition {
+  readonly severity: Severity;
+  readonly title: string;
+  readonly fix: string;
+  readonly cite: string;
+  /** Where the rule is evaluated: `config` rules refuse keyshare.yaml for every command that loads it. */
+  readonly evaluatedBy: readonly Command[];
+}
+
+const KMS = 'https://docs.aws.amazon.com/kms/latest/developerguide';
+const ASG_KEY_POLICY = 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html';
+
+export const RULES = {
+  'key-deletion': {
+    severity: 'high',
+    title: 'the key is deleted',
+    fix: 'keep the key: every snapshot and volume encrypted under it becomes unreadable once the deletion window ends; disable it instead if it must stop working',
+    cite: `${KMS}/deleting-keys.html`,
+    evaluatedBy: ['review'],
+  },
+  'key-replacement': {
+    severity: 'high',
+    title: 'the key is replaced',
+    fix: 'change the attribute named in replace_paths back, or in place; a new key cannot decrypt what the old one encrypted, and the old one is scheduled for deletion',
+    cite: `${KMS}/deleting-keys.html`,
+    evaluatedBy: ['review'],
+  },
+  'deletion-window-shortened': {
+    severity: 'medium',
+    title: 'the key deletion window is shortened',
+    fix: 'keep deletion_window_in_days at 30, the longest KMS allows, so a mistaken deletion can be cancelled',
+    cite: `${KMS}/deleting-keys.html`,
+    evaluatedBy: ['review'],
+  },
+  'key-disabled': {
+    severity: 'high',
+    title: 'the key is disabled',
+    fix: 'keep is_enabled = true: a disabled key fails every cryptographic operation, so no consumer can launch',
+    cite: `${KMS}/enabling-keys.html`,
+    evaluatedBy: ['review'],
+  },
+  'rotation-disabled': {
+    severity: 'medium',
+    title: 'automatic key rotation is turned off',
+    fix: 'set enable_key_rotation = true (key.rotation: true)',
+    cite: `${KMS}/rotate-keys.html`,
+    evaluatedBy: ['review'],
+  },
+  'root-delegation-removed': {
+    severity: 'high',
+    title: 'root delegation is removed from the key policy',
+    fix: `keep the ${SID.rootDelegation} statement (the owner account root, kms:*): without it IAM policies cannot grant access and the key can be locked out`,
+    cite: `${KMS}/key-policy-default.html#key-policy-default-allow-root-enable-iam`,
+    evaluatedBy: ['review'],
+  },
+  'root-delegation-missing': {
+    severity: 'high',
+    title: 'the key policy has no root delegation',
+    fix: `add the ${SID.rootDelegation} statement (the owner account root, kms:*), the KMS default key policy's first statement`,
+    cite: `${KMS}/key-policy-default.html#key-policy-default-allow-root-enable-iam`,
+    evaluatedBy: ['check', 'synth', 'review'],
+  },
+  'wildcard-principal-without-org': {
+    severity: 'high',
+    title: 'a wildcard principal without an organization condition',
+    fix: 'name the accounts, or add a StringEquals condition on aws:PrincipalOrgID',
+    cite: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid',
+    evaluatedBy: ['check', 'synth', 'review'],
+  },
+  'kms-star-to-another-account': {
+    severity: 'high',
+    title: 'kms:* to another account',
+    fix: 'give other accounts only Encrypt, Decrypt, ReEncrypt*, GenerateDataKey*, DescribeKey and a scoped CreateGrant',
+    cite: `${KMS}/key-policy-modifying-external-accounts.html`,
+    evaluatedBy: ['check', 'synth', 'review'],
+  },
+  'administration-to-another-account': {
+    severity: 'high',
+    title: 'key administration to another account',
+    fix: 'give administrative actions only to principals of the owner account (key.administrators)',
+    cite: `${KMS}/key-policy-default.html#key-policy-default-allow-administrators`,
+    evaluatedBy: ['review'],
+  },
+  'create-grant-unscoped': {
+    severity: 'high',
+    title: 'CreateGrant to another account without a grantee condition',
+    fix: 'add a kms:GranteePrincipal condition naming the account\u2019s own Auto Scaling service-linked role, and kms:GrantOperations',
+    cite: `${KMS}/conditions-kms.html#conditions-kms-grantee-principal`,
+    evaluatedBy: ['review'],
+  },
+  'cross-account-grant-for-aws-resource': {
+    severity: 'high',
+    title: 'a cross-account CreateGrant broken by kms:GrantIsForAWSResource',
+    fix: 'remove the kms:GrantIsForAWSResource condition and scope the statement with kms:GranteePrincipal and kms:GrantOperations instead',
+    cite: ASG_KEY_POLICY,
+    evaluatedBy: ['check', 'synth', 'review'],
+  },
+  'policy-size': {
+    severity: 'high',
+    title: 'the key policy is over the 32 KB limit',
+    fix: 'set `organization` (id, arn, optionally ouPaths): the key policy then names the organization with aws:PrincipalOrgID, whatever the number of accounts',
+    cite: `${KMS}/resource-limits.html`,
+    evaluatedBy: ['check', 'synth', 'review'],
+  },
+  'policy-size-near-limit': {
+    severity: 'low',
+    title: 'the key policy is over 80% of the 32 KB limit',
+    fix: 'set `organization` before adding more accounts',
+    cite: `${KMS}/resource-limits.html`,
+    evaluatedBy: ['check', 'synth', 'review'],
+  },
+  'ami-public': {
+    severity: 'high',
+    title: 'the AMI is made public',
+    fix: 'remove group = "all"; share with the consumer accounts, the organization or its OUs instead',
+    cite: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-intro.html',
+    evaluatedBy: ['review'],
+  },
+  'ami-shared-outside-organization': {
+    severity: 'high',
+    title: 'the AMI is shared with another organization',
+    fix: 'share with the organization (or its OUs) that the key policy names',
+    cite: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/share-amis-with-organizations-and-OUs.html',
+    evaluatedBy: ['review'],
+  },
+  'shared-with-non-consumer': {
+    severity: 'medium',
+    title: 'an AMI or snapshot is shared with an account the key policy does not name',
+    fix: 'share only with consumer accounts (or the organization); if the account is a new consumer, add it to consumers',
+    cite: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-explicit.html',
+    evaluatedBy: ['review'],
+  },
+  'autoscaling-grant-removed': {
+    severity: 'high',
+    title: "an Auto Scaling service-linked role's grant is removed",
+    fix: 'keep the grant while the account launches from the AMI; Auto Scaling cannot use the key without it',
+    cite: ASG_KEY_POLICY,
+    evaluatedBy: ['review'],
+  },
+  'least-privilege': {
+    severity: 'high',
+    title: 'a least-privilege probe is not decided as intended',
+    fix: 'give other accounts only what the launch path needs: keyshare synth emits a key policy under which every probe is decided as intended',
+    cite: `${KMS}/least-privilege.html`,
+    evaluatedBy: ['check', 'synth'],
+  },
+  'aws-managed-key': {
+    severity: 'invalid',
+    title: 'an AWS managed key cannot be shared',
+    fix: "choose your own alias such as golden-ami, or leave key.arn out: an AWS-managed key's policy cannot be changed, so it cannot be shared with other accounts; keyshare creates a customer-managed key instead",
+    cite: `${KMS}/concepts.html#aws-managed-key`,
+    evaluatedBy: ['config'],
+  },
+  'one-region': {
+    severity: 'invalid',
+    title: 'a key, its grants and the AMIs live in one region',
+    fix: 'copy the AMI into the key region with `aws ec2 copy-image --encrypted --kms-key-id <a key of that region>`, or run one keyshare rollout per region with a key in each',
+    cite: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html',
+    evaluatedBy: ['config'],
+  },
+  'launch-path-broken': {
+    severity: 'high',
+    title: "a consumer's Auto Scaling launch path fails",
+    fix: 'restore what the failing step needs (see the step and what is missing); keyshare synth emits a policy that proves every path',
+    cite: ASG_KEY_POLICY,
+    evaluatedBy: ['check', 'synth', 'doctor', 'review'],
+  },
+} as const satisfies Record<string, RuleDefinition>;
+
+export type RuleId = keyof typeof RULES;
+
+/** One finding of one rule. Commands add where it is (review: the stack and resource address). */
+export interface Finding {
+  readonly rule: RuleId;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly message: string;
+  readonly fix: string;
+  readonly cite: string;
+  /** The statement's Sid (or `Statement[i]`), when one statement is at fault. */
+  readonly statement?: string;
+}
+
+/** A finding of `rule`, with the registry's severity, title, fix and citation. `fix` may be made more specific, never replaced by another rule's. */
+export function finding(rule: RuleId, message: string, extra: { readonly statement?: string; readonly fix?: string } = {}): Finding {
+  const r: RuleDefinition = RULES[rule];
+  return {
+    rule,
+    severity: r.severity,
+    title: r.title,
+    message,
+    fix: extra.fix ?? r.fix,
+    cite: r.cite,
+    ...(extra.statement !== undefined && { statement: extra.statement }),
+  };
+}
+
+export function failsAt(severity: Severity, threshold: FailOn = DEFAULT_FAIL_ON): boolean {
+  if (severity === 'invalid') return true;
+  return threshold !== 'never' && SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(threshold);
+}
+
+/**
+ * The one mapping from findings to an exit code, for synth, check, doctor and review: 2 when any
+ * finding is invalid input, 1 when any is at or above `failOn`, else 0.
+ */
+export function exitCode(severities: Iterable<Severity>, failOn: FailOn = DEFAULT_FAIL_ON): number {
+  let code: number = EXIT_CODE.ok;
+  for (const s of severities) {
+    if (s === 'invalid') return EXIT_CODE.badInput;
+    if (failsAt(s, failOn)) code = EXIT_CODE.findings;
+  }
+  return code;
+}
