@@ -132,7 +132,7 @@ export const keyAlias = z
   .regex(
     /^(?!(?:alias\/)?aws\/)/,
     rule(
-      `names an AWS managed key (aliases under aws/ are reserved for them): ${RULES['aws-managed-key'].title}`,
+      'names an AWS-managed key (aliases under aws/ are reserved for them)',
       RULES['aws-managed-key'].fix,
     ),
   )
@@ -175,7 +175,7 @@ export const existingKeyArn = z
   .refine(
     (s) => !/:alias\/aws\//.test(s),
     rule(
-      `names an AWS managed key: ${RULES['aws-managed-key'].title}`,
+      'names an AWS-managed key',
       RULES['aws-managed-key'].fix,
     ),
   )

@@ -184,7 +184,7 @@ export const RULES = {
   },
   'aws-managed-key': {
     severity: 'invalid',
-    title: 'an AWS managed key cannot be shared',
+    title: 'an AWS-managed key cannot be shared',
     fix: "choose your own alias such as golden-ami, or leave key.arn out: an AWS-managed key's policy cannot be changed, so it cannot be shared with other accounts; keyshare creates a customer-managed key instead",
     cite: `${KMS}/concepts.html#aws-managed-key`,
     evaluatedBy: ['config'],
