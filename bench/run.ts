@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { BENCHES } from './benches';
+import { benchGenerate } from './generate';
 import { benchRolloutYaml } from './rollout';
 
 const TARGETS = { wallRatio: 1.1, rssRatio: 1.3, largeRssMB: 2048, helpMs: 300 };
@@ -194,3 +195,7 @@ fs.writeFileSync(
   )}\n`,
 );
 console.log(`\nload average ${loadAfter.map((l) => l.toFixed(2)).join(' ')} at the end; figures in bench/results.json`);
+
+// keyshare generate (#10): 5,000 accounts, end to end; its own table and bench/results-generate.json.
+console.log();
+benchGenerate(5000, pairs);

@@ -26,7 +26,7 @@ amis: [ { id: ami-0a1b2c3d4e5f60718, snapshotIds: [snap-0123456789abcdef0] } ]
 consumers:
   - { account: "300000000003", serviceLinkedRoleSuffix: web, createServiceLinkedRole: true, attachPolicyToRoles: [platform-deployer] }
   - { account: "${OWNER}" }
-organization: { id: ${ORG_ID}, arn: "${ORG_ARN}", ouPaths: ["${ORG_ID}/r-ab12/ou-ab12-11111111/"] }
+organization: { id: ${ORG_ID}, arn: "${ORG_ARN}", ouPaths: ["${ORG_ID}/r-ab12/ou-ab12-11111111/", "${ORG_ID}/r-ab12/ou-ab12-22222222/"] }
 backend: { s3: { bucket: keyshare-state, region: eu-central-1, keyPrefix: keyshare/eu, roleArn: "arn:aws:iam::${OWNER}:role/state" } }
 consumerDeployRoleArn: "arn:aws:iam::{{account}}:role/terraform-deploy"
 `;
@@ -49,7 +49,7 @@ function inventory(count: number, states: Record<number, string> = {}): string {
         Name: i % 5 === 0 ? `team "${i}" | \${var.x}` : `team-${i}`,
         Status: states[i] === 'CLOSED' ? 'SUSPENDED' : (states[i] ?? 'ACTIVE'),
         State: states[i] ?? 'ACTIVE',
-        Paths: [`${ORG_ID}/r-ab12/ou-ab12-${i % 2 === 0 ? '11111111' : '22222222'}/`],
+        Paths: [`${ORG_ID}/r-ab12/ou-ab12-${i === 13 ? '33333333' : i % 2 === 0 ? '11111111' : '22222222'}/`],
         JoinedMethod: 'CREATED',
         JoinedTimestamp: '2024-03-01T10:11:12.345000+00:00',
       })),
@@ -75,13 +75,15 @@ describe('a rollout of 40 accounts', () => {
   const result = run(out);
   const read = (rel: string) => fs.readFileSync(path.join(out, rel), 'utf8');
 
-  test('one root per active account, none for the owner, skipped accounts counted', () => {
-    expect(result.plan.accounts).toHaveLength(37);
+  test('one root per active account the key policy admits, none for the owner, the others counted', () => {
+    expect(result.plan.accounts).toHaveLength(36);
+    expect(result.plan.outsideOrganizationPaths).toBe(1);
     expect(result.plan.skipped).toEqual({ SUSPENDED: 1, CLOSED: 1, PENDING_CLOSURE: 1 });
     const roots = fs.readdirSync(path.join(out, 'accounts')).sort();
     expect(roots).toEqual(result.plan.accounts.map((a) => a.account));
     expect(roots).not.toContain(OWNER);
     expect(roots).not.toContain('300000000001'); // index 2 in the inventory: suspended
+    expect(roots).not.toContain('300000000012'); // index 13: in an OU outside organization.ouPaths
   });
 
   test('every .tf file is terraform fmt-clean', () => {
@@ -121,9 +123,9 @@ describe('a rollout of 40 accounts', () => {
       source: '../modules/key-owner',
       owner_account_id: OWNER,
       organization_id: ORG_ID,
-      organization_paths: [`${ORG_ID}/r-ab12/ou-ab12-11111111/`],
+      organization_paths: [`${ORG_ID}/r-ab12/ou-ab12-11111111/`, `${ORG_ID}/r-ab12/ou-ab12-22222222/`],
       organization_arn: null,
-      organizational_unit_arns: [`arn:aws:organizations::${OWNER}:ou/${ORG_ID}/ou-ab12-11111111`],
+      organizational_unit_arns: [`arn:aws:organizations::${OWNER}:ou/${ORG_ID}/ou-ab12-11111111`, `arn:aws:organizations::${OWNER}:ou/${ORG_ID}/ou-ab12-22222222`],
       administrator_arns: [`arn:aws:iam::${OWNER}:role/kms-admin`],
       amis: [{ id: 'ami-0a1b2c3d4e5f60718', snapshot_ids: ['snap-0123456789abcdef0'] }],
     });
@@ -193,7 +195,7 @@ describe('a rollout of 40 accounts', () => {
     const workflow = parseYaml(read('.github/workflows/keyshare-rollout.yml'));
     const jobs = workflow.jobs as Record<string, any>;
     const waves = result.plan.waves.map((w) => w.map((a) => a.account));
-    expect(waves.map((w) => w.length)).toEqual([4, 16, 16, 1]);
+    expect(waves.map((w) => w.length)).toEqual([4, 16, 16]);
     expect(Object.keys(jobs)).toEqual(['plan-owner', ...waves.map((_, i) => `plan-wave-${i + 1}`), 'apply-owner', ...waves.map((_, i) => `apply-wave-${i + 1}`)]);
     waves.forEach((wave, i) => {
       expect(jobs[`plan-wave-${i + 1}`].strategy.matrix.account).toEqual(wave);
@@ -239,7 +241,8 @@ test('--ou keeps the accounts of an OU; --exclude leaves one out', () => {
   const r = run(path.join(work, 'ou'), { ous: ['ou-ab12-22222222'], exclude: ['300000000002'] });
   // Odd inventory indexes are in OU 2222…; index i is account 300000000000 + i - 1.
   expect(r.plan.accounts.map((a) => a.account)).toEqual(
-    Array.from({ length: 20 }, (_, k) => String(300000000000 + 2 * k)).filter((id) => !['300000000002', '300000000008', '300000000010'].includes(id)),
+    // 300000000012 (index 13) is in no OU of organization.ouPaths.
+    Array.from({ length: 20 }, (_, k) => String(300000000000 + 2 * k)).filter((id) => !['300000000002', '300000000008', '300000000010', '300000000012'].includes(id)),
   );
   expect(r.plan.excluded).toBe(1);
 });
@@ -270,8 +273,9 @@ describe('regeneration', () => {
     expect(first.status).toBe(0);
     expect(keyshare(args(path.relative(work, b)), work).status).toBe(0);
     expect(listing(b)).toEqual(listing(a));
-    expect(first.stdout).toMatch(/the owner root and 37 account roots in 2 waves \(at most 27 a wave\)/);
+    expect(first.stdout).toMatch(/the owner root and 36 account roots in 2 waves \(at most 26 a wave\)/);
     expect(first.stdout).toMatch(/skipped 3 not active: 1 SUSPENDED, 1 CLOSED, 1 PENDING_CLOSURE/);
+    expect(first.stdout).toMatch(/left out, outside organization\.ouPaths .*: 1\n/);
     expect(first.stdout).not.toMatch(/\r|\x1b/);
     const rerun = keyshare(args(a), ROOT);
     expect(rerun.stdout).toMatch(/files: \d+ written \(0 changed\)/);

@@ -116,3 +116,29 @@ describe('bad options and inputs', () => {
     expect(failure(() => planRollout(config, inventory, OPTIONS)).message).toMatch(/^organization\.id: differs .* o-zzzzzzzzzz/);
   });
 });
+
+describe('organization.ouPaths', () => {
+  const yaml = ORG_YAML.replace(/^organization: \{ (.*) \}$/m, `organization: { $1, ouPaths: ["${ORG_ID}/r-ab12/ou-ab12-11111111/"] }`);
+
+  test('an account whose path lies outside them is left out and counted: the key policy would not let it use the key', () => {
+    const text = csv([
+      ['300000000000', 'ACTIVE', `${ORG_ID}/r-ab12/ou-ab12-11111111/ou-ab12-44444444/`],
+      ['300000000001', 'ACTIVE', `${ORG_ID}/r-ab12/ou-ab12-33333333/`],
+    ]);
+    const p = plan(text, {}, yaml);
+    expect(p.accounts.map((a) => a.account)).toEqual(['300000000000']);
+    expect(p.outsideOrganizationPaths).toBe(1);
+    expect(plan(text).outsideOrganizationPaths).toBe(0);
+  });
+
+  test('accounts below them, and accounts with bare OU IDs (no path to judge), are kept', () => {
+    const text = csv([
+      ['300000000000', 'ACTIVE', `${ORG_ID}/r-ab12/ou-ab12-11111111/ou-ab12-44444444/`],
+      ['300000000001', 'ACTIVE', `${ORG_ID}/r-ab12/ou-ab12-33333333/`],
+      ['300000000002', 'ACTIVE', 'ou-ab12-55555555'],
+    ]);
+    const p = plan(text, { exclude: ['300000000001'] }, yaml);
+    expect(p.accounts.map((a) => a.account)).toEqual(['300000000000', '300000000002']);
+    expect(p.outsideOrganizationPaths).toBe(0);
+  });
+});

@@ -1,4 +1,5 @@
 import { aliasArn, organizationLaunchTargets } from '../policy/arns';
+import { InputError } from '../errors';
 import { COMMENT_MARKER } from '../render/review';
 import { renderTemplate } from '../render/templates';
 import { AWS_PROVIDER_VERSION } from '../tfmodules/spec';
@@ -23,10 +24,15 @@ export const waveFile = (wave: number) => `waves/wave-${String(wave).padStart(2,
 export interface CiTemplate {
   readonly template: string;
   readonly path: string;
+  /** Largest file the CI system reads. @default no limit */
+  readonly maxBytes?: number;
 }
 
+/** "A workflow file larger than 500 KB will not start runs" (https://docs.github.com/en/actions/reference/limits). */
+const GITHUB_WORKFLOW_MAX_BYTES = 500 * 1024;
+
 export const CI_TEMPLATES: CiTemplate[] = [
-  { template: 'generate/github-rollout.yml', path: '.github/workflows/keyshare-rollout.yml' },
+  { template: 'generate/github-rollout.yml', path: '.github/workflows/keyshare-rollout.yml', maxBytes: GITHUB_WORKFLOW_MAX_BYTES },
   { template: 'generate/atlantis.yaml', path: 'atlantis.yaml' },
   { template: 'generate/github-review.yml', path: '.github/workflows/keyshare-review.yml' },
 ];
@@ -49,7 +55,19 @@ export function renderRollout(plan: GeneratePlan, modules: ReadonlyMap<string, s
     options.progress?.(i + 1, total);
   });
   view.waves.forEach((wave) => files.set(wave.file, `${wave.accounts.join('\n')}\n`));
-  for (const ci of CI_TEMPLATES) files.set(ci.path, renderTemplate(ci.template, view));
+  for (const ci of CI_TEMPLATES) {
+    const text = renderTemplate(ci.template, view);
+    const bytes = Buffer.byteLength(text);
+    if (ci.maxBytes !== undefined && bytes > ci.maxBytes) {
+      throw new InputError(
+        '--accounts',
+        `${total} accounts`,
+        `make ${ci.path} ${Math.ceil(bytes / 1024)} KB, over the ${ci.maxBytes / 1024} KB its CI system reads`,
+        'split the rollout with --ou (or --exclude) into several output directories, each with its own CI',
+      );
+    }
+    files.set(ci.path, text);
+  }
   files.set('README.md', renderTemplate('generate/README.md', view));
   return files;
 }
@@ -128,6 +146,7 @@ function rolloutView(plan: GeneratePlan) {
     skipped,
     excluded: plan.excluded,
     outsideOus: plan.outsideOus,
+    outsideOrganizationPaths: plan.outsideOrganizationPaths,
     ownerIsConsumer: plan.ownerIsConsumer,
     localState: rollout.backend === undefined,
     // The review workflow finds its pull-request comment by this line.

@@ -56,7 +56,8 @@ export function readInventory(file: string): Inventory {
 
 export function parseInventory(text: string, file: string): Inventory {
   const origin: Origin = { flag: FLAG, file };
-  const inventory = text.trim() === '' ? { accounts: [], hasOus: false } : /^\s*[{[]/.test(text) ? fromListAccounts(origin, text) : fromCsv(origin, text);
+  const inventory: Inventory =
+    text.trim() === '' ? { accounts: [], hasOus: false } : /^\s*[{[]/.test(text) ? fromListAccounts(origin, text) : fromCsv(origin, text);
   if (inventory.accounts.length === 0) {
     throw new InputError(
       where(origin),

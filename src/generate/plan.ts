@@ -48,6 +48,8 @@ export interface GeneratePlan {
   readonly skipped: Readonly<Partial<Record<AccountState, number>>>;
   readonly excluded: number;
   readonly outsideOus: number;
+  /** Active accounts whose path lies outside `organization.ouPaths`: the key policy does not admit them. */
+  readonly outsideOrganizationPaths: number;
   /** Config consumers that are not active in the selected inventory, so they get no root. */
   readonly configOnly: readonly string[];
   /** The deploy role pattern was not configured and the Organizations default was used. */
@@ -63,11 +65,13 @@ export function planRollout(config: Rollout, inventory: Inventory, options: Sele
   const skipped: Partial<Record<AccountState, number>> = {};
   let excludedCount = 0;
   let outsideOus = 0;
+  let outsideOrganizationPaths = 0;
 
   const selected: InventoryAccount[] = [];
   for (const account of inventory.accounts) {
     if (excluded.has(account.id)) excludedCount++;
     else if (options.ous.length > 0 && !options.ous.some((ou) => inOu(account, ou))) outsideOus++;
+    else if (outsideOuPaths(account, organization)) outsideOrganizationPaths++;
     else if (account.state !== 'ACTIVE') skipped[account.state] = (skipped[account.state] ?? 0) + 1;
     else selected.push(account);
   }
@@ -99,6 +103,7 @@ export function planRollout(config: Rollout, inventory: Inventory, options: Sele
     skipped,
     excluded: excludedCount,
     outsideOus,
+    outsideOrganizationPaths,
     configOnly: config.consumers.map((c) => c.account).filter((a) => !selectedIds.has(a)),
     defaultDeployRole: config.consumerDeployRoleArn === undefined,
   };
@@ -148,6 +153,17 @@ function checkOptions(inventory: Inventory, options: SelectOptions): void {
   if (!Number.isInteger(options.canary) || options.canary < 0 || options.canary > MAX_MATRIX_JOBS) {
     throw new InputError('--canary', options.canary, `is not a whole number from 0 to ${MAX_MATRIX_JOBS}`, 'give the number of accounts to apply first, or 0 for none');
   }
+}
+
+/**
+ * With `organization.ouPaths`, the key policy admits only principals under those paths
+ * (`aws:PrincipalOrgPaths`): an account the inventory places elsewhere could never use the key.
+ * Accounts without a path (a CSV's bare OU ID, list-accounts without Paths) cannot be judged.
+ */
+function outsideOuPaths(account: InventoryAccount, organization: Organization): boolean {
+  const paths = account.ous.filter((ou) => ou.includes('/'));
+  if (organization.ouPaths.length === 0 || paths.length === 0) return false;
+  return !paths.some((p) => organization.ouPaths.some((allowed) => p.replace(/\/?$/, '/').startsWith(allowed)));
 }
 
 /** The organization-scale key policy needs the organization: from the config, or the accounts' ARNs. */
