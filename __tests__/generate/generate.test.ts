@@ -304,3 +304,11 @@ describe('bad input: exit 2, one line naming the place, nothing written', () => 
     expect(fs.existsSync(out)).toBe(false);
   });
 });
+
+test('the examples generate: examples/accounts.json and examples/accounts.csv with examples/keyshare-org.yaml', () => {
+  const json = generate({ accounts: path.join(ROOT, 'examples/accounts.json'), config: path.join(ROOT, 'examples/keyshare-org.yaml'), out: path.join(work, 'example-json'), ous: [], exclude: [], waveSize: 256, canary: 10 });
+  expect(json.plan.accounts.length).toBeGreaterThan(200);
+  expect(json.plan.ownerInInventory).toBe(true);
+  const csv = generate({ accounts: path.join(ROOT, 'examples/accounts.csv'), config: path.join(ROOT, 'examples/keyshare-org.yaml'), out: path.join(work, 'example-csv'), ous: ['ou-ab12-11111111'], exclude: [], waveSize: 256, canary: 10 });
+  expect(csv.plan.accounts.map((a) => a.account)).toEqual(['210000007919', '210000015838', '210000039595', '444455556666', '777788889999']);
+});

@@ -36,11 +36,24 @@ test('only active accounts get a root; the others are counted by state', () => {
   expect(p.skipped).toEqual({ SUSPENDED: 1, CLOSED: 1, PENDING_CLOSURE: 1 });
 });
 
-test('the owner in the inventory is the same-account consumer, with no root of its own', () => {
-  const p = plan(csv([[OWNER, 'ACTIVE'], ['300000000000', 'ACTIVE']]));
-  expect(p.ownerIsConsumer).toBe(true);
+test('the owner in the inventory gets no root; it is a consumer only when the config lists it, as in synth', () => {
+  const text = csv([[OWNER, 'ACTIVE'], ['300000000000', 'ACTIVE']]);
+  const p = plan(text);
+  expect(p.ownerInInventory).toBe(true);
+  expect(p.ownerIsConsumer).toBe(false);
   expect(p.accounts.map((a) => a.account)).toEqual(['300000000000']);
-  expect(p.rollout.consumers.find((c) => c.account === OWNER)).toMatchObject({ sameAccount: true });
+  expect(p.rollout.consumers.map((c) => c.account)).toEqual(['300000000000']);
+
+  const listed = plan(text, {}, ORG_YAML.replace('consumers:', `consumers:\n  - { account: "${OWNER}", serviceLinkedRoleSuffix: ops }`));
+  expect(listed.ownerIsConsumer).toBe(true);
+  expect(listed.accounts.map((a) => a.account)).toEqual(['300000000000']);
+  expect(listed.rollout.consumers.find((c) => c.account === OWNER)).toMatchObject({ sameAccount: true, serviceLinkedRoleSuffix: 'ops' });
+});
+
+test('the owner is never filtered out by --ou or organization.ouPaths: it has no root either way', () => {
+  const p = plan(csv([[OWNER, 'ACTIVE', 'ou-ab12-99999999'], ['300000000000', 'ACTIVE', 'ou-ab12-11111111']]), { ous: ['ou-ab12-11111111'] });
+  expect(p.ownerInInventory).toBe(true);
+  expect(p.outsideOus).toBe(0);
 });
 
 test('config consumers lend their settings to inventory accounts; others get the deploy role pattern', () => {

@@ -1,6 +1,6 @@
 import { ACCOUNT, roleArnFromPattern } from '../config/fields';
 import { InputError } from '../errors';
-import type { Consumer, Organization, Rollout } from '../model/rollout';
+import { Consumer, crossAccountConsumers, Organization, Rollout, sameAccountConsumer } from '../model/rollout';
 import { roleArn } from '../policy/arns';
 import { AccountState, inOu, Inventory, InventoryAccount, OU_ID_PATTERN } from './inventory';
 
@@ -43,7 +43,9 @@ export interface GeneratePlan {
   /** One root each, sorted by account ID. */
   readonly accounts: readonly AccountRoot[];
   readonly waves: readonly (readonly AccountRoot[])[];
-  /** The owner account is in the inventory: its own Auto Scaling role is named in the key policy, no root. */
+  /** The owner account is in the inventory; it never gets a root of its own. */
+  readonly ownerInInventory: boolean;
+  /** The config lists the owner as a consumer: its own Auto Scaling role is named in the key policy. */
   readonly ownerIsConsumer: boolean;
   readonly skipped: Readonly<Partial<Record<AccountState, number>>>;
   readonly excluded: number;
@@ -60,16 +62,19 @@ export interface GeneratePlan {
 export function planRollout(config: Rollout, inventory: Inventory, options: SelectOptions): GeneratePlan {
   checkOptions(inventory, options);
   const organization = resolveOrganization(config, inventory);
+  const owner = config.owner.account;
   const overrides = new Map(config.consumers.map((c) => [c.account, c]));
   const excluded = new Set(options.exclude);
   const skipped: Partial<Record<AccountState, number>> = {};
   let excludedCount = 0;
   let outsideOus = 0;
   let outsideOrganizationPaths = 0;
+  let ownerInInventory = false;
 
   const selected: InventoryAccount[] = [];
   for (const account of inventory.accounts) {
-    if (excluded.has(account.id)) excludedCount++;
+    if (account.id === owner) ownerInInventory = true;
+    else if (excluded.has(account.id)) excludedCount++;
     else if (options.ous.length > 0 && !options.ous.some((ou) => inOu(account, ou))) outsideOus++;
     else if (outsideOuPaths(account, organization)) outsideOrganizationPaths++;
     else if (account.state !== 'ACTIVE') skipped[account.state] = (skipped[account.state] ?? 0) + 1;
@@ -78,33 +83,39 @@ export function planRollout(config: Rollout, inventory: Inventory, options: Sele
   selected.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   const pattern = config.consumerDeployRoleArn ?? roleArn(config.partition, '{{account}}', DEFAULT_DEPLOY_ROLE);
-  const owner = config.owner.account;
-  const consumers: Consumer[] = selected.map((account) => {
+  const roots = selected.map((account): Consumer & { name: string } => {
     const listed = overrides.get(account.id);
     return {
       account: account.id,
+      name: account.name,
       createServiceLinkedRole: listed?.createServiceLinkedRole ?? false,
       attachPolicyToRoles: listed?.attachPolicyToRoles ?? [],
-      sameAccount: account.id === owner,
+      sameAccount: false,
       ...(listed?.serviceLinkedRoleSuffix && { serviceLinkedRoleSuffix: listed.serviceLinkedRoleSuffix }),
-      ...(account.id !== owner && { deployRoleArn: listed?.deployRoleArn ?? roleArnFromPattern(pattern, account.id) }),
+      deployRoleArn: listed?.deployRoleArn ?? roleArnFromPattern(pattern, account.id),
     };
   });
-  const names = new Map(selected.map((a) => [a.id, a.name]));
-  const roots = consumers.filter((c) => !c.sameAccount);
-  const waves = splitWaves(roots, options);
-  const accounts = waves.flatMap((wave, i) => wave.map((c): AccountRoot => ({ ...c, deployRoleArn: c.deployRoleArn!, name: names.get(c.account) ?? '', wave: i + 1 })));
+  const waves = splitWaves(roots, options).map((wave, i) =>
+    wave.map(({ name, ...c }): AccountRoot => ({ ...c, deployRoleArn: c.deployRoleArn!, name, wave: i + 1 })),
+  );
+  // As in synth: the owner launches from its own AMIs only when the config lists it as a consumer;
+  // the key policy then names its Auto Scaling role, which must exist.
+  const self = sameAccountConsumer(config);
+  const consumers = [...roots.map(({ name: _, ...c }) => c), ...(self ? [self] : [])].sort((a, b) => (a.account < b.account ? -1 : 1));
   const selectedIds = new Set(selected.map((a) => a.id));
   return {
     rollout: { ...config, consumers, organization },
-    accounts,
-    waves: waves.map((_, i) => accounts.filter((a) => a.wave === i + 1)),
-    ownerIsConsumer: selectedIds.has(owner),
+    accounts: waves.flat(),
+    waves,
+    ownerInInventory,
+    ownerIsConsumer: self !== undefined,
     skipped,
     excluded: excludedCount,
     outsideOus,
     outsideOrganizationPaths,
-    configOnly: config.consumers.map((c) => c.account).filter((a) => !selectedIds.has(a)),
+    configOnly: crossAccountConsumers(config)
+      .map((c) => c.account)
+      .filter((a) => !selectedIds.has(a)),
     defaultDeployRole: config.consumerDeployRoleArn === undefined,
   };
 }
