@@ -1,6 +1,7 @@
 import { ACCOUNT, roleArnFromPattern } from '../config/fields';
 import { InputError } from '../errors';
-import { Consumer, crossAccountConsumers, Organization, Rollout, sameAccountConsumer } from '../model/rollout';
+import type { Consumer, Organization, Rollout } from '../model/rollout';
+import { crossAccountConsumers, sameAccountConsumer } from '../policy/key-policy';
 import { roleArn } from '../policy/arns';
 import { AccountState, inOu, Inventory, InventoryAccount, OU_ID_PATTERN } from './inventory';
 
