@@ -44,6 +44,8 @@ export interface GeneratePlan {
   /** One root each, sorted by account ID. */
   readonly accounts: readonly AccountRoot[];
   readonly waves: readonly (readonly AccountRoot[])[];
+  /** Accounts the inventory lists, whatever their state. */
+  readonly inventoryAccounts: number;
   /** The owner account is in the inventory; it never gets a root of its own. */
   readonly ownerInInventory: boolean;
   /** The config lists the owner as a consumer: its own Auto Scaling role is named in the key policy. */
@@ -108,6 +110,7 @@ export function planRollout(config: Rollout, inventory: Inventory, options: Sele
     rollout: { ...config, consumers, organization },
     accounts: waves.flat(),
     waves,
+    inventoryAccounts: inventory.accounts.length,
     ownerInInventory,
     ownerIsConsumer: self !== undefined,
     skipped,

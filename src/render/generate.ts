@@ -41,8 +41,7 @@ function generateView(r: GenerateResult) {
     accounts: plan.accounts.length,
     waves: plan.waves.length,
     largestWave: Math.max(0, ...plan.waves.map((w) => w.length)),
-    inventory:
-      plan.accounts.length + (plan.ownerInInventory ? 1 : 0) + skipped.reduce((n, s) => n + s.count, 0) + plan.excluded + plan.outsideOus + plan.outsideOrganizationPaths,
+    inventory: plan.inventoryAccounts,
     skipped,
     skippedTotal: skipped.reduce((n, s) => n + s.count, 0),
     excluded: plan.excluded,
