@@ -36,17 +36,23 @@ export function generate(req: GenerateRequest): GenerateResult {
   const request: OutputRequest = { dir: req.out, flag: '--out', kind: 'generate' };
   checkOutputDir(request);
   const plan = planRollout(loadRollout(req.config), readInventory(req.accounts), req);
-  const { report, keyPolicyBytes } = assertDeployable(plan.rollout);
+  const { keyPolicyBytes, proven } = prove(plan);
   const files = renderOrRefuse(() => renderRollout(plan, renderTerraformModules(), { progress: req.progress }));
   const output = replaceOutput(request, { files });
   return {
     out: req.out,
     plan,
     keyPolicyBytes,
-    proven: { steps: report.consumers.reduce((n, c) => n + c.steps.length, 0), probes: report.probes.length },
+    proven,
     output,
     removedAccounts: output.removed.flatMap((rel) => ACCOUNT_ROOT_FILE.exec(rel)?.[1] ?? []),
   };
+}
+
+/** check's report for thousands of accounts is large; only its counts outlive this call. */
+function prove(plan: GeneratePlan): Pick<GenerateResult, 'keyPolicyBytes' | 'proven'> {
+  const { report, keyPolicyBytes } = assertDeployable(plan.rollout);
+  return { keyPolicyBytes, proven: { steps: report.consumers.reduce((n, c) => n + c.steps.length, 0), probes: report.probes.length } };
 }
 
 /** A template that does not compile or names a field its data lacks stops the run before anything is written. */
