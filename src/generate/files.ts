@@ -85,7 +85,7 @@ function rolloutView(plan: GeneratePlan) {
     awsVersion: AWS_PROVIDER_VERSION,
     region: owner.region,
     backend: rollout.backend ? { ...rollout.backend.s3, roleArn: rollout.backend.s3.roleArn ?? null } : null,
-    keyArn: key.arn ?? aliasArn(partition, owner.region, owner.account, key.alias),
+    keyArn: aliasArn(partition, owner.region, owner.account, key.alias),
   };
   const targets = organizationLaunchTargets(organization);
   const self = rollout.consumers.find((c) => c.sameAccount);
