@@ -34,7 +34,7 @@ const GITHUB_WORKFLOW_MAX_BYTES = 500 * 1024;
 export const CI_TEMPLATES: CiTemplate[] = [
   { template: 'generate/github-rollout.yml', path: '.github/workflows/keyshare-rollout.yml', maxBytes: GITHUB_WORKFLOW_MAX_BYTES },
   { template: 'generate/atlantis.yaml', path: 'atlantis.yaml' },
-  { template: 'generate/github-review.yml', path: '.github/workflows/keyshare-review.yml' },
+  { template: 'generate/github-review.yml', path: '.github/workflows/keyshare-review.yml', maxBytes: GITHUB_WORKFLOW_MAX_BYTES },
 ];
 
 export interface RenderOptions {
