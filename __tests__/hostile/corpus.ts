@@ -279,6 +279,7 @@ const REQUESTS: HostileCase[] = [
   requestCase('request with encryptionContex', [{ ...request, encryptionContex: { app: 'web' } }], /\[0\]\.encryptionContex: .*write encryptionContext /),
   requestCase('request with Principal', [{ Principal: DEPLOY, action: 'kms:Decrypt' }], /\[0\]\.Principal: .*write principal /),
   requestCase('empty request list', [], /non-empty JSON list/),
+  requestCase('request with action written twice', `[{"principal":"${DEPLOY}","action":"kms:Decrypt","action":"kms:CreateGrant"}]`, /repeats a key in one object.*got "action"/),
   requestCase('requests as an object', { requests: [] }, /non-empty JSON list/),
   requestCase('context value given as an object', [{ ...request, context: { 'kms:ViaService': { a: 1 } } }], /context.*never an object/),
   requestCase('requests nested 20,000 levels', deepJson(20000), /nests deeper/),

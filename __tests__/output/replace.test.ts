@@ -200,6 +200,20 @@ describe('replaceOutput', () => {
     expect(listing(root)).toEqual(before);
   });
 
+  test('a full disk while staging is bad input naming --out, and leaves nothing beside it', () => {
+    const root = tmp();
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const message = refusal(() =>
+      replaceOutput(req(path.join(root, 'out')), {
+        stage: () => {
+          throw full;
+        },
+      }),
+    );
+    expect(message).toMatch(/no space left on the device/);
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+
   test('after a kill between the two renames, the next run restores the old output first; staging leftovers go', () => {
     const root = tmp();
     const out = path.join(root, 'out');

@@ -4,7 +4,8 @@ import { InputError } from '../errors';
 import { canonicalKmsAction } from '../evaluator/action-catalog';
 import { parseCaller } from '../evaluator/caller';
 import { normalizeContext } from './context';
-import { Origin, readJsonFile, where } from './json-file';
+import { assertNoDuplicateKeys, Origin, parseJson, where } from './json-file';
+import { readInput } from '../read-input';
 import { parseKmsArn } from '../policy/arns';
 import { inputErrorFromZod } from './zod-issue';
 import type { KmsRequest } from '../policy/request';
@@ -29,6 +30,7 @@ const request = z.strictObject({
 });
 
 const KNOWN_FIELDS = Object.keys(request.shape);
+const HAND_WRITTEN_BYTES = 1024 * 1024;
 
 /** The caller of a request, as the evaluator reads it: an account, an IAM or STS principal ARN, a service principal. */
 export function checkPrincipal(field: string, principal: string): string {
@@ -55,7 +57,11 @@ function checkResource(field: string, resource: string): string {
 
 /** Reads `--requests FILE`: a JSON list of requests, each checked like the single-request flags. */
 export async function readRequests(origin: Origin): Promise<KmsRequest[]> {
-  const json = readJsonFile(origin, 'requests', REQUESTS_FIX);
+  const text = readInput('requests', origin.flag, origin.file);
+  const json = parseJson(origin, text, REQUESTS_FIX);
+  // Request lists are written by hand, where a key written twice silently loses one value. Larger
+  // lists are generated, and checking them would cost seconds for nothing.
+  if (text.length <= HAND_WRITTEN_BYTES) assertNoDuplicateKeys(origin, text, REQUESTS_FIX);
   if (!Array.isArray(json) || json.length === 0) throw new InputError(where(origin), json, 'expected a non-empty JSON list of requests', REQUESTS_FIX);
   const requests: KmsRequest[] = [];
   for (const [i, element] of json.entries()) {

@@ -72,8 +72,15 @@ export function replaceOutput(req: OutputRequest, content: OutputContent): Outpu
     attempt(req, () => fs.mkdirSync(staging), 'keyshare cannot create a staging directory beside it');
     try {
       if (previous.mode !== undefined) fs.chmodSync(staging, previous.mode);
-      if ('files' in content) writeFiles(staging, content.files);
-      else content.stage(staging);
+      try {
+        if ('files' in content) writeFiles(staging, content.files);
+        else content.stage(staging);
+      } catch (err) {
+        // A full disk or a quota is the environment's to fix, not a bug of the stager.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === undefined || !ENVIRONMENT.has(code)) throw err;
+        throw outError(req, `the new output cannot be written beside it: ${SYSTEM_CAUSES[code]}`);
+      }
       const generated = hashFiles(staging);
       if (generated.has(MANIFEST_FILE)) throw new Error(`the output staged ${MANIFEST_FILE}, which keyshare writes itself`);
       const kept = previous.manifest ? carryOver(req, target, staging, previous.manifest, generated) : [];
@@ -336,6 +343,8 @@ const SYSTEM_CAUSES: Readonly<Record<string, string>> = {
   EEXIST: 'something is already in the way',
   ENOTEMPTY: 'something is already in the way',
 };
+
+const ENVIRONMENT = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
 
 function outError(req: OutputRequest, problem: string): InputError {
   return new InputError(
