@@ -111,6 +111,8 @@ const CONFIG: HostileCase[] = [
     exit: 2,
     message: /c\\nkeyshare: ok\.yaml: is not a mapping/,
   },
+  { name: 'unknown option holding a newline', args: ['synth', '--config', '{d}/c.yaml', '--evil\nkeyshare: ok'], exit: 2, message: /^keyshare: error: unknown option '--evil\\nkeyshare: ok'/ },
+  { name: 'misspelt option', args: ['synth', '--config', '{d}/c.yaml', '--ot', '{d}/out'], exit: 2, message: /unknown option '--ot' \(Did you mean --out\?\)/ },
   { name: 'config file name holding an ESC', setup: put('c\u001b[2J.yaml', 'x'), args: synth('{d}/c\u001b[2J.yaml'), exit: 2, message: /\\u001b\[2J/ },
 ];
 

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { oneLine } from '../errors';
 import { EXIT } from './exit';
 import { COMMANDS } from './commands';
 
@@ -10,7 +11,10 @@ import { COMMANDS } from './commands';
 export function program(argv?: readonly string[]): Command {
   const cli = new Command('keyshare')
     .description('Share a KMS-encrypted AMI across AWS accounts for EC2 Auto Scaling, proven before deploy.')
-    .exitOverride();
+    .exitOverride()
+    // commander's own parse errors obey the one-line rule too: its suggestion joins the line, and a
+    // newline or escape inside an unknown option is shown escaped (subcommands inherit this).
+    .configureOutput({ outputError: (text, write) => write(`keyshare: ${oneLine(text.trim().replace(/\n(?=\(Did you mean)/g, ' '))}\n`) });
   const named = argv && commandNamed(argv);
   for (const command of COMMANDS) {
     if (!argv || command.name === named) command.load()(cli);
