@@ -77,7 +77,9 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
   const destructive = take(report.destructive, rows);
   const policies = take(report.policies, rows);
   const permissions = take(report.permissions, rows);
-  const stacks = take(report.stacks, rows);
+  // Grouped by account, the header's counts per account read down the table.
+  const byAccount = [...report.stacks].sort((a, b) => (a.account ?? '~').localeCompare(b.account ?? '~') || a.stack.localeCompare(b.stack));
+  const stacks = take(byAccount, rows);
   const changes = take(report.changes, rows);
   const byKind = new Map<string, number>();
   for (const p of report.permissions) byKind.set(`${p.kind} ${p.change}`, (byKind.get(`${p.kind} ${p.change}`) ?? 0) + 1);

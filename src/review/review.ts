@@ -155,8 +155,17 @@ function policyOn(t: Tracked<KeySide> | Tracked<KeyPolicySide>, side: Side): Pol
   return t[side]?.policy;
 }
 
-function keyIds(t: Tracked<KeySide>): string[] {
-  return [t.before?.arn, t.before?.keyId, t.after?.arn, t.after?.keyId].filter((x): x is string => x !== undefined);
+/** What names a key model: its key's ARN and ID, or the key ID an `aws_kms_key_policy` of an existing key gives. */
+function keyIds(m: KeyModel): string[] {
+  const t = m.key;
+  const ids = t ? [t.before?.arn, t.before?.keyId, t.after?.arn, t.after?.keyId] : [m.policySource.before?.keyId, m.policySource.after?.keyId];
+  return ids.filter((x): x is string => x !== undefined);
+}
+
+/** The key ARN a side names, when it is a full key ARN. */
+function keyArnOn(m: KeyModel, side: Side): string | undefined {
+  const named = m.key ? m.key[side]?.arn : (m.policySource as Tracked<KeyPolicySide>)[side]?.keyId;
+  return named && parseKmsArn(named)?.resource.startsWith('key/') ? named : undefined;
 }
 
 function namesKey(ref: string | undefined, ids: readonly string[]): boolean {
@@ -177,20 +186,20 @@ function buildKeys(stacks: readonly StackPlan[], r: StackResources): KeyModel[] 
   for (const p of r.keyPolicies) {
     const ref = p.after?.keyId ?? p.before?.keyId;
     const sameStack = models.filter((m) => m.stack === p.stack);
-    const owner = models.find((m) => m.key && namesKey(ref, keyIds(m.key))) ?? (sameStack.length === 1 ? sameStack[0] : undefined);
+    const owner = models.find((m) => m.key && namesKey(ref, keyIds(m))) ?? (sameStack.length === 1 ? sameStack[0] : undefined);
     if (owner) Object.assign(owner, { policySource: p });
     else models.push({ stack: p.stack, account: p.account, address: p.change.address, policySource: p, grants: [], region: region.get(p.stack) });
   }
   for (const g of r.grants) {
     const ref = g.after?.keyId ?? g.before?.keyId;
-    const target = models.find((m) => (m.key ? namesKey(ref, keyIds(m.key)) : false)) ?? (models.length === 1 ? models[0] : undefined);
+    const target = models.find((m) => namesKey(ref, keyIds(m))) ?? (models.length === 1 ? models[0] : undefined);
     target?.grants.push(g);
   }
   return models;
 }
 
 function ownerOf(model: KeyModel, policies: readonly (PolicyDocument | undefined)[]): { account: string; partition: Partition } | undefined {
-  for (const arn of [model.key?.after?.arn, model.key?.before?.arn]) {
+  for (const arn of [keyArnOn(model, 'after'), keyArnOn(model, 'before')]) {
     const parts = arn ? parseKmsArn(arn) : undefined;
     if (parts) return { account: parts.account, partition: parts.partition };
   }
@@ -209,8 +218,8 @@ function snapshotOn(
   const policy = policyOn(model.policySource, side);
   if (!policy || policy.state !== 'known' || !owner) return { assumed: false };
   // A replaced key gets a new ARN at apply; the old one stands in for it until then.
-  const own = model.key?.[side]?.arn;
-  const known = own ?? model.key?.after?.arn ?? model.key?.before?.arn;
+  const own = keyArnOn(model, side);
+  const known = own ?? keyArnOn(model, 'after') ?? keyArnOn(model, 'before');
   const region = (known && parseKmsArn(known)?.region) ?? model.region ?? 'us-east-1';
   const keyArn = known ?? keyArnOf(owner.partition, region, owner.account, PLACEHOLDER_KEY_ID);
   const grants: Grant[] = model.grants.flatMap((g) => {
@@ -279,7 +288,7 @@ function reviewKey(model: KeyModel, index: AccountIndex): KeyReview {
       status: launchStatus(b.state, afterState, consumersAfter.has(account) || !after.snapshot),
     };
   });
-  const keyLabel = model.key?.after?.arn ?? model.key?.before?.arn ?? `${model.stack}: ${model.address}`;
+  const keyLabel = keyArnOn(model, 'after') ?? keyArnOn(model, 'before') ?? `${model.stack}: ${model.address}`;
   if (before.assumed || after.assumed)
     notes.push(`the key ARN is not known yet; ${after.snapshot?.keyArn ?? before.snapshot?.keyArn} stands in for it`);
   const access = accessDiff(before.snapshot, after.snapshot, suffixes);
