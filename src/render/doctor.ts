@@ -1,9 +1,8 @@
 import { Diagnosis, launchWorks } from '../doctor/diagnose';
 import type { Fix } from '../doctor/fixes';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
-import { decisionMarkdown, reasonLines, reasonMarkdown } from './authorization';
 import { json, Renderers } from './format';
-import { cell, code, jsonBlock } from './markdown';
+import { renderTemplate } from './templates';
 
 function firstFailing(d: Diagnosis): string | undefined {
   return d.steps.find((s) => !stepPasses(s))?.step.id;
@@ -30,66 +29,38 @@ function verdict(d: Diagnosis): string {
   return `the launch fails${first ? `: first failing step ${first}` : ''}${d.awsManaged && !d.sameAccount ? '; the key is AWS managed and cannot be shared' : ''}`;
 }
 
-function indentJson(value: unknown, indent: string): string[] {
-  return JSON.stringify(value, null, 2)
-    .split('\n')
-    .map((l) => `${indent}${l}`);
-}
-
-function fixText(fix: Fix, n: number): string[] {
-  const lines = [`${n}. ${fix.steps.length > 0 ? `[${fix.steps.join(', ')}] ` : ''}${fix.problem}`, `   Fix: ${fix.action}`];
-  if (fix.blocking) lines.push('   Statement at fault:', ...indentJson(fix.blocking, '     '));
-  if (fix.statement) lines.push(`   Statement${fix.kind === 'narrow-deny' ? ' after the change' : ' to use'}:`, ...indentJson(fix.statement, '     '));
-  if (fix.command) lines.push('   Command:', `     ${fix.command}`);
-  return lines;
-}
-
-function doctorText(d: Diagnosis): string {
-  const lines = [
-    `keyshare doctor: can account ${d.consumer} launch Auto Scaling instances from snapshots encrypted with ${d.keyArn}?`,
-    `service-linked role: ${d.serviceLinkedRole}`,
-    ...d.inputs,
-    ...d.notes.map((n) => `note: ${n}`),
-  ];
-  if (d.awsManaged) lines.push(`AWS managed key: ${d.awsManaged}${d.sameAccount ? ' (fine in its own account)' : '; it cannot be shared with another account'}`);
-  lines.push('', `Launch path (${d.sameAccount ? 'same account' : 'cross-account'}):`);
-  d.steps.forEach((s, i) => {
-    lines.push(`  ${mark(s)}  ${i + 1}. ${s.step.id}: ${s.step.title} [${decisionOf(s)}]`);
-    lines.push(...reasonLines(s.result).map((l) => `          ${l}`));
+/** What the text and markdown templates show: one row per step, fixes with absent parts as null. */
+function doctorView(d: Diagnosis) {
+  const step = (s: StepOutcome) => ({
+    id: s.step.id,
+    title: s.step.title,
+    mark: mark(s),
+    unknown: s.dependsOn.length > 0,
+    decisionText: decisionOf(s),
+    result: s.result,
   });
-  lines.push('', `Result: ${verdict(d)}.`);
-  if (d.fixes.length > 0) lines.push('', 'Fixes (the first is for the first failing step):', ...d.fixes.flatMap((f, i) => fixText(f, i + 1)));
-  return `${lines.join('\n')}\n`;
-}
-
-function fixMarkdown(fix: Fix, n: number): string[] {
-  const lines = [`${n}. ${fix.steps.length > 0 ? `${fix.steps.map(code).join(', ')}: ` : ''}${cell(fix.problem)}`, '', `   **Fix**: ${cell(fix.action)}`];
-  const indent = (block: string[]) => block.map((l) => `   ${l}`);
-  if (fix.blocking) lines.push('', '   Statement at fault:', '', ...indent(jsonBlock(fix.blocking)));
-  if (fix.statement) lines.push('', `   Statement${fix.kind === 'narrow-deny' ? ' after the change' : ' to use'}:`, '', ...indent(jsonBlock(fix.statement)));
-  if (fix.command) lines.push('', ...indent(['```sh', fix.command, '```']));
-  return [...lines, ''];
-}
-
-function doctorMarkdown(d: Diagnosis): string {
-  const lines = [
-    '### keyshare doctor',
-    '',
-    `Account ${code(d.consumer)}, key ${code(d.keyArn)}, service-linked role ${code(d.serviceLinkedRole)}: ${launchWorks(d) ? '✅' : '❌'} ${cell(verdict(d))}.`,
-    '',
-    ...d.inputs.map((l) => `- ${cell(l)}`),
-    ...d.notes.map((n) => `- **Note**: ${cell(n)}`),
-    ...(d.awsManaged ? [`- **AWS managed key**: ${cell(d.awsManaged)}`] : []),
-    '',
-    '| # | step | decision |',
-    '|---|---|---|',
-    ...d.steps.map((s, i) => `| ${i + 1} | ${code(s.step.id)}: ${cell(s.step.title)} | ${s.dependsOn.length > 0 ? `❔ ${cell(decisionOf(s))}` : decisionMarkdown(s.result.decision)} |`),
-  ];
-  for (const s of d.steps.filter((o) => !stepPasses(o))) {
-    lines.push('', `<details><summary>${s.step.id}: ${decisionOf(s)}</summary>`, '', ...reasonMarkdown(s.result), '', '</details>');
-  }
-  if (d.fixes.length > 0) lines.push('', '#### Fixes', '', ...d.fixes.flatMap((f, i) => fixMarkdown(f, i + 1)));
-  return `${lines.join('\n').trimEnd()}\n`;
+  return {
+    consumer: d.consumer,
+    keyArn: d.keyArn,
+    serviceLinkedRole: d.serviceLinkedRole,
+    sameAccount: d.sameAccount,
+    inputs: d.inputs,
+    notes: d.notes,
+    awsManaged: d.awsManaged ?? null,
+    works: launchWorks(d),
+    verdict: verdict(d),
+    steps: d.steps.map(step),
+    failing: d.steps.filter((s) => !stepPasses(s)).map(step),
+    fixes: d.fixes.map((f: Fix) => ({
+      steps: f.steps,
+      problem: f.problem,
+      action: f.action,
+      blocking: f.blocking ?? null,
+      statement: f.statement ?? null,
+      statementLabel: f.kind === 'narrow-deny' ? 'after the change' : 'to use',
+      command: f.command ?? null,
+    })),
+  };
 }
 
 /** The machine shape; `decision` values are the evaluator's stable ones. */
@@ -122,4 +93,8 @@ function doctorJson(d: Diagnosis): string {
   return json(out);
 }
 
-export const doctorRenderers: Renderers<Diagnosis> = { text: doctorText, markdown: doctorMarkdown, json: doctorJson };
+export const doctorRenderers: Renderers<Diagnosis> = {
+  text: (d) => renderTemplate('doctor.txt', doctorView(d)),
+  markdown: (d) => renderTemplate('doctor.md', doctorView(d)),
+  json: doctorJson,
+};

@@ -8,7 +8,3 @@ export function code(text: string): string {
 export function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
-
-export function jsonBlock(value: unknown): string[] {
-  return ['```json', JSON.stringify(value, null, 2), '```'];
-}
