@@ -4,6 +4,7 @@ import { AUTOSCALING_GRANT_NAME, autoScalingGrant } from '../policy/grant';
 import { ACCOUNT, ALIAS_PREFIX, ROLE_NAME } from '../config/fields';
 import { HclValue, hclString, hclTemplate, hclValue, tf, tfWhole } from '../terraform/hcl';
 import { SUFFIX_MESSAGE, SUFFIX_OK } from './key-policy';
+import { code } from '../render/markdown';
 import type { ModuleVariable, TerraformModule } from './spec';
 import { allMatch, matches, nullOr, nullOrMatches } from './validation';
 
@@ -92,6 +93,7 @@ export function consumerGrantModule(): TerraformModule {
       { name: 'service_linked_role_arn', description: 'ARN of the Auto Scaling service-linked role the grant is for.', value: 'local.service_linked_role_arn' },
     ],
     data: {
+      readme: { grantName: code(AUTOSCALING_GRANT_NAME), roleName: `${code(autoScalingRoleName())} (or ${code(autoScalingRoleName('<suffix>'))})` },
       kmsArn: hclString(KMS_ARN.source),
       aliasPrefix: hclString(ALIAS_PREFIX),
       autoscalingService: hclString(AUTOSCALING_SERVICE),

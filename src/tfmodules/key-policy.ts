@@ -1,5 +1,7 @@
 import { accountRootArn, autoScalingRoleArn, Partition, PARTITIONS } from '../policy/arns';
-import { PRINCIPAL_ACCOUNT_VARIABLE } from '../policy/conditions';
+import { KEY_USE_ACTIONS } from '../policy/actions';
+import { GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, GRANTEE_PRINCIPAL, PRINCIPAL_ACCOUNT_VARIABLE } from '../policy/conditions';
+import { code } from '../render/markdown';
 import { KEY_POLICY_MAX_BYTES, policyDocument } from '../policy/document';
 import type { PolicyStatement } from '../policy/document';
 import {
@@ -206,6 +208,12 @@ export function keyPolicyModule(): TerraformModule {
       },
     ],
     data: {
+      readme: {
+        keyUseActions: KEY_USE_ACTIONS.map((a) => code(a)).join(', '),
+        granteePrincipal: code(GRANTEE_PRINCIPAL),
+        grantOperations: code(GRANT_OPERATIONS),
+        grantIsForAwsResource: code(GRANT_IS_FOR_AWS_RESOURCE),
+      },
       ouPathEnd: hclString(`/${OU_PATH_END.source}/`),
       roleArn: hclTemplate(autoScalingRoleArn(P, ID)),
       suffixedRoleArn: hclTemplate(autoScalingRoleArn(P, ID, SUFFIX)),
