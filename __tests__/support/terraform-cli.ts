@@ -37,3 +37,36 @@ export function writeTree(files: ReadonlyMap<string, string> | Readonly<Record<s
   }
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * Writes `files`, runs `terraform init` and `apply` (offline: provider-free roots only), and returns
+ * each root output's value. The directory is removed; a failing step throws with Terraform's message.
+ */
+export async function applyRoot(files: ReadonlyMap<string, string> | Readonly<Record<string, string>>): Promise<Record<string, unknown>> {
+  const { dir, cleanup } = writeTree(files);
+  try {
+    for (const args of [
+      ['init', '-backend=false'],
+      ['apply', '-auto-approve'],
+    ]) {
+      const step = await terraform(dir, ...args, '-input=false', '-no-color');
+      if (!step.ok) throw new Error(`terraform ${args[0]} failed:\n${step.stderr}`);
+    }
+    const outputs = JSON.parse((await terraform(dir, 'output', '-json', '-no-color')).stdout) as Record<string, { value: unknown }>;
+    return Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, o.value]));
+  } finally {
+    cleanup();
+  }
+}
+
+/** A root (Terraform JSON) that calls the module at `source` once per case, and outputs `output(name)` per case. */
+export function moduleCalls(
+  source: string,
+  cases: Readonly<Record<string, object>>,
+  output: (name: string) => string = (name) => `\${module.${name}}`,
+): string {
+  return JSON.stringify({
+    module: Object.fromEntries(Object.entries(cases).map(([name, inputs]) => [name, { source, ...inputs }])),
+    output: Object.fromEntries(Object.keys(cases).map((name) => [name, { value: output(name) }])),
+  });
+}

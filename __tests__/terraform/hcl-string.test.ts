@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { hclString } from '../../src/terraform/hcl';
-import { terraform, writeTree } from '../support/terraform-cli';
+import { applyRoot } from '../support/terraform-cli';
 import { requireTerraform } from '../support/terraform';
 
 /**
@@ -29,15 +29,8 @@ describe('hclString in real Terraform', () => {
   it('round-trips every string', async () => {
     const samples = [...TRICKY, ...fc.sample(fc.string({ unit: 'binary', maxLength: 40 }), { seed: 10, numRuns: 200 })];
     const tf = samples.map((s, i) => `output "s${i}" {\n  value = ${hclString(s)}\n}\n`).join('');
-    const { dir, cleanup } = writeTree({ 'main.tf': tf });
-    try {
-      const apply = await terraform(dir, 'apply', '-auto-approve', '-input=false', '-no-color');
-      if (!apply.ok) throw new Error(`terraform apply failed:\n${apply.stderr}`);
-      const out = JSON.parse((await terraform(dir, 'output', '-json', '-no-color')).stdout) as Record<string, { value: string }>;
-      // HCL normalizes string literals to Unicode NFC (HCL native syntax specification, "Template Expressions").
-      samples.forEach((s, i) => expect({ i, value: out[`s${i}`].value }).toEqual({ i, value: s.normalize('NFC') }));
-    } finally {
-      cleanup();
-    }
+    const out = (await applyRoot({ 'main.tf': tf })) as Record<string, string>;
+    // HCL normalizes string literals to Unicode NFC (HCL native syntax specification, "Template Expressions").
+    samples.forEach((s, i) => expect({ i, value: out[`s${i}`] }).toEqual({ i, value: s.normalize('NFC') }));
   });
 });

@@ -85,7 +85,8 @@ module "consumer" {
       if (!init.ok) throw new Error(`terraform init failed:\n${init.stderr}`);
       const plan = await terraform(dir, 'plan', '-input=false', '-no-color', '-out=plan.bin');
       if (!plan.ok) throw new Error(`terraform plan failed:\n${plan.stderr}`);
-      const changes = (JSON.parse((await terraform(dir, 'show', '-json', '-no-color', 'plan.bin')).stdout) as { resource_changes: Change[] }).resource_changes;
+      const changes = (JSON.parse((await terraform(dir, 'show', '-json', '-no-color', 'plan.bin')).stdout) as { resource_changes: Change[] })
+        .resource_changes;
       const after = (address: string) => {
         const found = changes.find((c) => c.address === address);
         if (!found) throw new Error(`${address} is not in the plan: ${changes.map((c) => c.address).join(', ')}`);
@@ -104,7 +105,9 @@ module "consumer" {
       );
       expect(after('module.existing.aws_kms_key_policy.existing[0]')).toMatchObject({ key_id: KEY_ARN });
       expect(JSON.parse(String(after('module.existing.aws_kms_key_policy.existing[0]').policy))).toEqual(keyPolicy(existing));
-      expect(changes.filter((c) => c.address.startsWith('module.existing.aws_kms_key.') || c.address.startsWith('module.existing.aws_kms_alias.'))).toEqual([]);
+      expect(
+        changes.filter((c) => c.address.startsWith('module.existing.aws_kms_key.') || c.address.startsWith('module.existing.aws_kms_alias.')),
+      ).toEqual([]);
       expect(after('module.owner.aws_ami_launch_permission.organization["ami-0a1b2c3d4e5f60718"]')).toMatchObject({ organization_arn: org.arn });
 
       const { partition, region } = parseKmsArn(KEY_ARN) ?? { partition: 'aws' as const, region: '' };
@@ -118,7 +121,10 @@ module "consumer" {
         operations: [...spec.Operations].sort(),
         retire_on_delete: true,
       });
-      expect(after('module.consumer.aws_iam_service_linked_role.autoscaling[0]')).toMatchObject({ aws_service_name: 'autoscaling.amazonaws.com', custom_suffix: 'web' });
+      expect(after('module.consumer.aws_iam_service_linked_role.autoscaling[0]')).toMatchObject({
+        aws_service_name: 'autoscaling.amazonaws.com',
+        custom_suffix: 'web',
+      });
       expect(after('module.consumer.aws_iam_role_policy_attachment.grant_creator["deploy"]')).toMatchObject({ role: 'deploy' });
     } finally {
       cleanup();

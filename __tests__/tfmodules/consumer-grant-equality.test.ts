@@ -3,7 +3,7 @@ import { autoScalingRoleName, parseKmsArn } from '../../src/policy/arns';
 import { consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { autoScalingGrant } from '../../src/policy/grant';
 import { renderTerraformModules } from '../../src/tfmodules';
-import { terraform, writeTree } from '../support/terraform-cli';
+import { applyRoot, moduleCalls } from '../support/terraform-cli';
 import { requireTerraform } from '../support/terraform';
 
 /**
@@ -25,9 +25,17 @@ interface Case {
 
 const CASES: Record<string, Case> = {
   default_role: { key_arn: 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', account_id: A },
-  suffix: { key_arn: 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', account_id: A, service_linked_role_suffix: 'web' },
+  suffix: {
+    key_arn: 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    account_id: A,
+    service_linked_role_suffix: 'web',
+  },
   china: { key_arn: 'arn:aws-cn:kms:cn-north-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab', account_id: A },
-  gov_suffix: { key_arn: 'arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', account_id: A, service_linked_role_suffix: 'a.b@c' },
+  gov_suffix: {
+    key_arn: 'arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    account_id: A,
+    service_linked_role_suffix: 'a.b@c',
+  },
 };
 
 type Block = Record<string, unknown>;
@@ -56,42 +64,24 @@ describe('consumer-grant module in real Terraform', () => {
   beforeAll(() => requireTerraform());
 
   it('creates the IAM policy, the grant and the role lookup that keyshare synth creates', async () => {
-    const root = {
-      module: Object.fromEntries(Object.entries(CASES).map(([name, c]) => [name, { source: './consumer-grant', ...c }])),
-      output: Object.fromEntries(Object.keys(CASES).map((name) => [name, { value: `\${module.${name}}` }])),
-    };
-    const { dir, cleanup } = writeTree(
-      new Map([
-        ['consumer-grant/variables.tf', files.get('consumer-grant/variables.tf') ?? ''],
-        ['consumer-grant/main.tf.json', await liftedModule()],
-        ['main.tf.json', JSON.stringify(root)],
-      ]),
-    );
-    try {
-      const init = await terraform(dir, 'init', '-input=false', '-no-color', '-backend=false');
-      if (!init.ok) throw new Error(`terraform init failed:\n${init.stderr}`);
-      const apply = await terraform(dir, 'apply', '-auto-approve', '-input=false', '-no-color');
-      if (!apply.ok) throw new Error(`terraform apply failed:\n${apply.stderr}`);
-      const outputs = JSON.parse((await terraform(dir, 'output', '-json', '-no-color')).stdout) as Record<
-        string,
-        { value: { policy: string; grant: unknown; role_name: string } }
-      >;
-      for (const [name, c] of Object.entries(CASES)) {
-        const key = parseKmsArn(c.key_arn);
-        if (!key) throw new Error(`${c.key_arn} is not a KMS ARN`);
-        const { policy, grant, role_name } = outputs[name].value;
-        expect({ case: name, policy: JSON.parse(policy) as unknown }).toEqual({
-          case: name,
-          policy: consumerIamPolicy(key.partition, key.region, c.account_id, c.key_arn, c.service_linked_role_suffix),
-        });
-        expect({ case: name, grant }).toEqual({
-          case: name,
-          grant: autoScalingGrant(key.partition, c.key_arn, c.account_id, c.service_linked_role_suffix),
-        });
-        expect({ case: name, role_name }).toEqual({ case: name, role_name: autoScalingRoleName(c.service_linked_role_suffix) });
-      }
-    } finally {
-      cleanup();
+    const outputs = (await applyRoot({
+      'consumer-grant/variables.tf': files.get('consumer-grant/variables.tf') ?? '',
+      'consumer-grant/main.tf.json': await liftedModule(),
+      'main.tf.json': moduleCalls('./consumer-grant', { ...CASES }),
+    })) as Record<string, { policy: string; grant: unknown; role_name: string }>;
+    for (const [name, c] of Object.entries(CASES)) {
+      const key = parseKmsArn(c.key_arn);
+      if (!key) throw new Error(`${c.key_arn} is not a KMS ARN`);
+      const { policy, grant, role_name } = outputs[name];
+      expect({ case: name, policy: JSON.parse(policy) as unknown }).toEqual({
+        case: name,
+        policy: consumerIamPolicy(key.partition, key.region, c.account_id, c.key_arn, c.service_linked_role_suffix),
+      });
+      expect({ case: name, grant }).toEqual({
+        case: name,
+        grant: autoScalingGrant(key.partition, c.key_arn, c.account_id, c.service_linked_role_suffix),
+      });
+      expect({ case: name, role_name }).toEqual({ case: name, role_name: autoScalingRoleName(c.service_linked_role_suffix) });
     }
   });
 });

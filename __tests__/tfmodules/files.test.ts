@@ -69,7 +69,11 @@ describe('generated Terraform modules', () => {
       expect(Object.keys(variables).sort()).toEqual(module.variables.map((v) => v.name).sort());
       expect(Object.keys(outputs).sort()).toEqual(module.outputs.map((o) => o.name).sort());
       for (const [name, [v]] of Object.entries(variables)) {
-        expect({ name, description: v.description, type: v.type }).toEqual({ name, description: expect.stringMatching(/\w/), type: expect.stringMatching(/\w/) });
+        expect({ name, description: v.description, type: v.type }).toEqual({
+          name,
+          description: expect.stringMatching(/\w/),
+          type: expect.stringMatching(/\w/),
+        });
       }
       const readme = files.get(`${module.name}/README.md`) ?? '';
       const listed = (section: string) => {
@@ -104,7 +108,9 @@ describe('generated Terraform modules', () => {
 
     test('every generated .tf file and README example passes terraform fmt -check', async () => {
       const examples = new Map(
-        [...files].flatMap(([path, text]) => (path.endsWith('README.md') ? usageBlocks(text).map((b, i) => [`${path}.example${i}.tf`, b] as const) : [])),
+        [...files].flatMap(([path, text]) =>
+          path.endsWith('README.md') ? usageBlocks(text).map((b, i) => [`${path}.example${i}.tf`, b] as const) : [],
+        ),
       );
       const { dir, cleanup } = writeTree(new Map([...files, ...examples]));
       try {

@@ -5,7 +5,7 @@ import type { Rollout } from '../../src/model/rollout';
 import { renderTerraformModules } from '../../src/tfmodules';
 import { BASE_YAML, ORG_ID, ORG_YAML } from '../support/rollouts';
 import { resources, synthOwner } from '../support/synth';
-import { terraform, writeTree } from '../support/terraform-cli';
+import { applyRoot, moduleCalls } from '../support/terraform-cli';
 import { requireTerraform } from '../support/terraform';
 
 /**
@@ -25,7 +25,10 @@ const CASES: Record<string, string> = {
   organization: ORG_YAML,
   organizational_units: ORG_YAML.replace(/organization: \{ (.*) \}/, `organization: { $1, ouPaths: ["${OU1}", "${OU2}"] }`),
   organization_root_path: ORG_YAML.replace(/organization: \{ (.*) \}/, `organization: { $1, ouPaths: ["${ORG_ID}/r-ab12/", "${OU1}"] }`),
-  snapshots_description: BASE_YAML.replace('key: { alias: golden-ami,', 'key: { alias: alias/golden-ami, description: "My key", rotation: false, deletionWindowDays: 7,'),
+  snapshots_description: BASE_YAML.replace(
+    'key: { alias: golden-ami,',
+    'key: { alias: alias/golden-ami, description: "My key", rotation: false, deletionWindowDays: 7,',
+  ),
 };
 
 /** The inputs a caller gives key-owner for a rollout, as `keyshare generate` writes them into the owner root. */
@@ -84,7 +87,11 @@ async function liftedModule(): Promise<string> {
         },
       },
       alias: { value: alias.name },
-      permissions: { value: Object.fromEntries(Object.entries(permissions).map(([k, p]) => [k, `\${[for pair in values(${String(p.for_each).slice(2, -1)}) : join(" ", pair)]}`])) },
+      permissions: {
+        value: Object.fromEntries(
+          Object.entries(permissions).map(([k, p]) => [k, `\${[for pair in values(${String(p.for_each).slice(2, -1)}) : join(" ", pair)]}`]),
+        ),
+      },
     },
   });
 }
@@ -95,7 +102,11 @@ function synthesized(r: Rollout) {
   const [key] = resources(s, 'aws_kms_key');
   const [alias] = resources(s, 'aws_kms_alias');
   const launch = resources(s, 'aws_ami_launch_permission');
-  const pairs = (list: any[], target: string) => list.filter((p) => p[target]).map((p) => `${p.image_id ?? p.snapshot_id} ${p[target]}`).sort();
+  const pairs = (list: any[], target: string) =>
+    list
+      .filter((p) => p[target])
+      .map((p) => `${p.image_id ?? p.snapshot_id} ${p[target]}`)
+      .sort();
   return {
     key: {
       description: key.description,
@@ -119,30 +130,15 @@ describe('key-owner module in real Terraform', () => {
 
   it('creates the key, alias and AMI and snapshot permissions the owner stack synthesizes', async () => {
     const rollouts = Object.fromEntries(Object.entries(CASES).map(([name, yaml]) => [name, parseRollout(yaml, `${name}.yaml`)]));
-    const root = {
-      module: Object.fromEntries(Object.entries(rollouts).map(([name, r]) => [name, { source: './key-owner', ...inputs(r) }])),
-      output: Object.fromEntries(Object.keys(CASES).map((name) => [name, { value: `\${module.${name}}` }])),
-    };
-    const { dir, cleanup } = writeTree(
-      new Map([
-        ['key-owner/variables.tf', files.get('key-owner/variables.tf') ?? ''],
-        ['key-owner/main.tf.json', await liftedModule()],
-        ['main.tf.json', JSON.stringify(root)],
-      ]),
-    );
-    try {
-      const init = await terraform(dir, 'init', '-input=false', '-no-color', '-backend=false');
-      if (!init.ok) throw new Error(`terraform init failed:\n${init.stderr}`);
-      const apply = await terraform(dir, 'apply', '-auto-approve', '-input=false', '-no-color');
-      if (!apply.ok) throw new Error(`terraform apply failed:\n${apply.stderr}`);
-      const outputs = JSON.parse((await terraform(dir, 'output', '-json', '-no-color')).stdout) as Record<string, { value: any }>;
-      for (const [name, r] of Object.entries(rollouts)) {
-        const actual = outputs[name].value;
-        for (const list of Object.values(actual.permissions as Record<string, string[]>)) list.sort();
-        expect({ case: name, ...actual }).toEqual({ case: name, ...synthesized(r) });
-      }
-    } finally {
-      cleanup();
+    const outputs = (await applyRoot({
+      'key-owner/variables.tf': files.get('key-owner/variables.tf') ?? '',
+      'key-owner/main.tf.json': await liftedModule(),
+      'main.tf.json': moduleCalls('./key-owner', Object.fromEntries(Object.entries(rollouts).map(([name, r]) => [name, inputs(r)]))),
+    })) as Record<string, any>;
+    for (const [name, r] of Object.entries(rollouts)) {
+      const actual = outputs[name];
+      for (const list of Object.values(actual.permissions as Record<string, string[]>)) list.sort();
+      expect({ case: name, ...actual }).toEqual({ case: name, ...synthesized(r) });
     }
   });
 });

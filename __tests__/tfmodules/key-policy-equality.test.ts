@@ -2,7 +2,7 @@ import { parseRollout } from '../../src/config';
 import { partitionOf } from '../../src/policy/arns';
 import { keyPolicy, OrganizationGrantee } from '../../src/policy/key-policy';
 import { renderTerraformModules } from '../../src/tfmodules';
-import { terraform, writeTree } from '../support/terraform-cli';
+import { applyRoot, moduleCalls, terraform, writeTree } from '../support/terraform-cli';
 import { requireTerraform } from '../support/terraform';
 
 /**
@@ -93,7 +93,6 @@ function configOf(c: Case): string {
 
 function moduleInputs(c: Case): Record<string, unknown> {
   return {
-    source: './key-policy',
     owner_account_id: OWNER,
     ...(c.consumers.length > 0 && { consumer_account_ids: c.consumers }),
     administrator_arns: c.administrators ?? [],
@@ -116,32 +115,33 @@ describe('key-policy module in real Terraform', () => {
   });
 
   it('produces, for every case, the policy keyshare synth writes', async () => {
-    const root = {
-      module: Object.fromEntries(Object.entries(CASES).map(([name, c]) => [name, moduleInputs(c)])),
-      output: Object.fromEntries(Object.keys(CASES).map((name) => [name, { value: `\${module.${name}.policy_json}` }])),
-    };
-    const { dir, cleanup } = writeTree(new Map([...keyPolicyFiles, ['main.tf.json', JSON.stringify(root)]]));
-    try {
-      const init = await terraform(dir, 'init', '-input=false', '-no-color', '-backend=false');
-      if (!init.ok) throw new Error(`terraform init failed:\n${init.stderr}`);
-      const apply = await terraform(dir, 'apply', '-auto-approve', '-input=false', '-no-color', '-state=terraform.tfstate');
-      if (!apply.ok) throw new Error(`terraform apply failed:\n${apply.stderr}`);
-      const outputs = JSON.parse((await terraform(dir, 'output', '-json', '-no-color')).stdout) as Record<string, { value: string }>;
-      for (const [name, c] of Object.entries(CASES)) {
-        const expected = expectedPolicy(name, c);
-        const actual: unknown = JSON.parse(outputs[name].value);
-        // toEqual ignores key order: Terraform's jsonencode sorts keys, JSON.stringify keeps insertion order.
-        expect({ case: name, policy: actual }).toEqual({ case: name, policy: expected });
-      }
-    } finally {
-      cleanup();
+    const outputs = (await applyRoot(
+      new Map([
+        ...keyPolicyFiles,
+        [
+          'main.tf.json',
+          moduleCalls(
+            './key-policy',
+            Object.fromEntries(Object.entries(CASES).map(([name, c]) => [name, moduleInputs(c)])),
+            (name) => `\${module.${name}.policy_json}`,
+          ),
+        ],
+      ]),
+    )) as Record<string, string>;
+    for (const [name, c] of Object.entries(CASES)) {
+      const expected = expectedPolicy(name, c);
+      const actual: unknown = JSON.parse(outputs[name]);
+      // toEqual ignores key order: Terraform's jsonencode sorts keys, JSON.stringify keeps insertion order.
+      expect({ case: name, policy: actual }).toEqual({ case: name, policy: expected });
     }
   });
 
   /** `terraform plan` of a root calling the module per entry; the errors on one line each. Roots run in parallel. */
   async function planErrors(calls: Record<string, Record<string, unknown>>): Promise<string> {
     const root = {
-      module: Object.fromEntries(Object.entries(calls).map(([name, inputs]) => [name, { source: './key-policy', owner_account_id: OWNER, ...inputs }])),
+      module: Object.fromEntries(
+        Object.entries(calls).map(([name, inputs]) => [name, { source: './key-policy', owner_account_id: OWNER, ...inputs }]),
+      ),
       output: Object.fromEntries(Object.keys(calls).map((name) => [name, { value: `\${module.${name}.policy_json}` }])),
     };
     const { dir, cleanup } = writeTree(new Map([...keyPolicyFiles, ['main.tf.json', JSON.stringify(root, null, 1)]]));
