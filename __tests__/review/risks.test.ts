@@ -151,7 +151,11 @@ const CASES: { rule: keyof typeof RULES; triggers: () => PlanDocs; near: () => P
   {
     rule: 'autoscaling-grant-removed',
     triggers: () => planDocs(BASE_YAML, BASE_YAML.replace(/ {2}- \{ account: "777788889999".*\n/, '')),
-    near: () => edited((d) => Object.assign(changeOf(d, `consumer-${CONSUMER_B}`, 'aws_kms_grant').change, { actions: ['delete', 'create'] })),
+    near: () =>
+      edited((d) => {
+        Object.assign(changeOf(d, `consumer-${CONSUMER_B}`, 'aws_kms_grant').change, { actions: ['delete', 'create'] });
+        Object.assign(changeOf(d, `consumer-${CONSUMER_A}`, 'aws_kms_grant').change, { actions: ['forget'], after: null });
+      }),
   },
   {
     rule: 'launch-path-broken',

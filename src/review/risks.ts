@@ -205,12 +205,13 @@ export function findRisks(r: StackResources, keys: readonly KeyReview[]): Findin
     );
   }
 
-  // Grants: an Auto Scaling role that loses its grant and gets none back.
+  // Grants: an Auto Scaling role that loses its grant and gets none back. `forget` (a removed block
+  // with destroy = false) only drops the grant from state; the grant itself stays.
   const grantedAfter = new Set(r.grants.flatMap((g) => (g.after?.grant ? [g.after.grant.GranteePrincipal] : [])));
   for (const g of r.grants) {
     const grantee = g.before?.grant?.GranteePrincipal;
     const role = grantee ? parseAutoScalingRoleArn(grantee) : undefined;
-    if (!role || g.after || grantedAfter.has(grantee!)) continue;
+    if (!role || g.after || g.change.kind === 'forget' || grantedAfter.has(grantee!)) continue;
     out.push(
       finding(
         'autoscaling-grant-removed',
