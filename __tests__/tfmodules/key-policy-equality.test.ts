@@ -1,6 +1,7 @@
 import { parseRollout } from '../../src/config';
 import { partitionOf } from '../../src/policy/arns';
-import { keyPolicy, OrganizationGrantee } from '../../src/policy/key-policy';
+import fc from 'fast-check';
+import { keyPolicy, ORGANIZATION_GRANTEES, OrganizationGrantee } from '../../src/policy/key-policy';
 import { renderTerraformModules } from '../../src/tfmodules';
 import { applyRoot, moduleCalls, terraform, writeTree } from '../support/terraform-cli';
 import { requireTerraform } from '../support/terraform';
@@ -60,6 +61,49 @@ const CASES: Record<string, Case> = {
   organization_no_consumers: { consumers: [], organization: { paths: [OU2] } },
 };
 
+/**
+ * Random combinations beside the named ones, from a fixed seed so every run checks the same: any
+ * partition, consumers from a pool that holds the owner, suffixes, administrators with paths, and
+ * organization mode with paths written in each accepted form and either grantee.
+ */
+const RANDOM_CASES: Record<string, Case> = Object.fromEntries(
+  fc
+    .sample(
+      fc.record({
+        region: fc.constantFrom('us-west-2', 'cn-north-1', 'us-gov-west-1'),
+        consumers: fc.uniqueArray(fc.constantFrom(OWNER, A, B, C, '300000000007'), { minLength: 1, maxLength: 5 }),
+        suffixes: fc.array(fc.constantFrom(undefined, 'web', 'a.b@c', 'x_1'), { minLength: 5, maxLength: 5 }),
+        administrators: fc.subarray(['role/key-admin', 'user/alice', 'role/ops/team/admin']),
+        organization: fc.option(
+          fc.record({
+            ous: fc.subarray(['ou-ab12-11111111', 'ou-ab12-22222222', 'ou-cd34-33333333']),
+            ending: fc.constantFrom('/', '', '/*'),
+            grantee: fc.constantFrom(undefined, ...ORGANIZATION_GRANTEES),
+          }),
+          { nil: undefined },
+        ),
+      }),
+      { seed: 10, numRuns: 12 },
+    )
+    .map((r, i): [string, Case] => {
+      const partition = partitionOf(r.region);
+      const suffixes = Object.fromEntries(r.consumers.flatMap((account, j) => (r.suffixes[j] ? [[account, r.suffixes[j]]] : [])));
+      return [
+        `random_${i}`,
+        {
+          region: r.region,
+          consumers: r.consumers,
+          suffixes,
+          administrators: r.administrators.map((a) => `arn:${partition}:iam::${OWNER}:${a}`),
+          organization: r.organization && {
+            paths: r.organization.ous.map((ou) => `${ORG}/r-ab12/${ou}${r.organization?.ending}`),
+            grantee: r.organization.grantee,
+          },
+        },
+      ];
+    }),
+);
+
 /** What keyPolicy() builds for a case: through keyshare's config loader, as synth does, when a config can say it. */
 function expectedPolicy(name: string, c: Case) {
   if (c.consumers.length > 0) return keyPolicy(parseRollout(configOf(c), `${name}.json`));
@@ -114,7 +158,8 @@ describe('key-policy module in real Terraform', () => {
     expect(Object.keys(CASES).length).toBeGreaterThanOrEqual(12);
   });
 
-  it('produces, for every case, the policy keyshare synth writes', async () => {
+  it('produces, for every named and random case, the policy keyshare synth writes', async () => {
+    const all = { ...CASES, ...RANDOM_CASES };
     const outputs = (await applyRoot(
       new Map([
         ...keyPolicyFiles,
@@ -122,13 +167,13 @@ describe('key-policy module in real Terraform', () => {
           'main.tf.json',
           moduleCalls(
             './key-policy',
-            Object.fromEntries(Object.entries(CASES).map(([name, c]) => [name, moduleInputs(c)])),
+            Object.fromEntries(Object.entries(all).map(([name, c]) => [name, moduleInputs(c)])),
             (name) => `\${module.${name}.policy_json}`,
           ),
         ],
       ]),
     )) as Record<string, string>;
-    for (const [name, c] of Object.entries(CASES)) {
+    for (const [name, c] of Object.entries(all)) {
       const expected = expectedPolicy(name, c);
       const actual: unknown = JSON.parse(outputs[name]);
       // toEqual ignores key order: Terraform's jsonencode sorts keys, JSON.stringify keeps insertion order.
