@@ -4,6 +4,7 @@ import { expectBadInput, keyshare } from '../support/cli';
 import { consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { autoScalingGrant } from '../../src/policy/grant';
 import { keyPolicy } from '../../src/policy/key-policy';
+import type { PolicyDocument } from '../../src/policy/document';
 import { CONSUMER_A, CONSUMER_B, ORG_ID, ORG_YAML, REGION, rollout, STRANGER } from '../support/rollouts';
 import { keyshareInProcess as run } from './in-process';
 import { tempDir } from '../support/temp';
@@ -188,6 +189,19 @@ describe('keyshare doctor: cross-account', () => {
     expect(fix.kind).toBe('narrow-deny');
     expect(fix.problem).toContain('key policy statement DenyGrantsNotForAwsResources');
     expect(fix.blocking).toEqual(keyPolicyDoc('key-policy-explicit-deny.json').Statement[3]);
+  });
+
+  // One statement-ID rule (statementId in src/policy/document.ts): an empty Sid is named Statement[i]
+  // by the evaluator's trace and by doctor alike, so the fix still shows the statement at fault.
+  test('an explicit Deny with "Sid": "" is still named and shown as the blocking statement', async () => {
+    const doc: PolicyDocument = keyPolicyDoc('key-policy-explicit-deny.json');
+    const unnamed = { ...doc, Statement: doc.Statement.map((st, i) => (i === 3 ? { ...st, Sid: '' } : st)) };
+    const { status, report } = await doctor('--key-policy', tmpFile(unnamed), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json'), '--key-arn', KEY);
+    expect(status).toBe(1);
+    const [fix] = report.fixes;
+    expect(fix.kind).toBe('narrow-deny');
+    expect(fix.problem).toContain('key policy statement Statement[3]');
+    expect(fix.blocking).toEqual(unnamed.Statement[3]);
   });
 
   test('custom suffix: the suffixed role is checked; without the suffix the pinned statement is named as closest', async () => {

@@ -1,4 +1,5 @@
 import { CREATE_GRANT } from '../policy/actions';
+import { principalAccount } from '../policy/arns';
 import { GRANT_IS_FOR_AWS_RESOURCE, PRINCIPAL_ACCOUNT, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, CALLER_ACCOUNT } from '../policy/conditions';
 import { KEY_POLICY_MAX_BYTES, listOf, PolicyDocument, PolicyStatement, policyBytes, statementId } from '../policy/document';
 import { finding, Finding } from '../policy/rules';
@@ -10,7 +11,7 @@ const idOf = statementId;
 /** Account IDs a statement's principals belong to; `*` for anyone. */
 function principalAccounts(s: PolicyStatement): string[] {
   if (s.Principal === '*') return ['*'];
-  return listOf(s.Principal?.AWS).map((p) => (p === '*' ? '*' : /^\d{12}$/.test(p) ? p : (p.split(':')[4] ?? p)));
+  return listOf(s.Principal?.AWS).map((p) => (p === '*' ? '*' : (principalAccount(p) ?? p)));
 }
 
 /** Condition keys that tie a wildcard principal to known accounts. */

@@ -1,9 +1,17 @@
 import type { z } from 'zod';
-import { partitionOf } from '../policy/arns';
-import { normalizeOuPath } from './fields';
+import { ArnParts, parseArn, partitionOf } from '../policy/arns';
+import { normalizeOuPath, roleArnFromPattern } from './fields';
 import { RULES } from '../policy/rules';
 import { rule } from './rule';
 import type { Config } from './shape';
+
+/**
+ * zod runs these rules even when a field failed its format (fields.ts), which is then reported
+ * already: an ARN that does not parse reads as empty parts here and is not reported twice.
+ */
+function arnParts(arn: string): Partial<ArnParts> {
+  return parseArn(arn) ?? {};
+}
 
 /**
  * Rules that relate fields to one another: which account and partition an ARN belongs to,
@@ -19,7 +27,7 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
 
   /** ARN fields: arn:<partition>:<service>:<region>:<account>:<resource>. */
   const inAccount = (path: readonly PropertyKey[], arn: string, account: string, whose: string, fix: string) => {
-    const [, arnPartition, , , arnAccount] = arn.split(':');
+    const { partition: arnPartition, account: arnAccount } = arnParts(arn);
     if (arnPartition !== partition) {
       report(
         path,
@@ -60,7 +68,7 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
   }
 
   if (config.consumerDeployRoleArn !== undefined) {
-    const [, rolePartition] = config.consumerDeployRoleArn.split(':');
+    const rolePartition = arnParts(roleArnFromPattern(config.consumerDeployRoleArn, owner.account)).partition;
     if (rolePartition !== partition) {
       report(
         ['consumerDeployRoleArn'],
@@ -96,7 +104,7 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
         );
       }
     }
-    const [, , , keyRegion] = config.key.arn.split(':');
+    const keyRegion = arnParts(config.key.arn).region;
     if (keyRegion !== owner.region) {
       report(
         ['key', 'arn'],
@@ -174,7 +182,7 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
 
   const org = config.organization;
   if (org !== undefined) {
-    const [, orgPartition, , , , resource] = org.arn.split(':');
+    const { partition: orgPartition, resource } = arnParts(org.arn);
     if (orgPartition !== partition) {
       report(
         ['organization', 'arn'],
@@ -207,7 +215,7 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
   const s3 = config.backend?.s3;
   if (s3?.roleArn !== undefined) {
     const statePartition = partitionOf(s3.region);
-    const [, rolePartition] = s3.roleArn.split(':');
+    const rolePartition = arnParts(s3.roleArn).partition;
     if (rolePartition !== statePartition) {
       report(
         ['backend', 's3', 'roleArn'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AWS_REGIONS } from '../policy/regions';
+import { PARTITIONS } from '../policy/arns';
 import { RULES } from '../policy/rules';
 import { rule } from './rule';
 
@@ -8,7 +9,7 @@ import { rule } from './rule';
  * editor flags the same values the loader refuses; each rule's fix says why AWS insists.
  */
 
-const PARTITION = '(?:aws|aws-cn|aws-us-gov)';
+const PARTITION = `(?:${PARTITIONS.join('|')})`;
 export const ACCOUNT = /^\d{12}$/;
 const IAM_NAME = '[\\w+=,.@-]{1,64}';
 /** IAM names may sit under a path (`role/path/to/name`); paths use printable ASCII. */

@@ -1,7 +1,8 @@
 import { InputError } from '../errors';
+import type { KmsArnParts } from '../policy/arns';
 import type { PolicyDocument } from '../policy/document';
 import { canonicalKmsAction, kmsActions } from './action-catalog';
-import { keyOwner, parseCaller } from './caller';
+import { keyArnParts, parseCaller } from './caller';
 import { compilePolicy, KEY_POLICY_FIELD } from './compile';
 import { requestContext } from './context';
 import { decide, type Evaluation } from './combine';
@@ -24,8 +25,8 @@ import type { KmsRequest } from '../policy/request';
  * 5. or a grant for the caller allows the operation, with no IAM policy needed ("Grants in AWS KMS").
  */
 export function authorize(inputs: KeyAccessInputs, request: KmsRequest): AuthorizationResult {
-  const owner = keyOwner(inputs.keyArn);
-  const caller = parseCaller(request.principal);
+  const key = keyArnParts(inputs.keyArn);
+  const caller = parseCaller(request.principal, key.partition);
   const action = canonicalKmsAction(request.action);
   if (!action) {
     throw new InputError(
@@ -42,10 +43,10 @@ export function authorize(inputs: KeyAccessInputs, request: KmsRequest): Authori
     resource: request.resource ?? inputs.keyArn,
     context: requestContext(caller, request),
   };
-  const fast = evaluate(inputs, owner, evaluationRequest, request, false);
+  const fast = evaluate(inputs, key, evaluationRequest, request, false);
   const decision = decide(fast);
   if (decision !== 'ImplicitlyDenied') return { decision, trace: traceOf(fast, decision), missing: [] };
-  const explained = evaluate(inputs, owner, evaluationRequest, request, true);
+  const explained = evaluate(inputs, key, evaluationRequest, request, true);
   return { decision, trace: traceOf(explained, decision), missing: explainMissing(explained) };
 }
 
@@ -53,7 +54,8 @@ function evaluateAll(docs: readonly PolicyDocument[] | undefined, field: string,
   return (docs ?? []).map((doc, i) => evaluatePolicy(compilePolicy(doc, `${field}[${i}]`), request, explain));
 }
 
-function evaluate(inputs: KeyAccessInputs, owner: string, request: EvaluationRequest, raw: KmsRequest, explain: boolean): Evaluation {
+function evaluate(inputs: KeyAccessInputs, key: KmsArnParts, request: EvaluationRequest, raw: KmsRequest, explain: boolean): Evaluation {
+  const owner = key.account;
   const { caller } = request;
   const identityApplies = caller.kind !== 'root' && caller.kind !== 'service';
   // Organizations User Guide, "Service control policies": SCPs do not affect service-linked roles
@@ -63,6 +65,7 @@ function evaluate(inputs: KeyAccessInputs, owner: string, request: EvaluationReq
   return {
     request,
     owner,
+    partition: key.partition,
     crossAccount: caller.account !== undefined && caller.account !== owner,
     keyPolicy: evaluatePolicy(compilePolicy(inputs.keyPolicy, KEY_POLICY_FIELD), request, explain),
     identity,

@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import { parseKmsArn } from '../policy/arns';
+import { accountRootArn, ACCOUNT_ID, DEFAULT_PARTITION, KmsArnParts, parseArn, parseKmsArn, type Partition } from '../policy/arns';
 
 /**
  * Who makes a request, parsed once per distinct principal string.
@@ -21,32 +21,32 @@ export interface Caller {
   readonly serviceLinked: boolean;
 }
 
-const ARN = /^arn:(aws[a-z-]*):(iam|sts)::(\d{12}):(.+)$/;
-const ACCOUNT_ID = /^\d{12}$/;
 const SERVICE = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/;
 
 const parsed = new Map<string, Caller>();
 
-export function parseCaller(principal: string): Caller {
-  let caller = parsed.get(principal);
+/** `partition`: the key's, in which a bare account ID is read. */
+export function parseCaller(principal: string, partition: Partition = DEFAULT_PARTITION): Caller {
+  const cacheKey = `${partition} ${principal}`;
+  let caller = parsed.get(cacheKey);
   if (!caller) {
-    caller = parse(principal);
-    parsed.set(principal, caller);
+    caller = parse(principal, partition);
+    parsed.set(cacheKey, caller);
   }
   return caller;
 }
 
-function parse(principal: string): Caller {
+function parse(principal: string, keyPartition: Partition): Caller {
   if (ACCOUNT_ID.test(principal)) {
-    const arn = `arn:aws:iam::${principal}:root`;
+    const arn = accountRootArn(keyPartition, principal);
     return { arn, kind: 'root', account: principal, principalArn: arn, serviceLinked: false };
   }
   if (SERVICE.test(principal)) {
     return { arn: principal, kind: 'service', principalArn: principal, serviceLinked: false };
   }
-  const m = ARN.exec(principal);
-  if (m) {
-    const [, partition, service, account, resource] = m;
+  const p = parseArn(principal);
+  if (p && (p.service === 'iam' || p.service === 'sts') && p.region === '' && p.account !== '') {
+    const { partition, service, account, resource } = p;
     const slash = resource.indexOf('/');
     const type = slash < 0 ? resource : resource.slice(0, slash);
     const name = resource.slice(resource.lastIndexOf('/') + 1);
@@ -94,11 +94,11 @@ function parse(principal: string): Caller {
   );
 }
 
-/** `arn:aws:kms:<region>:<account>:key/<id>` → account; the key's owner decides same vs cross account. */
-export function keyOwner(keyArn: string): string {
+/** The key ARN's parts; its account decides same vs cross account, its partition how a bare account ID reads. */
+export function keyArnParts(keyArn: string): KmsArnParts {
   const parts = parseKmsArn(keyArn);
   if (!parts?.resource.startsWith('key/')) {
     throw new InputError('keyArn', keyArn, 'is not a KMS key ARN', 'give the full key ARN, e.g. arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
   }
-  return parts.account;
+  return parts;
 }

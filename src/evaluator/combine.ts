@@ -1,4 +1,5 @@
 import { CROSS_ACCOUNT_OPERATIONS } from '../policy/actions';
+import type { Partition } from '../policy/arns';
 import type { GrantOutcome } from './grants';
 import type { EvaluationRequest, PolicyOutcome } from './policy';
 import type { Decision } from './types';
@@ -7,6 +8,8 @@ import type { Decision } from './types';
 export interface Evaluation {
   readonly request: EvaluationRequest;
   readonly owner: string;
+  /** The key's partition. */
+  readonly partition: Partition;
   readonly crossAccount: boolean;
   readonly keyPolicy: PolicyOutcome;
   /** Undefined when IAM policies do not apply: the root user, a service principal. */

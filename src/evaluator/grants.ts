@@ -1,4 +1,5 @@
 import { GRANTABLE_OPERATIONS } from '../policy/actions';
+import { ACCOUNT_ID, parseRoleArn, parseRootArn } from '../policy/arns';
 import { GRANT_OPERATIONS } from '../policy/conditions';
 import type { Caller } from './caller';
 import type { RequestContext } from './context';
@@ -35,13 +36,6 @@ const NONE: GrantOutcome = { allows: [], misses: [] };
 const GRANTABLE: ReadonlyMap<string, string> = new Map(GRANTABLE_OPERATIONS.map((op) => [op.toLowerCase(), op]));
 /** "The encryption context constraint is ignored for DescribeKey and RetireGrant" ("Creating grants"). */
 const NO_ENCRYPTION_CONTEXT = new Set(['describekey', 'retiregrant']);
-const ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
-const ROLE = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
-
-/** `IssuingAccount` as list-grants prints it (`arn:aws:iam::<acct>:root`), or a bare account ID. */
-function issuingRoot(issuing: string): string {
-  return /^\d{12}$/.test(issuing) ? `arn:aws:iam::${issuing}:root` : issuing;
-}
 
 export function grantId(grant: Grant, index: number): string {
   return grant.GrantId ?? (grant.Name ? grant.Name : `grants[${index}]`);
@@ -55,12 +49,13 @@ function forKey(grant: Grant, keyArn: string): boolean {
 function granteeMatch(grantee: string, caller: Caller): PrincipalMatch | undefined {
   if (grantee === caller.arn) return 'direct';
   if (caller.kind === 'service') return grantee.toLowerCase() === caller.arn.toLowerCase() ? 'direct' : undefined;
-  const role = ROLE.exec(grantee);
-  if (role && caller.roleName !== undefined && role[1] === caller.account && role[2].toLowerCase() === caller.roleName) return 'direct';
+  const role = parseRoleArn(grantee);
+  if (role && caller.roleName !== undefined && role.account === caller.account && role.name.toLowerCase() === caller.roleName) return 'direct';
   // "The grantee principal can represent one or more identities" ("Grants in AWS KMS"): a grant to an
   // account is taken to work like a key policy naming the account, its IAM policies delegating it.
-  const root = ROOT.exec(grantee);
-  if (root && root[1] === caller.account) return caller.kind === 'root' ? 'direct' : 'account';
+  // `IssuingAccount` as list-grants prints it (the account's root ARN), or a bare account ID.
+  const root = parseRootArn(grantee) ?? (ACCOUNT_ID.test(grantee) ? { account: grantee } : undefined);
+  if (root && root.account === caller.account) return caller.kind === 'root' ? 'direct' : 'account';
   return undefined;
 }
 
@@ -141,7 +136,7 @@ export function evaluateGrants(
     // principal its IAM policies allow kms:RetireGrant ("Retiring and revoking grants",
     // https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html; API reference, RetireGrant).
     const retiring = actionKey === 'retiregrant' && grant.RetiringPrincipal ? granteeMatch(grant.RetiringPrincipal, caller) : undefined;
-    const issuing = actionKey === 'retiregrant' && grant.IssuingAccount ? granteeMatch(issuingRoot(grant.IssuingAccount), caller) : undefined;
+    const issuing = actionKey === 'retiregrant' && grant.IssuingAccount ? granteeMatch(grant.IssuingAccount, caller) : undefined;
     if (retiring !== undefined || issuing !== undefined) {
       allows.push({ grant, id: grantId(grant, index), match: retiring === 'direct' ? 'direct' : (issuing ?? retiring)!, retiring: retiring !== undefined ? 'retiring-principal' : 'issuing-account' });
       return;

@@ -1,4 +1,5 @@
 import { CROSS_ACCOUNT_OPERATIONS } from '../policy/actions';
+import { accountRootArn } from '../policy/arns';
 import { crossAccountBlocked, grantDecidesAlone, grantsAllow, policiesAllow, scpsFailing, type Evaluation } from './combine';
 import type { PolicyOutcome } from './policy';
 
@@ -43,7 +44,7 @@ function keyPolicySentences(e: Evaluation): string[] {
       out.push(`the key policy delegates ${action} to account ${e.owner}'s IAM policies (statement ${account}) but no IAM policy of the caller allows ${action}${identityGap(e)}`);
     } else if (!direct) {
       const iam = identityAllowed
-        ? `; IAM policy statement ${identityAllowed} allows it, but IAM policies count only when the key policy allows account ${e.owner} (arn:aws:iam::${e.owner}:root)`
+        ? `; IAM policy statement ${identityAllowed} allows it, but IAM policies count only when the key policy allows account ${e.owner} (${accountRootArn(e.partition, e.owner)})`
         : '';
       out.push(`the key policy has no statement that allows ${caller.arn} ${action}, directly or through root delegation to account ${e.owner}'s IAM policies${iam}`);
     }

@@ -1,3 +1,4 @@
+import { ACCOUNT_ID, parseArn, parseRoleArn, parseRootArn } from '../policy/arns';
 import { listOf, type PrincipalBlock } from '../policy/document';
 import type { Caller } from './caller';
 
@@ -27,10 +28,6 @@ export interface PrincipalMatcher {
   readonly names: readonly string[];
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
-const ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
-const ROLE = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
-
 
 export function compilePrincipal(block: PrincipalBlock): PrincipalMatcher {
   const accounts = new Set<string>();
@@ -47,17 +44,17 @@ export function compilePrincipal(block: PrincipalBlock): PrincipalMatcher {
       everyone = true;
       continue;
     }
-    const account = ROOT.exec(value)?.[1] ?? (ACCOUNT_ID.test(value) ? value : undefined);
+    const account = parseRootArn(value)?.account ?? (ACCOUNT_ID.test(value) ? value : undefined);
     if (account) {
       accounts.add(account);
       namedAccounts.add(account);
     } else {
       arns.add(value);
-      const owner = /^arn:[^:]*:[^:]*::(\d{12}):/.exec(value);
-      if (owner) namedAccounts.add(owner[1]);
+      const owner = parseArn(value)?.account;
+      if (owner) namedAccounts.add(owner);
       else accountless = true;
-      const role = ROLE.exec(value);
-      if (role) roles.add(`${role[1]}:${role[2].toLowerCase()}`);
+      const role = parseRoleArn(value);
+      if (role) roles.add(`${role.account}:${role.name.toLowerCase()}`);
     }
   }
   const service = listOf(block.Service);

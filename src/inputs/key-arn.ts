@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import { keyArn as buildKeyArn, KmsArnParts, parseKmsArn, Partition } from '../policy/arns';
+import { ACCOUNT_ID, DEFAULT_PARTITION, keyArn as buildKeyArn, KmsArnParts, parseKmsArn, parseRootArn, Partition } from '../policy/arns';
 import { CALLER_ACCOUNT, VIA_SERVICE } from '../policy/conditions';
 import { listOf, type PolicyDocument, type PolicyStatement, type StringOrList } from '../policy/document';
 import type { Grant } from '../policy/grant';
@@ -32,9 +32,8 @@ export interface KeyOwner {
 
 /** `arn:<p>:iam::<acct>:root` or the bare account ID KMS accepts for it. */
 function rootAccount(principal: string): { partition: Partition; account: string } | undefined {
-  if (/^\d{12}$/.test(principal)) return { partition: 'aws', account: principal };
-  const m = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):root$/.exec(principal);
-  return m ? { partition: m[1] as Partition, account: m[2] } : undefined;
+  if (ACCOUNT_ID.test(principal)) return { partition: DEFAULT_PARTITION, account: principal };
+  return parseRootArn(principal);
 }
 
 /** The KMS default key policy's first statement: the account root, every KMS action, no condition. */
@@ -72,7 +71,7 @@ export function keyOwner(policy: PolicyDocument): KeyOwner | undefined {
 
 function partitionOfPrincipals(policy: PolicyDocument): Partition {
   const principals = policy.Statement.flatMap((s) => (s.Principal && s.Principal !== '*' ? listOf(s.Principal.AWS) : []));
-  return principals.map(rootAccount).find((r) => r !== undefined)?.partition ?? 'aws';
+  return principals.map(rootAccount).find((r) => r !== undefined)?.partition ?? DEFAULT_PARTITION;
 }
 
 /** Region of the placeholder key ARN when the key policy names none; only `kms:ViaService` conditions and printed commands see it. */

@@ -7,6 +7,49 @@
 export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'] as const;
 export type Partition = (typeof PARTITIONS)[number];
 
+/** `aws|aws-cn|aws-us-gov` as a capturing group: every ARN pattern here, and the config's, is built from it. */
+export const PARTITION_GROUP = `(${PARTITIONS.join('|')})`;
+
+/**
+ * A bare account ID names no partition. Where nothing else names one (a request without a key ARN),
+ * keyshare reads it in the commercial partition, `aws`.
+ */
+export const DEFAULT_PARTITION: Partition = 'aws';
+
+/** A 12-digit AWS account ID, which KMS also accepts in place of the account's root ARN. */
+export const ACCOUNT_ID = /^\d{12}$/;
+
+export interface ArnParts {
+  readonly partition: Partition;
+  readonly service: string;
+  readonly region: string;
+  readonly account: string;
+  /** Everything after the fifth colon, e.g. `role/path/name` or `key/<id>`. */
+  readonly resource: string;
+}
+
+const ARN = new RegExp(`^arn:${PARTITION_GROUP}:([a-z0-9-]+):([a-z0-9-]*):(\\d{12}|):(.+)$`);
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>`, in a partition keyshare knows (IAM User Guide, "IAM ARNs"). */
+export function parseArn(arn: string): ArnParts | undefined {
+  const m = ARN.exec(arn);
+  return m ? { partition: m[1] as Partition, service: m[2], region: m[3], account: m[4], resource: m[5] } : undefined;
+}
+
+/** `arn:<partition>:iam::<account>:root`: the account itself. */
+export function parseRootArn(arn: string): { readonly partition: Partition; readonly account: string } | undefined {
+  const p = parseArn(arn);
+  return p && p.service === 'iam' && p.region === '' && p.account !== '' && p.resource === 'root' ? { partition: p.partition, account: p.account } : undefined;
+}
+
+/** `arn:<partition>:iam::<account>:role/<path/>name`: roles match by account and name, whatever the path. */
+export function parseRoleArn(arn: string): { readonly partition: Partition; readonly account: string; readonly name: string } | undefined {
+  const p = parseArn(arn);
+  if (!p || p.service !== 'iam' || p.account === '' || !p.resource.startsWith('role/')) return undefined;
+  const name = p.resource.slice(p.resource.lastIndexOf('/') + 1);
+  return name ? { partition: p.partition, account: p.account, name } : undefined;
+}
+
 /** Partition of a region name (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). */
 export function partitionOf(region: string): Partition {
   if (region.startsWith('cn-')) return 'aws-cn';
@@ -53,15 +96,15 @@ export function roleArn(partition: Partition, account: string, name: string): st
 
 /** `arn:aws:organizations::<management>:organization/o-…` → management account. */
 export function organizationManagementAccount(organizationArn: string): string {
-  return organizationArn.split(':')[4];
+  return parseArn(organizationArn)?.account ?? '';
 }
 
 /** OU ARN from an `aws:PrincipalOrgPaths` value: the last `ou-` segment of the path names the OU. */
 export function organizationalUnitArn(organizationArn: string, orgId: string, ouPath: string): string | undefined {
   const ou = ouPath.split('/').filter((s) => s.startsWith('ou-')).pop();
   if (!ou) return undefined;
-  const partition = organizationArn.split(':')[1];
-  return `arn:${partition}:organizations::${organizationManagementAccount(organizationArn)}:ou/${orgId}/${ou}`;
+  const org = parseArn(organizationArn);
+  return org && `arn:${org.partition}:organizations::${org.account}:ou/${orgId}/${ou}`;
 }
 
 /**
@@ -79,7 +122,7 @@ export function organizationLaunchTargets(organization: {
 }
 
 /** A KMS key or alias ARN, in the partitions keyshare knows. */
-export const KMS_ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):(key\/[A-Za-z0-9-]+|alias\/.+)$/;
+export const KMS_ARN = new RegExp(`^arn:${PARTITION_GROUP}:kms:([a-z0-9-]+):(\\d{12}):(key/[A-Za-z0-9-]+|alias/.+)$`);
 
 export interface KmsArnParts {
   readonly partition: Partition;
@@ -100,7 +143,7 @@ export function parseKmsArn(arn: string): KmsArnParts | undefined {
  * `arn:<partition>:organizations::<management account>:account/<organization id>/<account id>`
  * (Service Authorization Reference, AWS Organizations, resource type `account`).
  */
-const ORGANIZATION_ACCOUNT_ARN = /^arn:(aws|aws-cn|aws-us-gov):organizations::(\d{12}):account\/(o-[a-z0-9]{10,32})\/(\d{12})$/;
+const ORGANIZATION_ACCOUNT_ARN = new RegExp(`^arn:${PARTITION_GROUP}:organizations::(\\d{12}):account/(o-[a-z0-9]{10,32})/(\\d{12})$`);
 
 export interface OrganizationAccountArnParts {
   readonly partition: Partition;
@@ -128,9 +171,11 @@ export interface AutoScalingRoleParts {
   readonly suffix?: string;
 }
 
+const AUTOSCALING_ROLE_ARN = new RegExp(`^arn:${PARTITION_GROUP}:iam::(\\d{12}):role/aws-service-role/([^/]+)/([^/]+)$`);
+
 /** The inverse of `autoScalingRoleArn` for a literal account: which account's Auto Scaling role, with which suffix. */
 export function parseAutoScalingRoleArn(arn: string): AutoScalingRoleParts | undefined {
-  const m = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/aws-service-role\/([^/]+)\/([^/]+)$/.exec(arn);
+  const m = AUTOSCALING_ROLE_ARN.exec(arn);
   if (!m || m[3] !== AUTOSCALING_SERVICE) return undefined;
   const name = m[4];
   if (name === AUTOSCALING_ROLE_NAME) return { partition: m[1] as Partition, account: m[2] };
@@ -140,16 +185,18 @@ export function parseAutoScalingRoleArn(arn: string): AutoScalingRoleParts | und
 
 /** Account of an IAM or STS ARN, or a bare 12-digit account ID; undefined for `*` and services. */
 export function principalAccount(principal: string): string | undefined {
-  if (/^\d{12}$/.test(principal)) return principal;
-  return /^arn:(aws|aws-cn|aws-us-gov):(iam|sts)::(\d{12}):/.exec(principal)?.[3];
+  if (ACCOUNT_ID.test(principal)) return principal;
+  const p = parseArn(principal);
+  return p && (p.service === 'iam' || p.service === 'sts') && p.account !== '' ? p.account : undefined;
 }
 
 /** `arn:aws:iam::<account>:root` or a bare account ID: the whole account. */
 export function isAccountPrincipal(principal: string): boolean {
-  return /^\d{12}$/.test(principal) || /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:root$/.test(principal);
+  return ACCOUNT_ID.test(principal) || parseRootArn(principal) !== undefined;
 }
 
 /** Organization ID named by an organization ARN (`…:organization/o-…`) or an OU ARN (`…:ou/o-…/ou-…`). */
 export function organizationIdOf(arn: string): string | undefined {
-  return /^arn:(aws|aws-cn|aws-us-gov):organizations::\d{12}:(organization|ou)\/(o-[a-z0-9]+)(\/|$)/.exec(arn)?.[3];
+  const p = parseArn(arn);
+  return p?.service === 'organizations' ? /^(?:organization|ou)\/(o-[a-z0-9]+)(?:\/|$)/.exec(p.resource)?.[1] : undefined;
 }

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { InputError } from '../errors';
 import { readJsonFile } from '../inputs/json-file';
 import { looksLikePlan, parsePlan, Plan, PLAN_FIX } from './plan';
+import { parseArn } from '../policy/arns';
 
 /** One stack's plan, named for the stack it came from. */
 export interface StackPlan {
@@ -46,7 +47,7 @@ export function providerAccount(configuration: unknown): string | undefined {
     if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === 'string') return allowed[0];
     const assume = e.assume_role as { role_arn?: { constant_value?: unknown } }[] | undefined;
     const role = Array.isArray(assume) ? assume[0]?.role_arn?.constant_value : undefined;
-    if (typeof role === 'string') return role.split(':')[4];
+    if (typeof role === 'string') return parseArn(role)?.account;
   }
   return undefined;
 }
