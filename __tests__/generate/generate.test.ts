@@ -277,8 +277,13 @@ describe('regeneration', () => {
     expect(first.stdout).toMatch(/skipped 3 not active: 1 SUSPENDED, 1 CLOSED, 1 PENDING_CLOSURE/);
     expect(first.stdout).toMatch(/left out, outside organization\.ouPaths .*: 1\n/);
     expect(first.stdout).not.toMatch(/\r|\x1b/);
-    const rerun = keyshare(args(a), ROOT);
-    expect(rerun.stdout).toMatch(/files: \d+ written \(0 changed\)/);
+    const rerun = keyshare([...args(a), '--format', 'json'], ROOT);
+    const summary = JSON.parse(rerun.stdout);
+    expect(summary.files.changed).toEqual([]);
+    expect(summary.accounts).toHaveLength(36);
+    expect(summary.waves.map((w: string[]) => w.length)).toEqual([10, 26]);
+    expect(summary.skipped).toEqual({ SUSPENDED: 1, CLOSED: 1, PENDING_CLOSURE: 1 });
+    expect(summary.outsideOrganizationPaths).toBe(1);
   });
 });
 
