@@ -45,11 +45,15 @@ export interface CheckReport {
  * and each lint its own rule.
  */
 export function severities(report: CheckReport): Severity[] {
-  return [
-    ...report.consumers.flatMap((c) => c.steps.filter((s) => !stepPasses(s)).map(() => RULES['launch-path-broken'].severity)),
-    ...report.probes.filter((p) => !p.ok).map(() => RULES['least-privilege'].severity),
-    ...report.findings.map((f) => f.severity),
-  ];
+  return [...report.consumers.flatMap(proofSeverities), ...report.probes.flatMap(probeSeverities), ...report.findings.map((f) => f.severity)];
+}
+
+function proofSeverities(c: ConsumerProof): Severity[] {
+  return c.steps.filter((s) => !stepPasses(s)).map(() => RULES['launch-path-broken'].severity);
+}
+
+function probeSeverities(p: ProbeOutcome): Severity[] {
+  return p.ok ? [] : [RULES['least-privilege'].severity];
 }
 
 /** Proven: nothing check found fails the run (warnings such as policy-size-near-limit do not). */
@@ -64,6 +68,49 @@ export function passed(report: CheckReport): boolean {
  * caller wants to prove another against the same rollout.
  */
 export function checkRollout(rollout: Rollout, policy: PolicyDocument = keyPolicy(rollout)): CheckReport {
+  const consumers: ConsumerProof[] = [];
+  const probes: ProbeOutcome[] = [];
+  const rest = proveEach(rollout, policy, { consumer: (c) => consumers.push(c), probe: (p) => probes.push(p) });
+  return { ...rest, consumers, probes };
+}
+
+/** checkRollout's verdict and counts, without its report. */
+export interface CheckTally {
+  readonly passed: boolean;
+  readonly steps: number;
+  readonly probes: number;
+  readonly assumptions: readonly string[];
+}
+
+/**
+ * What checkRollout decides, keeping only counts: each consumer's proof is garbage once counted,
+ * where the full report holds about 35 KB per consumer (105 MB at 3,000) until it is rendered.
+ */
+export function tallyRollout(rollout: Rollout, policy: PolicyDocument = keyPolicy(rollout)): CheckTally {
+  const found: Severity[] = [];
+  let steps = 0;
+  let probes = 0;
+  const rest = proveEach(rollout, policy, {
+    consumer: (c) => {
+      steps += c.steps.length;
+      found.push(...proofSeverities(c));
+    },
+    probe: (p) => {
+      probes += 1;
+      found.push(...probeSeverities(p));
+    },
+  });
+  found.push(...rest.findings.map((f) => f.severity));
+  return { passed: exitCode(found) === EXIT_CODE.ok, steps, probes, assumptions: rest.assumptions };
+}
+
+interface ProofVisitor {
+  consumer(proof: ConsumerProof): void;
+  probe(outcome: ProbeOutcome): void;
+}
+
+/** Decides every launch step and probe, in report order, handing each to `visit` as it is decided. */
+function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor): Omit<CheckReport, 'consumers' | 'probes'> {
   const { partition, owner, organization } = rollout;
   const keyArn = rollout.key.arn ?? keyArnOf(partition, owner.region, owner.account, PLACEHOLDER_KEY_ID);
   const scope: ProbeScope = { partition, keyArn, owner: owner.account };
@@ -72,9 +119,12 @@ export function checkRollout(rollout: Rollout, policy: PolicyDocument = keyPolic
     : {};
   const accounts = new Set([owner.account, ...rollout.consumers.map((c) => c.account)]);
   const stranger = ['999999999999', '999999999998', '999999999997'].find((a) => !accounts.has(a))!;
+  const probe = (p: Probe) => {
+    const result = authorize({ keyArn, keyPolicy: policy, identityPolicies: p.identityPolicies }, p.request);
+    visit.probe({ probe: p, result, ok: (result.decision === 'Allowed') === (p.expect === 'Allowed') });
+  };
 
-  const consumers: ConsumerProof[] = [];
-  const probes: Probe[] = [...ownerProbes(scope, rollout.key.administrators), ...strangerProbes(scope, stranger)];
+  [...ownerProbes(scope, rollout.key.administrators), ...strangerProbes(scope, stranger)].forEach(probe);
   rollout.consumers.forEach((consumer, i) => {
     const grantCreator = grantCreatorOf(rollout, consumer);
     const ownRole = autoScalingRoleArn(partition, consumer.account, consumer.serviceLinkedRoleSuffix);
@@ -97,22 +147,17 @@ export function checkRollout(rollout: Rollout, policy: PolicyDocument = keyPolic
       },
       available,
     );
-    consumers.push({ account: consumer.account, sameAccount: consumer.sameAccount, grantCreator, steps });
+    visit.consumer({ account: consumer.account, sameAccount: consumer.sameAccount, grantCreator, steps });
     if (!consumer.sameAccount) {
       const other = rollout.consumers[(i + 1) % rollout.consumers.length];
       const otherAccount = other.account === consumer.account || other.sameAccount ? stranger : other.account;
-      probes.push(...consumerProbes(scope, grantCreator, consumer.account, ownRole, otherAccount, membership, organization?.grantee === 'any-account'));
+      consumerProbes(scope, grantCreator, consumer.account, ownRole, otherAccount, membership, organization?.grantee === 'any-account').forEach(probe);
     }
   });
 
   return {
     keyArn,
     keyArnAssumed: rollout.key.arn === undefined,
-    consumers,
-    probes: probes.map((probe) => {
-      const result = authorize({ keyArn, keyPolicy: policy, identityPolicies: probe.identityPolicies }, probe.request);
-      return { probe, result, ok: (result.decision === 'Allowed') === (probe.expect === 'Allowed') };
-    }),
     findings: lintKeyPolicy(policy, owner.account),
     assumptions: assumptionsOf(rollout, keyArn),
   };

@@ -36,7 +36,7 @@ export function generate(req: GenerateRequest): GenerateResult {
   const request: OutputRequest = { dir: req.out, flag: '--out', kind: 'generate' };
   checkOutputDir(request);
   const plan = planRollout(loadRollout(req.config), readInventory(req.accounts), req);
-  const { keyPolicyBytes, proven } = prove(plan);
+  const { keyPolicyBytes, proven } = assertDeployable(plan.rollout);
   const files = renderOrRefuse(() => renderRollout(plan, renderTerraformModules(), { progress: req.progress }));
   const output = replaceOutput(request, { files });
   return {
@@ -47,12 +47,6 @@ export function generate(req: GenerateRequest): GenerateResult {
     output,
     removedAccounts: output.removed.flatMap((rel) => ACCOUNT_ROOT_FILE.exec(rel)?.[1] ?? []),
   };
-}
-
-/** check's report for thousands of accounts is large; only its counts outlive this call. */
-function prove(plan: GeneratePlan): Pick<GenerateResult, 'keyPolicyBytes' | 'proven'> {
-  const { report, keyPolicyBytes } = assertDeployable(plan.rollout);
-  return { keyPolicyBytes, proven: { steps: report.consumers.reduce((n, c) => n + c.steps.length, 0), probes: report.probes.length } };
 }
 
 /** A template that does not compile or names a field its data lacks stops the run before anything is written. */
