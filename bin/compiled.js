@@ -1,6 +1,6 @@
-// Whether dist/ holds a build of the current sources. `npm run build` (run by `npm ci` as the
-// `prepare` script) compiles main.ts, src/ and modules/ into dist/ and then writes dist/BUILT;
-// a .ts file changed after that (an edit, a checkout) makes the build stale.
+// Whether dist/ holds a build of the current sources. scripts/build.js (`npm run build`, and the
+// `prepare` script npm ci runs) compiles main.ts, src/ and modules/ into dist/ and then writes
+// dist/BUILT; a .ts file changed after the build started (an edit, a checkout) makes it stale.
 const fs = require('fs');
 const path = require('path');
 
