@@ -95,14 +95,14 @@ const BATCH = [
 ];
 
 describe('keyshare explain --requests', () => {
-  test('json: one result per request, in order, each {principal, action, decision, trace, missing}; decisions agree with iam-simulate', async () => {
+  test('json: one result per request, in order, each {principal, action, decision, dependsOn, trace, missing}; decisions agree with iam-simulate', async () => {
     const file = tmpFile(BATCH);
     const r = await run(['explain', '--key-policy', fixture('key-policy-cross-account.json'), '--iam-policy', fixture('iam-policy-version.json'), '--key-arn', KEY, '--requests', file, '--format', 'json']);
     expect(r.status).toBe(1);
     const results = JSON.parse(r.stdout);
     expect(results).toHaveLength(BATCH.length);
     results.forEach((res: Record<string, unknown>, i: number) => {
-      expect(Object.keys(res).sort()).toEqual(['action', 'decision', 'missing', 'principal', 'trace']);
+      expect(Object.keys(res).sort()).toEqual(['action', 'decision', 'dependsOn', 'missing', 'principal', 'trace']);
       expect(res.principal).toBe(BATCH[i].principal);
       expect(res.action).toBe(BATCH[i].action);
     });

@@ -9,17 +9,35 @@ export interface Explanation {
   readonly keyArn: string;
   /** How absent inputs were read; text and markdown show them, json leaves them to stderr. */
   readonly notes: readonly string[];
-  readonly explained: readonly { readonly request: KmsRequest; readonly result: AuthorizationResult }[];
+  readonly explained: readonly { readonly request: KmsRequest; readonly result: AuthorizationResult; readonly dependsOn: readonly string[] }[];
+}
+
+type Explained = Explanation['explained'][number];
+
+/** Unknown when the answer rests on a fact not given (the keys in dependsOn), else the evaluator's decision. */
+function decisionOf(e: Explained): string {
+  return e.dependsOn.length > 0 ? 'Unknown' : e.result.decision;
+}
+
+function decisionText(e: Explained): string {
+  return e.dependsOn.length > 0
+    ? `Unknown: depends on ${e.dependsOn.join(', ')}: pass ${e.dependsOn.map((k) => `--context ${k}=…`).join(' ')}`
+    : e.result.decision;
+}
+
+function allowedCount(explained: Explanation['explained']): number {
+  return explained.filter((e) => e.dependsOn.length === 0 && isAllowed(e.result)).length;
 }
 
 /** The stable machine shape: one object per request, in order. */
 function explainJson({ explained }: Explanation): string {
-  const out = explained.map(({ request, result }) => ({
-    principal: request.principal,
-    action: request.action,
-    decision: result.decision,
-    trace: result.trace,
-    missing: result.missing,
+  const out = explained.map((e) => ({
+    principal: e.request.principal,
+    action: e.request.action,
+    decision: decisionOf(e),
+    dependsOn: e.dependsOn,
+    trace: e.result.trace,
+    missing: e.result.missing,
   }));
   return json(out);
 }
@@ -35,12 +53,14 @@ function explainView({ explained, keyArn, notes }: Explanation) {
   return {
     keyArn,
     notes,
-    allowed: explained.filter((e) => isAllowed(e.result)).length,
-    explained: explained.map(({ request, result }) => ({
-      request,
-      result,
-      resource: request.resource ?? null,
-      context: request.context ? showContext(request.context) : null,
+    allowed: allowedCount(explained),
+    explained: explained.map((e) => ({
+      request: e.request,
+      result: e.result,
+      unknown: e.dependsOn.length > 0,
+      decisionText: decisionText(e),
+      resource: e.request.resource ?? null,
+      context: e.request.context ? showContext(e.request.context) : null,
     })),
   };
 }

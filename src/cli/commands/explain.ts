@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { DESCRIPTIONS } from './descriptions';
 import { InputError } from '../../errors';
-import { authorize } from '../../evaluator';
+import { authorizeKnowing } from '../../evaluator';
+import { isCallerKnownKey } from '../../policy/conditions';
 import { isAllowed } from '../../evaluator/decision';
 import { explainRenderers } from '../../render/explain';
 import { Format, render } from '../../render/format';
@@ -42,11 +43,12 @@ export async function explain(flags: ExplainFlags): Promise<number> {
   const loaded = await loadKeyAccess(flags);
   const inputs = keyAccessInputs(loaded, { identity: true, grants: true, scps: true });
   requests.forEach((r, i) => assertSamePartition(flags.requests === undefined ? '--principal' : `--requests ${flags.requests}: [${i}].principal`, r.principal, r.resource ?? inputs.keyArn));
-  const explained = requests.map((request) => ({ request, result: authorize(inputs, request) }));
+  // A condition on a fact only the caller knows (aws:ResourceOrgID, ...) that was not given is unknown, not false.
+  const explained = requests.map((request) => ({ request, ...authorizeKnowing(inputs, request, isCallerKnownKey) }));
   // Notes would break the JSON array machines parse, so they go to stderr there.
   if (flags.format === 'json') for (const note of loaded.notes) process.stderr.write(`keyshare: note: ${note}\n`);
   process.stdout.write(render(explainRenderers, { keyArn: inputs.keyArn, notes: loaded.notes, explained }, flags.format));
-  return explained.every((e) => isAllowed(e.result)) ? EXIT.ok : EXIT.findings;
+  return explained.every((e) => e.dependsOn.length === 0 && isAllowed(e.result)) ? EXIT.ok : EXIT.findings;
 }
 
 async function requestsOf(flags: ExplainFlags): Promise<KmsRequest[]> {
