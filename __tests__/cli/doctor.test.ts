@@ -8,6 +8,7 @@ import type { PolicyDocument } from '../../src/policy/document';
 import { CONSUMER_A, CONSUMER_B, ORG_ID, ORG_YAML, REGION, rollout, STRANGER } from '../support/rollouts';
 import { keyshareInProcess as run } from './in-process';
 import { tempDir } from '../support/temp';
+import { Setup, widened } from '../support/no-wider';
 
 const fixture = (name: string) => path.join(__dirname, '../fixtures/key-access', name);
 const OWNER = '111122223333';
@@ -48,6 +49,13 @@ async function doctor(...args: string[]): Promise<{ status: number | null; repor
   expect(r.stderr).toBe('');
   return { status: r.status, report: JSON.parse(r.stdout) };
 }
+
+const iamDoc = (name: string) => JSON.parse(fs.readFileSync(fixture(name), 'utf8')).PolicyVersion.Document;
+const grantsOf = (name: string) => JSON.parse(fs.readFileSync(fixture(name), 'utf8')).Grants;
+const NONE: Setup = { keyPolicy: { Version: '2012-10-17', Statement: [] }, iam: [], grants: [], scps: [] };
+/** check's least-privilege probes newly allowed once the fix is applied: must be none. */
+const noWider = (before: Setup, after: Setup, creator = `arn:aws:iam::${CONSUMER}:role/grant-creator`) =>
+  expect(widened(before, after, { keyArn: KEY, owner: OWNER, consumer: CONSUMER, creator })).toEqual([]);
 
 const keyPolicyDoc = (name: string) => JSON.parse(JSON.parse(fs.readFileSync(fixture(name), 'utf8')).Policy);
 const scpDoc = (name: string) => JSON.parse(JSON.parse(fs.readFileSync(fixture(name), 'utf8')).Policy.Content);
@@ -95,6 +103,10 @@ describe('keyshare doctor: cross-account', () => {
     expect((await doctor('--key-policy', tmpFile(removed), ...args)).status).toBe(0);
     const added = { ...policy, Statement: [...policy.Statement, fix.statement] };
     expect((await doctor('--key-policy', tmpFile(added), ...args)).status).toBe(0);
+    const before = { ...NONE, keyPolicy: policy, iam: [iamDoc('iam-policy-version.json')], grants: grantsOf('grants.json') };
+    noWider(before, { ...before, keyPolicy: added });
+    // Removing the condition instead would let the account grant any principal: the probes see it.
+    expect(widened(before, { ...before, keyPolicy: removed }, { keyArn: KEY, owner: OWNER, consumer: CONSUMER, creator: `arn:aws:iam::${CONSUMER}:role/grant-creator` })).not.toEqual([]);
   });
 
   test('missing IAM policy: says it was not given, and the statement to attach fixes it', async () => {
@@ -110,6 +122,8 @@ describe('keyshare doctor: cross-account', () => {
     expect(fix.command).toMatch(/^aws iam put-role-policy --role-name grant-creator /);
     const attached = tmpFile({ Version: '2012-10-17', Statement: [fix.statement] });
     expect((await doctor(...args, '--iam-policy', attached)).status).toBe(0);
+    const before = { ...NONE, keyPolicy: keyPolicyDoc('key-policy-cross-account.json'), grants: grantsOf('grants.json') };
+    noWider(before, { ...before, iam: [{ Version: '2012-10-17', Statement: [fix.statement] }] });
   });
 
   test('an IAM policy for another key: names its Resource as the near miss', async () => {
@@ -134,6 +148,8 @@ describe('keyshare doctor: cross-account', () => {
     expect(fix.steps).toEqual(CROSS_ACCOUNT_STEPS.slice(1));
     expect(fix.command).toBe(`aws kms create-grant --key-id ${KEY} --grantee-principal ${SLR} --operations ${GUIDE_OPERATIONS.join(' ')} --name keyshare-autoscaling --region us-west-2`);
     expect((await doctor(...args, '--grants', tmpFile(grantFromCommand(fix.command as string)))).status).toBe(0);
+    const before = { ...NONE, keyPolicy: keyPolicyDoc('key-policy-cross-account.json'), iam: [JSON.parse(fs.readFileSync(fixture('iam-role-policy.json'), 'utf8')).PolicyDocument] };
+    noWider(before, { ...before, grants: (grantFromCommand(fix.command as string) as { Grants: any[] }).Grants });
   });
 
   test('a grant without the operations Auto Scaling needs: new grant, and retire the old one', async () => {
@@ -179,6 +195,8 @@ describe('keyshare doctor: cross-account', () => {
     expect(fix.problem).toContain('scp-allow-ec2-only.json');
     const scp = scpDoc('scp-allow-ec2-only.json');
     expect((await doctor(...args, '--scp', tmpFile({ ...scp, Statement: [...scp.Statement, fix.statement] }))).status).toBe(0);
+    const before = { ...NONE, keyPolicy: keyPolicyDoc('key-policy-cross-account.json'), iam: [iamDoc('iam-policy-version.json')], grants: grantsOf('grants.json'), scps: [scp] };
+    noWider(before, { ...before, scps: [{ ...scp, Statement: [...scp.Statement, fix.statement] }] });
   });
 
   test('an explicit Deny in the key policy is named as the blocking statement', async () => {

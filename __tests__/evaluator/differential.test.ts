@@ -46,7 +46,7 @@ function serviceLinkedRoleUnderScps(c: Case): boolean {
  * "If either of the required Resource or Action elements are missing from a key policy statement,
  * the policy statement has no effect" (KMS developer guide, "Creating a key policy",
  * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html). The simulator
- * reads a missing Resource as every resource. Kept as its own test in key-policy-elements.test.ts.
+ * reads a missing Resource as every resource. Kept as its own scenarios in __tests__/scenarios/documented.test.ts.
  */
 function keyPolicyStatementWithoutResource(c: Case): boolean {
   const inert = c.keyPolicy.Statement.some((s) => s.Resource === undefined && s.NotResource === undefined);
@@ -62,7 +62,7 @@ function keyPolicyStatementWithoutResource(c: Case): boolean {
  * "The kms:RetireGrant permission is not effective in a key policy": the grant decides who may
  * retire it (KMS developer guide, "Retiring and revoking grants",
  * https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html). The simulator lets the
- * key policy and IAM policies allow it. Kept as its own test in key-policy-elements.test.ts.
+ * key policy and IAM policies allow it. Kept as its own scenarios in __tests__/scenarios/documented.test.ts.
  */
 function retireGrantDecidedByTheGrant(c: Case): boolean {
   return c.request.action.toLowerCase() === 'kms:retiregrant';

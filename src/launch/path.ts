@@ -80,7 +80,13 @@ function stepsOf(t: LaunchPathTarget): LaunchStep[] {
       {
         id: 'same-account:CreateGrant',
         title: `EC2 creates a grant for the volume on behalf of ${role}`,
-        request: { principal: role, action: CREATE_GRANT, resource: t.keyArn, context: { ...viaEc2, [GRANT_IS_FOR_AWS_RESOURCE]: true } },
+        // The same request as the cross-account child grant: a grant for the volume, through the role's grant if it has one.
+        request: {
+          principal: role,
+          action: CREATE_GRANT,
+          resource: t.keyArn,
+          context: { ...viaEc2, [GRANTEE_PRINCIPAL]: role, [GRANT_OPERATIONS]: [...EBS_VOLUME_GRANT_OPERATIONS], [GRANT_IS_FOR_AWS_RESOURCE]: true },
+        },
         through: 'policies',
       },
     ];
