@@ -1,8 +1,8 @@
-import { Testing, TerraformStack } from 'cdktf';
+import { Testing } from 'cdktf';
 import { AmiLaunchPermission } from '@cdktf/provider-aws/lib/ami-launch-permission';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnapshotCreateVolumePermission } from '@cdktf/provider-aws/lib/snapshot-create-volume-permission';
 import { AmiShare, AmiShareProps } from '../../modules/ami-share';
+import { synthAlone } from '../support/construct';
 
 Testing.setupJest();
 
@@ -11,10 +11,7 @@ const SNAPSHOT = 'snap-0123456789abcdef0';
 const ORG_ARN = 'arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5';
 
 function amiShare(props: AmiShareProps): string {
-  const stack = new TerraformStack(Testing.app(), 'test');
-  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-  new AmiShare(stack, 'share', props);
-  return Testing.synth(stack, true);
+  return synthAlone((stack) => new AmiShare(stack, 'share', props));
 }
 
 describe('AmiShare on its own', () => {

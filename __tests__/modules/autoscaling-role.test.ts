@@ -1,16 +1,13 @@
-import { Testing, TerraformStack } from 'cdktf';
+import { Testing } from 'cdktf';
 import { DataAwsIamRole } from '@cdktf/provider-aws/lib/data-aws-iam-role';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AutoScalingServiceLinkedRole, AutoScalingServiceLinkedRoleProps } from '../../modules/autoscaling-role';
+import { synthAlone } from '../support/construct';
 
 Testing.setupJest();
 
 function role(props?: AutoScalingServiceLinkedRoleProps): string {
-  const stack = new TerraformStack(Testing.app(), 'test');
-  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-  new AutoScalingServiceLinkedRole(stack, 'role', props);
-  return Testing.synth(stack, true);
+  return synthAlone((stack) => new AutoScalingServiceLinkedRole(stack, 'role', props));
 }
 
 describe('AutoScalingServiceLinkedRole on its own', () => {

@@ -5,8 +5,8 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import { KmsGrant } from '@cdktf/provider-aws/lib/kms-grant';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ConsumerGrant, ConsumerGrantProps } from '../../modules/consumer-grant';
+import { synthAlone } from '../support/construct';
 import { AUTOSCALING_GRANT_OPERATIONS } from '../../src/policy/actions';
 
 Testing.setupJest();
@@ -17,10 +17,7 @@ const PROPS: ConsumerGrantProps = { account: CONSUMER, region: 'eu-west-1', keyA
 const ROLE = `arn:aws:iam::${CONSUMER}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 
 function consumerGrant(props: Partial<ConsumerGrantProps> = {}, keyArn?: (stack: TerraformStack) => string): string {
-  const stack = new TerraformStack(Testing.app(), 'test');
-  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-  new ConsumerGrant(stack, 'grant', { ...PROPS, ...props, ...(keyArn && { keyArn: keyArn(stack) }) });
-  return Testing.synth(stack, true);
+  return synthAlone((stack) => new ConsumerGrant(stack, 'grant', { ...PROPS, ...props, ...(keyArn && { keyArn: keyArn(stack) }) }));
 }
 
 describe('ConsumerGrant on its own', () => {
