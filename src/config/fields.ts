@@ -220,10 +220,13 @@ export const serviceLinkedRoleSuffix = z
 
 export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 export const ORG_ARN = new RegExp(`^arn:${PARTITION}:organizations::\\d{12}:organization/o-[a-z0-9]{10,32}$`);
+/** An OU ID as Organizations prints it, e.g. ou-ab12-11111111. */
+const OU_ID_SOURCE = 'ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}';
+export const OU_ID = new RegExp(`^${OU_ID_SOURCE}$`);
 /** An organizational unit, as AMI launch permissions name it. */
-export const OU_ARN = new RegExp(`^arn:${PARTITION}:organizations::\\d{12}:ou/o-[a-z0-9]{10,32}/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`);
+export const OU_ARN = new RegExp(`^arn:${PARTITION}:organizations::\\d{12}:ou/o-[a-z0-9]{10,32}/${OU_ID_SOURCE}$`);
 /** `aws:PrincipalOrgPaths` entry: org/root/OUs, optionally ending in `/` or `/*`. */
-export const OU_PATH = /^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}(?:\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})*\/?\*?$/;
+export const OU_PATH = new RegExp(`^o-[a-z0-9]{10,32}\\/r-[0-9a-z]{4,32}(?:\\/${OU_ID_SOURCE})*\\/?\\*?$`);
 
 /** What follows the last path segment; the key policy appends `*`, so the model ends every path in exactly `/`. */
 export const OU_PATH_END = /\/?\*?$/;

@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
-import { ACCOUNT, OU_PATH } from '../config/fields';
+import { ACCOUNT, OU_ID, OU_PATH } from '../config/fields';
 import { InputError } from '../errors';
 import { Origin, parseJson, where } from '../inputs/json-file';
 import { inputErrorFromZod } from '../inputs/zod-issue';
@@ -42,8 +42,6 @@ export interface Inventory {
 const FLAG = '--accounts';
 const LIST_ACCOUNTS = 'aws organizations list-accounts --output json > accounts.json';
 const CSV_COLUMNS = ['id', 'name', 'status', 'ou'] as const;
-const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
-export const OU_ID_PATTERN = OU_ID;
 
 const ID_FIX =
   'write the 12-digit AWS account ID as `aws organizations list-accounts` prints it; a spreadsheet that stored the ID as a number dropped its leading zeros, so format the column as text';

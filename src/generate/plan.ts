@@ -1,9 +1,9 @@
-import { ACCOUNT, roleArnFromPattern } from '../config/fields';
+import { ACCOUNT, OU_ID, roleArnFromPattern } from '../config/fields';
 import { InputError } from '../errors';
 import type { Consumer, Organization, Rollout } from '../model/rollout';
 import { crossAccountConsumers, sameAccountConsumer } from '../policy/key-policy';
 import { roleArn } from '../policy/arns';
-import { AccountState, inOu, Inventory, InventoryAccount, OU_ID_PATTERN } from './inventory';
+import { AccountState, inOu, Inventory, InventoryAccount } from './inventory';
 
 /** Which accounts of the inventory get a root, and in which apply wave. */
 export interface SelectOptions {
@@ -153,7 +153,7 @@ function checkOptions(inventory: Inventory, options: SelectOptions): void {
     }
   }
   for (const ou of options.ous) {
-    if (!OU_ID_PATTERN.test(ou)) throw new InputError('--ou', ou, 'is not an OU ID', 'give an OU ID as `aws organizations list-organizational-units-for-parent` prints it, e.g. ou-ab12-11111111');
+    if (!OU_ID.test(ou)) throw new InputError('--ou', ou, 'is not an OU ID', 'give an OU ID as `aws organizations list-organizational-units-for-parent` prints it, e.g. ou-ab12-11111111');
     if (!inventory.hasOus) {
       throw new InputError(
         '--ou',
