@@ -33,36 +33,50 @@ function jsonFilesUnder(dir: string): string[] {
   return out;
 }
 
+type Expressions = Record<string, unknown>;
+
+/** The expressions of each AWS provider configuration, as the plan's `configuration.provider_config` gives them. */
+function awsProviders(configuration: unknown): Expressions[] {
+  const providers = (configuration as { provider_config?: Record<string, { name?: string; expressions?: Expressions }> })?.provider_config ?? {};
+  return Object.values(providers).flatMap((p) => (p?.name === 'aws' ? [p.expressions ?? {}] : []));
+}
+
+function constant(e: Expressions, name: string): unknown {
+  return (e[name] as { constant_value?: unknown } | undefined)?.constant_value;
+}
+
+function assumedRole(e: Expressions): string | undefined {
+  const assume = e.assume_role;
+  const role = Array.isArray(assume) ? (assume[0] as { role_arn?: { constant_value?: unknown } } | undefined)?.role_arn?.constant_value : undefined;
+  return typeof role === 'string' ? role : undefined;
+}
+
 /**
  * The AWS provider's `allowed_account_ids` (keyshare pins each stack to its one account), or the
  * account of the role it assumes: the account a stack's changes land in.
  */
 export function providerAccount(configuration: unknown): string | undefined {
-  const providers =
-    (configuration as { provider_config?: Record<string, { name?: string; expressions?: Record<string, unknown> }> })?.provider_config ?? {};
-  for (const provider of Object.values(providers)) {
-    if (provider?.name !== 'aws') continue;
-    const e = provider.expressions ?? {};
-    const allowed = (e.allowed_account_ids as { constant_value?: unknown })?.constant_value;
+  for (const e of awsProviders(configuration)) {
+    const allowed = constant(e, 'allowed_account_ids');
     if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === 'string') return allowed[0];
-    const assume = e.assume_role as { role_arn?: { constant_value?: unknown } }[] | undefined;
-    const role = Array.isArray(assume) ? assume[0]?.role_arn?.constant_value : undefined;
-    if (typeof role === 'string') return parseArn(role)?.account;
+    const role = assumedRole(e);
+    if (role) return parseArn(role)?.account;
   }
   return undefined;
 }
 
 /** The role the stack's provider assumes; in a consumer stack it is who creates the grant. */
 export function providerRole(configuration: unknown): string | undefined {
-  const providers =
-    (configuration as { provider_config?: Record<string, { name?: string; expressions?: Record<string, unknown> }> })?.provider_config ?? {};
-  for (const provider of Object.values(providers)) {
-    if (provider?.name !== 'aws') continue;
-    const assume = provider.expressions?.assume_role as { role_arn?: { constant_value?: unknown } }[] | undefined;
-    const role = Array.isArray(assume) ? assume[0]?.role_arn?.constant_value : undefined;
-    if (typeof role === 'string') return role;
-  }
-  return undefined;
+  return awsProviders(configuration)
+    .map(assumedRole)
+    .find((r) => r !== undefined);
+}
+
+/** The AWS provider's region, when it is a constant. */
+export function providerRegion(configuration: unknown): string | undefined {
+  return awsProviders(configuration)
+    .map((e) => constant(e, 'region'))
+    .find((r): r is string => typeof r === 'string');
 }
 
 /**
@@ -100,15 +114,4 @@ function disambiguate(plans: StackPlan[]): StackPlan[] {
   const counts = new Map<string, number>();
   for (const p of plans) counts.set(p.stack, (counts.get(p.stack) ?? 0) + 1);
   return plans.map((p) => ((counts.get(p.stack) ?? 0) > 1 ? { ...p, stack: `${p.stack} (${p.plan.file})` } : p));
-}
-
-/** The AWS provider's region, when it is a constant. */
-export function providerRegion(configuration: unknown): string | undefined {
-  const providers =
-    (configuration as { provider_config?: Record<string, { name?: string; expressions?: Record<string, unknown> }> })?.provider_config ?? {};
-  for (const provider of Object.values(providers)) {
-    const region = (provider?.expressions?.region as { constant_value?: unknown } | undefined)?.constant_value;
-    if (provider?.name === 'aws' && typeof region === 'string') return region;
-  }
-  return undefined;
 }
