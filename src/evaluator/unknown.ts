@@ -1,6 +1,6 @@
 import type { PolicyDocument } from '../policy/document';
 import { authorize } from './authorize';
-import { compilePolicy, KEY_POLICY_FIELD } from './compile';
+import { compilePolicy, KEY_POLICY_FIELD, type CompiledPolicy } from './compile';
 import type { AuthorizationResult, KeyAccessInputs } from './types';
 import type { ContextValue, KmsRequest } from '../policy/request';
 
@@ -39,19 +39,43 @@ function documents(inputs: KeyAccessInputs): { doc: PolicyDocument; field: strin
   ];
 }
 
+interface KeyUse {
+  readonly key: string;
+  readonly keyLower: string;
+  readonly multi: boolean;
+  readonly values: readonly string[];
+}
+
+/** The condition keys a policy tests, with their literal values; computed once per compiled policy. */
+const keyUses = new WeakMap<CompiledPolicy, readonly KeyUse[]>();
+
+function usesOf(policy: CompiledPolicy): readonly KeyUse[] {
+  let uses = keyUses.get(policy);
+  if (!uses) {
+    uses = policy.statements.flatMap((statement) =>
+      statement.conditions.map((c) => ({
+        key: c.key,
+        keyLower: c.keyLower,
+        multi: c.kind === 'forAllValues' || c.kind === 'forAnyValue',
+        values: c.kind === 'null' ? [] : c.values.filter((v) => !v.includes('${')),
+      })),
+    );
+    keyUses.set(policy, uses);
+  }
+  return uses;
+}
+
 /** For each unknown key the policies test and the request lacks: absent, each literal value the policies test, another value. */
 function candidatesOf(inputs: KeyAccessInputs, request: KmsRequest, unknown: (key: string) => boolean): Candidates[] {
   const given = new Set(Object.keys(request.context ?? {}).map((k) => k.toLowerCase()));
   const byKey = new Map<string, { key: string; multi: boolean; values: Set<string> }>();
   for (const { doc, field } of documents(inputs)) {
-    for (const statement of compilePolicy(doc, field).statements) {
-      for (const c of statement.conditions) {
-        if (given.has(c.keyLower) || !unknown(c.key)) continue;
-        let entry = byKey.get(c.keyLower);
-        if (!entry) byKey.set(c.keyLower, (entry = { key: c.key, multi: false, values: new Set() }));
-        if (c.kind === 'forAllValues' || c.kind === 'forAnyValue') entry.multi = true;
-        if (c.kind !== 'null') for (const v of c.values) if (!v.includes('${')) entry.values.add(v);
-      }
+    for (const use of usesOf(compilePolicy(doc, field))) {
+      if (given.has(use.keyLower) || !unknown(use.key)) continue;
+      let entry = byKey.get(use.keyLower);
+      if (!entry) byKey.set(use.keyLower, (entry = { key: use.key, multi: false, values: new Set() }));
+      if (use.multi) entry.multi = true;
+      for (const v of use.values) entry.values.add(v);
     }
   }
   return [...byKey.values()]

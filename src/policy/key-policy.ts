@@ -111,15 +111,19 @@ export function consumerGrantStatement(partition: Partition, account: string, su
  * How the organization-mode CreateGrant statement names the grantee.
  * - `own-account` (default): `arn:…:iam::${aws:PrincipalAccount}:role/…/AWSServiceRoleForAutoScaling[_suffix]`
  *   in kms:GranteePrincipal pairs each caller with its own account's role. IAM's grammar allows
- *   policy variables in condition values (IAM User Guide, "IAM policy elements: Variables and tags"),
+ *   policy variables in condition values (IAM User Guide, "IAM policy elements: Variables and tags",
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html),
  *   but no AWS KMS page shows one in a key policy outside kms:EncryptionContext:, so `check` states
  *   it as an assumption. If KMS did not resolve it, the value would match no grantee and CreateGrant
  *   would be denied: it fails closed, at the first consumer deploy.
  * - `any-account`: only documented behaviour: `StringLike` on kms:GranteePrincipal (KMS developer
- *   guide, "AWS KMS condition keys", kms:GranteePrincipal) with any account's Auto Scaling role,
+ *   guide, "AWS KMS condition keys", kms:GranteePrincipal,
+ *   https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grantee-principal)
+ *   with any account's Auto Scaling role,
  *   `arn:<partition>:iam::*:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*`,
- *   and the caller's membership (aws:PrincipalOrgID, aws:PrincipalOrgPaths). Trade-off: a member may
- *   create a grant for another account's Auto Scaling role, in or outside the organization.
+ *   and the caller's membership (aws:PrincipalOrgID, aws:PrincipalOrgPaths: IAM User Guide, "AWS global
+ *   condition context keys", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+ *   Trade-off: a member may create a grant for another account's Auto Scaling role, in or outside the organization.
  */
 export const ORGANIZATION_GRANTEES = ['own-account', 'any-account'] as const;
 export type OrganizationGrantee = (typeof ORGANIZATION_GRANTEES)[number];
