@@ -1,12 +1,12 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { renderTerraformModules } from '../../src/tfmodules';
 import { expectBadInput, keyshare } from '../support/cli';
 import { keyshareInProcess } from './in-process';
+import { tempDir } from '../support/temp';
 
 function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-modules-'));
+  return tempDir('keyshare-modules-');
 }
 
 /** Every file under `dir` but the manifest, by relative path. */

@@ -1,16 +1,16 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { COMMANDS } from '../../src/cli/commands';
 import { ROOT } from '../support/cli';
 import { keyshareInProcess } from './in-process';
+import { tempDir } from '../support/temp';
 
 const { compiledIsCurrent } = require('../../bin/compiled') as { compiledIsCurrent: (root: string) => boolean };
 
 describe('the compiled CLI in dist/', () => {
   function project(): { root: string; at: (file: string, seconds: number) => void } {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-build-'));
+    const root = tempDir('keyshare-build-');
     const at = (file: string, seconds: number) => {
       fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
       fs.writeFileSync(path.join(root, file), '');

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRollout, parseRollout } from '../../src/config';
 import { InputError } from '../../src/errors';
+import { tempDir } from '../support/temp';
 
 const OWNER = '111122223333';
 const MINIMAL = `
@@ -147,7 +147,7 @@ consumers: [ { account: "444455556666", region: ${region} } ]
 
 describe('input forms', () => {
   let dir: string;
-  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'keyshare-config-'))));
+  beforeAll(() => (dir = tempDir('keyshare-config-')));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const asJson = {

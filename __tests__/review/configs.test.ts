@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { CONSUMER_SID } from '../../src/policy/consumer-policy';
 import { SID } from '../../src/policy/key-policy';
@@ -7,6 +6,7 @@ import { keyshareInProcess } from '../cli/in-process';
 import { expectBadInput } from '../support/cli';
 import { planDocs, review, rules } from '../support/review-fixtures';
 import { BASE_YAML, CONSUMER_B, OWNER } from '../support/rollouts';
+import { tempDir } from '../support/temp';
 
 /** `review --base-config OLD --config NEW`: both configs synthesized in memory, no plans. */
 const KEY = `arn:aws:kms:us-west-2:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -19,7 +19,7 @@ const write = (name: string, text: string) => {
   fs.writeFileSync(file, text);
   return file;
 };
-beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-review-configs-'))));
+beforeAll(() => (dir = tempDir('keyshare-review-configs-')));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 it('an existing key (key.arn) is named by its ARN, through its aws_kms_key_policy', () => {

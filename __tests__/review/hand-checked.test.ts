@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { render } from '../../src/render/format';
 import { reviewRenderers } from '../../src/render/review';
@@ -8,6 +7,7 @@ import { reviewReportSchema } from '../../src/review/report-schema';
 import { reviewPlans } from '../../src/review/review';
 import { keyshareInProcess } from '../cli/in-process';
 import { ROOT } from '../support/cli';
+import { tempDir } from '../support/temp';
 
 /**
  * A plan written and checked by hand against the documented format (format_version 1.2): the
@@ -89,7 +89,7 @@ it('finds the replacement and the removed Auto Scaling grant, and the access tha
 
 describe('the CLI', () => {
   let dir: string;
-  beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-review-cli-'))));
+  beforeAll(() => (dir = tempDir('keyshare-review-cli-')));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('exits 1 at --fail-on high and 0 at never; the JSON report follows its schema', async () => {

@@ -8,6 +8,7 @@ import { displayValue, UNKNOWN_TEXT, SENSITIVE_TEXT } from '../../src/review/val
 import { expectBadInput, keyshare } from '../support/cli';
 import { keyshareInProcess } from '../cli/in-process';
 import { FIRST_SECRET, SECOND_SECRET, terraformPlan, TerraformPlan } from '../support/terraform-plan';
+import { tempDir } from '../support/temp';
 
 // One real plan for the whole file: terraform init, apply and plan cost about a second.
 let tf: TerraformPlan;
@@ -101,7 +102,7 @@ describe('plan reader on a real terraform plan', () => {
 describe('bad plans are bad input', () => {
   let dir: string;
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'keyshare-review-bad-'));
+    dir = tempDir('keyshare-review-bad-');
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { generate } from '../../src/generate';
 import { COMMENT_MARKER, synthReviewWorkflow } from '../../src/render/review';
 import { ROOT } from '../support/cli';
 import { ORG_ARN, ORG_ID, OWNER } from '../support/rollouts';
+import { tempDir } from '../support/temp';
 
 /** Both review workflows: the cdktf one in examples/, and the one `keyshare generate` emits. */
 function steps(job: any): any[] {
@@ -34,7 +34,7 @@ it('examples/github/keyshare-review.yml is the rendered template: synth, plan ea
 });
 
 it('keyshare generate emits a review workflow: every root planned as JSON, then one review and one comment', () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-review-gen-'));
+  const work = tempDir('keyshare-review-gen-');
   try {
     const ids = [OWNER, ...Array.from({ length: 20 }, (_, i) => String(300000000000 + i))];
     const accounts = path.join(work, 'accounts.json');
