@@ -1,6 +1,6 @@
 import { checkRollout, passed } from '../../src/check/check';
 import { checkRenderers } from '../../src/render/check';
-import { ADMINISTRATION_PROBES, STRANGER_PROBES } from '../../src/check/probes';
+import { ADMINISTRATION_PROBES, STRANGER_PROBES } from '../../src/policy/actions';
 import { AUTOSCALING_LAUNCH_OPERATIONS } from '../../src/policy/actions';
 import { PolicyDocument, PolicyStatement } from '../../src/policy/document';
 import { keyPolicy, SID } from '../../src/policy/key-policy';

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { InputError } from '../../src/errors';
-import { checkKeyArn, keyOwner, namedKeyArns, resolveKeyArn } from '../../src/inputs/key-arn';
+import { validKeyArn, keyOwner, namedKeyArns, resolveKeyArn } from '../../src/inputs/key-arn';
 import { readPolicy } from '../../src/inputs/policy-document';
 import { readGrants } from '../../src/inputs/grants';
 
@@ -47,8 +47,8 @@ describe('the key ARN', () => {
   });
 
   test('alias ARNs: refused with the describe-key fix, except AWS-managed aliases, which doctor flags', () => {
-    expect(() => checkKeyArn('--key-arn', 'arn:aws:kms:us-west-2:111122223333:alias/golden-ami')).toThrow(/aws kms describe-key --key-id arn:aws:kms:us-west-2:111122223333:alias\/golden-ami/);
-    expect(checkKeyArn('--key-arn', 'arn:aws:kms:us-west-2:111122223333:alias/aws/ebs')).toBe('arn:aws:kms:us-west-2:111122223333:alias/aws/ebs');
-    expect(() => checkKeyArn('--key-arn', '1234abcd-12ab-34cd-56ef-1234567890ab')).toThrow(InputError);
+    expect(() => validKeyArn('--key-arn', 'arn:aws:kms:us-west-2:111122223333:alias/golden-ami')).toThrow(/aws kms describe-key --key-id arn:aws:kms:us-west-2:111122223333:alias\/golden-ami/);
+    expect(validKeyArn('--key-arn', 'arn:aws:kms:us-west-2:111122223333:alias/aws/ebs')).toBe('arn:aws:kms:us-west-2:111122223333:alias/aws/ebs');
+    expect(() => validKeyArn('--key-arn', '1234abcd-12ab-34cd-56ef-1234567890ab')).toThrow(InputError);
   });
 });

@@ -1,4 +1,4 @@
-import { CREATE_GRANT } from '../policy/actions';
+import { coversAllKmsActions, CREATE_GRANT } from '../policy/actions';
 import { principalAccount } from '../policy/arns';
 import { GRANT_IS_FOR_AWS_RESOURCE, PRINCIPAL_ACCOUNT, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, CALLER_ACCOUNT } from '../policy/conditions';
 import { KEY_POLICY_MAX_BYTES, listOf, PolicyDocument, PolicyStatement, policyBytes, statementId } from '../policy/document';
@@ -22,7 +22,7 @@ function conditionKeys(s: PolicyStatement): string[] {
 }
 
 function grantsEverything(s: PolicyStatement): boolean {
-  return listOf(s.Action).some((a) => a === '*' || a.toLowerCase() === 'kms:*');
+  return coversAllKmsActions(listOf(s.Action));
 }
 
 /**

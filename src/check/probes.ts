@@ -1,7 +1,8 @@
-import { AUTOSCALING_GRANT_OPERATIONS, CREATE_GRANT, kmsAction } from '../policy/actions';
+import { ADMINISTRATION_PROBES, AUTOSCALING_GRANT_OPERATIONS, CREATE_GRANT, kmsAction, STRANGER_PROBES } from '../policy/actions';
 import { autoScalingRoleArn, Partition, roleArn } from '../policy/arns';
-import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS } from '../policy/conditions';
-import { PolicyDocument, policyDocument } from '../policy/document';
+import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
+import type { PolicyDocument } from '../policy/document';
+import { createGrantContext } from '../policy/grant';
 import type { ContextValue, KmsRequest } from '../policy/request';
 
 /**
@@ -17,20 +18,11 @@ export interface Probe {
 }
 
 /** An identity policy that allows every KMS action on every key. */
-export const ALL_KMS_IDENTITY: PolicyDocument = policyDocument([{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }]);
-
-/** Administration a consumer or a stranger must never get (KMS API reference, key management operations). */
-export const ADMINISTRATION_PROBES = ['PutKeyPolicy', 'ScheduleKeyDeletion', 'DisableKey', 'UpdateKeyDescription', 'RevokeGrant', 'CreateAlias'] as const;
-
-/** Everything a stranger must not do: use, grant, read the policy, administer. */
-export const STRANGER_PROBES = ['Decrypt', 'Encrypt', 'GenerateDataKey', 'ReEncryptFrom', 'DescribeKey', 'GetKeyPolicy', 'ListGrants', ...ADMINISTRATION_PROBES] as const;
+export const ALL_KMS_IDENTITY: PolicyDocument = ALLOW_ALL_KMS_IAM_POLICY;
 
 /** Not on the launch path, so a consumer may not put it in a grant. */
 export const OPERATION_BEYOND_PATH = 'RetireGrant';
 
-export function createGrantContext(grantee: string, operations: readonly string[] = AUTOSCALING_GRANT_OPERATIONS): Record<string, ContextValue> {
-  return { [GRANTEE_PRINCIPAL]: grantee, [GRANT_OPERATIONS]: [...operations], [GRANT_IS_FOR_AWS_RESOURCE]: false };
-}
 
 export interface ProbeScope {
   readonly partition: Partition;

@@ -3,15 +3,16 @@ import type { KeyAccessInputs, TraceEntry } from '../evaluator/types';
 import { SOURCE_LABEL } from '../evaluator/decision';
 import type { LoadedKeyAccess } from '../inputs/key-access';
 import { CREATE_GRANT } from '../policy/actions';
+import { ALLOW_ALL_KMS_IAM_POLICY, ALLOW_ALL_KMS_KEY_POLICY } from '../policy/allow-all';
 import { accountRootArn, type Partition } from '../policy/arns';
 import { GRANT_IS_FOR_AWS_RESOURCE, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
-import { CONSUMER_SID, consumerIamPolicy } from '../policy/consumer-policy';
+import { CONSUMER_SID, consumerIamPolicy, consumerIamPolicyName } from '../policy/consumer-policy';
 import { policyDocument, PolicyDocument, PolicyStatement, statementId } from '../policy/document';
 import { autoScalingGrant } from '../policy/grant';
 import { consumerGrantStatement, ownerAutoScalingAttachmentStatement, ownerAutoScalingUseStatement } from '../policy/key-policy';
 import type { LaunchStep } from '../launch/path';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
-import { NearMiss, nearMisses } from './near-miss';
+import { Culprit, culprits } from './culprits';
 import type { Grant } from '../policy/grant';
 
 export type FixKind =
@@ -71,11 +72,11 @@ export interface FixContext {
   readonly misissued: readonly Grant[];
 }
 
-type ConditionMiss = Extract<NearMiss, { kind: 'condition' }>;
+type ConditionMiss = Extract<Culprit, { kind: 'condition' }>;
 
 // Stand-ins that allow everything, so that one policy layer at a time can be judged by the evaluator.
-const ALLOW_ALL_KEY_POLICY = policyDocument([{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:*', Resource: '*' }]);
-const ALLOW_ALL_IAM = policyDocument([{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }]);
+const ALLOW_ALL_KEY_POLICY = ALLOW_ALL_KMS_KEY_POLICY;
+const ALLOW_ALL_IAM = ALLOW_ALL_KMS_IAM_POLICY;
 
 export function fixesFor(ctx: FixContext, outcome: StepOutcome): Fix[] {
   const { result, step } = outcome;
@@ -152,7 +153,7 @@ function keyHint(outcome: StepOutcome, key: string): string {
   return `; this request never carries ${key}`;
 }
 
-function closest(outcome: StepOutcome, where: string, misses: readonly NearMiss[]): string {
+function closest(outcome: StepOutcome, where: string, misses: readonly Culprit[]): string {
   const m = misses[0];
   if (!m) return '';
   if (m.kind === 'resource') return `; closest: ${where} statement ${m.id}, whose Resource ${JSON.stringify(m.resource)} does not name ${outcome.step.request.resource}`;
@@ -160,7 +161,7 @@ function closest(outcome: StepOutcome, where: string, misses: readonly NearMiss[
 }
 
 /** The classic bug's condition among the near misses. */
-function grantIsForAwsResource<M extends NearMiss>(misses: readonly M[]): (M & ConditionMiss) | undefined {
+function grantIsForAwsResource<M extends Culprit>(misses: readonly M[]): (M & ConditionMiss) | undefined {
   return misses.find((m): m is M & ConditionMiss => m.kind === 'condition' && m.key.toLowerCase() === GRANT_IS_FOR_AWS_RESOURCE.toLowerCase());
 }
 
@@ -180,7 +181,7 @@ const GRANT_IS_FOR_AWS_RESOURCE_ACTION = `do not just remove the ${GRANT_IS_FOR_
 function keyPolicyFix(ctx: FixContext, outcome: StepOutcome, identityPolicies: readonly PolicyDocument[]): Fix {
   const { step } = outcome;
   const statement = keyPolicyStatement(ctx, step);
-  const misses = nearMisses(ctx.loaded.keyPolicy, (keyPolicy) => allowedWith(outcome, { keyPolicy, identityPolicies, scps: [] }));
+  const misses = culprits(ctx.loaded.keyPolicy, (keyPolicy) => allowedWith(outcome, { keyPolicy, identityPolicies, scps: [] }));
   const classic = grantIsForAwsResource(misses);
   const put = `run from the key's account: aws kms put-key-policy --key-id ${ctx.keyArn} --policy-name default --policy file://key-policy.json`;
   return {
@@ -202,7 +203,7 @@ function attachCommand(principal: string, document: PolicyDocument): string | un
   if (!m) return undefined;
   const name = m[1] === 'assumed-role' ? m[2].split('/')[0] : m[2].split('/').pop();
   const kind = m[1] === 'user' ? 'user' : 'role';
-  return `aws iam put-${kind}-policy --${kind}-name ${name} --policy-name keyshare-autoscaling-grant --policy-document '${JSON.stringify(document)}'`;
+  return `aws iam put-${kind}-policy --${kind}-name ${name} --policy-name ${consumerIamPolicyName()} --policy-document '${JSON.stringify(document)}'`;
 }
 
 function iamFix(ctx: FixContext, outcome: StepOutcome): Fix {
@@ -214,7 +215,7 @@ function iamFix(ctx: FixContext, outcome: StepOutcome): Fix {
     const withPatched = (patched: PolicyDocument) => docs.map((d, j) => (j === i ? patched : d));
     const decides = (patched: PolicyDocument) =>
       allowedWith(outcome, { keyPolicy: ALLOW_ALL_KEY_POLICY, identityPolicies: withPatched(patched), scps: [] });
-    return nearMisses(doc, decides).map((m) => ({ ...m, where: `IAM policy ${ctx.files.iamPolicy[i]}` }));
+    return culprits(doc, decides).map((m) => ({ ...m, where: `IAM policy ${ctx.files.iamPolicy[i]}` }));
   });
   const classic = grantIsForAwsResource(misses);
   const none = docs.length === 0 ? ' (no --iam-policy given: counted as none; pass its policies with --iam-policy if it has some)' : '';

@@ -31,7 +31,7 @@ async function typedValue(field: string, key: string, text: string): Promise<Con
   return text;
 }
 
-function checkKey(field: string, key: string): void {
+function validContextKey(field: string, key: string): void {
   if (!/^[A-Za-z0-9-]+:[^\s=]+$/.test(key)) throw new InputError(field, key, 'not a condition key', `write the key as service:Name (e.g. kms:ViaService); syntax: ${CONTEXT_SYNTAX}`);
 }
 
@@ -42,7 +42,7 @@ export async function parseContextFlags(flags: readonly string[]): Promise<Recor
     const eq = flag.indexOf('=');
     if (eq <= 0) throw new InputError('--context', flag, 'expected key=value', `syntax: ${CONTEXT_SYNTAX}`);
     const key = flag.slice(0, eq).trim();
-    checkKey('--context', key);
+    validContextKey('--context', key);
     const value = await typedValue('--context', key, flag.slice(eq + 1));
     const previous = context[key];
     if (previous === undefined) context[key] = value;
@@ -56,7 +56,7 @@ export async function parseContextFlags(flags: readonly string[]): Promise<Recor
 export async function normalizeContext(field: string, context: Readonly<Record<string, ContextValue>>): Promise<Record<string, ContextValue>> {
   const out: Record<string, ContextValue> = {};
   for (const [key, value] of Object.entries(context)) {
-    checkKey(`${field}.${key}`, key);
+    validContextKey(`${field}.${key}`, key);
     const type = await keyType(key);
     out[key] = typeof value === 'string' && (type === 'Bool' || type === 'Numeric') ? await typedValue(`${field}.${key}`, key, value) : value;
   }

@@ -3,6 +3,7 @@ import { ACCOUNT_ID, DEFAULT_PARTITION, keyArn as buildKeyArn, KmsArnParts, pars
 import { CALLER_ACCOUNT, VIA_SERVICE } from '../policy/conditions';
 import { listOf, type PolicyDocument, type PolicyStatement, type StringOrList } from '../policy/document';
 import type { Grant } from '../policy/grant';
+import { coversAllKmsActions } from '../policy/actions';
 
 /** AWS-managed keys are named `alias/aws/<service>`; their key policy cannot be changed. */
 function isAwsManagedAlias(arn: string): boolean {
@@ -13,7 +14,7 @@ function isAwsManagedAlias(arn: string): boolean {
  * A key ARN, or an AWS-managed key's alias ARN (kept so `doctor` can say it cannot be shared).
  * Other aliases are refused: grants across accounts need the key ARN (KMS API reference, CreateGrant, KeyId).
  */
-export function checkKeyArn(field: string, arn: string): string {
+export function validKeyArn(field: string, arn: string): string {
   const parts = parseKmsArn(arn);
   if (parts?.resource.startsWith('alias/') && !isAwsManagedAlias(arn)) {
     throw new InputError(field, arn, 'an alias ARN, but KMS needs the key ARN across accounts', `give the key ARN: aws kms describe-key --key-id ${arn} --query KeyMetadata.Arn`);
@@ -40,7 +41,7 @@ function rootAccount(principal: string): { partition: Partition; account: string
 export function rootDelegation(policy: PolicyDocument): { partition: Partition; account: string; statement: PolicyStatement } | undefined {
   for (const statement of policy.Statement) {
     if (statement.Effect !== 'Allow' || statement.Condition || statement.Principal === '*' || !statement.Principal) continue;
-    if (!listOf(statement.Action).some((a) => a === '*' || a.toLowerCase() === 'kms:*')) continue;
+    if (!coversAllKmsActions(listOf(statement.Action))) continue;
     const root = listOf(statement.Principal.AWS).map(rootAccount).find((r) => r !== undefined);
     if (root) return { ...root, statement };
   }
@@ -111,7 +112,7 @@ export function namedKeyArns(grants: readonly Grant[], policies: readonly Policy
  */
 export function resolveKeyArn(given: string | undefined, policy: PolicyDocument, named: readonly string[]): KeyArnChoice {
   if (given !== undefined) {
-    const arn = checkKeyArn('--key-arn', given);
+    const arn = validKeyArn('--key-arn', given);
     const parts = parseKmsArn(arn) as KmsArnParts;
     // Requests name the key, never its alias; the alias ARN is kept to say the key cannot be shared.
     if (isAwsManagedAlias(arn)) return { arn: buildKeyArn(parts.partition, parts.region, parts.account, PLACEHOLDER_KEY_ID), source: 'flag', awsManagedAlias: arn };

@@ -33,7 +33,7 @@ const KNOWN_FIELDS = Object.keys(request.shape);
 const HAND_WRITTEN_BYTES = 1024 * 1024;
 
 /** The caller of a request, as the evaluator reads it: an account, an IAM or STS principal ARN, a service principal. */
-export function checkPrincipal(field: string, principal: string): string {
+export function validPrincipal(field: string, principal: string): string {
   try {
     parseCaller(principal);
   } catch (err) {
@@ -44,13 +44,13 @@ export function checkPrincipal(field: string, principal: string): string {
 }
 
 /** `kms:<Operation>`, checked against IAM's list of KMS actions and spelt as IAM spells it. */
-export function checkAction(field: string, action: string): string {
+export function validAction(field: string, action: string): string {
   const known = canonicalKmsAction(action);
   if (!known) throw new InputError(field, action, 'not a KMS action', 'give one KMS operation such as kms:Decrypt or kms:CreateGrant (no wildcards)');
   return known;
 }
 
-function checkResource(field: string, resource: string): string {
+function validResource(field: string, resource: string): string {
   if (!parseKmsArn(resource)) throw new InputError(field, resource, 'not a KMS key or alias ARN', 'give arn:aws:kms:<region>:<account>:key/<key id>, or leave it out to use the key ARN');
   return resource;
 }
@@ -80,9 +80,9 @@ export async function readRequests(origin: Origin): Promise<KmsRequest[]> {
     if (!parsed.success) throw inputErrorFromZod(origin, at, element, parsed.error, REQUESTS_FIX);
     const r = parsed.data;
     requests.push({
-      principal: checkPrincipal(where(origin, `${at}.principal`), r.principal),
-      action: checkAction(where(origin, `${at}.action`), r.action),
-      ...(r.resource !== undefined && { resource: checkResource(where(origin, `${at}.resource`), r.resource) }),
+      principal: validPrincipal(where(origin, `${at}.principal`), r.principal),
+      action: validAction(where(origin, `${at}.action`), r.action),
+      ...(r.resource !== undefined && { resource: validResource(where(origin, `${at}.resource`), r.resource) }),
       ...(r.context !== undefined && { context: await normalizeContext(where(origin, `${at}.context`), r.context) }),
       ...(r.encryptionContext !== undefined && { encryptionContext: r.encryptionContext }),
       ...(r.grantConstraints !== undefined && { grantConstraints: r.grantConstraints }),

@@ -6,9 +6,10 @@ import {
   kmsAction,
 } from '../policy/actions';
 import { autoScalingRoleArn, Partition } from '../policy/arns';
-import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
+import { GRANT_IS_FOR_AWS_RESOURCE, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
 import { ec2Service } from '../policy/consumer-policy';
 import type { ContextValue, KmsRequest } from '../policy/request';
+import { createGrantContext } from '../policy/grant';
 
 /** Where a consumer's launch needs the key, as requests the evaluator must find allowed. */
 export interface LaunchStep {
@@ -102,11 +103,7 @@ function stepsOf(t: LaunchPathTarget): LaunchStep[] {
         principal: t.grantCreator,
         action: CREATE_GRANT,
         resource: t.keyArn,
-        context: {
-          [GRANTEE_PRINCIPAL]: role,
-          [GRANT_OPERATIONS]: [...(t.grantOperations ?? AUTOSCALING_GRANT_OPERATIONS)],
-          [GRANT_IS_FOR_AWS_RESOURCE]: false,
-        },
+        context: createGrantContext(role, t.grantOperations ?? AUTOSCALING_GRANT_OPERATIONS),
       },
       through: 'policies',
     },
@@ -123,12 +120,7 @@ function stepsOf(t: LaunchPathTarget): LaunchStep[] {
         principal: role,
         action: CREATE_GRANT,
         resource: t.keyArn,
-        context: {
-          ...viaEc2,
-          [GRANTEE_PRINCIPAL]: role,
-          [GRANT_OPERATIONS]: [...EBS_VOLUME_GRANT_OPERATIONS],
-          [GRANT_IS_FOR_AWS_RESOURCE]: true,
-        },
+        context: { ...viaEc2, ...createGrantContext(role, EBS_VOLUME_GRANT_OPERATIONS, true) },
       },
       through: 'grant',
     },

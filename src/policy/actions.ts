@@ -1,7 +1,7 @@
 /**
- * KMS action and grant-operation lists, each cited to the AWS page that defines it.
- * Every statement keyshare emits, every requirement `check` proves and every risk rule
- * `review` applies reads these constants; nothing else spells out an action list.
+ * KMS action and grant-operation lists, each cited to the AWS page that defines it. Every statement
+ * keyshare emits, every requirement `check` proves, the operations its probes try and the risk
+ * rules `review` applies read these constants; no folder outside src/policy spells out an action list.
  */
 
 /**
@@ -72,6 +72,11 @@ export const KEY_ADMIN_ACTIONS = [
 
 /** Root delegation: the owner account's IAM policies decide (KMS default key policy, first statement). */
 export const ALL_KMS_ACTIONS = 'kms:*';
+
+/** An Action list that allows every KMS action: `kms:*` (any case) or `*`. */
+export function coversAllKmsActions(actions: readonly string[]): boolean {
+  return actions.some((a) => a === '*' || a.toLowerCase() === ALL_KMS_ACTIONS);
+}
 
 /** `kms:` prefixed form of a grant operation, for requests and IAM actions. */
 export function kmsAction(operation: string): string {
@@ -158,3 +163,9 @@ export const CROSS_ACCOUNT_OPERATIONS = [
   'RetireGrant',
   'RevokeGrant',
 ] as const;
+
+/** Administration a consumer or a stranger must never get (KMS API reference, key management operations); `check` probes them. */
+export const ADMINISTRATION_PROBES = ['PutKeyPolicy', 'ScheduleKeyDeletion', 'DisableKey', 'UpdateKeyDescription', 'RevokeGrant', 'CreateAlias'] as const;
+
+/** Everything a stranger must not do: use, grant, read the policy, administer; `check` probes them. */
+export const STRANGER_PROBES = ['Decrypt', 'Encrypt', 'GenerateDataKey', 'ReEncryptFrom', 'DescribeKey', 'GetKeyPolicy', 'ListGrants', ...ADMINISTRATION_PROBES] as const;

@@ -15,6 +15,14 @@ export const CONSUMER_SID = {
 /** Default name of the consumer IAM policy below, in the cdktf construct and the Terraform module alike. */
 export const CONSUMER_POLICY_NAME = 'keyshare-shared-ami-key';
 
+/**
+ * Name of the consumer IAM policy: per key alias in the stacks keyshare synthesizes (unique per account
+ * and key), else the default. `doctor`'s printed put-role-policy command uses the default too.
+ */
+export function consumerIamPolicyName(alias?: string): string {
+  return alias === undefined ? CONSUMER_POLICY_NAME : `keyshare-${alias.replace(/\//g, '-')}`;
+}
+
 export function ec2Service(region: string): string {
   return `ec2.${region}.amazonaws.com`;
 }

@@ -1,4 +1,6 @@
 import { AUTOSCALING_GRANT_OPERATIONS } from './actions';
+import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS } from './conditions';
+import type { ContextValue } from './request';
 import { autoScalingRoleArn, Partition } from './arns';
 
 /** A KMS grant as `aws kms list-grants` prints it. */
@@ -14,6 +16,20 @@ export interface Grant {
     readonly EncryptionContextSubset?: Readonly<Record<string, string>>;
     readonly EncryptionContextEquals?: Readonly<Record<string, string>>;
   };
+}
+
+/**
+ * The request context of a CreateGrant (KMS developer guide, "AWS KMS condition keys"): the grantee
+ * and operations of the grant being created, and whether an AWS service creates it for a resource
+ * (`kms:GrantIsForAWSResource`: false when a principal calls CreateGrant itself). The launch path,
+ * `check`'s probes and `review` build every CreateGrant request with it.
+ */
+export function createGrantContext(
+  grantee: string,
+  operations: readonly string[] = AUTOSCALING_GRANT_OPERATIONS,
+  forAwsResource = false,
+): Record<string, ContextValue> {
+  return { [GRANTEE_PRINCIPAL]: grantee, [GRANT_OPERATIONS]: [...operations], [GRANT_IS_FOR_AWS_RESOURCE]: forAwsResource };
 }
 
 /** Name of the grant keyshare creates; lets `review` and people listing grants recognize it. */

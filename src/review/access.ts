@@ -2,7 +2,8 @@ import { authorize } from '../evaluator';
 import { kmsActions } from '../evaluator/action-catalog';
 import { parseCaller } from '../evaluator/caller';
 import type { KeyAccessInputs } from '../evaluator/types';
-import { ALL_KMS_IDENTITY, createGrantContext } from '../check/probes';
+import { ALL_KMS_IDENTITY } from '../check/probes';
+import { createGrantContext } from '../policy/grant';
 import { evaluateLaunchPath } from '../launch/evaluate';
 import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS } from '../policy/actions';
 import {
@@ -16,8 +17,6 @@ import {
 } from '../policy/arns';
 import {
   GRANTEE_PRINCIPAL,
-  GRANT_IS_FOR_AWS_RESOURCE,
-  GRANT_OPERATIONS,
   PRINCIPAL_ACCOUNT_VARIABLE,
   PRINCIPAL_ORG_ID,
   PRINCIPAL_ORG_PATHS,
@@ -203,12 +202,7 @@ function capabilities(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string
   decide(CREATE_GRANT_ANY, { action: CREATE_GRANT, context: createGrantContext(stranger, GRANTABLE_OPERATIONS) });
   decide(CREATE_GRANT_FOR_AWS_RESOURCE, {
     action: CREATE_GRANT,
-    context: {
-      [VIA_SERVICE]: ec2Service(snapshot.region),
-      [GRANTEE_PRINCIPAL]: ownRole,
-      [GRANT_IS_FOR_AWS_RESOURCE]: true,
-      [GRANT_OPERATIONS]: [...EBS_VOLUME_GRANT_OPERATIONS],
-    },
+    context: { [VIA_SERVICE]: ec2Service(snapshot.region), ...createGrantContext(ownRole, EBS_VOLUME_GRANT_OPERATIONS, true) },
   });
   return allowed;
 }

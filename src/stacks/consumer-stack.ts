@@ -5,6 +5,7 @@ import { AccountStack } from './account-stack';
 import { ConsumerGrant } from '../../modules/consumer-grant';
 import { aliasArn } from '../policy/arns';
 import { Consumer, Rollout } from '../model/rollout';
+import { consumerIamPolicyName } from '../policy/consumer-policy';
 
 export function consumerStackName(account: string): string {
   return `consumer-${account}`;
@@ -36,7 +37,7 @@ export class ConsumerStack extends AccountStack {
       serviceLinkedRoleSuffix: consumer.serviceLinkedRoleSuffix,
       createServiceLinkedRole: consumer.createServiceLinkedRole,
       attachPolicyToRoles: consumer.attachPolicyToRoles,
-      policyName: `keyshare-${key.alias.replace(/\//g, '-')}`,
+      policyName: consumerIamPolicyName(key.alias),
     });
     new TerraformOutput(this, 'grant_id', { value: this.grant.grant.grantId, description: 'ID of the Auto Scaling grant' });
     new TerraformOutput(this, 'policy_arn', { value: this.grant.policy.arn, description: 'IAM policy for grant creators and launchers' });

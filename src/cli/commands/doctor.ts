@@ -6,7 +6,7 @@ import { diagnose, GRANT_CREATOR_ROLE, launchWorks } from '../../doctor/diagnose
 import { InputError } from '../../errors';
 import { parseContextFlags } from '../../inputs/context';
 import { KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
-import { checkPrincipal } from '../../inputs/requests';
+import { validPrincipal } from '../../inputs/requests';
 import { runCommand } from '../exit';
 import { exitCode, RULES } from '../../policy/rules';
 import { doctorRenderers } from '../../render/doctor';
@@ -50,7 +50,7 @@ export async function doctor(flags: DoctorFlags): Promise<number> {
   const target = {
     consumer: flags.consumer,
     serviceLinkedRoleSuffix: flags.serviceLinkedRoleSuffix,
-    grantCreator: flags.grantCreator === undefined ? undefined : checkPrincipal('--grant-creator', flags.grantCreator),
+    grantCreator: flags.grantCreator === undefined ? undefined : validPrincipal('--grant-creator', flags.grantCreator),
     context: await parseContextFlags(flags.context),
   };
   const diagnosis = diagnose(await loadKeyAccess(flags), flags, target);

@@ -8,7 +8,7 @@ import { explainRenderers } from '../../render/explain';
 import { Format, render } from '../../render/format';
 import { parseContextFlags } from '../../inputs/context';
 import { assertSamePartition, keyAccessInputs, KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
-import { checkAction, checkPrincipal, readRequests, REQUESTS_FIX } from '../../inputs/requests';
+import { validAction, validPrincipal, readRequests, REQUESTS_FIX } from '../../inputs/requests';
 import { EXIT, runCommand } from '../exit';
 import { formatOption } from '../format-option';
 import { contextOption, withKeyAccessOptions } from '../key-access-options';
@@ -63,8 +63,8 @@ async function requestsOf(flags: ExplainFlags): Promise<KmsRequest[]> {
   const context = await parseContextFlags(flags.context);
   return [
     {
-      principal: checkPrincipal('--principal', flags.principal),
-      action: checkAction('--action', flags.action),
+      principal: validPrincipal('--principal', flags.principal),
+      action: validAction('--action', flags.action),
       ...(Object.keys(context).length > 0 && { context }),
     },
   ];

@@ -1,7 +1,10 @@
 import { statementId, type PolicyDocument, type PolicyStatement, type StringOrList } from '../policy/document';
 
-/** An Allow statement that would decide the request but for one condition, or but for its Resource. */
-export type NearMiss = {
+/**
+ * What keeps an Allow statement from deciding the request: one condition, or its Resource. The
+ * evaluator's NearMiss says why in words; a Culprit is what doctor changes.
+ */
+export type Culprit = {
   /** Sid, or `Statement[i]`, as the evaluator's trace names statements. */
   readonly id: string;
   readonly statement: PolicyStatement;
@@ -25,8 +28,8 @@ function withoutCondition(statement: PolicyStatement, operator: string, key: str
  * Which single condition, or the Resource, keeps each Allow statement from deciding the request:
  * the statement is re-evaluated without it by the real evaluator (`decides`), so the answer is never a guess.
  */
-export function nearMisses(doc: PolicyDocument, decides: (patched: PolicyDocument) => boolean): NearMiss[] {
-  const misses: NearMiss[] = [];
+export function culprits(doc: PolicyDocument, decides: (patched: PolicyDocument) => boolean): Culprit[] {
+  const misses: Culprit[] = [];
   doc.Statement.forEach((statement, i) => {
     if (statement.Effect !== 'Allow') return;
     const id = statementId(statement, i);
