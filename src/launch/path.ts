@@ -6,7 +6,7 @@ import {
   kmsAction,
 } from '../policy/actions';
 import { autoScalingRoleArn, Partition } from '../policy/arns';
-import { GRANT_IS_FOR_AWS_RESOURCE, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
+import { isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
 import { ec2Service } from '../policy/consumer-policy';
 import type { ContextValue, KmsRequest } from '../policy/request';
 import { createGrantContext } from '../policy/grant';
@@ -86,7 +86,7 @@ function stepsOf(t: LaunchPathTarget): LaunchStep[] {
           principal: role,
           action: CREATE_GRANT,
           resource: t.keyArn,
-          context: { ...viaEc2, [GRANTEE_PRINCIPAL]: role, [GRANT_OPERATIONS]: [...EBS_VOLUME_GRANT_OPERATIONS], [GRANT_IS_FOR_AWS_RESOURCE]: true },
+          context: { ...viaEc2, ...createGrantContext(role, EBS_VOLUME_GRANT_OPERATIONS, true) },
         },
         through: 'policies',
       },
