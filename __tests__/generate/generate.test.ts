@@ -26,7 +26,7 @@ amis: [ { id: ami-0a1b2c3d4e5f60718, snapshotIds: [snap-0123456789abcdef0] } ]
 consumers:
   - { account: "300000000003", serviceLinkedRoleSuffix: web, createServiceLinkedRole: true, attachPolicyToRoles: [platform-deployer] }
   - { account: "${OWNER}" }
-organization: { id: ${ORG_ID}, arn: "${ORG_ARN}", ouPaths: ["${ORG_ID}/r-ab12/ou-ab12-11111111/", "${ORG_ID}/r-ab12/ou-ab12-22222222/"] }
+organization: { id: ${ORG_ID}, arn: "${ORG_ARN}", ouPaths: ["${ORG_ID}/r-ab12/ou-ab12-11111111/", "${ORG_ID}/r-ab12/ou-ab12-22222222/"], grantee: any-account }
 backend: { s3: { bucket: keyshare-state, region: eu-central-1, keyPrefix: keyshare/eu, roleArn: "arn:aws:iam::${OWNER}:role/state" } }
 consumerDeployRoleArn: "arn:aws:iam::{{account}}:role/terraform-deploy"
 `;
@@ -168,6 +168,7 @@ describe('a rollout of 40 accounts', () => {
     fs.rmSync(proof, { recursive: true, force: true });
     expect(policy).toEqual(keyPolicy(result.plan.rollout));
     expect(JSON.stringify(policy)).toContain('aws:PrincipalOrgID');
+    expect(inputs.organization_grantee).toBe('any-account');
   });
 
   test('the modules are in the output, as `keyshare modules` writes them, so nothing is fetched', () => {

@@ -111,6 +111,7 @@ function rolloutView(plan: GeneratePlan) {
       stateKey: stateKey(plan, OWNER_ROOT),
       administrators: key.administrators,
       organization,
+      organizationGrantee: organization.grantee ?? null,
       organizationArn: targets.organizationArn ?? null,
       organizationalUnitArns: targets.organizationalUnitArns,
       key,
