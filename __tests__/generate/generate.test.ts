@@ -168,7 +168,7 @@ describe('a rollout of 40 accounts', () => {
     fs.rmSync(proof, { recursive: true, force: true });
     expect(policy).toEqual(keyPolicy(result.plan.rollout));
     expect(JSON.stringify(policy)).toContain('aws:PrincipalOrgID');
-    expect(inputs.organization_grantee).toBe('any-account');
+    expect(call.organization_grantee).toBe('any-account');
   });
 
   test('the modules are in the output, as `keyshare modules` writes them, so nothing is fetched', () => {
