@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { InputError } from '../../src/errors';
-import { validKeyArn, keyOwner, namedKeyArns, resolveKeyArn } from '../../src/inputs/key-arn';
+import { validKeyArn, keyPolicyOwner, namedKeyArns, resolveKeyArn } from '../../src/inputs/key-arn';
 import { readPolicy } from '../../src/inputs/policy-document';
 import { readGrants } from '../../src/inputs/grants';
 
@@ -42,8 +42,8 @@ describe('the key ARN', () => {
   test('a root statement with a condition or fewer actions is not root delegation', () => {
     const policy = keyPolicy('key-policy-aws-managed.json');
     // aws/ebs names the account root only for Describe*, Get*, List*, RevokeGrant.
-    expect(keyOwner(policy)).toEqual({ partition: 'aws', account: '111122223333', from: 'aws-managed' });
-    expect(keyOwner(keyPolicy('key-policy-root-only.json'))).toEqual({ partition: 'aws', account: '111122223333', from: 'root-delegation' });
+    expect(keyPolicyOwner(policy)).toEqual({ partition: 'aws', account: '111122223333', from: 'aws-managed' });
+    expect(keyPolicyOwner(keyPolicy('key-policy-root-only.json'))).toEqual({ partition: 'aws', account: '111122223333', from: 'root-delegation' });
   });
 
   test('alias ARNs: refused with the describe-key fix, except AWS-managed aliases, which doctor flags', () => {

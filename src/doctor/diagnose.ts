@@ -1,6 +1,6 @@
 import { parseCaller } from '../evaluator/caller';
 import { keyAccessInputs, KeyAccessFlags, LoadedKeyAccess } from '../inputs/key-access';
-import { keyOwner } from '../inputs/key-arn';
+import { keyPolicyOwner } from '../inputs/key-arn';
 import { autoScalingRoleArn, parseKmsArn, roleArn } from '../policy/arns';
 import { evaluateLaunchPath, judgedGrant, JudgedGrant, misissuedGrants, stepPasses } from '../launch/evaluate';
 import { callerFacts, LaunchPathTarget, STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
@@ -44,7 +44,7 @@ export function launchWorks(d: Diagnosis): boolean {
 
 function awsManagedReason(loaded: LoadedKeyAccess): string | undefined {
   if (loaded.keyArn.awsManagedAlias) return `it is named by ${loaded.keyArn.awsManagedAlias}, an alias/aws/ alias`;
-  if (keyOwner(loaded.keyPolicy)?.from === 'aws-managed') return 'its key policy has the AWS-managed shape: any principal of one account, only through one service';
+  if (keyPolicyOwner(loaded.keyPolicy)?.from === 'aws-managed') return 'its key policy has the AWS-managed shape: any principal of one account, only through one service';
   return undefined;
 }
 

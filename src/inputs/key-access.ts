@@ -2,7 +2,7 @@ import { InputError } from '../errors';
 import type { KeyAccessInputs } from '../evaluator/types';
 import { keyPolicyStatementMissing, type PolicyDocument, type PolicyStatement } from '../policy/document';
 import { readGrants } from './grants';
-import { KeyArnChoice, keyOwner, namedKeyArns, resolveKeyArn } from './key-arn';
+import { KeyArnChoice, keyPolicyOwner, namedKeyArns, resolveKeyArn } from './key-arn';
 import { parseKmsArn } from '../policy/arns';
 import { readPolicy } from './policy-document';
 import type { Grant } from '../policy/grant';
@@ -56,7 +56,7 @@ export async function loadKeyAccess(flags: KeyAccessFlags): Promise<LoadedKeyAcc
   } else if (keyArn.awsManagedAlias) {
     notes.push(`--key-arn names the AWS managed key ${keyArn.awsManagedAlias}: deciding with the placeholder ${keyArn.arn} in its account and region`);
   } else {
-    const owner = keyOwner(keyPolicy);
+    const owner = keyPolicyOwner(keyPolicy);
     const account = parseKmsArn(keyArn.arn)?.account;
     if (owner && account !== owner.account) notes.push(`the key ARN is in account ${account} but the key policy belongs to account ${owner.account}: is it the right policy?`);
   }

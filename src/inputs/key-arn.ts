@@ -23,7 +23,7 @@ export function validKeyArn(field: string, arn: string): string {
   return arn;
 }
 
-export interface KeyOwner {
+export interface KeyPolicyOwner {
   readonly partition: Partition;
   readonly account: string;
   /** How it was read: the root delegation statement, or the caller-account condition of an AWS-managed key policy. */
@@ -63,7 +63,7 @@ function awsManagedKeyAccount(policy: PolicyDocument): string | undefined {
   return undefined;
 }
 
-export function keyOwner(policy: PolicyDocument): KeyOwner | undefined {
+export function keyPolicyOwner(policy: PolicyDocument): KeyPolicyOwner | undefined {
   const managed = awsManagedKeyAccount(policy);
   if (managed) return { partition: partitionOfPrincipals(policy), account: managed, from: 'aws-managed' };
   const root = rootDelegation(policy);
@@ -118,7 +118,7 @@ export function resolveKeyArn(given: string | undefined, policy: PolicyDocument,
     if (isAwsManagedAlias(arn)) return { arn: buildKeyArn(parts.partition, parts.region, parts.account, PLACEHOLDER_KEY_ID), source: 'flag', awsManagedAlias: arn };
     return { arn, source: 'flag' };
   }
-  const owner = keyOwner(policy);
+  const owner = keyPolicyOwner(policy);
   const candidates = [...new Set(named)].filter((arn) => !owner || parseKmsArn(arn)?.account === owner.account);
   if (candidates.length === 1) return { arn: candidates[0], source: 'inputs' };
   if (!owner) {
