@@ -318,3 +318,14 @@ test('the examples generate: examples/accounts.json and examples/accounts.csv wi
   const csv = generate({ accounts: path.join(ROOT, 'examples/accounts.csv'), config: path.join(ROOT, 'examples/keyshare-org.yaml'), out: path.join(work, 'example-csv'), ous: ['ou-ab12-11111111'], exclude: [], waveSize: 256, canary: 10 });
   expect(csv.plan.accounts.map((a) => a.account)).toEqual(['210000007919', '210000015838', '210000039595', '444455556666', '777788889999']);
 });
+
+test('an existing key (key.arn): the owner root manages its policy through key-owner, and every grant names it', async () => {
+  const keyArn = `arn:aws:kms:eu-central-1:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const withKey = write('existing-key.yaml', CONFIG.replace("rotation: false }", `arn: "${keyArn}" }`));
+  const out = path.join(work, 'existing-key');
+  generate({ accounts, config: withKey, out, ous: [], exclude: [], waveSize: 256, canary: 10 });
+  const owner = await parseHcl('owner/main.tf', fs.readFileSync(path.join(out, 'owner/main.tf'), 'utf8'));
+  expect(owner.module.key_owner[0].existing_key_arn).toBe(keyArn);
+  const account = await parseHcl('a.tf', fs.readFileSync(path.join(out, 'accounts/300000000000/main.tf'), 'utf8'));
+  expect(account.module.consumer_grant[0].key_arn).toBe(keyArn);
+});

@@ -155,10 +155,3 @@ describe('organization.ouPaths', () => {
     expect(p.outsideOrganizationPaths).toBe(0);
   });
 });
-
-test('an existing key (key.arn) is refused: the owner root creates its key through key-owner', () => {
-  const yaml = ORG_YAML.replace('key: { alias: golden-ami }', 'key: { alias: golden-ami, arn: "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }');
-  const err = failure(() => plan(csv([['300000000000', 'ACTIVE']]), {}, yaml));
-  expect(err.field).toBe('key.arn');
-  expect(err.fix).toMatch(/leave key\.arn out/);
-});

@@ -85,7 +85,8 @@ function rolloutView(plan: GeneratePlan) {
     awsVersion: AWS_PROVIDER_VERSION,
     region: owner.region,
     backend: rollout.backend ? { ...rollout.backend.s3, roleArn: rollout.backend.s3.roleArn ?? null } : null,
-    keyArn: aliasArn(partition, owner.region, owner.account, key.alias),
+    // An existing key is named by its ARN; a key the owner root creates, by its alias ARN.
+    keyArn: key.arn ?? aliasArn(partition, owner.region, owner.account, key.alias),
   };
   const targets = organizationLaunchTargets(organization);
   const self = rollout.consumers.find((c) => c.sameAccount);
@@ -112,6 +113,7 @@ function rolloutView(plan: GeneratePlan) {
       administrators: key.administrators,
       organization,
       organizationGrantee: organization.grantee ?? null,
+      existingKeyArn: key.arn ?? null,
       organizationArn: targets.organizationArn ?? null,
       organizationalUnitArns: targets.organizationalUnitArns,
       key,

@@ -64,15 +64,6 @@ export interface GeneratePlan {
 /** Combines a validated config and an inventory into what `generate` writes. Throws InputError. */
 export function planRollout(config: Rollout, inventory: Inventory, options: SelectOptions): GeneratePlan {
   checkOptions(inventory, options);
-  if (config.key.arn !== undefined) {
-    // synth manages an existing key's policy; the key-owner module always creates its key.
-    throw new InputError(
-      'key.arn',
-      config.key.arn,
-      "names an existing key, but generate's owner root creates the key through the key-owner module",
-      'leave key.arn out so the owner root creates and manages the key, or use keyshare synth, which manages an existing key\'s policy',
-    );
-  }
   const organization = resolveOrganization(config, inventory);
   const owner = config.owner.account;
   const overrides = new Map(config.consumers.map((c) => [c.account, c]));
