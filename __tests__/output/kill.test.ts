@@ -21,7 +21,7 @@ function expected(version: string): Record<string, string> {
 /** Starts the child and SIGKILLs it once its stdout has shown `stopAt` lines (or after `afterMs`). */
 function killedChild(out: string, stopAt: number | undefined, afterMs: number): Promise<string[]> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD, out, 'new', stopAt === undefined ? '0' : '5000'], { cwd: ROOT });
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD, out, 'new', stopAt === undefined ? '0' : String(stopAt)], { cwd: ROOT });
     const seen: string[] = [];
     let buffered = '';
     child.stdout.on('data', (chunk: Buffer) => {
