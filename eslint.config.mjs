@@ -81,7 +81,8 @@ export default tseslint.config(
           paths: [
             {
               name: '@cdktf/provider-aws',
-              message: "Import provider classes by deep path (e.g. '@cdktf/provider-aws/lib/kms-key'): the package root loads every AWS resource class.",
+              message:
+                "Import provider classes by deep path (e.g. '@cdktf/provider-aws/lib/kms-key'): the package root loads every AWS resource class.",
             },
           ],
         },

@@ -17,7 +17,20 @@ const count = Number(process.argv[2] ?? 1000);
 const OWNER = '111122223333';
 const REGION = 'us-west-2';
 const KEY = `arn:aws:kms:${REGION}:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-const PROBES = ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:GetKeyPolicy', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptTo', 'kms:Sign', 'kms:RevokeGrant', 'kms:ListGrants', 'kms:RetireGrant', 'kms:CreateGrant', 'kms:Decrypt'];
+const PROBES = [
+  'kms:PutKeyPolicy',
+  'kms:ScheduleKeyDeletion',
+  'kms:GetKeyPolicy',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:ReEncryptTo',
+  'kms:Sign',
+  'kms:RevokeGrant',
+  'kms:ListGrants',
+  'kms:RetireGrant',
+  'kms:CreateGrant',
+  'kms:Decrypt',
+];
 
 function rollout(organization: boolean): Rollout {
   const consumers: Consumer[] = Array.from({ length: count }, (_, i) => ({
@@ -48,7 +61,15 @@ function work(r: Rollout): [KeyAccessInputs, KmsRequest][] {
       identityPolicies: [consumerIamPolicy('aws', REGION, c.account, KEY, c.serviceLinkedRoleSuffix)],
       grants: [autoScalingGrant('aws', KEY, c.account, c.serviceLinkedRoleSuffix)],
     };
-    const steps = launchPath({ partition: 'aws', keyArn: KEY, region: REGION, account: c.account, serviceLinkedRoleSuffix: c.serviceLinkedRoleSuffix, grantCreator: creator, sameAccount: false });
+    const steps = launchPath({
+      partition: 'aws',
+      keyArn: KEY,
+      region: REGION,
+      account: c.account,
+      serviceLinkedRoleSuffix: c.serviceLinkedRoleSuffix,
+      grantCreator: creator,
+      sameAccount: false,
+    });
     const role = autoScalingRoleArn('aws', c.account, c.serviceLinkedRoleSuffix);
     return [
       ...steps.map((s): [KeyAccessInputs, KmsRequest] => [inputs, { ...s.request, context: { ...s.request.context, ...org } }]),

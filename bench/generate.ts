@@ -45,7 +45,11 @@ interface Sample {
 function measure(work: string, args: readonly string[]): Sample {
   const rssFile = path.join(work, 'rss');
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-r', probe, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, KEYSHARE_BENCH_RSS_FILE: rssFile } });
+  const r = spawnSync(process.execPath, ['-r', probe, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, KEYSHARE_BENCH_RSS_FILE: rssFile },
+  });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   const usage = JSON.parse(fs.readFileSync(rssFile, 'utf8')) as { maxRSS: number; cpu: number };

@@ -137,7 +137,19 @@ const rows = [...results, ...(largeResult ? [largeResult] : [])].map((r, i, all)
   };
 });
 
-const header = ['consumers', 'keyshare wall', 'bare wall', 'ratio', 'keyshare RSS', 'bare RSS', 'ratio', 'CPU ratio', 'ms/consumer', 'marginal ms/consumer', 'KB RSS/consumer'];
+const header = [
+  'consumers',
+  'keyshare wall',
+  'bare wall',
+  'ratio',
+  'keyshare RSS',
+  'bare RSS',
+  'ratio',
+  'CPU ratio',
+  'ms/consumer',
+  'marginal ms/consumer',
+  'KB RSS/consumer',
+];
 const table = [
   header,
   ...rows.map((r) => [
@@ -165,13 +177,26 @@ const checks: [string, boolean][] = [
   ...rows
     .filter((r) => r.consumers === 1000 || r.consumers === 3000)
     .flatMap((r): [string, boolean][] => [
-      [`synth wall at ${r.consumers.toLocaleString('en-US')} ≤ ${TARGETS.wallRatio}× bare (${r.wallRatio.toFixed(2)}×)`, r.wallRatio <= TARGETS.wallRatio],
-      [`synth peak RSS at ${r.consumers.toLocaleString('en-US')} ≤ ${TARGETS.rssRatio}× bare (${r.rssRatio.toFixed(2)}×)`, r.rssRatio <= TARGETS.rssRatio],
+      [
+        `synth wall at ${r.consumers.toLocaleString('en-US')} ≤ ${TARGETS.wallRatio}× bare (${r.wallRatio.toFixed(2)}×)`,
+        r.wallRatio <= TARGETS.wallRatio,
+      ],
+      [
+        `synth peak RSS at ${r.consumers.toLocaleString('en-US')} ≤ ${TARGETS.rssRatio}× bare (${r.rssRatio.toFixed(2)}×)`,
+        r.rssRatio <= TARGETS.rssRatio,
+      ],
     ]),
   ...(largeResult
-    ? [[`${large.toLocaleString('en-US')} consumers within ${TARGETS.largeRssMB} MB RSS (${mb(largeResult.keyshare.rssMB)})`, largeResult.keyshare.rssMB <= TARGETS.largeRssMB] as [string, boolean]]
+    ? [
+        [
+          `${large.toLocaleString('en-US')} consumers within ${TARGETS.largeRssMB} MB RSS (${mb(largeResult.keyshare.rssMB)})`,
+          largeResult.keyshare.rssMB <= TARGETS.largeRssMB,
+        ] as [string, boolean],
+      ]
     : []),
-  ...cliBenches.filter((b) => b.targetMs !== undefined).map((b): [string, boolean] => [`${b.name} < ${s(b.targetMs!)} (${s(b.sample.wallMs)})`, b.sample.wallMs < b.targetMs!]),
+  ...cliBenches
+    .filter((b) => b.targetMs !== undefined)
+    .map((b): [string, boolean] => [`${b.name} < ${s(b.targetMs!)} (${s(b.sample.wallMs)})`, b.sample.wallMs < b.targetMs!]),
   [`keyshare --help < ${s(TARGETS.helpMs)} (${s(help.wallMs)})`, help.wallMs < TARGETS.helpMs],
 ];
 console.log();

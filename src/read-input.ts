@@ -59,7 +59,10 @@ export function readInput(kind: InputKind, flag: string, file: string): string {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw refuse('is not a regular file (a device, FIFO or socket)', pathFix);
     if (st.size > maxBytes) {
-      throw refuse(`is ${megabytes(st.size)}, over the ${megabytes(maxBytes)} keyshare reads from a ${name}`, `check that this is the right file; a real ${name} is far smaller`);
+      throw refuse(
+        `is ${megabytes(st.size)}, over the ${megabytes(maxBytes)} keyshare reads from a ${name}`,
+        `check that this is the right file; a real ${name} is far smaller`,
+      );
     }
     bytes = fs.readFileSync(fd);
   } catch (err) {
@@ -82,7 +85,10 @@ const UTF8_FIX = 'save the file as UTF-8 (e.g. `iconv -f <its encoding> -t UTF-8
 /** UTF-8 text, or a refusal that names the encoding the bytes look like. */
 export function decodeText(bytes: Uint8Array, refuse: (problem: string, fix: string) => Error): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || looksUtf16(bytes)) {
-    throw refuse('is UTF-16 encoded (Windows PowerShell writes files this way with `>` or Out-File)', `${UTF8_FIX}; in PowerShell use Out-File -Encoding utf8`);
+    throw refuse(
+      'is UTF-16 encoded (Windows PowerShell writes files this way with `>` or Out-File)',
+      `${UTF8_FIX}; in PowerShell use Out-File -Encoding utf8`,
+    );
   }
   let text: string;
   try {

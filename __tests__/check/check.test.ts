@@ -58,7 +58,9 @@ describe('check on what keyshare emits', () => {
 describe('check notices a broken key policy', () => {
   test('the classic bug: GrantIsForAWSResource on a consumer CreateGrant breaks that consumer at its first step', () => {
     const policy = mutate((ss) =>
-      ss.map((s) => (s.Sid === SID.consumerGrant(CONSUMER_A) ? { ...s, Condition: { ...s.Condition, Bool: { 'kms:GrantIsForAWSResource': true } } } : s)),
+      ss.map((s) =>
+        s.Sid === SID.consumerGrant(CONSUMER_A) ? { ...s, Condition: { ...s.Condition, Bool: { 'kms:GrantIsForAWSResource': true } } } : s,
+      ),
     );
     const report = checkRollout(r, policy);
     expect(failedSteps(report)).toEqual([`${CONSUMER_A}:create-grant`]);
@@ -68,7 +70,9 @@ describe('check notices a broken key policy', () => {
 
   test('a CreateGrant without the grantee condition lets a consumer grant any role', () => {
     const policy = mutate((ss) =>
-      ss.map((s) => (s.Sid === SID.consumerGrant(CONSUMER_B) ? { ...s, Condition: { 'ForAllValues:StringEquals': s.Condition!['ForAllValues:StringEquals'] } } : s)),
+      ss.map((s) =>
+        s.Sid === SID.consumerGrant(CONSUMER_B) ? { ...s, Condition: { 'ForAllValues:StringEquals': s.Condition!['ForAllValues:StringEquals'] } } : s,
+      ),
     );
     const report = checkRollout(r, policy);
     expect(failedSteps(report)).toEqual([]);
@@ -76,7 +80,10 @@ describe('check notices a broken key policy', () => {
   });
 
   test('without root delegation the owner cannot administer and the lint warns of lock-out', () => {
-    const report = checkRollout(r, mutate((ss) => ss.filter((s) => s.Sid !== SID.rootDelegation)));
+    const report = checkRollout(
+      r,
+      mutate((ss) => ss.filter((s) => s.Sid !== SID.rootDelegation)),
+    );
     expect(failedProbes(report)).toEqual(['owner-administers']);
     expect(report.findings.map((f) => f.rule)).toEqual(['root-delegation-missing']);
   });
@@ -86,7 +93,12 @@ describe('check notices a broken key policy', () => {
     const report = checkRollout(r, policy);
     // PutKeyPolicy, ScheduleKeyDeletion and the like stay denied: KMS never allows them across
     // accounts ("Allowing users in other accounts to use a KMS key"); RevokeGrant is allowed across accounts.
-    const opened = (account: string) => [`${account}:grant-other-role`, `${account}:grant-other-account`, `${account}:grant-beyond-path`, `${account}:administer:RevokeGrant`];
+    const opened = (account: string) => [
+      `${account}:grant-other-role`,
+      `${account}:grant-other-account`,
+      `${account}:grant-beyond-path`,
+      `${account}:administer:RevokeGrant`,
+    ];
     expect(failedProbes(report)).toEqual([...opened(CONSUMER_A), ...opened(CONSUMER_B)]);
     expect(report.findings.map((f) => f.rule)).toEqual(['kms-star-to-another-account']);
   });
@@ -100,7 +112,9 @@ describe('check notices a broken key policy', () => {
 
   test('the markdown report opens the failing step and lists the finding with its fix', () => {
     const policy = mutate((ss) =>
-      ss.map((s) => (s.Sid === SID.consumerGrant(CONSUMER_A) ? { ...s, Condition: { ...s.Condition, Bool: { 'kms:GrantIsForAWSResource': true } } } : s)),
+      ss.map((s) =>
+        s.Sid === SID.consumerGrant(CONSUMER_A) ? { ...s, Condition: { ...s.Condition, Bool: { 'kms:GrantIsForAWSResource': true } } } : s,
+      ),
     );
     const md = checkRenderers.markdown(checkRollout(r, policy));
     expect(md).toMatch(/^### keyshare check: ❌ not proven/);
@@ -109,7 +123,10 @@ describe('check notices a broken key policy', () => {
   });
 
   test('a missing consumer statement breaks only that consumer', () => {
-    const report = checkRollout(r, mutate((ss) => ss.filter((s) => s.Sid !== SID.consumerGrant(CONSUMER_B))));
+    const report = checkRollout(
+      r,
+      mutate((ss) => ss.filter((s) => s.Sid !== SID.consumerGrant(CONSUMER_B))),
+    );
     expect(failedSteps(report)).toEqual([`${CONSUMER_B}:create-grant`]);
   });
 });
@@ -133,7 +150,18 @@ describe('organization mode: the grantee assumption and the documented form', ()
     expect(statement.Condition).toEqual({
       StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
       StringLike: { 'kms:GranteePrincipal': 'arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*' },
-      'ForAllValues:StringEquals': { 'kms:GrantOperations': ['Encrypt', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'DescribeKey', 'CreateGrant'] },
+      'ForAllValues:StringEquals': {
+        'kms:GrantOperations': [
+          'Encrypt',
+          'Decrypt',
+          'ReEncryptFrom',
+          'ReEncryptTo',
+          'GenerateDataKey',
+          'GenerateDataKeyWithoutPlaintext',
+          'DescribeKey',
+          'CreateGrant',
+        ],
+      },
     });
     expect(JSON.stringify(statement)).not.toContain('${aws:PrincipalAccount}');
     const report = checkRollout(r2);

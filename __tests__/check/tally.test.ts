@@ -21,7 +21,11 @@ describe("tallyRollout gives check's verdict and counts", () => {
       () =>
         [
           r,
-          mutate((ss) => ss.map((s) => (s.Sid === SID.consumerGrant(CONSUMER_A) ? { ...s, Condition: { ...s.Condition, Bool: { 'kms:GrantIsForAWSResource': true } } } : s))),
+          mutate((ss) =>
+            ss.map((s) =>
+              s.Sid === SID.consumerGrant(CONSUMER_A) ? { ...s, Condition: { ...s.Condition, Bool: { 'kms:GrantIsForAWSResource': true } } } : s,
+            ),
+          ),
         ] as const,
     ],
     [
@@ -31,7 +35,11 @@ describe("tallyRollout gives check's verdict and counts", () => {
         [
           r,
           mutate((ss) =>
-            ss.map((s) => (s.Sid === SID.consumerGrant(CONSUMER_B) ? { ...s, Condition: { 'ForAllValues:StringEquals': s.Condition!['ForAllValues:StringEquals'] } } : s)),
+            ss.map((s) =>
+              s.Sid === SID.consumerGrant(CONSUMER_B)
+                ? { ...s, Condition: { 'ForAllValues:StringEquals': s.Condition!['ForAllValues:StringEquals'] } }
+                : s,
+            ),
           ),
         ] as const,
     ],

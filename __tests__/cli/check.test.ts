@@ -51,7 +51,9 @@ describe('keyshare check', () => {
     expect(json.status).toBe(1);
     const report = JSON.parse(json.stdout);
     expect(report.proven).toBe(false);
-    expect(report.findings).toEqual([expect.objectContaining({ rule: 'policy-size', severity: 'high', fix: RULES['policy-size'].fix, cite: RULES['policy-size'].cite })]);
+    expect(report.findings).toEqual([
+      expect.objectContaining({ rule: 'policy-size', severity: 'high', fix: RULES['policy-size'].fix, cite: RULES['policy-size'].cite }),
+    ]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

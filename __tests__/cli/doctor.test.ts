@@ -16,7 +16,16 @@ const CONSUMER = '444455556666';
 const KEY = `arn:aws:kms:us-west-2:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const SLR = `arn:aws:iam::${CONSUMER}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 /** The grant operations of the EC2 Auto Scaling guide's cross-account example (create-grant command). */
-const GUIDE_OPERATIONS = ['Encrypt', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'DescribeKey', 'CreateGrant'];
+const GUIDE_OPERATIONS = [
+  'Encrypt',
+  'Decrypt',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'DescribeKey',
+  'CreateGrant',
+];
 const CROSS_ACCOUNT_STEPS = [
   'create-grant',
   'use-through-grant:Decrypt',
@@ -71,7 +80,20 @@ function grantFromCommand(command: string): unknown {
 
 describe('keyshare doctor: cross-account', () => {
   test('a working setup passes every step (exit 0)', async () => {
-    const { status, report } = await doctor('--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json'), '--scp', fixture('scp-full-access.json'), '--key-arn', KEY);
+    const { status, report } = await doctor(
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--consumer',
+      CONSUMER,
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+      '--grants',
+      fixture('grants.json'),
+      '--scp',
+      fixture('scp-full-access.json'),
+      '--key-arn',
+      KEY,
+    );
     expect(status).toBe(0);
     expect(report.works).toBe(true);
     expect(report.steps.map((s) => s.id)).toEqual(CROSS_ACCOUNT_STEPS);
@@ -106,7 +128,13 @@ describe('keyshare doctor: cross-account', () => {
     const before = { ...NONE, keyPolicy: policy, iam: [iamDoc('iam-policy-version.json')], grants: grantsOf('grants.json') };
     noWider(before, { ...before, keyPolicy: added });
     // Removing the condition instead would let the account grant any principal: the probes see it.
-    expect(widened(before, { ...before, keyPolicy: removed }, { keyArn: KEY, owner: OWNER, consumer: CONSUMER, creator: `arn:aws:iam::${CONSUMER}:role/grant-creator` })).not.toEqual([]);
+    expect(
+      widened(
+        before,
+        { ...before, keyPolicy: removed },
+        { keyArn: KEY, owner: OWNER, consumer: CONSUMER, creator: `arn:aws:iam::${CONSUMER}:role/grant-creator` },
+      ),
+    ).not.toEqual([]);
   });
 
   test('missing IAM policy: says it was not given, and the statement to attach fixes it', async () => {
@@ -127,8 +155,22 @@ describe('keyshare doctor: cross-account', () => {
   });
 
   test('an IAM policy for another key: names its Resource as the near miss', async () => {
-    const other = { Version: '2012-10-17', Statement: [{ Sid: 'WrongRegion', Effect: 'Allow', Action: 'kms:CreateGrant', Resource: KEY.replace('us-west-2', 'us-east-1') }] };
-    const { status, report } = await doctor('--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--grants', fixture('grants.json'), '--key-arn', KEY, '--iam-policy', tmpFile(other));
+    const other = {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'WrongRegion', Effect: 'Allow', Action: 'kms:CreateGrant', Resource: KEY.replace('us-west-2', 'us-east-1') }],
+    };
+    const { status, report } = await doctor(
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--consumer',
+      CONSUMER,
+      '--grants',
+      fixture('grants.json'),
+      '--key-arn',
+      KEY,
+      '--iam-policy',
+      tmpFile(other),
+    );
     expect(status).toBe(1);
     expect(report.fixes[0].kind).toBe('attach-iam-statement');
     expect(report.fixes[0].problem).toMatch(/closest: IAM policy .* statement WrongRegion, whose Resource "arn:aws:kms:us-east-1:/);
@@ -136,24 +178,50 @@ describe('keyshare doctor: cross-account', () => {
   });
 
   test('missing grant: prints the create-grant command, and that grant fixes it', async () => {
-    const args = ['--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-role-policy.json'), '--key-arn', KEY];
+    const args = [
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--consumer',
+      CONSUMER,
+      '--iam-policy',
+      fixture('iam-role-policy.json'),
+      '--key-arn',
+      KEY,
+    ];
     const { status, report } = await doctor(...args);
     expect(status).toBe(1);
     expect(report.steps[0].decision).toBe('Allowed');
     expect(report.firstFailingStep).toBe('use-through-grant:Decrypt');
-    expect(report.inputs.join('\n')).toContain(`grants: none given, counted as none; if you have created the grant, pass \`aws kms list-grants --key-id ${KEY} --output json\` output with --grants`);
+    expect(report.inputs.join('\n')).toContain(
+      `grants: none given, counted as none; if you have created the grant, pass \`aws kms list-grants --key-id ${KEY} --output json\` output with --grants`,
+    );
     expect(report.fixes).toHaveLength(1);
     const [fix] = report.fixes;
     expect(fix.kind).toBe('create-grant');
     expect(fix.steps).toEqual(CROSS_ACCOUNT_STEPS.slice(1));
-    expect(fix.command).toBe(`aws kms create-grant --key-id ${KEY} --grantee-principal ${SLR} --operations ${GUIDE_OPERATIONS.join(' ')} --name keyshare-autoscaling --region us-west-2`);
+    expect(fix.command).toBe(
+      `aws kms create-grant --key-id ${KEY} --grantee-principal ${SLR} --operations ${GUIDE_OPERATIONS.join(' ')} --name keyshare-autoscaling --region us-west-2`,
+    );
     expect((await doctor(...args, '--grants', tmpFile(grantFromCommand(fix.command as string)))).status).toBe(0);
-    const before = { ...NONE, keyPolicy: keyPolicyDoc('key-policy-cross-account.json'), iam: [JSON.parse(fs.readFileSync(fixture('iam-role-policy.json'), 'utf8')).PolicyDocument] };
+    const before = {
+      ...NONE,
+      keyPolicy: keyPolicyDoc('key-policy-cross-account.json'),
+      iam: [JSON.parse(fs.readFileSync(fixture('iam-role-policy.json'), 'utf8')).PolicyDocument],
+    };
     noWider(before, { ...before, grants: (grantFromCommand(fix.command as string) as { Grants: any[] }).Grants });
   });
 
   test('a grant without the operations Auto Scaling needs: new grant, and retire the old one', async () => {
-    const { status, report } = await doctor('--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants-missing-operations.json'));
+    const { status, report } = await doctor(
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--consumer',
+      CONSUMER,
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+      '--grants',
+      fixture('grants-missing-operations.json'),
+    );
     expect(status).toBe(1);
     // The grant has Decrypt and DescribeKey only; create-grant is judged with those operations.
     expect(report.inputs).toContain('kms:GrantOperations of create-grant: Decrypt DescribeKey, from grant partial0000 for the Auto Scaling role');
@@ -166,7 +234,20 @@ describe('keyshare doctor: cross-account', () => {
 
   test('an SCP Deny on the grant creator: names the SCP file and statement, proposes no exemption; the role is not bound by SCPs', async () => {
     const creator = `arn:aws:sts::${CONSUMER}:assumed-role/deploy/terraform`;
-    const args = ['--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version-urlencoded.json'), '--grants', fixture('grants.json'), '--grant-creator', creator, '--scp', fixture('scp-full-access.json')];
+    const args = [
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--consumer',
+      CONSUMER,
+      '--iam-policy',
+      fixture('iam-policy-version-urlencoded.json'),
+      '--grants',
+      fixture('grants.json'),
+      '--grant-creator',
+      creator,
+      '--scp',
+      fixture('scp-full-access.json'),
+    ];
     const { status, report } = await doctor(...args, '--scp', fixture('scp-deny-create-grant.json'));
     expect(status).toBe(1);
     expect(report.steps[0]).toMatchObject({ id: 'create-grant', principal: creator, decision: 'ExplicitlyDenied' });
@@ -182,12 +263,28 @@ describe('keyshare doctor: cross-account', () => {
   });
 
   test('a grant creator outside the consumer account is pointed out', async () => {
-    const { report } = await doctor('--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--grant-creator', 'arn:aws:iam::777788889999:role/deploy');
+    const { report } = await doctor(
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--consumer',
+      CONSUMER,
+      '--grant-creator',
+      'arn:aws:iam::777788889999:role/deploy',
+    );
     expect(report.notes).toContain(`the grant creator is in account 777788889999, not in the consumer account ${CONSUMER}`);
   });
 
   test('an SCP that allows no KMS action: says so, and the Allow statement fixes it', async () => {
-    const args = ['--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json')];
+    const args = [
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--consumer',
+      CONSUMER,
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+      '--grants',
+      fixture('grants.json'),
+    ];
     const { status, report } = await doctor(...args, '--scp', fixture('scp-allow-ec2-only.json'));
     expect(status).toBe(1);
     const [fix] = report.fixes;
@@ -195,12 +292,29 @@ describe('keyshare doctor: cross-account', () => {
     expect(fix.problem).toContain('scp-allow-ec2-only.json');
     const scp = scpDoc('scp-allow-ec2-only.json');
     expect((await doctor(...args, '--scp', tmpFile({ ...scp, Statement: [...scp.Statement, fix.statement] }))).status).toBe(0);
-    const before = { ...NONE, keyPolicy: keyPolicyDoc('key-policy-cross-account.json'), iam: [iamDoc('iam-policy-version.json')], grants: grantsOf('grants.json'), scps: [scp] };
+    const before = {
+      ...NONE,
+      keyPolicy: keyPolicyDoc('key-policy-cross-account.json'),
+      iam: [iamDoc('iam-policy-version.json')],
+      grants: grantsOf('grants.json'),
+      scps: [scp],
+    };
     noWider(before, { ...before, scps: [{ ...scp, Statement: [...scp.Statement, fix.statement] }] });
   });
 
   test('an explicit Deny in the key policy is named as the blocking statement', async () => {
-    const { status, report } = await doctor('--key-policy', fixture('key-policy-explicit-deny.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json'), '--key-arn', KEY);
+    const { status, report } = await doctor(
+      '--key-policy',
+      fixture('key-policy-explicit-deny.json'),
+      '--consumer',
+      CONSUMER,
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+      '--grants',
+      fixture('grants.json'),
+      '--key-arn',
+      KEY,
+    );
     expect(status).toBe(1);
     expect(report.steps[0].decision).toBe('ExplicitlyDenied');
     const [fix] = report.fixes;
@@ -214,7 +328,18 @@ describe('keyshare doctor: cross-account', () => {
   test('an explicit Deny with "Sid": "" is still named and shown as the blocking statement', async () => {
     const doc: PolicyDocument = keyPolicyDoc('key-policy-explicit-deny.json');
     const unnamed = { ...doc, Statement: doc.Statement.map((st, i) => (i === 3 ? { ...st, Sid: '' } : st)) };
-    const { status, report } = await doctor('--key-policy', tmpFile(unnamed), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json'), '--key-arn', KEY);
+    const { status, report } = await doctor(
+      '--key-policy',
+      tmpFile(unnamed),
+      '--consumer',
+      CONSUMER,
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+      '--grants',
+      fixture('grants.json'),
+      '--key-arn',
+      KEY,
+    );
     expect(status).toBe(1);
     const [fix] = report.fixes;
     expect(fix.kind).toBe('narrow-deny');
@@ -223,7 +348,16 @@ describe('keyshare doctor: cross-account', () => {
   });
 
   test('custom suffix: the suffixed role is checked; without the suffix the pinned statement is named as closest', async () => {
-    const args = ['--key-policy', fixture('key-policy-suffix.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-suffix.json'), '--grants', fixture('grants-suffix.json')];
+    const args = [
+      '--key-policy',
+      fixture('key-policy-suffix.json'),
+      '--consumer',
+      CONSUMER,
+      '--iam-policy',
+      fixture('iam-policy-suffix.json'),
+      '--grants',
+      fixture('grants-suffix.json'),
+    ];
     const withSuffix = await doctor(...args, '--service-linked-role-suffix', 'web');
     expect(withSuffix.status).toBe(0);
     expect(withSuffix.report.serviceLinkedRole).toBe(`${SLR}_web`);
@@ -231,7 +365,9 @@ describe('keyshare doctor: cross-account', () => {
     const without = await doctor(...args);
     expect(without.status).toBe(1);
     expect(without.report.fixes[0].kind).toBe('add-key-policy-statement');
-    expect(without.report.fixes[0].problem).toMatch(/closest: key policy statement AllowConsumerGrantForSuffixedRole, whose condition StringEquals kms:GranteePrincipal/);
+    expect(without.report.fixes[0].problem).toMatch(
+      /closest: key policy statement AllowConsumerGrantForSuffixedRole, whose condition StringEquals kms:GranteePrincipal/,
+    );
 
     const grantForDefault = await doctor(...args.slice(0, -2), '--grants', fixture('grants.json'), '--service-linked-role-suffix', 'web');
     expect(grantForDefault.status).toBe(1);
@@ -243,7 +379,9 @@ describe('keyshare doctor: same account and AWS-managed keys', () => {
   test('same account: the service-linked role through the key policy (exit 0)', async () => {
     const { status, report } = await doctor('--key-policy', fixture('key-policy-same-account.json'), '--consumer', OWNER, '--key-arn', KEY);
     expect(status).toBe(0);
-    expect(report.steps.map((s) => s.id)).toEqual(['Decrypt', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'CreateGrant'].map((op) => `same-account:${op}`));
+    expect(report.steps.map((s) => s.id)).toEqual(
+      ['Decrypt', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'CreateGrant'].map((op) => `same-account:${op}`),
+    );
     expect(report.inputs.join('\n')).toMatch(/same account/);
   });
 
@@ -267,7 +405,14 @@ describe('keyshare doctor: same account and AWS-managed keys', () => {
     expect(byShape.report.fixes.map((f) => f.kind)).toEqual(['use-customer-managed-key']);
     expect(byShape.report.fixes[0].command).toMatch(/^aws ec2 copy-image .*--encrypted --kms-key-id/);
 
-    const byAlias = await doctor('--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--key-arn', `arn:aws:kms:us-west-2:${OWNER}:alias/aws/ebs`);
+    const byAlias = await doctor(
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--consumer',
+      CONSUMER,
+      '--key-arn',
+      `arn:aws:kms:us-west-2:${OWNER}:alias/aws/ebs`,
+    );
     expect(byAlias.status).toBe(1);
     expect(byAlias.report.awsManagedKey).toMatch(/alias\/aws\//);
 
@@ -286,9 +431,12 @@ describe("keyshare doctor on keyshare's own output", () => {
   ])('the key policy, IAM policy and grant keyshare emits for consumer %s (suffix %s) let it launch', async (account, suffix) => {
     const r = rollout();
     const files = [
-      '--key-policy', tmpFile(keyPolicy(r)),
-      '--iam-policy', tmpFile(consumerIamPolicy(r.partition, REGION, account, KEY_B, suffix)),
-      '--grants', tmpFile(autoScalingGrant(r.partition, KEY_B, account, suffix)),
+      '--key-policy',
+      tmpFile(keyPolicy(r)),
+      '--iam-policy',
+      tmpFile(consumerIamPolicy(r.partition, REGION, account, KEY_B, suffix)),
+      '--grants',
+      tmpFile(autoScalingGrant(r.partition, KEY_B, account, suffix)),
     ];
     const args = [...files, '--consumer', account, '--key-arn', KEY_B, ...(suffix ? ['--service-linked-role-suffix', suffix] : [])];
     const { status, report } = await doctor(...args);
@@ -304,16 +452,24 @@ describe("keyshare doctor on keyshare's own output", () => {
 
   test('organization mode: membership not given is unknown, not denied; --context decides it', async () => {
     const args = [
-      '--key-policy', tmpFile(keyPolicy(rollout(ORG_YAML))),
-      '--iam-policy', tmpFile(consumerIamPolicy('aws', REGION, CONSUMER_A, KEY_B)),
-      '--grants', tmpFile(autoScalingGrant('aws', KEY_B, CONSUMER_A)),
-      '--consumer', CONSUMER_A, '--key-arn', KEY_B,
+      '--key-policy',
+      tmpFile(keyPolicy(rollout(ORG_YAML))),
+      '--iam-policy',
+      tmpFile(consumerIamPolicy('aws', REGION, CONSUMER_A, KEY_B)),
+      '--grants',
+      tmpFile(autoScalingGrant('aws', KEY_B, CONSUMER_A)),
+      '--consumer',
+      CONSUMER_A,
+      '--key-arn',
+      KEY_B,
     ];
     const unknown = await doctor(...args);
     expect(unknown.status).toBe(1);
     expect(unknown.report.steps[0]).toMatchObject({ id: 'create-grant', decision: 'Unknown', dependsOn: ['aws:PrincipalOrgID'] });
     expect(unknown.report.fixes.map((f) => f.kind)).toEqual(['pass-context']);
-    expect(unknown.report.fixes[0].action).toBe('pass --context aws:PrincipalOrgID=… with the value for this account and key (AWS global condition context keys)');
+    expect(unknown.report.fixes[0].action).toBe(
+      'pass --context aws:PrincipalOrgID=… with the value for this account and key (AWS global condition context keys)',
+    );
     expect((await doctor(...args, '--context', `aws:PrincipalOrgID=${ORG_ID}`)).status).toBe(0);
     expect((await doctor(...args, '--context', 'aws:PrincipalOrgID=o-zzzzzzzzzz')).status).toBe(1);
   });
@@ -321,7 +477,17 @@ describe("keyshare doctor on keyshare's own output", () => {
 
 describe('keyshare doctor: formats and bad input', () => {
   test('markdown: verdict, one table row per step, fixes; byte-identical on a second run', async () => {
-    const args = ['doctor', '--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--format', 'markdown'];
+    const args = [
+      'doctor',
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--consumer',
+      CONSUMER,
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+      '--format',
+      'markdown',
+    ];
     const r = await run(args);
     expect((await run(args)).stdout).toBe(r.stdout);
     expect(r.status).toBe(1);
@@ -346,7 +512,17 @@ describe('keyshare doctor: formats and bad input', () => {
 
 describe('keyshare doctor: the real binary', () => {
   test('working setup: exit 0 and the verdict', () => {
-    const r = keyshare(['doctor', '--key-policy', fixture('key-policy-cross-account.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json')]);
+    const r = keyshare([
+      'doctor',
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--consumer',
+      CONSUMER,
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+      '--grants',
+      fixture('grants.json'),
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^ {2}PASS {2}1\. create-grant:/m);
@@ -354,10 +530,22 @@ describe('keyshare doctor: the real binary', () => {
   });
 
   test('the GrantIsForAWSResource bug: exit 1, FAIL, the statement and the condition', () => {
-    const r = keyshare(['doctor', '--key-policy', fixture('key-policy-grant-is-for-aws-resource.json'), '--consumer', CONSUMER, '--iam-policy', fixture('iam-policy-version.json'), '--grants', fixture('grants.json')]);
+    const r = keyshare([
+      'doctor',
+      '--key-policy',
+      fixture('key-policy-grant-is-for-aws-resource.json'),
+      '--consumer',
+      CONSUMER,
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+      '--grants',
+      fixture('grants.json'),
+    ]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^ {2}FAIL {2}1\. create-grant:/m);
-    expect(r.stdout).toMatch(/statement Allow attachment of persistent resources in external account allows kms:CreateGrant only when kms:GrantIsForAWSResource is true/);
+    expect(r.stdout).toMatch(
+      /statement Allow attachment of persistent resources in external account allows kms:CreateGrant only when kms:GrantIsForAWSResource is true/,
+    );
     expect(r.stdout).toContain('Fix: do not just remove the kms:GrantIsForAWSResource condition');
   });
 

@@ -12,9 +12,12 @@ const CONSUMER = '444455556666';
 const DEPLOY = `arn:aws:iam::${CONSUMER}:role/deploy`;
 const SLR = `arn:aws:iam::${CONSUMER}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 const GRANT_CONTEXT = [
-  '--context', `kms:GranteePrincipal=${SLR}`,
-  '--context', 'kms:GrantOperations=Decrypt,CreateGrant',
-  '--context', 'kms:GrantIsForAWSResource=false',
+  '--context',
+  `kms:GranteePrincipal=${SLR}`,
+  '--context',
+  'kms:GrantOperations=Decrypt,CreateGrant',
+  '--context',
+  'kms:GrantIsForAWSResource=false',
 ];
 
 function tmpFile(content: unknown): string {
@@ -25,7 +28,20 @@ function tmpFile(content: unknown): string {
 
 describe('keyshare explain: one request', () => {
   test('cross-account CreateGrant allowed by the key policy and the caller IAM policy together (exit 0)', async () => {
-    const r = await run(['explain', '--key-policy', fixture('key-policy-cross-account.json'), '--iam-policy', fixture('iam-policy-version.json'), '--key-arn', KEY, '--principal', DEPLOY, '--action', 'kms:CreateGrant', ...GRANT_CONTEXT]);
+    const r = await run([
+      'explain',
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+      '--key-arn',
+      KEY,
+      '--principal',
+      DEPLOY,
+      '--action',
+      'kms:CreateGrant',
+      ...GRANT_CONTEXT,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`1. kms:CreateGrant by ${DEPLOY}: Allowed`);
@@ -36,31 +52,95 @@ describe('keyshare explain: one request', () => {
   });
 
   test('the same request without the IAM policy is implicitly denied (exit 1), and says what is missing', async () => {
-    const r = await run(['explain', '--key-policy', fixture('key-policy-cross-account.json'), '--key-arn', KEY, '--principal', DEPLOY, '--action', 'kms:CreateGrant', ...GRANT_CONTEXT]);
+    const r = await run([
+      'explain',
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--key-arn',
+      KEY,
+      '--principal',
+      DEPLOY,
+      '--action',
+      'kms:CreateGrant',
+      ...GRANT_CONTEXT,
+    ]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(': ImplicitlyDenied');
     expect(r.stdout).toMatch(/missing: .*IAM policy/);
   });
 
   test('the GrantIsForAWSResource bug: denied, and the failing condition is named', async () => {
-    const r = await run(['explain', '--key-policy', fixture('key-policy-grant-is-for-aws-resource.json'), '--iam-policy', fixture('iam-role-policy.json'), '--key-arn', KEY, '--principal', DEPLOY, '--action', 'kms:CreateGrant', ...GRANT_CONTEXT]);
+    const r = await run([
+      'explain',
+      '--key-policy',
+      fixture('key-policy-grant-is-for-aws-resource.json'),
+      '--iam-policy',
+      fixture('iam-role-policy.json'),
+      '--key-arn',
+      KEY,
+      '--principal',
+      DEPLOY,
+      '--action',
+      'kms:CreateGrant',
+      ...GRANT_CONTEXT,
+    ]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/missing: .*kms:GrantIsForAWSResource/);
   });
 
   test('an explicit Deny in the key policy or an SCP is ExplicitlyDenied and names the statement', async () => {
-    const keyDeny = await run(['explain', '--key-policy', fixture('key-policy-explicit-deny.json'), '--iam-policy', fixture('iam-policy-version.json'), '--key-arn', KEY, '--principal', DEPLOY, '--action', 'kms:CreateGrant', ...GRANT_CONTEXT]);
+    const keyDeny = await run([
+      'explain',
+      '--key-policy',
+      fixture('key-policy-explicit-deny.json'),
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+      '--key-arn',
+      KEY,
+      '--principal',
+      DEPLOY,
+      '--action',
+      'kms:CreateGrant',
+      ...GRANT_CONTEXT,
+    ]);
     expect(keyDeny.status).toBe(1);
     expect(keyDeny.stdout).toContain(': ExplicitlyDenied');
     expect(keyDeny.stdout).toMatch(/deny key policy DenyGrantsNotForAwsResources/);
 
-    const scpDeny = await run(['explain', '--key-policy', fixture('key-policy-cross-account.json'), '--iam-policy', fixture('iam-policy-version.json'), '--scp', fixture('scp-full-access.json'), '--scp', fixture('scp-deny-create-grant.json'), '--principal', DEPLOY, '--action', 'kms:CreateGrant', ...GRANT_CONTEXT]);
+    const scpDeny = await run([
+      'explain',
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+      '--scp',
+      fixture('scp-full-access.json'),
+      '--scp',
+      fixture('scp-deny-create-grant.json'),
+      '--principal',
+      DEPLOY,
+      '--action',
+      'kms:CreateGrant',
+      ...GRANT_CONTEXT,
+    ]);
     expect(scpDeny.status).toBe(1);
     expect(scpDeny.stdout).toMatch(/deny SCP DenyKmsGrantCreation/);
   });
 
   test('SCPs do not restrict the service-linked role; its grant allows it', async () => {
-    const r = await run(['explain', '--key-policy', fixture('key-policy-root-only.json'), '--grants', fixture('grants.json'), '--scp', fixture('scp-allow-ec2-only.json'), '--principal', SLR, '--action', 'kms:Decrypt']);
+    const r = await run([
+      'explain',
+      '--key-policy',
+      fixture('key-policy-root-only.json'),
+      '--grants',
+      fixture('grants.json'),
+      '--scp',
+      fixture('scp-allow-ec2-only.json'),
+      '--principal',
+      SLR,
+      '--action',
+      'kms:Decrypt',
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/allow grant 0c237476/);
     // The key ARN came from the grants, and the output says so.
@@ -69,13 +149,33 @@ describe('keyshare explain: one request', () => {
   });
 
   test('without --key-arn and nothing naming the key, a placeholder in the root delegation account is used and said', async () => {
-    const r = await run(['explain', '--key-policy', fixture('key-policy-root-only.json'), '--principal', 'arn:aws:iam::111122223333:root', '--action', 'kms:Decrypt']);
+    const r = await run([
+      'explain',
+      '--key-policy',
+      fixture('key-policy-root-only.json'),
+      '--principal',
+      'arn:aws:iam::111122223333:root',
+      '--action',
+      'kms:Decrypt',
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^key: arn:aws:kms:[a-z0-9-]+:111122223333:key\/.*\nnote: no --key-arn given: using the placeholder/);
   });
 
   test('markdown: a table row per request and the details', async () => {
-    const r = await run(['explain', '--key-policy', fixture('key-policy-cross-account.json'), '--key-arn', KEY, '--principal', DEPLOY, '--action', 'kms:Decrypt', '--format', 'markdown']);
+    const r = await run([
+      'explain',
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--key-arn',
+      KEY,
+      '--principal',
+      DEPLOY,
+      '--action',
+      'kms:Decrypt',
+      '--format',
+      'markdown',
+    ]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^### keyshare explain/);
     expect(r.stdout).toContain('| # | principal | action | decision |');
@@ -86,7 +186,11 @@ describe('keyshare explain: one request', () => {
 
 /** Requests without grants, so the independent simulator can decide them too. */
 const BATCH = [
-  { principal: DEPLOY, action: 'kms:CreateGrant', context: { 'kms:GranteePrincipal': SLR, 'kms:GrantOperations': ['Decrypt'], 'kms:GrantIsForAWSResource': false } },
+  {
+    principal: DEPLOY,
+    action: 'kms:CreateGrant',
+    context: { 'kms:GranteePrincipal': SLR, 'kms:GrantOperations': ['Decrypt'], 'kms:GrantIsForAWSResource': false },
+  },
   { principal: 'arn:aws:iam::999900001111:root', action: 'kms:Decrypt' },
   { principal: `arn:aws:sts::${CONSUMER}:assumed-role/deploy/terraform`, action: 'kms:CreateGrant', context: { 'kms:GrantIsForAWSResource': false } },
   { principal: DEPLOY, action: 'kms:Decrypt' },
@@ -97,7 +201,19 @@ const BATCH = [
 describe('keyshare explain --requests', () => {
   test('json: one result per request, in order, each {principal, action, decision, dependsOn, trace, missing}; decisions agree with iam-simulate', async () => {
     const file = tmpFile(BATCH);
-    const r = await run(['explain', '--key-policy', fixture('key-policy-cross-account.json'), '--iam-policy', fixture('iam-policy-version.json'), '--key-arn', KEY, '--requests', file, '--format', 'json']);
+    const r = await run([
+      'explain',
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+      '--key-arn',
+      KEY,
+      '--requests',
+      file,
+      '--format',
+      'json',
+    ]);
     expect(r.status).toBe(1);
     const results = JSON.parse(r.stdout);
     expect(results).toHaveLength(BATCH.length);
@@ -127,7 +243,19 @@ describe('keyshare explain --requests', () => {
 
   test('real CLI: same batch twice is byte-identical; exit 1 when any is denied', () => {
     const file = tmpFile(BATCH);
-    const args = ['explain', '--key-policy', fixture('key-policy-cross-account.json'), '--iam-policy', fixture('iam-policy-version.json'), '--key-arn', KEY, '--requests', file, '--format', 'json'];
+    const args = [
+      'explain',
+      '--key-policy',
+      fixture('key-policy-cross-account.json'),
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+      '--key-arn',
+      KEY,
+      '--requests',
+      file,
+      '--format',
+      'json',
+    ];
     const first = keyshare(args);
     const second = keyshare(args);
     expect(first.stderr).toBe('');
@@ -145,8 +273,14 @@ describe('keyshare explain: bad input exits 2 with one line', () => {
     [['--principal', 'deploy', '--action', 'kms:Decrypt'], /--principal: is not an IAM principal KMS can authorize/],
     [['--principal', DEPLOY, '--action', 'kms:Decrypt', '--context', 'kms:GrantIsForAWSResource=maybe'], /--context: .*Bool/],
     [['--principal', DEPLOY, '--action', 'kms:Decrypt', '--format', 'yaml'], /--format/],
-    [['--principal', DEPLOY, '--action', 'kms:Decrypt', '--key-arn', 'arn:aws:kms:us-west-2:111122223333:alias/golden'], /--key-arn: an alias ARN.*describe-key/],
-    [['--principal', DEPLOY, '--action', 'kms:Decrypt', '--grants', fixture('key-policy-cross-account.json')], /--grants .*: (GranteePrincipal|KeyId|Operations)/],
+    [
+      ['--principal', DEPLOY, '--action', 'kms:Decrypt', '--key-arn', 'arn:aws:kms:us-west-2:111122223333:alias/golden'],
+      /--key-arn: an alias ARN.*describe-key/,
+    ],
+    [
+      ['--principal', DEPLOY, '--action', 'kms:Decrypt', '--grants', fixture('key-policy-cross-account.json')],
+      /--grants .*: (GranteePrincipal|KeyId|Operations)/,
+    ],
   ])('%j', async (args, message) => {
     const r = await run(['explain', '--key-policy', fixture('key-policy-cross-account.json'), ...args]);
     expect(r.stdout).toBe('');

@@ -48,7 +48,9 @@ describe('keyshare modules', () => {
     fs.mkdirSync(path.join(b, 'nested'));
     expect((await keyshareInProcess(['modules', '--out', path.join(a, 'out')])).status).toBe(0);
     expect(keyshare(['modules', '--out', '../out'], path.join(b, 'nested')).status).toBe(0);
-    expect(fs.readFileSync(path.join(a, 'out/.keyshare-manifest.json'), 'utf8')).toBe(fs.readFileSync(path.join(b, 'out/.keyshare-manifest.json'), 'utf8'));
+    expect(fs.readFileSync(path.join(a, 'out/.keyshare-manifest.json'), 'utf8')).toBe(
+      fs.readFileSync(path.join(b, 'out/.keyshare-manifest.json'), 'utf8'),
+    );
     expect(tree(path.join(a, 'out'))).toEqual(tree(path.join(b, 'out')));
   });
 

@@ -60,7 +60,10 @@ describe('keyshare --help', () => {
     for (const c of COMMANDS) expect(help.replace(/\s+/g, ' ')).toContain(`${c.name} ${c.description}`);
   });
 
-  test.each([['help', 'check'], ['check', '--help']])('keyshare %s %s shows the command with its options', async (...argv) => {
+  test.each([
+    ['help', 'check'],
+    ['check', '--help'],
+  ])('keyshare %s %s shows the command with its options', async (...argv) => {
     const r = await keyshareInProcess(argv);
     expect(r.status).toBe(0);
     expect(r.stdout.replace(/\s+/g, ' ')).toContain(COMMANDS.find((c) => c.name === 'check')!.description);

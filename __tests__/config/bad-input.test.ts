@@ -64,7 +64,12 @@ const LONG_DESCRIPTION = 'd'.repeat(8193);
 
 const CASES: Record<string, Record<string, Case>> = {
   'account IDs': {
-    'a string that is not 12 digits': { input: (c) => (c.consumers[1].account = '12345'), field: 'consumers[1].account', value: '12345', fix: /12-digit/ },
+    'a string that is not 12 digits': {
+      input: (c) => (c.consumers[1].account = '12345'),
+      field: 'consumers[1].account',
+      value: '12345',
+      fix: /12-digit/,
+    },
     'a YAML number that lost its leading zeros says to quote the ID': {
       input: `${YAML_HEAD}consumers:\n  - { account: ${OWNER} }\n  - { account: 044445555666 }\n`,
       field: 'consumers[1].account',
@@ -72,12 +77,27 @@ const CASES: Record<string, Record<string, Case>> = {
       fix: /in quotes/,
       problem: /leading zeros/,
     },
-    'a number with more than 12 digits': { input: (c) => (c.owner.account = 1111222233334), field: 'owner.account', value: 1111222233334, fix: /12-digit/ },
-    'neither a string nor a number': { input: (c) => (c.consumers[0].account = true), field: 'consumers[0].account', value: true, fix: /string or a number/ },
+    'a number with more than 12 digits': {
+      input: (c) => (c.owner.account = 1111222233334),
+      field: 'owner.account',
+      value: 1111222233334,
+      fix: /12-digit/,
+    },
+    'neither a string nor a number': {
+      input: (c) => (c.consumers[0].account = true),
+      field: 'consumers[0].account',
+      value: true,
+      fix: /string or a number/,
+    },
   },
   regions: {
     'not a region code': { input: (c) => (c.owner.region = 'US West (Oregon)'), field: 'owner.region', value: 'US West (Oregon)', fix: /us-west-2/ },
-    'a partition keyshare does not write ARNs for': { input: (c) => (c.backend.s3.region = 'us-iso-east-1'), field: 'backend.s3.region', value: 'us-iso-east-1', fix: /partition/ },
+    'a partition keyshare does not write ARNs for': {
+      input: (c) => (c.backend.s3.region = 'us-iso-east-1'),
+      field: 'backend.s3.region',
+      value: 'us-iso-east-1',
+      fix: /partition/,
+    },
     'an AMI in another region than the key: copy it, or one rollout per region': {
       input: (c) => (c.amis[0].region = 'eu-west-1'),
       field: 'amis[0].region',
@@ -99,7 +119,12 @@ const CASES: Record<string, Record<string, Case>> = {
       value: 'snap-0123456789ABCDEF0',
       fix: /8 or 17 lowercase hex/,
     },
-    'a duplicate AMI': { input: (c) => c.amis.push({ id: 'ami-0a1b2c3d4e5f60718' }), field: 'amis[1].id', value: 'ami-0a1b2c3d4e5f60718', fix: /each AMI once/ },
+    'a duplicate AMI': {
+      input: (c) => c.amis.push({ id: 'ami-0a1b2c3d4e5f60718' }),
+      field: 'amis[1].id',
+      value: 'ami-0a1b2c3d4e5f60718',
+      fix: /each AMI once/,
+    },
     'a snapshot listed twice': {
       input: (c) => c.amis.push({ id: 'ami-12345678', snapshotIds: ['snap-0123456789abcdef0'] }),
       field: 'amis[1].snapshotIds[0]',
@@ -111,7 +136,12 @@ const CASES: Record<string, Record<string, Case>> = {
   consumers: {
     'no consumer at all': { input: (c) => (c.consumers = []), field: 'consumers', value: [], fix: /at least one consumer/ },
     'a list left empty in YAML is null, not a list': { input: `${YAML_HEAD}consumers:\n`, field: 'consumers', value: null, fix: /a list/ },
-    'a duplicate consumer account': { input: (c) => c.consumers.push({ account: CONSUMER }), field: 'consumers[2].account', value: CONSUMER, fix: /each consumer account once/ },
+    'a duplicate consumer account': {
+      input: (c) => c.consumers.push({ account: CONSUMER }),
+      field: 'consumers[2].account',
+      value: CONSUMER,
+      fix: /each consumer account once/,
+    },
     'a consumer deploy role in another account': {
       input: (c) => (c.consumers[0].deployRoleArn = `arn:aws:iam::${OWNER}:role/deploy`),
       field: 'consumers[0].deployRoleArn',
@@ -156,7 +186,12 @@ const CASES: Record<string, Record<string, Case>> = {
     },
   },
   'IAM ARNs': {
-    'an assumed-role session ARN where a role ARN is needed': { input: (c) => (c.owner.deployRoleArn = SESSION), field: 'owner.deployRoleArn', value: SESSION, fix: /:role\/<name>/ },
+    'an assumed-role session ARN where a role ARN is needed': {
+      input: (c) => (c.owner.deployRoleArn = SESSION),
+      field: 'owner.deployRoleArn',
+      value: SESSION,
+      fix: /:role\/<name>/,
+    },
     'a role ARN in another partition than the owner region': {
       input: (c) => (c.owner.deployRoleArn = `arn:aws-cn:iam::${OWNER}:role/deploy`),
       field: 'owner.deployRoleArn',
@@ -201,19 +236,44 @@ const CASES: Record<string, Record<string, Case>> = {
       value: 'aws/ebs',
       fix: /cannot be shared with other accounts.*customer-managed key/,
     },
-    'alias/aws/... is the same AWS-managed alias': { input: (c) => (c.key.alias = 'alias/aws/ebs'), field: 'key.alias', value: 'alias/aws/ebs', fix: /customer-managed key/ },
-    'an alias with characters KMS refuses': { input: (c) => (c.key.alias = 'golden ami'), field: 'key.alias', value: 'golden ami', fix: /letters, digits, \/, _ and -/ },
-    'an alias longer than 256 characters with its prefix': { input: (c) => (c.key.alias = LONG_ALIAS), field: 'key.alias', value: LONG_ALIAS, fix: /256 characters/ },
+    'alias/aws/... is the same AWS-managed alias': {
+      input: (c) => (c.key.alias = 'alias/aws/ebs'),
+      field: 'key.alias',
+      value: 'alias/aws/ebs',
+      fix: /customer-managed key/,
+    },
+    'an alias with characters KMS refuses': {
+      input: (c) => (c.key.alias = 'golden ami'),
+      field: 'key.alias',
+      value: 'golden ami',
+      fix: /letters, digits, \/, _ and -/,
+    },
+    'an alias longer than 256 characters with its prefix': {
+      input: (c) => (c.key.alias = LONG_ALIAS),
+      field: 'key.alias',
+      value: LONG_ALIAS,
+      fix: /256 characters/,
+    },
     'a deletion window below 7 days': { input: (c) => (c.key.deletionWindowDays = 5), field: 'key.deletionWindowDays', value: 5, fix: /7 to 30/ },
     'a deletion window above 30 days': { input: (c) => (c.key.deletionWindowDays = 31), field: 'key.deletionWindowDays', value: 31, fix: /7 to 30/ },
-    'a deletion window of part of a day': { input: (c) => (c.key.deletionWindowDays = 7.5), field: 'key.deletionWindowDays', value: 7.5, fix: /whole number/ },
+    'a deletion window of part of a day': {
+      input: (c) => (c.key.deletionWindowDays = 7.5),
+      field: 'key.deletionWindowDays',
+      value: 7.5,
+      fix: /whole number/,
+    },
     'rotation written as YAML 1.1 yes, which YAML 1.2 reads as a string': {
       input: `owner: { account: "${OWNER}", region: us-west-2 }\nkey: { alias: golden-ami, rotation: yes }\namis: [ { id: ami-0a1b2c3d4e5f60718 } ]\nconsumers: [ { account: "${CONSUMER}" } ]\n`,
       field: 'key.rotation',
       value: 'yes',
       fix: /true or false/,
     },
-    'a description longer than KMS allows': { input: (c) => (c.key.description = LONG_DESCRIPTION), field: 'key.description', value: LONG_DESCRIPTION, fix: /8192/ },
+    'a description longer than KMS allows': {
+      input: (c) => (c.key.description = LONG_DESCRIPTION),
+      field: 'key.description',
+      value: LONG_DESCRIPTION,
+      fix: /8192/,
+    },
     'key.arn given as an alias ARN': {
       input: (c) => (c.key.arn = `arn:aws:kms:us-west-2:${OWNER}:alias/golden-ami`),
       field: 'key.arn',
@@ -241,7 +301,12 @@ const CASES: Record<string, Record<string, Case>> = {
     },
   },
   organization: {
-    'a malformed organization ID': { input: (c) => (c.organization.id = 'o-short'), field: 'organization.id', value: 'o-short', fix: /o- followed by 10 to 32/ },
+    'a malformed organization ID': {
+      input: (c) => (c.organization.id = 'o-short'),
+      field: 'organization.id',
+      value: 'o-short',
+      fix: /o- followed by 10 to 32/,
+    },
     'a malformed organization ARN': {
       input: (c) => (c.organization.arn = `arn:aws:organizations::${OWNER}:ou/${ORG}/ou-ab12-11111111`),
       field: 'organization.arn',
@@ -288,7 +353,12 @@ const CASES: Record<string, Record<string, Case>> = {
         { input: (c) => (c.backend.s3.bucket = bucket), field: 'backend.s3.bucket', value: bucket, fix: /bucketnamingrules/, problem },
       ]),
     ),
-    'a key prefix with a leading slash': { input: (c) => (c.backend.s3.keyPrefix = '/keyshare'), field: 'backend.s3.keyPrefix', value: '/keyshare', fix: /without a leading \// },
+    'a key prefix with a leading slash': {
+      input: (c) => (c.backend.s3.keyPrefix = '/keyshare'),
+      field: 'backend.s3.keyPrefix',
+      value: '/keyshare',
+      fix: /without a leading \//,
+    },
     'a backend without s3': { input: (c) => (c.backend = {}), field: 'backend.s3', value: undefined, fix: /backend.s3/ },
   },
   structure: {

@@ -29,9 +29,7 @@ describe('published JSON Schema', () => {
   test('it requires the four top-level sections and lists the contract field names', () => {
     const schema = configJsonSchema() as { required: string[]; properties: Record<string, Node> };
     expect(schema.required).toEqual(['owner', 'key', 'amis', 'consumers']);
-    expect(Object.keys(schema.properties)).toEqual(
-      expect.arrayContaining(['owner', 'key', 'amis', 'consumers', 'organization', 'backend']),
-    );
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['owner', 'key', 'amis', 'consumers', 'organization', 'backend']));
     const consumer = (schema.properties.consumers.items as { properties: Node }).properties;
     expect(Object.keys(consumer)).toEqual([
       'account',

@@ -37,10 +37,7 @@ describe('defaults', () => {
 
   test('explicit values win over defaults', () => {
     const explicit = parseRollout(
-      MINIMAL.replace(
-        '{ alias: golden-ami }',
-        '{ alias: golden-ami, description: Golden, rotation: false, deletionWindowDays: 7 }',
-      ).replace(
+      MINIMAL.replace('{ alias: golden-ami }', '{ alias: golden-ami, description: Golden, rotation: false, deletionWindowDays: 7 }').replace(
         '{ account: "444455556666" }',
         '{ account: "444455556666", createServiceLinkedRole: true, attachPolicyToRoles: [launcher] }',
       ),
@@ -202,9 +199,7 @@ consumers:
   test('messages name the file for file-level problems', () => {
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, 'owner: {\n');
-    expect(() => loadRollout(file)).toThrow(
-      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: YAML syntax error at line 2`),
-    );
+    expect(() => loadRollout(file)).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: YAML syntax error at line 2`));
   });
 });
 

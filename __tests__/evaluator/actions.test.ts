@@ -60,7 +60,14 @@ describe('actions', () => {
 
 describe('resources', () => {
   const identity = (statement: Partial<PolicyStatement>) =>
-    decide({ keyPolicy: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OWNER}:root` }, Action: 'kms:*', Resource: '*' }), identityPolicies: [doc({ Effect: 'Allow', Action: 'kms:Decrypt', ...statement })] }, ALICE, 'kms:Decrypt').decision;
+    decide(
+      {
+        keyPolicy: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OWNER}:root` }, Action: 'kms:*', Resource: '*' }),
+        identityPolicies: [doc({ Effect: 'Allow', Action: 'kms:Decrypt', ...statement })],
+      },
+      ALICE,
+      'kms:Decrypt',
+    ).decision;
 
   it.each([
     [KEY, 'Allowed'],

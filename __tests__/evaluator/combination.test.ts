@@ -11,7 +11,13 @@ const OTHER_ROOT = `arn:aws:iam::${OTHER}:root`;
 
 describe('the key policy is required', () => {
   it('an IAM policy alone allows nothing in the key account without root delegation', () => {
-    const keyPolicy = doc({ Sid: 'AdminOnly', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OWNER}:role/Admin` }, Action: 'kms:*', Resource: '*' });
+    const keyPolicy = doc({
+      Sid: 'AdminOnly',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${OWNER}:role/Admin` },
+      Action: 'kms:*',
+      Resource: '*',
+    });
     const result = decide({ keyPolicy, identityPolicies: [ALLOW_ALL_KMS] }, ALICE, 'kms:Decrypt');
     expect(result.decision).toBe('ImplicitlyDenied');
     expect(result.missing[0]).toBe(
@@ -28,12 +34,22 @@ describe('the key policy is required', () => {
   it('naming a principal of the key account in the key policy suffices without any IAM policy', () => {
     const keyPolicy = doc({ Sid: 'Alice', Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:Decrypt', Resource: '*' });
     const result = decide({ keyPolicy }, ALICE, 'kms:Decrypt');
-    expect(result).toEqual({ decision: 'Allowed', trace: [{ source: 'key-policy', id: 'Alice', effect: 'Allow', detail: `allows ${ALICE} kms:Decrypt` }], missing: [] });
+    expect(result).toEqual({
+      decision: 'Allowed',
+      trace: [{ source: 'key-policy', id: 'Alice', effect: 'Allow', detail: `allows ${ALICE} kms:Decrypt` }],
+      missing: [],
+    });
   });
 });
 
 describe('across accounts both the key policy and the caller IAM policy must allow', () => {
-  const keyPolicy = doc(ROOT_DELEGATION, { Sid: 'Other', Effect: 'Allow', Principal: { AWS: OTHER_ROOT }, Action: ['kms:Decrypt', 'kms:CreateGrant'], Resource: '*' });
+  const keyPolicy = doc(ROOT_DELEGATION, {
+    Sid: 'Other',
+    Effect: 'Allow',
+    Principal: { AWS: OTHER_ROOT },
+    Action: ['kms:Decrypt', 'kms:CreateGrant'],
+    Resource: '*',
+  });
 
   it('key policy and IAM policy: allowed', () => {
     expect(decide({ keyPolicy, identityPolicies: [ALLOW_ALL_KMS] }, CAROL, 'kms:Decrypt').decision).toBe('Allowed');
@@ -67,14 +83,28 @@ describe('across accounts both the key policy and the caller IAM policy must all
 describe('only the documented operations work across accounts (KMS developer guide, "Allowing users in other accounts to use a KMS key")', () => {
   const everything = doc(ROOT_DELEGATION, { Sid: 'OtherAll', Effect: 'Allow', Principal: { AWS: OTHER_ROOT }, Action: 'kms:*', Resource: '*' });
 
-  it.each(['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:GetKeyPolicy', 'kms:EnableKeyRotation', 'kms:TagResource'])('%s is denied across accounts even with kms:* on both sides', (action) => {
-    const result = decide({ keyPolicy: everything, identityPolicies: [ALLOW_ALL_KMS] }, CAROL, action);
-    expect(result.decision).toBe('ImplicitlyDenied');
-    expect(result.missing).toHaveLength(1);
-    expect(result.missing[0]).toMatch(new RegExp(`^${action} does not work across accounts: the caller is in account ${OTHER}, the key in account ${OWNER}`));
-  });
+  it.each(['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:GetKeyPolicy', 'kms:EnableKeyRotation', 'kms:TagResource'])(
+    '%s is denied across accounts even with kms:* on both sides',
+    (action) => {
+      const result = decide({ keyPolicy: everything, identityPolicies: [ALLOW_ALL_KMS] }, CAROL, action);
+      expect(result.decision).toBe('ImplicitlyDenied');
+      expect(result.missing).toHaveLength(1);
+      expect(result.missing[0]).toMatch(
+        new RegExp(`^${action} does not work across accounts: the caller is in account ${OTHER}, the key in account ${OWNER}`),
+      );
+    },
+  );
 
-  it.each(['kms:Decrypt', 'kms:CreateGrant', 'kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListGrants', 'kms:RevokeGrant', 'kms:GetPublicKey', 'kms:Sign'])('%s works across accounts', (action) => {
+  it.each([
+    'kms:Decrypt',
+    'kms:CreateGrant',
+    'kms:DescribeKey',
+    'kms:GetKeyRotationStatus',
+    'kms:ListGrants',
+    'kms:RevokeGrant',
+    'kms:GetPublicKey',
+    'kms:Sign',
+  ])('%s works across accounts', (action) => {
     expect(decide({ keyPolicy: everything, identityPolicies: [ALLOW_ALL_KMS] }, CAROL, action).decision).toBe('Allowed');
   });
 
@@ -103,7 +133,10 @@ describe('an explicit deny anywhere wins', () => {
   });
 
   it('in an SCP', () => {
-    const scp = doc({ Sid: 'FullAccess', Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'NoGrants', Effect: 'Deny', Action: 'kms:CreateGrant', Resource: '*' });
+    const scp = doc(
+      { Sid: 'FullAccess', Effect: 'Allow', Action: '*', Resource: '*' },
+      { Sid: 'NoGrants', Effect: 'Deny', Action: 'kms:CreateGrant', Resource: '*' },
+    );
     const result = decide({ keyPolicy, identityPolicies: [ALLOW_ALL_KMS], scps: [scp] }, CAROL, 'kms:CreateGrant');
     expect(result.decision).toBe('ExplicitlyDenied');
     expect(result.trace[0]).toMatchObject({ source: 'scp', id: 'NoGrants', effect: 'Deny' });
@@ -143,7 +176,9 @@ describe('SCPs bound the accounts they are attached to', () => {
   });
 
   it('they do not affect the management account when the caller says it is one', () => {
-    expect(decide({ keyPolicy, identityPolicies: [ALLOW_ALL_KMS], scps: [ec2Only], callerInManagementAccount: true }, CAROL, 'kms:Decrypt').decision).toBe('Allowed');
+    expect(
+      decide({ keyPolicy, identityPolicies: [ALLOW_ALL_KMS], scps: [ec2Only], callerInManagementAccount: true }, CAROL, 'kms:Decrypt').decision,
+    ).toBe('Allowed');
   });
 
   it('they bound the root user too', () => {

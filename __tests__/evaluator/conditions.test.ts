@@ -38,7 +38,11 @@ describe('string operators', () => {
 describe('ARN, Bool, Null, Numeric, Date and IP operators', () => {
   it.each<[ConditionBlock, Record<string, ContextValue>, boolean]>([
     [{ ArnLike: { 'kms:GranteePrincipal': `arn:aws:iam::${OTHER}:role/aws-service-role/*` } }, { 'kms:GranteePrincipal': SLR }, true],
-    [{ ArnEquals: { 'kms:GranteePrincipal': `arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*` } }, { 'kms:GranteePrincipal': SLR }, true],
+    [
+      { ArnEquals: { 'kms:GranteePrincipal': `arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/*` } },
+      { 'kms:GranteePrincipal': SLR },
+      true,
+    ],
     [{ ArnLike: { 'kms:GranteePrincipal': 'arn:aws:iam::*:role/*' } }, { 'kms:GranteePrincipal': 'not-an-arn' }, false],
     [{ ArnNotLike: { 'kms:GranteePrincipal': `arn:aws:iam::${OWNER}:*` } }, { 'kms:GranteePrincipal': SLR }, true],
     [{ ArnNotEquals: { 'kms:GranteePrincipal': SLR } }, { 'kms:GranteePrincipal': SLR }, false],
@@ -75,11 +79,15 @@ describe('several values, keys and operators', () => {
     const both = { StringEquals: { 'kms:CallerAccount': OWNER, 'kms:ViaService': 'ec2.us-west-2.amazonaws.com' } };
     expect(holds(both, { 'kms:ViaService': 'ec2.us-west-2.amazonaws.com' })).toBe(true);
     expect(holds(both)).toBe(false);
-    expect(holds({ StringEquals: { 'kms:CallerAccount': OWNER }, Bool: { 'kms:GrantIsForAWSResource': 'true' } }, { 'kms:GrantIsForAWSResource': false })).toBe(false);
+    expect(
+      holds({ StringEquals: { 'kms:CallerAccount': OWNER }, Bool: { 'kms:GrantIsForAWSResource': 'true' } }, { 'kms:GrantIsForAWSResource': false }),
+    ).toBe(false);
   });
 
   it('condition key names are case-insensitive, in policies and requests', () => {
-    expect(holds({ StringEquals: { 'KMS:VIASERVICE': 'ec2.us-west-2.amazonaws.com' } }, { 'kms:viaservice': 'ec2.us-west-2.amazonaws.com' })).toBe(true);
+    expect(holds({ StringEquals: { 'KMS:VIASERVICE': 'ec2.us-west-2.amazonaws.com' } }, { 'kms:viaservice': 'ec2.us-west-2.amazonaws.com' })).toBe(
+      true,
+    );
   });
 });
 
@@ -98,7 +106,11 @@ describe('multivalued keys and set qualifiers', () => {
     // A single-valued operator never matches a multivalued key.
     [{ StringEquals: { 'kms:GrantOperations': 'Decrypt' } }, { 'kms:GrantOperations': ['Decrypt'] }, false],
     [{ StringNotEquals: { 'kms:GrantOperations': 'Encrypt' } }, { 'kms:GrantOperations': ['Decrypt'] }, false],
-    [{ 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*' } }, { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab12-33333333/'] }, true],
+    [
+      { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*' } },
+      { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab12-33333333/'] },
+      true,
+    ],
   ])('%j with %j: %s', (condition, context, expected) => {
     expect(holds(condition, context)).toBe(expected);
   });
@@ -138,7 +150,9 @@ describe('policy variables', () => {
   it('a missing variable matches nothing unless it has a default; ${*} is a literal star', () => {
     const session = `arn:aws:sts::${OWNER}:assumed-role/Admin/s`;
     expect(holds({ StringEquals: { 'kms:EncryptionContext:owner': '${aws:username}' } }, { 'kms:EncryptionContext:owner': '' }, session)).toBe(false);
-    expect(holds({ StringEquals: { 'kms:EncryptionContext:owner': "${aws:username, 'nobody'}" } }, { 'kms:EncryptionContext:owner': 'nobody' }, session)).toBe(true);
+    expect(
+      holds({ StringEquals: { 'kms:EncryptionContext:owner': "${aws:username, 'nobody'}" } }, { 'kms:EncryptionContext:owner': 'nobody' }, session),
+    ).toBe(true);
     expect(holds({ StringLike: { 'kms:EncryptionContext:owner': 'a${*}' } }, { 'kms:EncryptionContext:owner': 'a*' })).toBe(true);
     expect(holds({ StringLike: { 'kms:EncryptionContext:owner': 'a${*}' } }, { 'kms:EncryptionContext:owner': 'ab' })).toBe(false);
   });
@@ -151,7 +165,10 @@ describe('context keys derived from the request', () => {
       Principal: '*',
       Action: 'kms:Decrypt',
       Resource: '*',
-      Condition: { StringEquals: { 'kms:EncryptionContext:Department': 'IT' }, 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['Department', 'Purpose'] } },
+      Condition: {
+        StringEquals: { 'kms:EncryptionContext:Department': 'IT' },
+        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['Department', 'Purpose'] },
+      },
     });
     const decrypt = (encryptionContext: Record<string, string>) => decide({ keyPolicy }, ALICE, 'kms:Decrypt', { encryptionContext }).decision;
     expect(decrypt({ Department: 'IT' })).toBe('Allowed');
@@ -164,13 +181,18 @@ describe('context keys derived from the request', () => {
     const condition = { 'ForAnyValue:StringEquals': { 'kms:GrantConstraintType': 'EncryptionContextEquals' } };
     const keyPolicy = doc({ Effect: 'Allow', Principal: '*', Action: 'kms:CreateGrant', Resource: '*', Condition: condition });
     expect(decide({ keyPolicy }, ALICE, 'kms:CreateGrant', { grantConstraints: { EncryptionContextEquals: { a: 'b' } } }).decision).toBe('Allowed');
-    expect(decide({ keyPolicy }, ALICE, 'kms:CreateGrant', { grantConstraints: { EncryptionContextSubset: { a: 'b' } } }).decision).toBe('ImplicitlyDenied');
+    expect(decide({ keyPolicy }, ALICE, 'kms:CreateGrant', { grantConstraints: { EncryptionContextSubset: { a: 'b' } } }).decision).toBe(
+      'ImplicitlyDenied',
+    );
     expect(decide({ keyPolicy }, ALICE, 'kms:CreateGrant').decision).toBe('ImplicitlyDenied');
   });
 
   it('policy variables are literal text in a 2008-10-17 policy', () => {
     const condition = { StringEquals: { 'kms:EncryptionContext:owner': '${aws:username}' } };
-    const old = { Version: '2008-10-17' as const, Statement: [{ Effect: 'Allow' as const, Principal: '*' as const, Action: 'kms:Decrypt', Resource: '*', Condition: condition }] };
+    const old = {
+      Version: '2008-10-17' as const,
+      Statement: [{ Effect: 'Allow' as const, Principal: '*' as const, Action: 'kms:Decrypt', Resource: '*', Condition: condition }],
+    };
     expect(decide({ keyPolicy: old }, ALICE, 'kms:Decrypt', { encryptionContext: { owner: 'alice' } }).decision).toBe('ImplicitlyDenied');
     expect(decide({ keyPolicy: old }, ALICE, 'kms:Decrypt', { encryptionContext: { owner: '${aws:username}' } }).decision).toBe('Allowed');
   });
@@ -179,7 +201,13 @@ describe('context keys derived from the request', () => {
 describe('context keys derived from the caller', () => {
   it('kms:CallerAccount, aws:PrincipalAccount and aws:PrincipalArn come from the principal when absent', () => {
     const carol = `arn:aws:iam::${OTHER}:user/carol`;
-    const keyPolicy = doc({ Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': OTHER, 'aws:PrincipalAccount': OTHER, 'aws:PrincipalArn': carol } } });
+    const keyPolicy = doc({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:CallerAccount': OTHER, 'aws:PrincipalAccount': OTHER, 'aws:PrincipalArn': carol } },
+    });
     const all = [doc({ Effect: 'Allow', Action: 'kms:*', Resource: '*' })];
     expect(decide({ keyPolicy, identityPolicies: all }, carol, 'kms:Decrypt').decision).toBe('Allowed');
     expect(decide({ keyPolicy, identityPolicies: all }, `arn:aws:iam::${OTHER}:user/dave`, 'kms:Decrypt').decision).toBe('ImplicitlyDenied');

@@ -52,7 +52,10 @@ function keyPolicyStatementWithoutResource(c: Case): boolean {
   const inert = c.keyPolicy.Statement.some((s) => s.Resource === undefined && s.NotResource === undefined);
   if (!inert) return false;
   // Only the cases where reading it as the simulator does (every resource) changes our answer.
-  const asSimulator = { ...c.keyPolicy, Statement: c.keyPolicy.Statement.map((s) => (s.Resource === undefined && s.NotResource === undefined ? { ...s, Resource: '*' } : s)) };
+  const asSimulator = {
+    ...c.keyPolicy,
+    Statement: c.keyPolicy.Statement.map((s) => (s.Resource === undefined && s.NotResource === undefined ? { ...s, Resource: '*' } : s)),
+  };
   const decide = (keyPolicy: typeof c.keyPolicy) =>
     authorize({ keyArn: KEY, keyPolicy, identityPolicies: c.identityPolicies, scps: c.scps }, c.request).decision;
   return decide(asSimulator) !== decide(c.keyPolicy);
@@ -104,7 +107,10 @@ async function oracle(c: Case) {
         contextVariables: oracleContext({ ...derivedContext(c.request.principal), ...c.request.context }),
       },
       identityPolicies: c.identityPolicies.map((policy, i) => ({ name: `p${i}`, policy })),
-      serviceControlPolicies: c.scps.map((policy, i) => ({ orgIdentifier: i === 0 ? 'o-a1b2c3d4e5' : `ou-ab12-${i}`, policies: [{ name: `scp${i}`, policy }] })),
+      serviceControlPolicies: c.scps.map((policy, i) => ({
+        orgIdentifier: i === 0 ? 'o-a1b2c3d4e5' : `ou-ab12-${i}`,
+        policies: [{ name: `scp${i}`, policy }],
+      })),
       resourceControlPolicies: [],
       resourcePolicy: c.keyPolicy,
     },
@@ -134,7 +140,9 @@ describe('differential against @cloud-copilot/iam-simulate', () => {
       const actual = authorize(inputs, { ...c.request, context });
       tally[actual.decision]++;
       if (actual.decision !== expected.decision) {
-        disagreements.push(`seed ${seed}: simulator ${expected.decision}, ours ${actual.decision}\n${JSON.stringify({ ...c, request: { ...c.request, context } })}`);
+        disagreements.push(
+          `seed ${seed}: simulator ${expected.decision}, ours ${actual.decision}\n${JSON.stringify({ ...c, request: { ...c.request, context } })}`,
+        );
       }
     }
     expect(disagreements.slice(0, 5)).toEqual([]);

@@ -120,9 +120,21 @@ const GRANTEE_VARIABLE = 'arn:aws:iam::${aws:PrincipalAccount}:role/aws-service-
 const CONDITIONS: ((r: Rand) => ConditionBlock)[] = [
   (r) => ({ Bool: { 'kms:GrantIsForAWSResource': pick(r, [true, 'true', 'false']) } }),
   (r) => ({ [pick(r, ['BoolIfExists', 'Bool'])]: { 'aws:SecureTransport': pick(r, ['true', 'false']) } }),
-  (r) => ({ [pick(r, ['StringEquals', 'StringNotEquals', 'StringEqualsIfExists', 'StringNotEqualsIfExists'])]: { 'kms:CallerAccount': some(r, [OWNER, OTHER, STRANGER], 2) } }),
-  (r) => ({ [pick(r, ['StringEquals', 'StringLike', 'StringNotLike', 'StringEqualsIgnoreCase'])]: { 'aws:PrincipalOrgID': pick(r, [ORG, 'o-*', 'O-A1B2C3D4E5', 'o-zzzzzzzzzz']) } }),
-  (r) => ({ [pick(r, ['StringEquals', 'StringLike', 'StringNotEquals', 'StringEqualsIfExists'])]: { 'kms:ViaService': pick(r, [VIA_EC2, 'ec2.*.amazonaws.com', 'rds.us-west-2.amazonaws.com']) } }),
+  (r) => ({
+    [pick(r, ['StringEquals', 'StringNotEquals', 'StringEqualsIfExists', 'StringNotEqualsIfExists'])]: {
+      'kms:CallerAccount': some(r, [OWNER, OTHER, STRANGER], 2),
+    },
+  }),
+  (r) => ({
+    [pick(r, ['StringEquals', 'StringLike', 'StringNotLike', 'StringEqualsIgnoreCase'])]: {
+      'aws:PrincipalOrgID': pick(r, [ORG, 'o-*', 'O-A1B2C3D4E5', 'o-zzzzzzzzzz']),
+    },
+  }),
+  (r) => ({
+    [pick(r, ['StringEquals', 'StringLike', 'StringNotEquals', 'StringEqualsIfExists'])]: {
+      'kms:ViaService': pick(r, [VIA_EC2, 'ec2.*.amazonaws.com', 'rds.us-west-2.amazonaws.com']),
+    },
+  }),
   (r) => ({ Null: { 'kms:ViaService': pick(r, ['true', 'false']) } }),
   (r) => ({
     [pick(r, ['StringEquals', 'StringLike', 'ArnLike', 'ArnEquals', 'ArnNotLike'])]: {
@@ -131,13 +143,30 @@ const CONDITIONS: ((r: Rand) => ConditionBlock)[] = [
   }),
   (r) => ({
     // A single-valued operator on a multivalued key is a classic mistake; it never matches.
-    [pick(r, ['ForAllValues:StringEquals', 'ForAnyValue:StringEquals', 'ForAllValues:StringLike', 'ForAnyValue:StringNotEquals', 'StringEquals', 'StringNotEquals'])]: {
+    [pick(r, [
+      'ForAllValues:StringEquals',
+      'ForAnyValue:StringEquals',
+      'ForAllValues:StringLike',
+      'ForAnyValue:StringNotEquals',
+      'StringEquals',
+      'StringNotEquals',
+    ])]: {
       'kms:GrantOperations': some(r, ['Decrypt', 'Encrypt', 'CreateGrant', 'ReEncrypt*', 'GenerateDataKeyWithoutPlaintext', 'DescribeKey'], 4),
     },
   }),
-  (r) => ({ [pick(r, ['ArnLike', 'ArnEquals', 'ArnNotEquals', 'ArnLikeIfExists'])]: { 'aws:PrincipalArn': pick(r, [`arn:aws:iam::${OTHER}:role/*`, `arn:aws:iam::${OWNER}:role/Admin`, 'arn:aws:iam::*:user/*']) } }),
-  (r) => ({ [pick(r, ['ForAnyValue:StringLike', 'ForAllValues:StringLike'])]: { 'aws:PrincipalOrgPaths': pick(r, [`${ORG}/r-ab12/ou-ab12-11111111/*`, `${ORG}/*`]) } }),
-  (r) => ({ [pick(r, ['NumericLessThan', 'NumericGreaterThanEquals', 'NumericLessThanIfExists'])]: { 'aws:MultiFactorAuthAge': pick(r, ['3600', '60']) } }),
+  (r) => ({
+    [pick(r, ['ArnLike', 'ArnEquals', 'ArnNotEquals', 'ArnLikeIfExists'])]: {
+      'aws:PrincipalArn': pick(r, [`arn:aws:iam::${OTHER}:role/*`, `arn:aws:iam::${OWNER}:role/Admin`, 'arn:aws:iam::*:user/*']),
+    },
+  }),
+  (r) => ({
+    [pick(r, ['ForAnyValue:StringLike', 'ForAllValues:StringLike'])]: {
+      'aws:PrincipalOrgPaths': pick(r, [`${ORG}/r-ab12/ou-ab12-11111111/*`, `${ORG}/*`]),
+    },
+  }),
+  (r) => ({
+    [pick(r, ['NumericLessThan', 'NumericGreaterThanEquals', 'NumericLessThanIfExists'])]: { 'aws:MultiFactorAuthAge': pick(r, ['3600', '60']) },
+  }),
   (r) => ({ [pick(r, ['DateLessThan', 'DateGreaterThan'])]: { 'aws:CurrentTime': pick(r, ['2026-01-01T00:00:00Z', '2030-01-01T00:00:00Z']) } }),
   (r) => ({ StringEquals: { 'aws:username': pick(r, ['${aws:username}', 'carol', 'alice']) } }),
 ];
@@ -187,7 +216,12 @@ function policy(r: Rand, withPrincipal: boolean, resources: string[]): PolicyDoc
     statements.unshift({ Sid: 'EnableIam', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OWNER}:root` }, Action: 'kms:*', Resource: '*' });
   }
   if (withPrincipal && chance(r, 0.4)) {
-    statements.push({ Effect: 'Allow', Principal: { AWS: pick(r, [`arn:aws:iam::${OTHER}:root`, OTHER]) }, Action: some(r, ACTION_PATTERNS, 3), Resource: '*' });
+    statements.push({
+      Effect: 'Allow',
+      Principal: { AWS: pick(r, [`arn:aws:iam::${OTHER}:root`, OTHER]) },
+      Action: some(r, ACTION_PATTERNS, 3),
+      Resource: '*',
+    });
   }
   // keyshare's own grant statements: listed account, or organization with a policy variable.
   if (withPrincipal && chance(r, 0.35)) {
@@ -199,13 +233,18 @@ function policy(r: Rand, withPrincipal: boolean, resources: string[]): PolicyDoc
       Action: 'kms:CreateGrant',
       Resource: '*',
       Condition: {
-        ...(org ? { [pick(r, ['ForAnyValue:StringLike', 'ForAllValues:StringLike'])]: { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/ou-ab12-11111111/*` } } : {}),
+        ...(org
+          ? { [pick(r, ['ForAnyValue:StringLike', 'ForAllValues:StringLike'])]: { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/ou-ab12-11111111/*` } }
+          : {}),
         StringEquals: { 'kms:GranteePrincipal': org ? GRANTEE_VARIABLE : SLR, ...(org ? { 'aws:PrincipalOrgID': ORG } : {}) },
-        [pick(r, ['ForAllValues:StringEquals', 'ForAnyValue:StringEquals'])]: { 'kms:GrantOperations': some(r, ['Decrypt', 'Encrypt', 'CreateGrant', 'ReEncryptFrom', 'GenerateDataKeyWithoutPlaintext', 'DescribeKey'], 6) },
+        [pick(r, ['ForAllValues:StringEquals', 'ForAnyValue:StringEquals'])]: {
+          'kms:GrantOperations': some(r, ['Decrypt', 'Encrypt', 'CreateGrant', 'ReEncryptFrom', 'GenerateDataKeyWithoutPlaintext', 'DescribeKey'], 6),
+        },
       },
     });
   }
-  if (!withPrincipal && chance(r, 0.5)) statements.push({ Effect: 'Allow', Action: pick(r, ['kms:*', '*', 'kms:CreateGrant', 'kms:Decrypt']), Resource: pick(r, resources) });
+  if (!withPrincipal && chance(r, 0.5))
+    statements.push({ Effect: 'Allow', Action: pick(r, ['kms:*', '*', 'kms:CreateGrant', 'kms:Decrypt']), Resource: pick(r, resources) });
   return { Version: '2012-10-17', Statement: statements };
 }
 
@@ -220,8 +259,14 @@ function requestContext(r: Rand, action: string): Record<string, string | boolea
   if (chance(r, 0.3)) context['aws:CurrentTime'] = pick(r, ['2027-06-01T00:00:00Z', '2031-06-01T00:00:00Z']);
   if (action === 'kms:CreateGrant') {
     if (chance(r, 0.85)) context['kms:GrantIsForAWSResource'] = pick(r, [true, false]);
-    if (chance(r, 0.85)) context['kms:GranteePrincipal'] = pick(r, [SLR, `arn:aws:iam::${OTHER}:role/Engineering`, `arn:aws:iam::${STRANGER}:role/x`]);
-    if (chance(r, 0.85)) context['kms:GrantOperations'] = some(r, ['Decrypt', 'Encrypt', 'CreateGrant', 'ReEncryptFrom', 'GenerateDataKeyWithoutPlaintext', 'DescribeKey', 'RetireGrant'], 4);
+    if (chance(r, 0.85))
+      context['kms:GranteePrincipal'] = pick(r, [SLR, `arn:aws:iam::${OTHER}:role/Engineering`, `arn:aws:iam::${STRANGER}:role/x`]);
+    if (chance(r, 0.85))
+      context['kms:GrantOperations'] = some(
+        r,
+        ['Decrypt', 'Encrypt', 'CreateGrant', 'ReEncryptFrom', 'GenerateDataKeyWithoutPlaintext', 'DescribeKey', 'RetireGrant'],
+        4,
+      );
   }
   return context;
 }
@@ -239,8 +284,13 @@ function scps(r: Rand): PolicyDocument[] {
   if (!chance(r, 0.3)) return [];
   return Array.from({ length: 1 + Math.floor(r() * 2) }, () => {
     const kind = r();
-    if (kind < 0.4) return { Version: '2012-10-17', Statement: [{ Sid: 'FullAWSAccess', Effect: 'Allow', Action: '*', Resource: '*' }, statement(r, 1, false, ['*'])] };
-    if (kind < 0.6) return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: pick(r, ['ec2:*', 'kms:*', 'kms:Decrypt']), Resource: '*' }] };
+    if (kind < 0.4)
+      return {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'FullAWSAccess', Effect: 'Allow', Action: '*', Resource: '*' }, statement(r, 1, false, ['*'])],
+      };
+    if (kind < 0.6)
+      return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: pick(r, ['ec2:*', 'kms:*', 'kms:Decrypt']), Resource: '*' }] };
     return policy(r, false, ['*', KEY]);
   });
 }
@@ -257,7 +307,9 @@ export function generate(seed: number): Case {
     const request = { principal: pick(r, CONSUMER_CALLERS), action, context: requestContext(r, action) };
     return { keyPolicy, identityPolicies, scps: scps(r), request };
   }
-  const identityPolicies = Array.from({ length: Math.floor(r() * 2.6) }, () => policy(r, false, ['*', KEY, KEY, OTHER_KEY, `arn:aws:kms:*:${OWNER}:key/*`]));
+  const identityPolicies = Array.from({ length: Math.floor(r() * 2.6) }, () =>
+    policy(r, false, ['*', KEY, KEY, OTHER_KEY, `arn:aws:kms:*:${OWNER}:key/*`]),
+  );
   const action = pick(r, REQUEST_ACTIONS);
   return { keyPolicy, identityPolicies, scps: scps(r), request: { principal: pick(r, CALLERS), action, context: requestContext(r, action) } };
 }

@@ -16,7 +16,11 @@ function grant(overrides: Partial<Grant>): Grant {
 describe('a grant allows its grantee its operations on its key', () => {
   it('without any IAM policy, in the key account', () => {
     const result = decide({ keyPolicy, grants: [grant({})] }, EXAMPLE_USER, 'kms:Decrypt');
-    expect(result).toEqual({ decision: 'Allowed', trace: [{ source: 'grant', id: 'g-1', effect: 'Allow', detail: `grants ${EXAMPLE_USER} Decrypt` }], missing: [] });
+    expect(result).toEqual({
+      decision: 'Allowed',
+      trace: [{ source: 'grant', id: 'g-1', effect: 'Allow', detail: `grants ${EXAMPLE_USER} Decrypt` }],
+      missing: [],
+    });
   });
 
   it('without any IAM policy, across accounts (the service-linked role of a consumer)', () => {
@@ -44,7 +48,9 @@ describe('a grant allows its grantee its operations on its key', () => {
   it('on its key only', () => {
     const g = grant({ KeyId: `arn:aws:kms:us-west-2:${OWNER}:key/another-key` });
     expect(decide({ keyPolicy, grants: [g] }, EXAMPLE_USER, 'kms:Decrypt').decision).toBe('ImplicitlyDenied');
-    expect(decide({ keyPolicy, grants: [grant({ KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' })] }, EXAMPLE_USER, 'kms:Decrypt').decision).toBe('Allowed');
+    expect(decide({ keyPolicy, grants: [grant({ KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' })] }, EXAMPLE_USER, 'kms:Decrypt').decision).toBe(
+      'Allowed',
+    );
   });
 
   it.each(['PutKeyPolicy', 'ScheduleKeyDeletion', 'RevokeGrant'])('never for %s, which is not a grant operation', (op) => {
@@ -70,7 +76,10 @@ describe('a grant allows its grantee its operations on its key', () => {
     const denied = decide({ keyPolicy, grants: [g] }, carol, 'kms:Decrypt');
     expect(denied.decision).toBe('ImplicitlyDenied');
     expect(denied.missing).toContain(`grant g-1 is for account ${OTHER}, so an IAM policy of the caller must allow kms:Decrypt, and none does`);
-    expect(decide({ keyPolicy, grants: [g], identityPolicies: [doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY })] }, carol, 'kms:Decrypt').decision).toBe('Allowed');
+    expect(
+      decide({ keyPolicy, grants: [g], identityPolicies: [doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY })] }, carol, 'kms:Decrypt')
+        .decision,
+    ).toBe('Allowed');
   });
 });
 
@@ -86,12 +95,17 @@ describe('retiring a grant ("Grants in AWS KMS": by its retiring principal, or i
 
   it('its grantee only when the grant allows RetireGrant', () => {
     expect(decide({ keyPolicy, grants: [g] }, EXAMPLE_USER, 'kms:RetireGrant').decision).toBe('ImplicitlyDenied');
-    expect(decide({ keyPolicy, grants: [grant({ Operations: ['Decrypt', 'RetireGrant'] })] }, EXAMPLE_USER, 'kms:RetireGrant').decision).toBe('Allowed');
+    expect(decide({ keyPolicy, grants: [grant({ Operations: ['Decrypt', 'RetireGrant'] })] }, EXAMPLE_USER, 'kms:RetireGrant').decision).toBe(
+      'Allowed',
+    );
   });
 });
 
 describe('encryption context constraints ("Creating grants", Using grant constraints)', () => {
-  const subset = grant({ Operations: ['GenerateDataKey', 'Decrypt', 'DescribeKey', 'RetireGrant'], Constraints: { EncryptionContextSubset: { Department: 'Finance', Classification: 'Public' } } });
+  const subset = grant({
+    Operations: ['GenerateDataKey', 'Decrypt', 'DescribeKey', 'RetireGrant'],
+    Constraints: { EncryptionContextSubset: { Department: 'Finance', Classification: 'Public' } },
+  });
 
   it.each([
     [{ Department: 'Finance', Classification: 'Public' }, 'Allowed'],
@@ -106,7 +120,9 @@ describe('encryption context constraints ("Creating grants", Using grant constra
 
   it('EncryptionContextEquals needs exactly the pairs of the constraint', () => {
     const equals = grant({ Constraints: { EncryptionContextEquals: { Department: 'IT' } } });
-    expect(decide({ keyPolicy, grants: [equals] }, EXAMPLE_USER, 'kms:Decrypt', { encryptionContext: { Department: 'IT' } }).decision).toBe('Allowed');
+    expect(decide({ keyPolicy, grants: [equals] }, EXAMPLE_USER, 'kms:Decrypt', { encryptionContext: { Department: 'IT' } }).decision).toBe(
+      'Allowed',
+    );
     const extra = decide({ keyPolicy, grants: [equals] }, EXAMPLE_USER, 'kms:Decrypt', { encryptionContext: { Department: 'IT', Purpose: 'Test' } });
     expect(extra.decision).toBe('ImplicitlyDenied');
     expect(extra.missing).toContain(
@@ -150,27 +166,39 @@ describe('CreateGrant through a grant ("Creating grants", Granting CreateGrant p
   ])('refuses constraints less strict than the parent: %s', (_, constraints) => {
     const result = create(['Decrypt'], constraints);
     expect(result.decision).toBe('ImplicitlyDenied');
-    expect(result.missing).toContain(`grant g-1 names ${EXAMPLE_USER} but the new grant's constraints must include its EncryptionContextSubset pairs {"Department":"IT"}`);
+    expect(result.missing).toContain(
+      `grant g-1 names ${EXAMPLE_USER} but the new grant's constraints must include its EncryptionContextSubset pairs {"Department":"IT"}`,
+    );
   });
 
   it('an EncryptionContextEquals parent allows only the same EncryptionContextEquals, never a Subset', () => {
     const equalsParent = grant({ Operations: ['Decrypt', 'CreateGrant'], Constraints: { EncryptionContextEquals: { Department: 'IT' } } });
     const child = (grantConstraints: Grant['Constraints']) =>
-      decide({ keyPolicy, grants: [equalsParent] }, EXAMPLE_USER, 'kms:CreateGrant', { context: { 'kms:GrantOperations': ['Decrypt'] }, grantConstraints }).decision;
+      decide({ keyPolicy, grants: [equalsParent] }, EXAMPLE_USER, 'kms:CreateGrant', {
+        context: { 'kms:GrantOperations': ['Decrypt'] },
+        grantConstraints,
+      }).decision;
     expect(child({ EncryptionContextEquals: { Department: 'IT' } })).toBe('Allowed');
     expect(child({ EncryptionContextSubset: { Department: 'IT' } })).toBe('ImplicitlyDenied');
   });
 
   it('without kms:GrantOperations in the request it cannot be checked and is not allowed', () => {
-    const result = decide({ keyPolicy, grants: [parent] }, EXAMPLE_USER, 'kms:CreateGrant', { grantConstraints: { EncryptionContextSubset: { Department: 'IT' } } });
+    const result = decide({ keyPolicy, grants: [parent] }, EXAMPLE_USER, 'kms:CreateGrant', {
+      grantConstraints: { EncryptionContextSubset: { Department: 'IT' } },
+    });
     expect(result.decision).toBe('ImplicitlyDenied');
     expect(result.missing[result.missing.length - 1]).toMatch(/has no kms:GrantOperations/);
   });
 
   it("EC2's child grant for a volume through the Auto Scaling role's grant", () => {
-    const autoScaling = grant({ GranteePrincipal: SLR, Operations: ['Decrypt', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'DescribeKey', 'CreateGrant'] });
+    const autoScaling = grant({
+      GranteePrincipal: SLR,
+      Operations: ['Decrypt', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'DescribeKey', 'CreateGrant'],
+    });
     const volume = (ops: string[]) =>
-      decide({ keyPolicy, grants: [autoScaling] }, SLR, 'kms:CreateGrant', { context: { 'kms:GrantOperations': ops, 'kms:GrantIsForAWSResource': true } }).decision;
+      decide({ keyPolicy, grants: [autoScaling] }, SLR, 'kms:CreateGrant', {
+        context: { 'kms:GrantOperations': ops, 'kms:GrantIsForAWSResource': true },
+      }).decision;
     expect(volume(['Decrypt', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo'])).toBe('Allowed');
     expect(volume(['Decrypt', 'Encrypt'])).toBe('ImplicitlyDenied');
   });

@@ -16,7 +16,15 @@ describe.each([
 ])('the launch path keyshare emits (%s)', (_, yaml, orgContext) => {
   const policy = keyPolicy(rollout(yaml));
   const grant: Grant = { ...autoScalingGrant('aws', KEY, CONSUMER_B, 'web'), GrantId: 'g-1' };
-  const steps = launchPath({ partition: 'aws', keyArn: KEY, region: REGION, account: CONSUMER_B, serviceLinkedRoleSuffix: 'web', grantCreator: CREATOR, sameAccount: false });
+  const steps = launchPath({
+    partition: 'aws',
+    keyArn: KEY,
+    region: REGION,
+    account: CONSUMER_B,
+    serviceLinkedRoleSuffix: 'web',
+    grantCreator: CREATOR,
+    sameAccount: false,
+  });
   // The consumer IAM policy belongs to the grant creator; the service-linked role has none for this key.
   const inputs = (grants: Grant[], creator: boolean): KeyAccessInputs => ({
     keyArn: KEY,

@@ -38,7 +38,10 @@ describe('principal matching', () => {
     expect(same(keyPolicy, session)).toBe('Allowed');
     // A caller that knows the role's path says so, and the key policy can test it.
     const withPath = allowing('*', { Condition: { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${OWNER}:role/team/*` } } });
-    expect(decide({ keyPolicy: withPath }, session, 'kms:Decrypt', { context: { 'aws:PrincipalArn': `arn:aws:iam::${OWNER}:role/team/Deployer` } }).decision).toBe('Allowed');
+    expect(
+      decide({ keyPolicy: withPath }, session, 'kms:Decrypt', { context: { 'aws:PrincipalArn': `arn:aws:iam::${OWNER}:role/team/Deployer` } })
+        .decision,
+    ).toBe('Allowed');
     expect(same(withPath, session)).toBe('ImplicitlyDenied');
   });
 
@@ -68,7 +71,9 @@ describe('principal matching', () => {
 
   it('Principal.Service names AWS services, never IAM callers', () => {
     const keyPolicy = allowing({ Service: 'ec2.amazonaws.com' });
-    expect(decide({ keyPolicy, identityPolicies: [ALLOW_ALL_KMS] }, `arn:aws:iam::${OWNER}:role/ec2`, 'kms:Decrypt').decision).toBe('ImplicitlyDenied');
+    expect(decide({ keyPolicy, identityPolicies: [ALLOW_ALL_KMS] }, `arn:aws:iam::${OWNER}:role/ec2`, 'kms:Decrypt').decision).toBe(
+      'ImplicitlyDenied',
+    );
     expect(same(keyPolicy, 'ec2.amazonaws.com')).toBe('Allowed');
   });
 

@@ -14,7 +14,13 @@ describe('KMS developer guide, Troubleshooting key access', () => {
       Version: '2012-10-17' as const,
       Id: 'key-test-1',
       Statement: [
-        { Sid: 'Delegate to IAM policies', Effect: 'Allow' as const, Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' },
+        {
+          Sid: 'Delegate to IAM policies',
+          Effect: 'Allow' as const,
+          Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+          Action: 'kms:*',
+          Resource: '*',
+        },
       ],
     };
     const result = decide({ keyPolicy }, 'arn:aws:iam::111122223333:user/Alice', 'kms:Decrypt');
@@ -23,7 +29,11 @@ describe('KMS developer guide, Troubleshooting key access', () => {
       "the key policy delegates kms:Decrypt to account 111122223333's IAM policies (statement Delegate to IAM policies) but no IAM policy of the caller allows kms:Decrypt (no IAM policy of the caller was given)",
     ]);
     // The same key with an IAM policy for Alice: the delegation now takes effect.
-    const allowed = decide({ keyPolicy, identityPolicies: [doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' })] }, 'arn:aws:iam::111122223333:user/Alice', 'kms:Decrypt');
+    const allowed = decide(
+      { keyPolicy, identityPolicies: [doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' })] },
+      'arn:aws:iam::111122223333:user/Alice',
+      'kms:Decrypt',
+    );
     expect(allowed.decision).toBe('Allowed');
   });
 
@@ -32,19 +42,41 @@ describe('KMS developer guide, Troubleshooting key access', () => {
       Id: 'key-policy-acct-2',
       Version: '2012-10-17' as const,
       Statement: [
-        { Sid: 'Permission to use IAM policies', Effect: 'Allow' as const, Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'kms:*', Resource: '*' },
+        {
+          Sid: 'Permission to use IAM policies',
+          Effect: 'Allow' as const,
+          Principal: { AWS: 'arn:aws:iam::444455556666:root' },
+          Action: 'kms:*',
+          Resource: '*',
+        },
         {
           Sid: 'Allow account 1 to use this KMS key',
           Effect: 'Allow' as const,
           Principal: { AWS: 'arn:aws:iam::111122223333:root' },
-          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+          Action: [
+            'kms:Encrypt',
+            'kms:Decrypt',
+            'kms:ReEncryptFrom',
+            'kms:ReEncryptTo',
+            'kms:GenerateDataKey',
+            'kms:GenerateDataKeyWithoutPlaintext',
+            'kms:DescribeKey',
+          ],
           Resource: '*',
         },
       ],
     };
     const engineeringPolicy = doc({
       Effect: 'Allow',
-      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+      Action: [
+        'kms:Encrypt',
+        'kms:Decrypt',
+        'kms:ReEncryptFrom',
+        'kms:ReEncryptTo',
+        'kms:GenerateDataKey',
+        'kms:GenerateDataKeyWithoutPlaintext',
+        'kms:DescribeKey',
+      ],
       Resource: [KEY_ACCOUNT_2],
     });
     const bob = 'arn:aws:sts::111122223333:assumed-role/Engineering/bob';
@@ -71,7 +103,9 @@ describe('KMS developer guide, Troubleshooting key access', () => {
       const all = doc({ Effect: 'Allow', Action: 'kms:*', Resource: '*' });
       const result = authorize(inputs([all]), { principal: bob, action: 'kms:CreateGrant' });
       expect(result.decision).toBe('ImplicitlyDenied');
-      expect(result.missing[0]).toMatch(/^the key policy has no statement that allows account 111122223333 or arn:aws:sts::111122223333:assumed-role\/Engineering\/bob kms:CreateGrant; IAM policy statement Statement\[0\] of the caller allows it, which is not enough across accounts$/);
+      expect(result.missing[0]).toMatch(
+        /^the key policy has no statement that allows account 111122223333 or arn:aws:sts::111122223333:assumed-role\/Engineering\/bob kms:CreateGrant; IAM policy statement Statement\[0\] of the caller allows it, which is not enough across accounts$/,
+      );
     });
   });
 });

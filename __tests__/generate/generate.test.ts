@@ -125,7 +125,10 @@ describe('a rollout of 40 accounts', () => {
       organization_id: ORG_ID,
       organization_paths: [`${ORG_ID}/r-ab12/ou-ab12-11111111/`, `${ORG_ID}/r-ab12/ou-ab12-22222222/`],
       organization_arn: null,
-      organizational_unit_arns: [`arn:aws:organizations::${OWNER}:ou/${ORG_ID}/ou-ab12-11111111`, `arn:aws:organizations::${OWNER}:ou/${ORG_ID}/ou-ab12-22222222`],
+      organizational_unit_arns: [
+        `arn:aws:organizations::${OWNER}:ou/${ORG_ID}/ou-ab12-11111111`,
+        `arn:aws:organizations::${OWNER}:ou/${ORG_ID}/ou-ab12-22222222`,
+      ],
       administrator_arns: [`arn:aws:iam::${OWNER}:role/kms-admin`],
       amis: [{ id: 'ami-0a1b2c3d4e5f60718', snapshot_ids: ['snap-0123456789abcdef0'] }],
     });
@@ -155,11 +158,14 @@ describe('a rollout of 40 accounts', () => {
       consumer_account_ids: locals.consumer_account_ids,
       service_linked_role_suffixes: locals.service_linked_role_suffixes,
     };
-    requireTerraform('it applies the key-policy module to the owner root\'s inputs');
+    requireTerraform("it applies the key-policy module to the owner root's inputs");
     const proof = tmp('keyshare-generate-proof-');
     fs.writeFileSync(
       path.join(proof, 'main.tf.json'),
-      JSON.stringify({ module: { kp: { source: path.join(out, 'modules/key-policy'), ...inputs } }, output: { policy: { value: '${module.kp.policy_json}' } } }),
+      JSON.stringify({
+        module: { kp: { source: path.join(out, 'modules/key-policy'), ...inputs } },
+        output: { policy: { value: '${module.kp.policy_json}' } },
+      }),
     );
     const tf = (...args: string[]) => execFileSync('terraform', args, { cwd: proof, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     tf('init', '-input=false', '-no-color');
@@ -197,7 +203,12 @@ describe('a rollout of 40 accounts', () => {
     const jobs = workflow.jobs as Record<string, any>;
     const waves = result.plan.waves.map((w) => w.map((a) => a.account));
     expect(waves.map((w) => w.length)).toEqual([4, 16, 16]);
-    expect(Object.keys(jobs)).toEqual(['plan-owner', ...waves.map((_, i) => `plan-wave-${i + 1}`), 'apply-owner', ...waves.map((_, i) => `apply-wave-${i + 1}`)]);
+    expect(Object.keys(jobs)).toEqual([
+      'plan-owner',
+      ...waves.map((_, i) => `plan-wave-${i + 1}`),
+      'apply-owner',
+      ...waves.map((_, i) => `apply-wave-${i + 1}`),
+    ]);
     waves.forEach((wave, i) => {
       expect(jobs[`plan-wave-${i + 1}`].strategy.matrix.account).toEqual(wave);
       expect(jobs[`plan-wave-${i + 1}`].needs).toBeUndefined();
@@ -243,7 +254,9 @@ test('--ou keeps the accounts of an OU; --exclude leaves one out', () => {
   // Odd inventory indexes are in OU 2222…; index i is account 300000000000 + i - 1.
   expect(r.plan.accounts.map((a) => a.account)).toEqual(
     // 300000000012 (index 13) is in no OU of organization.ouPaths.
-    Array.from({ length: 20 }, (_, k) => String(300000000000 + 2 * k)).filter((id) => !['300000000002', '300000000008', '300000000010', '300000000012'].includes(id)),
+    Array.from({ length: 20 }, (_, k) => String(300000000000 + 2 * k)).filter(
+      (id) => !['300000000002', '300000000008', '300000000010', '300000000012'].includes(id),
+    ),
   );
   expect(r.plan.excluded).toBe(1);
 });
@@ -255,7 +268,10 @@ describe('regeneration', () => {
     fs.writeFileSync(path.join(out, 'accounts/300000000004/terraform.tfvars'), 'x = 1\n');
     fs.writeFileSync(path.join(out, 'notes.md'), 'mine\n');
     fs.writeFileSync(path.join(out, 'accounts/300000000005/extra.tf'), '# mine\n');
-    const fewer = write('fewer.json', inventory(40, { 2: 'SUSPENDED', 9: 'CLOSED', 11: 'PENDING_CLOSURE', 7: 'SUSPENDED' }).replace(/\s*\{[^{}]*"Id": "300000000005"[^{}]*\},?/, ''));
+    const fewer = write(
+      'fewer.json',
+      inventory(40, { 2: 'SUSPENDED', 9: 'CLOSED', 11: 'PENDING_CLOSURE', 7: 'SUSPENDED' }).replace(/\s*\{[^{}]*"Id": "300000000005"[^{}]*\},?/, ''),
+    );
     const again = generate({ accounts: fewer, config, out, ous: [], exclude: [], waveSize: 16, canary: 4 });
     expect(again.removedAccounts).toEqual(['300000000005', '300000000006']);
     expect(fs.existsSync(path.join(out, 'accounts/300000000006'))).toBe(false);
@@ -263,7 +279,9 @@ describe('regeneration', () => {
     expect(fs.existsSync(path.join(out, 'accounts/300000000005/main.tf'))).toBe(false);
     expect(fs.readFileSync(path.join(out, 'accounts/300000000004/terraform.tfvars'), 'utf8')).toBe('x = 1\n');
     expect(fs.readFileSync(path.join(out, 'notes.md'), 'utf8')).toBe('mine\n');
-    expect(again.output.kept).toEqual(expect.arrayContaining(['notes.md', 'accounts/300000000004/terraform.tfvars', 'accounts/300000000005/extra.tf']));
+    expect(again.output.kept).toEqual(
+      expect.arrayContaining(['notes.md', 'accounts/300000000004/terraform.tfvars', 'accounts/300000000005/extra.tf']),
+    );
   });
 
   test('the same input gives byte-identical output from any working directory; the summary names what changed', () => {
@@ -291,10 +309,28 @@ describe('regeneration', () => {
 describe('bad input: exit 2, one line naming the place, nothing written', () => {
   test.each([
     ['an empty inventory', 'empty.json', '{"Accounts": []}', [], /--accounts .*empty\.json: lists no accounts/],
-    ['an unknown column', 'col.csv', 'id,name,status,owner\n300000000000,a,ACTIVE,me\n', [], /row 1, column 4: is not a known column \(got "owner"\)/],
-    ['a duplicate account', 'dup.csv', 'id,name,status\n300000000000,a,ACTIVE\n300000000000,b,ACTIVE\n', [], /row 3: repeats account 300000000000 of row 2/],
+    [
+      'an unknown column',
+      'col.csv',
+      'id,name,status,owner\n300000000000,a,ACTIVE,me\n',
+      [],
+      /row 1, column 4: is not a known column \(got "owner"\)/,
+    ],
+    [
+      'a duplicate account',
+      'dup.csv',
+      'id,name,status\n300000000000,a,ACTIVE\n300000000000,b,ACTIVE\n',
+      [],
+      /row 3: repeats account 300000000000 of row 2/,
+    ],
     ['an account ID of 11 digits', 'short.csv', 'id,name,status\n30000000000,a,ACTIVE\n', [], /row 2, id: is not a 12-digit AWS account ID/],
-    ['an --ou the inventory cannot filter by', 'noou.csv', 'id,name,status\n300000000000,a,ACTIVE\n', ['--ou', 'ou-ab12-11111111'], /--ou: cannot filter/],
+    [
+      'an --ou the inventory cannot filter by',
+      'noou.csv',
+      'id,name,status\n300000000000,a,ACTIVE\n',
+      ['--ou', 'ou-ab12-11111111'],
+      /--ou: cannot filter/,
+    ],
     ['a --wave-size above the matrix limit', 'ok.csv', 'id,name,status\n300000000000,a,ACTIVE\n', ['--wave-size', '300'], /--wave-size: .*256/],
   ])('%s', (_name, file, text, extra, message) => {
     const out = path.join(work, `bad-${file}`);
@@ -312,16 +348,32 @@ describe('bad input: exit 2, one line naming the place, nothing written', () => 
 });
 
 test('the examples generate: examples/accounts.json and examples/accounts.csv with examples/keyshare-org.yaml', () => {
-  const json = generate({ accounts: path.join(ROOT, 'examples/accounts.json'), config: path.join(ROOT, 'examples/keyshare-org.yaml'), out: path.join(work, 'example-json'), ous: [], exclude: [], waveSize: 256, canary: 10 });
+  const json = generate({
+    accounts: path.join(ROOT, 'examples/accounts.json'),
+    config: path.join(ROOT, 'examples/keyshare-org.yaml'),
+    out: path.join(work, 'example-json'),
+    ous: [],
+    exclude: [],
+    waveSize: 256,
+    canary: 10,
+  });
   expect(json.plan.accounts.length).toBeGreaterThan(200);
   expect(json.plan.ownerInInventory).toBe(true);
-  const csv = generate({ accounts: path.join(ROOT, 'examples/accounts.csv'), config: path.join(ROOT, 'examples/keyshare-org.yaml'), out: path.join(work, 'example-csv'), ous: ['ou-ab12-11111111'], exclude: [], waveSize: 256, canary: 10 });
+  const csv = generate({
+    accounts: path.join(ROOT, 'examples/accounts.csv'),
+    config: path.join(ROOT, 'examples/keyshare-org.yaml'),
+    out: path.join(work, 'example-csv'),
+    ous: ['ou-ab12-11111111'],
+    exclude: [],
+    waveSize: 256,
+    canary: 10,
+  });
   expect(csv.plan.accounts.map((a) => a.account)).toEqual(['210000007919', '210000015838', '210000039595', '444455556666', '777788889999']);
 });
 
 test('an existing key (key.arn): the owner root manages its policy through key-owner, and every grant names it', async () => {
   const keyArn = `arn:aws:kms:eu-central-1:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-  const withKey = write('existing-key.yaml', CONFIG.replace("rotation: false }", `arn: "${keyArn}" }`));
+  const withKey = write('existing-key.yaml', CONFIG.replace('rotation: false }', `arn: "${keyArn}" }`));
   const out = path.join(work, 'existing-key');
   generate({ accounts, config: withKey, out, ous: [], exclude: [], waveSize: 256, canary: 10 });
   const owner = await parseHcl('owner/main.tf', fs.readFileSync(path.join(out, 'owner/main.tf'), 'utf8'));

@@ -51,7 +51,10 @@ describe('list-accounts JSON', () => {
   });
 
   test('Paths make the accounts filterable by OU, nested OUs included', () => {
-    const inv = parseInventory(listAccounts([account('444455556666', 'ACTIVE', { Paths: ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab12-22222222/'] })]), 'i');
+    const inv = parseInventory(
+      listAccounts([account('444455556666', 'ACTIVE', { Paths: ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab12-22222222/'] })]),
+      'i',
+    );
     expect(inv.hasOus).toBe(true);
     expect(inOu(inv.accounts[0], 'ou-ab12-11111111')).toBe(true);
     expect(inOu(inv.accounts[0], 'ou-ab12-22222222')).toBe(true);
@@ -62,11 +65,29 @@ describe('list-accounts JSON', () => {
     ['no accounts', listAccounts([]), /lists no accounts/, /list-accounts/],
     ['an empty file', '  \n', /lists no accounts/, /list-accounts/],
     ['a short account ID', listAccounts([account('44445555666')]), /Accounts\[0\]\.Id/, /list-accounts/],
-    ['a duplicate account', listAccounts([account('444455556666'), account('777788889999'), account('444455556666')]), /Accounts\[2\].*repeats account 444455556666 of Accounts\[0\]/, /once/],
+    [
+      'a duplicate account',
+      listAccounts([account('444455556666'), account('777788889999'), account('444455556666')]),
+      /Accounts\[2\].*repeats account 444455556666 of Accounts\[0\]/,
+      /once/,
+    ],
     ['an unknown state', listAccounts([account('444455556666', 'ACTVE')]), /Accounts\[0\]\.State.*not an AWS Organizations account state/, /ACTIVE/],
     ['neither State nor Status', listAccounts([{ Id: '444455556666' }]), /Accounts\[0\]\.Status.*missing/, /ACTIVE/],
-    ['an ARN of another account', listAccounts([{ ...account('444455556666'), Arn: account('777788889999').Arn }]), /Accounts\[0\]\.Arn.*names account 777788889999/, /list-accounts/],
-    ['accounts of two organizations', listAccounts([account('444455556666'), { ...account('777788889999'), Arn: 'arn:aws:organizations::111122223333:account/o-zzzzzzzzzz/777788889999' }]), /Accounts\[1\]\.Arn.*o-zzzzzzzzzz.*Accounts\[0\]/, /one organization/],
+    [
+      'an ARN of another account',
+      listAccounts([{ ...account('444455556666'), Arn: account('777788889999').Arn }]),
+      /Accounts\[0\]\.Arn.*names account 777788889999/,
+      /list-accounts/,
+    ],
+    [
+      'accounts of two organizations',
+      listAccounts([
+        account('444455556666'),
+        { ...account('777788889999'), Arn: 'arn:aws:organizations::111122223333:account/o-zzzzzzzzzz/777788889999' },
+      ]),
+      /Accounts\[1\]\.Arn.*o-zzzzzzzzzz.*Accounts\[0\]/,
+      /one organization/,
+    ],
     ['one page of a paginated listing', listAccounts([account('444455556666')], { NextToken: 'abc' }), /NextToken/, /without --max-items/],
     ['not JSON', '{ "Accounts": [', /not valid JSON/, /list-accounts/],
   ])('%s is refused on one line naming the place', (_name, text, where, fix) => {
@@ -97,7 +118,11 @@ describe('CSV', () => {
     ['an unknown column', 'id,name,status,owner\n444455556666,a,ACTIVE,x\n', /row 1, column 4: is not a known column \(got "owner"\)/],
     ['a missing column', 'id,name\n444455556666,a\n', /row 1.*has no status column/],
     ['an ID that lost its leading zeros', 'id,name,status\n44445555666,a,ACTIVE\n', /row 2, id.*"44445555666".*12-digit/],
-    ['a duplicate account', 'id,name,status\n444455556666,a,ACTIVE\n777788889999,b,ACTIVE\n444455556666,c,ACTIVE\n', /row 4.*repeats account 444455556666 of row 2/],
+    [
+      'a duplicate account',
+      'id,name,status\n444455556666,a,ACTIVE\n777788889999,b,ACTIVE\n444455556666,c,ACTIVE\n',
+      /row 4.*repeats account 444455556666 of row 2/,
+    ],
     ['an unknown status', 'id,name,status\n444455556666,a,gone\n', /row 2, status.*"gone"/],
     ['a bad OU', 'id,name,status,ou\n444455556666,a,ACTIVE,finance\n', /row 2, ou.*"finance"/],
     ['a short row', 'id,name,status\n444455556666,a\n', /row 2: is neither list-accounts JSON nor valid CSV.*\(got "444455556666,a"\)/],

@@ -31,13 +31,24 @@ function failure(run: () => unknown): InputError {
 }
 
 test('only active accounts get a root; the others are counted by state', () => {
-  const p = plan(csv([['300000000003', 'ACTIVE'], ['300000000001', 'SUSPENDED'], ['300000000002', 'CLOSED'], ['300000000004', 'PENDING_CLOSURE'], ['300000000000', 'ACTIVE']]));
+  const p = plan(
+    csv([
+      ['300000000003', 'ACTIVE'],
+      ['300000000001', 'SUSPENDED'],
+      ['300000000002', 'CLOSED'],
+      ['300000000004', 'PENDING_CLOSURE'],
+      ['300000000000', 'ACTIVE'],
+    ]),
+  );
   expect(p.accounts.map((a) => a.account)).toEqual(['300000000000', '300000000003']);
   expect(p.skipped).toEqual({ SUSPENDED: 1, CLOSED: 1, PENDING_CLOSURE: 1 });
 });
 
 test('the owner in the inventory gets no root; it is a consumer only when the config lists it, as in synth', () => {
-  const text = csv([[OWNER, 'ACTIVE'], ['300000000000', 'ACTIVE']]);
+  const text = csv([
+    [OWNER, 'ACTIVE'],
+    ['300000000000', 'ACTIVE'],
+  ]);
   const p = plan(text);
   expect(p.ownerInInventory).toBe(true);
   expect(p.ownerIsConsumer).toBe(false);
@@ -51,17 +62,34 @@ test('the owner in the inventory gets no root; it is a consumer only when the co
 });
 
 test('the owner is never filtered out by --ou or organization.ouPaths: it has no root either way', () => {
-  const p = plan(csv([[OWNER, 'ACTIVE', 'ou-ab12-99999999'], ['300000000000', 'ACTIVE', 'ou-ab12-11111111']]), { ous: ['ou-ab12-11111111'] });
+  const p = plan(
+    csv([
+      [OWNER, 'ACTIVE', 'ou-ab12-99999999'],
+      ['300000000000', 'ACTIVE', 'ou-ab12-11111111'],
+    ]),
+    { ous: ['ou-ab12-11111111'] },
+  );
   expect(p.ownerInInventory).toBe(true);
   expect(p.outsideOus).toBe(0);
 });
 
 test('config consumers lend their settings to inventory accounts; others get the deploy role pattern', () => {
   const yaml = `${ORG_YAML}consumerDeployRoleArn: "arn:aws:iam::{{account}}:role/terraform-deploy"\n`;
-  const p = plan(csv([['444455556666', 'ACTIVE'], ['777788889999', 'ACTIVE'], ['300000000000', 'ACTIVE']]), {}, yaml);
+  const p = plan(
+    csv([
+      ['444455556666', 'ACTIVE'],
+      ['777788889999', 'ACTIVE'],
+      ['300000000000', 'ACTIVE'],
+    ]),
+    {},
+    yaml,
+  );
   const byId = new Map(p.accounts.map((a) => [a.account, a]));
   expect(byId.get('444455556666')!.deployRoleArn).toBe('arn:aws:iam::444455556666:role/deploy');
-  expect(byId.get('777788889999')).toMatchObject({ serviceLinkedRoleSuffix: 'web', deployRoleArn: 'arn:aws:iam::777788889999:role/terraform-deploy' });
+  expect(byId.get('777788889999')).toMatchObject({
+    serviceLinkedRoleSuffix: 'web',
+    deployRoleArn: 'arn:aws:iam::777788889999:role/terraform-deploy',
+  });
   expect(byId.get('300000000000')!.deployRoleArn).toBe('arn:aws:iam::300000000000:role/terraform-deploy');
   expect(p.defaultDeployRole).toBe(false);
 });
@@ -98,7 +126,10 @@ test('--ou keeps accounts in or below the OUs; --exclude leaves accounts out; bo
 
 test('the organization comes from the account ARNs when the config has none', () => {
   const noOrg = ORG_YAML.replace(/^organization:.*$/m, '');
-  const inventory = parseInventory(JSON.stringify({ Accounts: [{ Id: '300000000000', Arn: `arn:aws:organizations::${OWNER}:account/${ORG_ID}/300000000000`, State: 'ACTIVE' }] }), 'i.json');
+  const inventory = parseInventory(
+    JSON.stringify({ Accounts: [{ Id: '300000000000', Arn: `arn:aws:organizations::${OWNER}:account/${ORG_ID}/300000000000`, State: 'ACTIVE' }] }),
+    'i.json',
+  );
   const p = planRollout(parseRollout(noOrg, 'c.yaml'), inventory, OPTIONS);
   expect(p.rollout.organization).toEqual({ id: ORG_ID, arn: `arn:aws:organizations::${OWNER}:organization/${ORG_ID}`, ouPaths: [] });
 });
@@ -116,7 +147,9 @@ describe('bad options and inputs', () => {
   });
 
   test('--ou on an inventory without OUs', () => {
-    expect(failure(() => plan(csv([['300000000000', 'ACTIVE']]), { ous: ['ou-ab12-11111111'] })).message).toMatch(/^--ou: cannot filter: the inventory carries no OUs/);
+    expect(failure(() => plan(csv([['300000000000', 'ACTIVE']]), { ous: ['ou-ab12-11111111'] })).message).toMatch(
+      /^--ou: cannot filter: the inventory carries no OUs/,
+    );
   });
 
   test('no organization in the config and none in a CSV', () => {
@@ -124,8 +157,13 @@ describe('bad options and inputs', () => {
     expect(err.field).toBe('organization');
   });
 
-  test('a config organization other than the accounts\' ', () => {
-    const inventory = parseInventory(JSON.stringify({ Accounts: [{ Id: '300000000000', Arn: `arn:aws:organizations::${OWNER}:account/o-zzzzzzzzzz/300000000000`, State: 'ACTIVE' }] }), 'i.json');
+  test("a config organization other than the accounts' ", () => {
+    const inventory = parseInventory(
+      JSON.stringify({
+        Accounts: [{ Id: '300000000000', Arn: `arn:aws:organizations::${OWNER}:account/o-zzzzzzzzzz/300000000000`, State: 'ACTIVE' }],
+      }),
+      'i.json',
+    );
     expect(failure(() => planRollout(config, inventory, OPTIONS)).message).toMatch(/^organization\.id: differs .* o-zzzzzzzzzz/);
   });
 });

@@ -66,31 +66,62 @@ describe('grants', () => {
 describe('--requests', () => {
   test('a list of requests in order, with actions spelt canonically and Bool context typed', async () => {
     const file = tmpFile([
-      { principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:creategrant', context: { 'kms:GrantIsForAWSResource': 'false', 'kms:GrantOperations': ['Decrypt'] } },
+      {
+        principal: 'arn:aws:iam::444455556666:role/deploy',
+        action: 'kms:creategrant',
+        context: { 'kms:GrantIsForAWSResource': 'false', 'kms:GrantOperations': ['Decrypt'] },
+      },
       { principal: 'arn:aws:sts::444455556666:assumed-role/deploy/session', action: 'kms:Decrypt', encryptionContext: { app: 'web' } },
-      { principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:CreateGrant', grantConstraints: { EncryptionContextSubset: { app: 'web' } } },
+      {
+        principal: 'arn:aws:iam::444455556666:role/deploy',
+        action: 'kms:CreateGrant',
+        grantConstraints: { EncryptionContextSubset: { app: 'web' } },
+      },
     ]);
     const requests = await readRequests({ flag: '--requests', file });
     expect(requests).toEqual([
-      { principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:CreateGrant', context: { 'kms:GrantIsForAWSResource': false, 'kms:GrantOperations': ['Decrypt'] } },
+      {
+        principal: 'arn:aws:iam::444455556666:role/deploy',
+        action: 'kms:CreateGrant',
+        context: { 'kms:GrantIsForAWSResource': false, 'kms:GrantOperations': ['Decrypt'] },
+      },
       { principal: 'arn:aws:sts::444455556666:assumed-role/deploy/session', action: 'kms:Decrypt', encryptionContext: { app: 'web' } },
-      { principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:CreateGrant', grantConstraints: { EncryptionContextSubset: { app: 'web' } } },
+      {
+        principal: 'arn:aws:iam::444455556666:role/deploy',
+        action: 'kms:CreateGrant',
+        grantConstraints: { EncryptionContextSubset: { app: 'web' } },
+      },
     ]);
   });
 
   test.each([
     [{ principal: 'arn:aws:iam::444455556666:role/deploy', action: 's3:GetObject' }, /\[0\]\.action: not a KMS action/],
     [{ principal: 'deploy', action: 'kms:Decrypt' }, /\[0\]\.principal: is not an IAM principal KMS can authorize/],
-    [{ Principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:Decrypt' }, /\[0\]\.Principal: is not a request field.*Fix: write principal /],
+    [
+      { Principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:Decrypt' },
+      /\[0\]\.Principal: is not a request field.*Fix: write principal /,
+    ],
     [{ principal: 'arn:aws:iam::444455556666:role/deploy' }, /\[0\]\.action: /],
-    [{ principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:Decrypt', resource: 'key/1234' }, /\[0\]\.resource: not a KMS key or alias ARN/],
-    [{ principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:Decrypt', context: { 'kms:GrantIsForAWSResource': 'yes' } }, /kms:GrantIsForAWSResource is a Bool condition key/],
+    [
+      { principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:Decrypt', resource: 'key/1234' },
+      /\[0\]\.resource: not a KMS key or alias ARN/,
+    ],
+    [
+      { principal: 'arn:aws:iam::444455556666:role/deploy', action: 'kms:Decrypt', context: { 'kms:GrantIsForAWSResource': 'yes' } },
+      /kms:GrantIsForAWSResource is a Bool condition key/,
+    ],
   ])('bad request %j', async (request, message) => {
     expect((await errorOf(() => readRequests({ flag: '--requests', file: tmpFile([request]) }))).message).toMatch(message);
   });
 
   test('callers the evaluator knows: an account ID stands for its root, a service principal for itself', async () => {
-    const requests = await readRequests({ flag: '--requests', file: tmpFile([{ principal: '444455556666', action: 'kms:Decrypt' }, { principal: 'ec2.amazonaws.com', action: 'kms:Decrypt' }]) });
+    const requests = await readRequests({
+      flag: '--requests',
+      file: tmpFile([
+        { principal: '444455556666', action: 'kms:Decrypt' },
+        { principal: 'ec2.amazonaws.com', action: 'kms:Decrypt' },
+      ]),
+    });
     expect(requests.map((r) => r.principal)).toEqual(['444455556666', 'ec2.amazonaws.com']);
   });
 
@@ -103,7 +134,12 @@ describe('--requests', () => {
 describe('--context', () => {
   test('values are typed by the IAM type of their key', async () => {
     expect(
-      await parseContextFlags(['kms:GrantIsForAWSResource=TRUE', 'kms:GrantOperations=Decrypt, CreateGrant', 'kms:ViaService=ec2.us-west-2.amazonaws.com', 'aws:PrincipalOrgPaths=o-a/r-b/ou-c/']),
+      await parseContextFlags([
+        'kms:GrantIsForAWSResource=TRUE',
+        'kms:GrantOperations=Decrypt, CreateGrant',
+        'kms:ViaService=ec2.us-west-2.amazonaws.com',
+        'aws:PrincipalOrgPaths=o-a/r-b/ou-c/',
+      ]),
     ).toEqual({
       'kms:GrantIsForAWSResource': true,
       'kms:GrantOperations': ['Decrypt', 'CreateGrant'],

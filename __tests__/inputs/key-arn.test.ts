@@ -35,7 +35,10 @@ describe('the key ARN', () => {
   });
 
   test('no root delegation and no --key-arn: an InputError asking for --key-arn', () => {
-    const policy = { Version: '2012-10-17' as const, Statement: [{ Effect: 'Allow' as const, Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'kms:Decrypt', Resource: '*' }] };
+    const policy = {
+      Version: '2012-10-17' as const,
+      Statement: [{ Effect: 'Allow' as const, Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'kms:Decrypt', Resource: '*' }],
+    };
     expect(() => resolveKeyArn(undefined, policy, [])).toThrow(/--key-arn: not given.*Fix: pass --key-arn/);
   });
 
@@ -47,7 +50,9 @@ describe('the key ARN', () => {
   });
 
   test('alias ARNs: refused with the describe-key fix, except AWS-managed aliases, which doctor flags', () => {
-    expect(() => validKeyArn('--key-arn', 'arn:aws:kms:us-west-2:111122223333:alias/golden-ami')).toThrow(/aws kms describe-key --key-id arn:aws:kms:us-west-2:111122223333:alias\/golden-ami/);
+    expect(() => validKeyArn('--key-arn', 'arn:aws:kms:us-west-2:111122223333:alias/golden-ami')).toThrow(
+      /aws kms describe-key --key-id arn:aws:kms:us-west-2:111122223333:alias\/golden-ami/,
+    );
     expect(validKeyArn('--key-arn', 'arn:aws:kms:us-west-2:111122223333:alias/aws/ebs')).toBe('arn:aws:kms:us-west-2:111122223333:alias/aws/ebs');
     expect(() => validKeyArn('--key-arn', '1234abcd-12ab-34cd-56ef-1234567890ab')).toThrow(InputError);
   });

@@ -64,7 +64,17 @@ describe('policy inputs in every AWS CLI shape', () => {
 
   test('numbers in conditions become strings; booleans stay', () => {
     const file = tmpFile(
-      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': [111122223333] }, Bool: { 'aws:SecureTransport': true } } }] }),
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: '*',
+            Condition: { StringEquals: { 'kms:CallerAccount': [111122223333] }, Bool: { 'aws:SecureTransport': true } },
+          },
+        ],
+      }),
     );
     const doc = readPolicy({ flag: '--iam-policy', file }, 'identity');
     expect(doc.Statement[0].Condition).toEqual({ StringEquals: { 'kms:CallerAccount': ['111122223333'] }, Bool: { 'aws:SecureTransport': true } });
@@ -96,7 +106,15 @@ describe('bad policy files: one line naming the flag, the file, the problem and 
   });
 
   test('a bad Effect is reported at its path with the value', () => {
-    const file = tmpFile(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }, { Effect: 'allow', Action: 'kms:*', Resource: '*' }] }));
+    const file = tmpFile(
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'kms:*', Resource: '*' },
+          { Effect: 'allow', Action: 'kms:*', Resource: '*' },
+        ],
+      }),
+    );
     const e = errorOf(() => readPolicy({ flag: '--scp', file }, 'scp'));
     expect(e.field).toBe(`--scp ${file}: Statement[1].Effect`);
     expect(e.value).toBe('allow');
@@ -114,7 +132,9 @@ describe('bad policy files: one line naming the flag, the file, the problem and 
   });
 
   test('a key policy statement without Principal is refused', () => {
-    expect(errorOf(() => readPolicy({ flag: '--key-policy', file: fixture('iam-role-policy.json') }, 'key')).message).toMatch(/needs a Principal.*--iam-policy/);
+    expect(errorOf(() => readPolicy({ flag: '--key-policy', file: fixture('iam-role-policy.json') }, 'key')).message).toMatch(
+      /needs a Principal.*--iam-policy/,
+    );
   });
 
   test('Action and NotAction together are refused', () => {

@@ -42,10 +42,22 @@ describe('AmiShare on its own', () => {
 
   test.each([
     ['an AMI ID of the wrong form', { amis: [{ id: 'ami-123' }] }, /props\.amis\[0\]\.id: is not an AMI ID .*Fix:/],
-    ['a snapshot ID of the wrong form', { amis: [{ id: AMI, snapshotIds: ['snapshot-1'] }] }, /props\.amis\[0\]\.snapshotIds\[0\]: is not an EBS snapshot ID/],
-    ['an account listed twice', { amis: [{ id: AMI }], accounts: ['444455556666', '444455556666'] }, /props\.accounts: is listed more than once \(got "444455556666"\)\. Fix: list each once/],
+    [
+      'a snapshot ID of the wrong form',
+      { amis: [{ id: AMI, snapshotIds: ['snapshot-1'] }] },
+      /props\.amis\[0\]\.snapshotIds\[0\]: is not an EBS snapshot ID/,
+    ],
+    [
+      'an account listed twice',
+      { amis: [{ id: AMI }], accounts: ['444455556666', '444455556666'] },
+      /props\.accounts: is listed more than once \(got "444455556666"\)\. Fix: list each once/,
+    ],
     ['an AMI listed twice', { amis: [{ id: AMI }, { id: AMI }] }, /props\.amis: is listed more than once/],
-    ['an organization ID where its ARN belongs', { amis: [{ id: AMI }], organizationArn: 'o-a1b2c3d4e5' }, /props\.organizationArn: is not an AWS Organizations organization ARN/],
+    [
+      'an organization ID where its ARN belongs',
+      { amis: [{ id: AMI }], organizationArn: 'o-a1b2c3d4e5' },
+      /props\.organizationArn: is not an AWS Organizations organization ARN/,
+    ],
   ])('refuses %s in its constructor, with the fix', (_, props, message) => {
     expect(() => amiShare(props)).toThrow(message);
   });

@@ -21,7 +21,7 @@ function consumerGrant(props: Partial<ConsumerGrantProps> = {}, keyArn?: (stack:
 }
 
 describe('ConsumerGrant on its own', () => {
-  test('a grant on the full key ARN for the account\'s own Auto Scaling role, with the launch operations, retired on destroy', () => {
+  test("a grant on the full key ARN for the account's own Auto Scaling role, with the launch operations, retired on destroy", () => {
     expect(consumerGrant()).toHaveResourceWithProperties(KmsGrant, {
       key_id: KEY_ARN,
       grantee_principal: ROLE,
@@ -44,20 +44,38 @@ describe('ConsumerGrant on its own', () => {
   });
 
   test('a key ARN known only at apply time (a data source) is taken as is', () => {
-    const synthesized = consumerGrant({}, (stack) => new DataAwsKmsKey(stack, 'key', { keyId: 'arn:aws:kms:eu-west-1:111122223333:alias/golden-ami' }).arn);
+    const synthesized = consumerGrant(
+      {},
+      (stack) => new DataAwsKmsKey(stack, 'key', { keyId: 'arn:aws:kms:eu-west-1:111122223333:alias/golden-ami' }).arn,
+    );
     expect(synthesized).toHaveResourceWithProperties(KmsGrant, { key_id: '${data.aws_kms_key.key.arn}' });
   });
 
   test('the partition follows the region', () => {
-    const synthesized = consumerGrant({ region: 'us-gov-west-1', keyArn: 'arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+    const synthesized = consumerGrant({
+      region: 'us-gov-west-1',
+      keyArn: 'arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    });
     expect(synthesized).toHaveResourceWithProperties(KmsGrant, { grantee_principal: ROLE.replace('arn:aws:', 'arn:aws-us-gov:') });
   });
 
   test.each([
-    ['an alias ARN instead of the key ARN', { keyArn: 'arn:aws:kms:eu-west-1:111122223333:alias/golden-ami' }, /props\.keyArn: is an alias ARN, not a key ARN .*Fix: give the key ARN/],
-    ['a suffix IAM refuses', { serviceLinkedRoleSuffix: 'web app' }, /props\.serviceLinkedRoleSuffix: is not a valid service-linked role suffix .*Fix:/],
+    [
+      'an alias ARN instead of the key ARN',
+      { keyArn: 'arn:aws:kms:eu-west-1:111122223333:alias/golden-ami' },
+      /props\.keyArn: is an alias ARN, not a key ARN .*Fix: give the key ARN/,
+    ],
+    [
+      'a suffix IAM refuses',
+      { serviceLinkedRoleSuffix: 'web app' },
+      /props\.serviceLinkedRoleSuffix: is not a valid service-linked role suffix .*Fix:/,
+    ],
     ['an account ID with letters', { account: '4444x5556666' }, /props\.account: is not a 12-digit AWS account ID/],
-    ['a role ARN where a role name belongs', { attachPolicyToRoles: ['arn:aws:iam::444455556666:role/x'] }, /props\.attachPolicyToRoles\[0\]: .*Fix:/],
+    [
+      'a role ARN where a role name belongs',
+      { attachPolicyToRoles: ['arn:aws:iam::444455556666:role/x'] },
+      /props\.attachPolicyToRoles\[0\]: .*Fix:/,
+    ],
   ])('refuses %s in its constructor, with the fix', (_, change, message) => {
     expect(() => consumerGrant(change)).toThrow(message);
   });

@@ -117,7 +117,9 @@ describe('KeyOwner validation before synth', () => {
     const { stack } = keyOwner(PROPS, (k) => {
       for (let i = 0; i < 150; i++) k.grantAutoScalingLaunch({ account: String(200000000000 + i) });
     });
-    expect(() => Testing.synth(stack, true)).toThrow(/the key policy is \d+ bytes, over the KMS limit of 32768 \(150 grantees\)\. Fix: set `organization`/);
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /the key policy is \d+ bytes, over the KMS limit of 32768 \(150 grantees\)\. Fix: set `organization`/,
+    );
   });
 
   test('the same grantees under an organization fit', () => {

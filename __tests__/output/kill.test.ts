@@ -49,7 +49,9 @@ describe('SIGKILL during a replacement', () => {
     ['between the two renames', 2, 0],
     ['after the new output is in, before the old is deleted', 3, 0],
     ['after the old output is deleted', 4, 0],
-    ...fc.sample(fc.integer({ min: 200, max: 1500 }), { numRuns: 2, seed: 8 }).map((ms): [string, undefined, number] => [`at a random moment (${ms} ms)`, undefined, ms]),
+    ...fc
+      .sample(fc.integer({ min: 200, max: 1500 }), { numRuns: 2, seed: 8 })
+      .map((ms): [string, undefined, number] => [`at a random moment (${ms} ms)`, undefined, ms]),
   ];
 
   test.each(points)('%s: the complete old or new output, and the next run recovers', async (_name, stopAt, afterMs) => {

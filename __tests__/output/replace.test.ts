@@ -51,7 +51,14 @@ describe('replaceOutput', () => {
     });
     fs.symlinkSync('../terraform.tfvars', path.join(out, 'stacks/a/link.tfvars'));
     const s = replaceOutput(req(out), files(V2));
-    expect(s.kept).toEqual(['keyshare.yaml', 'stacks/a/.terraform/', 'stacks/a/.terraform.lock.hcl', 'stacks/a/link.tfvars', 'stacks/b/notes.md', 'terraform.tfvars']);
+    expect(s.kept).toEqual([
+      'keyshare.yaml',
+      'stacks/a/.terraform/',
+      'stacks/a/.terraform.lock.hcl',
+      'stacks/a/link.tfvars',
+      'stacks/b/notes.md',
+      'terraform.tfvars',
+    ]);
     expect(s.removed).toEqual(['stacks/b/cdk.tf.json']);
     expect(s.changed).toEqual(['stacks/a/cdk.tf.json', 'stacks/c/cdk.tf.json']);
     const after = listing(out);
@@ -73,10 +80,18 @@ describe('replaceOutput', () => {
 
   test.each([
     ['a web app with its own manifest.json', { 'manifest.json': '{"name":"app"}', 'index.html': '<html>' }, /has no \.keyshare-manifest\.json/],
-    ['a manifest of another tool', { [MANIFEST_FILE]: '{"format":"other"}', 'x': '1' }, /not written by keyshare/],
-    ['a manifest that is not JSON', { [MANIFEST_FILE]: 'garbage', 'x': '1' }, /not valid JSON/],
-    ['a manifest of a newer keyshare', { [MANIFEST_FILE]: '{"format":"keyshare-output","tool":"keyshare","version":99,"kind":"synth","files":{}}' }, /version 99/],
-    ['a manifest listing ../ paths', { [MANIFEST_FILE]: '{"format":"keyshare-output","tool":"keyshare","version":1,"kind":"synth","files":{"../x":"sha256:0"}}' }, /outside/],
+    ['a manifest of another tool', { [MANIFEST_FILE]: '{"format":"other"}', x: '1' }, /not written by keyshare/],
+    ['a manifest that is not JSON', { [MANIFEST_FILE]: 'garbage', x: '1' }, /not valid JSON/],
+    [
+      'a manifest of a newer keyshare',
+      { [MANIFEST_FILE]: '{"format":"keyshare-output","tool":"keyshare","version":99,"kind":"synth","files":{}}' },
+      /version 99/,
+    ],
+    [
+      'a manifest listing ../ paths',
+      { [MANIFEST_FILE]: '{"format":"keyshare-output","tool":"keyshare","version":1,"kind":"synth","files":{"../x":"sha256:0"}}' },
+      /outside/,
+    ],
   ])('refuses %s and changes nothing', (_name, contents, pattern) => {
     const dir = path.join(tmp(), 'public');
     write(dir, contents);

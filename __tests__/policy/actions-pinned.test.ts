@@ -1,9 +1,4 @@
-import {
-  AUTOSCALING_GRANT_OPERATIONS,
-  CREATE_GRANT,
-  KEY_ADMIN_ACTIONS,
-  KEY_USE_ACTIONS,
-} from '../../src/policy/actions';
+import { AUTOSCALING_GRANT_OPERATIONS, CREATE_GRANT, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../../src/policy/actions';
 import { autoScalingGrant } from '../../src/policy/grant';
 import { keyPolicy, SID } from '../../src/policy/key-policy';
 import { CONSUMER_A, rollout } from '../support/rollouts';
@@ -97,7 +92,7 @@ describe('action lists, as the AWS pages print them', () => {
     expect(AUTOSCALING_GRANT_OPERATIONS).toEqual(operationsOf(CREATE_GRANT_COMMAND));
   });
 
-  test("key administration: the KMS default key administrators statement, with kms:Create* narrowed to kms:CreateAlias (it would match kms:CreateGrant)", () => {
+  test('key administration: the KMS default key administrators statement, with kms:Create* narrowed to kms:CreateAlias (it would match kms:CreateGrant)', () => {
     expect(KEY_ADMIN_ACTIONS).toEqual(DEFAULT_KEY_ADMINISTRATORS_ACTIONS.map((a) => (a === 'kms:Create*' ? 'kms:CreateAlias' : a)));
   });
 });

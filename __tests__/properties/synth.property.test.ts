@@ -84,8 +84,19 @@ describe('properties of synth', () => {
     fc.record({ kind: fc.constant('delete-line' as const), at: fc.nat() }),
     fc.record({ kind: fc.constant('duplicate-line' as const), at: fc.nat() }),
     fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('\t', '\u0000', '\u001b[2J', '"', '{', '- ', ': ', '&a', '*a', '<<: 5', '0x1F', '\u00e9', '\ud800')) }),
-    fc.record({ kind: fc.constant('replace-value' as const), at: fc.nat(), text: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('~', '[]', '{}', '0o17', '1e11', 'true', '-1', '"\\n"')) }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      text: fc.oneof(
+        fc.string({ maxLength: 8 }),
+        fc.constantFrom('\t', '\u0000', '\u001b[2J', '"', '{', '- ', ': ', '&a', '*a', '<<: 5', '0x1F', '\u00e9', '\ud800'),
+      ),
+    }),
+    fc.record({
+      kind: fc.constant('replace-value' as const),
+      at: fc.nat(),
+      text: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('~', '[]', '{}', '0o17', '1e11', 'true', '-1', '"\\n"')),
+    }),
   );
 
   function mutate(text: string, m: { kind: string; at: number; text?: string }): string {

@@ -45,7 +45,10 @@ describe('the Handlebars setup every template shares', () => {
   });
 
   test('indent, inc, plural, join and eq', () => {
-    const t = compileTemplate('{{#each xs}}{{inc @index}}{{this}} {{/each}}{{plural 1 "probe"}} {{plural 2 "probe"}} {{join xs ", "}} {{#if (eq n 1)}}one{{/if}}\n{{indent 2 (json o)}}', 't');
+    const t = compileTemplate(
+      '{{#each xs}}{{inc @index}}{{this}} {{/each}}{{plural 1 "probe"}} {{plural 2 "probe"}} {{join xs ", "}} {{#if (eq n 1)}}one{{/if}}\n{{indent 2 (json o)}}',
+      't',
+    );
     expect(t({ xs: ['a', 'b'], n: 1, o: { k: [1] } })).toBe('1a 2b probe probes a, b one\n  {\n    "k": [\n      1\n    ]\n  }\n');
   });
 
@@ -58,7 +61,7 @@ describe('the Handlebars setup every template shares', () => {
     const nasty = 'arn:aws:iam::${aws:PrincipalAccount}:role/x %{if} "quoted" \\ back\nline';
     const expr = compileTemplate('{{hcl s}}', 't')({ s: nasty }).trimEnd();
     // Terraform JSON reads a string as a template; the interpolation holds the HCL expression.
-    expect(evaluateWithTerraform({ s: `${"$"}{${expr}}` }).s).toBe(nasty);
+    expect(evaluateWithTerraform({ s: `${'$'}{${expr}}` }).s).toBe(nasty);
   });
 
   test('every helper is a plain function of its declared arguments', () => {

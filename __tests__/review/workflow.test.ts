@@ -28,8 +28,12 @@ it('examples/github/keyshare-review.yml is the rendered template: synth, plan ea
   expect(workflow.permissions['pull-requests']).toBe('write');
   const job = workflow.jobs.review;
   const plan = steps(job).find((s) => s.name === 'keyshare synth, then plan every stack');
-  expect(plan.run).toMatch(/npx keyshare synth --config "\$KEYSHARE_CONFIG"[\s\S]*terraform -chdir="\$dir" show -json plan\.out > "\$dir\/plan\.json"/);
-  expect(steps(job).find((s) => s.id === 'review').run).toContain('${KEYSHARE_REVIEW_INPUT:---base-config keyshare-base.yaml --config $KEYSHARE_CONFIG}');
+  expect(plan.run).toMatch(
+    /npx keyshare synth --config "\$KEYSHARE_CONFIG"[\s\S]*terraform -chdir="\$dir" show -json plan\.out > "\$dir\/plan\.json"/,
+  );
+  expect(steps(job).find((s) => s.id === 'review').run).toContain(
+    '${KEYSHARE_REVIEW_INPUT:---base-config keyshare-base.yaml --config $KEYSHARE_CONFIG}',
+  );
   expectStickyComment(job);
 });
 
@@ -38,7 +42,12 @@ it('keyshare generate emits a review workflow: every root planned as JSON, then 
   try {
     const ids = [OWNER, ...Array.from({ length: 20 }, (_, i) => String(300000000000 + i))];
     const accounts = path.join(work, 'accounts.json');
-    fs.writeFileSync(accounts, JSON.stringify({ Accounts: ids.map((Id) => ({ Id, Arn: `arn:aws:organizations::${OWNER}:account/${ORG_ID}/${Id}`, Name: Id, Status: 'ACTIVE' })) }));
+    fs.writeFileSync(
+      accounts,
+      JSON.stringify({
+        Accounts: ids.map((Id) => ({ Id, Arn: `arn:aws:organizations::${OWNER}:account/${ORG_ID}/${Id}`, Name: Id, Status: 'ACTIVE' })),
+      }),
+    );
     const config = path.join(work, 'keyshare.yaml');
     fs.writeFileSync(
       config,
@@ -52,8 +61,13 @@ it('keyshare generate emits a review workflow: every root planned as JSON, then 
     expect(Object.keys(workflow.jobs)).toEqual(['plan-owner', ...waves, 'review']);
     expect(workflow.jobs.review.needs).toEqual(['plan-owner', ...waves]);
     for (const name of ['plan-owner', ...waves]) {
-      const runs = steps(workflow.jobs[name]).map((s) => s.run).filter(Boolean);
-      expect(runs.slice(-2)).toEqual(['terraform -chdir="$ROOT" plan -input=false -lock=false -out=plan.out', 'terraform -chdir="$ROOT" show -json plan.out > plan.json']);
+      const runs = steps(workflow.jobs[name])
+        .map((s) => s.run)
+        .filter(Boolean);
+      expect(runs.slice(-2)).toEqual([
+        'terraform -chdir="$ROOT" plan -input=false -lock=false -out=plan.out',
+        'terraform -chdir="$ROOT" show -json plan.out > plan.json',
+      ]);
     }
     expect(workflow.jobs['plan-wave-1'].strategy.matrix.account).toEqual(result.plan.waves[0].map((a) => a.account));
     expect(steps(workflow.jobs['plan-wave-1']).at(-1).with.name).toBe('account-${{ matrix.account }}');

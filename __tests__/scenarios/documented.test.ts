@@ -28,24 +28,42 @@ const PAGE = {
   },
   kc: { title: 'AWS re:Post Knowledge Center, "kms-launch-ec2-instance"', url: 'https://repost.aws/knowledge-center/kms-launch-ec2-instance' },
   grants: { title: 'AWS KMS Developer Guide, "Grants in AWS KMS"', url: 'https://docs.aws.amazon.com/kms/latest/developerguide/grants.html' },
-  retire: { title: 'AWS KMS Developer Guide, "Retiring and revoking grants"', url: 'https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html' },
-  createKeyPolicy: { title: 'AWS KMS Developer Guide, "Creating a key policy"', url: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html' },
+  retire: {
+    title: 'AWS KMS Developer Guide, "Retiring and revoking grants"',
+    url: 'https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html',
+  },
+  createKeyPolicy: {
+    title: 'AWS KMS Developer Guide, "Creating a key policy"',
+    url: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html',
+  },
   globalKeys: {
     title: 'IAM User Guide, "AWS global condition context keys"',
     url: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html',
   },
-  kmsKeys: { title: 'AWS KMS Developer Guide, "AWS KMS condition keys"', url: 'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html' },
+  kmsKeys: {
+    title: 'AWS KMS Developer Guide, "AWS KMS condition keys"',
+    url: 'https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html',
+  },
   crossAccount: {
     title: 'AWS KMS Developer Guide, "Allowing users in other accounts to use a KMS key"',
     url: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html',
   },
-  troubleshooting: { title: 'AWS KMS Developer Guide, "Troubleshooting key access"', url: 'https://docs.aws.amazon.com/kms/latest/developerguide/policy-evaluation.html' },
+  troubleshooting: {
+    title: 'AWS KMS Developer Guide, "Troubleshooting key access"',
+    url: 'https://docs.aws.amazon.com/kms/latest/developerguide/policy-evaluation.html',
+  },
   scps: {
     title: 'AWS Organizations User Guide, "Service control policies (SCPs)"',
     url: 'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html',
   },
-  scpSyntax: { title: 'AWS Organizations User Guide, "SCP syntax"', url: 'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_syntax.html' },
-  awsManaged: { title: 'AWS KMS Developer Guide, "AWS KMS keys", AWS managed keys', url: 'https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk' },
+  scpSyntax: {
+    title: 'AWS Organizations User Guide, "SCP syntax"',
+    url: 'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_syntax.html',
+  },
+  awsManaged: {
+    title: 'AWS KMS Developer Guide, "AWS KMS keys", AWS managed keys',
+    url: 'https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk',
+  },
 } satisfies Record<string, Page>;
 
 const OWNER = '111122223333';
@@ -54,11 +72,26 @@ const ORG = 'o-a1b2c3d4e5';
 const KEY = `arn:aws:kms:us-west-2:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const SLR = (account = CONSUMER) => `arn:aws:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 const CREATOR = `arn:aws:iam::${CONSUMER}:role/deploy`;
-const GUIDE_OPS = ['Encrypt', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'DescribeKey', 'CreateGrant'];
+const GUIDE_OPS = [
+  'Encrypt',
+  'Decrypt',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'DescribeKey',
+  'CreateGrant',
+];
 const KC_OPS = ['Decrypt', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'CreateGrant'];
 
 const doc = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
-const ROOT: PolicyStatement = { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OWNER}:root` }, Action: 'kms:*', Resource: '*' };
+const ROOT: PolicyStatement = {
+  Sid: 'Enable IAM User Permissions',
+  Effect: 'Allow',
+  Principal: { AWS: `arn:aws:iam::${OWNER}:root` },
+  Action: 'kms:*',
+  Resource: '*',
+};
 /** The Auto Scaling guide's Example 2, in the key's account: use of the key, and CreateGrant, for the external account. */
 const EXTERNAL_USE: PolicyStatement = {
   Sid: 'Allow external account use of the customer managed key',
@@ -161,7 +194,10 @@ const SCENARIOS: Scenario[] = [
     verdict: 'fails',
     first: 'use-through-grant:Decrypt',
     fixes: ['create-grant'],
-    says: [/kms:GrantOperations of create-grant: Decrypt GenerateDataKeyWithoutPlaintext ReEncryptFrom ReEncryptTo CreateGrant, assumed/, /--operations Decrypt GenerateDataKeyWithoutPlaintext ReEncryptFrom ReEncryptTo CreateGrant /],
+    says: [
+      /kms:GrantOperations of create-grant: Decrypt GenerateDataKeyWithoutPlaintext ReEncryptFrom ReEncryptTo CreateGrant, assumed/,
+      /--operations Decrypt GenerateDataKeyWithoutPlaintext ReEncryptFrom ReEncryptTo CreateGrant /,
+    ],
     neverSays: [/add-key-policy-statement/],
   },
   {
@@ -197,7 +233,7 @@ const SCENARIOS: Scenario[] = [
     says: [/was issued by account 111122223333 \(IssuingAccount\), not by 444455556666/, /retire the old one from account 111122223333/],
   },
   {
-    name: 'same account: a grant to the owner account\'s own Auto Scaling role works, with no role statement in the key policy',
+    name: "same account: a grant to the owner account's own Auto Scaling role works, with no role statement in the key policy",
     pages: [PAGE.grants],
     keyPolicy: doc(ROOT),
     grants: [grant(KC_OPS, { GranteePrincipal: SLR(OWNER), IssuingAccount: `arn:aws:iam::${OWNER}:root` })],
@@ -209,7 +245,13 @@ const SCENARIOS: Scenario[] = [
     pages: [PAGE.asg],
     keyPolicy: doc(
       ROOT,
-      { Sid: 'Allow service-linked role use of the customer managed key', Effect: 'Allow', Principal: { AWS: SLR(OWNER) }, Action: EXTERNAL_USE.Action, Resource: '*' },
+      {
+        Sid: 'Allow service-linked role use of the customer managed key',
+        Effect: 'Allow',
+        Principal: { AWS: SLR(OWNER) },
+        Action: EXTERNAL_USE.Action,
+        Resource: '*',
+      },
       {
         Sid: 'Allow attachment of persistent resources',
         Effect: 'Allow',
@@ -241,10 +283,15 @@ const SCENARIOS: Scenario[] = [
     first: 'create-grant',
     fixes: ['add-key-policy-statement'],
     says: [/allows kms:CreateGrant only when kms:GrantIsForAWSResource is true/, /do not just remove the kms:GrantIsForAWSResource condition/],
-    explain: { principal: CREATOR, action: 'kms:CreateGrant', context: ['kms:GrantIsForAWSResource=false', `kms:GranteePrincipal=${SLR()}`], decision: 'ImplicitlyDenied' },
+    explain: {
+      principal: CREATOR,
+      action: 'kms:CreateGrant',
+      context: ['kms:GrantIsForAWSResource=false', `kms:GranteePrincipal=${SLR()}`],
+      decision: 'ImplicitlyDenied',
+    },
   },
   {
-    name: 'the GrantIsForAWSResource pitfall in the creator\'s IAM policy: keyshare\'s statement to attach',
+    name: "the GrantIsForAWSResource pitfall in the creator's IAM policy: keyshare's statement to attach",
     pages: [PAGE.kmsKeys, PAGE.crossAccount],
     keyPolicy: EXAMPLE_2,
     iam: [doc({ ...CREATOR_IAM.Statement[0], Condition: { Bool: { 'kms:GrantIsForAWSResource': true } } })],
@@ -255,7 +302,7 @@ const SCENARIOS: Scenario[] = [
     says: [/allows kms:CreateGrant only when kms:GrantIsForAWSResource is true/],
   },
   {
-    name: 'the consumer IAM key-usage policy is missing: across accounts the caller\'s IAM policy must allow CreateGrant',
+    name: "the consumer IAM key-usage policy is missing: across accounts the caller's IAM policy must allow CreateGrant",
     pages: [PAGE.crossAccount, PAGE.asg],
     keyPolicy: EXAMPLE_2,
     grants: [GUIDE_GRANT],
@@ -298,7 +345,7 @@ const SCENARIOS: Scenario[] = [
     says: [/--context kms:ViaService is ignored/],
   },
   {
-    name: 'an SCP data perimeter on aws:ResourceOrgID, not given: the grant creator\'s step is unknown, never denied, no exemption',
+    name: "an SCP data perimeter on aws:ResourceOrgID, not given: the grant creator's step is unknown, never denied, no exemption",
     pages: [PAGE.globalKeys, PAGE.scps],
     keyPolicy: EXAMPLE_2,
     iam: [CREATOR_IAM],
@@ -365,7 +412,13 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'an explicit Deny in the key policy wins over every Allow (flowchart: explicit deny first)',
     pages: [PAGE.troubleshooting],
-    keyPolicy: doc(ROOT, EXTERNAL_USE, EXTERNAL_GRANT, { Sid: 'DenyGrants', Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${CONSUMER}:root` }, Action: 'kms:CreateGrant', Resource: '*' }),
+    keyPolicy: doc(ROOT, EXTERNAL_USE, EXTERNAL_GRANT, {
+      Sid: 'DenyGrants',
+      Effect: 'Deny',
+      Principal: { AWS: `arn:aws:iam::${CONSUMER}:root` },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+    }),
     iam: [CREATOR_IAM],
     grants: [GUIDE_GRANT],
     verdict: 'fails',
@@ -437,7 +490,7 @@ const SCENARIOS: Scenario[] = [
     first: 'create-grant',
   },
   {
-    name: 'a custom-suffix Auto Scaling role needs its own grant; the default role\'s grant does not serve it',
+    name: "a custom-suffix Auto Scaling role needs its own grant; the default role's grant does not serve it",
     pages: [PAGE.asg],
     keyPolicy: EXAMPLE_2,
     iam: [CREATOR_IAM],
@@ -470,7 +523,7 @@ const REQUESTS: {
     decision: 'ImplicitlyDenied',
   },
   {
-    name: "the account that created the grant retires it through a principal its IAM policy allows kms:RetireGrant (terraform destroy, as the README says)",
+    name: 'the account that created the grant retires it through a principal its IAM policy allows kms:RetireGrant (terraform destroy, as the README says)',
     pages: [PAGE.retire],
     keyPolicy: EXAMPLE_2,
     iam: [consumerIamPolicy('aws', 'us-west-2', CONSUMER, KEY)],
@@ -536,7 +589,14 @@ const REQUESTS: {
   {
     name: 'a data perimeter on aws:ResourceOrgID decides nothing until the fact is given',
     pages: [PAGE.globalKeys],
-    keyPolicy: doc(ROOT, { Sid: 'DenyOutside', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:ResourceOrgID': ORG } } }),
+    keyPolicy: doc(ROOT, {
+      Sid: 'DenyOutside',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:*',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:ResourceOrgID': ORG } },
+    }),
     iam: [doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' })],
     principal: `arn:aws:iam::${OWNER}:role/app`,
     action: 'kms:Decrypt',
@@ -554,8 +614,10 @@ function file(content: unknown): string {
 
 function args(setup: Setup, s: { consumer?: string; keyArn?: string }, context: readonly string[]): string[] {
   return [
-    '--key-policy', file(setup.keyPolicy),
-    '--key-arn', s.keyArn ?? KEY,
+    '--key-policy',
+    file(setup.keyPolicy),
+    '--key-arn',
+    s.keyArn ?? KEY,
     ...setup.iam.flatMap((d) => ['--iam-policy', file(d)]),
     ...(setup.grants.length > 0 ? ['--grants', file({ Grants: setup.grants })] : []),
     ...setup.scps.flatMap((d) => ['--scp', file(d)]),
@@ -578,7 +640,9 @@ async function doctor(setup: Setup, s: Scenario, context: readonly string[]): Pr
 
 function verdictOf(report: Report): Verdict {
   if (report.works) return 'works';
-  return report.steps.some((st) => st.decision === 'Unknown') && report.steps.every((st) => st.decision === 'Allowed' || st.decision === 'Unknown') ? 'unknown' : 'fails';
+  return report.steps.some((st) => st.decision === 'Unknown') && report.steps.every((st) => st.decision === 'Allowed' || st.decision === 'Unknown')
+    ? 'unknown'
+    : 'fails';
 }
 
 /** The setup after the user does what each printed fix says. */
@@ -643,7 +707,16 @@ describe('documented scenarios through doctor (and explain where one request dec
       expect(verdictOf(settled.report)).toBe(s.settle.verdict);
     }
     if (s.explain) {
-      const r = await run(['explain', ...args(setup, s, s.explain.context ?? []), '--principal', s.explain.principal, '--action', s.explain.action, '--format', 'json']);
+      const r = await run([
+        'explain',
+        ...args(setup, s, s.explain.context ?? []),
+        '--principal',
+        s.explain.principal,
+        '--action',
+        s.explain.action,
+        '--format',
+        'json',
+      ]);
       expect(JSON.parse(r.stdout)[0].decision).toBe(s.explain.decision);
     }
   });

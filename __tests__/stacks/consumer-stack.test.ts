@@ -11,17 +11,17 @@ describe('consumer stack', () => {
   const b = synthConsumer(r, CONSUMER_B);
 
   test('resolves the key through the alias ARN, known before the owner stack is applied', () => {
-    expect(Testing.toHaveDataSourceWithProperties(a.raw, 'aws_kms_key', {
-      key_id: `arn:aws:kms:us-west-2:${OWNER}:alias/golden-ami`,
-    })).toBe(true);
+    expect(
+      Testing.toHaveDataSourceWithProperties(a.raw, 'aws_kms_key', {
+        key_id: `arn:aws:kms:us-west-2:${OWNER}:alias/golden-ami`,
+      }),
+    ).toBe(true);
   });
 
   test('the grant names the full key ARN, the account own Auto Scaling role and the documented operations', () => {
     const [grant] = resources(a, 'aws_kms_grant');
     expect(grant.key_id).toMatch(/^\$\{data\.aws_kms_key\..+\.arn\}$/);
-    expect(grant.grantee_principal).toBe(
-      `arn:aws:iam::${CONSUMER_A}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
-    );
+    expect(grant.grantee_principal).toBe(`arn:aws:iam::${CONSUMER_A}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`);
     expect(grant.operations).toEqual([...AUTOSCALING_GRANT_OPERATIONS]);
     expect(grant.retire_on_delete).toBe(true);
   });
@@ -29,10 +29,12 @@ describe('consumer stack', () => {
   test('a custom suffix names the suffixed role; the created role comes before the grant', () => {
     const [grant] = resources(b, 'aws_kms_grant');
     expect(grant.grantee_principal).toMatch(/AWSServiceRoleForAutoScaling_web$/);
-    expect(Testing.toHaveResourceWithProperties(b.raw, 'aws_iam_service_linked_role', {
-      aws_service_name: 'autoscaling.amazonaws.com',
-      custom_suffix: 'web',
-    })).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(b.raw, 'aws_iam_service_linked_role', {
+        aws_service_name: 'autoscaling.amazonaws.com',
+        custom_suffix: 'web',
+      }),
+    ).toBe(true);
     expect(grant.depends_on).toEqual([expect.stringMatching(/^aws_iam_service_linked_role\./)]);
   });
 
@@ -50,11 +52,13 @@ describe('consumer stack', () => {
   });
 
   test('the provider assumes the consumer deploy role in the key region', () => {
-    expect(Testing.toHaveProviderWithProperties(a.raw, 'aws', {
-      region: 'us-west-2',
-      allowed_account_ids: [CONSUMER_A],
-      assume_role: [{ role_arn: `arn:aws:iam::${CONSUMER_A}:role/deploy`, session_name: 'keyshare' }],
-    })).toBe(true);
+    expect(
+      Testing.toHaveProviderWithProperties(a.raw, 'aws', {
+        region: 'us-west-2',
+        allowed_account_ids: [CONSUMER_A],
+        assume_role: [{ role_arn: `arn:aws:iam::${CONSUMER_A}:role/deploy`, session_name: 'keyshare' }],
+      }),
+    ).toBe(true);
   });
 
   test('a configured key ARN is used as is, without a lookup', () => {

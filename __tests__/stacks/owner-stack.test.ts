@@ -8,13 +8,15 @@ describe('owner stack', () => {
   const owner = synthOwner(r);
 
   test('a customer-managed symmetric key with rotation, a 30-day window and the built key policy', () => {
-    expect(Testing.toHaveResourceWithProperties(owner.raw, 'aws_kms_key', {
-      description: 'Encrypts the AMI snapshots that keyshare shares with consumer accounts (alias/golden-ami)',
-      key_usage: 'ENCRYPT_DECRYPT',
-      customer_master_key_spec: 'SYMMETRIC_DEFAULT',
-      enable_key_rotation: true,
-      deletion_window_in_days: 30,
-    })).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(owner.raw, 'aws_kms_key', {
+        description: 'Encrypts the AMI snapshots that keyshare shares with consumer accounts (alias/golden-ami)',
+        key_usage: 'ENCRYPT_DECRYPT',
+        customer_master_key_spec: 'SYMMETRIC_DEFAULT',
+        enable_key_rotation: true,
+        deletion_window_in_days: 30,
+      }),
+    ).toBe(true);
     const [key] = resources(owner, 'aws_kms_key');
     // The value Terraform computes from it is proven equal to keyPolicy() in __tests__/terraform.
     expect(key.policy).toMatch(/^\$\{jsonencode\(\{"Version" = "2012-10-17", "Statement" = \[\{"Sid" = "EnableOwnerAccountIamPolicies"/);
@@ -47,11 +49,13 @@ describe('owner stack', () => {
   });
 
   test('the provider assumes the owner deploy role and refuses any other account', () => {
-    expect(Testing.toHaveProviderWithProperties(owner.raw, 'aws', {
-      region: 'us-west-2',
-      allowed_account_ids: [OWNER],
-      assume_role: [{ role_arn: `arn:aws:iam::${OWNER}:role/deploy`, session_name: 'keyshare' }],
-    })).toBe(true);
+    expect(
+      Testing.toHaveProviderWithProperties(owner.raw, 'aws', {
+        region: 'us-west-2',
+        allowed_account_ids: [OWNER],
+        assume_role: [{ role_arn: `arn:aws:iam::${OWNER}:role/deploy`, session_name: 'keyshare' }],
+      }),
+    ).toBe(true);
   });
 
   test('outputs the key ARN and the alias ARN', () => {

@@ -54,6 +54,8 @@ describe('one resolve per stack', () => {
     const owner = new OwnerStack(app, rollout(ORG_YAML));
     const consumer = new AccountStack(app, `consumer-${CONSUMER_A}`, { account: CONSUMER_A, region: 'us-west-2' });
     new TerraformOutput(consumer, 'owner_key', { value: owner.keyOwner.keyArn });
-    expect(() => app.synth()).toThrow(`stack consumer-${CONSUMER_A} refers to resources of stack owner; keyshare's stacks must not read each other's state`);
+    expect(() => app.synth()).toThrow(
+      `stack consumer-${CONSUMER_A} refers to resources of stack owner; keyshare's stacks must not read each other's state`,
+    );
   });
 });

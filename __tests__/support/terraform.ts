@@ -23,10 +23,7 @@ export function requireTerraform(purpose = 'it runs real Terraform'): void {
  * Evaluates Terraform expressions with the real `terraform` binary, offline: a root module with
  * only variables and outputs needs no provider. Returns each output's value.
  */
-export function evaluateWithTerraform(
-  outputs: Record<string, string>,
-  variables: Record<string, string> = {},
-): Record<string, unknown> {
+export function evaluateWithTerraform(outputs: Record<string, string>, variables: Record<string, string> = {}): Record<string, unknown> {
   requireTerraform('it evaluates Terraform expressions to the values AWS would receive');
   const dir = tempDir('keyshare-tf-');
   const module: Record<string, unknown> = { output: Object.fromEntries(Object.entries(outputs).map(([k, value]) => [k, { value }])) };

@@ -63,7 +63,10 @@ test('cdktf synth --hcl gives parseable HCL whose policies evaluate to the pure 
     expect(grant[0].key_id).toBe('${data.aws_kms_key.shared-key.arn}');
     const [iam] = Object.values(parsed[stack].resource.aws_iam_policy) as any[][];
     const consumer = r.consumers.find((c) => stack.endsWith(c.account))!;
-    const evaluated = evaluateWithTerraform({ policy: iam[0].policy.replace('data.aws_kms_key.shared-key.arn', 'var.key_arn') }, { key_arn: KEY_ARN });
+    const evaluated = evaluateWithTerraform(
+      { policy: iam[0].policy.replace('data.aws_kms_key.shared-key.arn', 'var.key_arn') },
+      { key_arn: KEY_ARN },
+    );
     const expected = consumerIamPolicy(r.partition, r.owner.region, consumer.account, KEY_ARN, consumer.serviceLinkedRoleSuffix);
     expect(JSON.parse(evaluated.policy as string)).toEqual(expected);
   }

@@ -10,7 +10,9 @@ describe('tests that need terraform', () => {
   test('fail with a message that says terraform is missing and what the test needed it for', () => {
     // An empty PATH would fall back to the system's default search path; an empty directory does not.
     process.env.PATH = tempDir('keyshare-empty-path-');
-    expect(() => requireTerraform('it plans the example')).toThrow(/^terraform is not on PATH, and this test needs it: it plans the example\. Install Terraform/);
+    expect(() => requireTerraform('it plans the example')).toThrow(
+      /^terraform is not on PATH, and this test needs it: it plans the example\. Install Terraform/,
+    );
   });
 
   test('go ahead when it is on PATH', () => {

@@ -45,10 +45,19 @@ export class AmiShare extends Construct {
   constructor(scope: Construct, id: string, props: AmiShareProps) {
     super(scope, id);
     validateProps(this, PROPS, props);
-    for (const [name, list] of [['amis', props.amis.map((a) => a.id)], ['accounts', props.accounts], ['snapshotAccounts', props.snapshotAccounts]] as const) {
+    for (const [name, list] of [
+      ['amis', props.amis.map((a) => a.id)],
+      ['accounts', props.accounts],
+      ['snapshotAccounts', props.snapshotAccounts],
+    ] as const) {
       const twice = list?.find((v, i) => list.indexOf(v) !== i);
       if (twice !== undefined) {
-        throw new InputError(`${this.node.path}: props.${name}`, twice, 'is listed more than once', 'list each once: one permission per AMI and grantee');
+        throw new InputError(
+          `${this.node.path}: props.${name}`,
+          twice,
+          'is listed more than once',
+          'list each once: one permission per AMI and grantee',
+        );
       }
     }
     const ouArns = props.organizationalUnitArns ?? [];

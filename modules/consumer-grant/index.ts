@@ -62,10 +62,9 @@ export class ConsumerGrant extends Construct {
       name: props.policyName ?? CONSUMER_POLICY_NAME,
       description: 'Create the Auto Scaling grant on the shared AMI key and use it through EC2 (keyshare)',
       // The key ARN is known only at apply time: a placeholder in the pure document, replaced by Terraform.
-      policy: terraformPolicyString(
-        consumerIamPolicy(partition, props.region, props.account, KEY_ARN_PLACEHOLDER, props.serviceLinkedRoleSuffix),
-        { [KEY_ARN_PLACEHOLDER]: props.keyArn },
-      ),
+      policy: terraformPolicyString(consumerIamPolicy(partition, props.region, props.account, KEY_ARN_PLACEHOLDER, props.serviceLinkedRoleSuffix), {
+        [KEY_ARN_PLACEHOLDER]: props.keyArn,
+      }),
     });
     const attachments = (props.attachPolicyToRoles ?? []).map(
       (roleName) => new IamRolePolicyAttachment(this, `attach-${roleName}`, { role: roleName, policyArn: this.policy.arn }),

@@ -6,7 +6,17 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKeyPolicy } from '@cdktf/provider-aws/lib/kms-key-policy';
 import { AutoScalingServiceLinkedRole } from '../autoscaling-role';
 import { validateProps } from '../validate';
-import { accountId, deletionWindowDays, existingKeyArn, keyAlias, keyDescription, organizationId, ouPath, principalArn, region } from '../../src/config/fields';
+import {
+  accountId,
+  deletionWindowDays,
+  existingKeyArn,
+  keyAlias,
+  keyDescription,
+  organizationId,
+  ouPath,
+  principalArn,
+  region,
+} from '../../src/config/fields';
 import { defaultKeyDescription, KEY_OWNER_DEFAULTS } from '../../src/model/key-defaults';
 import { aliasArn, aliasName, Partition, partitionOf } from '../../src/policy/arns';
 import { KEY_POLICY_MAX_BYTES, PolicyDocument } from '../../src/policy/document';
@@ -77,7 +87,9 @@ const PROPS = z.object({
   description: keyDescription.optional(),
   administrators: z.array(principalArn('administrator')).optional(),
   deletionWindowInDays: deletionWindowDays.optional(),
-  organization: z.object({ id: organizationId, ouPaths: z.array(ouPath).optional(), grantee: z.enum(['own-account', 'any-account']).optional() }).optional(),
+  organization: z
+    .object({ id: organizationId, ouPaths: z.array(ouPath).optional(), grantee: z.enum(['own-account', 'any-account']).optional() })
+    .optional(),
   existingKeyArn: existingKeyArn.optional(),
 });
 
@@ -194,7 +206,9 @@ export class KeyOwner extends Construct {
     }
     const bytes = keyPolicyOverflow(this.policyDocument());
     if (bytes !== undefined) {
-      errors.push(`the key policy is ${bytes} bytes, over the KMS limit of ${KEY_POLICY_MAX_BYTES} (${this.consumers.length} grantees). Fix: ${RULES['policy-size'].fix}`);
+      errors.push(
+        `the key policy is ${bytes} bytes, over the KMS limit of ${KEY_POLICY_MAX_BYTES} (${this.consumers.length} grantees). Fix: ${RULES['policy-size'].fix}`,
+      );
     }
     return errors;
   }

@@ -151,7 +151,9 @@ function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor
     if (!consumer.sameAccount) {
       const other = rollout.consumers[(i + 1) % rollout.consumers.length];
       const otherAccount = other.account === consumer.account || other.sameAccount ? stranger : other.account;
-      consumerProbes(scope, grantCreator, consumer.account, ownRole, otherAccount, membership, organization?.grantee === 'any-account').forEach(probe);
+      consumerProbes(scope, grantCreator, consumer.account, ownRole, otherAccount, membership, organization?.grantee === 'any-account').forEach(
+        probe,
+      );
     }
   });
 

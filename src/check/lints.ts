@@ -15,7 +15,9 @@ function principalAccounts(s: PolicyStatement): string[] {
 }
 
 /** Condition keys that tie a wildcard principal to known accounts. */
-const SCOPING_KEYS = [PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, PRINCIPAL_ACCOUNT, CALLER_ACCOUNT, 'aws:SourceAccount', 'aws:PrincipalArn'].map((k) => k.toLowerCase());
+const SCOPING_KEYS = [PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, PRINCIPAL_ACCOUNT, CALLER_ACCOUNT, 'aws:SourceAccount', 'aws:PrincipalArn'].map((k) =>
+  k.toLowerCase(),
+);
 
 function conditionKeys(s: PolicyStatement): string[] {
   return Object.values(s.Condition ?? {}).flatMap((block) => Object.keys(block).map((k) => k.toLowerCase()));
@@ -43,7 +45,9 @@ export function lintKeyPolicy(policy: PolicyDocument, owner: string): Finding[] 
   if (over !== undefined) {
     findings.push(finding('policy-size', `the key policy is ${over} bytes, over the KMS limit of ${KEY_POLICY_MAX_BYTES}`));
   } else if (keyPolicyNearLimit(policy)) {
-    findings.push(finding('policy-size-near-limit', `the key policy is ${policyBytes(policy)} bytes, over 80% of the KMS limit of ${KEY_POLICY_MAX_BYTES}`));
+    findings.push(
+      finding('policy-size-near-limit', `the key policy is ${policyBytes(policy)} bytes, over 80% of the KMS limit of ${KEY_POLICY_MAX_BYTES}`),
+    );
   }
   policy.Statement.forEach((s, i) => {
     if (s.Effect !== 'Allow') return;
@@ -62,7 +66,9 @@ export function lintKeyPolicy(policy: PolicyDocument, owner: string): Finding[] 
     const foreign = accounts.filter((a) => a !== owner);
     if (grantsEverything(s) && foreign.length > 0) {
       findings.push(
-        finding('kms-star-to-another-account', `${statement} gives every KMS action, administration included, to ${foreign.join(', ')}`, { statement }),
+        finding('kms-star-to-another-account', `${statement} gives every KMS action, administration included, to ${foreign.join(', ')}`, {
+          statement,
+        }),
       );
     }
     const forAwsResource = Object.values(s.Condition ?? {}).some((block) =>

@@ -23,7 +23,6 @@ export const ALL_KMS_IDENTITY: PolicyDocument = ALLOW_ALL_KMS_IAM_POLICY;
 /** Not on the launch path, so a consumer may not put it in a grant. */
 export const OPERATION_BEYOND_PATH = 'RetireGrant';
 
-
 export interface ProbeScope {
   readonly partition: Partition;
   readonly keyArn: string;
@@ -33,8 +32,17 @@ export interface ProbeScope {
 export function strangerProbes(scope: ProbeScope, stranger: string): Probe[] {
   const principal = roleArn(scope.partition, stranger, 'stranger');
   return [
-    ...STRANGER_PROBES.map((op) => denied(`stranger:${op}`, `a stranger account (${stranger}) calls ${kmsAction(op)}`, scope, principal, kmsAction(op))),
-    denied(`stranger:CreateGrant`, `a stranger account grants its own Auto Scaling role`, scope, principal, CREATE_GRANT, createGrantContext(autoScalingRoleArn(scope.partition, stranger))),
+    ...STRANGER_PROBES.map((op) =>
+      denied(`stranger:${op}`, `a stranger account (${stranger}) calls ${kmsAction(op)}`, scope, principal, kmsAction(op)),
+    ),
+    denied(
+      `stranger:CreateGrant`,
+      `a stranger account grants its own Auto Scaling role`,
+      scope,
+      principal,
+      CREATE_GRANT,
+      createGrantContext(autoScalingRoleArn(scope.partition, stranger)),
+    ),
   ];
 }
 
@@ -51,13 +59,32 @@ export function consumerProbes(
 ): Probe[] {
   const probe = (id: string, title: string, action: string, context: Record<string, ContextValue> = {}) =>
     denied(`${account}:${id}`, title, scope, creator, action, { ...accountContext, ...context });
-  const grantOtherAccount = probe('grant-other-account', `${account} grants the Auto Scaling role of account ${otherAccount}`, CREATE_GRANT, createGrantContext(autoScalingRoleArn(scope.partition, otherAccount)));
+  const grantOtherAccount = probe(
+    'grant-other-account',
+    `${account} grants the Auto Scaling role of account ${otherAccount}`,
+    CREATE_GRANT,
+    createGrantContext(autoScalingRoleArn(scope.partition, otherAccount)),
+  );
   return [
-    probe('grant-other-role', `${account} grants a role that is not its Auto Scaling role`, CREATE_GRANT, createGrantContext(roleArn(scope.partition, account, 'not-autoscaling'))),
+    probe(
+      'grant-other-role',
+      `${account} grants a role that is not its Auto Scaling role`,
+      CREATE_GRANT,
+      createGrantContext(roleArn(scope.partition, account, 'not-autoscaling')),
+    ),
     otherAccountGrantable
-      ? { ...grantOtherAccount, title: `${grantOtherAccount.title} (allowed by organization.grantee: any-account, the documented form)`, expect: 'Allowed' as const }
+      ? {
+          ...grantOtherAccount,
+          title: `${grantOtherAccount.title} (allowed by organization.grantee: any-account, the documented form)`,
+          expect: 'Allowed' as const,
+        }
       : grantOtherAccount,
-    probe('grant-beyond-path', `${account} grants ${OPERATION_BEYOND_PATH}, beyond the launch path`, CREATE_GRANT, createGrantContext(ownRole, [...AUTOSCALING_GRANT_OPERATIONS, OPERATION_BEYOND_PATH])),
+    probe(
+      'grant-beyond-path',
+      `${account} grants ${OPERATION_BEYOND_PATH}, beyond the launch path`,
+      CREATE_GRANT,
+      createGrantContext(ownRole, [...AUTOSCALING_GRANT_OPERATIONS, OPERATION_BEYOND_PATH]),
+    ),
     ...ADMINISTRATION_PROBES.map((op) => probe(`administer:${op}`, `${account} calls ${kmsAction(op)}`, kmsAction(op))),
   ];
 }
@@ -68,11 +95,29 @@ export function ownerProbes(scope: ProbeScope, administrators: readonly string[]
   const adminProbes = administrators
     .filter((a) => !a.endsWith(':root'))
     .flatMap((admin) => [
-      { id: `administrator:${admin}`, title: `administrator ${admin} schedules key deletion`, request: request(scope, admin, kmsAction('ScheduleKeyDeletion')), identityPolicies: [], expect: 'Allowed' as const },
-      { id: `administrator-decrypts:${admin}`, title: `administrator ${admin} decrypts`, request: request(scope, admin, kmsAction('Decrypt')), identityPolicies: [], expect: 'Denied' as const },
+      {
+        id: `administrator:${admin}`,
+        title: `administrator ${admin} schedules key deletion`,
+        request: request(scope, admin, kmsAction('ScheduleKeyDeletion')),
+        identityPolicies: [],
+        expect: 'Allowed' as const,
+      },
+      {
+        id: `administrator-decrypts:${admin}`,
+        title: `administrator ${admin} decrypts`,
+        request: request(scope, admin, kmsAction('Decrypt')),
+        identityPolicies: [],
+        expect: 'Denied' as const,
+      },
     ]);
   return [
-    { id: 'owner-administers', title: `an IAM principal of the owner account (${scope.owner}) with kms:* changes the key policy`, request: request(scope, ownerRole, kmsAction('PutKeyPolicy')), identityPolicies: [ALL_KMS_IDENTITY], expect: 'Allowed' },
+    {
+      id: 'owner-administers',
+      title: `an IAM principal of the owner account (${scope.owner}) with kms:* changes the key policy`,
+      request: request(scope, ownerRole, kmsAction('PutKeyPolicy')),
+      identityPolicies: [ALL_KMS_IDENTITY],
+      expect: 'Allowed',
+    },
     ...adminProbes,
   ];
 }

@@ -23,7 +23,9 @@ export async function runCommand(body: () => Promise<number> | number): Promise<
       return;
     }
     const e = err as Error;
-    process.stderr.write(`keyshare: internal error: ${oneLine(e?.message ?? String(err))}${process.env.KEYSHARE_DEBUG ? `\n${e?.stack}` : ' (set KEYSHARE_DEBUG=1 for the stack)'}\n`);
+    process.stderr.write(
+      `keyshare: internal error: ${oneLine(e?.message ?? String(err))}${process.env.KEYSHARE_DEBUG ? `\n${e?.stack}` : ' (set KEYSHARE_DEBUG=1 for the stack)'}\n`,
+    );
     process.exitCode = EXIT.internal;
   }
 }

@@ -14,8 +14,13 @@ const SHAPES = 'a bare document or AWS CLI output';
 export function withKeyAccessOptions(command: Command): Command {
   return command
     .requiredOption('--key-policy <file>', `key policy: ${SHAPES} (aws kms get-key-policy --output json)`)
-    .option('--key-arn <arn>', 'key ARN; default: the one key ARN the grants or IAM policies name, else a placeholder in the key policy\'s account')
+    .option('--key-arn <arn>', "key ARN; default: the one key ARN the grants or IAM policies name, else a placeholder in the key policy's account")
     .option('--iam-policy <file>', `IAM policy of the caller, repeatable: ${SHAPES} (aws iam get-policy-version, get-role-policy)`, collect, [])
     .option('--grants <file>', 'grants on the key: aws kms list-grants output, a list of grants or one grant; absent counts as none')
-    .option('--scp <file>', `service control policy bounding the caller's account, repeatable, each one that must allow (a deny-only SCP is read beside FullAWSAccess): ${SHAPES} (aws organizations describe-policy)`, collect, []);
+    .option(
+      '--scp <file>',
+      `service control policy bounding the caller's account, repeatable, each one that must allow (a deny-only SCP is read beside FullAWSAccess): ${SHAPES} (aws organizations describe-policy)`,
+      collect,
+      [],
+    );
 }

@@ -154,7 +154,12 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
     if (consumer.account === owner.account) {
       // The owner as consumer gets no stack and no grant: the key policy names its Auto Scaling role.
       if (consumer.deployRoleArn !== undefined) {
-        report(['consumers', i, 'deployRoleArn'], consumer.deployRoleArn, 'is never used: the owner account as consumer has no stack of its own', 'remove it; the owner stack deploys with owner.deployRoleArn');
+        report(
+          ['consumers', i, 'deployRoleArn'],
+          consumer.deployRoleArn,
+          'is never used: the owner account as consumer has no stack of its own',
+          'remove it; the owner stack deploys with owner.deployRoleArn',
+        );
       }
       if (consumer.attachPolicyToRoles.length > 0) {
         report(

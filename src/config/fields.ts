@@ -32,8 +32,8 @@ export const region = (description: string) =>
         issue.input === undefined
           ? undefined
           : rule(
-        'is not an AWS region code of the aws, aws-cn or aws-us-gov partition',
-        'write a region code such as us-west-2, eu-central-1, ap-southeast-4, us-gov-west-1 or cn-north-1 (the code, not the display name; src/policy/regions.ts lists them); the region decides the partition of every ARN keyshare writes',
+              'is not an AWS region code of the aws, aws-cn or aws-us-gov partition',
+              'write a region code such as us-west-2, eu-central-1, ap-southeast-4, us-gov-west-1 or cn-north-1 (the code, not the display name; src/policy/regions.ts lists them); the region decides the partition of every ARN keyshare writes',
             ),
     })
     .meta({ description });
@@ -97,10 +97,7 @@ export function roleName(description: string) {
     )
     .regex(
       ROLE_NAME,
-      rule(
-        'is not an IAM role name',
-        'IAM role names are 1 to 64 letters, digits and +=,.@_- characters; give the name of an existing role',
-      ),
+      rule('is not an IAM role name', 'IAM role names are 1 to 64 letters, digits and +=,.@_- characters; give the name of an existing role'),
     )
     .meta({ description });
 }
@@ -130,13 +127,7 @@ export function withoutAliasPrefix(alias: string): string {
 
 export const keyAlias = z
   .string()
-  .regex(
-    /^(?!(?:alias\/)?aws\/)/,
-    rule(
-      'names an AWS-managed key (aliases under aws/ are reserved for them)',
-      RULES['aws-managed-key'].fix,
-    ),
-  )
+  .regex(/^(?!(?:alias\/)?aws\/)/, rule('names an AWS-managed key (aliases under aws/ are reserved for them)', RULES['aws-managed-key'].fix))
   .regex(
     /^(?!alias\/$)(?:alias\/)?[a-zA-Z0-9/_-]+$/,
     rule('is not a valid KMS alias name', 'use only letters, digits, /, _ and - (KMS rejects other characters), e.g. golden-ami'),
@@ -146,8 +137,7 @@ export const keyAlias = z
     rule('is longer than KMS allows', `shorten it: KMS allows ${ALIAS_MAX} characters including the alias/ prefix`),
   )
   .meta({
-    description:
-      'Alias of the customer-managed key, with or without the alias/ prefix, e.g. golden-ami. Not aws/...: those are AWS-managed keys.',
+    description: 'Alias of the customer-managed key, with or without the alias/ prefix, e.g. golden-ami. Not aws/...: those are AWS-managed keys.',
   });
 
 export const keyDescription = z
@@ -173,13 +163,7 @@ export const KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/
 
 export const existingKeyArn = z
   .string()
-  .refine(
-    (s) => !/:alias\/aws\//.test(s),
-    rule(
-      'names an AWS-managed key',
-      RULES['aws-managed-key'].fix,
-    ),
-  )
+  .refine((s) => !/:alias\/aws\//.test(s), rule('names an AWS-managed key', RULES['aws-managed-key'].fix))
   .refine(
     (s) => !/:alias\//.test(s),
     rule(
@@ -253,18 +237,14 @@ export const ouPath = formatted(
   'write <org id>/<root id>/<ou id>/..., e.g. o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/, the form the aws:PrincipalOrgPaths condition key compares',
 )('aws:PrincipalOrgPaths entry, e.g. o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/: accounts under it are consumers.');
 
-const BUCKET_FIX =
-  'name an existing bucket: S3 bucket names follow https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html';
+const BUCKET_FIX = 'name an existing bucket: S3 bucket names follow https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html';
 
 /** Checks beyond the pattern, each one an S3 general-purpose bucket naming rule. */
 const BUCKET_RULES: readonly (readonly [(name: string) => boolean, string])[] = [
   [(n) => !n.includes('..'), 'has two adjacent periods'],
   [(n) => !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(n), 'is formatted as an IP address'],
   [(n) => !/^(?:xn--|sthree-|amzn-s3-demo-)/.test(n), 'starts with a prefix S3 reserves (xn--, sthree-, amzn-s3-demo-)'],
-  [
-    (n) => !/(?:-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(n),
-    'ends with a suffix S3 reserves (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)',
-  ],
+  [(n) => !/(?:-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(n), 'ends with a suffix S3 reserves (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)'],
 ];
 
 export const bucketName = BUCKET_RULES.reduce(

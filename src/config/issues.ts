@@ -49,18 +49,13 @@ function issueError(issue: Issue, sourceName: string): InputError {
   const described = schemaAt(issue.path)?.description?.replace(/\.$/, '');
   const wanted = expectedOf(issue);
   const problem = issue.input === undefined ? 'is required' : issue.input === null ? 'has no value' : `must be ${wanted}`;
-  const fix = `set ${field}${
-    described ? ` (${lowerFirst(described)})` : ''
-  } to ${wanted}; schema/keyshare.schema.json documents every field`;
+  const fix = `set ${field}${described ? ` (${lowerFirst(described)})` : ''} to ${wanted}; schema/keyshare.schema.json documents every field`;
   return new InputError(field, issue.input, problem, fix);
 }
 
 /** `['consumers', 1, 'account']` → `consumers[1].account`, the way users read their YAML. */
 export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
-    '',
-  );
+  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
 }
 
 let published: JsonSchema | undefined;

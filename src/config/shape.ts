@@ -68,10 +68,7 @@ const consumer = z
     account: accountId('Consumer account whose Auto Scaling groups launch from the AMIs; may be the owner account.'),
     deployRoleArn: roleArn('Role in the consumer account that Terraform assumes to deploy the consumer stack.').optional(),
     serviceLinkedRoleSuffix: serviceLinkedRoleSuffix.optional(),
-    createServiceLinkedRole: z
-      .boolean()
-      .default(false)
-      .meta({ description: 'Create the Auto Scaling service-linked role in the consumer account.' }),
+    createServiceLinkedRole: z.boolean().default(false).meta({ description: 'Create the Auto Scaling service-linked role in the consumer account.' }),
     attachPolicyToRoles: z
       .array(roleName('Name of a role in the consumer account.'))
       .default([])
@@ -84,17 +81,11 @@ const organization = z
   .strictObject({
     id: organizationId,
     arn: organizationArn,
-    ouPaths: z
-      .array(ouPath)
-      .default([])
-      .meta({ description: 'Limit sharing to these organization paths. Default: the whole organization.' }),
-    grantee: z
-      .enum(ORGANIZATION_GRANTEES)
-      .default(DEFAULT_ORGANIZATION_GRANTEE)
-      .meta({
-        description:
-          "How the CreateGrant statement names the grantee. own-account (default): each member may grant only its own Auto Scaling role, through ${aws:PrincipalAccount} in kms:GranteePrincipal, which no AWS KMS page documents in a key policy (check lists it as an assumption; if KMS did not resolve it, CreateGrant would be denied). any-account: only documented behaviour (StringLike on kms:GranteePrincipal with any account's AWSServiceRoleForAutoScaling*), but a member may then grant another account's Auto Scaling role.",
-      }),
+    ouPaths: z.array(ouPath).default([]).meta({ description: 'Limit sharing to these organization paths. Default: the whole organization.' }),
+    grantee: z.enum(ORGANIZATION_GRANTEES).default(DEFAULT_ORGANIZATION_GRANTEE).meta({
+      description:
+        "How the CreateGrant statement names the grantee. own-account (default): each member may grant only its own Auto Scaling role, through ${aws:PrincipalAccount} in kms:GranteePrincipal, which no AWS KMS page documents in a key policy (check lists it as an assumption; if KMS did not resolve it, CreateGrant would be denied). any-account: only documented behaviour (StringLike on kms:GranteePrincipal with any account's AWSServiceRoleForAutoScaling*), but a member may then grant another account's Auto Scaling role.",
+    }),
   })
   .meta({ description: 'Share with an AWS Organization (aws:PrincipalOrgID) instead of one principal per account.' });
 

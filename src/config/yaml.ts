@@ -31,7 +31,8 @@ export function parseYaml(text: string, sourceName: string): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
   const [error] = doc.errors;
-  if (doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION')) throw new InputError(sourceName, `more than ${MAX_NESTING} levels`, TOO_DEEP.problem!, TOO_DEEP.fix);
+  if (doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION'))
+    throw new InputError(sourceName, `more than ${MAX_NESTING} levels`, TOO_DEEP.problem!, TOO_DEEP.fix);
   if (error) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     const known = FIXES[error.code];
@@ -49,7 +50,12 @@ export function parseYaml(text: string, sourceName: string): unknown {
   } catch (err) {
     const message = (err as Error).message ?? '';
     if (/merge sources/i.test(message)) {
-      throw new InputError(sourceName, '<<', 'a merge key (<<) names something that is not a mapping', 'merge only mappings: `<<: *defaults` where `defaults: &defaults { … }`, or remove the << line');
+      throw new InputError(
+        sourceName,
+        '<<',
+        'a merge key (<<) names something that is not a mapping',
+        'merge only mappings: `<<: *defaults` where `defaults: &defaults { … }`, or remove the << line',
+      );
     }
     if (/alias/i.test(message)) throw new InputError(sourceName, 'YAML aliases (*name)', 'has aliases that expand beyond 100 copies', ALIAS_FIX);
     if (err instanceof RangeError) throw new InputError(sourceName, `more than ${MAX_NESTING} levels`, TOO_DEEP.problem!, TOO_DEEP.fix);
@@ -84,7 +90,8 @@ function hasCycle(root: unknown): boolean {
 function assertPlainNumbers(doc: Document, sourceName: string): void {
   visit(doc, {
     Scalar(_key, node, ancestors) {
-      const hidden = node.format === 'HEX' || node.format === 'OCT' || node.format === 'EXP' || (Number.isInteger(node.value) && /\./.test(node.source ?? ''));
+      const hidden =
+        node.format === 'HEX' || node.format === 'OCT' || node.format === 'EXP' || (Number.isInteger(node.value) && /\./.test(node.source ?? ''));
       if (typeof node.value !== 'number' || !hidden) return;
       const field = ancestors.reduce<string>((out, a, i) => {
         const child = ancestors[i + 1] ?? node;

@@ -13,7 +13,6 @@ export type Culprit = {
   | { readonly kind: 'resource'; readonly resource: StringOrList }
 );
 
-
 function withoutCondition(statement: PolicyStatement, operator: string, key: string): PolicyStatement {
   const { Condition, ...rest } = statement;
   const condition = Object.fromEntries(

@@ -44,7 +44,8 @@ export function launchWorks(d: Diagnosis): boolean {
 
 function awsManagedReason(loaded: LoadedKeyAccess): string | undefined {
   if (loaded.keyArn.awsManagedAlias) return `it is named by ${loaded.keyArn.awsManagedAlias}, an alias/aws/ alias`;
-  if (keyPolicyOwner(loaded.keyPolicy)?.from === 'aws-managed') return 'its key policy has the AWS-managed shape: any principal of one account, only through one service';
+  if (keyPolicyOwner(loaded.keyPolicy)?.from === 'aws-managed')
+    return 'its key policy has the AWS-managed shape: any principal of one account, only through one service';
   return undefined;
 }
 
@@ -150,7 +151,8 @@ function grantOperationsLine(judged: JudgedGrant): string {
 function ignoredContextNotes(context: DoctorTarget['context']): string[] {
   const ignored = Object.keys(context ?? {}).filter((k) => !(k in callerFacts(context)));
   return ignored.map(
-    (k) => `--context ${k} is ignored: each launch step's request fixes ${k} itself (a CreateGrant that Terraform or the CLI sends directly carries no kms:ViaService; EC2's calls carry ec2.<region>.amazonaws.com)`,
+    (k) =>
+      `--context ${k} is ignored: each launch step's request fixes ${k} itself (a CreateGrant that Terraform or the CLI sends directly carries no kms:ViaService; EC2's calls carry ec2.<region>.amazonaws.com)`,
   );
 }
 

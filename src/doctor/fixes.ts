@@ -149,14 +149,16 @@ function requestValue(outcome: StepOutcome, key: string): string {
 function keyHint(outcome: StepOutcome, key: string): string {
   if (outcome.step.request.context?.[key] !== undefined) return '';
   if (isCallerKnownKey(key)) return `; if it holds for this account, pass --context ${key}=<value>`;
-  if (key.toLowerCase() === VIA_SERVICE.toLowerCase()) return `; this request is sent directly, not through an AWS service, so it never carries ${key}`;
+  if (key.toLowerCase() === VIA_SERVICE.toLowerCase())
+    return `; this request is sent directly, not through an AWS service, so it never carries ${key}`;
   return `; this request never carries ${key}`;
 }
 
 function closest(outcome: StepOutcome, where: string, misses: readonly Culprit[]): string {
   const m = misses[0];
   if (!m) return '';
-  if (m.kind === 'resource') return `; closest: ${where} statement ${m.id}, whose Resource ${JSON.stringify(m.resource)} does not name ${outcome.step.request.resource}`;
+  if (m.kind === 'resource')
+    return `; closest: ${where} statement ${m.id}, whose Resource ${JSON.stringify(m.resource)} does not name ${outcome.step.request.resource}`;
   return `; closest: ${where} statement ${m.id}, whose condition ${m.operator} ${m.key} = ${JSON.stringify(m.expected)} does not match (request: ${requestValue(outcome, m.key)})${keyHint(outcome, m.key)}`;
 }
 
@@ -227,7 +229,9 @@ function iamFix(ctx: FixContext, outcome: StepOutcome): Fix {
     problem: classic
       ? grantIsForAwsResourceProblem(outcome, classic.where, classic)
       : `no IAM policy of ${step.request.principal} allows ${step.request.action} on ${ctx.keyArn}${none}; across accounts the caller's IAM policy must allow it as well as the key policy${misses[0] ? closest(outcome, misses[0].where, misses) : ''}`,
-    action: classic ? `${GRANT_IS_FOR_AWS_RESOURCE_ACTION}, attached to ${step.request.principal}` : `attach this statement to ${step.request.principal} in account ${ctx.consumer}`,
+    action: classic
+      ? `${GRANT_IS_FOR_AWS_RESOURCE_ACTION}, attached to ${step.request.principal}`
+      : `attach this statement to ${step.request.principal} in account ${ctx.consumer}`,
     ...(misses[0] && { blocking: (classic ?? misses[0]).statement }),
     statement,
     ...(command !== undefined && { command }),
@@ -364,7 +368,13 @@ export function unexplainedFix(outcome: Pick<StepOutcome, 'step' | 'result'>, wh
 export function mergeFixes(fixes: readonly Fix[]): Fix[] {
   const merged = new Map<string, Fix>();
   for (const fix of fixes) {
-    const key = JSON.stringify([fix.kind, fix.blocking, fix.statement, fix.command, fix.kind === 'unexplained' || fix.kind === 'pass-context' ? fix.problem : '']);
+    const key = JSON.stringify([
+      fix.kind,
+      fix.blocking,
+      fix.statement,
+      fix.command,
+      fix.kind === 'unexplained' || fix.kind === 'pass-context' ? fix.problem : '',
+    ]);
     const seen = merged.get(key);
     merged.set(key, seen ? { ...seen, steps: [...seen.steps, ...fix.steps.filter((s) => !seen.steps.includes(s))] } : fix);
   }

@@ -78,7 +78,10 @@ export function proveFixes(
     if (!fix.apply) return fix;
     const widened = widenedBy(scope, base, fix.apply(base));
     if (widened.length === 0) return fix;
-    return unexplainedFix(outcomeOf(fix.steps[0]), `keyshare's candidate fix (${fix.action}) would also allow: ${widened.map((p) => p.title).join('; ')}; it is not printed`);
+    return unexplainedFix(
+      outcomeOf(fix.steps[0]),
+      `keyshare's candidate fix (${fix.action}) would also allow: ${widened.map((p) => p.title).join('; ')}; it is not printed`,
+    );
   });
   const combined = safe.reduce((inputs, fix) => (fix.apply ? fix.apply(inputs) : inputs), base);
   const outcomes = evaluate(combined);
@@ -88,6 +91,9 @@ export function proveFixes(
     if (!fix.apply) return fix;
     const unproven = fix.steps.filter((id) => !held.has(id) && !outcomes.some((o) => o.step.id === id && stepPasses(o)));
     if (unproven.length === 0) return fix;
-    return unexplainedFix(outcomeOf(fix.steps[0]), `keyshare's candidate fix (${fix.action}) does not make ${unproven.join(', ')} pass when applied, so it is not printed: see the trace of the step`);
+    return unexplainedFix(
+      outcomeOf(fix.steps[0]),
+      `keyshare's candidate fix (${fix.action}) does not make ${unproven.join(', ')} pass when applied, so it is not printed: see the trace of the step`,
+    );
   });
 }

@@ -33,7 +33,11 @@ export function authorize(inputs: KeyAccessInputs, request: KmsRequest): Authori
       'action',
       request.action,
       'is not an AWS KMS action',
-      `use one of ${[...kmsActions().values()].sort().map((a) => `kms:${a}`).slice(0, 6).join(', ')}, ... (Service Authorization Reference, AWS KMS)`,
+      `use one of ${[...kmsActions().values()]
+        .sort()
+        .map((a) => `kms:${a}`)
+        .slice(0, 6)
+        .join(', ')}, ... (Service Authorization Reference, AWS KMS)`,
     );
   }
   const evaluationRequest: EvaluationRequest = {

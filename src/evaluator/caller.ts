@@ -98,7 +98,12 @@ function parse(principal: string, keyPartition: Partition): Caller {
 export function keyArnParts(keyArn: string): KmsArnParts {
   const parts = parseKmsArn(keyArn);
   if (!parts?.resource.startsWith('key/')) {
-    throw new InputError('keyArn', keyArn, 'is not a KMS key ARN', 'give the full key ARN, e.g. arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    throw new InputError(
+      'keyArn',
+      keyArn,
+      'is not a KMS key ARN',
+      'give the full key ARN, e.g. arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    );
   }
   return parts;
 }

@@ -93,7 +93,12 @@ export function statementsFor(policy: CompiledPolicy, actionKey: string, account
 
 function compile(doc: PolicyDocument, field: string): CompiledPolicy {
   if (!doc || typeof doc !== 'object' || doc.Statement === undefined) {
-    throw new InputError(field, doc, 'is not a policy document (no Statement)', 'pass a JSON policy document: {"Version": "2012-10-17", "Statement": [...]}');
+    throw new InputError(
+      field,
+      doc,
+      'is not a policy document (no Statement)',
+      'pass a JSON policy document: {"Version": "2012-10-17", "Statement": [...]}',
+    );
   }
   // AWS accepts a single statement object in place of the list.
   const statements: readonly PolicyStatement[] = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement as PolicyStatement];
@@ -110,7 +115,12 @@ function strings(value: unknown, field: string): readonly string[] | undefined {
   if (value === undefined) return undefined;
   const values = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) {
-    throw new InputError(field, value, 'must be a string or a list of strings', 'write it as in AWS policies, e.g. "kms:Decrypt" or ["kms:Decrypt", "kms:Encrypt"]');
+    throw new InputError(
+      field,
+      value,
+      'must be a string or a list of strings',
+      'write it as in AWS policies, e.g. "kms:Decrypt" or ["kms:Decrypt", "kms:Encrypt"]',
+    );
   }
   return values;
 }
@@ -118,7 +128,12 @@ function strings(value: unknown, field: string): readonly string[] | undefined {
 function principalBlock(value: unknown, field: string): PrincipalBlock | undefined {
   if (value === undefined || value === '*') return value;
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InputError(field, value, 'must be "*" or an object such as {"AWS": [...]}', 'write it as in AWS policies, e.g. {"AWS": "arn:aws:iam::111122223333:root"}');
+    throw new InputError(
+      field,
+      value,
+      'must be "*" or an object such as {"AWS": [...]}',
+      'write it as in AWS policies, e.g. {"AWS": "arn:aws:iam::111122223333:root"}',
+    );
   }
   const block = value as Record<string, unknown>;
   for (const key of Object.keys(block)) strings(block[key], `${field}.${key}`);
@@ -126,7 +141,8 @@ function principalBlock(value: unknown, field: string): PrincipalBlock | undefin
 }
 
 function compileStatement(s: PolicyStatement, index: number, field: string, variables: boolean): CompiledStatement {
-  if (!s || typeof s !== 'object') throw new InputError(field, s, 'is not a policy statement', 'give each statement as an object with Effect, Action and Resource');
+  if (!s || typeof s !== 'object')
+    throw new InputError(field, s, 'is not a policy statement', 'give each statement as an object with Effect, Action and Resource');
   if (s.Effect !== 'Allow' && s.Effect !== 'Deny') {
     throw new InputError(`${field}.Effect`, s.Effect, 'must be "Allow" or "Deny"', 'set Effect to "Allow" or "Deny"');
   }
@@ -135,7 +151,12 @@ function compileStatement(s: PolicyStatement, index: number, field: string, vari
   const principal = principalBlock(s.Principal, `${field}.Principal`);
   const notPrincipal = principalBlock(s.NotPrincipal, `${field}.NotPrincipal`);
   if (s.Condition !== undefined && (!s.Condition || typeof s.Condition !== 'object' || Array.isArray(s.Condition))) {
-    throw new InputError(`${field}.Condition`, s.Condition, 'must be an object of operators', 'write it as in AWS policies, e.g. {"StringEquals": {"kms:ViaService": "ec2.us-west-2.amazonaws.com"}}');
+    throw new InputError(
+      `${field}.Condition`,
+      s.Condition,
+      'must be an object of operators',
+      'write it as in AWS policies, e.g. {"StringEquals": {"kms:ViaService": "ec2.us-west-2.amazonaws.com"}}',
+    );
   }
   return {
     id: statementId(s, index),

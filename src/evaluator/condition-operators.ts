@@ -76,7 +76,7 @@ const ipAddress = (a: string, b: string) => {
   const network = ipv4(net);
   if (address === undefined || network === undefined || !(bits >= 0 && bits <= 32)) return false;
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return ((address & mask) >>> 0) === ((network & mask) >>> 0);
+  return (address & mask) >>> 0 === (network & mask) >>> 0;
 };
 
 function op(test: Operator['test'], negated = false, wildcards = false): Operator {
@@ -92,13 +92,25 @@ export const OPERATORS: ReadonlyMap<string, Operator> = new Map([
   ['stringlike', op(stringLike, false, true)],
   ['stringnotlike', op(stringLike, true, true)],
   ['numericequals', op(numeric((a, b) => a === b))],
-  ['numericnotequals', op(numeric((a, b) => a === b), true)],
+  [
+    'numericnotequals',
+    op(
+      numeric((a, b) => a === b),
+      true,
+    ),
+  ],
   ['numericlessthan', op(numeric((a, b) => a < b))],
   ['numericlessthanequals', op(numeric((a, b) => a <= b))],
   ['numericgreaterthan', op(numeric((a, b) => a > b))],
   ['numericgreaterthanequals', op(numeric((a, b) => a >= b))],
   ['dateequals', op(date((a, b) => a === b))],
-  ['datenotequals', op(date((a, b) => a === b), true)],
+  [
+    'datenotequals',
+    op(
+      date((a, b) => a === b),
+      true,
+    ),
+  ],
   ['datelessthan', op(date((a, b) => a < b))],
   ['datelessthanequals', op(date((a, b) => a <= b))],
   ['dategreaterthan', op(date((a, b) => a > b))],

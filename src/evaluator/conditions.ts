@@ -48,13 +48,23 @@ export function compileConditions(block: ConditionBlock | undefined, variables: 
     const op = OPERATORS.get(lower);
     const entries = block[operator];
     if (!entries || typeof entries !== 'object' || Array.isArray(entries)) {
-      throw new InputError(`${field}.${operator}`, entries, 'must map condition keys to values', 'write it as in AWS policies, e.g. {"kms:ViaService": "ec2.us-west-2.amazonaws.com"}');
+      throw new InputError(
+        `${field}.${operator}`,
+        entries,
+        'must map condition keys to values',
+        'write it as in AWS policies, e.g. {"kms:ViaService": "ec2.us-west-2.amazonaws.com"}',
+      );
     }
     for (const key of Object.keys(entries)) {
       const raw = entries[key];
       const list: readonly unknown[] = Array.isArray(raw) ? raw : [raw];
       if (list.some((v) => typeof v !== 'string' && typeof v !== 'boolean' && typeof v !== 'number')) {
-        throw new InputError(`${field}.${operator}.${key}`, raw, 'must be a string, boolean or number, or a list of them', 'write condition values as in AWS policies, e.g. "true" or ["a", "b"]');
+        throw new InputError(
+          `${field}.${operator}.${key}`,
+          raw,
+          'must be a string, boolean or number, or a list of them',
+          'write condition values as in AWS policies, e.g. "true" or ["a", "b"]',
+        );
       }
       const values = list.map((v) => String(v));
       compiled.push({

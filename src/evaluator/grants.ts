@@ -70,7 +70,13 @@ function samePairs(a: Pairs, b: Pairs): boolean {
 }
 
 function show(pairs: Pairs): string {
-  return JSON.stringify(Object.fromEntries(Object.keys(pairs).sort().map((k) => [k, pairs[k]])));
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.keys(pairs)
+        .sort()
+        .map((k) => [k, pairs[k]]),
+    ),
+  );
 }
 
 /** Why the request's encryption context fails the grant's constraint, or undefined. */
@@ -99,7 +105,8 @@ function childGrantFailure(grant: Grant, request: KmsRequest, context: RequestCo
   const parent = new Set(grant.Operations.map((op) => op.toLowerCase()));
   const wanted = typeof requested === 'string' ? [requested] : Array.isArray(requested) ? requested : [String(requested)];
   const extra = wanted.filter((op) => !parent.has(op.toLowerCase()));
-  if (extra.length > 0) return `the new grant's operations include ${extra.join(', ')}, which it does not have (it has ${grant.Operations.join(', ')})`;
+  if (extra.length > 0)
+    return `the new grant's operations include ${extra.join(', ')}, which it does not have (it has ${grant.Operations.join(', ')})`;
   const p = grant.Constraints ?? {};
   const c = request.grantConstraints ?? {};
   if (p.EncryptionContextEquals) {
@@ -138,7 +145,12 @@ export function evaluateGrants(
     const retiring = actionKey === 'retiregrant' && grant.RetiringPrincipal ? granteeMatch(grant.RetiringPrincipal, caller) : undefined;
     const issuing = actionKey === 'retiregrant' && grant.IssuingAccount ? granteeMatch(grant.IssuingAccount, caller) : undefined;
     if (retiring !== undefined || issuing !== undefined) {
-      allows.push({ grant, id: grantId(grant, index), match: retiring === 'direct' ? 'direct' : (issuing ?? retiring)!, retiring: retiring !== undefined ? 'retiring-principal' : 'issuing-account' });
+      allows.push({
+        grant,
+        id: grantId(grant, index),
+        match: retiring === 'direct' ? 'direct' : (issuing ?? retiring)!,
+        retiring: retiring !== undefined ? 'retiring-principal' : 'issuing-account',
+      });
       return;
     }
     const match = granteeMatch(grant.GranteePrincipal, caller);

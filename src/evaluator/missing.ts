@@ -41,12 +41,16 @@ function keyPolicySentences(e: Evaluation): string[] {
   const out: string[] = [];
   if (!e.crossAccount) {
     if (account) {
-      out.push(`the key policy delegates ${action} to account ${e.owner}'s IAM policies (statement ${account}) but no IAM policy of the caller allows ${action}${identityGap(e)}`);
+      out.push(
+        `the key policy delegates ${action} to account ${e.owner}'s IAM policies (statement ${account}) but no IAM policy of the caller allows ${action}${identityGap(e)}`,
+      );
     } else if (!direct) {
       const iam = identityAllowed
         ? `; IAM policy statement ${identityAllowed} allows it, but IAM policies count only when the key policy allows account ${e.owner} (${accountRootArn(e.partition, e.owner)})`
         : '';
-      out.push(`the key policy has no statement that allows ${caller.arn} ${action}, directly or through root delegation to account ${e.owner}'s IAM policies${iam}`);
+      out.push(
+        `the key policy has no statement that allows ${caller.arn} ${action}, directly or through root delegation to account ${e.owner}'s IAM policies${iam}`,
+      );
     }
   } else if (direct || account) {
     out.push(

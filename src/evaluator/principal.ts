@@ -28,7 +28,6 @@ export interface PrincipalMatcher {
   readonly names: readonly string[];
 }
 
-
 export function compilePrincipal(block: PrincipalBlock): PrincipalMatcher {
   const accounts = new Set<string>();
   const arns = new Set<string>();

@@ -135,7 +135,10 @@ function fromListAccounts(origin: Origin, text: string): Inventory {
 }
 
 function accountState(value: string | undefined, field: string): AccountState {
-  const upper = value?.trim().toUpperCase().replace(/[\s-]+/g, '_');
+  const upper = value
+    ?.trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
   if (upper !== undefined && (ACCOUNT_STATES as readonly string[]).includes(upper)) return upper as AccountState;
   throw new InputError(
     field,
@@ -169,7 +172,8 @@ function fromCsv(origin: Origin, text: string): Inventory {
         `name the columns ${CSV_COLUMNS.join(',')} (ou optional) in the first line; keyshare refuses unknown columns so that a misspelt one cannot silently drop data`,
       );
     }
-    if (columns.indexOf(c) !== i) throw new InputError(where(origin, `row 1, column ${i + 1}`), header[i], 'repeats a column', 'name each column once');
+    if (columns.indexOf(c) !== i)
+      throw new InputError(where(origin, `row 1, column ${i + 1}`), header[i], 'repeats a column', 'name each column once');
   });
   for (const required of ['id', 'name', 'status']) {
     if (!columns.includes(required)) {

@@ -138,13 +138,25 @@ function splitWaves<T>(items: readonly T[], { waveSize, canary }: SelectOptions)
 function checkOptions(inventory: Inventory, options: SelectOptions): void {
   const ids = new Set(inventory.accounts.map((a) => a.id));
   for (const id of options.exclude) {
-    if (!ACCOUNT.test(id)) throw new InputError('--exclude', id, 'is not a 12-digit AWS account ID', 'give the account ID to leave out, e.g. --exclude 444455556666');
+    if (!ACCOUNT.test(id))
+      throw new InputError('--exclude', id, 'is not a 12-digit AWS account ID', 'give the account ID to leave out, e.g. --exclude 444455556666');
     if (!ids.has(id)) {
-      throw new InputError('--exclude', id, 'is not in the inventory', 'check the ID: an exclusion that matches nothing would leave the account you meant in the rollout');
+      throw new InputError(
+        '--exclude',
+        id,
+        'is not in the inventory',
+        'check the ID: an exclusion that matches nothing would leave the account you meant in the rollout',
+      );
     }
   }
   for (const ou of options.ous) {
-    if (!OU_ID.test(ou)) throw new InputError('--ou', ou, 'is not an OU ID', 'give an OU ID as `aws organizations list-organizational-units-for-parent` prints it, e.g. ou-ab12-11111111');
+    if (!OU_ID.test(ou))
+      throw new InputError(
+        '--ou',
+        ou,
+        'is not an OU ID',
+        'give an OU ID as `aws organizations list-organizational-units-for-parent` prints it, e.g. ou-ab12-11111111',
+      );
     if (!inventory.hasOus) {
       throw new InputError(
         '--ou',
@@ -154,7 +166,12 @@ function checkOptions(inventory: Inventory, options: SelectOptions): void {
       );
     }
     if (!inventory.accounts.some((a) => inOu(a, ou))) {
-      throw new InputError('--ou', ou, 'matches no account of the inventory', 'check the OU ID: a filter that matches nothing rolls out to no account');
+      throw new InputError(
+        '--ou',
+        ou,
+        'matches no account of the inventory',
+        'check the OU ID: a filter that matches nothing rolls out to no account',
+      );
     }
   }
   if (!Number.isInteger(options.waveSize) || options.waveSize < 1 || options.waveSize > MAX_MATRIX_JOBS) {
@@ -166,7 +183,12 @@ function checkOptions(inventory: Inventory, options: SelectOptions): void {
     );
   }
   if (!Number.isInteger(options.canary) || options.canary < 0 || options.canary > MAX_MATRIX_JOBS) {
-    throw new InputError('--canary', options.canary, `is not a whole number from 0 to ${MAX_MATRIX_JOBS}`, 'give the number of accounts to apply first, or 0 for none');
+    throw new InputError(
+      '--canary',
+      options.canary,
+      `is not a whole number from 0 to ${MAX_MATRIX_JOBS}`,
+      'give the number of accounts to apply first, or 0 for none',
+    );
   }
 }
 

@@ -22,7 +22,11 @@ async function typedValue(field: string, key: string, text: string): Promise<Con
     if (lower !== 'true' && lower !== 'false') throw new InputError(field, text, `${key} is a Bool condition key`, 'give true or false');
     return lower === 'true';
   }
-  if (isMultiValued(type)) return text.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  if (isMultiValued(type))
+    return text
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
   if (type === 'Numeric') {
     const n = Number(text);
     if (text.trim() === '' || Number.isNaN(n)) throw new InputError(field, text, `${key} is a Numeric condition key`, 'give a number');
@@ -32,7 +36,8 @@ async function typedValue(field: string, key: string, text: string): Promise<Con
 }
 
 function validContextKey(field: string, key: string): void {
-  if (!/^[A-Za-z0-9-]+:[^\s=]+$/.test(key)) throw new InputError(field, key, 'not a condition key', `write the key as service:Name (e.g. kms:ViaService); syntax: ${CONTEXT_SYNTAX}`);
+  if (!/^[A-Za-z0-9-]+:[^\s=]+$/.test(key))
+    throw new InputError(field, key, 'not a condition key', `write the key as service:Name (e.g. kms:ViaService); syntax: ${CONTEXT_SYNTAX}`);
 }
 
 /** `--context k=v`, repeated; a multi-valued key given several times collects all its values. */

@@ -18,9 +18,7 @@ const grant = z.object({
   RetiringPrincipal: z.string().optional(),
   IssuingAccount: z.string().optional(),
   Operations: z.array(z.string()).min(1),
-  Constraints: z
-    .object({ EncryptionContextSubset: context.optional(), EncryptionContextEquals: context.optional() })
-    .optional(),
+  Constraints: z.object({ EncryptionContextSubset: context.optional(), EncryptionContextEquals: context.optional() }).optional(),
 });
 
 export interface GrantList {
@@ -60,7 +58,12 @@ function withKnownOperations(origin: Origin, path: string, g: Grant): Grant {
   const operations = g.Operations.map((op, j) => {
     const known = GRANTABLE_OPERATIONS.find((o) => o.toLowerCase() === op.toLowerCase());
     if (!known) {
-      throw new InputError(where(origin, joinPath(path, `Operations[${j}]`)), op, 'not a grant operation', `use the operations CreateGrant accepts: ${GRANTABLE_OPERATIONS.join(', ')}`);
+      throw new InputError(
+        where(origin, joinPath(path, `Operations[${j}]`)),
+        op,
+        'not a grant operation',
+        `use the operations CreateGrant accepts: ${GRANTABLE_OPERATIONS.join(', ')}`,
+      );
     }
     return known;
   });

@@ -38,7 +38,9 @@ export async function loadKeyAccess(flags: KeyAccessFlags): Promise<LoadedKeyAcc
   const identityPolicies = flags.iamPolicy.map((file) => readPolicy({ flag: '--iam-policy', file }, 'identity'));
   const notes: string[] = keyPolicy.Statement.flatMap((s, i) => {
     const missing = keyPolicyStatementMissing(s);
-    return missing ? [`key policy statement ${s.Sid ?? `Statement[${i}]`} has no ${missing}, so it has no effect (KMS developer guide, "Creating a key policy")`] : [];
+    return missing
+      ? [`key policy statement ${s.Sid ?? `Statement[${i}]`} has no ${missing}, so it has no effect (KMS developer guide, "Creating a key policy")`]
+      : [];
   });
   const scps = flags.scp.map((file) => {
     const scp = readPolicy({ flag: '--scp', file }, 'scp');
@@ -50,20 +52,26 @@ export async function loadKeyAccess(flags: KeyAccessFlags): Promise<LoadedKeyAcc
   const keyArn = resolveKeyArn(flags.keyArn, keyPolicy, namedKeyArns(grantList?.grants ?? [], identityPolicies));
 
   if (keyArn.source === 'placeholder') {
-    notes.push(`no --key-arn given: using the placeholder ${keyArn.arn} in the key policy's account; pass --key-arn for exact Resource, region and kms:ViaService matching`);
+    notes.push(
+      `no --key-arn given: using the placeholder ${keyArn.arn} in the key policy's account; pass --key-arn for exact Resource, region and kms:ViaService matching`,
+    );
   } else if (keyArn.source === 'inputs') {
     notes.push(`no --key-arn given: using ${keyArn.arn}, the key the grants or IAM policies name`);
   } else if (keyArn.awsManagedAlias) {
-    notes.push(`--key-arn names the AWS managed key ${keyArn.awsManagedAlias}: deciding with the placeholder ${keyArn.arn} in its account and region`);
+    notes.push(
+      `--key-arn names the AWS managed key ${keyArn.awsManagedAlias}: deciding with the placeholder ${keyArn.arn} in its account and region`,
+    );
   } else {
     const owner = keyPolicyOwner(keyPolicy);
     const account = parseKmsArn(keyArn.arn)?.account;
-    if (owner && account !== owner.account) notes.push(`the key ARN is in account ${account} but the key policy belongs to account ${owner.account}: is it the right policy?`);
+    if (owner && account !== owner.account)
+      notes.push(`the key ARN is in account ${account} but the key policy belongs to account ${owner.account}: is it the right policy?`);
   }
   assertOnePartition(flags.keyPolicy, keyPolicy, keyArn.arn);
   if (grantList?.truncated) notes.push('the grants list is truncated (Truncated: true): pass every page of `aws kms list-grants`');
   for (const g of grantList?.grants ?? []) {
-    if (keyArn.source === 'flag' && g.KeyId !== keyArn.arn && !keyArn.arn.endsWith(`/${g.KeyId}`)) notes.push(`grant ${g.GrantId ?? g.Name ?? g.GranteePrincipal} is for ${g.KeyId}, not ${keyArn.arn}`);
+    if (keyArn.source === 'flag' && g.KeyId !== keyArn.arn && !keyArn.arn.endsWith(`/${g.KeyId}`))
+      notes.push(`grant ${g.GrantId ?? g.Name ?? g.GranteePrincipal} is for ${g.KeyId}, not ${keyArn.arn}`);
   }
   return { keyArn, keyPolicy, identityPolicies, grants: grantList?.grants, scps, notes };
 }
@@ -91,7 +99,10 @@ function assertOnePartition(file: string, policy: PolicyDocument, keyArn: string
   const partition = parseKmsArn(keyArn)?.partition;
   if (partition === undefined) return;
   policy.Statement.forEach((s, i) => {
-    for (const [element, block] of [['Principal', s.Principal], ['NotPrincipal', s.NotPrincipal]] as const) {
+    for (const [element, block] of [
+      ['Principal', s.Principal],
+      ['NotPrincipal', s.NotPrincipal],
+    ] as const) {
       if (!block || typeof block !== 'object') continue;
       for (const [kind, values] of Object.entries(block)) {
         const foreign = [values].flat().find((arn) => typeof arn === 'string' && (ARN_PARTITION.exec(arn)?.[1] ?? partition) !== partition);

@@ -17,7 +17,12 @@ function isAwsManagedAlias(arn: string): boolean {
 export function validKeyArn(field: string, arn: string): string {
   const parts = parseKmsArn(arn);
   if (parts?.resource.startsWith('alias/') && !isAwsManagedAlias(arn)) {
-    throw new InputError(field, arn, 'an alias ARN, but KMS needs the key ARN across accounts', `give the key ARN: aws kms describe-key --key-id ${arn} --query KeyMetadata.Arn`);
+    throw new InputError(
+      field,
+      arn,
+      'an alias ARN, but KMS needs the key ARN across accounts',
+      `give the key ARN: aws kms describe-key --key-id ${arn} --query KeyMetadata.Arn`,
+    );
   }
   if (!parts) throw new InputError(field, arn, 'not a KMS key ARN', 'give arn:aws:kms:<region>:<account>:key/<key id>');
   return arn;
@@ -30,7 +35,6 @@ export interface KeyPolicyOwner {
   readonly from: 'root-delegation' | 'aws-managed';
 }
 
-
 /** `arn:<p>:iam::<acct>:root` or the bare account ID KMS accepts for it. */
 function rootAccount(principal: string): { partition: Partition; account: string } | undefined {
   if (ACCOUNT_ID.test(principal)) return { partition: DEFAULT_PARTITION, account: principal };
@@ -42,7 +46,9 @@ export function rootDelegation(policy: PolicyDocument): { partition: Partition; 
   for (const statement of policy.Statement) {
     if (statement.Effect !== 'Allow' || statement.Condition || statement.Principal === '*' || !statement.Principal) continue;
     if (!coversAllKmsActions(listOf(statement.Action))) continue;
-    const root = listOf(statement.Principal.AWS).map(rootAccount).find((r) => r !== undefined);
+    const root = listOf(statement.Principal.AWS)
+      .map(rootAccount)
+      .find((r) => r !== undefined);
     if (root) return { ...root, statement };
   }
   return undefined;
@@ -115,14 +121,23 @@ export function resolveKeyArn(given: string | undefined, policy: PolicyDocument,
     const arn = validKeyArn('--key-arn', given);
     const parts = parseKmsArn(arn) as KmsArnParts;
     // Requests name the key, never its alias; the alias ARN is kept to say the key cannot be shared.
-    if (isAwsManagedAlias(arn)) return { arn: buildKeyArn(parts.partition, parts.region, parts.account, PLACEHOLDER_KEY_ID), source: 'flag', awsManagedAlias: arn };
+    if (isAwsManagedAlias(arn))
+      return { arn: buildKeyArn(parts.partition, parts.region, parts.account, PLACEHOLDER_KEY_ID), source: 'flag', awsManagedAlias: arn };
     return { arn, source: 'flag' };
   }
   const owner = keyPolicyOwner(policy);
   const candidates = [...new Set(named)].filter((arn) => !owner || parseKmsArn(arn)?.account === owner.account);
   if (candidates.length === 1) return { arn: candidates[0], source: 'inputs' };
   if (!owner) {
-    throw new InputError('--key-arn', given, 'not given, and the key policy has no root delegation statement to read the key account from', 'pass --key-arn arn:aws:kms:<region>:<account>:key/<key id>');
+    throw new InputError(
+      '--key-arn',
+      given,
+      'not given, and the key policy has no root delegation statement to read the key account from',
+      'pass --key-arn arn:aws:kms:<region>:<account>:key/<key id>',
+    );
   }
-  return { arn: buildKeyArn(owner.partition, viaServiceRegion(policy) ?? DEFAULT_PLACEHOLDER_REGION, owner.account, PLACEHOLDER_KEY_ID), source: 'placeholder' };
+  return {
+    arn: buildKeyArn(owner.partition, viaServiceRegion(policy) ?? DEFAULT_PLACEHOLDER_REGION, owner.account, PLACEHOLDER_KEY_ID),
+    source: 'placeholder',
+  };
 }

@@ -73,7 +73,10 @@ const document = z.strictObject({
   Version: z.enum(['2012-10-17', '2008-10-17']).default('2008-10-17'),
   Id: z.string().optional(),
   // AWS accepts one statement object in place of the list.
-  Statement: z.preprocess((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? [v] : v), z.array(statement, { error: 'expected a statement or a list of statements' })),
+  Statement: z.preprocess(
+    (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? [v] : v),
+    z.array(statement, { error: 'expected a statement or a list of statements' }),
+  ),
 });
 
 /** Reads a policy given bare or as the AWS CLI prints it; `Statement` as one object is made a list. */
@@ -108,14 +111,24 @@ export function policyFromJson(origin: Origin, kind: PolicyKind, json: unknown):
     assertKnownOperators(where(origin, `${path ? `${path}.` : ''}Statement[${i}].Condition`), s.Condition, fix);
     // A key policy statement without Action has no effect (keyPolicyStatementMissing); the reader warns of it.
     if (kind !== 'key' && s.Action === undefined && s.NotAction === undefined) {
-      throw new InputError(where(origin, `${path ? `${path}.` : ''}Statement[${i}]`), s.Sid ?? s.Effect, 'a statement needs exactly one of Action and NotAction', fix);
+      throw new InputError(
+        where(origin, `${path ? `${path}.` : ''}Statement[${i}]`),
+        s.Sid ?? s.Effect,
+        'a statement needs exactly one of Action and NotAction',
+        fix,
+      );
     }
     const hasPrincipal = s.Principal !== undefined || s.NotPrincipal !== undefined;
     if (hasPrincipal === (principalRule === 'required')) return;
     const at = where(origin, `${path ? `${path}.` : ''}Statement[${i}]`);
     throw principalRule === 'required'
       ? new InputError(at, s.Sid ?? s.Effect, `a ${name} statement needs a Principal`, `${fix}; an IAM policy goes to --iam-policy`)
-      : new InputError(at, s.Principal ?? s.NotPrincipal, `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} has no Principal element (is this a key policy?)`, `${fix}; a key policy goes to --key-policy`);
+      : new InputError(
+          at,
+          s.Principal ?? s.NotPrincipal,
+          `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} has no Principal element (is this a key policy?)`,
+          `${fix}; a key policy goes to --key-policy`,
+        );
   });
   return doc;
 }

@@ -17,7 +17,12 @@ const request = z.strictObject({
   principal: z.string(),
   action: z.string(),
   context: z
-    .record(z.string(), z.union([z.string(), z.boolean(), z.number(), z.array(z.string())], { error: 'expected a string, number, boolean or a list of strings (a context value is never an object)' }))
+    .record(
+      z.string(),
+      z.union([z.string(), z.boolean(), z.number(), z.array(z.string())], {
+        error: 'expected a string, number, boolean or a list of strings (a context value is never an object)',
+      }),
+    )
     .optional(),
   resource: z.string().optional(),
   encryptionContext: z.record(z.string(), z.string()).optional(),
@@ -51,7 +56,13 @@ export function validAction(field: string, action: string): string {
 }
 
 function validResource(field: string, resource: string): string {
-  if (!parseKmsArn(resource)) throw new InputError(field, resource, 'not a KMS key or alias ARN', 'give arn:aws:kms:<region>:<account>:key/<key id>, or leave it out to use the key ARN');
+  if (!parseKmsArn(resource))
+    throw new InputError(
+      field,
+      resource,
+      'not a KMS key or alias ARN',
+      'give arn:aws:kms:<region>:<account>:key/<key id>, or leave it out to use the key ARN',
+    );
   return resource;
 }
 
@@ -62,7 +73,8 @@ export async function readRequests(origin: Origin): Promise<KmsRequest[]> {
   // Request lists are written by hand, where a key written twice silently loses one value. Larger
   // lists are generated, and checking them would cost seconds for nothing.
   if (text.length <= HAND_WRITTEN_BYTES) assertNoDuplicateKeys(origin, text, REQUESTS_FIX);
-  if (!Array.isArray(json) || json.length === 0) throw new InputError(where(origin), json, 'expected a non-empty JSON list of requests', REQUESTS_FIX);
+  if (!Array.isArray(json) || json.length === 0)
+    throw new InputError(where(origin), json, 'expected a non-empty JSON list of requests', REQUESTS_FIX);
   const requests: KmsRequest[] = [];
   for (const [i, element] of json.entries()) {
     const at = `[${i}]`;

@@ -1,10 +1,4 @@
-import {
-  AUTOSCALING_GRANT_OPERATIONS,
-  AUTOSCALING_LAUNCH_OPERATIONS,
-  CREATE_GRANT,
-  EBS_VOLUME_GRANT_OPERATIONS,
-  kmsAction,
-} from '../policy/actions';
+import { AUTOSCALING_GRANT_OPERATIONS, AUTOSCALING_LAUNCH_OPERATIONS, CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, kmsAction } from '../policy/actions';
 import { autoScalingRoleArn, Partition } from '../policy/arns';
 import { isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
 import { ec2Service } from '../policy/consumer-policy';

@@ -33,9 +33,7 @@ export function renderManifest(kind: string, files: ReadonlyMap<string, string>)
 }
 
 export type ManifestRead =
-  | { readonly status: 'absent' }
-  | { readonly status: 'valid'; readonly manifest: Manifest }
-  | { readonly status: 'invalid'; readonly reason: string };
+  { readonly status: 'absent' } | { readonly status: 'valid'; readonly manifest: Manifest } | { readonly status: 'invalid'; readonly reason: string };
 
 /** Reads `dir`'s manifest and accepts it only if keyshare could have written it. */
 export function readManifest(dir: string): ManifestRead {
@@ -60,7 +58,10 @@ export function readManifest(dir: string): ManifestRead {
     return { status: 'invalid', reason: `${MANIFEST_FILE} was not written by keyshare` };
   }
   if (typeof m.version !== 'number' || m.version > MANIFEST_VERSION) {
-    return { status: 'invalid', reason: `${MANIFEST_FILE} has format version ${String(m.version)}, newer than this keyshare reads (${MANIFEST_VERSION})` };
+    return {
+      status: 'invalid',
+      reason: `${MANIFEST_FILE} has format version ${String(m.version)}, newer than this keyshare reads (${MANIFEST_VERSION})`,
+    };
   }
   if (typeof m.kind !== 'string' || !m.files || typeof m.files !== 'object' || Array.isArray(m.files)) {
     return { status: 'invalid', reason: `${MANIFEST_FILE} lacks its kind or file list` };

@@ -16,9 +16,7 @@ export interface OutputRequest {
 }
 
 /** The new output, either as contents by relative path (`/`-separated) or written by a callback into the staging directory. */
-export type OutputContent =
-  | { readonly files: ReadonlyMap<string, string | Uint8Array> }
-  | { readonly stage: (stagingDir: string) => void };
+export type OutputContent = { readonly files: ReadonlyMap<string, string | Uint8Array> } | { readonly stage: (stagingDir: string) => void };
 
 export interface OutputSummary {
   /** The directory written, as the user gave it. */
@@ -92,7 +90,9 @@ export function replaceOutput(req: OutputRequest, content: OutputContent): Outpu
         written: [...generated.keys()],
         changed: [...generated].filter(([rel, hash]) => before[rel] !== hash).map(([rel]) => rel),
         kept,
-        removed: Object.keys(before).filter((rel) => !generated.has(rel)).sort(),
+        removed: Object.keys(before)
+          .filter((rel) => !generated.has(rel))
+          .sort(),
       };
     } finally {
       removeTree(staging);
@@ -127,7 +127,12 @@ function resolveTarget(req: OutputRequest): string {
     throw new InputError(req.flag, req.dir, 'is the root of the file system', `give a directory of its own, such as ${req.flag} cdktf.out`);
   }
   if (fs.existsSync(target) && !fs.statSync(target).isDirectory()) {
-    throw new InputError(req.flag, req.dir, 'exists and is not a directory', 'give the path of a new or empty directory, or of a previous keyshare output');
+    throw new InputError(
+      req.flag,
+      req.dir,
+      'exists and is not a directory',
+      'give the path of a new or empty directory, or of a previous keyshare output',
+    );
   }
   return target;
 }
@@ -265,9 +270,13 @@ function swap(req: OutputRequest, target: string, staging: string, exists: boole
     fs.renameSync(staging, target);
   } catch (err) {
     fs.renameSync(aside, target);
-    attempt(req, () => {
-      throw err;
-    }, 'the new output cannot be moved into place');
+    attempt(
+      req,
+      () => {
+        throw err;
+      },
+      'the new output cannot be moved into place',
+    );
   }
   try {
     removeTree(aside);

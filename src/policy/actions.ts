@@ -10,13 +10,7 @@
  * Example 2 (cross-account), first statement.
  * https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
  */
-export const KEY_USE_ACTIONS = [
-  'kms:Encrypt',
-  'kms:Decrypt',
-  'kms:ReEncrypt*',
-  'kms:GenerateDataKey*',
-  'kms:DescribeKey',
-] as const;
+export const KEY_USE_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'] as const;
 
 export const DESCRIBE_KEY = 'kms:DescribeKey';
 
@@ -165,7 +159,23 @@ export const CROSS_ACCOUNT_OPERATIONS = [
 ] as const;
 
 /** Administration a consumer or a stranger must never get (KMS API reference, key management operations); `check` probes them. */
-export const ADMINISTRATION_PROBES = ['PutKeyPolicy', 'ScheduleKeyDeletion', 'DisableKey', 'UpdateKeyDescription', 'RevokeGrant', 'CreateAlias'] as const;
+export const ADMINISTRATION_PROBES = [
+  'PutKeyPolicy',
+  'ScheduleKeyDeletion',
+  'DisableKey',
+  'UpdateKeyDescription',
+  'RevokeGrant',
+  'CreateAlias',
+] as const;
 
 /** Everything a stranger must not do: use, grant, read the policy, administer; `check` probes them. */
-export const STRANGER_PROBES = ['Decrypt', 'Encrypt', 'GenerateDataKey', 'ReEncryptFrom', 'DescribeKey', 'GetKeyPolicy', 'ListGrants', ...ADMINISTRATION_PROBES] as const;
+export const STRANGER_PROBES = [
+  'Decrypt',
+  'Encrypt',
+  'GenerateDataKey',
+  'ReEncryptFrom',
+  'DescribeKey',
+  'GetKeyPolicy',
+  'ListGrants',
+  ...ADMINISTRATION_PROBES,
+] as const;

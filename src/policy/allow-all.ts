@@ -8,4 +8,6 @@ import { PolicyDocument, policyDocument } from './document';
  */
 export const ALLOW_ALL_KMS_IAM_POLICY: PolicyDocument = policyDocument([{ Effect: 'Allow', Action: ALL_KMS_ACTIONS, Resource: '*' }]);
 
-export const ALLOW_ALL_KMS_KEY_POLICY: PolicyDocument = policyDocument([{ Effect: 'Allow', Principal: { AWS: '*' }, Action: ALL_KMS_ACTIONS, Resource: '*' }]);
+export const ALLOW_ALL_KMS_KEY_POLICY: PolicyDocument = policyDocument([
+  { Effect: 'Allow', Principal: { AWS: '*' }, Action: ALL_KMS_ACTIONS, Resource: '*' },
+]);

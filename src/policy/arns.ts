@@ -39,7 +39,9 @@ export function parseArn(arn: string): ArnParts | undefined {
 /** `arn:<partition>:iam::<account>:root`: the account itself. */
 export function parseRootArn(arn: string): { readonly partition: Partition; readonly account: string } | undefined {
   const p = parseArn(arn);
-  return p && p.service === 'iam' && p.region === '' && p.account !== '' && p.resource === 'root' ? { partition: p.partition, account: p.account } : undefined;
+  return p && p.service === 'iam' && p.region === '' && p.account !== '' && p.resource === 'root'
+    ? { partition: p.partition, account: p.account }
+    : undefined;
 }
 
 /** `arn:<partition>:iam::<account>:role/<path/>name`: roles match by account and name, whatever the path. */
@@ -101,7 +103,10 @@ export function organizationManagementAccount(organizationArn: string): string {
 
 /** OU ARN from an `aws:PrincipalOrgPaths` value: the last `ou-` segment of the path names the OU. */
 export function organizationalUnitArn(organizationArn: string, orgId: string, ouPath: string): string | undefined {
-  const ou = ouPath.split('/').filter((s) => s.startsWith('ou-')).pop();
+  const ou = ouPath
+    .split('/')
+    .filter((s) => s.startsWith('ou-'))
+    .pop();
   if (!ou) return undefined;
   const org = parseArn(organizationArn);
   return org && `arn:${org.partition}:organizations::${org.account}:ou/${orgId}/${ou}`;
@@ -111,11 +116,10 @@ export function organizationalUnitArn(organizationArn: string, orgId: string, ou
  * Where organization mode shares the AMIs: the OUs the paths name, or the whole organization
  * when no path is given or one names no OU (the organization root).
  */
-export function organizationLaunchTargets(organization: {
-  readonly arn: string;
-  readonly id: string;
-  readonly ouPaths: readonly string[];
-}): { readonly organizationArn?: string; readonly organizationalUnitArns: readonly string[] } {
+export function organizationLaunchTargets(organization: { readonly arn: string; readonly id: string; readonly ouPaths: readonly string[] }): {
+  readonly organizationArn?: string;
+  readonly organizationalUnitArns: readonly string[];
+} {
   const ouArns = organization.ouPaths.map((p) => organizationalUnitArn(organization.arn, organization.id, p));
   if (ouArns.length === 0 || ouArns.includes(undefined)) return { organizationArn: organization.arn, organizationalUnitArns: [] };
   return { organizationalUnitArns: ouArns as string[] };
@@ -136,7 +140,6 @@ export function parseKmsArn(arn: string): KmsArnParts | undefined {
   const m = KMS_ARN.exec(arn);
   return m ? { partition: m[1] as Partition, region: m[2], account: m[3], resource: m[4] } : undefined;
 }
-
 
 /**
  * What `aws organizations list-accounts` prints as an account's `Arn`:

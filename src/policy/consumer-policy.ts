@@ -34,13 +34,7 @@ export function ec2Service(region: string): string {
  * role its grant with exactly the key policy's scope, and lets people who launch instances
  * themselves use the key, but only through EC2 in the key's region.
  */
-export function consumerIamPolicy(
-  partition: Partition,
-  region: string,
-  account: string,
-  keyArn: string,
-  suffix?: string,
-): PolicyDocument {
+export function consumerIamPolicy(partition: Partition, region: string, account: string, keyArn: string, suffix?: string): PolicyDocument {
   const viaEc2 = { StringEquals: { [VIA_SERVICE]: ec2Service(region) } };
   return policyDocument([
     // Direct, not via EC2: Terraform and Auto Scaling's console validation describe the key.

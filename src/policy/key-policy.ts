@@ -54,9 +54,7 @@ export function administratorsStatement(administrators: readonly string[]): Poli
 }
 
 function audiencePrincipal(partition: Partition, audience: Audience): PolicyStatement['Principal'] {
-  return audience.kind === 'accounts'
-    ? { AWS: one(audience.accounts.map((a) => accountRootArn(partition, a))) }
-    : { AWS: '*' };
+  return audience.kind === 'accounts' ? { AWS: one(audience.accounts.map((a) => accountRootArn(partition, a))) } : { AWS: '*' };
 }
 
 /** Organization membership conditions; empty for listed accounts, whose ARNs are the principal. */

@@ -43,4 +43,3 @@ export const HELPERS = {
 } satisfies Record<string, (...args: never[]) => unknown>;
 
 export type HelperName = keyof typeof HELPERS;
-

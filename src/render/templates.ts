@@ -40,7 +40,10 @@ for (const name of ['if', 'unless', 'each', 'with']) {
   });
 }
 if (fs.existsSync(PARTIALS_DIR)) {
-  for (const file of fs.readdirSync(PARTIALS_DIR).filter((f) => f.endsWith('.hbs')).sort()) {
+  for (const file of fs
+    .readdirSync(PARTIALS_DIR)
+    .filter((f) => f.endsWith('.hbs'))
+    .sort()) {
     const source = read(path.join(PARTIALS_DIR, file));
     engine.precompile(source, COMPILE_OPTIONS);
     engine.registerPartial(file.slice(0, -'.hbs'.length), engine.compile(source, COMPILE_OPTIONS));

@@ -15,13 +15,7 @@ import {
   principalAccount,
   roleArn,
 } from '../policy/arns';
-import {
-  GRANTEE_PRINCIPAL,
-  PRINCIPAL_ACCOUNT_VARIABLE,
-  PRINCIPAL_ORG_ID,
-  PRINCIPAL_ORG_PATHS,
-  VIA_SERVICE,
-} from '../policy/conditions';
+import { GRANTEE_PRINCIPAL, PRINCIPAL_ACCOUNT_VARIABLE, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, VIA_SERVICE } from '../policy/conditions';
 import { ec2Service } from '../policy/consumer-policy';
 import { listOf, type PolicyDocument, type StringOrList } from '../policy/document';
 import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';

@@ -25,7 +25,6 @@ export interface StatementDiff {
 
 /** The statement ID rule: a Sid that is present and not empty, else the position. */
 
-
 function principals(s: PolicyStatement): string[] {
   const out: string[] = [];
   for (const [element, block] of [

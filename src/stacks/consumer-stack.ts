@@ -27,8 +27,7 @@ export class ConsumerStack extends AccountStack {
       backend: rollout.backend,
     });
     const { partition, owner, key } = rollout;
-    const keyArn =
-      key.arn ?? new DataAwsKmsKey(this, 'shared-key', { keyId: aliasArn(partition, owner.region, owner.account, key.alias) }).arn;
+    const keyArn = key.arn ?? new DataAwsKmsKey(this, 'shared-key', { keyId: aliasArn(partition, owner.region, owner.account, key.alias) }).arn;
     this.grant = new ConsumerGrant(this, 'consumer-grant', {
       partition,
       region: owner.region,

@@ -24,7 +24,9 @@ export function assertDeployable(rollout: Rollout): Deployable {
   if (!tally.passed) {
     // Only a failure needs the full report, to say what failed.
     const report = checkRollout(rollout, policy);
-    throw new FindingsError(`${checkRenderers.text(report)}keyshare: refusing to synthesize a rollout that check does not prove; nothing was written`);
+    throw new FindingsError(
+      `${checkRenderers.text(report)}keyshare: refusing to synthesize a rollout that check does not prove; nothing was written`,
+    );
   }
   return { keyPolicyBytes: policyBytes(policy), proven: { steps: tally.steps, probes: tally.probes }, assumptions: tally.assumptions };
 }

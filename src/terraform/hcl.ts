@@ -93,9 +93,7 @@ export function hclValue(value: HclValue, indent = 0): string {
     if (items.length === 1 && !isMultiline(items[0])) return `[${hclValue(items[0], indent)}]`;
     return `[\n${items.map((item) => `${pad}${hclValue(item, indent + 2)},\n`).join('')}${' '.repeat(indent)}]`;
   }
-  const entries = Object.entries(value as Record<string, HclValue | undefined>).filter(
-    (e): e is [string, HclValue] => e[1] !== undefined,
-  );
+  const entries = Object.entries(value as Record<string, HclValue | undefined>).filter((e): e is [string, HclValue] => e[1] !== undefined);
   if (entries.length === 0) return '{}';
   return `{\n${hclAttributes(entries, indent + 2)}${' '.repeat(indent)}}`;
 }

@@ -23,21 +23,26 @@ export const CONSUMER_GRANT_VARIABLES: readonly ModuleVariable[] = [
     validations: [
       {
         condition: matches('var.key_arn', KMS_ARN),
-        message: 'key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>): a key in another account is known only by its ARN.',
+        message:
+          'key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>): a key in another account is known only by its ARN.',
       },
     ],
   },
   {
     name: 'account_id',
     type: 'string',
-    description: "The consumer account this module deploys into; its Auto Scaling service-linked role gets the grant. Default: the AWS provider's account.",
+    description:
+      "The consumer account this module deploys into; its Auto Scaling service-linked role gets the grant. Default: the AWS provider's account.",
     default: 'null',
-    validations: [{ condition: nullOrMatches('var.account_id', ACCOUNT), message: 'account_id must be a 12-digit AWS account ID, e.g. "444455556666".' }],
+    validations: [
+      { condition: nullOrMatches('var.account_id', ACCOUNT), message: 'account_id must be a 12-digit AWS account ID, e.g. "444455556666".' },
+    ],
   },
   {
     name: 'service_linked_role_suffix',
     type: 'string',
-    description: "Custom suffix of the account's Auto Scaling service-linked role (AWSServiceRoleForAutoScaling_<suffix>). Default: the default role.",
+    description:
+      "Custom suffix of the account's Auto Scaling service-linked role (AWSServiceRoleForAutoScaling_<suffix>). Default: the default role.",
     default: 'null',
     validations: [
       {
@@ -56,16 +61,21 @@ export const CONSUMER_GRANT_VARIABLES: readonly ModuleVariable[] = [
   {
     name: 'policy_name',
     type: 'string',
-    description: 'Name of the IAM policy that lets grant creators create the grant and people who launch instances use the key through EC2; unique per account.',
+    description:
+      'Name of the IAM policy that lets grant creators create the grant and people who launch instances use the key through EC2; unique per account.',
     default: hclString(CONSUMER_POLICY_NAME),
   },
   {
     name: 'attach_policy_to_roles',
     type: 'list(string)',
-    description: 'Names of roles in this account that get the IAM policy, such as the role Terraform deploys with. A cross-account KMS call needs the caller\'s IAM policy as well as the key policy.',
+    description:
+      "Names of roles in this account that get the IAM policy, such as the role Terraform deploys with. A cross-account KMS call needs the caller's IAM policy as well as the key policy.",
     default: '[]',
     validations: [
-      { condition: allMatch('var.attach_policy_to_roles', ROLE_NAME), message: 'attach_policy_to_roles must hold role names (the part after role/), not ARNs.' },
+      {
+        condition: allMatch('var.attach_policy_to_roles', ROLE_NAME),
+        message: 'attach_policy_to_roles must hold role names (the part after role/), not ARNs.',
+      },
     ],
   },
   {
@@ -90,7 +100,11 @@ export function consumerGrantModule(): TerraformModule {
       { name: 'grant_id', description: 'ID of the Auto Scaling grant.', value: 'aws_kms_grant.autoscaling.grant_id' },
       { name: 'policy_arn', description: 'ARN of the IAM policy for grant creators and launchers.', value: 'aws_iam_policy.grant_creator.arn' },
       { name: 'policy_json', description: 'The IAM policy document.', value: 'aws_iam_policy.grant_creator.policy' },
-      { name: 'service_linked_role_arn', description: 'ARN of the Auto Scaling service-linked role the grant is for.', value: 'local.service_linked_role_arn' },
+      {
+        name: 'service_linked_role_arn',
+        description: 'ARN of the Auto Scaling service-linked role the grant is for.',
+        value: 'local.service_linked_role_arn',
+      },
     ],
     data: {
       readme: { grantName: code(AUTOSCALING_GRANT_NAME), roleName: `${code(autoScalingRoleName())} (or ${code(autoScalingRoleName('<suffix>'))})` },

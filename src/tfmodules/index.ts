@@ -58,7 +58,13 @@ export function renderTerraformModules(): Map<string, string> {
         ...o,
         readme: { description: readmeText(o.description) },
         preconditions: (o.preconditions ?? []).map(hclValidation),
-        attributes: hclExpressionAttributes([['description', hclString(o.description)], ['value', o.value]], 2).trimEnd(),
+        attributes: hclExpressionAttributes(
+          [
+            ['description', hclString(o.description)],
+            ['value', o.value],
+          ],
+          2,
+        ).trimEnd(),
       })),
     };
     files.set(`${module.name}/README.md`, renderTemplate(`modules/${module.name}/README.md`, data));

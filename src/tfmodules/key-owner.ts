@@ -19,7 +19,8 @@ export const KEY_OWNER_VARIABLES: readonly ModuleVariable[] = [
     validations: [
       {
         condition: nullOr('var.alias', `!startswith(trimprefix(var.alias, ${hclString(ALIAS_PREFIX)}), ${hclString(AWS_MANAGED_ALIAS)})`),
-        message: "alias must not start with aws/: those aliases are reserved for AWS-managed keys, whose policy cannot be changed and which cannot be shared with other accounts.",
+        message:
+          'alias must not start with aws/: those aliases are reserved for AWS-managed keys, whose policy cannot be changed and which cannot be shared with other accounts.',
       },
     ],
   },
@@ -32,7 +33,8 @@ export const KEY_OWNER_VARIABLES: readonly ModuleVariable[] = [
     validations: [
       {
         condition: nullOrMatches('var.existing_key_arn', KEY_ARN),
-        message: 'existing_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), as `aws kms describe-key` prints it, not an alias ARN.',
+        message:
+          'existing_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), as `aws kms describe-key` prints it, not an alias ARN.',
       },
     ],
   },
@@ -42,7 +44,12 @@ export const KEY_OWNER_VARIABLES: readonly ModuleVariable[] = [
     description: 'Description of the key. Default: says which alias it encrypts AMI snapshots for.',
     default: 'null',
   },
-  { name: 'enable_key_rotation', type: 'bool', description: 'Yearly automatic rotation of the key material.', default: String(KEY_OWNER_DEFAULTS.enableKeyRotation) },
+  {
+    name: 'enable_key_rotation',
+    type: 'bool',
+    description: 'Yearly automatic rotation of the key material.',
+    default: String(KEY_OWNER_DEFAULTS.enableKeyRotation),
+  },
   {
     name: 'deletion_window_in_days',
     type: 'number',
@@ -50,7 +57,8 @@ export const KEY_OWNER_VARIABLES: readonly ModuleVariable[] = [
     default: String(KEY_OWNER_DEFAULTS.deletionWindowInDays),
     validations: [
       {
-        condition: 'var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30 && floor(var.deletion_window_in_days) == var.deletion_window_in_days',
+        condition:
+          'var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30 && floor(var.deletion_window_in_days) == var.deletion_window_in_days',
         message: 'deletion_window_in_days must be a whole number from 7 to 30, as KMS requires.',
       },
     ],
@@ -65,7 +73,8 @@ export const KEY_OWNER_VARIABLES: readonly ModuleVariable[] = [
     validations: [
       {
         condition: `${allMatch('var.amis[*].id', AMI_ID)} && ${allMatch('flatten(var.amis[*].snapshot_ids)', SNAPSHOT_ID)}`,
-        message: 'amis must name AMIs as ami- and snapshots as snap- followed by 8 or 17 lowercase hex digits, as `aws ec2 describe-images` prints them.',
+        message:
+          'amis must name AMIs as ami- and snapshots as snap- followed by 8 or 17 lowercase hex digits, as `aws ec2 describe-images` prints them.',
       },
     ],
   },
@@ -78,7 +87,8 @@ export const KEY_OWNER_VARIABLES: readonly ModuleVariable[] = [
     validations: [
       {
         condition: nullOrMatches('var.organization_arn', ORG_ARN),
-        message: 'organization_arn must be an organization ARN such as arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5, as `aws organizations describe-organization` prints it.',
+        message:
+          'organization_arn must be an organization ARN such as arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5, as `aws organizations describe-organization` prints it.',
       },
     ],
   },
@@ -124,7 +134,8 @@ export function keyOwnerModule(): TerraformModule {
             message: 'alias is required when the module creates the key: set alias, or existing_key_arn to share a key that exists.',
           },
           {
-            condition: 'var.organization_id == null || length(var.amis) == 0 || var.organization_arn != null || length(var.organizational_unit_arns) > 0',
+            condition:
+              'var.organization_id == null || length(var.amis) == 0 || var.organization_arn != null || length(var.organizational_unit_arns) > 0',
             message: 'Organization mode shares the AMIs with the organization or its OUs: set organization_arn or organizational_unit_arns.',
           },
         ],
@@ -135,7 +146,11 @@ export function keyOwnerModule(): TerraformModule {
         description: "ARN of the alias; consumers resolve the key through it with the consumer-grant module's key_arn. Null with existing_key_arn.",
         value: 'one(aws_kms_alias.this[*].arn)',
       },
-      { name: 'alias_name', description: 'Name of the alias, with the alias/ prefix; null with existing_key_arn.', value: 'one(aws_kms_alias.this[*].name)' },
+      {
+        name: 'alias_name',
+        description: 'Name of the alias, with the alias/ prefix; null with existing_key_arn.',
+        value: 'one(aws_kms_alias.this[*].name)',
+      },
       { name: 'policy_json', description: 'The key policy.', value: 'module.key_policy.policy_json' },
       { name: 'policy_bytes', description: 'Size of the key policy; KMS allows 32,768 bytes.', value: 'module.key_policy.policy_bytes' },
     ],

@@ -52,7 +52,6 @@ function elementOf(value: unknown, token: string): string {
   return found[0];
 }
 
-
 export const KEY_POLICY_VARIABLES: readonly ModuleVariable[] = [
   {
     name: 'owner_account_id',
@@ -69,7 +68,10 @@ export const KEY_POLICY_VARIABLES: readonly ModuleVariable[] = [
       "Accounts whose Auto Scaling groups launch from AMIs encrypted with the key. The owner's own ID here names the owner's Auto Scaling service-linked role in the policy (same-account case). In organization mode, list the accounts that use a suffix or the owner; the organization's other members need no listing.",
     default: '[]',
     validations: [
-      { condition: allMatch('var.consumer_account_ids', ACCOUNT), message: 'consumer_account_ids must hold 12-digit AWS account IDs, e.g. "444455556666".' },
+      {
+        condition: allMatch('var.consumer_account_ids', ACCOUNT),
+        message: 'consumer_account_ids must hold 12-digit AWS account IDs, e.g. "444455556666".',
+      },
       {
         condition: 'length(distinct(var.consumer_account_ids)) == length(var.consumer_account_ids)',
         message: 'consumer_account_ids lists an account twice: list each account once.',
@@ -79,19 +81,21 @@ export const KEY_POLICY_VARIABLES: readonly ModuleVariable[] = [
   {
     name: 'administrator_arns',
     type: 'list(string)',
-    description: 'IAM roles or users of the owner account that administer the key without cryptographic use. Root delegation already lets the owner account\'s IAM policies decide.',
+    description:
+      "IAM roles or users of the owner account that administer the key without cryptographic use. Root delegation already lets the owner account's IAM policies decide.",
     default: '[]',
     validations: [
       {
         condition: allMatch('var.administrator_arns', PRINCIPAL_ARN),
-        message: 'administrator_arns must hold IAM role or user ARNs such as arn:aws:iam::111122223333:role/key-admin, not assumed-role session ARNs.',
+        message:
+          'administrator_arns must hold IAM role or user ARNs such as arn:aws:iam::111122223333:role/key-admin, not assumed-role session ARNs.',
       },
     ],
   },
   {
     name: 'service_linked_role_suffixes',
     type: 'map(string)',
-    description: 'Custom suffix of a consumer\'s Auto Scaling service-linked role (AWSServiceRoleForAutoScaling_<suffix>), by account ID.',
+    description: "Custom suffix of a consumer's Auto Scaling service-linked role (AWSServiceRoleForAutoScaling_<suffix>), by account ID.",
     default: '{}',
     validations: [
       {
@@ -109,19 +113,22 @@ export const KEY_POLICY_VARIABLES: readonly ModuleVariable[] = [
     validations: [
       {
         condition: nullOrMatches('var.organization_id', ORG_ID),
-        message: 'organization_id must be an AWS Organizations ID such as o-a1b2c3d4e5, as `aws organizations describe-organization --query Organization.Id` prints it.',
+        message:
+          'organization_id must be an AWS Organizations ID such as o-a1b2c3d4e5, as `aws organizations describe-organization --query Organization.Id` prints it.',
       },
     ],
   },
   {
     name: 'organization_paths',
     type: 'list(string)',
-    description: 'Organization mode only: limit consumers to accounts under these aws:PrincipalOrgPaths entries, e.g. o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/. Default: the whole organization.',
+    description:
+      'Organization mode only: limit consumers to accounts under these aws:PrincipalOrgPaths entries, e.g. o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/. Default: the whole organization.',
     default: '[]',
     validations: [
       {
         condition: allMatch('var.organization_paths', OU_PATH),
-        message: 'organization_paths must hold paths such as o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/, the form the aws:PrincipalOrgPaths condition key compares.',
+        message:
+          'organization_paths must hold paths such as o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/, the form the aws:PrincipalOrgPaths condition key compares.',
       },
     ],
   },
@@ -227,7 +234,10 @@ export function keyPolicyModule(): TerraformModule {
       administrators: render(administratorsStatement([compact('administrator_arns')]), 4),
       consumerUse: render(consumerUseStatement(P, { kind: 'accounts', accounts: [compact('consumer_root_arns')] }), 4),
       consumerGrant: render(consumerGrantStatement(P, ID, tfWhole('local.role_arns[id]')), 4),
-      organizationUse: render(organizationStatements((audience) => consumerUseStatement(P, audience)), 4),
+      organizationUse: render(
+        organizationStatements((audience) => consumerUseStatement(P, audience)),
+        4,
+      ),
       organizationGrant: render(organizationGrantStatements(), 4),
       ownerUse: render(ownerAutoScalingUseStatement(P, OWNER, tfWhole('local.role_arns[var.owner_account_id]')), 4),
       ownerAttachment: render(ownerAutoScalingAttachmentStatement(P, OWNER, tfWhole('local.role_arns[var.owner_account_id]')), 4),

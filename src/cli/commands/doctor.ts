@@ -29,7 +29,7 @@ export function registerDoctor(cli: Command): void {
       .description(DESCRIPTIONS.doctor)
       .addHelpText(
         'after',
-        '\nExit: 0 the launch works, 1 it does not, 2 bad input.\nThe --iam-policy documents are taken as the grant creator\'s; --scp documents bound the consumer account. An input not given counts as none.',
+        "\nExit: 0 the launch works, 1 it does not, 2 bad input.\nThe --iam-policy documents are taken as the grant creator's; --scp documents bound the consumer account. An input not given counts as none.",
       ),
   )
     .requiredOption('--consumer <account>', 'the 12-digit account whose Auto Scaling group launches')
@@ -41,7 +41,13 @@ export function registerDoctor(cli: Command): void {
 }
 
 export async function doctor(flags: DoctorFlags): Promise<number> {
-  if (!ACCOUNT.test(flags.consumer)) throw new InputError('--consumer', flags.consumer, 'is not a 12-digit AWS account ID', 'give the account ID of the Auto Scaling group, e.g. 444455556666');
+  if (!ACCOUNT.test(flags.consumer))
+    throw new InputError(
+      '--consumer',
+      flags.consumer,
+      'is not a 12-digit AWS account ID',
+      'give the account ID of the Auto Scaling group, e.g. 444455556666',
+    );
   if (flags.serviceLinkedRoleSuffix !== undefined) {
     const parsed = serviceLinkedRoleSuffix.safeParse(flags.serviceLinkedRoleSuffix);
     const rule = parsed.success ? undefined : unpackRule(parsed.error.issues[0].message);

@@ -37,12 +37,17 @@ export function registerExplain(cli: Command): void {
     .action((flags: ExplainFlags) => runCommand(() => explain(flags)));
 }
 
-
 export async function explain(flags: ExplainFlags): Promise<number> {
   const requests = await requestsOf(flags);
   const loaded = await loadKeyAccess(flags);
   const inputs = keyAccessInputs(loaded, { identity: true, grants: true, scps: true });
-  requests.forEach((r, i) => assertSamePartition(flags.requests === undefined ? '--principal' : `--requests ${flags.requests}: [${i}].principal`, r.principal, r.resource ?? inputs.keyArn));
+  requests.forEach((r, i) =>
+    assertSamePartition(
+      flags.requests === undefined ? '--principal' : `--requests ${flags.requests}: [${i}].principal`,
+      r.principal,
+      r.resource ?? inputs.keyArn,
+    ),
+  );
   // A condition on a fact only the caller knows (aws:ResourceOrgID, ...) that was not given is unknown, not false.
   const explained = requests.map((request) => ({ request, ...authorizeKnowing(inputs, request, isCallerKnownKey) }));
   // Notes would break the JSON array machines parse, so they go to stderr there.
@@ -54,11 +59,22 @@ export async function explain(flags: ExplainFlags): Promise<number> {
 async function requestsOf(flags: ExplainFlags): Promise<KmsRequest[]> {
   const single = flags.principal !== undefined || flags.action !== undefined || flags.context.length > 0;
   if (flags.requests !== undefined) {
-    if (single) throw new InputError('--requests', flags.requests, 'given together with --principal/--action/--context', 'give either one request with --principal and --action, or a list with --requests');
+    if (single)
+      throw new InputError(
+        '--requests',
+        flags.requests,
+        'given together with --principal/--action/--context',
+        'give either one request with --principal and --action, or a list with --requests',
+      );
     return readRequests({ flag: '--requests', file: flags.requests });
   }
   if (flags.principal === undefined || flags.action === undefined) {
-    throw new InputError(flags.principal === undefined ? '--principal' : '--action', undefined, 'is required without --requests', 'give --principal ARN and --action kms:Operation, or --requests FILE');
+    throw new InputError(
+      flags.principal === undefined ? '--principal' : '--action',
+      undefined,
+      'is required without --requests',
+      'give --principal ARN and --action kms:Operation, or --requests FILE',
+    );
   }
   const context = await parseContextFlags(flags.context);
   return [

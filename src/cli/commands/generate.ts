@@ -41,7 +41,11 @@ export function registerGenerate(cli: Command): void {
         .argParser(wholeNumber('--wave-size'))
         .default(MAX_MATRIX_JOBS),
     )
-    .addOption(new Option('--canary <n>', 'accounts in the first wave, applied before all others; 0 for none').argParser(wholeNumber('--canary')).default(DEFAULT_CANARY))
+    .addOption(
+      new Option('--canary <n>', 'accounts in the first wave, applied before all others; 0 for none')
+        .argParser(wholeNumber('--canary'))
+        .default(DEFAULT_CANARY),
+    )
     .addOption(formatOption())
     .action((opts: GenerateOptions) =>
       runCommand(() => {

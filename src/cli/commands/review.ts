@@ -87,5 +87,8 @@ export async function review(plans: readonly string[], flags: ReviewFlags): Prom
   if (flags.out !== undefined)
     writeAtomically(flags.out, render(reviewRenderers, { report, options: { ...options, unlimited: true } }, flags.format));
   process.stdout.write(render(reviewRenderers, { report, options }, flags.format));
-  return exitCode(report.findings.map((f) => f.severity), flags.failOn);
+  return exitCode(
+    report.findings.map((f) => f.severity),
+    flags.failOn,
+  );
 }
