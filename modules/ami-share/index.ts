@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { validateProps } from '../validate';
 import { accountId, amiId, organizationArn, snapshotId } from '../../src/config/fields';
 import { InputError } from '../../src/errors';
+import { organizationalUnitIdOf } from '../../src/policy/arns';
 
 export interface SharedAmi {
   readonly id: string;
@@ -69,7 +70,7 @@ export class AmiShare extends Construct {
         new AmiLaunchPermission(this, `${ami.id}-organization`, { imageId: ami.id, organizationArn: props.organizationArn });
       }
       for (const ou of ouArns) {
-        new AmiLaunchPermission(this, `${ami.id}-${ou.split('/').pop()}`, { imageId: ami.id, organizationalUnitArn: ou });
+        new AmiLaunchPermission(this, `${ami.id}-${organizationalUnitIdOf(ou) ?? ou}`, { imageId: ami.id, organizationalUnitArn: ou });
       }
       for (const snapshot of ami.snapshotIds ?? []) {
         for (const account of props.snapshotAccounts ?? props.accounts ?? []) {

@@ -112,6 +112,12 @@ export function organizationalUnitArn(organizationArn: string, orgId: string, ou
   return org && `arn:${org.partition}:organizations::${org.account}:ou/${orgId}/${ou}`;
 }
 
+/** `arn:…:organizations::<management>:ou/o-…/ou-…` → `ou-…`, the OU's own ID. */
+export function organizationalUnitIdOf(ouArn: string): string | undefined {
+  const resource = parseArn(ouArn)?.resource;
+  return resource?.startsWith('ou/') ? resource.split('/').pop() : undefined;
+}
+
 /**
  * Where organization mode shares the AMIs: the OUs the paths name, or the whole organization
  * when no path is given or one names no OU (the organization root).
