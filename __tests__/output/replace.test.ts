@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { InputError } from '../../src/errors';
 import { checkOutputDir, MANIFEST_FILE, replaceOutput } from '../../src/output';
-import { expectBadInput, ROOT } from '../support/cli';
+import { ROOT } from '../support/cli';
 import { listing, listingOutside, tmp, write } from '../support/tree';
 
 const req = (dir: string, kind = 'synth') => ({ dir, flag: '--out', kind });
@@ -177,23 +177,21 @@ describe('replaceOutput', () => {
     expect(listing(root)).toEqual(before);
   });
 
-  // Root writes through a 0555 directory, so as root the CLI runs as `nobody`, to whom it is read-only.
+  // Root writes through a 0555 directory, so as root the write runs in a child that drops to `nobody`.
   test('a read-only parent is bad input', () => {
     const root = tmp();
     fs.chmodSync(root, 0o555);
     try {
+      const out = path.join(root, 'out');
       if (process.getuid?.() !== 0) {
-        expect(refusal(() => replaceOutput(req(path.join(root, 'out')), files(V1)))).toMatch(/permission denied/);
+        expect(refusal(() => replaceOutput(req(out), files(V1)))).toMatch(/permission denied/);
         return;
       }
-      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/keyshare.js'), 'modules', '--out', path.join(root, 'out')], {
-        encoding: 'utf8',
-        cwd: os.tmpdir(),
-        uid: 65534,
-        gid: 65534,
-        env: { ...process.env, KEYSHARE_DEBUG: '', HOME: os.tmpdir() },
-      });
-      expectBadInput(r, /^keyshare: --out: .*permission denied.*Fix: /);
+      const child = path.join(__dirname, 'unprivileged-child.ts');
+      const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', child, out], { cwd: ROOT, encoding: 'utf8' });
+      const refused = JSON.parse(r.stdout) as { name?: string; message?: string };
+      expect(refused.name).toBe('InputError');
+      expect(refused.message).toMatch(/^--out: .*permission denied.*Fix: /);
       expect(fs.readdirSync(root)).toEqual([]);
     } finally {
       fs.chmodSync(root, 0o755);
