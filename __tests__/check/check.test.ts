@@ -167,11 +167,11 @@ describe('organization mode: the grantee assumption and the documented form', ()
     const report = checkRollout(r2);
     expect(passed(report)).toBe(true);
     const other = report.probes.find((p) => p.probe.id === `${CONSUMER_A}:grant-other-account`)!;
-    expect(other).toMatchObject({ ok: true, result: { decision: 'Allowed' } });
+    expect(other).toMatchObject({ ok: true, decision: 'Allowed' });
     expect(other.probe.title).toContain('organization.grantee: any-account');
     // Still: no role that is not an Auto Scaling role, no operation beyond the path.
-    expect(report.probes.find((p) => p.probe.id === `${CONSUMER_A}:grant-other-role`)?.result.decision).toBe('ImplicitlyDenied');
-    expect(report.probes.find((p) => p.probe.id === `${CONSUMER_A}:grant-beyond-path`)?.result.decision).toBe('ImplicitlyDenied');
+    expect(report.probes.find((p) => p.probe.id === `${CONSUMER_A}:grant-other-role`)?.decision).toBe('ImplicitlyDenied');
+    expect(report.probes.find((p) => p.probe.id === `${CONSUMER_A}:grant-beyond-path`)?.decision).toBe('ImplicitlyDenied');
     expect(report.assumptions.some((a) => a.includes('any-account'))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
-import { authorize } from '../evaluator';
-import type { AuthorizationResult, KeyAccessInputs } from '../evaluator/types';
+import { authorize, authorizeDecision } from '../evaluator';
+import type { AuthorizationResult, Decision, KeyAccessInputs } from '../evaluator/types';
 import { evaluateLaunchPath, StepOutcome, stepPasses } from '../launch/evaluate';
 import { autoScalingRoleArn, keyArn as keyArnOf, roleArn } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
@@ -22,10 +22,23 @@ export interface ConsumerProof {
   readonly steps: readonly StepOutcome[];
 }
 
-export interface ProbeOutcome {
+/**
+ * A probe's decision. Only a failing probe carries its trace and explanation (`result`): only
+ * failures are shown, and building them for the thousands that pass costs a third of `check`.
+ */
+export type ProbeOutcome = PassedProbe | FailedProbe;
+
+export interface PassedProbe {
   readonly probe: Probe;
+  readonly decision: Decision;
+  readonly ok: true;
+}
+
+export interface FailedProbe {
+  readonly probe: Probe;
+  readonly decision: Decision;
+  readonly ok: false;
   readonly result: AuthorizationResult;
-  readonly ok: boolean;
 }
 
 export interface CheckReport {
@@ -120,8 +133,13 @@ function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor
   const accounts = new Set([owner.account, ...rollout.consumers.map((c) => c.account)]);
   const stranger = ['999999999999', '999999999998', '999999999997'].find((a) => !accounts.has(a))!;
   const probe = (p: Probe) => {
-    const result = authorize({ keyArn, keyPolicy: policy, identityPolicies: p.identityPolicies }, p.request);
-    visit.probe({ probe: p, result, ok: (result.decision === 'Allowed') === (p.expect === 'Allowed') });
+    const inputs: KeyAccessInputs = { keyArn, keyPolicy: policy, identityPolicies: p.identityPolicies };
+    const decision = authorizeDecision(inputs, p.request);
+    visit.probe(
+      (decision === 'Allowed') === (p.expect === 'Allowed')
+        ? { probe: p, decision, ok: true }
+        : { probe: p, decision, ok: false, result: authorize(inputs, p.request) },
+    );
   };
 
   [...ownerProbes(scope, rollout.key.administrators), ...strangerProbes(scope, stranger)].forEach(probe);

@@ -16,7 +16,23 @@ export interface ActionMatcher {
   readonly patterns: readonly string[];
 }
 
+/**
+ * Matchers are immutable and depend only on their patterns, and every consumer's IAM policy
+ * repeats the same lists: each distinct list is expanded against the catalog once.
+ */
+const matchers = new Map<string, ActionMatcher>();
+
 export function compileActions(patterns: readonly string[], negated: boolean): ActionMatcher {
+  const cacheKey = `${negated}\n${patterns.join('\n')}`;
+  let matcher = matchers.get(cacheKey);
+  if (!matcher) {
+    matcher = expand(patterns, negated);
+    matchers.set(cacheKey, matcher);
+  }
+  return matcher;
+}
+
+function expand(patterns: readonly string[], negated: boolean): ActionMatcher {
   const covered = new Set<string>();
   const unknown: string[] = [];
   for (const pattern of patterns) {

@@ -10,7 +10,7 @@ import { evaluateGrants } from './grants';
 import { explainMissing } from './missing';
 import { evaluatePolicy, type EvaluationRequest, type PolicyOutcome } from './policy';
 import { traceOf } from './trace';
-import type { AuthorizationResult, KeyAccessInputs } from './types';
+import type { AuthorizationResult, Decision, KeyAccessInputs } from './types';
 import type { KmsRequest } from '../policy/request';
 
 /**
@@ -25,6 +25,24 @@ import type { KmsRequest } from '../policy/request';
  * 5. or a grant for the caller allows the operation, with no IAM policy needed ("Grants in AWS KMS").
  */
 export function authorize(inputs: KeyAccessInputs, request: KmsRequest): AuthorizationResult {
+  const { key, evaluationRequest } = prepare(inputs, request);
+  const fast = evaluate(inputs, key, evaluationRequest, request, false);
+  const decision = decide(fast);
+  if (decision !== 'ImplicitlyDenied') return { decision, trace: traceOf(fast, decision), missing: [] };
+  const explained = evaluate(inputs, key, evaluationRequest, request, true);
+  return { decision, trace: traceOf(explained, decision), missing: explainMissing(explained) };
+}
+
+/**
+ * `authorize`'s decision alone, for callers that weigh many requests and read only the decision
+ * (`authorizeKnowing`'s hypothetical contexts, `check`'s probes): no trace or explanation is built.
+ */
+export function authorizeDecision(inputs: KeyAccessInputs, request: KmsRequest): Decision {
+  const { key, evaluationRequest } = prepare(inputs, request);
+  return decide(evaluate(inputs, key, evaluationRequest, request, false));
+}
+
+function prepare(inputs: KeyAccessInputs, request: KmsRequest): { key: KmsArnParts; evaluationRequest: EvaluationRequest } {
   const key = keyArnParts(inputs.keyArn);
   const caller = parseCaller(request.principal, key.partition);
   const action = canonicalKmsAction(request.action);
@@ -47,11 +65,7 @@ export function authorize(inputs: KeyAccessInputs, request: KmsRequest): Authori
     resource: request.resource ?? inputs.keyArn,
     context: requestContext(caller, request),
   };
-  const fast = evaluate(inputs, key, evaluationRequest, request, false);
-  const decision = decide(fast);
-  if (decision !== 'ImplicitlyDenied') return { decision, trace: traceOf(fast, decision), missing: [] };
-  const explained = evaluate(inputs, key, evaluationRequest, request, true);
-  return { decision, trace: traceOf(explained, decision), missing: explainMissing(explained) };
+  return { key, evaluationRequest };
 }
 
 function evaluateAll(docs: readonly PolicyDocument[] | undefined, field: string, request: EvaluationRequest, explain: boolean): PolicyOutcome[] {

@@ -24,8 +24,7 @@ export interface CompiledStatement {
 
 export interface CompiledPolicy {
   readonly statements: readonly CompiledStatement[];
-  /** Filled on first use: `statementsFor` keyed `<action>|<account>`, and its per-action index. */
-  readonly candidates: Map<string, readonly CompiledStatement[]>;
+  /** `statementsFor`'s per-action index, filled on first use. */
   readonly byAction: Map<string, ActionIndex>;
 }
 
@@ -49,6 +48,8 @@ interface ActionIndex {
   /** Statements that may name a caller of any account. */
   readonly open: readonly CompiledStatement[];
   readonly byAccount: ReadonlyMap<string, readonly CompiledStatement[]>;
+  /** `open` merged with `byAccount`'s statements in policy order, per account, filled on first use. */
+  readonly merged: Map<string, readonly CompiledStatement[]>;
 }
 
 function indexAction(policy: CompiledPolicy, actionKey: string): ActionIndex {
@@ -67,7 +68,7 @@ function indexAction(policy: CompiledPolicy, actionKey: string): ActionIndex {
       else byAccount.set(account, [s]);
     }
   }
-  return { open, byAccount };
+  return { open, byAccount, merged: new Map() };
 }
 
 /**
@@ -76,17 +77,18 @@ function indexAction(policy: CompiledPolicy, actionKey: string): ActionIndex {
  * policy with a statement per consumer account is indexed once per action, not scanned per request.
  */
 export function statementsFor(policy: CompiledPolicy, actionKey: string, account: string | undefined): readonly CompiledStatement[] {
-  const cacheKey = `${actionKey}|${account ?? ''}`;
-  let statements = policy.candidates.get(cacheKey);
+  let index = policy.byAction.get(actionKey);
+  if (!index) {
+    index = indexAction(policy, actionKey);
+    policy.byAction.set(actionKey, index);
+  }
+  // Most callers are named by no statement (organization mode names none): no per-account entry to build or look up.
+  const named = account === undefined ? undefined : index.byAccount.get(account);
+  if (!named) return index.open;
+  let statements = index.merged.get(account!);
   if (!statements) {
-    let index = policy.byAction.get(actionKey);
-    if (!index) {
-      index = indexAction(policy, actionKey);
-      policy.byAction.set(actionKey, index);
-    }
-    const named = account === undefined ? undefined : index.byAccount.get(account);
-    statements = named ? [...index.open, ...named].sort((a, b) => a.index - b.index) : index.open;
-    policy.candidates.set(cacheKey, statements);
+    statements = [...index.open, ...named].sort((a, b) => a.index - b.index);
+    index.merged.set(account!, statements);
   }
   return statements;
 }
@@ -107,7 +109,7 @@ function compile(doc: PolicyDocument, field: string): CompiledPolicy {
   // A key policy statement without Resource or Action has no effect (keyPolicyStatementMissing).
   const effective =
     field === KEY_POLICY_FIELD ? compiledStatements.filter((_, i) => keyPolicyStatementMissing(statements[i]) === undefined) : compiledStatements;
-  return { statements: effective, candidates: new Map(), byAction: new Map() };
+  return { statements: effective, byAction: new Map() };
 }
 
 /** A string or list of strings, as the policy grammar allows; anything else is bad input. */

@@ -1,5 +1,5 @@
 import type { PolicyDocument } from '../policy/document';
-import { authorize } from './authorize';
+import { authorize, authorizeDecision } from './authorize';
 import { compilePolicy, KEY_POLICY_FIELD, type CompiledPolicy } from './compile';
 import type { AuthorizationResult, KeyAccessInputs } from './types';
 import type { ContextValue, KmsRequest } from '../policy/request';
@@ -112,7 +112,7 @@ export function authorizeKnowing(inputs: KeyAccessInputs, request: KmsRequest, u
         const value = c.values[combination[j]];
         if (value !== undefined) context[c.key] = value;
       });
-      allowed.set(combination.join(','), authorize(inputs, { ...request, context }).decision === 'Allowed');
+      allowed.set(combination.join(','), authorizeDecision(inputs, { ...request, context }) === 'Allowed');
       return;
     }
     for (let v = 0; v < candidates[i].values.length; v++) {

@@ -1,4 +1,4 @@
-import { CheckReport, passed } from '../check/check';
+import { CheckReport, FailedProbe, ProbeOutcome, passed } from '../check/check';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { json, Renderers } from './format';
 import { renderTemplate } from './templates';
@@ -36,7 +36,7 @@ export function checkJson(report: CheckReport) {
       id: p.probe.id,
       title: p.probe.title,
       expect: p.probe.expect,
-      decision: p.result.decision,
+      decision: p.decision,
       ok: p.ok,
     })),
     findings: report.findings,
@@ -50,7 +50,7 @@ function checkView(report: CheckReport) {
       .filter((s) => !stepPasses(s))
       .map((s) => ({ account: c.account, id: s.step.id, title: s.step.title, decision: stepDecisionText(s), result: s.result })),
   );
-  const probeFailures = report.probes.filter((p) => !p.ok);
+  const probeFailures = report.probes.filter((p: ProbeOutcome): p is FailedProbe => !p.ok);
   return {
     proven: passed(report),
     consumers: report.consumers.map((c) => {
