@@ -23,15 +23,17 @@ export interface Caller {
 
 const SERVICE = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/;
 
-const parsed = new Map<string, Caller>();
+/** Per partition, then per principal string: no cache key is built per request. */
+const parsed = new Map<Partition, Map<string, Caller>>();
 
 /** `partition`: the key's, in which a bare account ID is read. */
 export function parseCaller(principal: string, partition: Partition = DEFAULT_PARTITION): Caller {
-  const cacheKey = `${partition} ${principal}`;
-  let caller = parsed.get(cacheKey);
+  let callers = parsed.get(partition);
+  if (!callers) parsed.set(partition, (callers = new Map()));
+  let caller = callers.get(principal);
   if (!caller) {
     caller = parse(principal, partition);
-    parsed.set(cacheKey, caller);
+    callers.set(principal, caller);
   }
   return caller;
 }
