@@ -107,6 +107,11 @@ export function authorizeKnowing(inputs: KeyAccessInputs, request: KmsRequest, u
   const combination: number[] = candidates.map(() => 0);
   const walk = (i: number): void => {
     if (i === candidates.length) {
+      // Every unknown key absent (value 0) is the request itself, already decided.
+      if (combination.every((v) => v === 0)) {
+        allowed.set(combination.join(','), result.decision === 'Allowed');
+        return;
+      }
       const context: Record<string, ContextValue> = { ...request.context };
       candidates.forEach((c, j) => {
         const value = c.values[combination[j]];
