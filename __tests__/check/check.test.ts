@@ -5,6 +5,7 @@ import { AUTOSCALING_LAUNCH_OPERATIONS } from '../../src/policy/actions';
 import { PolicyDocument, PolicyStatement } from '../../src/policy/document';
 import { keyPolicy, SID } from '../../src/policy/key-policy';
 import { BASE_YAML, CONSUMER_A, CONSUMER_B, ORG_YAML, OWNER, rollout } from '../support/rollouts';
+import { GUIDE_GRANT_OPERATIONS } from '../support/aws-pages';
 
 const r = rollout(BASE_YAML);
 
@@ -151,16 +152,7 @@ describe('organization mode: the grantee assumption and the documented form', ()
       StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
       StringLike: { 'kms:GranteePrincipal': 'arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*' },
       'ForAllValues:StringEquals': {
-        'kms:GrantOperations': [
-          'Encrypt',
-          'Decrypt',
-          'ReEncryptFrom',
-          'ReEncryptTo',
-          'GenerateDataKey',
-          'GenerateDataKeyWithoutPlaintext',
-          'DescribeKey',
-          'CreateGrant',
-        ],
+        'kms:GrantOperations': GUIDE_GRANT_OPERATIONS,
       },
     });
     expect(JSON.stringify(statement)).not.toContain('${aws:PrincipalAccount}');

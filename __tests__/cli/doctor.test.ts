@@ -9,23 +9,13 @@ import { CONSUMER_A, CONSUMER_B, ORG_ID, ORG_YAML, REGION, rollout, STRANGER } f
 import { keyshareInProcess as run } from './in-process';
 import { tempDir } from '../support/temp';
 import { Setup, widened } from '../support/no-wider';
+import { GUIDE_GRANT_OPERATIONS as GUIDE_OPERATIONS } from '../support/aws-pages';
 
 const fixture = (name: string) => path.join(__dirname, '../fixtures/key-access', name);
 const OWNER = '111122223333';
 const CONSUMER = '444455556666';
 const KEY = `arn:aws:kms:us-west-2:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const SLR = `arn:aws:iam::${CONSUMER}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
-/** The grant operations of the EC2 Auto Scaling guide's cross-account example (create-grant command). */
-const GUIDE_OPERATIONS = [
-  'Encrypt',
-  'Decrypt',
-  'ReEncryptFrom',
-  'ReEncryptTo',
-  'GenerateDataKey',
-  'GenerateDataKeyWithoutPlaintext',
-  'DescribeKey',
-  'CreateGrant',
-];
 const CROSS_ACCOUNT_STEPS = [
   'create-grant',
   'use-through-grant:Decrypt',

@@ -15,6 +15,7 @@ import { keyshareInProcess as run } from '../cli/in-process';
 import { Setup, widened } from '../support/no-wider';
 import { tempDir } from '../support/temp';
 import { ORG_YAML, rollout } from '../support/rollouts';
+import { GUIDE_GRANT_OPERATIONS as GUIDE_OPS, KNOWLEDGE_CENTER_GRANT_OPERATIONS as KC_OPS } from '../support/aws-pages';
 
 interface Page {
   readonly title: string;
@@ -72,17 +73,6 @@ const ORG = 'o-a1b2c3d4e5';
 const KEY = `arn:aws:kms:us-west-2:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const SLR = (account = CONSUMER) => `arn:aws:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 const CREATOR = `arn:aws:iam::${CONSUMER}:role/deploy`;
-const GUIDE_OPS = [
-  'Encrypt',
-  'Decrypt',
-  'ReEncryptFrom',
-  'ReEncryptTo',
-  'GenerateDataKey',
-  'GenerateDataKeyWithoutPlaintext',
-  'DescribeKey',
-  'CreateGrant',
-];
-const KC_OPS = ['Decrypt', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'CreateGrant'];
 
 const doc = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
 const ROOT: PolicyStatement = {
