@@ -4,24 +4,12 @@ import { expectBadInput, keyshare, ROOT } from '../support/cli';
 import { manyConsumersYaml } from '../support/rollouts';
 import { tempDir } from '../support/temp';
 import { exitCode, RULES } from '../../src/policy/rules';
+import { fileContents as files } from '../support/tree';
 
 const EXAMPLE = path.join(ROOT, 'examples/keyshare.yaml');
 
 function tmp(): string {
   return tempDir('keyshare-synth-');
-}
-
-function files(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 describe('keyshare synth', () => {

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { loadRollout } from '../../src/config';
@@ -9,19 +8,7 @@ import type { Rollout } from '../../src/model/rollout';
 import { BASE_YAML, CONSUMER_A, ORG_YAML, rollout } from '../support/rollouts';
 import { ROOT } from '../support/cli';
 import { tempDir } from '../support/temp';
-
-function files(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { fileContents as files } from '../support/tree';
 
 /** keyshare's app synthesized by cdktf's own TerraformStack methods: prepare all, then resolve each again. */
 function stockSynth(r: Rollout, outdir: string): void {

@@ -44,3 +44,17 @@ export function write(root: string, files: Record<string, string>): void {
     fs.writeFileSync(path.join(root, rel), text);
   }
 }
+
+/** Every file below `dir` by its relative path, with its text (no directory entries, unlike listing). */
+export function fileContents(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
