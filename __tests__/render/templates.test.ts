@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
 import { HELPERS } from '../../src/render/helpers';
 import { compileTemplate, renderTemplate, TEMPLATES_DIR } from '../../src/render/templates';
 import { evaluateWithTerraform } from '../support/terraform';
@@ -50,11 +49,6 @@ describe('the Handlebars setup every template shares', () => {
       't',
     );
     expect(t({ xs: ['a', 'b'], n: 1, o: { k: [1] } })).toBe('1a 2b probe probes a, b one\n  {\n    "k": [\n      1\n    ]\n  }\n');
-  });
-
-  test('yaml writes a value that parses back to itself', () => {
-    const value = { name: 'a: b', list: ['- x', '#y'], n: '0123' };
-    expect(parseYaml(compileTemplate('{{yaml v}}', 't')({ v: value }))).toEqual(value);
   });
 
   test('hcl quotes a string that Terraform reads back unchanged, interpolation sequences included', () => {

@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { JSON_SCHEMA, load, YAMLException } from 'js-yaml';
 import { InputError } from '../errors';
 import { InputKind, MAX_NESTING, nestingDepth, readInput } from '../read-input';
 
@@ -45,15 +45,20 @@ export function assertShallow(origin: Origin, value: unknown, fix: string): void
  * engine applies (`"Effect":"Deny","Effect":"Allow"`), so any verdict on such a policy would be a guess.
  */
 export function assertNoDuplicateKeys(origin: Origin, text: string, fix: string): void {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: false });
-  const dup = doc.errors.find((e) => e.code === 'DUPLICATE_KEY');
-  if (!dup) return;
-  const before = text.slice(0, dup.pos[0]);
-  const line = before.split('\n').length;
-  const key = /^"(?:[^"\\]|\\.)*"/.exec(text.slice(dup.pos[0]));
+  // JSON is YAML, and js-yaml refuses a repeated key where JSON.parse, run first, keeps the last.
+  let position: number | undefined;
+  try {
+    load(text, { schema: JSON_SCHEMA });
+  } catch (err) {
+    if (err instanceof YAMLException && /^duplicated mapping key/.test(err.reason)) position = err.mark?.position;
+  }
+  if (position === undefined) return;
+  const start = text.lastIndexOf('"', position);
+  const line = text.slice(0, start).split('\n').length;
+  const key = /^"(?:[^"\\]|\\.)*"/.exec(text.slice(start));
   throw new InputError(
     where(origin),
-    key ? JSON.parse(key[0]) : text.slice(dup.pos[0], dup.pos[0] + 40),
+    key ? JSON.parse(key[0]) : text.slice(start, start + 40),
     `repeats a key in one object (line ${line}); AWS documents no rule for which of the two values applies, so no verdict can be trusted`,
     `write each key once per object; ${fix}`,
   );

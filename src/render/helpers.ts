@@ -1,4 +1,3 @@
-import { stringify as yamlStringify } from 'yaml';
 import type { AuthorizationResult, Decision } from '../evaluator/types';
 import { decisionMarkdown, reasonLines, reasonMarkdown } from './authorization';
 import { cell, code } from './markdown';
@@ -38,8 +37,6 @@ export const HELPERS = {
   hcl: (text: string) => hclString(String(text)),
   /** A one-line HCL list of quoted strings, as `terraform fmt` leaves a list written on one line. */
   hclList: (values: readonly string[]) => `[${values.map((v) => hclString(String(v))).join(', ')}]`,
-  /** A value as YAML, without the trailing newline. */
-  yaml: (value: unknown) => yamlStringify(value).trimEnd(),
 } satisfies Record<string, (...args: never[]) => unknown>;
 
 export type HelperName = keyof typeof HELPERS;
