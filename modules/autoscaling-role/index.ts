@@ -17,6 +17,8 @@ export interface AutoScalingServiceLinkedRoleProps {
   readonly create?: boolean;
 }
 
+const PROPS = z.object({ suffix: serviceLinkedRoleSuffix.optional() });
+
 /**
  * The EC2 Auto Scaling service-linked role of one account, created or looked up. KMS rejects a key
  * policy that names a principal that does not exist (hashicorp/terraform-provider-aws#28644), and a
@@ -28,7 +30,7 @@ export class AutoScalingServiceLinkedRole extends Construct {
 
   constructor(scope: Construct, id: string, props: AutoScalingServiceLinkedRoleProps = {}) {
     super(scope, id);
-    validateProps(this, z.object({ suffix: serviceLinkedRoleSuffix.optional() }), props);
+    validateProps(this, PROPS, props);
     this.roleName = autoScalingRoleName(props.suffix);
     this.dependable = props.create
       ? new IamServiceLinkedRole(this, 'role', {

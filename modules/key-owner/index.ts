@@ -93,6 +93,9 @@ const PROPS = z.object({
   existingKeyArn: existingKeyArn.optional(),
 });
 
+/** `grantAutoScalingLaunch`'s grantee: built once, since a rollout calls it per consumer. */
+const GRANTEE = z.object({ account: accountId('account') });
+
 /** Props that describe a key the construct creates: meaningless, so refused, with `existingKeyArn`. */
 const NEW_KEY_ONLY = ['description', 'enableKeyRotation', 'deletionWindowInDays'] as const;
 
@@ -165,7 +168,7 @@ export class KeyOwner extends Construct {
    * role is named in the key policy, which then depends on that role existing.
    */
   grantAutoScalingLaunch(grantee: AutoScalingLaunchGrantee): void {
-    validateProps(this, z.object({ account: accountId('account') }), { account: grantee.account });
+    validateProps(this, GRANTEE, { account: grantee.account });
     const sameAccount = grantee.account === this.props.account;
     const first = !this.consumers.some((c) => c.account === grantee.account);
     this.consumers.push({ account: grantee.account, serviceLinkedRoleSuffix: grantee.serviceLinkedRoleSuffix, sameAccount });
