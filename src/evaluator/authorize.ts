@@ -69,7 +69,7 @@ function prepare(inputs: KeyAccessInputs, request: KmsRequest): { key: KmsArnPar
 }
 
 function evaluateAll(docs: readonly PolicyDocument[] | undefined, field: string, request: EvaluationRequest, explain: boolean): PolicyOutcome[] {
-  return (docs ?? []).map((doc, i) => evaluatePolicy(compilePolicy(doc, `${field}[${i}]`), request, explain));
+  return (docs ?? []).map((doc, i) => evaluatePolicy(compilePolicy(doc, field, i), request, explain));
 }
 
 function evaluate(inputs: KeyAccessInputs, key: KmsArnParts, request: EvaluationRequest, raw: KmsRequest, explain: boolean): Evaluation {

@@ -96,8 +96,12 @@ function parse(principal: string, keyPartition: Partition): Caller {
   );
 }
 
+/** check asks about one key thousands of times: the last key's parts are kept. */
+let lastKey: { readonly arn: string; readonly parts: KmsArnParts } | undefined;
+
 /** The key ARN's parts; its account decides same vs cross account, its partition how a bare account ID reads. */
 export function keyArnParts(keyArn: string): KmsArnParts {
+  if (lastKey?.arn === keyArn) return lastKey.parts;
   const parts = parseKmsArn(keyArn);
   if (!parts?.resource.startsWith('key/')) {
     throw new InputError(
@@ -107,5 +111,6 @@ export function keyArnParts(keyArn: string): KmsArnParts {
       'give the full key ARN, e.g. arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     );
   }
+  lastKey = { arn: keyArn, parts };
   return parts;
 }

@@ -34,11 +34,15 @@ export interface CompiledPolicy {
  */
 const compiled = new WeakMap<PolicyDocument, CompiledPolicy>();
 
-/** `field` names the document in messages; `keyPolicy` is the key policy, whose incomplete statements have no effect. */
-export function compilePolicy(doc: PolicyDocument, field: string): CompiledPolicy {
+/**
+ * `field` names the document in messages, `field[index]` with an index (named only when compiling:
+ * building the name per request cost check more than the lookup); `keyPolicy` is the key policy,
+ * whose incomplete statements have no effect.
+ */
+export function compilePolicy(doc: PolicyDocument, field: string, index?: number): CompiledPolicy {
   let policy = compiled.get(doc);
   if (!policy) {
-    policy = compile(doc, field);
+    policy = compile(doc, index === undefined ? field : `${field}[${index}]`);
     compiled.set(doc, policy);
   }
   return policy;

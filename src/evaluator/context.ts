@@ -6,6 +6,9 @@ import type { ContextValue, KmsRequest } from '../policy/request';
 export type RequestContext = ReadonlyMap<string, ContextValue>;
 
 const USERNAME = 'aws:username';
+const PRINCIPAL_ARN_KEY = PRINCIPAL_ARN.toLowerCase();
+const PRINCIPAL_ACCOUNT_KEY = PRINCIPAL_ACCOUNT.toLowerCase();
+const CALLER_ACCOUNT_KEY = CALLER_ACCOUNT.toLowerCase();
 const ENCRYPTION_CONTEXT_PREFIX = 'kms:encryptioncontext:';
 const ENCRYPTION_CONTEXT_KEYS = 'kms:encryptioncontextkeys';
 const GRANT_CONSTRAINT_TYPE = 'kms:grantconstrainttype';
@@ -22,10 +25,10 @@ const GRANT_CONSTRAINT_TYPE = 'kms:grantconstrainttype';
 export function requestContext(caller: Caller, request: KmsRequest): RequestContext {
   const context = new Map<string, ContextValue>();
   if (caller.kind !== 'service') {
-    context.set(PRINCIPAL_ARN.toLowerCase(), caller.principalArn);
+    context.set(PRINCIPAL_ARN_KEY, caller.principalArn);
     if (caller.account !== undefined) {
-      context.set(PRINCIPAL_ACCOUNT.toLowerCase(), caller.account);
-      context.set(CALLER_ACCOUNT.toLowerCase(), caller.account);
+      context.set(PRINCIPAL_ACCOUNT_KEY, caller.account);
+      context.set(CALLER_ACCOUNT_KEY, caller.account);
     }
     if (caller.userName !== undefined) context.set(USERNAME, caller.userName);
   }
@@ -38,7 +41,16 @@ export function requestContext(caller: Caller, request: KmsRequest): RequestCont
   const constraintTypes = Object.keys(request.grantConstraints ?? {});
   if (constraintTypes.length > 0) context.set(GRANT_CONSTRAINT_TYPE, constraintTypes);
   if (request.context) {
-    for (const key of Object.keys(request.context)) context.set(key.toLowerCase(), request.context[key]);
+    for (const key of Object.keys(request.context)) context.set(lowerCase(key), request.context[key]);
   }
   return context;
+}
+
+/** Requests spell the same few keys thousands of times in check: each spelling is lowered once. */
+const lowered = new Map<string, string>();
+
+function lowerCase(key: string): string {
+  let lower = lowered.get(key);
+  if (lower === undefined) lowered.set(key, (lower = key.toLowerCase()));
+  return lower;
 }

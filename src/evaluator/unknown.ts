@@ -1,4 +1,3 @@
-import type { PolicyDocument } from '../policy/document';
 import { authorize, authorizeDecision } from './authorize';
 import { compilePolicy, KEY_POLICY_FIELD, type CompiledPolicy } from './compile';
 import type { AuthorizationResult, KeyAccessInputs } from './types';
@@ -31,11 +30,11 @@ interface Candidates {
   readonly values: readonly (ContextValue | undefined)[];
 }
 
-function documents(inputs: KeyAccessInputs): { doc: PolicyDocument; field: string }[] {
+function policies(inputs: KeyAccessInputs): CompiledPolicy[] {
   return [
-    { doc: inputs.keyPolicy, field: KEY_POLICY_FIELD },
-    ...(inputs.identityPolicies ?? []).map((doc, i) => ({ doc, field: `identityPolicies[${i}]` })),
-    ...(inputs.scps ?? []).map((doc, i) => ({ doc, field: `scps[${i}]` })),
+    compilePolicy(inputs.keyPolicy, KEY_POLICY_FIELD),
+    ...(inputs.identityPolicies ?? []).map((doc, i) => compilePolicy(doc, 'identityPolicies', i)),
+    ...(inputs.scps ?? []).map((doc, i) => compilePolicy(doc, 'scps', i)),
   ];
 }
 
@@ -46,37 +45,44 @@ interface KeyUse {
   readonly values: readonly string[];
 }
 
-/** The condition keys a policy tests, with their literal values; computed once per compiled policy. */
-const keyUses = new WeakMap<CompiledPolicy, readonly KeyUse[]>();
+/**
+ * The condition keys a policy tests for which `unknown` holds, with their literal values; computed
+ * once per compiled policy and predicate, since check asks the same few policies thousands of times.
+ */
+const keyUses = new WeakMap<CompiledPolicy, WeakMap<(key: string) => boolean, readonly KeyUse[]>>();
 
-function usesOf(policy: CompiledPolicy): readonly KeyUse[] {
-  let uses = keyUses.get(policy);
+function unknownUsesOf(policy: CompiledPolicy, unknown: (key: string) => boolean): readonly KeyUse[] {
+  let byPredicate = keyUses.get(policy);
+  if (!byPredicate) keyUses.set(policy, (byPredicate = new WeakMap()));
+  let uses = byPredicate.get(unknown);
   if (!uses) {
     uses = policy.statements.flatMap((statement) =>
-      statement.conditions.map((c) => ({
-        key: c.key,
-        keyLower: c.keyLower,
-        multi: c.kind === 'forAllValues' || c.kind === 'forAnyValue',
-        values: c.kind === 'null' ? [] : c.values.filter((v) => !v.includes('${')),
-      })),
+      statement.conditions
+        .filter((c) => unknown(c.key))
+        .map((c) => ({
+          key: c.key,
+          keyLower: c.keyLower,
+          multi: c.kind === 'forAllValues' || c.kind === 'forAnyValue',
+          values: c.kind === 'null' ? [] : c.values.filter((v) => !v.includes('${')),
+        })),
     );
-    keyUses.set(policy, uses);
+    byPredicate.set(unknown, uses);
   }
   return uses;
 }
 
 /** For each unknown key the policies test and the request lacks: absent, each literal value the policies test, another value. */
 function candidatesOf(inputs: KeyAccessInputs, request: KmsRequest, unknown: (key: string) => boolean): Candidates[] {
+  const uses = policies(inputs).flatMap((policy) => unknownUsesOf(policy, unknown));
+  if (uses.length === 0) return [];
   const given = new Set(Object.keys(request.context ?? {}).map((k) => k.toLowerCase()));
   const byKey = new Map<string, { key: string; multi: boolean; values: Set<string> }>();
-  for (const { doc, field } of documents(inputs)) {
-    for (const use of usesOf(compilePolicy(doc, field))) {
-      if (given.has(use.keyLower) || !unknown(use.key)) continue;
-      let entry = byKey.get(use.keyLower);
-      if (!entry) byKey.set(use.keyLower, (entry = { key: use.key, multi: false, values: new Set() }));
-      if (use.multi) entry.multi = true;
-      for (const v of use.values) entry.values.add(v);
-    }
+  for (const use of uses) {
+    if (given.has(use.keyLower)) continue;
+    let entry = byKey.get(use.keyLower);
+    if (!entry) byKey.set(use.keyLower, (entry = { key: use.key, multi: false, values: new Set() }));
+    if (use.multi) entry.multi = true;
+    for (const v of use.values) entry.values.add(v);
   }
   return [...byKey.values()]
     .sort((a, b) => (a.key < b.key ? -1 : 1))

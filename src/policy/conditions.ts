@@ -58,8 +58,16 @@ export const CALLER_KNOWN_KEYS = [
 
 const KNOWN_BY_CALLER = CALLER_KNOWN_KEYS.map((k) => k.toLowerCase());
 
+/** Policies spell a few keys many times; each spelling is judged once. */
+const callerKnown = new Map<string, boolean>();
+
 /** Whether a condition key's value is a fact only the caller knows (see CALLER_KNOWN_KEYS). */
 export function isCallerKnownKey(key: string): boolean {
-  const lower = key.toLowerCase();
-  return KNOWN_BY_CALLER.some((k) => (k.endsWith('/') ? lower.startsWith(k) : lower === k));
+  let known = callerKnown.get(key);
+  if (known === undefined) {
+    const lower = key.toLowerCase();
+    known = KNOWN_BY_CALLER.some((k) => (k.endsWith('/') ? lower.startsWith(k) : lower === k));
+    callerKnown.set(key, known);
+  }
+  return known;
 }
