@@ -1,6 +1,8 @@
 import { authorize, authorizeDecision } from '../evaluator';
 import type { AuthorizationResult, Decision, KeyAccessInputs } from '../evaluator/types';
-import { evaluateLaunchPath, StepOutcome, stepPasses } from '../launch/evaluate';
+import { evaluateLaunchPath, stepPasses } from '../launch/evaluate';
+import type { LaunchStep } from '../launch/path';
+import type { Verdict } from '../evaluator/unknown';
 import { autoScalingRoleArn, keyArn as keyArnOf, roleArn } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import { consumerIamPolicy } from '../policy/consumer-policy';
@@ -15,11 +17,20 @@ import { exitCode, EXIT_CODE, Finding, RULES, Severity } from '../policy/rules';
 import { consumerProbes, ownerProbes, Probe, ProbeScope, strangerProbes } from './probes';
 import type { ContextValue } from '../policy/request';
 
+/**
+ * A launch step as check reports it: its ID, title and verdict. The request and what it was
+ * decided against are not kept: no output shows them, and held for 3,000 consumers they made every
+ * young-generation GC copy tens of megabytes.
+ */
+export interface CheckedStep extends Verdict {
+  readonly step: Pick<LaunchStep, 'id' | 'title'>;
+}
+
 export interface ConsumerProof {
   readonly account: string;
   readonly sameAccount: boolean;
   readonly grantCreator: string;
-  readonly steps: readonly StepOutcome[];
+  readonly steps: readonly CheckedStep[];
 }
 
 /**
@@ -28,8 +39,9 @@ export interface ConsumerProof {
  */
 export type ProbeOutcome = PassedProbe | FailedProbe;
 
+/** A passed probe keeps what is shown of it, not its request (see CheckedStep). */
 export interface PassedProbe {
-  readonly probe: Probe;
+  readonly probe: Pick<Probe, 'id' | 'title' | 'expect'>;
   readonly decision: Decision;
   readonly ok: true;
 }
@@ -137,7 +149,7 @@ function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor
     const decision = authorizeDecision(inputs, p.request);
     visit.probe(
       (decision === 'Allowed') === (p.expect === 'Allowed')
-        ? { probe: p, decision, ok: true }
+        ? { probe: { id: p.id, title: p.title, expect: p.expect }, decision, ok: true }
         : { probe: p, decision, ok: false, result: authorize(inputs, p.request) },
     );
   };
@@ -165,7 +177,8 @@ function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor
       },
       available,
     );
-    visit.consumer({ account: consumer.account, sameAccount: consumer.sameAccount, grantCreator, steps });
+    const verdicts = steps.map(({ step, result, dependsOn }) => ({ step: { id: step.id, title: step.title }, result, dependsOn }));
+    visit.consumer({ account: consumer.account, sameAccount: consumer.sameAccount, grantCreator, steps: verdicts });
     if (!consumer.sameAccount) {
       const other = rollout.consumers[(i + 1) % rollout.consumers.length];
       const otherAccount = other.account === consumer.account || other.sameAccount ? stranger : other.account;

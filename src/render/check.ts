@@ -1,14 +1,14 @@
-import { CheckReport, FailedProbe, ProbeOutcome, passed } from '../check/check';
-import { stepPasses, type StepOutcome } from '../launch/evaluate';
+import { CheckedStep, CheckReport, FailedProbe, ProbeOutcome, passed } from '../check/check';
+import { stepPasses } from '../launch/evaluate';
 import { json, Renderers } from './format';
 import { renderTemplate } from './templates';
 
 /** A step resting on a fact not given is Unknown, whatever it would be without the fact. */
-function decisionOf(s: StepOutcome): string {
+function decisionOf(s: CheckedStep): string {
   return s.dependsOn.length > 0 ? 'Unknown' : s.result.decision;
 }
 
-function stepDecisionText(s: StepOutcome): string {
+function stepDecisionText(s: CheckedStep): string {
   return s.dependsOn.length > 0 ? `Unknown: depends on ${s.dependsOn.join(', ')}` : s.result.decision;
 }
 
