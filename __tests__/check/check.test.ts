@@ -111,6 +111,33 @@ describe('check notices a broken key policy', () => {
     expect(report.findings.map((f) => f.rule)).toEqual(['wildcard-principal-without-org']);
   });
 
+  // Without organization.ouPaths check supplies aws:PrincipalOrgID but no aws:PrincipalOrgPaths, so
+  // a key policy that tests the paths leaves the step resting on a fact check was not given.
+  test('a step resting on a fact check was not given is Unknown, marked ❔ in markdown, and not proven', () => {
+    const org = rollout(ORG_YAML);
+    const own = keyPolicy(org);
+    const policy = {
+      ...own,
+      Statement: own.Statement.map((s) =>
+        s.Sid === SID.organizationGrant
+          ? { ...s, Condition: { ...s.Condition, 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-*/r-*/ou-ab12-cdefgh34/*'] } } }
+          : s,
+      ),
+    };
+    const report = checkRollout(org, policy);
+    expect(passed(report)).toBe(false);
+    const unknown = `Unknown: depends on aws:PrincipalOrgPaths`;
+    expect(checkRenderers.text(report)).toContain(`FAIL ${CONSUMER_A} create-grant: arn:aws:iam::${CONSUMER_A}:role/deploy creates the grant`);
+    expect(checkRenderers.text(report)).toContain(`: ${unknown}\n`);
+    const md = checkRenderers.markdown(checkRollout(org, policy));
+    expect(md).toMatch(new RegExp(`\\| \`${CONSUMER_A}\` \\| arn:aws:iam::${CONSUMER_A}:role/deploy creates the grant [^|]+ \\| ❔ ${unknown} \\|`));
+    expect(md).toContain(`: ❔ ${unknown}</summary>`);
+    expect(JSON.parse(checkRenderers.json(report)).consumers[0].steps[0]).toMatchObject({
+      decision: 'Unknown',
+      dependsOn: ['aws:PrincipalOrgPaths'],
+    });
+  });
+
   test('the markdown report opens the failing step and lists the finding with its fix', () => {
     const policy = mutate((ss) =>
       ss.map((s) =>

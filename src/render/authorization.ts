@@ -1,11 +1,27 @@
 import { SOURCE_LABEL } from '../evaluator/decision';
 import type { AuthorizationResult, Decision } from '../evaluator/types';
+import type { Verdict } from '../evaluator/unknown';
 import { cell, code } from './markdown';
 
 const DECISION_MARK: Record<Decision, string> = { Allowed: '✅', ExplicitlyDenied: '⛔', ImplicitlyDenied: '❌' };
 
 export function decisionMarkdown(decision: Decision): string {
   return `${DECISION_MARK[decision]} ${decision}`;
+}
+
+/** Unknown when the answer rests on a fact not given (the keys in `dependsOn`), else the evaluator's decision. */
+export function verdictDecision(v: Verdict): Decision | 'Unknown' {
+  return v.dependsOn.length > 0 ? 'Unknown' : v.result.decision;
+}
+
+/**
+ * The verdict in words: `Unknown: depends on K`, and how to give K where the command takes
+ * `--context` (explain, doctor; check supplies every fact it needs itself).
+ */
+export function verdictText(v: Verdict, contextFlag: boolean): string {
+  if (v.dependsOn.length === 0) return v.result.decision;
+  const hint = contextFlag ? `: pass ${v.dependsOn.map((k) => `--context ${k}=…`).join(' ')}` : '';
+  return `Unknown: depends on ${v.dependsOn.join(', ')}${hint}`;
 }
 
 /** Why a decision fell as it did: one line per statement or grant, then what was missing. */

@@ -1,16 +1,8 @@
 import { CheckedStep, CheckReport, FailedProbe, ProbeOutcome, passed } from '../check/check';
 import { stepPasses } from '../launch/evaluate';
+import { verdictDecision, verdictText } from './authorization';
 import { json, Renderers } from './format';
 import { renderTemplate } from './templates';
-
-/** A step resting on a fact not given is Unknown, whatever it would be without the fact. */
-function decisionOf(s: CheckedStep): string {
-  return s.dependsOn.length > 0 ? 'Unknown' : s.result.decision;
-}
-
-function stepDecisionText(s: CheckedStep): string {
-  return s.dependsOn.length > 0 ? `Unknown: depends on ${s.dependsOn.join(', ')}` : s.result.decision;
-}
 
 /** Stable shape for machines: decisions are Allowed, ExplicitlyDenied, ImplicitlyDenied or Unknown (with dependsOn). */
 export function checkJson(report: CheckReport) {
@@ -26,7 +18,7 @@ export function checkJson(report: CheckReport) {
       steps: c.steps.map((s) => ({
         id: s.step.id,
         title: s.step.title,
-        decision: decisionOf(s),
+        decision: verdictDecision(s),
         dependsOn: s.dependsOn,
         trace: s.result.trace,
         missing: s.result.missing,
@@ -43,12 +35,15 @@ export function checkJson(report: CheckReport) {
   };
 }
 
+/** A step as the templates show it: Unknown (❔ in markdown) when it rests on a fact not given. */
+function stepRow(s: CheckedStep) {
+  return { title: s.step.title, unknown: s.dependsOn.length > 0, decisionText: verdictText(s, false), result: s.result };
+}
+
 /** What the text and markdown templates show: failures first-class, counts precomputed. */
 function checkView(report: CheckReport) {
   const pathFailures = report.consumers.flatMap((c) =>
-    c.steps
-      .filter((s) => !stepPasses(s))
-      .map((s) => ({ account: c.account, id: s.step.id, title: s.step.title, decision: stepDecisionText(s), result: s.result })),
+    c.steps.filter((s) => !stepPasses(s)).map((s) => ({ account: c.account, id: s.step.id, ...stepRow(s) })),
   );
   const probeFailures = report.probes.filter((p: ProbeOutcome): p is FailedProbe => !p.ok);
   return {
@@ -57,14 +52,19 @@ function checkView(report: CheckReport) {
       const allowed = c.steps.filter(stepPasses).length;
       return { account: c.account, sameAccount: c.sameAccount, allowed, total: c.steps.length, ok: allowed === c.steps.length };
     }),
-    steps: report.consumers.flatMap((c) => c.steps.map((s) => ({ account: c.account, title: s.step.title, result: s.result }))),
+    steps: report.consumers.flatMap((c) => c.steps.map((s) => ({ account: c.account, ...stepRow(s) }))),
     pathFailures,
     probesOk: report.probes.length - probeFailures.length,
     probesTotal: report.probes.length,
     probeFailures: probeFailures.map((p) => ({ id: p.probe.id, title: p.probe.title, expect: p.probe.expect, result: p.result })),
     failures: [
-      ...pathFailures.map((f) => ({ title: f.title, result: f.result })),
-      ...probeFailures.map((p) => ({ title: `${p.probe.title} (expected ${p.probe.expect})`, result: p.result })),
+      ...pathFailures.map(({ title, unknown, decisionText, result }) => ({ title, unknown, decisionText, result })),
+      ...probeFailures.map((p) => ({
+        title: `${p.probe.title} (expected ${p.probe.expect})`,
+        unknown: false,
+        decisionText: p.result.decision,
+        result: p.result,
+      })),
     ],
     findings: report.findings,
     assumptions: report.assumptions,

@@ -1,6 +1,7 @@
 import { Diagnosis, launchWorks } from '../doctor/diagnose';
 import type { Fix } from '../doctor/fixes';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
+import { verdictDecision, verdictText } from './authorization';
 import { json, Renderers } from './format';
 import { renderTemplate } from './templates';
 
@@ -12,10 +13,6 @@ function firstFailing(d: Diagnosis): string | undefined {
 function mark(s: StepOutcome): 'PASS' | 'FAIL' | 'UNKNOWN' {
   if (s.dependsOn.length > 0) return 'UNKNOWN';
   return stepPasses(s) ? 'PASS' : 'FAIL';
-}
-
-function decisionOf(s: StepOutcome): string {
-  return s.dependsOn.length > 0 ? `Unknown: depends on ${s.dependsOn.join(', ')}` : s.result.decision;
 }
 
 function verdict(d: Diagnosis): string {
@@ -36,7 +33,7 @@ function doctorView(d: Diagnosis) {
     title: s.step.title,
     mark: mark(s),
     unknown: s.dependsOn.length > 0,
-    decisionText: decisionOf(s),
+    decisionText: verdictText(s, true),
     result: s.result,
   });
   return {
@@ -81,7 +78,7 @@ function doctorJson(d: Diagnosis): string {
       through: step.through,
       principal: step.request.principal,
       action: step.request.action,
-      decision: dependsOn.length > 0 ? 'Unknown' : result.decision,
+      decision: verdictDecision({ result, dependsOn }),
       dependsOn,
       trace: result.trace,
       missing: result.missing,

@@ -1,5 +1,6 @@
 import type { AuthorizationResult } from '../evaluator/types';
 import { isAllowed } from '../evaluator/decision';
+import { verdictDecision, verdictText } from './authorization';
 import { json, Renderers } from './format';
 import { renderTemplate } from './templates';
 import type { ContextValue, KmsRequest } from '../policy/request';
@@ -12,19 +13,6 @@ export interface Explanation {
   readonly explained: readonly { readonly request: KmsRequest; readonly result: AuthorizationResult; readonly dependsOn: readonly string[] }[];
 }
 
-type Explained = Explanation['explained'][number];
-
-/** Unknown when the answer rests on a fact not given (the keys in dependsOn), else the evaluator's decision. */
-function decisionOf(e: Explained): string {
-  return e.dependsOn.length > 0 ? 'Unknown' : e.result.decision;
-}
-
-function decisionText(e: Explained): string {
-  return e.dependsOn.length > 0
-    ? `Unknown: depends on ${e.dependsOn.join(', ')}: pass ${e.dependsOn.map((k) => `--context ${k}=…`).join(' ')}`
-    : e.result.decision;
-}
-
 function allowedCount(explained: Explanation['explained']): number {
   return explained.filter((e) => e.dependsOn.length === 0 && isAllowed(e.result)).length;
 }
@@ -34,7 +22,7 @@ function explainJson({ explained }: Explanation): string {
   const out = explained.map((e) => ({
     principal: e.request.principal,
     action: e.request.action,
-    decision: decisionOf(e),
+    decision: verdictDecision(e),
     dependsOn: e.dependsOn,
     trace: e.result.trace,
     missing: e.result.missing,
@@ -58,7 +46,7 @@ function explainView({ explained, keyArn, notes }: Explanation) {
       request: e.request,
       result: e.result,
       unknown: e.dependsOn.length > 0,
-      decisionText: decisionText(e),
+      decisionText: verdictText(e, true),
       resource: e.request.resource ?? null,
       context: e.request.context ? showContext(e.request.context) : null,
     })),
