@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { ArnParts, parseArn, partitionOf } from '../policy/arns';
-import { normalizeOuPath, roleArnFromPattern } from './fields';
+import { ArnParts, parseArn, partitionOf, roleArnFromPattern } from '../policy/arns';
+import { normalizeOuPath } from '../policy/formats';
 import { RULES } from '../policy/rules';
 import { rule } from './rule';
 import type { Config } from './shape';
@@ -9,9 +9,7 @@ import type { Config } from './shape';
  * zod runs these rules even when a field failed its format (fields.ts), which is then reported
  * already: an ARN that does not parse reads as empty parts here and is not reported twice.
  */
-function arnParts(arn: string): Partial<ArnParts> {
-  return parseArn(arn) ?? {};
-}
+const NO_PARTS: Partial<ArnParts> = {};
 
 /**
  * Rules that relate fields to one another: which account and partition an ARN belongs to,
@@ -27,7 +25,7 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
 
   /** ARN fields: arn:<partition>:<service>:<region>:<account>:<resource>. */
   const inAccount = (path: readonly PropertyKey[], arn: string, account: string, whose: string, fix: string) => {
-    const { partition: arnPartition, account: arnAccount } = arnParts(arn);
+    const { partition: arnPartition, account: arnAccount } = parseArn(arn) ?? NO_PARTS;
     if (arnPartition !== partition) {
       report(
         path,
@@ -68,7 +66,7 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
   }
 
   if (config.consumerDeployRoleArn !== undefined) {
-    const rolePartition = arnParts(roleArnFromPattern(config.consumerDeployRoleArn, owner.account)).partition;
+    const rolePartition = parseArn(roleArnFromPattern(config.consumerDeployRoleArn, owner.account))?.partition;
     if (rolePartition !== partition) {
       report(
         ['consumerDeployRoleArn'],
@@ -104,7 +102,7 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
         );
       }
     }
-    const keyRegion = arnParts(config.key.arn).region;
+    const keyRegion = parseArn(config.key.arn)?.region;
     if (keyRegion !== owner.region) {
       report(
         ['key', 'arn'],
@@ -187,7 +185,7 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
 
   const org = config.organization;
   if (org !== undefined) {
-    const { partition: orgPartition, resource } = arnParts(org.arn);
+    const { partition: orgPartition, resource } = parseArn(org.arn) ?? NO_PARTS;
     if (orgPartition !== partition) {
       report(
         ['organization', 'arn'],
@@ -220,7 +218,7 @@ export function refineConsistency(config: Config, ctx: z.RefinementCtx): void {
   const s3 = config.backend?.s3;
   if (s3?.roleArn !== undefined) {
     const statePartition = partitionOf(s3.region);
-    const rolePartition = arnParts(s3.roleArn).partition;
+    const rolePartition = parseArn(s3.roleArn)?.partition;
     if (rolePartition !== statePartition) {
       report(
         ['backend', 's3', 'roleArn'],

@@ -1,23 +1,30 @@
 import { z } from 'zod';
 import { AWS_REGIONS } from '../policy/regions';
-import { PARTITIONS } from '../policy/arns';
+import { ALIAS_ARN_RESOURCE, ARN_PREFIX, KEY_ARN, ORG_ARN, PRINCIPAL_ARN, ROLE_ARN, ROLE_ARN_PATTERN } from '../policy/arns';
+import {
+  ACCOUNT_ID,
+  ALIAS_MAX,
+  ALIAS_NAME,
+  ALIAS_PREFIX,
+  AMI_ID,
+  AWS_MANAGED_ALIAS_PREFIX,
+  NOT_AWS_MANAGED_ALIAS,
+  ORG_ID,
+  OU_PATH,
+  ROLE_NAME,
+  SERVICE_LINKED_ROLE_SUFFIX,
+  SERVICE_LINKED_ROLE_SUFFIX_MAX,
+  SNAPSHOT_ID,
+  withoutAliasPrefix,
+} from '../policy/formats';
 import { RULES } from '../policy/rules';
 import { rule } from './rule';
 
 /**
- * Field formats of keyshare.yaml. Each pattern is also published in the JSON Schema, so an
- * editor flags the same values the loader refuses; each rule's fix says why AWS insists.
+ * Field schemas of keyshare.yaml, built on the formats of src/policy (formats.ts, arns.ts). Each
+ * pattern is also published in the JSON Schema, so an editor flags the same values the loader
+ * refuses; each rule's fix says why AWS insists.
  */
-
-const PARTITION = `(?:${PARTITIONS.join('|')})`;
-export const ACCOUNT = /^\d{12}$/;
-const IAM_NAME = '[\\w+=,.@-]{1,64}';
-/** IAM names may sit under a path (`role/path/to/name`); paths use printable ASCII. */
-const IAM_PATH = '(?:[!-~]*/)?';
-export const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/${IAM_PATH}${IAM_NAME}$`);
-/** A key administrator: a role, a user, or the account itself (`:root`), which root delegation already covers. */
-export const PRINCIPAL_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(?:root|(?:role|user)/${IAM_PATH}${IAM_NAME})$`);
-export const ROLE_NAME = new RegExp(`^${IAM_NAME}$`);
 
 /** A string field with one format; the same format serves several fields, each described apart. */
 function formatted(pattern: RegExp, problem: string, fix: string) {
@@ -45,7 +52,7 @@ const ACCOUNT_FIX =
 export function accountId(description: string) {
   return z
     .union([
-      z.string().regex(ACCOUNT, rule('is not a 12-digit AWS account ID', ACCOUNT_FIX)),
+      z.string().regex(ACCOUNT_ID, rule('is not a 12-digit AWS account ID', ACCOUNT_FIX)),
       z
         .number()
         .int(rule('is not a 12-digit AWS account ID', ACCOUNT_FIX))
@@ -65,14 +72,6 @@ export const roleArn = formatted(
   'write arn:<partition>:iam::<12-digit account>:role/<name>, e.g. arn:aws:iam::111122223333:role/deploy (a role ARN, not an assumed-role session ARN): keyshare assumes this role, and only a role can be assumed',
 );
 
-/** Stands for each consumer's account ID in `consumerDeployRoleArn`. */
-export const ACCOUNT_PLACEHOLDER = '{{account}}';
-export const ROLE_ARN_PATTERN = new RegExp(`^arn:${PARTITION}:iam::\\{\\{account\\}\\}:role/${IAM_PATH}${IAM_NAME}$`);
-
-export function roleArnFromPattern(pattern: string, account: string): string {
-  return pattern.replace(ACCOUNT_PLACEHOLDER, account);
-}
-
 export const roleArnPattern = formatted(
   ROLE_ARN_PATTERN,
   'is not a role ARN pattern with {{account}} in the account field',
@@ -89,7 +88,7 @@ export function roleName(description: string) {
   return z
     .string()
     .refine(
-      (s) => !s.startsWith('arn:'),
+      (s) => !s.startsWith(ARN_PREFIX),
       rule(
         'is an ARN, not a role name',
         "give only the role name (the part after role/, e.g. deploy): the policy is attached in the consumer's own account",
@@ -101,9 +100,6 @@ export function roleName(description: string) {
     )
     .meta({ description });
 }
-
-export const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-export const SNAPSHOT_ID = /^snap-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 export const amiId = formatted(
   AMI_ID,
@@ -117,21 +113,10 @@ export const snapshotId = formatted(
   'write snap- followed by 8 or 17 lowercase hex digits, as `aws ec2 describe-images --query "Images[].BlockDeviceMappings[].Ebs.SnapshotId"` prints them',
 )('EBS snapshot ID behind the AMI, e.g. snap-0123456789abcdef0.');
 
-export const ALIAS_PREFIX = 'alias/';
-/** KMS counts the `alias/` prefix in the 256-character limit. */
-const ALIAS_MAX = 256;
-
-export function withoutAliasPrefix(alias: string): string {
-  return alias.startsWith(ALIAS_PREFIX) ? alias.slice(ALIAS_PREFIX.length) : alias;
-}
-
 export const keyAlias = z
   .string()
-  .regex(/^(?!(?:alias\/)?aws\/)/, rule('names an AWS-managed key (aliases under aws/ are reserved for them)', RULES['aws-managed-key'].fix))
-  .regex(
-    /^(?!alias\/$)(?:alias\/)?[a-zA-Z0-9/_-]+$/,
-    rule('is not a valid KMS alias name', 'use only letters, digits, /, _ and - (KMS rejects other characters), e.g. golden-ami'),
-  )
+  .regex(NOT_AWS_MANAGED_ALIAS, rule('names an AWS-managed key (aliases under aws/ are reserved for them)', RULES['aws-managed-key'].fix))
+  .regex(ALIAS_NAME, rule('is not a valid KMS alias name', 'use only letters, digits, /, _ and - (KMS rejects other characters), e.g. golden-ami'))
   .refine(
     (s) => ALIAS_PREFIX.length + withoutAliasPrefix(s).length <= ALIAS_MAX,
     rule('is longer than KMS allows', `shorten it: KMS allows ${ALIAS_MAX} characters including the alias/ prefix`),
@@ -158,14 +143,11 @@ export const deletionWindowDays = z
   .max(30, rule('is above the 30 days KMS allows', 'write a whole number from 7 to 30: KMS waits 7 to 30 days before it deletes a key'))
   .meta({ description: 'Days KMS waits before deleting the key once deletion is scheduled, 7 to 30.' });
 
-const KEY_ID = '(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})';
-export const KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/${KEY_ID}$`);
-
 export const existingKeyArn = z
   .string()
-  .refine((s) => !/:alias\/aws\//.test(s), rule('names an AWS-managed key', RULES['aws-managed-key'].fix))
+  .refine((s) => !s.includes(`:${ALIAS_PREFIX}${AWS_MANAGED_ALIAS_PREFIX}`), rule('names an AWS-managed key', RULES['aws-managed-key'].fix))
   .refine(
-    (s) => !/:alias\//.test(s),
+    (s) => !ALIAS_ARN_RESOURCE.test(s),
     rule(
       'is an alias ARN, not a key ARN',
       'give the key ARN that `aws kms describe-key --key-id alias/<name> --query KeyMetadata.Arn` prints; grants must name the key itself',
@@ -179,10 +161,6 @@ export const existingKeyArn = z
     ),
   )
   .meta({ description: 'ARN of an existing customer-managed key to share instead of creating one.' });
-
-/** IAM CreateServiceLinkedRole's CustomSuffix characters. */
-export const SERVICE_LINKED_ROLE_SUFFIX = /^[\w+=,.@-]+$/;
-export const SERVICE_LINKED_ROLE_SUFFIX_MAX = 64;
 
 export const serviceLinkedRoleSuffix = z
   .string()
@@ -201,23 +179,6 @@ export const serviceLinkedRoleSuffix = z
     ),
   )
   .meta({ description: "Custom suffix of the consumer's Auto Scaling service-linked role: AWSServiceRoleForAutoScaling_<suffix>." });
-
-export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
-export const ORG_ARN = new RegExp(`^arn:${PARTITION}:organizations::\\d{12}:organization/o-[a-z0-9]{10,32}$`);
-/** An OU ID as Organizations prints it, e.g. ou-ab12-11111111. */
-const OU_ID_SOURCE = 'ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}';
-export const OU_ID = new RegExp(`^${OU_ID_SOURCE}$`);
-/** An organizational unit, as AMI launch permissions name it. */
-export const OU_ARN = new RegExp(`^arn:${PARTITION}:organizations::\\d{12}:ou/o-[a-z0-9]{10,32}/${OU_ID_SOURCE}$`);
-/** `aws:PrincipalOrgPaths` entry: org/root/OUs, optionally ending in `/` or `/*`. */
-export const OU_PATH = new RegExp(`^o-[a-z0-9]{10,32}\\/r-[0-9a-z]{4,32}(?:\\/${OU_ID_SOURCE})*\\/?\\*?$`);
-
-/** What follows the last path segment; the key policy appends `*`, so the model ends every path in exactly `/`. */
-export const OU_PATH_END = /\/?\*?$/;
-
-export function normalizeOuPath(path: string): string {
-  return path.replace(OU_PATH_END, '/');
-}
 
 export const organizationId = formatted(
   ORG_ID,

@@ -1,6 +1,6 @@
 import type { Rollout } from '../model/rollout';
-import { partitionOf } from '../policy/arns';
-import { normalizeOuPath, roleArnFromPattern, withoutAliasPrefix } from './fields';
+import { partitionOf, roleArnFromPattern } from '../policy/arns';
+import { normalizeOuPath, withoutAliasPrefix } from '../policy/formats';
 import type { Config } from './shape';
 
 /** The validated config as the Rollout model: one spelling of every value, consumers by account. */

@@ -4,7 +4,7 @@ import { SOURCE_LABEL } from '../evaluator/decision';
 import type { LoadedKeyAccess } from '../inputs/key-access';
 import { CREATE_GRANT } from '../policy/actions';
 import { ALLOW_ALL_KMS_IAM_POLICY, ALLOW_ALL_KMS_KEY_POLICY } from '../policy/allow-all';
-import { accountRootArn, type Partition } from '../policy/arns';
+import { accountRootArn, type Partition, principalAccount } from '../policy/arns';
 import { GRANT_IS_FOR_AWS_RESOURCE, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
 import { CONSUMER_SID, consumerIamPolicy, consumerIamPolicyName } from '../policy/consumer-policy';
 import { policyDocument, PolicyDocument, PolicyStatement, statementId } from '../policy/document';
@@ -327,7 +327,7 @@ function grantFix(ctx: FixContext, outcome: StepOutcome): Fix {
   const apply = (inputs: FixInputs): FixInputs => ({ ...inputs, grants: [...inputs.grants.filter((g) => !replacing.includes(g)), issued] });
   const misissued = ctx.misissued[0];
   if (existing.length === 0 && misissued) {
-    const issuer = /:(\d{12}):/.exec(misissued.IssuingAccount ?? '')?.[1];
+    const issuer = principalAccount(misissued.IssuingAccount ?? '');
     return {
       steps: [step.id],
       kind: 'reissue-grant',

@@ -1,5 +1,6 @@
 import { InputError } from '../errors';
-import { accountRootArn, ACCOUNT_ID, DEFAULT_PARTITION, KmsArnParts, parseArn, parseKmsArn, type Partition } from '../policy/arns';
+import { accountRootArn, DEFAULT_PARTITION, KmsArnParts, parseArn, parseKmsArn, type Partition, roleArn } from '../policy/arns';
+import { ACCOUNT_ID } from '../policy/formats';
 
 /**
  * Who makes a request, parsed once per distinct principal string.
@@ -79,7 +80,7 @@ function parse(principal: string, keyPartition: Partition): Caller {
           roleName: parts[1].toLowerCase(),
           roleKey: `${account}:${parts[1].toLowerCase()}`,
           // The session ARN does not carry the role's path; a caller who knows it passes aws:PrincipalArn.
-          principalArn: `arn:${partition}:iam::${account}:role/${parts[1]}`,
+          principalArn: roleArn(partition, account, parts[1]),
           serviceLinked: false,
         };
       }

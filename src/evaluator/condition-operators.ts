@@ -1,3 +1,4 @@
+import { splitArn } from '../policy/arns';
 import { globRegExp } from './glob';
 
 /**
@@ -48,15 +49,9 @@ const bool = (a: string, b: string) => {
  * ARN operators compare the six colon-separated parts one by one, each part a wildcard pattern;
  * ArnEquals and ArnLike behave the same.
  */
-function arnParts(arn: string): string[] | undefined {
-  const parts = arn.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
-  return [...parts.slice(0, 5), parts.slice(5).join(':')];
-}
-
 const arnLike = (a: string, b: string) => {
-  const value = arnParts(a);
-  const pattern = arnParts(b);
+  const value = splitArn(a);
+  const pattern = splitArn(b);
   return value !== undefined && pattern !== undefined && pattern.every((p, i) => globRegExp(p, false).test(value[i]));
 };
 

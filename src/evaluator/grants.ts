@@ -1,5 +1,6 @@
 import { GRANTABLE_OPERATIONS } from '../policy/actions';
-import { ACCOUNT_ID, parseRoleArn, parseRootArn } from '../policy/arns';
+import { parseRoleArn, parseRootArn } from '../policy/arns';
+import { ACCOUNT_ID } from '../policy/formats';
 import { GRANT_OPERATIONS } from '../policy/conditions';
 import type { Caller } from './caller';
 import type { RequestContext } from './context';

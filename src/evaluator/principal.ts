@@ -1,4 +1,5 @@
-import { ACCOUNT_ID, parseArn, parseRoleArn, parseRootArn } from '../policy/arns';
+import { parseArn, parseRoleArn, parseRootArn } from '../policy/arns';
+import { ACCOUNT_ID } from '../policy/formats';
 import { listOf, type PrincipalBlock } from '../policy/document';
 import type { Caller } from './caller';
 

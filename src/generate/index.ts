@@ -1,5 +1,6 @@
 import { loadRollout } from '../config';
 import { InputError } from '../errors';
+import { ACCOUNT_ID_SOURCE } from '../policy/formats';
 import { checkOutputDir, OutputRequest, OutputSummary, replaceOutput } from '../output';
 import { assertDeployable } from '../synth/deployable';
 import { renderTerraformModules } from '../tfmodules';
@@ -26,7 +27,7 @@ export interface GenerateResult {
   readonly removedAccounts: readonly string[];
 }
 
-const ACCOUNT_ROOT_FILE = /^accounts\/(\d{12})\/main\.tf$/;
+const ACCOUNT_ROOT_FILE = new RegExp(`^accounts/(${ACCOUNT_ID_SOURCE})/main\\.tf$`);
 
 /**
  * `keyshare generate`: the config and the inventory, validated and proven by check, rendered and

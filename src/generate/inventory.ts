@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
-import { ACCOUNT, OU_ID, OU_PATH } from '../config/fields';
+import { ACCOUNT_ID, OU_ID, OU_PATH } from '../policy/formats';
 import { InputError } from '../errors';
 import { Origin, parseJson, where } from '../inputs/json-file';
 import { inputErrorFromZod } from '../inputs/zod-issue';
@@ -78,7 +78,7 @@ export function parseInventory(text: string, file: string): Inventory {
 const listAccountsShape = z.object({
   Accounts: z.array(
     z.object({
-      Id: z.string().regex(ACCOUNT, `is not a 12-digit AWS account ID`),
+      Id: z.string().regex(ACCOUNT_ID, `is not a 12-digit AWS account ID`),
       Arn: z.string().optional(),
       Name: z.string().optional(),
       Status: z.string().optional(),
@@ -189,7 +189,7 @@ function fromCsv(origin: Origin, text: string): Inventory {
   const accounts = body.map((row, i): InventoryAccount => {
     const source = `row ${i + 2}`;
     const id = at(row, 'id');
-    if (!ACCOUNT.test(id)) throw new InputError(where(origin, `${source}, id`), id, 'is not a 12-digit AWS account ID', ID_FIX);
+    if (!ACCOUNT_ID.test(id)) throw new InputError(where(origin, `${source}, id`), id, 'is not a 12-digit AWS account ID', ID_FIX);
     const ou = columns.includes('ou') ? at(row, 'ou') : '';
     if (ou !== '' && !OU_ID.test(ou) && !OU_PATH.test(ou)) {
       throw new InputError(

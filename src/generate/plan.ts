@@ -1,8 +1,8 @@
-import { ACCOUNT, OU_ID, roleArnFromPattern } from '../config/fields';
+import { ACCOUNT_ID, OU_ID } from '../policy/formats';
 import { InputError } from '../errors';
 import type { Consumer, Organization, Rollout } from '../model/rollout';
 import { crossAccountConsumers, sameAccountConsumer } from '../policy/key-policy';
-import { roleArn } from '../policy/arns';
+import { roleArn, roleArnFromPattern } from '../policy/arns';
 import { AccountState, inOu, Inventory, InventoryAccount } from './inventory';
 
 /** Which accounts of the inventory get a root, and in which apply wave. */
@@ -138,7 +138,7 @@ function splitWaves<T>(items: readonly T[], { waveSize, canary }: SelectOptions)
 function checkOptions(inventory: Inventory, options: SelectOptions): void {
   const ids = new Set(inventory.accounts.map((a) => a.id));
   for (const id of options.exclude) {
-    if (!ACCOUNT.test(id))
+    if (!ACCOUNT_ID.test(id))
       throw new InputError('--exclude', id, 'is not a 12-digit AWS account ID', 'give the account ID to leave out, e.g. --exclude 444455556666');
     if (!ids.has(id)) {
       throw new InputError(

@@ -3,7 +3,7 @@ import type { KeyAccessInputs } from '../evaluator/types';
 import { keyPolicyStatementMissing, type PolicyDocument, type PolicyStatement } from '../policy/document';
 import { readGrants } from './grants';
 import { KeyArnChoice, keyPolicyOwner, namedKeyArns, resolveKeyArn } from './key-arn';
-import { parseKmsArn } from '../policy/arns';
+import { arnPartitionField, parseKmsArn } from '../policy/arns';
 import { readPolicy } from './policy-document';
 import type { Grant } from '../policy/grant';
 
@@ -87,8 +87,6 @@ export function keyAccessInputs(loaded: LoadedKeyAccess, parts: { identity: bool
   };
 }
 
-const ARN_PARTITION = /^arn:([^:]+):/;
-
 /**
  * KMS refuses a key policy naming principals that do not exist (PutKeyPolicy,
  * MalformedPolicyDocumentException), and no principal of another partition exists in the key's:
@@ -105,12 +103,12 @@ function assertOnePartition(file: string, policy: PolicyDocument, keyArn: string
     ] as const) {
       if (!block || typeof block !== 'object') continue;
       for (const [kind, values] of Object.entries(block)) {
-        const foreign = [values].flat().find((arn) => typeof arn === 'string' && (ARN_PARTITION.exec(arn)?.[1] ?? partition) !== partition);
+        const foreign = [values].flat().find((arn) => typeof arn === 'string' && (arnPartitionField(arn) ?? partition) !== partition);
         if (foreign === undefined) continue;
         throw new InputError(
           `--key-policy ${file}: Statement[${i}].${element}.${kind}`,
           foreign,
-          `is in partition ${ARN_PARTITION.exec(foreign)?.[1]}, but the key ${keyArn} is in ${partition}; KMS accepts only principals of the key's own partition`,
+          `is in partition ${arnPartitionField(foreign)}, but the key ${keyArn} is in ${partition}; KMS accepts only principals of the key's own partition`,
           `write arn:${partition}:... principals, or pass the key ARN of the right partition with --key-arn`,
         );
       }
@@ -124,7 +122,7 @@ function assertOnePartition(file: string, policy: PolicyDocument, keyArn: string
  */
 export function assertSamePartition(field: string, principal: string, keyArn: string): void {
   const key = parseKmsArn(keyArn)?.partition;
-  const own = ARN_PARTITION.exec(principal)?.[1];
+  const own = arnPartitionField(principal);
   if (key === undefined || own === undefined || own === key) return;
   throw new InputError(
     field,

@@ -1,5 +1,6 @@
 import { InputError } from '../errors';
-import { ACCOUNT_ID, DEFAULT_PARTITION, keyArn as buildKeyArn, KmsArnParts, parseKmsArn, parseRootArn, Partition } from '../policy/arns';
+import { DEFAULT_PARTITION, keyArn as buildKeyArn, KmsArnParts, parseKmsArn, parseRootArn, Partition } from '../policy/arns';
+import { ACCOUNT_ID, ALIAS_PREFIX, AWS_MANAGED_ALIAS_PREFIX } from '../policy/formats';
 import { CALLER_ACCOUNT, VIA_SERVICE } from '../policy/conditions';
 import { listOf, type PolicyDocument, type PolicyStatement, type StringOrList } from '../policy/document';
 import type { Grant } from '../policy/grant';
@@ -7,7 +8,7 @@ import { coversAllKmsActions } from '../policy/actions';
 
 /** AWS-managed keys are named `alias/aws/<service>`; their key policy cannot be changed. */
 function isAwsManagedAlias(arn: string): boolean {
-  return parseKmsArn(arn)?.resource.startsWith('alias/aws/') ?? false;
+  return parseKmsArn(arn)?.resource.startsWith(`${ALIAS_PREFIX}${AWS_MANAGED_ALIAS_PREFIX}`) ?? false;
 }
 
 /**
@@ -16,7 +17,7 @@ function isAwsManagedAlias(arn: string): boolean {
  */
 export function validKeyArn(field: string, arn: string): string {
   const parts = parseKmsArn(arn);
-  if (parts?.resource.startsWith('alias/') && !isAwsManagedAlias(arn)) {
+  if (parts?.resource.startsWith(ALIAS_PREFIX) && !isAwsManagedAlias(arn)) {
     throw new InputError(
       field,
       arn,

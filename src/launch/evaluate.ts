@@ -2,7 +2,7 @@ import { authorizeKnowing, type Verdict } from '../evaluator';
 import type { KeyAccessInputs } from '../evaluator/types';
 import type { Grant } from '../policy/grant';
 import { AUTOSCALING_GRANT_OPERATIONS, KNOWLEDGE_CENTER_GRANT_OPERATIONS } from '../policy/actions';
-import { autoScalingRoleArn } from '../policy/arns';
+import { autoScalingRoleArn, principalAccount } from '../policy/arns';
 import { isCallerKnownKey } from '../policy/conditions';
 import { LaunchPathTarget, LaunchStep, launchPath } from './path';
 
@@ -15,10 +15,6 @@ export interface StepOutcome extends Verdict {
 /** Allowed, and not resting on a fact the caller did not give. */
 export function stepPasses(o: Pick<StepOutcome, 'result' | 'dependsOn'>): boolean {
   return o.dependsOn.length === 0 && o.result.decision === 'Allowed';
-}
-
-function accountOf(arn: string | undefined): string | undefined {
-  return arn === undefined ? undefined : /:(\d{12}):/.exec(arn)?.[1];
 }
 
 function forKey(grant: Grant, keyArn: string): boolean {
@@ -43,7 +39,7 @@ export function grantsForRole(target: LaunchPathTarget, grants: readonly Grant[]
 export function misissuedGrants(target: LaunchPathTarget, grants: readonly Grant[]): Grant[] {
   if (target.sameAccount) return [];
   return grantsForRole(target, grants).filter((g) => {
-    const issuer = accountOf(g.IssuingAccount);
+    const issuer = principalAccount(g.IssuingAccount ?? '');
     return issuer !== undefined && issuer !== target.account;
   });
 }

@@ -1,23 +1,37 @@
+import {
+  ACCOUNT_ID,
+  ACCOUNT_ID_SOURCE,
+  ALIAS_PREFIX,
+  IAM_NAME_SOURCE,
+  IAM_PATH_SOURCE,
+  KEY_ID_SOURCE,
+  ORGANIZATION_ID_SOURCE,
+  OU_ID_SOURCE,
+} from './formats';
+
 /**
- * ARN shapes keyshare writes. One function per shape so that the key policy, the consumer
- * stacks, the evaluator's requirements and the plan review agree on every character.
+ * ARN shapes keyshare reads and writes. One function or pattern per shape so that the config, the
+ * generated modules, the key policy, the consumer stacks, the evaluator's requirements and the plan
+ * review agree on every character. The IDs inside them are in formats.ts.
  */
+
+/** Every ARN starts with it (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). */
+export const ARN_PREFIX = 'arn:';
 
 /** The partitions keyshare writes ARNs for (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). */
 export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'] as const;
 export type Partition = (typeof PARTITIONS)[number];
 
-/** `aws|aws-cn|aws-us-gov` as a capturing group: every ARN pattern here, and the config's, is built from it. */
+/** `aws|aws-cn|aws-us-gov` as a capturing group, for the patterns that parse an ARN into its parts. */
 export const PARTITION_GROUP = `(${PARTITIONS.join('|')})`;
+/** The same, not capturing, for the patterns that only validate (published in the JSON Schema and the modules). */
+const PARTITION_MATCH = `(?:${PARTITIONS.join('|')})`;
 
 /**
  * A bare account ID names no partition. Where nothing else names one (a request without a key ARN),
  * keyshare reads it in the commercial partition, `aws`.
  */
 export const DEFAULT_PARTITION: Partition = 'aws';
-
-/** A 12-digit AWS account ID, which KMS also accepts in place of the account's root ARN. */
-export const ACCOUNT_ID = /^\d{12}$/;
 
 export interface ArnParts {
   readonly partition: Partition;
@@ -28,7 +42,7 @@ export interface ArnParts {
   readonly resource: string;
 }
 
-const ARN = new RegExp(`^arn:${PARTITION_GROUP}:([a-z0-9-]+):([a-z0-9-]*):(\\d{12}|):(.+)$`);
+const ARN = new RegExp(`^arn:${PARTITION_GROUP}:([a-z0-9-]+):([a-z0-9-]*):(${ACCOUNT_ID_SOURCE}|):(.+)$`);
 
 /** `arn:<partition>:<service>:<region>:<account>:<resource>`, in a partition keyshare knows (IAM User Guide, "IAM ARNs"). */
 export function parseArn(arn: string): ArnParts | undefined {
@@ -80,7 +94,7 @@ export function autoScalingRoleArn(partition: Partition, account: string, suffix
 }
 
 export function aliasName(alias: string): string {
-  return alias.startsWith('alias/') ? alias : `alias/${alias}`;
+  return alias.startsWith(ALIAS_PREFIX) ? alias : `${ALIAS_PREFIX}${alias}`;
 }
 
 /** Known before the key exists, so consumer stacks can resolve the key through it. */
@@ -94,6 +108,24 @@ export function keyArn(partition: Partition, region: string, account: string, ke
 
 export function roleArn(partition: Partition, account: string, name: string): string {
   return `arn:${partition}:iam::${account}:role/${name}`;
+}
+
+/** `arn:<partition>:iam::<account>:<resource>` (IAM User Guide, "IAM identifiers", IAM ARNs: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns). */
+const iamArnPattern = (account: string, resource: string) => new RegExp(`^arn:${PARTITION_MATCH}:iam::${account}:${resource}$`);
+const NAME_UNDER_PATH = `${IAM_PATH_SOURCE}${IAM_NAME_SOURCE}`;
+
+/** A role ARN with a literal account, with or without a path. */
+export const ROLE_ARN = iamArnPattern(ACCOUNT_ID_SOURCE, `role/${NAME_UNDER_PATH}`);
+/** A key administrator: a role, a user, or the account itself (`:root`), which root delegation already covers. */
+export const PRINCIPAL_ARN = iamArnPattern(ACCOUNT_ID_SOURCE, `(?:root|(?:role|user)/${NAME_UNDER_PATH})`);
+
+/** Stands for each consumer's account ID in a role ARN pattern such as `consumerDeployRoleArn`. */
+export const ACCOUNT_PLACEHOLDER = '{{account}}';
+/** A role ARN with ACCOUNT_PLACEHOLDER in the account field. */
+export const ROLE_ARN_PATTERN = iamArnPattern(ACCOUNT_PLACEHOLDER.replace(/[{}]/g, '\\$&'), `role/${NAME_UNDER_PATH}`);
+
+export function roleArnFromPattern(pattern: string, account: string): string {
+  return pattern.replace(ACCOUNT_PLACEHOLDER, account);
 }
 
 /** `arn:aws:organizations::<management>:organization/o-…` → management account. */
@@ -131,8 +163,27 @@ export function organizationLaunchTargets(organization: { readonly arn: string; 
   return { organizationalUnitArns: ouArns as string[] };
 }
 
-/** A KMS key or alias ARN, in the partitions keyshare knows. */
-export const KMS_ARN = new RegExp(`^arn:${PARTITION_GROUP}:kms:([a-z0-9-]+):(\\d{12}):(key/[A-Za-z0-9-]+|alias/.+)$`);
+/** `arn:<partition>:kms:<region>:<account>:<resource>` (KMS Developer Guide, "Find the key ID and key ARN": https://docs.aws.amazon.com/kms/latest/developerguide/find-cmk-id-arn.html). */
+function kmsArnPattern(resource: string, capture: boolean): RegExp {
+  const part = (source: string) => (capture ? `(${source})` : source);
+  return new RegExp(`^arn:${capture ? PARTITION_GROUP : PARTITION_MATCH}:kms:${part('[a-z0-9-]+')}:${part(ACCOUNT_ID_SOURCE)}:${resource}$`);
+}
+
+/**
+ * A KMS key or alias ARN, in the partitions keyshare knows, parts captured for `parseKmsArn`. The key
+ * ID is read loosely: what a user pastes from `aws kms` output is checked against the key KMS names.
+ */
+export const KMS_ARN = kmsArnPattern('(key/[A-Za-z0-9-]+|alias/.+)', true);
+
+/**
+ * Stricter than KMS_ARN: a key ARN only, never an alias, with the key ID in the form KMS issues
+ * (formats.ts). What keyshare accepts as an existing key in keyshare.yaml and the generated modules,
+ * where grants must name the key itself.
+ */
+export const KEY_ARN = kmsArnPattern(`key/${KEY_ID_SOURCE}`, false);
+
+/** Tells an alias ARN (`…:alias/…`) apart from a key ARN before the full pattern is checked. */
+export const ALIAS_ARN_RESOURCE = new RegExp(`:${ALIAS_PREFIX}`);
 
 export interface KmsArnParts {
   readonly partition: Partition;
@@ -152,7 +203,16 @@ export function parseKmsArn(arn: string): KmsArnParts | undefined {
  * `arn:<partition>:organizations::<management account>:account/<organization id>/<account id>`
  * (Service Authorization Reference, AWS Organizations, resource type `account`).
  */
-const ORGANIZATION_ACCOUNT_ARN = new RegExp(`^arn:${PARTITION_GROUP}:organizations::(\\d{12}):account/(o-[a-z0-9]{10,32})/(\\d{12})$`);
+const ORGANIZATION_ACCOUNT_ARN = new RegExp(
+  `^arn:${PARTITION_GROUP}:organizations::(${ACCOUNT_ID_SOURCE}):account/(${ORGANIZATION_ID_SOURCE})/(${ACCOUNT_ID_SOURCE})$`,
+);
+
+/** `arn:<partition>:organizations::<management account>:<resource>` (Service Authorization Reference, AWS Organizations: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html). */
+const organizationsArnPattern = (resource: string) => new RegExp(`^arn:${PARTITION_MATCH}:organizations::${ACCOUNT_ID_SOURCE}:${resource}$`);
+/** An organization, as `aws organizations describe-organization` prints its `Arn`. */
+export const ORG_ARN = organizationsArnPattern(`organization/${ORGANIZATION_ID_SOURCE}`);
+/** An organizational unit, as AMI launch permissions name it. */
+export const OU_ARN = organizationsArnPattern(`ou/${ORGANIZATION_ID_SOURCE}/${OU_ID_SOURCE}`);
 
 export interface OrganizationAccountArnParts {
   readonly partition: Partition;
@@ -180,7 +240,7 @@ export interface AutoScalingRoleParts {
   readonly suffix?: string;
 }
 
-const AUTOSCALING_ROLE_ARN = new RegExp(`^arn:${PARTITION_GROUP}:iam::(\\d{12}):role/aws-service-role/([^/]+)/([^/]+)$`);
+const AUTOSCALING_ROLE_ARN = new RegExp(`^arn:${PARTITION_GROUP}:iam::(${ACCOUNT_ID_SOURCE}):role/aws-service-role/([^/]+)/([^/]+)$`);
 
 /** The inverse of `autoScalingRoleArn` for a literal account: which account's Auto Scaling role, with which suffix. */
 export function parseAutoScalingRoleArn(arn: string): AutoScalingRoleParts | undefined {
@@ -202,6 +262,24 @@ export function principalAccount(principal: string): string | undefined {
 /** `arn:aws:iam::<account>:root` or a bare account ID: the whole account. */
 export function isAccountPrincipal(principal: string): boolean {
   return ACCOUNT_ID.test(principal) || parseRootArn(principal) !== undefined;
+}
+
+/**
+ * The six colon-separated fields of the ARN format (IAM User Guide, "IAM ARNs"), the last keeping its
+ * own colons. Nothing in a field is checked, so a policy's wildcard pattern (`arn:aws:iam::*:role/*`)
+ * splits the same way as the ARN it matches.
+ */
+export function splitArn(arn: string): string[] | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+const PARTITION_FIELD = new RegExp(`^${ARN_PREFIX}([^:]+):`);
+
+/** The partition field of anything that starts like an ARN, whether or not keyshare knows the partition. */
+export function arnPartitionField(arn: string): string | undefined {
+  return PARTITION_FIELD.exec(arn)?.[1];
 }
 
 /** Organization ID named by an organization ARN (`…:organization/o-…`) or an OU ARN (`…:ou/o-…/ou-…`). */

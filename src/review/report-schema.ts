@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COUNTED } from './review';
+import { ACCOUNT_ID } from '../policy/formats';
 import { RuleId, RULES, SEVERITIES } from '../policy/rules';
 
 /** The rules review raises (src/policy/rules.ts, evaluatedBy). */
@@ -13,11 +14,7 @@ const REVIEW_RULES = (Object.keys(RULES) as RuleId[]).filter((id) => (RULES[id].
  */
 const text = z.string();
 const strings = z.array(z.string());
-const account = z
-  .string()
-  .regex(/^\d{12}$/)
-  .optional()
-  .describe('the account the stack deploys into, when its provider pins one');
+const account = z.string().regex(ACCOUNT_ID).optional().describe('the account the stack deploys into, when its provider pins one');
 const changeKind = z.enum(['create', 'update', 'delete', 'replace', 'read', 'no-op', 'forget']);
 const setDiff = z.strictObject({ added: strings, removed: strings });
 const pathState = z.enum(['holds', 'fails', 'absent', 'unknown']);

@@ -1,7 +1,7 @@
 import { AUTOSCALING_SERVICE, autoScalingRoleArn, autoScalingRoleName, KMS_ARN, Partition } from '../policy/arns';
 import { CONSUMER_POLICY_NAME, consumerIamPolicy } from '../policy/consumer-policy';
 import { AUTOSCALING_GRANT_NAME, autoScalingGrant } from '../policy/grant';
-import { ACCOUNT, ALIAS_PREFIX, ROLE_NAME } from '../config/fields';
+import { ACCOUNT_ID as ACCOUNT_ID_FORMAT, ALIAS_PREFIX, ROLE_NAME } from '../policy/formats';
 import { HclValue, hclString, hclTemplate, hclValue, tf, tfWhole } from '../terraform/hcl';
 import { SUFFIX_MESSAGE, SUFFIX_OK } from './key-policy';
 import { code } from '../render/markdown';
@@ -35,7 +35,10 @@ export const CONSUMER_GRANT_VARIABLES: readonly ModuleVariable[] = [
       "The consumer account this module deploys into; its Auto Scaling service-linked role gets the grant. Default: the AWS provider's account.",
     default: 'null',
     validations: [
-      { condition: nullOrMatches('var.account_id', ACCOUNT), message: 'account_id must be a 12-digit AWS account ID, e.g. "444455556666".' },
+      {
+        condition: nullOrMatches('var.account_id', ACCOUNT_ID_FORMAT),
+        message: 'account_id must be a 12-digit AWS account ID, e.g. "444455556666".',
+      },
     ],
   },
   {

@@ -1,5 +1,5 @@
-import { aliasName, AUTOSCALING_SERVICE, autoScalingRoleName } from '../policy/arns';
-import { ALIAS_PREFIX, AMI_ID, KEY_ARN, ORG_ARN, OU_ARN, SNAPSHOT_ID } from '../config/fields';
+import { aliasName, AUTOSCALING_SERVICE, autoScalingRoleName, KEY_ARN, ORG_ARN, OU_ARN } from '../policy/arns';
+import { ALIAS_PREFIX, AMI_ID, AWS_MANAGED_ALIAS_PREFIX, SNAPSHOT_ID } from '../policy/formats';
 import { defaultKeyDescription, KEY_OWNER_DEFAULTS } from '../model/key-defaults';
 import { hclExpressionAttributes, hclString, hclTemplate, tf } from '../terraform/hcl';
 import { KEY_POLICY_VARIABLES } from './key-policy';
@@ -7,7 +7,6 @@ import type { ModuleVariable, TerraformModule } from './spec';
 import { allMatch, nullOr, nullOrMatches } from './validation';
 
 /** Aliases of AWS-managed keys, which cannot be shared (the config's `keyAlias` rule). */
-const AWS_MANAGED_ALIAS = 'aws/';
 
 export const KEY_OWNER_VARIABLES: readonly ModuleVariable[] = [
   {
@@ -18,7 +17,7 @@ export const KEY_OWNER_VARIABLES: readonly ModuleVariable[] = [
     default: 'null',
     validations: [
       {
-        condition: nullOr('var.alias', `!startswith(trimprefix(var.alias, ${hclString(ALIAS_PREFIX)}), ${hclString(AWS_MANAGED_ALIAS)})`),
+        condition: nullOr('var.alias', `!startswith(trimprefix(var.alias, ${hclString(ALIAS_PREFIX)}), ${hclString(AWS_MANAGED_ALIAS_PREFIX)})`),
         message:
           'alias must not start with aws/: those aliases are reserved for AWS-managed keys, whose policy cannot be changed and which cannot be shared with other accounts.',
       },

@@ -1,4 +1,4 @@
-import { accountRootArn, autoScalingRoleArn, Partition, PARTITIONS } from '../policy/arns';
+import { accountRootArn, autoScalingRoleArn, Partition, PARTITIONS, PRINCIPAL_ARN } from '../policy/arns';
 import { KEY_USE_ACTIONS } from '../policy/actions';
 import { GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, GRANTEE_PRINCIPAL, PRINCIPAL_ACCOUNT_VARIABLE } from '../policy/conditions';
 import { code } from '../render/markdown';
@@ -17,7 +17,7 @@ import {
   ownerAutoScalingUseStatement,
   rootDelegationStatement,
 } from '../policy/key-policy';
-import { ACCOUNT, ORG_ID, OU_PATH, OU_PATH_END, PRINCIPAL_ARN, SERVICE_LINKED_ROLE_SUFFIX, SERVICE_LINKED_ROLE_SUFFIX_MAX } from '../config/fields';
+import { ACCOUNT_ID, ORG_ID, OU_PATH, OU_PATH_END, SERVICE_LINKED_ROLE_SUFFIX, SERVICE_LINKED_ROLE_SUFFIX_MAX } from '../policy/formats';
 import { hclInlineList, HclValue, hclString, hclTemplate, hclValue, tf, tfWhole } from '../terraform/hcl';
 import type { ModuleVariable, TerraformModule } from './spec';
 import { allMatch, matches, nullOrMatches } from './validation';
@@ -58,7 +58,7 @@ export const KEY_POLICY_VARIABLES: readonly ModuleVariable[] = [
     type: 'string',
     description: 'Account that owns the key: root delegation names it, and listing it among consumer_account_ids is the same-account case.',
     validations: [
-      { condition: matches('var.owner_account_id', ACCOUNT), message: 'owner_account_id must be a 12-digit AWS account ID, e.g. "111122223333".' },
+      { condition: matches('var.owner_account_id', ACCOUNT_ID), message: 'owner_account_id must be a 12-digit AWS account ID, e.g. "111122223333".' },
     ],
   },
   {
@@ -69,7 +69,7 @@ export const KEY_POLICY_VARIABLES: readonly ModuleVariable[] = [
     default: '[]',
     validations: [
       {
-        condition: allMatch('var.consumer_account_ids', ACCOUNT),
+        condition: allMatch('var.consumer_account_ids', ACCOUNT_ID),
         message: 'consumer_account_ids must hold 12-digit AWS account IDs, e.g. "444455556666".',
       },
       {
@@ -99,7 +99,7 @@ export const KEY_POLICY_VARIABLES: readonly ModuleVariable[] = [
     default: '{}',
     validations: [
       {
-        condition: `alltrue([for id, suffix in var.service_linked_role_suffixes : ${matches('id', ACCOUNT)} && ${SUFFIX_OK('suffix')}])`,
+        condition: `alltrue([for id, suffix in var.service_linked_role_suffixes : ${matches('id', ACCOUNT_ID)} && ${SUFFIX_OK('suffix')}])`,
         message: `service_linked_role_suffixes maps 12-digit account IDs to suffixes of ${SUFFIX_MESSAGE}.`,
       },
     ],

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DESCRIPTIONS } from './descriptions';
-import { ACCOUNT, serviceLinkedRoleSuffix } from '../../config/fields';
+import { serviceLinkedRoleSuffix } from '../../config/fields';
+import { ACCOUNT_ID } from '../../policy/formats';
 import { unpackRule } from '../../config/rule';
 import { diagnose, GRANT_CREATOR_ROLE, launchWorks } from '../../doctor/diagnose';
 import { InputError } from '../../errors';
@@ -41,7 +42,7 @@ export function registerDoctor(cli: Command): void {
 }
 
 export async function doctor(flags: DoctorFlags): Promise<number> {
-  if (!ACCOUNT.test(flags.consumer))
+  if (!ACCOUNT_ID.test(flags.consumer))
     throw new InputError(
       '--consumer',
       flags.consumer,
