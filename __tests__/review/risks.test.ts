@@ -1,6 +1,7 @@
+import { IAM_MANAGED_POLICY_MAX_CHARS, iamPolicyChars } from '../../src/policy/document';
 import { SID } from '../../src/policy/key-policy';
 import { RULES } from '../../src/policy/rules';
-import { changeOf, editKeyPolicy, planDocs, PlanDocs, review, rules, statement } from '../support/review-fixtures';
+import { changeOf, editIamPolicy, editKeyPolicy, planDocs, PlanDocs, review, rules, statement } from '../support/review-fixtures';
 import { BASE_YAML, CONSUMER_A, CONSUMER_B, ORG_ID, ORG_YAML, OWNER } from '../support/rollouts';
 
 /**
@@ -8,6 +9,7 @@ import { BASE_YAML, CONSUMER_A, CONSUMER_B, ORG_ID, ORG_YAML, OWNER } from '../s
  * keyshare's own synthesized stacks as plans (before: one config, after: another, or an edit).
  */
 const base = () => planDocs(BASE_YAML);
+const WITH_BUILDER = BASE_YAML.replace('attachPolicyToRoles: [launcher]', 'attachPolicyToRoles: [launcher, builder]');
 const edited = (edit: (docs: PlanDocs) => void) => {
   const docs = base();
   edit(docs);
@@ -116,6 +118,26 @@ const CASES: { rule: keyof typeof RULES; triggers: () => PlanDocs; near: () => P
     near: () => edited((d) => editKeyPolicy(d, (p) => p.Statement.push(...filler(20000)))),
   },
   {
+    rule: 'iam-policy-size',
+    triggers: () => edited((d) => editIamPolicy(d, `consumer-${CONSUMER_A}`, (p) => p.Statement.push(...iamFiller(6200 - iamPolicyChars(p))))),
+    // Over the limit only with the white space IAM does not count.
+    near: () =>
+      edited((d) =>
+        editIamPolicy(d, `consumer-${CONSUMER_A}`, (p) => {
+          p.Statement.push(...iamFiller(IAM_MANAGED_POLICY_MAX_CHARS - 200 - iamPolicyChars(p)));
+          p.Statement[p.Statement.length - 1].Condition = { StringEquals: { 'aws:PrincipalTag/note': ' '.repeat(400) } };
+          expect(JSON.stringify(p).length).toBeGreaterThan(IAM_MANAGED_POLICY_MAX_CHARS);
+        }),
+      ),
+  },
+  {
+    rule: 'create-grant-policy-attached',
+    triggers: () => planDocs(BASE_YAML, WITH_BUILDER),
+    // The same role and policy, attached anew (a forced replacement): nobody new holds the policy.
+    near: () =>
+      edited((d) => Object.assign(changeOf(d, `consumer-${CONSUMER_A}`, 'aws_iam_role_policy_attachment').change, { actions: ['delete', 'create'] })),
+  },
+  {
     rule: 'ami-public',
     triggers: () =>
       edited((d) =>
@@ -170,6 +192,13 @@ const CASES: { rule: keyof typeof RULES; triggers: () => PlanDocs; near: () => P
     near: () => edited((d) => editKeyPolicy(d, (p) => statement(p, SID.consumerUse).Action.push('kms:ListGrants'))),
   },
 ];
+
+/** Deny statements of about `chars` characters in all, each naming an S3 object. */
+function iamFiller(chars: number): any[] {
+  const one = { Sid: 'Filler000', Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/object' };
+  const count = Math.max(1, Math.ceil(chars / (JSON.stringify(one).length + 1)));
+  return Array.from({ length: count }, (_, i) => ({ ...one, Sid: `Filler${String(i).padStart(3, '0')}` }));
+}
 
 function filler(bytes: number): any[] {
   const one = { Sid: 'Filler000', Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${OWNER}:role/nobody` }, Action: 'kms:Sign', Resource: '*' };

@@ -57,6 +57,15 @@ export function editKeyPolicy(docs: PlanDocs, edit: (policy: any) => void): void
   if (key.change.actions[0] === 'no-op') key.change.actions = ['update'];
 }
 
+/** Edits the managed IAM policy of `stack` on the after side, as JSON, and marks it updated. */
+export function editIamPolicy(docs: PlanDocs, stack: string, edit: (policy: any) => void): void {
+  const policy = changeOf(docs, stack, 'aws_iam_policy');
+  const doc = JSON.parse(policy.change.after.policy);
+  edit(doc);
+  policy.change.after.policy = JSON.stringify(doc);
+  if (policy.change.actions[0] === 'no-op') policy.change.actions = ['update'];
+}
+
 export function statement(policy: any, sid: string): any {
   const s = policy.Statement.find((x: any) => x.Sid === sid);
   if (!s) throw new Error(`no statement ${sid}`);

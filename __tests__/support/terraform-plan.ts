@@ -56,18 +56,42 @@ import {
 resource "terraform_data" "created" { input = terraform_data.replaced.output }
 resource "terraform_data" "secret" { input = var.secret }
 `;
-export function terraformPlan(): TerraformPlan {
+type Tf = (...args: string[]) => string;
+
+/** A directory with `terraform init` run in it, and how to run terraform there. */
+function initialized(files: Record<string, string>): { dir: string; tf: Tf } {
   requireTerraform('it generates the plan the review reads');
   const dir = tempDir('keyshare-review-tf-');
   const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1' };
-  const tf = (...args: string[]) => execFileSync('terraform', args, { cwd: dir, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
-  fs.writeFileSync(path.join(dir, 'main.tf'), APPLIED);
+  const tf: Tf = (...args) => execFileSync('terraform', args, { cwd: dir, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
   tf('init', '-input=false', '-no-color');
-  tf('apply', '-auto-approve', '-input=false', '-no-color', `-var=secret=${FIRST_SECRET}`);
-  fs.writeFileSync(path.join(dir, 'main.tf'), PLANNED);
-  tf('plan', '-input=false', '-no-color', `-var=secret=${SECOND_SECRET}`, '-out=plan.out');
+  return { dir, tf };
+}
+
+function planAndShow(dir: string, tf: Tf, ...vars: string[]): TerraformPlan {
+  tf('plan', '-input=false', '-no-color', ...vars, '-out=plan.out');
   const shown = tf('show', '-json', 'plan.out');
   const file = path.join(dir, 'plan.json');
   fs.writeFileSync(file, shown);
   return { dir, file, json: JSON.parse(shown) };
+}
+
+/**
+ * A real plan of new objects only (no state): `files` are the configuration, by path (a module
+ * in a subdirectory is allowed). For what the plan's `configuration` records of each expression.
+ */
+export function terraformPlanOf(files: Record<string, string>): TerraformPlan {
+  const { dir, tf } = initialized(files);
+  return planAndShow(dir, tf);
+}
+
+export function terraformPlan(): TerraformPlan {
+  const { dir, tf } = initialized({ 'main.tf': APPLIED });
+  tf('apply', '-auto-approve', '-input=false', '-no-color', `-var=secret=${FIRST_SECRET}`);
+  fs.writeFileSync(path.join(dir, 'main.tf'), PLANNED);
+  return planAndShow(dir, tf, `-var=secret=${SECOND_SECRET}`);
 }

@@ -12,7 +12,7 @@ import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
 import type { PolicyDocument } from '../policy/document';
 import { PLACEHOLDER_KEY_ID } from '../inputs/key-arn';
 import { Consumer, Rollout } from '../model/rollout';
-import { lintKeyPolicy } from './lints';
+import { lintIamPolicy, lintKeyPolicy } from './lints';
 import { exitCode, EXIT_CODE, Finding, RULES, Severity } from '../policy/rules';
 import { consumerProbes, ownerProbes, Probe, ProbeScope, strangerProbes } from './probes';
 import type { ContextValue } from '../policy/request';
@@ -155,13 +155,22 @@ function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor
   };
 
   [...ownerProbes(scope, rollout.key.administrators), ...strangerProbes(scope, stranger)].forEach(probe);
+  // The consumer IAM policy differs between accounts only in the 12-digit account ID: its size is linted once per suffix.
+  const iamLints = new Map<string, Finding[]>();
+  const iamFindings: Finding[] = [];
   rollout.consumers.forEach((consumer, i) => {
     const grantCreator = grantCreatorOf(rollout, consumer);
     const ownRole = autoScalingRoleArn(partition, consumer.account, consumer.serviceLinkedRoleSuffix);
+    const iamPolicy = consumerIamPolicy(partition, owner.region, consumer.account, keyArn, consumer.serviceLinkedRoleSuffix);
+    if (!consumer.sameAccount) {
+      const suffix = consumer.serviceLinkedRoleSuffix ?? '';
+      if (!iamLints.has(suffix)) iamLints.set(suffix, lintIamPolicy(iamPolicy, 'the consumer IAM policy'));
+      iamFindings.push(...iamLints.get(suffix)!.map((f) => ({ ...f, message: `account ${consumer.account}: ${f.message}` })));
+    }
     const available: KeyAccessInputs = {
       keyArn,
       keyPolicy: policy,
-      identityPolicies: [consumerIamPolicy(partition, owner.region, consumer.account, keyArn, consumer.serviceLinkedRoleSuffix)],
+      identityPolicies: [iamPolicy],
       grants: [autoScalingGrant(partition, keyArn, consumer.account, consumer.serviceLinkedRoleSuffix)],
     };
     const steps = evaluateLaunchPath(
@@ -191,7 +200,7 @@ function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor
   return {
     keyArn,
     keyArnAssumed: rollout.key.arn === undefined,
-    findings: lintKeyPolicy(policy, owner.account),
+    findings: [...lintKeyPolicy(policy, owner.account), ...iamFindings],
     assumptions: assumptionsOf(rollout, keyArn),
   };
 }

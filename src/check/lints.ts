@@ -1,9 +1,17 @@
 import { coversAllKmsActions, CREATE_GRANT } from '../policy/actions';
 import { principalAccount } from '../policy/arns';
 import { GRANT_IS_FOR_AWS_RESOURCE, PRINCIPAL_ACCOUNT, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, CALLER_ACCOUNT } from '../policy/conditions';
-import { KEY_POLICY_MAX_BYTES, listOf, PolicyDocument, PolicyStatement, policyBytes, statementId } from '../policy/document';
+import {
+  IAM_MANAGED_POLICY_MAX_CHARS,
+  KEY_POLICY_MAX_BYTES,
+  listOf,
+  PolicyDocument,
+  PolicyStatement,
+  policyBytes,
+  statementId,
+} from '../policy/document';
 import { finding, Finding } from '../policy/rules';
-import { keyPolicyNearLimit, keyPolicyOverflow } from '../policy/size';
+import { iamPolicyOverflow, keyPolicyNearLimit, keyPolicyOverflow } from '../policy/size';
 import { rootDelegation } from '../inputs/key-arn';
 
 const idOf = statementId;
@@ -85,4 +93,20 @@ export function lintKeyPolicy(policy: PolicyDocument, owner: string): Finding[] 
     }
   });
   return findings;
+}
+
+/**
+ * Lints a customer managed IAM policy: IAM's size quota. `check` applies it to the consumer IAM
+ * policy keyshare emits, `review` to every aws_iam_policy a plan writes; `what` names the policy.
+ */
+export function lintIamPolicy(policy: PolicyDocument, what: string): Finding[] {
+  const over = iamPolicyOverflow(policy);
+  return over === undefined
+    ? []
+    : [
+        finding(
+          'iam-policy-size',
+          `${what} is ${over} characters without white space, over IAM's limit of ${IAM_MANAGED_POLICY_MAX_CHARS} for a managed policy, so IAM would refuse it`,
+        ),
+      ];
 }

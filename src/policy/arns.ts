@@ -128,6 +128,17 @@ export function roleArnFromPattern(pattern: string, account: string): string {
   return pattern.replace(ACCOUNT_PLACEHOLDER, account);
 }
 
+/** A customer managed policy at the default path `/`, as IAM names one it creates. */
+export function iamPolicyArn(partition: Partition, account: string, name: string): string {
+  return `arn:${partition}:iam::${account}:policy/${name}`;
+}
+
+/** `arn:<partition>:iam::<account>:policy/<path/>name`: policies match by account and name, whatever the path. */
+export function parseIamPolicyArn(arn: string): { readonly account: string; readonly name: string } | undefined {
+  const p = parseArn(arn);
+  return p && p.service === 'iam' && p.resource.startsWith('policy/') ? { account: p.account, name: p.resource.split('/').pop()! } : undefined;
+}
+
 /** `arn:aws:organizations::<management>:organization/o-…` → management account. */
 export function organizationManagementAccount(organizationArn: string): string {
   return parseArn(organizationArn)?.account ?? '';

@@ -50,6 +50,22 @@ export function policyBytes(doc: PolicyDocument): number {
 export const KEY_POLICY_MAX_BYTES = 32768;
 
 /**
+ * IAM quota on a customer managed policy: "The size of each managed policy cannot exceed 6,144
+ * characters. IAM does not count white space when calculating the size of a policy against this
+ * quota." (IAM User Guide, "IAM and AWS STS quotas",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
+ */
+export const IAM_MANAGED_POLICY_MAX_CHARS = 6144;
+
+/**
+ * Characters of an IAM policy as IAM counts them against its quota: white space is not counted,
+ * wherever it is, so a document is never judged larger than IAM judges it.
+ */
+export function iamPolicyChars(doc: PolicyDocument): number {
+  return JSON.stringify(doc).replace(/\s/g, '').length;
+}
+
+/**
  * "If either of the required Resource or Action elements are missing from a key policy
  * statement, the policy statement has no effect" (KMS developer guide, "Creating a key policy",
  * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html; KMS API

@@ -14,6 +14,7 @@
  * 3. test that it fires, and that a near case does not (review's rules: __tests__/review/risks.test.ts).
  */
 
+import { IAM_MANAGED_POLICY_MAX_CHARS } from './document';
 import { SID } from './key-policy';
 
 /**
@@ -46,6 +47,7 @@ export interface RuleDefinition {
 }
 
 const KMS = 'https://docs.aws.amazon.com/kms/latest/developerguide';
+const IAM_QUOTAS = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length';
 const ASG_KEY_POLICY = 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html';
 
 export const RULES = {
@@ -146,6 +148,20 @@ export const RULES = {
     fix: 'set `organization` before adding more accounts',
     cite: `${KMS}/resource-limits.html`,
     evaluatedBy: ['check', 'synth', 'review'],
+  },
+  'iam-policy-size': {
+    severity: 'high',
+    title: `a managed IAM policy is over IAM's ${IAM_MANAGED_POLICY_MAX_CHARS}-character limit`,
+    fix: `split its statements into several managed policies of at most ${IAM_MANAGED_POLICY_MAX_CHARS} characters each (white space not counted), attached to the same roles: the roles keep exactly the same permissions`,
+    cite: IAM_QUOTAS,
+    evaluatedBy: ['check', 'synth', 'review'],
+  },
+  'create-grant-policy-attached': {
+    severity: 'medium',
+    title: 'an IAM policy that allows kms:CreateGrant on the key is attached to one more role',
+    fix: 'attach it only to roles that create the Auto Scaling grant (the consumer stack\u2019s deploy role) or launch instances themselves: remove the role from attachPolicyToRoles (or drop the aws_iam_role_policy_attachment) if it does neither, and keep the CreateGrant statement\u2019s kms:GranteePrincipal and kms:GrantOperations conditions',
+    cite: `${KMS}/key-policy-modifying-external-accounts.html`,
+    evaluatedBy: ['review'],
   },
   'ami-public': {
     severity: 'high',

@@ -169,11 +169,20 @@ function allActions(): string[] {
  * an IAM policy that allows every KMS action, so the key policy and grants alone decide: the
  * access diff is what the key owner gives, which each account's own IAM policies may narrow.
  */
-function capabilities(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>, suffix: string | undefined): Set<string> {
+function capabilities(
+  who: Who,
+  snapshot: KeySnapshot,
+  named: ReadonlySet<string>,
+  suffix: string | undefined,
+  held: readonly PolicyDocument[] | undefined,
+): Set<string> {
   const caller = callerFor(who, snapshot, named);
   // A service-linked role's permissions are AWS's, and AWSServiceRoleForAutoScaling's hold no KMS
   // action: it uses a key only through the key policy or a grant (EC2 Auto Scaling guide, page above).
-  const identityPolicies = parseCaller(caller.principal).serviceLinked ? [] : [ALL_KMS_IDENTITY];
+  // A role the plans attach IAM policies to is decided with those, as KMS decides a cross-account
+  // call with the caller's IAM policy too (KMS developer guide, "Allowing users in other accounts to
+  // use a KMS key", https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html).
+  const identityPolicies = held ?? (parseCaller(caller.principal).serviceLinked ? [] : [ALL_KMS_IDENTITY]);
   const inputs: KeyAccessInputs = {
     keyArn: snapshot.keyArn,
     keyPolicy: snapshot.policy,
@@ -208,19 +217,25 @@ function capabilities(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string
  */
 const classes = new WeakMap<KeySnapshot, { text: string; results: Map<string, Set<string>> }>();
 
-function cachedCapabilities(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>, suffix: string | undefined): Set<string> {
+function cachedCapabilities(
+  who: Who,
+  snapshot: KeySnapshot,
+  named: ReadonlySet<string>,
+  suffix: string | undefined,
+  held: readonly PolicyDocument[] | undefined,
+): Set<string> {
   let cache = classes.get(snapshot);
   if (!cache) {
     cache = { text: JSON.stringify(snapshot.policy), results: new Map() };
     classes.set(snapshot, cache);
   }
   const account = who.kind === 'account' ? who.id : who.kind === 'principal' ? principalAccount(who.id) : undefined;
-  if (!account || account === snapshot.owner || cache.text.includes(account)) return capabilities(who, snapshot, named, suffix);
+  if (!account || account === snapshot.owner || cache.text.includes(account)) return capabilities(who, snapshot, named, suffix, held);
   const generic = (text: string) => text.split(account).join('<account>');
-  const key = `${who.kind}|${generic(who.id)}|${suffix ?? ''}|${generic(JSON.stringify(grantsOf(snapshot, account)))}`;
+  const key = `${who.kind}|${generic(who.id)}|${suffix ?? ''}|${generic(JSON.stringify(grantsOf(snapshot, account)))}|${held ? generic(JSON.stringify(held)) : ''}`;
   let result = cache.results.get(key);
   if (!result) {
-    result = capabilities(who, snapshot, named, suffix);
+    result = capabilities(who, snapshot, named, suffix, held);
     cache.results.set(key, result);
   }
   return result;
@@ -243,21 +258,34 @@ export function accessDiff(
   before: KeySnapshot | undefined,
   after: KeySnapshot | undefined,
   suffixes: ReadonlyMap<string, string | undefined>,
+  roles: ReadonlyMap<string, RolePolicies> = new Map(),
 ): PrincipalAccess[] {
   const snapshots = [before, after].filter((s): s is KeySnapshot => s !== undefined);
-  const who = whoIsNamed(snapshots);
+  const namedWho = whoIsNamed(snapshots);
+  const listed = new Set(namedWho.map((w) => w.id));
+  // A role the key policy names keeps the key owner's view; the others are decided with what the plans attach to them.
+  const attached = [...roles].filter(([arn]) => !listed.has(arn)).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  const who: Who[] = [...namedWho, ...attached.map(([id, r]) => ({ kind: 'principal' as const, id, label: r.label }))];
   const named = namedAccounts(snapshots, who);
   const out: PrincipalAccess[] = [];
   for (const w of who) {
     const account = w.kind === 'account' ? w.id : w.kind === 'principal' ? principalAccount(w.id) : undefined;
     const suffix = account ? suffixes.get(account) : undefined;
-    const b = before ? cachedCapabilities(w, before, named, suffix) : new Set<string>();
-    const a = after ? cachedCapabilities(w, after, named, suffix) : new Set<string>();
+    const held = listed.has(w.id) ? undefined : roles.get(w.id);
+    const b = before ? cachedCapabilities(w, before, named, suffix, held?.before) : new Set<string>();
+    const a = after ? cachedCapabilities(w, after, named, suffix, held?.after) : new Set<string>();
     const gained = [...a].filter((x) => !b.has(x)).sort();
     const lost = [...b].filter((x) => !a.has(x)).sort();
     if (gained.length > 0 || lost.length > 0 || a.size > 0) out.push({ who: w, gained, lost, after: [...a].sort() });
   }
   return out;
+}
+
+/** A role and the IAM policies the plans attach to it on each side, for the access diff. */
+export interface RolePolicies {
+  readonly label: string;
+  readonly before: readonly PolicyDocument[];
+  readonly after: readonly PolicyDocument[];
 }
 
 /** One consumer of the key: an account whose Auto Scaling groups launch from the AMI. */

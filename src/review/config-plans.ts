@@ -3,11 +3,11 @@ import { loadRollout } from '../config';
 import { InputError } from '../errors';
 import { PLACEHOLDER_KEY_ID } from '../inputs/key-arn';
 import type { Rollout } from '../model/rollout';
-import { keyArn } from '../policy/arns';
+import { iamPolicyArn, keyArn, Partition } from '../policy/arns';
 import { buildApp } from '../stacks/app';
 import { evaluate, UNKNOWN, Value } from './expressions';
 import { parsePlan } from './plan';
-import { providerAccount, StackPlan } from './plan-set';
+import { providerAccount, referencedObject, StackPlan } from './plan-set';
 
 /**
  * `review --base-config OLD --config NEW`: both configs are synthesized in memory and each
@@ -33,6 +33,9 @@ const FORCE_NEW: Record<string, readonly string[] | 'all'> = {
   aws_iam_role_policy_attachment: 'all',
   aws_iam_service_linked_role: ['aws_service_name', 'custom_suffix'],
 };
+
+/** Attributes the provider computes when it creates an object, for the types review names objects by. */
+const COMPUTED: Record<string, readonly string[]> = { aws_kms_key: ['arn', 'key_id'], aws_iam_policy: ['arn'] };
 
 /** Terraform meta-arguments and cdktf metadata: configuration, not attributes of the object. */
 const META = new Set(['//', 'depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'provisioner', 'connection']);
@@ -77,11 +80,35 @@ function split(value: Value): { known: unknown; unknown: unknown } {
   return { known: value, unknown: undefined };
 }
 
-function resolver(stack: StackJson, key: string) {
+/** What a stack's references resolve to on one side: the key, and the IAM policies that already exist (in `existing`). */
+interface Side {
+  readonly key: string;
+  readonly partition: Partition;
+  readonly existing: StackJson | undefined;
+}
+
+function accountOf(stack: StackJson): string | undefined {
+  const allowed = stack.provider?.aws?.[0]?.allowed_account_ids;
+  return Array.isArray(allowed) && typeof allowed[0] === 'string' ? allowed[0] : undefined;
+}
+
+/** The ARN of a managed policy of `stack` that exists before the change, as state would give it; IAM assigns it at creation. */
+function existingPolicyArn(stack: StackJson, name: string, side: Side): string | undefined {
+  const policyName = stack.resource?.aws_iam_policy?.[name]?.name;
+  const before = side.existing?.resource?.aws_iam_policy?.[name]?.name;
+  const account = accountOf(stack);
+  return typeof policyName === 'string' && policyName === before && !policyName.includes('${') && account
+    ? iamPolicyArn(side.partition, account, policyName)
+    : undefined;
+}
+
+function resolver(stack: StackJson, side: Side, references: string[]) {
   return (reference: string): Value => {
+    references.push(reference);
     const parts = reference.split('.');
     // The consumer stacks' key lookup: a data source read at plan time, when the key exists.
-    if (parts[0] === 'data' && parts[1] === 'aws_kms_key' && (parts[3] === 'arn' || parts[3] === 'id')) return key;
+    if (parts[0] === 'data' && parts[1] === 'aws_kms_key' && (parts[3] === 'arn' || parts[3] === 'id')) return side.key;
+    if (parts[0] === 'aws_iam_policy' && parts[2] === 'arn') return existingPolicyArn(stack, parts[1], side) ?? UNKNOWN;
     if (parts[0] !== 'data' && parts.length === 3) {
       const literal = stack.resource?.[parts[0]]?.[parts[1]]?.[parts[2]];
       if (literal !== undefined && !(typeof literal === 'string' && literal.includes('${'))) return literal as Value;
@@ -93,22 +120,48 @@ function resolver(stack: StackJson, key: string) {
 interface Instance {
   readonly config: Record<string, unknown>;
   readonly values: Value;
+  /** Per attribute, the references its expression makes, as the plan's configuration lists them. */
+  readonly references: Record<string, string[]>;
 }
 
-function instances(stack: StackJson | undefined, key: string): Map<string, { type: string; name: string } & Instance> {
+function instances(stack: StackJson | undefined, side: Side): Map<string, { type: string; name: string } & Instance> {
   const out = new Map<string, { type: string; name: string } & Instance>();
   if (!stack) return out;
-  const resolve = resolver(stack, key);
   for (const [type, byName] of Object.entries(stack.resource ?? {})) {
     for (const [name, raw] of Object.entries(byName)) {
       const config = Object.fromEntries(Object.entries(raw).filter(([k]) => !META.has(k)));
-      const values = evaluate(config, resolve) as Record<string, Value>;
+      const references: Record<string, string[]> = {};
+      const values: Record<string, Value> = {};
+      for (const [attribute, value] of Object.entries(config)) {
+        const found: string[] = [];
+        values[attribute] = evaluate(value, resolver(stack, side, found));
+        if (found.length > 0) references[attribute] = found;
+      }
       // A key that exists has its ARN and ID; review names and decides the key by them.
-      if (type === 'aws_kms_key') Object.assign(values, { arn: key, key_id: key.split('/').pop()! });
-      out.set(`${type}.${name}`, { type, name, config, values });
+      if (type === 'aws_kms_key') Object.assign(values, { arn: side.key, key_id: side.key.split('/').pop()! });
+      // So has a managed policy: attachments name it by its ARN.
+      const policyArn = type === 'aws_iam_policy' ? existingPolicyArn(stack, name, side) : undefined;
+      if (policyArn) values.arn = policyArn;
+      out.set(`${type}.${name}`, { type, name, config, values, references });
     }
   }
   return out;
+}
+
+/** Terraform's `configuration.root_module.resources`, with each expression's references (JSON output format). */
+function configurationResources(after: Map<string, { type: string; name: string } & Instance>): unknown[] {
+  return [...after].map(([address, i]) => ({
+    address,
+    mode: 'managed',
+    type: i.type,
+    name: i.name,
+    expressions: Object.fromEntries(
+      Object.entries(i.references).map(([attribute, refs]) => [
+        attribute,
+        { references: [...new Set(refs.flatMap((r) => [r, referencedObject(r)]))] },
+      ]),
+    ),
+  }));
 }
 
 function resourceChange(
@@ -137,12 +190,11 @@ function resourceChange(
         : differing.length > 0
           ? ['update']
           : ['no-op'];
-  // Created objects get their computed attributes at apply, as Terraform plans them.
-  const unknown = !before && type === 'aws_kms_key' ? { ...((a?.unknown as object) ?? {}), arn: true, key_id: true } : (a?.unknown ?? {});
-  const known =
-    !before && type === 'aws_kms_key'
-      ? Object.fromEntries(Object.entries(a!.known as object).filter(([k]) => k !== 'arn' && k !== 'key_id'))
-      : a?.known;
+  // Created or replaced objects get their computed attributes at apply, as Terraform plans them.
+  const computed = !before || forcing.length > 0 ? (COMPUTED[type] ?? []) : [];
+  const unknown =
+    computed.length > 0 ? { ...((a?.unknown as object) ?? {}), ...Object.fromEntries(computed.map((k) => [k, true])) } : (a?.unknown ?? {});
+  const known = computed.length > 0 && a ? Object.fromEntries(Object.entries(a.known as object).filter(([k]) => !computed.includes(k))) : a?.known;
   return {
     address,
     mode: 'managed',
@@ -167,9 +219,10 @@ export function planDocument(
   before: StackJson | undefined,
   after: StackJson | undefined,
   keys: { before: string; after: string },
+  partition: Partition,
 ): Record<string, unknown> {
-  const b = instances(before, keys.before);
-  const a = instances(after, keys.after);
+  const b = instances(before, { key: keys.before, partition, existing: before });
+  const a = instances(after, { key: keys.after, partition, existing: before ?? {} });
   const addresses = [...new Set([...b.keys(), ...a.keys()])].sort();
   const provider = (after ?? before)?.provider?.aws?.[0] ?? {};
   const constant = (v: unknown) => ({ constant_value: v });
@@ -182,6 +235,7 @@ export function planDocument(
       return resourceChange(address, i.type, i.name, b.get(address), a.get(address));
     }),
     configuration: {
+      root_module: { resources: configurationResources(a) },
       provider_config: {
         aws: {
           name: 'aws',
@@ -213,7 +267,7 @@ export function configPlanDocuments(base: Rollout, next: Rollout): Map<string, R
   const after = stacksOf(next);
   const keys = { before: standInKey(base), after: standInKey(next) };
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();
-  return new Map(names.map((n) => [n, planDocument(before.get(n), after.get(n), keys)]));
+  return new Map(names.map((n) => [n, planDocument(before.get(n), after.get(n), keys, next.partition)]));
 }
 
 export function configPlans(baseFile: string, configFile: string): StackPlan[] {

@@ -115,3 +115,37 @@ function disambiguate(plans: StackPlan[]): StackPlan[] {
   for (const p of plans) counts.set(p.stack, (counts.get(p.stack) ?? 0) + 1);
   return plans.map((p) => ((counts.get(p.stack) ?? 0) > 1 ? { ...p, stack: `${p.stack} (${p.plan.file})` } : p));
 }
+
+interface ConfigModule {
+  resources?: { address?: string; expressions?: Record<string, { references?: string[] } | undefined> }[];
+  module_calls?: Record<string, { module?: ConfigModule } | undefined>;
+}
+
+/**
+ * The resources one attribute of a resource refers to in the plan's `configuration`, as full
+ * addresses (`module.x.aws_iam_policy.y`): how a value known only after apply is traced to the
+ * object that gives it. An instance key (`[0]`, `["a"]`) is ignored: configuration has none.
+ */
+export function referencedResources(configuration: unknown, address: string, attribute: string): string[] {
+  const parts = address.replace(/\[[^\]]*\]/g, '').split('.');
+  let module = (configuration as { root_module?: ConfigModule } | undefined)?.root_module;
+  let prefix = '';
+  while (parts[0] === 'module' && parts.length > 2 && module) {
+    module = module.module_calls?.[parts[1]]?.module;
+    prefix += `module.${parts[1]}.`;
+    parts.splice(0, 2);
+  }
+  const local = parts.join('.');
+  const references = module?.resources?.find((r) => r.address === local)?.expressions?.[attribute]?.references ?? [];
+  // A resource type is `<provider>_<type>`; var., local., module., count. and the like are not resources.
+  const resources = references.filter((r) => /^(data\.)?[a-z0-9]+_[a-z0-9_]*\./.test(r));
+  return [...new Set(resources.map((r) => `${prefix}${referencedObject(r)}`))];
+}
+
+/** The object a reference names, without the attribute: `aws_iam_policy.p.arn` → `aws_iam_policy.p`. */
+export function referencedObject(reference: string): string {
+  return reference
+    .split('.')
+    .slice(0, reference.startsWith('data.') ? 3 : 2)
+    .join('.');
+}

@@ -85,7 +85,9 @@ export const reviewReportSchema = z
     ),
     permissions: z.array(
       z.strictObject({
-        kind: z.enum(['grant', 'launch permission', 'create-volume permission']),
+        kind: z
+          .enum(['grant', 'launch permission', 'create-volume permission', 'role policy attachment'])
+          .describe('a role policy attachment reads "role NAME ⇄ POLICY (ARN)": who holds which managed policy'),
         stack: text,
         account,
         address: text,

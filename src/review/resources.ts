@@ -38,7 +38,17 @@ export interface GrantSide {
 export interface IamPolicySide {
   readonly name?: string;
   readonly arn?: string;
+  /** The role an inline policy (`aws_iam_role_policy`) is embedded in. */
+  readonly role?: string;
   readonly policy?: PolicyState;
+}
+
+/** An `aws_iam_role_policy_attachment`: one role name, one managed policy ARN. */
+export interface AttachmentSide {
+  /** Undefined when unknown until apply. */
+  readonly role?: string;
+  /** Undefined when unknown until apply (a policy created in the same plan). */
+  readonly policyArn?: string;
 }
 
 export interface LaunchPermissionSide {
@@ -67,6 +77,7 @@ export interface StackResources {
   readonly keyPolicies: Tracked<KeyPolicySide>[];
   readonly grants: Tracked<GrantSide>[];
   readonly iamPolicies: Tracked<IamPolicySide>[];
+  readonly attachments: Tracked<AttachmentSide>[];
   readonly launchPermissions: Tracked<LaunchPermissionSide>[];
   readonly createVolumePermissions: Tracked<CreateVolumePermissionSide>[];
 }
@@ -150,8 +161,13 @@ const READERS: Record<string, { into: keyof StackResources; read: Reader<unknown
     into: 'iamPolicies',
     read: (stack, c, side): IamPolicySide => ({
       name: knownString(c, side, 'name'),
+      role: knownString(c, side, 'role'),
       policy: readPolicyAttribute(stack, c, side, 'policy', 'identity'),
     }),
+  },
+  aws_iam_role_policy_attachment: {
+    into: 'attachments',
+    read: (_s, c, side): AttachmentSide => ({ role: knownString(c, side, 'role'), policyArn: knownString(c, side, 'policy_arn') }),
   },
   aws_ami_launch_permission: {
     into: 'launchPermissions',
@@ -173,7 +189,7 @@ const READERS: Record<string, { into: keyof StackResources; read: Reader<unknown
 };
 
 export function emptyResources(): StackResources {
-  return { keys: [], keyPolicies: [], grants: [], iamPolicies: [], launchPermissions: [], createVolumePermissions: [] };
+  return { keys: [], keyPolicies: [], grants: [], iamPolicies: [], attachments: [], launchPermissions: [], createVolumePermissions: [] };
 }
 
 /** Adds what one stack's plan holds to `into`. Data sources and other types are not read. */

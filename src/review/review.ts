@@ -1,12 +1,14 @@
-import { keyArn as keyArnOf, parseAutoScalingRoleArn, parseKmsArn, partitionOf, type Partition } from '../policy/arns';
+import { keyArn as keyArnOf, parseAutoScalingRoleArn, parseKmsArn, parseRoleArn, partitionOf, roleArn, type Partition } from '../policy/arns';
 import type { PolicyDocument } from '../policy/document';
 import { PLACEHOLDER_KEY_ID, rootDelegation } from '../inputs/key-arn';
-import { accessDiff, consumersNamed, KeySnapshot, launchPathOn, LaunchPathOutcome, PrincipalAccess, PathState } from './access';
+import { accessDiff, consumersNamed, KeySnapshot, launchPathOn, LaunchPathOutcome, PrincipalAccess, PathState, RolePolicies } from './access';
+import { attachedPolicy, heldPolicies, HeldPolicies } from './attachments';
 import { keyDiagram } from './diagram';
 import type { ChangeKind, ResourceChange } from './plan';
 import { providerRegion, providerRole, StackPlan } from './plan-set';
 import { diffPolicies, StatementDiff } from './policy-diff';
 import {
+  AttachmentSide,
   collectResources,
   emptyResources,
   GrantSide,
@@ -61,7 +63,7 @@ export interface PolicyChange {
   readonly statements: readonly StatementDiff[];
 }
 
-export type PermissionKind = 'grant' | 'launch permission' | 'create-volume permission';
+export type PermissionKind = 'grant' | 'launch permission' | 'create-volume permission' | 'role policy attachment';
 
 export interface PermissionChange {
   readonly kind: PermissionKind;
@@ -236,10 +238,37 @@ function launchStatus(before: PathState, after: PathState, presentAfter: boolean
   return before === 'fails' ? 'still failing' : 'broken';
 }
 
-/** Stacks and IAM policies by account, so each consumer finds its own without a scan. */
+/** Stacks, IAM policies and what the plans attach to each role, by account, so each consumer finds its own without a scan. */
 interface AccountIndex {
   readonly stacks: Map<string, StackPlan[]>;
   readonly iamPolicies: Map<string, Tracked<IamPolicySide>[]>;
+  readonly held: Map<string, Map<string, HeldPolicies>>;
+}
+
+/**
+ * The grant creator's IAM policies on one side: those the plans attach to its role, when they
+ * attach any and every one is readable; where the role is not known (no assume_role), every IAM
+ * policy its account's stacks hold; otherwise undefined, and its IAM policy is taken to allow.
+ */
+function grantCreatorPolicies(index: AccountIndex, account: string, grantCreator: string | undefined, side: Side): PolicyDocument[] | undefined {
+  const role = grantCreator ? parseRoleArn(grantCreator) : undefined;
+  if (!role) {
+    const docs = (index.iamPolicies.get(account) ?? []).flatMap((p) => (p[side]?.policy?.state === 'known' ? [p[side]!.policy!.doc] : []));
+    return docs.length > 0 ? docs : undefined;
+  }
+  const held = index.held.get(account)?.get(role.name);
+  return held && !held.opaque[side] && held[side].length > 0 ? held[side] : undefined;
+}
+
+/** Roles of the key's accounts that the plans attach IAM policies to, by role ARN. */
+function attachedRoles(index: AccountIndex, accounts: Iterable<string>, partition: Partition): Map<string, RolePolicies> {
+  const out = new Map<string, RolePolicies>();
+  for (const account of accounts) {
+    for (const [name, held] of index.held.get(account) ?? []) {
+      out.set(roleArn(partition, account, name), { label: `role ${name} of account ${account} (its IAM policies in the plans)`, ...held });
+    }
+  }
+  return out;
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string | undefined): Map<string, T[]> {
@@ -273,10 +302,7 @@ function reviewKey(model: KeyModel, index: AccountIndex): KeyReview {
     // The consumer's own stack, not the owner's when the owner is a consumer too.
     const stack = index.stacks.get(account)?.find((s) => s.stack !== model.stack) ?? index.stacks.get(account)?.[0];
     const consumer = { account, serviceLinkedRoleSuffix: suffixes.get(account), grantCreator: stack && providerRole(stack.plan.configuration) };
-    const identity = (side: Side) => {
-      const docs = (index.iamPolicies.get(account) ?? []).flatMap((p) => (p[side]?.policy?.state === 'known' ? [p[side]!.policy!.doc] : []));
-      return { identityPolicies: docs.length > 0 ? docs : undefined };
-    };
+    const identity = (side: Side) => ({ identityPolicies: grantCreatorPolicies(index, account, consumer.grantCreator, side) });
     const b = consumersBefore.has(account) ? launchPathOn(before.snapshot, consumer, identity('before')) : { state: 'absent' as const };
     const a = consumersAfter.has(account) ? launchPathOn(after.snapshot, consumer, identity('after')) : { state: 'absent' as const };
     const afterState: PathState = consumersAfter.has(account) ? a.state : after.snapshot ? 'absent' : 'unknown';
@@ -291,7 +317,13 @@ function reviewKey(model: KeyModel, index: AccountIndex): KeyReview {
   const keyLabel = keyArnOn(model, 'after') ?? keyArnOn(model, 'before') ?? `${model.stack}: ${model.address}`;
   if (before.assumed || after.assumed)
     notes.push(`the key ARN is not known yet; ${after.snapshot?.keyArn ?? before.snapshot?.keyArn} stands in for it`);
-  const access = accessDiff(before.snapshot, after.snapshot, suffixes);
+  const partition = owner?.partition ?? 'aws';
+  const access = accessDiff(
+    before.snapshot,
+    after.snapshot,
+    suffixes,
+    attachedRoles(index, new Set([...suffixes.keys(), ...(owner ? [owner.account] : [])]), partition),
+  );
   const diagram = keyDiagram(keyLabel, access);
   return {
     key: keyLabel,
@@ -366,6 +398,28 @@ function permissionChanges<T>(
   });
 }
 
+function attachmentChanges(r: StackResources, plans: ReadonlyMap<string, StackPlan>): PermissionChange[] {
+  const describe = (a: Tracked<AttachmentSide>, side: Side): string | undefined => {
+    const s = a[side];
+    if (!s) return undefined;
+    const policy = attachedPolicy(a, side, r, plans);
+    const name = policy?.[side]?.name ?? policy?.after?.name;
+    const what = s.policyArn ?? (policy ? `${policy.change.address} (ARN known after apply)` : '(known after apply)');
+    return `role ${s.role ?? '(known after apply)'} ⇄ ${name && s.policyArn ? `${name} (${s.policyArn})` : what}`;
+  };
+  return r.attachments.flatMap((a) => {
+    const c = a.change;
+    if (c.kind === 'no-op' || c.kind === 'read') return [];
+    const before = describe(a, 'before');
+    const after = describe(a, 'after');
+    const change =
+      c.kind === 'create' ? 'added' : c.kind === 'delete' || c.kind === 'forget' ? 'removed' : c.kind === 'replace' ? 'replaced' : 'changed';
+    if (change === 'changed' && before === after) return [];
+    const kind: PermissionKind = 'role policy attachment';
+    return [{ kind, stack: a.stack, account: a.account, address: c.address, change, ...(before && { before }), ...(after && { after }) }];
+  });
+}
+
 // ---- the review ----------------------------------------------------------------------------------
 
 export function reviewPlans(stacks: readonly StackPlan[]): ReviewReport {
@@ -384,7 +438,12 @@ export function reviewPlans(stacks: readonly StackPlan[]): ReviewReport {
     summaries.push({ stack: s.stack, account: s.account, file: s.plan.file, formatVersion: s.plan.formatVersion, counts });
     collectResources(s, resources);
   }
-  const index: AccountIndex = { stacks: groupBy(stacks, (s) => s.account), iamPolicies: groupBy(resources.iamPolicies, (p) => p.account) };
+  const plans = new Map(stacks.map((s) => [s.stack, s]));
+  const index: AccountIndex = {
+    stacks: groupBy(stacks, (s) => s.account),
+    iamPolicies: groupBy(resources.iamPolicies, (p) => p.account),
+    held: heldPolicies(resources, plans),
+  };
   const keys = buildKeys(stacks, resources).map((m) => reviewKey(m, index));
   const policies = [
     ...resources.keys.map((k) => policyChange(k, 'key policy')),
@@ -395,6 +454,7 @@ export function reviewPlans(stacks: readonly StackPlan[]): ReviewReport {
     ...permissionChanges(resources.grants, 'grant', describeGrant),
     ...permissionChanges(resources.launchPermissions, 'launch permission', describeLaunch),
     ...permissionChanges(resources.createVolumePermissions, 'create-volume permission', describeVolume),
+    ...attachmentChanges(resources, plans),
   ];
   const destructive = changes.filter((c) => c.kind === 'delete' || c.kind === 'replace' || c.kind === 'forget');
   return {
@@ -405,10 +465,11 @@ export function reviewPlans(stacks: readonly StackPlan[]): ReviewReport {
     policies,
     permissions,
     keys,
-    findings: findRisks(resources, keys),
+    findings: findRisks(resources, keys, plans),
     assumptions: [
       'access is what the key policy and grants allow, for a principal whose own IAM policy allows it; IAM policies, SCPs and VPC endpoint policies may narrow it further',
-      "a launch path's grant creator holds the IAM policies its stack changes; where its stack has none, its IAM policy is taken to allow CreateGrant on the key",
+      'a role the plans attach IAM policies to (aws_iam_role_policy_attachment, aws_iam_role_policy) is decided with those policies alone: its other IAM policies are not in the plans',
+      "a launch path's grant creator (the role its stack's provider assumes) holds the IAM policies the plans attach to that role; where they attach none, or one the plans do not show, its IAM policy is taken to allow CreateGrant on the key; where the stack names no role, it holds every IAM policy its account's stacks change",
       'where the key policy names an organization, every consumer is taken to be a member (under the first OU path it names)',
     ],
   };

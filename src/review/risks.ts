@@ -1,4 +1,4 @@
-import { lintKeyPolicy } from '../check/lints';
+import { lintIamPolicy, lintKeyPolicy } from '../check/lints';
 import { compileActions, matchAction } from '../evaluator/actions';
 import { rootDelegation } from '../inputs/key-arn';
 import { CREATE_GRANT, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../policy/actions';
@@ -7,7 +7,9 @@ import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE } from '../policy/conditio
 import { listOf, statementId, type PolicyDocument, type PolicyStatement } from '../policy/document';
 import { organizationsOf } from './access';
 import type { ResourceChange } from './plan';
-import type { KeyPolicySide, KeySide, StackResources, Tracked } from './resources';
+import { attachedPolicy } from './attachments';
+import type { StackPlan } from './plan-set';
+import type { AttachmentSide, KeyPolicySide, KeySide, StackResources, Tracked } from './resources';
 import type { KeyReview } from './review';
 import { Finding as RuleFinding, finding as ruleFinding, RuleId } from '../policy/rules';
 
@@ -145,8 +147,50 @@ function policyRisks(t: Tracked<KeySide> | Tracked<KeyPolicySide>, key: Tracked<
   return [...out, ...statementRisks(after.doc, owner, at, linted)];
 }
 
-export function findRisks(r: StackResources, keys: readonly KeyReview[]): Finding[] {
+/** Sids (or positions) of the statements that allow kms:CreateGrant. */
+function createGrantStatements(doc: PolicyDocument): string[] {
+  return doc.Statement.flatMap((s, i) =>
+    s.Effect === 'Allow' && s.NotAction === undefined && matchAction(compileActions(listOf(s.Action), false), 'creategrant')
+      ? [statementId(s, i)]
+      : [],
+  );
+}
+
+/** Managed policies over IAM's size quota, and attachments that give a CreateGrant policy to one more role. */
+function iamRisks(r: StackResources, plans: ReadonlyMap<string, StackPlan>): Finding[] {
   const out: Finding[] = [];
+  for (const p of r.iamPolicies) {
+    const after = p.after?.policy;
+    if (p.change.type !== 'aws_iam_policy' || p.change.kind === 'no-op' || after?.state !== 'known') continue;
+    for (const f of lintIamPolicy(after.doc, p.change.address)) out.push({ ...f, stack: p.stack, address: p.change.address });
+  }
+  // A pair counts by the role and the policy it names; one that held before (a replacement, a move) widens nothing.
+  const policyKey = (a: Tracked<AttachmentSide>, side: 'before' | 'after') => {
+    const policy = attachedPolicy(a, side, r, plans);
+    return policy ? `${policy.stack}|${policy.change.address}` : a[side]?.policyArn;
+  };
+  const pairKey = (a: Tracked<AttachmentSide>, side: 'before' | 'after') => `${a.account ?? a.stack}|${a[side]?.role}|${policyKey(a, side)}`;
+  const heldBefore = new Set(r.attachments.flatMap((a) => (a.before?.role !== undefined ? [pairKey(a, 'before')] : [])));
+  for (const a of r.attachments) {
+    if (!a.after || a.change.kind === 'no-op' || (a.after.role !== undefined && heldBefore.has(pairKey(a, 'after')))) continue;
+    const policy = attachedPolicy(a, 'after', r, plans);
+    const doc = policy?.after?.policy?.state === 'known' ? policy.after.policy.doc : undefined;
+    const sids = doc ? createGrantStatements(doc) : [];
+    if (sids.length === 0) continue;
+    const role = a.after.role ?? '(known after apply)';
+    out.push(
+      finding(
+        'create-grant-policy-attached',
+        `${a.change.address} attaches ${policy!.after?.name ?? policy!.change.address} to role ${role}${a.account ? ` of account ${a.account}` : ''}: its ${sids.join(', ')} allow${sids.length === 1 ? 's' : ''} kms:CreateGrant, so that role may now create grants on the key as far as the key policy lets its account`,
+        { stack: a.stack, change: a.change, statement: sids.join(', ') },
+      ),
+    );
+  }
+  return out;
+}
+
+export function findRisks(r: StackResources, keys: readonly KeyReview[], plans: ReadonlyMap<string, StackPlan>): Finding[] {
+  const out: Finding[] = iamRisks(r, plans);
   for (const k of r.keys) {
     out.push(...keyLifecycle(k));
     out.push(...policyRisks(k, k));
