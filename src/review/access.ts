@@ -164,18 +164,20 @@ function allActions(): string[] {
   return ACTIONS;
 }
 
+/** What a decision for one principal depends on besides the key: accounts named, its Auto Scaling role suffix, the IAM policies the plans attach to it. */
+interface Standing {
+  readonly named: ReadonlySet<string>;
+  readonly suffix?: string;
+  readonly held?: readonly PolicyDocument[];
+}
+
 /**
- * What `who` may do with the key on one side. Each principal but a service-linked role is given
- * an IAM policy that allows every KMS action, so the key policy and grants alone decide: the
- * access diff is what the key owner gives, which each account's own IAM policies may narrow.
+ * What `who` may do with the key on one side. Each principal but a service-linked role, or a role
+ * the plans attach IAM policies to, is given an IAM policy that allows every KMS action, so the key
+ * policy and grants alone decide: the access diff is what the key owner gives, which each
+ * account's own IAM policies may narrow.
  */
-function capabilities(
-  who: Who,
-  snapshot: KeySnapshot,
-  named: ReadonlySet<string>,
-  suffix: string | undefined,
-  held: readonly PolicyDocument[] | undefined,
-): Set<string> {
+function capabilities(who: Who, snapshot: KeySnapshot, { named, suffix, held }: Standing): Set<string> {
   const caller = callerFor(who, snapshot, named);
   // A service-linked role's permissions are AWS's, and AWSServiceRoleForAutoScaling's hold no KMS
   // action: it uses a key only through the key policy or a grant (EC2 Auto Scaling guide, page above).
@@ -217,25 +219,20 @@ function capabilities(
  */
 const classes = new WeakMap<KeySnapshot, { text: string; results: Map<string, Set<string>> }>();
 
-function cachedCapabilities(
-  who: Who,
-  snapshot: KeySnapshot,
-  named: ReadonlySet<string>,
-  suffix: string | undefined,
-  held: readonly PolicyDocument[] | undefined,
-): Set<string> {
+function cachedCapabilities(who: Who, snapshot: KeySnapshot, standing: Standing): Set<string> {
+  const { suffix, held } = standing;
   let cache = classes.get(snapshot);
   if (!cache) {
     cache = { text: JSON.stringify(snapshot.policy), results: new Map() };
     classes.set(snapshot, cache);
   }
   const account = who.kind === 'account' ? who.id : who.kind === 'principal' ? principalAccount(who.id) : undefined;
-  if (!account || account === snapshot.owner || cache.text.includes(account)) return capabilities(who, snapshot, named, suffix, held);
+  if (!account || account === snapshot.owner || cache.text.includes(account)) return capabilities(who, snapshot, standing);
   const generic = (text: string) => text.split(account).join('<account>');
   const key = `${who.kind}|${generic(who.id)}|${suffix ?? ''}|${generic(JSON.stringify(grantsOf(snapshot, account)))}|${held ? generic(JSON.stringify(held)) : ''}`;
   let result = cache.results.get(key);
   if (!result) {
-    result = capabilities(who, snapshot, named, suffix, held);
+    result = capabilities(who, snapshot, standing);
     cache.results.set(key, result);
   }
   return result;
@@ -272,8 +269,8 @@ export function accessDiff(
     const account = w.kind === 'account' ? w.id : w.kind === 'principal' ? principalAccount(w.id) : undefined;
     const suffix = account ? suffixes.get(account) : undefined;
     const held = listed.has(w.id) ? undefined : roles.get(w.id);
-    const b = before ? cachedCapabilities(w, before, named, suffix, held?.before) : new Set<string>();
-    const a = after ? cachedCapabilities(w, after, named, suffix, held?.after) : new Set<string>();
+    const b = before ? cachedCapabilities(w, before, { named, suffix, held: held?.before }) : new Set<string>();
+    const a = after ? cachedCapabilities(w, after, { named, suffix, held: held?.after }) : new Set<string>();
     const gained = [...a].filter((x) => !b.has(x)).sort();
     const lost = [...b].filter((x) => !a.has(x)).sort();
     if (gained.length > 0 || lost.length > 0 || a.size > 0) out.push({ who: w, gained, lost, after: [...a].sort() });
