@@ -1,5 +1,5 @@
 import { lintIamPolicy } from '../../src/check/lints';
-import { SERVICE_LINKED_ROLE_SUFFIX_MAX } from '../../src/config/fields';
+import { SERVICE_LINKED_ROLE_SUFFIX_MAX } from '../../src/policy/formats';
 import { keyArn } from '../../src/policy/arns';
 import { consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { IAM_MANAGED_POLICY_MAX_CHARS, iamPolicyChars, type PolicyDocument } from '../../src/policy/document';

@@ -164,7 +164,10 @@ function allActions(): string[] {
   return ACTIONS;
 }
 
-/** What a decision for one principal depends on besides the key: accounts named, its Auto Scaling role suffix, the IAM policies the plans attach to it. */
+/**
+ * What a decision for one principal depends on besides the key: the accounts named, its Auto
+ * Scaling role's suffix, and the IAM policies the plans attach to it.
+ */
 interface Standing {
   readonly named: ReadonlySet<string>;
   readonly suffix?: string;
