@@ -1,5 +1,5 @@
 import { ADMINISTRATION_PROBES, AUTOSCALING_GRANT_OPERATIONS, CREATE_GRANT, kmsAction, STRANGER_PROBES } from '../policy/actions';
-import { autoScalingRoleArn, Partition, roleArn } from '../policy/arns';
+import { autoScalingRoleArn, Partition, parseRootArn, roleArn } from '../policy/arns';
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
 import type { PolicyDocument } from '../policy/document';
 import { createGrantContext } from '../policy/grant';
@@ -93,7 +93,7 @@ export function consumerProbes(
 export function ownerProbes(scope: ProbeScope, administrators: readonly string[]): Probe[] {
   const ownerRole = roleArn(scope.partition, scope.owner, 'owner-admin');
   const adminProbes = administrators
-    .filter((a) => !a.endsWith(':root'))
+    .filter((a) => parseRootArn(a) === undefined)
     .flatMap((admin) => [
       {
         id: `administrator:${admin}`,

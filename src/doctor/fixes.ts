@@ -4,7 +4,7 @@ import { SOURCE_LABEL } from '../evaluator/decision';
 import type { LoadedKeyAccess } from '../inputs/key-access';
 import { CREATE_GRANT } from '../policy/actions';
 import { ALLOW_ALL_KMS_IAM_POLICY, ALLOW_ALL_KMS_KEY_POLICY } from '../policy/allow-all';
-import { accountRootArn, type Partition, principalAccount } from '../policy/arns';
+import { accountRootArn, iamIdentityOf, type Partition, principalAccount } from '../policy/arns';
 import { GRANT_IS_FOR_AWS_RESOURCE, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
 import { CONSUMER_SID, consumerIamPolicy, consumerIamPolicyName } from '../policy/consumer-policy';
 import { policyDocument, PolicyDocument, PolicyStatement, statementId } from '../policy/document';
@@ -201,10 +201,9 @@ function keyPolicyFix(ctx: FixContext, outcome: StepOutcome, identityPolicies: r
 
 /** `put-role-policy` for a role or its session, `put-user-policy` for a user. */
 function attachCommand(principal: string, document: PolicyDocument): string | undefined {
-  const m = /:(role|assumed-role|user)\/(.+)$/.exec(principal);
-  if (!m) return undefined;
-  const name = m[1] === 'assumed-role' ? m[2].split('/')[0] : m[2].split('/').pop();
-  const kind = m[1] === 'user' ? 'user' : 'role';
+  const identity = iamIdentityOf(principal);
+  if (!identity) return undefined;
+  const { kind, name } = identity;
   return `aws iam put-${kind}-policy --${kind}-name ${name} --policy-name ${consumerIamPolicyName()} --policy-document '${JSON.stringify(document)}'`;
 }
 

@@ -66,6 +66,22 @@ export function parseRoleArn(arn: string): { readonly partition: Partition; read
   return name ? { partition: p.partition, account: p.account, name } : undefined;
 }
 
+/**
+ * The IAM identity whose policies a principal carries: a role (with or without a path), the role of an
+ * `sts` assumed-role session (`assumed-role/<role>/<session>`), or a user; names keep their case
+ * (IAM User Guide, "IAM identifiers", IAM ARNs).
+ */
+export function iamIdentityOf(arn: string): { readonly kind: 'role' | 'user'; readonly name: string } | undefined {
+  const role = parseRoleArn(arn);
+  if (role) return { kind: 'role', name: role.name };
+  const p = parseArn(arn);
+  if (!p || p.account === '') return undefined;
+  const [type, ...path] = p.resource.split('/');
+  if (p.service === 'sts' && type === 'assumed-role' && path[0]) return { kind: 'role', name: path[0] };
+  const name = path.pop();
+  return p.service === 'iam' && type === 'user' && name ? { kind: 'user', name } : undefined;
+}
+
 /** Partition of a region name (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). */
 export function partitionOf(region: string): Partition {
   if (region.startsWith('cn-')) return 'aws-cn';
