@@ -18,31 +18,53 @@ export interface HeldPolicies {
 
 const withoutInstanceKeys = (address: string) => address.replace(/\[[^\]]*\]/g, '');
 
+/** The managed policies of the plans, indexed the ways an attachment names one. */
+export interface PolicyIndex {
+  readonly byArn: Map<string, Tracked<IamPolicySide>>;
+  /** `account|name`, or `stack|name` where the stack's account is not pinned. */
+  readonly byName: Map<string, Tracked<IamPolicySide>[]>;
+  /** `stack|address` without instance keys. */
+  readonly byAddress: Map<string, Tracked<IamPolicySide>>;
+  readonly plans: ReadonlyMap<string, StackPlan>;
+}
+
+export function policyIndex(r: StackResources, plans: ReadonlyMap<string, StackPlan>): PolicyIndex {
+  const index: PolicyIndex = { byArn: new Map(), byName: new Map(), byAddress: new Map(), plans };
+  for (const p of r.iamPolicies) {
+    if (p.change.type !== 'aws_iam_policy') continue;
+    index.byAddress.set(`${p.stack}|${withoutInstanceKeys(p.change.address)}`, p);
+    for (const side of [p.before, p.after]) {
+      if (side?.arn !== undefined) index.byArn.set(side.arn, p);
+      if (side?.name === undefined) continue;
+      const key = `${p.account ?? p.stack}|${side.name}`;
+      const list = index.byName.get(key) ?? [];
+      if (!list.includes(p)) index.byName.set(key, [...list, p]);
+    }
+  }
+  return index;
+}
+
 /**
  * The managed policy an attachment names on one side: by its ARN when known (the policy's own ARN,
  * or its account and name), else, for a policy created in the same plan, by the reference the
  * plan's configuration records for `policy_arn`.
  */
-export function attachedPolicy(
-  a: Tracked<AttachmentSide>,
-  side: Side,
-  r: StackResources,
-  plans: ReadonlyMap<string, StackPlan>,
-): Tracked<IamPolicySide> | undefined {
-  const managed = r.iamPolicies.filter((p) => p.change.type === 'aws_iam_policy');
+export function attachedPolicy(a: Tracked<AttachmentSide>, side: Side, index: PolicyIndex): Tracked<IamPolicySide> | undefined {
   const arn = a[side]?.policyArn;
   if (arn !== undefined) {
-    const byArn = managed.find((p) => p[side]?.arn === arn || p.before?.arn === arn || p.after?.arn === arn);
+    const byArn = index.byArn.get(arn);
     if (byArn) return byArn;
     const parsed = parseIamPolicyArn(arn);
-    return parsed
-      ? managed.find((p) => (p.account !== undefined ? p.account === parsed.account : p.stack === a.stack) && p[side]?.name === parsed.name)
-      : undefined;
+    const named = parsed && (index.byName.get(`${parsed.account}|${parsed.name}`) ?? index.byName.get(`${a.stack}|${parsed.name}`));
+    return named?.find((p) => p[side]?.name === parsed!.name);
   }
   if (side === 'before') return undefined;
-  const configuration = plans.get(a.stack)?.plan.configuration;
-  const refs = referencedResources(configuration, a.change.address, 'policy_arn');
-  return managed.find((p) => p.stack === a.stack && refs.includes(withoutInstanceKeys(p.change.address)));
+  const configuration = index.plans.get(a.stack)?.plan.configuration;
+  for (const ref of referencedResources(configuration, a.change.address, 'policy_arn')) {
+    const p = index.byAddress.get(`${a.stack}|${ref}`);
+    if (p) return p;
+  }
+  return undefined;
 }
 
 function holder(out: Map<string, Map<string, HeldPolicies>>, account: string, role: string): HeldPolicies {
@@ -54,7 +76,7 @@ function holder(out: Map<string, Map<string, HeldPolicies>>, account: string, ro
 }
 
 /** Per account, per role name: what the plans attach to it. Stacks whose account is not pinned are left out. */
-export function heldPolicies(r: StackResources, plans: ReadonlyMap<string, StackPlan>): Map<string, Map<string, HeldPolicies>> {
+export function heldPolicies(r: StackResources, index: PolicyIndex): Map<string, Map<string, HeldPolicies>> {
   const out = new Map<string, Map<string, HeldPolicies>>();
   const hold = (account: string | undefined, role: string | undefined, side: Side, policy: IamPolicySide | undefined) => {
     if (account === undefined || role === undefined) return;
@@ -65,7 +87,7 @@ export function heldPolicies(r: StackResources, plans: ReadonlyMap<string, Stack
   };
   for (const side of ['before', 'after'] as const) {
     for (const a of r.attachments) {
-      if (a[side]) hold(a.account, a[side]!.role, side, attachedPolicy(a, side, r, plans)?.[side]);
+      if (a[side]) hold(a.account, a[side]!.role, side, attachedPolicy(a, side, index)?.[side]);
     }
     for (const p of r.iamPolicies) if (p.change.type === 'aws_iam_role_policy' && p[side]) hold(p.account, p[side]!.role, side, p[side]);
   }

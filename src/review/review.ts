@@ -2,7 +2,7 @@ import { keyArn as keyArnOf, parseAutoScalingRoleArn, parseKmsArn, parseRoleArn,
 import type { PolicyDocument } from '../policy/document';
 import { PLACEHOLDER_KEY_ID, rootDelegation } from '../inputs/key-arn';
 import { accessDiff, consumersNamed, KeySnapshot, launchPathOn, LaunchPathOutcome, PrincipalAccess, PathState, RolePolicies } from './access';
-import { attachedPolicy, heldPolicies, HeldPolicies } from './attachments';
+import { attachedPolicy, heldPolicies, HeldPolicies, policyIndex, PolicyIndex } from './attachments';
 import { keyDiagram } from './diagram';
 import type { ChangeKind, ResourceChange } from './plan';
 import { providerRegion, providerRole, StackPlan } from './plan-set';
@@ -398,11 +398,11 @@ function permissionChanges<T>(
   });
 }
 
-function attachmentChanges(r: StackResources, plans: ReadonlyMap<string, StackPlan>): PermissionChange[] {
+function attachmentChanges(r: StackResources, policies: PolicyIndex): PermissionChange[] {
   const describe = (a: Tracked<AttachmentSide>, side: Side): string | undefined => {
     const s = a[side];
     if (!s) return undefined;
-    const policy = attachedPolicy(a, side, r, plans);
+    const policy = attachedPolicy(a, side, policies);
     const name = policy?.[side]?.name ?? policy?.after?.name;
     const what = s.policyArn ?? (policy ? `${policy.change.address} (ARN known after apply)` : '(known after apply)');
     return `role ${s.role ?? '(known after apply)'} ⇄ ${name && s.policyArn ? `${name} (${s.policyArn})` : what}`;
@@ -438,11 +438,11 @@ export function reviewPlans(stacks: readonly StackPlan[]): ReviewReport {
     summaries.push({ stack: s.stack, account: s.account, file: s.plan.file, formatVersion: s.plan.formatVersion, counts });
     collectResources(s, resources);
   }
-  const plans = new Map(stacks.map((s) => [s.stack, s]));
+  const managed = policyIndex(resources, new Map(stacks.map((s) => [s.stack, s])));
   const index: AccountIndex = {
     stacks: groupBy(stacks, (s) => s.account),
     iamPolicies: groupBy(resources.iamPolicies, (p) => p.account),
-    held: heldPolicies(resources, plans),
+    held: heldPolicies(resources, managed),
   };
   const keys = buildKeys(stacks, resources).map((m) => reviewKey(m, index));
   const policies = [
@@ -454,7 +454,7 @@ export function reviewPlans(stacks: readonly StackPlan[]): ReviewReport {
     ...permissionChanges(resources.grants, 'grant', describeGrant),
     ...permissionChanges(resources.launchPermissions, 'launch permission', describeLaunch),
     ...permissionChanges(resources.createVolumePermissions, 'create-volume permission', describeVolume),
-    ...attachmentChanges(resources, plans),
+    ...attachmentChanges(resources, managed),
   ];
   const destructive = changes.filter((c) => c.kind === 'delete' || c.kind === 'replace' || c.kind === 'forget');
   return {
@@ -465,7 +465,7 @@ export function reviewPlans(stacks: readonly StackPlan[]): ReviewReport {
     policies,
     permissions,
     keys,
-    findings: findRisks(resources, keys, plans),
+    findings: findRisks(resources, keys, managed),
     assumptions: [
       'access is what the key policy and grants allow, for a principal whose own IAM policy allows it; IAM policies, SCPs and VPC endpoint policies may narrow it further',
       'a role the plans attach IAM policies to (aws_iam_role_policy_attachment, aws_iam_role_policy) is decided with those policies alone: its other IAM policies are not in the plans',

@@ -7,8 +7,7 @@ import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE } from '../policy/conditio
 import { listOf, statementId, type PolicyDocument, type PolicyStatement } from '../policy/document';
 import { organizationsOf } from './access';
 import type { ResourceChange } from './plan';
-import { attachedPolicy } from './attachments';
-import type { StackPlan } from './plan-set';
+import { attachedPolicy, type PolicyIndex } from './attachments';
 import type { AttachmentSide, KeyPolicySide, KeySide, StackResources, Tracked } from './resources';
 import type { KeyReview } from './review';
 import { Finding as RuleFinding, finding as ruleFinding, RuleId } from '../policy/rules';
@@ -157,7 +156,7 @@ function createGrantStatements(doc: PolicyDocument): string[] {
 }
 
 /** Managed policies over IAM's size quota, and attachments that give a CreateGrant policy to one more role. */
-function iamRisks(r: StackResources, plans: ReadonlyMap<string, StackPlan>): Finding[] {
+function iamRisks(r: StackResources, policies: PolicyIndex): Finding[] {
   const out: Finding[] = [];
   for (const p of r.iamPolicies) {
     const after = p.after?.policy;
@@ -166,14 +165,14 @@ function iamRisks(r: StackResources, plans: ReadonlyMap<string, StackPlan>): Fin
   }
   // A pair counts by the role and the policy it names; one that held before (a replacement, a move) widens nothing.
   const policyKey = (a: Tracked<AttachmentSide>, side: 'before' | 'after') => {
-    const policy = attachedPolicy(a, side, r, plans);
+    const policy = attachedPolicy(a, side, policies);
     return policy ? `${policy.stack}|${policy.change.address}` : a[side]?.policyArn;
   };
   const pairKey = (a: Tracked<AttachmentSide>, side: 'before' | 'after') => `${a.account ?? a.stack}|${a[side]?.role}|${policyKey(a, side)}`;
   const heldBefore = new Set(r.attachments.flatMap((a) => (a.before?.role !== undefined ? [pairKey(a, 'before')] : [])));
   for (const a of r.attachments) {
     if (!a.after || a.change.kind === 'no-op' || (a.after.role !== undefined && heldBefore.has(pairKey(a, 'after')))) continue;
-    const policy = attachedPolicy(a, 'after', r, plans);
+    const policy = attachedPolicy(a, 'after', policies);
     const doc = policy?.after?.policy?.state === 'known' ? policy.after.policy.doc : undefined;
     const sids = doc ? createGrantStatements(doc) : [];
     if (sids.length === 0) continue;
@@ -189,8 +188,8 @@ function iamRisks(r: StackResources, plans: ReadonlyMap<string, StackPlan>): Fin
   return out;
 }
 
-export function findRisks(r: StackResources, keys: readonly KeyReview[], plans: ReadonlyMap<string, StackPlan>): Finding[] {
-  const out: Finding[] = iamRisks(r, plans);
+export function findRisks(r: StackResources, keys: readonly KeyReview[], policies: PolicyIndex): Finding[] {
+  const out: Finding[] = iamRisks(r, policies);
   for (const k of r.keys) {
     out.push(...keyLifecycle(k));
     out.push(...policyRisks(k, k));
