@@ -1,5 +1,14 @@
 import { InputError } from '../errors';
-import { accountRootArn, DEFAULT_PARTITION, KmsArnParts, parseArn, parseKmsArn, type Partition, roleArn } from '../policy/arns';
+import {
+  accountRootArn,
+  DEFAULT_PARTITION,
+  KmsArnParts,
+  parseArn,
+  parseKmsArn,
+  type Partition,
+  roleArn,
+  SERVICE_LINKED_ROLE_RESOURCE_PREFIX,
+} from '../policy/arns';
 import { ACCOUNT_ID } from '../policy/formats';
 
 /**
@@ -67,7 +76,7 @@ function parse(principal: string, keyPartition: Partition): Caller {
         roleName: name.toLowerCase(),
         roleKey: `${account}:${name.toLowerCase()}`,
         principalArn: principal,
-        serviceLinked: resource.startsWith('role/aws-service-role/'),
+        serviceLinked: resource.startsWith(SERVICE_LINKED_ROLE_RESOURCE_PREFIX),
       };
     }
     if (service === 'sts' && type === 'assumed-role') {

@@ -93,6 +93,9 @@ export function accountRootArn(partition: Partition, account: string): string {
   return `arn:${partition}:iam::${account}:root`;
 }
 
+/** Where IAM puts every service-linked role (IAM User Guide, "Using service-linked roles": https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html). */
+export const SERVICE_LINKED_ROLE_RESOURCE_PREFIX = 'role/aws-service-role/';
+
 export const AUTOSCALING_SERVICE = 'autoscaling.amazonaws.com';
 export const AUTOSCALING_ROLE_NAME = 'AWSServiceRoleForAutoScaling';
 
@@ -106,7 +109,7 @@ export function autoScalingRoleName(suffix?: string): string {
 
 /** `account` may be a literal ID or the `${aws:PrincipalAccount}` policy variable. */
 export function autoScalingRoleArn(partition: Partition, account: string, suffix?: string): string {
-  return `arn:${partition}:iam::${account}:role/aws-service-role/${AUTOSCALING_SERVICE}/${autoScalingRoleName(suffix)}`;
+  return `arn:${partition}:iam::${account}:${SERVICE_LINKED_ROLE_RESOURCE_PREFIX}${AUTOSCALING_SERVICE}/${autoScalingRoleName(suffix)}`;
 }
 
 export function aliasName(alias: string): string {
@@ -267,7 +270,7 @@ export interface AutoScalingRoleParts {
   readonly suffix?: string;
 }
 
-const AUTOSCALING_ROLE_ARN = new RegExp(`^arn:${PARTITION_GROUP}:iam::(${ACCOUNT_ID_SOURCE}):role/aws-service-role/([^/]+)/([^/]+)$`);
+const AUTOSCALING_ROLE_ARN = new RegExp(`^arn:${PARTITION_GROUP}:iam::(${ACCOUNT_ID_SOURCE}):${SERVICE_LINKED_ROLE_RESOURCE_PREFIX}([^/]+)/([^/]+)$`);
 
 /** The inverse of `autoScalingRoleArn` for a literal account: which account's Auto Scaling role, with which suffix. */
 export function parseAutoScalingRoleArn(arn: string): AutoScalingRoleParts | undefined {
