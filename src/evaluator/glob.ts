@@ -3,7 +3,9 @@
  * (IAM User Guide, "IAM JSON policy elements: Condition operators", StringLike; the same rule
  * applies to Action and Resource).
  */
-const cache = new Map<string, RegExp>();
+/** Per case rule, then per pattern: StringLike asks for its pattern on every request, so no cache key is built. */
+const caseSensitive = new Map<string, RegExp>();
+const caseInsensitive = new Map<string, RegExp>();
 
 /**
  * A resolved policy variable or `${*}` / `${?}` is literal text, never a wildcard. IAM has no
@@ -18,8 +20,8 @@ export function literal(text: string): string {
 
 /** Compiled once per distinct pattern; policies repeat the same few patterns many times. */
 export function globRegExp(pattern: string, ignoreCase: boolean): RegExp {
-  const cacheKey = `${ignoreCase ? 'i' : 's'}${pattern}`;
-  let re = cache.get(cacheKey);
+  const cache = ignoreCase ? caseInsensitive : caseSensitive;
+  let re = cache.get(pattern);
   if (!re) {
     const source = pattern
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
@@ -30,7 +32,7 @@ export function globRegExp(pattern: string, ignoreCase: boolean): RegExp {
       .split(LITERAL_QUESTION)
       .join('\\?');
     re = new RegExp(`^${source}$`, ignoreCase ? 'is' : 's');
-    cache.set(cacheKey, re);
+    cache.set(pattern, re);
   }
   return re;
 }
