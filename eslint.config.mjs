@@ -6,29 +6,37 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 /**
  * Folders import one way, from a later entry to an earlier one, never back (docs/ARCHITECTURE.md):
  *
- *   src/policy      the domain vocabulary: ARNs, Sids, action lists, statement builders, rules. The leaf: imports nothing from src/.
- *   src/errors.ts   InputError and FindingsError
- *   src/output      the output directory: manifest, lock, atomic swap
- *   src/model       the validated Rollout
- *   src/terraform   Terraform expressions and HCL quoting
- *   src/evaluator   the KMS authorization evaluator
- *   src/config      keyshare.yaml to Rollout
- *   src/inputs      AWS CLI output to evaluator inputs
- *   src/launch      the launch path and its evaluation
- *   src/check       proof of a rollout, least-privilege probes, lints
- *   src/doctor      diagnosis of an existing setup
- *   modules         the constructs
- *   src/stacks      one stack per account
- *   src/review      plan review
- *   then the output layer and the commands, in one group: src/render (renderers and their template engine), src/tfmodules,
- *   src/generate, src/synth, src/cli, main.ts. Inside that group only import-x/no-cycle applies for now: src/render holds
- *   both the template engine that synth, generate and tfmodules use and the renderers of their results.
+ *   src/policy          the domain vocabulary: ARNs, Sids, action lists, statement builders, rules. The leaf: imports nothing from src/.
+ *   src/errors.ts       InputError and FindingsError
+ *   src/read-input.ts   the one reader of every input file
+ *   src/project-root.ts where templates/ and other run-time files are, from src/ or dist/src/
+ *   src/output          the output directory: manifest, lock, atomic swap
+ *   src/model           the validated Rollout
+ *   src/terraform       Terraform expressions and HCL quoting
+ *   src/evaluator       the KMS authorization evaluator
+ *   src/config          keyshare.yaml to Rollout
+ *   src/inputs          AWS CLI output to evaluator inputs
+ *   src/launch          the launch path and its evaluation
+ *   src/check           proof of a rollout, least-privilege probes, lints
+ *   src/doctor          diagnosis of an existing setup
+ *   modules             the constructs
+ *   src/stacks          one stack per account
+ *   src/review          plan review
+ *   src/templates       the one Handlebars engine, its helpers, markdown escaping and authorization results in words
+ *   src/tfmodules       the plain Terraform modules, rendered through the engine
+ *   src/render          the renderers of the results of the folders above (check, doctor, explain, review, modules)
+ *   src/synth           synth, with its summary: it refuses with check's report, so it sits above src/render
+ *   src/generate        generate, with its summary: it proves through src/synth and copies src/tfmodules
+ *   src/cli             parses flags, calls the layers above and prints what they render
+ *   main.ts             the cdktf app entry
  *
  * A new folder goes where what it imports is above it and what imports it is below it.
  */
 const LAYERS = [
   ['./src/policy'],
   ['./src/errors.ts'],
+  ['./src/read-input.ts'],
+  ['./src/project-root.ts'],
   ['./src/output'],
   ['./src/model'],
   ['./src/terraform'],
@@ -41,7 +49,13 @@ const LAYERS = [
   ['./modules'],
   ['./src/stacks'],
   ['./src/review'],
-  ['./src/render', './src/tfmodules', './src/generate', './src/synth', './src/cli', './main.ts'],
+  ['./src/templates'],
+  ['./src/tfmodules'],
+  ['./src/render'],
+  ['./src/synth'],
+  ['./src/generate'],
+  ['./src/cli'],
+  ['./main.ts'],
 ];
 
 const layerZones = LAYERS.slice(0, -1).flatMap((group, i) =>

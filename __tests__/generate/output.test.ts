@@ -1,7 +1,7 @@
 import { InputError } from '../../src/errors';
 import { renderOrRefuse } from '../../src/generate';
 import { ttyProgress } from '../../src/render/progress';
-import { compileTemplate } from '../../src/render/templates';
+import { compileTemplate } from '../../src/templates/engine';
 
 /** A template error is bad input: one line naming the template, before anything is written. */
 test.each([

@@ -1,7 +1,7 @@
 import { aliasArn, organizationLaunchTargets } from '../policy/arns';
 import { InputError } from '../errors';
 import { COMMENT_MARKER } from '../render/review';
-import { renderTemplate } from '../render/templates';
+import { renderTemplate } from '../templates/engine';
 import { AWS_PROVIDER_VERSION } from '../tfmodules/spec';
 import type { AccountRoot, GeneratePlan } from './plan';
 

@@ -1,8 +1,8 @@
 import { CheckedStep, CheckReport, FailedProbe, ProbeOutcome, passed } from '../check/check';
 import { stepPasses } from '../launch/evaluate';
-import { verdictDecision, verdictText } from './authorization';
+import { verdictDecision, verdictText } from '../templates/authorization';
 import { json, Renderers } from './format';
-import { renderTemplate } from './templates';
+import { renderTemplate } from '../templates/engine';
 
 /** Stable shape for machines: decisions are Allowed, ExplicitlyDenied, ImplicitlyDenied or Unknown (with dependsOn). */
 export function checkJson(report: CheckReport) {

@@ -1,9 +1,9 @@
 import { Diagnosis, launchWorks } from '../doctor/diagnose';
 import type { Fix } from '../doctor/fixes';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
-import { verdictDecision, verdictText } from './authorization';
+import { verdictDecision, verdictText } from '../templates/authorization';
 import { json, Renderers } from './format';
-import { renderTemplate } from './templates';
+import { renderTemplate } from '../templates/engine';
 
 function firstFailing(d: Diagnosis): string | undefined {
   return d.steps.find((s) => !stepPasses(s))?.step.id;

@@ -1,8 +1,8 @@
 import type { AuthorizationResult } from '../evaluator/types';
 import { isAllowed } from '../evaluator/decision';
-import { verdictDecision, verdictText } from './authorization';
+import { verdictDecision, verdictText } from '../templates/authorization';
 import { json, Renderers } from './format';
-import { renderTemplate } from './templates';
+import { renderTemplate } from '../templates/engine';
 import type { ContextValue, KmsRequest } from '../policy/request';
 
 /** What `explain` decided: each request with its result, against one key. */

@@ -4,8 +4,8 @@ export type Format = (typeof FORMATS)[number];
 
 /**
  * How one command's result is printed, in every format. Each renderer returns the whole output,
- * ending in one newline. A new command (review, generate's summary) adds one `Renderers` beside
- * the others in src/render/ and its templates in templates/.
+ * ending in one newline. A new command adds its templates in templates/ and one `Renderers` in
+ * src/render/, or beside its result when the command's folder sits above src/render (synth, generate).
  */
 export type Renderers<T> = { readonly [F in Format]: (result: T) => string };
 

@@ -1,6 +1,6 @@
 import type { OutputSummary } from '../output';
 import { json, Renderers } from './format';
-import { renderTemplate } from './templates';
+import { renderTemplate } from '../templates/engine';
 
 /** What `keyshare modules` wrote. */
 export interface ModulesResult {

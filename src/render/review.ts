@@ -3,7 +3,7 @@ import type { StatementDiff } from '../review/policy-diff';
 import type { FailOn, Severity } from '../policy/rules';
 import { showValue } from '../review/values';
 import { json, Renderers } from './format';
-import { renderTemplate } from './templates';
+import { renderTemplate } from '../templates/engine';
 
 /** Hidden first line of the comment; the workflow finds its own comment by it and updates it. */
 export const COMMENT_MARKER = '<!-- keyshare-review -->';

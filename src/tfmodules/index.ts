@@ -1,7 +1,7 @@
 import { consumerGrantModule } from './consumer-grant';
 import { keyOwnerModule } from './key-owner';
 import { keyPolicyModule } from './key-policy';
-import { renderTemplate } from '../render/templates';
+import { renderTemplate } from '../templates/engine';
 import { hclExpressionAttributes, hclString, hclTemplate } from '../terraform/hcl';
 import { AWS_PROVIDER_VERSION, ModuleValidation, TERRAFORM_REQUIRED_VERSION, TerraformModule } from './spec';
 

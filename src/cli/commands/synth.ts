@@ -13,7 +13,7 @@ export function registerSynth(cli: Command): void {
       runCommand(() => {
         // cdktf costs ~400 ms to load; only synth needs it, so the other commands start without it.
         const { synthesize } = require('../../synth/synthesize') as typeof import('../../synth/synthesize');
-        const { synthSummaryText } = require('../../render/synth') as typeof import('../../render/synth');
+        const { synthSummaryText } = require('../../synth/summary') as typeof import('../../synth/summary');
         process.stdout.write(synthSummaryText(synthesize(loadRollout(opts.config), opts.out)));
         return EXIT.ok;
       }),

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { HELPERS } from '../../src/render/helpers';
-import { compileTemplate, renderTemplate, TEMPLATES_DIR } from '../../src/render/templates';
+import { HELPERS } from '../../src/templates/helpers';
+import { compileTemplate, renderTemplate, TEMPLATES_DIR } from '../../src/templates/engine';
 import { evaluateWithTerraform } from '../support/terraform';
 
 function templateFiles(dir: string): string[] {

@@ -1,8 +1,8 @@
 import { oneLine } from '../errors';
 import { KEY_POLICY_MAX_BYTES } from '../policy/document';
 import { OWNER_STACK } from '../stacks/owner-stack';
-import type { SynthSummary } from '../synth/synthesize';
-import { renderTemplate } from './templates';
+import type { SynthSummary } from './synthesize';
+import { renderTemplate } from '../templates/engine';
 
 /** How many names a summary line shows before it counts the rest. */
 const NAMES_SHOWN = 5;

@@ -1,7 +1,7 @@
-import type { GenerateResult } from '../generate';
+import type { GenerateResult } from './index';
 import { KEY_POLICY_MAX_BYTES } from '../policy/document';
-import { json, Renderers } from './format';
-import { renderTemplate } from './templates';
+import { json, Renderers } from '../render/format';
+import { renderTemplate } from '../templates/engine';
 
 /** How many IDs or paths a summary line shows before it counts the rest. */
 const SHOWN = 5;
