@@ -421,6 +421,13 @@ const CASES: Record<string, Record<string, Case>> = {
       fix: /write the repeated values out/,
       problem: /expand to more than \d+ values/,
     },
+    'a mapping key written as a hexadecimal number': {
+      input: `owner: { account: "${OWNER}", region: us-west-2 }\n0x1A: 1\n`,
+      field: 'bad.yaml:2:1',
+      value: '0x1A: 1',
+      fix: /plain word/,
+      problem: /a mapping key is a list, a mapping, or a number written in hexadecimal/,
+    },
     'tabs used for indentation': { input: `owner:\n\taccount: "${OWNER}"\n`, field: /^bad\.yaml:2:\d+$/, fix: /spaces/ },
   },
 };

@@ -35,6 +35,12 @@ const FIXES: readonly { reason: RegExp; problem?: string; fix: string }[] = [
   { reason: /^unidentified alias/, fix: 'define the anchor (&name) before the alias (*name) that uses it' },
   { reason: /^nesting exceeded maxDepth/, ...TOO_DEEP },
   { reason: /^cannot merge mappings/, ...MERGE_NOT_MAPPING },
+  // A key that is a list or mapping (`? [a, b]: c`), or a number in hex, octal or exponent form (marked below).
+  {
+    reason: /^object-based map does not support complex keys/,
+    problem: 'a mapping key is a list, a mapping, or a number written in hexadecimal, octal or exponent form',
+    fix: 'write each field name as a plain word, as examples/keyshare.yaml does',
+  },
 ];
 
 /**
