@@ -1,14 +1,13 @@
 import { authorize, authorizeDecision } from '../evaluator';
 import type { AuthorizationResult, Decision, KeyAccessInputs } from '../evaluator/types';
 import { evaluateLaunchPath, stepPasses } from '../launch/evaluate';
-import type { LaunchStep } from '../launch/path';
 import type { Verdict } from '../evaluator/unknown';
 import { autoScalingRoleArn, keyArn as keyArnOf, roleArn } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import { consumerIamPolicy } from '../policy/consumer-policy';
 import { autoScalingGrant } from '../policy/grant';
 import { anyAutoScalingRolePattern, DEFAULT_ORGANIZATION_GRANTEE, keyPolicy, SID } from '../policy/key-policy';
-import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
+import { STAND_IN_GRANT_CREATOR_ROLE, type LaunchStep } from '../launch/path';
 import type { PolicyDocument } from '../policy/document';
 import { PLACEHOLDER_KEY_ID } from '../inputs/key-arn';
 import { Consumer, Rollout } from '../model/rollout';
