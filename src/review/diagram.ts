@@ -1,14 +1,19 @@
+import { ADMINISTRATION_PROBES, CRYPTOGRAPHIC_OPERATIONS, kmsAction } from '../policy/actions';
 import { CREATE_GRANT_ANY, CREATE_GRANT_FOR_AWS_RESOURCE, CREATE_GRANT_OWN_ROLE, PrincipalAccess } from './access';
 
 /** Past this many principals the diagram groups the rest into one node, so GitHub still renders it. */
 export const DIAGRAM_MAX_NODES = 25;
 
+/** The administration and cryptographic use the policy vocabulary names, as the access diff spells actions. */
+const ADMINISTRATION = ADMINISTRATION_PROBES.map(kmsAction);
+const CRYPTOGRAPHIC_USE = CRYPTOGRAPHIC_OPERATIONS.map(kmsAction);
+
 /** What an edge says: the kinds of access, most powerful first. */
 function summary(after: readonly string[]): string {
   const has = (a: string) => after.includes(a);
   const parts: string[] = [];
-  if (has('kms:PutKeyPolicy') || has('kms:ScheduleKeyDeletion')) parts.push('administer');
-  if (has('kms:Decrypt') || has('kms:GenerateDataKeyWithoutPlaintext')) parts.push('use');
+  if (ADMINISTRATION.some(has)) parts.push('administer');
+  if (CRYPTOGRAPHIC_USE.some(has)) parts.push('use');
   if (has(CREATE_GRANT_ANY)) parts.push('grant to anyone');
   else if (has(CREATE_GRANT_OWN_ROLE)) parts.push('grant to its Auto Scaling role');
   if (has(CREATE_GRANT_FOR_AWS_RESOURCE) && !has(CREATE_GRANT_ANY)) parts.push('grant for EBS volumes');
