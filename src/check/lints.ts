@@ -1,6 +1,14 @@
 import { coversAllKmsActions, CREATE_GRANT } from '../policy/actions';
 import { principalAccount } from '../policy/arns';
-import { GRANT_IS_FOR_AWS_RESOURCE, PRINCIPAL_ACCOUNT, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, CALLER_ACCOUNT } from '../policy/conditions';
+import {
+  CALLER_ACCOUNT,
+  GRANT_IS_FOR_AWS_RESOURCE,
+  PRINCIPAL_ACCOUNT,
+  PRINCIPAL_ARN,
+  PRINCIPAL_ORG_ID,
+  PRINCIPAL_ORG_PATHS,
+  SOURCE_ACCOUNT,
+} from '../policy/conditions';
 import {
   IAM_MANAGED_POLICY_MAX_CHARS,
   KEY_POLICY_MAX_BYTES,
@@ -23,7 +31,7 @@ function principalAccounts(s: PolicyStatement): string[] {
 }
 
 /** Condition keys that tie a wildcard principal to known accounts. */
-const SCOPING_KEYS = [PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, PRINCIPAL_ACCOUNT, CALLER_ACCOUNT, 'aws:SourceAccount', 'aws:PrincipalArn'].map((k) =>
+const SCOPING_KEYS = [PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, PRINCIPAL_ACCOUNT, CALLER_ACCOUNT, SOURCE_ACCOUNT, PRINCIPAL_ARN].map((k) =>
   k.toLowerCase(),
 );
 

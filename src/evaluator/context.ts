@@ -1,17 +1,26 @@
-import { CALLER_ACCOUNT, PRINCIPAL_ACCOUNT, PRINCIPAL_ARN } from '../policy/conditions';
+import {
+  CALLER_ACCOUNT,
+  ENCRYPTION_CONTEXT_KEYS,
+  ENCRYPTION_CONTEXT_PREFIX,
+  GRANT_CONSTRAINT_TYPE,
+  PRINCIPAL_ACCOUNT,
+  PRINCIPAL_ARN,
+  USERNAME,
+} from '../policy/conditions';
 import type { Caller } from './caller';
 import type { ContextValue, KmsRequest } from '../policy/request';
 
 /** Condition keys are case-insensitive (IAM User Guide, "IAM JSON policy elements: Condition"). */
 export type RequestContext = ReadonlyMap<string, ContextValue>;
 
-const USERNAME = 'aws:username';
+// The context is keyed by lower-case keys; these are the derived ones, lowered once.
 const PRINCIPAL_ARN_KEY = PRINCIPAL_ARN.toLowerCase();
 const PRINCIPAL_ACCOUNT_KEY = PRINCIPAL_ACCOUNT.toLowerCase();
 const CALLER_ACCOUNT_KEY = CALLER_ACCOUNT.toLowerCase();
-const ENCRYPTION_CONTEXT_PREFIX = 'kms:encryptioncontext:';
-const ENCRYPTION_CONTEXT_KEYS = 'kms:encryptioncontextkeys';
-const GRANT_CONSTRAINT_TYPE = 'kms:grantconstrainttype';
+const USERNAME_KEY = USERNAME.toLowerCase();
+const ENCRYPTION_CONTEXT_PREFIX_KEY = ENCRYPTION_CONTEXT_PREFIX.toLowerCase();
+const ENCRYPTION_CONTEXT_KEYS_KEY = ENCRYPTION_CONTEXT_KEYS.toLowerCase();
+const GRANT_CONSTRAINT_TYPE_KEY = GRANT_CONSTRAINT_TYPE.toLowerCase();
 
 /**
  * The request context as KMS would build it: what the caller gave, plus the keys AWS derives from
@@ -30,16 +39,16 @@ export function requestContext(caller: Caller, request: KmsRequest): RequestCont
       context.set(PRINCIPAL_ACCOUNT_KEY, caller.account);
       context.set(CALLER_ACCOUNT_KEY, caller.account);
     }
-    if (caller.userName !== undefined) context.set(USERNAME, caller.userName);
+    if (caller.userName !== undefined) context.set(USERNAME_KEY, caller.userName);
   }
   const encryptionContext = request.encryptionContext;
   if (encryptionContext) {
     const keys = Object.keys(encryptionContext);
-    for (const key of keys) context.set(`${ENCRYPTION_CONTEXT_PREFIX}${key.toLowerCase()}`, encryptionContext[key]);
-    context.set(ENCRYPTION_CONTEXT_KEYS, keys);
+    for (const key of keys) context.set(`${ENCRYPTION_CONTEXT_PREFIX_KEY}${key.toLowerCase()}`, encryptionContext[key]);
+    context.set(ENCRYPTION_CONTEXT_KEYS_KEY, keys);
   }
   const constraintTypes = Object.keys(request.grantConstraints ?? {});
-  if (constraintTypes.length > 0) context.set(GRANT_CONSTRAINT_TYPE, constraintTypes);
+  if (constraintTypes.length > 0) context.set(GRANT_CONSTRAINT_TYPE_KEY, constraintTypes);
   if (request.context) {
     for (const key of Object.keys(request.context)) context.set(lowerCase(key), request.context[key]);
   }

@@ -12,6 +12,14 @@ export const PRINCIPAL_ORG_ID = 'aws:PrincipalOrgID';
 export const PRINCIPAL_ORG_PATHS = 'aws:PrincipalOrgPaths';
 export const PRINCIPAL_ARN = 'aws:PrincipalArn';
 export const PRINCIPAL_ACCOUNT = 'aws:PrincipalAccount';
+/** The IAM user's friendly name; in the request context for IAM users only. */
+export const USERNAME = 'aws:username';
+export const SOURCE_ACCOUNT = 'aws:SourceAccount';
+/** `kms:EncryptionContext:<key>`: one key per encryption-context pair of the request. */
+export const ENCRYPTION_CONTEXT_PREFIX = 'kms:EncryptionContext:';
+export const ENCRYPTION_CONTEXT_KEYS = 'kms:EncryptionContextKeys';
+/** The constraint types (EncryptionContextSubset, EncryptionContextEquals) of a grant being created. */
+export const GRANT_CONSTRAINT_TYPE = 'kms:GrantConstraintType';
 
 /** Policy variable resolved per request; lets one statement pair each caller with its own role. */
 export const PRINCIPAL_ACCOUNT_VARIABLE = '${aws:PrincipalAccount}';
