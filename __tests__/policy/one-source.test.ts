@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import ts from 'typescript';
+import { SID } from '../../src/policy/key-policy';
 
 /**
  * src/policy is the one place that spells an ARN shape or an account ID format (docs/ARCHITECTURE.md).
@@ -10,7 +11,10 @@ import ts from 'typescript';
  *   - a string or template that holds such a regular expression source (`\\d{12}`), or is passed to
  *     `RegExp` and contains `arn:`;
  *   - a template or string that is itself an ARN under construction: it starts with `arn:`, and no
- *     literal part of it holds white space (`arn:${partition}:iam::${account}:role/${name}`).
+ *     literal part of it holds white space (`arn:${partition}:iam::${account}:role/${name}`);
+ *   - likewise a KMS action or condition key (`'kms:Decrypt'`, `` `kms:${name}` ``, `'aws:SourceAccount'`):
+ *     src/policy/actions.ts and conditions.ts name them, `kmsAction()` builds one;
+ *   - a string that is one of the key policy's Sids (src/policy/key-policy.ts SID).
  * Prose is left alone on purpose: an error message's fix ("write arn:${partition}:...: IAM and KMS
  * ..."), an example ("e.g. arn:aws:iam::111122223333:role/deploy") or a Terraform variable's
  * description in src/tfmodules shows the user a shape; it does not match or build one.
@@ -19,6 +23,8 @@ import ts from 'typescript';
 const ROOT = path.join(__dirname, '..', '..');
 const ACCOUNT_ID_SOURCE = /\\d\{12\}|\[0-9\]\{12\}/;
 const WHITE_SPACE = /\s/;
+const ACTION_OR_KEY = /^(?:kms|aws):/i;
+const SIDS = new Set<string>(Object.values(SID).flatMap((v) => (typeof v === 'string' ? [v] : [])));
 
 export interface Restatement {
   readonly line: number;
@@ -59,6 +65,9 @@ export function restatements(fileName: string, source: string): Restatement[] {
       if (ACCOUNT_ID_SOURCE.test(text)) report(node, 'regular expression source with an account ID');
       else if (text.includes('arn:') && isRegExpArgument(node)) report(node, 'regular expression source with an ARN shape');
       else if (parts[0].startsWith('arn:') && !parts.some((p) => WHITE_SPACE.test(p))) report(node, 'ARN spelled outside src/policy');
+      else if (ACTION_OR_KEY.test(parts[0]) && !parts.some((p) => WHITE_SPACE.test(p)))
+        report(node, 'KMS action or condition key spelled outside src/policy');
+      else if (parts.length === 1 && SIDS.has(parts[0])) report(node, 'key policy Sid spelled outside src/policy');
       return;
     }
     ts.forEachChild(node, visit);
@@ -93,6 +102,10 @@ describe('one source for ARN shapes and ID formats', () => {
     ["const ARN_PARTITION = new RegExp('^arn:([^:]+):');", 'regular expression source with an ARN shape'],
     ['const principalArn = `arn:${partition}:iam::${account}:role/${name}`;', 'ARN spelled outside src/policy'],
     ["const root = 'arn:aws:iam::' + account + ':root';", 'ARN spelled outside src/policy'],
+    ["if (has('kms:PutKeyPolicy')) parts.push('administer');", 'KMS action or condition key spelled outside src/policy'],
+    ['const names = operations.map((a) => `kms:${a}`);', 'KMS action or condition key spelled outside src/policy'],
+    ["const SCOPING = [PRINCIPAL_ORG_ID, 'aws:SourceAccount'];", 'KMS action or condition key spelled outside src/policy'],
+    [`const admin = statements.find((s) => s.Sid === '${SID.administrators}');`, 'key policy Sid spelled outside src/policy'],
   ])('flags %s', (line, why) => {
     expect(restatements('x.ts', line)).toEqual([expect.objectContaining({ line: 1, why })]);
   });
@@ -105,6 +118,8 @@ describe('one source for ARN shapes and ID formats', () => {
     ],
     ['// const old = /:(\\d{12}):/;\n/** `arn:${partition}:iam::${account}:root` */\nconst x = 1;'],
     ['const ACCOUNT_ROOT_FILE = new RegExp(`^accounts/(${ACCOUNT_ID_SOURCE})/main\\\\.tf$`);'],
+    ['const fix = \'write it as in AWS policies, e.g. "kms:Decrypt" or ["kms:Decrypt", "kms:Encrypt"]\';'],
+    ['const line = `kms:GrantOperations of create-grant: ${ops}`;'],
   ])('leaves alone %s', (source) => {
     expect(restatements('x.ts', source)).toEqual([]);
   });

@@ -9,6 +9,7 @@ import type { KeyAccessInputs } from '../evaluator/types';
 import { Fix, FixContext, FixInputs, fixesFor, mergeFixes } from './fixes';
 import { proveFixes, ProofScope } from './prove';
 import type { ContextValue } from '../policy/request';
+import { GRANT_OPERATIONS } from '../policy/conditions';
 
 export interface DoctorTarget {
   readonly consumer: string;
@@ -143,8 +144,8 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
 function grantOperationsLine(judged: JudgedGrant): string {
   const ops = judged.operations.join(' ');
   return judged.source === 'grant'
-    ? `kms:GrantOperations of create-grant: ${ops}, from grant ${judged.grantId ?? '(no id)'} for the Auto Scaling role`
-    : `kms:GrantOperations of create-grant: ${ops}, assumed: the grant keyshare would have you create (no grant for the Auto Scaling role given); pass --grants to judge yours`;
+    ? `${GRANT_OPERATIONS} of create-grant: ${ops}, from grant ${judged.grantId ?? '(no id)'} for the Auto Scaling role`
+    : `${GRANT_OPERATIONS} of create-grant: ${ops}, assumed: the grant keyshare would have you create (no grant for the Auto Scaling role given); pass --grants to judge yours`;
 }
 
 /** --context keys a launch step's own request fixes are not taken from the caller. */

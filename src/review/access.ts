@@ -5,7 +5,7 @@ import type { KeyAccessInputs } from '../evaluator/types';
 import { ALL_KMS_IDENTITY } from '../check/probes';
 import { createGrantContext } from '../policy/grant';
 import { evaluateLaunchPath } from '../launch/evaluate';
-import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS } from '../policy/actions';
+import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS, kmsAction } from '../policy/actions';
 import {
   accountRootArn,
   autoScalingRoleArn,
@@ -160,7 +160,7 @@ const grantIndex = new WeakMap<KeySnapshot, Map<string, Grant[]>>();
 let ACTIONS: string[] | undefined;
 /** Every KMS action, by its canonical name. */
 function allActions(): string[] {
-  ACTIONS ??= [...kmsActions().values()].map((a) => `kms:${a}`).sort();
+  ACTIONS ??= [...kmsActions().values()].map(kmsAction).sort();
   return ACTIONS;
 }
 
