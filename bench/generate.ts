@@ -5,17 +5,14 @@
  * target: 5,000 accounts in under 10 s. Writes bench/results-generate.json.
  *   npm run bench:generate -- --accounts 5000 --runs 3
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { measure, medianSample, type Sample } from './measure';
 import { benchRolloutYaml } from './rollout';
 
 const TARGET_MS = 10_000;
-
-const root = path.resolve(__dirname, '..');
-const probe = path.join(__dirname, 'max-rss.js');
 
 /** Every 50th account suspended and every 200th closed, as organizations that have grown look. */
 function inventory(count: number): string {
@@ -34,31 +31,6 @@ function inventory(count: number): string {
     };
   });
   return JSON.stringify({ Accounts }, null, 4);
-}
-
-interface Sample {
-  readonly wallMs: number;
-  readonly cpuMs: number;
-  readonly rssMB: number;
-}
-
-function measure(work: string, args: readonly string[]): Sample {
-  const rssFile = path.join(work, 'rss');
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-r', probe, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, KEYSHARE_BENCH_RSS_FILE: rssFile },
-  });
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  const usage = JSON.parse(fs.readFileSync(rssFile, 'utf8')) as { maxRSS: number; cpu: number };
-  return { wallMs, cpuMs: usage.cpu / 1000, rssMB: usage.maxRSS / 1024 };
-}
-
-function median(samples: readonly Sample[]): Sample {
-  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-  return { wallMs: mid(samples.map((s) => s.wallMs)), cpuMs: mid(samples.map((s) => s.cpuMs)), rssMB: mid(samples.map((s) => s.rssMB)) };
 }
 
 /** Runs the bench, prints its table and writes bench/results-generate.json; true when the target is met. */
@@ -86,8 +58,8 @@ export function benchGenerate(accounts: number, runs: number): boolean {
 
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const rows = [
-    ['keyshare generate, new directory', median(fresh)],
-    ['keyshare generate, rerun over its output', median(rerun)],
+    ['keyshare generate, new directory', medianSample(fresh)],
+    ['keyshare generate, rerun over its output', medianSample(rerun)],
   ] as const;
   console.log(
     `keyshare generate bench: ${accounts.toLocaleString('en-US')} accounts (list-accounts JSON), node ${process.version}, ${os.cpus().length} cores, ` +

@@ -13,6 +13,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { BENCHES } from './benches';
 import { benchGenerate } from './generate';
+import { measure, medianSample, type Sample } from './measure';
 import { benchRolloutYaml } from './rollout';
 
 const TARGETS = { wallRatio: 1.1, rssRatio: 1.3, largeRssMB: 2048, helpMs: 300 };
@@ -28,41 +29,7 @@ const sizes = opts.sizes.split(',').map(Number);
 const pairs = Number(opts.pairs);
 const large = Number(opts.large);
 
-const root = path.resolve(__dirname, '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-bench-'));
-const probe = path.join(__dirname, 'max-rss.js');
-
-interface Sample {
-  readonly wallMs: number;
-  readonly rssMB: number;
-  /** User + system CPU time: less swayed than wall time by other work on the machine. */
-  readonly cpuMs: number;
-}
-
-/** One end-to-end run of `node <args>` from the project root, with its wall time and peak RSS. */
-function measure(args: readonly string[], okStatus: readonly number[] = [0]): Sample {
-  const rssFile = path.join(work, 'rss');
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-r', probe, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, KEYSHARE_BENCH_RSS_FILE: rssFile },
-    maxBuffer: 1 << 28,
-  });
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (!okStatus.includes(r.status ?? -1)) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  const usage = JSON.parse(fs.readFileSync(rssFile, 'utf8')) as { maxRSS: number; cpu: number };
-  return { wallMs, rssMB: usage.maxRSS / 1024, cpuMs: usage.cpu / 1000 };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-function medianSample(samples: readonly Sample[]): Sample {
-  return { wallMs: median(samples.map((s) => s.wallMs)), rssMB: median(samples.map((s) => s.rssMB)), cpuMs: median(samples.map((s) => s.cpuMs)) };
-}
 
 function configFor(consumers: number): string {
   const file = path.join(work, `keyshare-${consumers}.yaml`);
@@ -81,7 +48,7 @@ const bare = (consumers: number) => (out: string) => [path.join(__dirname, 'bare
 function synthRun(command: (out: string) => string[]): Sample {
   const out = path.join(work, 'out');
   try {
-    return measure(command(out));
+    return measure(work, command(out));
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
     spawnSync('sync');
@@ -119,10 +86,10 @@ const checkSize = Math.max(...sizes);
 const cliBenches = BENCHES.map((b) => ({
   name: `keyshare ${b.cli.join(' ')} at ${checkSize.toLocaleString('en-US')} consumers`,
   targetMs: b.targetMs,
-  sample: medianSample(Array.from({ length: pairs }, () => measure(['bin/keyshare.js', ...b.cli, '--config', configFor(checkSize)], [0, 1]))),
+  sample: medianSample(Array.from({ length: pairs }, () => measure(work, ['bin/keyshare.js', ...b.cli, '--config', configFor(checkSize)], [0, 1]))),
 }));
-const help = medianSample(Array.from({ length: 5 }, () => measure(['bin/keyshare.js', '--help'])));
-const nodeAlone = medianSample(Array.from({ length: 5 }, () => measure(['-e', '0'])));
+const help = medianSample(Array.from({ length: 5 }, () => measure(work, ['bin/keyshare.js', '--help'])));
+const nodeAlone = medianSample(Array.from({ length: 5 }, () => measure(work, ['-e', '0'])));
 process.stderr.write('\n');
 fs.rmSync(work, { recursive: true, force: true });
 
