@@ -1,10 +1,10 @@
 import { checkRollout, passed } from '../../src/check/check';
-import { checkRenderers } from '../../src/render/check';
+import { checkRenderers, MARKDOWN_FAILURES, MARKDOWN_STEP_ROWS } from '../../src/render/check';
 import { ADMINISTRATION_PROBES, STRANGER_PROBES } from '../../src/policy/actions';
 import { AUTOSCALING_LAUNCH_OPERATIONS } from '../../src/policy/actions';
 import { PolicyDocument, PolicyStatement } from '../../src/policy/document';
 import { keyPolicy, SID } from '../../src/policy/key-policy';
-import { BASE_YAML, CONSUMER_A, CONSUMER_B, ORG_YAML, OWNER, rollout } from '../support/rollouts';
+import { BASE_YAML, CONSUMER_A, CONSUMER_B, manyConsumersYaml, ORG_YAML, OWNER, rollout } from '../support/rollouts';
 import { GUIDE_GRANT_OPERATIONS } from '../support/aws-pages';
 
 const r = rollout(BASE_YAML);
@@ -135,6 +135,39 @@ describe('check notices a broken key policy', () => {
     expect(JSON.parse(checkRenderers.json(report)).consumers[0].steps[0]).toMatchObject({
       decision: 'Unknown',
       dependsOn: ['aws:PrincipalOrgPaths'],
+    });
+  });
+
+  // GitHub refuses a comment over 65,536 characters; 300 consumers have 1,800 launch steps.
+  describe('the markdown of a large rollout stays a comment GitHub accepts', () => {
+    const big = rollout(manyConsumersYaml(300, true));
+    const stepRows = (md: string) => md.split('\n').filter((l) => /^\| `\d{12}` \|/.test(l));
+
+    test('proven: no step rows, one line that says how many steps are not listed and where they are', () => {
+      const md = checkRenderers.markdown(checkRollout(big));
+      expect(md).toMatch(/^### keyshare check: ✅ proven/);
+      expect(stepRows(md)).toEqual([]);
+      expect(md).toContain(
+        '1800 more launch steps are not listed; 300 consumers have every step allowed. `keyshare check --format json` lists every step.',
+      );
+      expect(md.length).toBeLessThan(65536);
+    });
+
+    test('every consumer failing: the first rows and failures, each capped, with what was left out', () => {
+      const own = keyPolicy(big);
+      const broken = {
+        ...own,
+        Statement: own.Statement.map((st) =>
+          st.Sid === SID.organizationGrant ? { ...st, Condition: { ...st.Condition, Bool: { 'kms:GrantIsForAWSResource': true } } } : st,
+        ),
+      };
+      const md = checkRenderers.markdown(checkRollout(big, broken));
+      expect(md).toMatch(/^### keyshare check: ❌ not proven/);
+      expect(stepRows(md)).toHaveLength(MARKDOWN_STEP_ROWS);
+      expect(md.match(/<details>/g)).toHaveLength(MARKDOWN_FAILURES);
+      expect(md).toContain(`${1800 - MARKDOWN_STEP_ROWS} more launch steps are not listed; 0 consumers have every step allowed.`);
+      expect(md).toContain(`${300 - MARKDOWN_FAILURES} more failures are not shown here`);
+      expect(md.length).toBeLessThan(65536);
     });
   });
 

@@ -40,6 +40,15 @@ function stepRow(s: CheckedStep) {
   return { title: s.step.title, unknown: s.dependsOn.length > 0, decisionText: verdictText(s, false), result: s.result };
 }
 
+/**
+ * The markdown is a pull-request comment, which GitHub caps at 65,536 characters: a rollout of
+ * thousands of consumers has tens of thousands of steps. Past this many rows the step table lists
+ * only the consumers not proven, and the failure details stop at MARKDOWN_FAILURES; a line says
+ * how many were left out and that `--format json` has them all.
+ */
+export const MARKDOWN_STEP_ROWS = 100;
+export const MARKDOWN_FAILURES = 20;
+
 /** What the text and markdown templates show: failures first-class, counts precomputed. */
 function checkView(report: CheckReport) {
   const pathFailures = report.consumers.flatMap((c) =>
@@ -52,12 +61,12 @@ function checkView(report: CheckReport) {
       const allowed = c.steps.filter(stepPasses).length;
       return { account: c.account, sameAccount: c.sameAccount, allowed, total: c.steps.length, ok: allowed === c.steps.length };
     }),
-    steps: report.consumers.flatMap((c) => c.steps.map((s) => ({ account: c.account, ...stepRow(s) }))),
+    ...markdownSteps(report),
     pathFailures,
     probesOk: report.probes.length - probeFailures.length,
     probesTotal: report.probes.length,
     probeFailures: probeFailures.map((p) => ({ id: p.probe.id, title: p.probe.title, expect: p.probe.expect, result: p.result })),
-    failures: [
+    ...boundedFailures([
       ...pathFailures.map(({ title, unknown, decisionText, result }) => ({ title, unknown, decisionText, result })),
       ...probeFailures.map((p) => ({
         title: `${p.probe.title} (expected ${p.probe.expect})`,
@@ -65,9 +74,28 @@ function checkView(report: CheckReport) {
         decisionText: p.result.decision,
         result: p.result,
       })),
-    ],
+    ]),
     findings: report.findings,
     assumptions: report.assumptions,
+  };
+}
+
+/** Every step while they fit; past MARKDOWN_STEP_ROWS, the steps of consumers not proven, up to that many. */
+function markdownSteps(report: CheckReport) {
+  const rows = (consumers: CheckReport['consumers']) => consumers.flatMap((c) => c.steps.map((s) => ({ account: c.account, ...stepRow(s) })));
+  const total = report.consumers.reduce((n, c) => n + c.steps.length, 0);
+  const unproven = report.consumers.filter((c) => !c.steps.every(stepPasses));
+  const steps = (total <= MARKDOWN_STEP_ROWS ? rows(report.consumers) : rows(unproven)).slice(0, MARKDOWN_STEP_ROWS);
+  return {
+    steps,
+    stepsNotListed: total > steps.length ? { steps: total - steps.length, proven: report.consumers.length - unproven.length } : null,
+  };
+}
+
+function boundedFailures<T>(failures: readonly T[]) {
+  return {
+    failures: failures.slice(0, MARKDOWN_FAILURES),
+    failuresNotListed: failures.length > MARKDOWN_FAILURES ? failures.length - MARKDOWN_FAILURES : null,
   };
 }
 
