@@ -37,7 +37,7 @@ export function measure(work: string, args: readonly string[], okStatus: readonl
   return run(work, args, okStatus).sample;
 }
 
-export function median(xs: readonly number[]): number {
+function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }

@@ -36,8 +36,3 @@ export function globRegExp(pattern: string, ignoreCase: boolean): RegExp {
   }
   return re;
 }
-
-/** Text with literal markers turned back into what the user wrote, for messages. */
-export function display(pattern: string): string {
-  return pattern.split(LITERAL_STAR).join('*').split(LITERAL_QUESTION).join('?');
-}

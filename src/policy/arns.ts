@@ -158,11 +158,6 @@ export function parseIamPolicyArn(arn: string): { readonly account: string; read
   return p && p.service === 'iam' && p.resource.startsWith('policy/') ? { account: p.account, name: p.resource.split('/').pop()! } : undefined;
 }
 
-/** `arn:aws:organizations::<management>:organization/o-…` → management account. */
-export function organizationManagementAccount(organizationArn: string): string {
-  return parseArn(organizationArn)?.account ?? '';
-}
-
 /** OU ARN from an `aws:PrincipalOrgPaths` value: the last `ou-` segment of the path names the OU. */
 export function organizationalUnitArn(organizationArn: string, orgId: string, ouPath: string): string | undefined {
   const ou = ouPath

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../errors';
-import { Origin, readJsonFile, where } from '../inputs/json-file';
+import { Origin, where } from '../inputs/json-file';
 import { inputErrorFromZod } from '../inputs/zod-issue';
 
 /**
@@ -105,11 +105,6 @@ function kindOf(actions: readonly string[], origin: Origin, field: string): Chan
         PLAN_FIX,
       );
   }
-}
-
-export function readPlan(file: string, flag = 'plan'): Plan {
-  const origin: Origin = { flag, file };
-  return parsePlan(readJsonFile(origin, 'plan', PLAN_FIX), origin);
 }
 
 /** True when `json` looks like a plan at all; a directory search skips other JSON files. */
