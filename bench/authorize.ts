@@ -11,7 +11,7 @@ import { consumerIamPolicy } from '../src/policy/consumer-policy';
 import { autoScalingGrant } from '../src/policy/grant';
 import { keyPolicy } from '../src/policy/key-policy';
 import { launchPath } from '../src/launch/path';
-import type { KmsRequest } from '../src/policy/request';
+import type { KmsRequest } from '../src/policy/kms-api';
 
 const count = Number(process.argv[2] ?? 1000);
 const OWNER = '111122223333';

@@ -7,7 +7,7 @@ import type { ConditionBlock } from '../../src/policy/document';
 import { keyPolicy as rolloutKeyPolicy } from '../../src/policy/key-policy';
 import { ORG_YAML, rollout } from '../support/rollouts';
 import { decide, doc, OTHER, OWNER, SLR } from './helpers';
-import type { ContextValue } from '../../src/policy/request';
+import type { ContextValue } from '../../src/policy/kms-api';
 
 const ALICE = `arn:aws:iam::${OWNER}:user/alice`;
 

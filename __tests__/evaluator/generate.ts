@@ -4,7 +4,7 @@
  */
 import type { ConditionBlock, PolicyDocument, PolicyStatement, PrincipalBlock } from '../../src/policy/document';
 import { KEY, OTHER, OWNER, SLR, STRANGER } from './helpers';
-import type { KmsRequest } from '../../src/policy/request';
+import type { KmsRequest } from '../../src/policy/kms-api';
 
 const OTHER_KEY = `arn:aws:kms:us-west-2:${OWNER}:key/ffffffff-12ab-34cd-56ef-1234567890ab`;
 

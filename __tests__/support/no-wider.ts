@@ -1,5 +1,5 @@
 import { authorize } from '../../src/evaluator';
-import type { ContextValue } from '../../src/policy/request';
+import type { ContextValue } from '../../src/policy/kms-api';
 import type { Grant } from '../../src/policy/grant';
 import { ALL_KMS_IDENTITY, consumerProbes, strangerProbes } from '../../src/check/probes';
 import { autoScalingRoleArn, roleArn } from '../../src/policy/arns';

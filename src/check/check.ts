@@ -14,7 +14,7 @@ import { Consumer, Rollout } from '../model/rollout';
 import { lintIamPolicy, lintKeyPolicy } from './lints';
 import { exitCode, EXIT_CODE, Finding, RULES, Severity } from '../policy/rules';
 import { consumerProbes, ownerProbes, Probe, ProbeScope, strangerProbes } from './probes';
-import type { ContextValue } from '../policy/request';
+import type { ContextValue } from '../policy/kms-api';
 
 /**
  * A launch step as check reports it: its ID, title and verdict. The request and what it was

@@ -3,7 +3,7 @@ import { autoScalingRoleArn, Partition, parseRootArn, roleArn } from '../policy/
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
 import type { PolicyDocument } from '../policy/document';
 import { createGrantContext } from '../policy/grant';
-import type { ContextValue, KmsRequest } from '../policy/request';
+import type { ContextValue, KmsRequest } from '../policy/kms-api';
 
 /**
  * Least-privilege probes: requests that must be decided as the rollout intends. Denied probes

@@ -8,7 +8,7 @@ import type { StepOutcome } from '../launch/evaluate';
 import type { KeyAccessInputs } from '../evaluator/types';
 import { Fix, FixContext, FixInputs, fixesFor, mergeFixes } from './fixes';
 import { proveFixes, ProofScope } from './prove';
-import type { ContextValue } from '../policy/request';
+import type { ContextValue } from '../policy/kms-api';
 import { GRANT_OPERATIONS } from '../policy/conditions';
 
 export interface DoctorTarget {

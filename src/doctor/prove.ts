@@ -4,7 +4,7 @@ import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { autoScalingRoleArn, roleArn, type Partition } from '../policy/arns';
 import { ALL_KMS_IDENTITY, consumerProbes, type Probe, strangerProbes } from '../check/probes';
 import { Fix, FixInputs, unexplainedFix } from './fixes';
-import type { ContextValue } from '../policy/request';
+import type { ContextValue } from '../policy/kms-api';
 
 /** Who and what the probes speak about. */
 export interface ProofScope {

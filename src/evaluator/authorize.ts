@@ -11,7 +11,7 @@ import { explainMissing } from './missing';
 import { evaluatePolicy, type EvaluationRequest, type PolicyOutcome } from './policy';
 import { traceOf } from './trace';
 import type { AuthorizationResult, Decision, KeyAccessInputs } from './types';
-import type { KmsRequest } from '../policy/request';
+import type { KmsRequest } from '../policy/kms-api';
 import { kmsAction } from '../policy/actions';
 
 /**

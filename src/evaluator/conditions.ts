@@ -3,7 +3,7 @@ import type { ConditionBlock } from '../policy/document';
 import type { RequestContext } from './context';
 import { OPERATORS, type Operator } from './condition-operators';
 import { literal } from './glob';
-import type { ContextValue } from '../policy/request';
+import type { ContextValue } from '../policy/kms-api';
 
 /**
  * One operator-key pair of a Condition block. Semantics (IAM User Guide, "Condition operators",

@@ -8,7 +8,7 @@ import {
   USERNAME,
 } from '../policy/conditions';
 import type { Caller } from './caller';
-import type { ContextValue, KmsRequest } from '../policy/request';
+import type { ContextValue, KmsRequest } from '../policy/kms-api';
 
 /** Condition keys are case-insensitive (IAM User Guide, "IAM JSON policy elements: Condition"). */
 export type RequestContext = ReadonlyMap<string, ContextValue>;

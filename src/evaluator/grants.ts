@@ -6,7 +6,7 @@ import type { Caller } from './caller';
 import type { RequestContext } from './context';
 import type { PrincipalMatch } from './principal';
 import type { Grant } from '../policy/grant';
-import type { KmsRequest } from '../policy/request';
+import type { KmsRequest } from '../policy/kms-api';
 
 /**
  * Grants (KMS developer guide, "Grants in AWS KMS" and "Creating grants"): a grant lets its grantee

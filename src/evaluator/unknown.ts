@@ -1,7 +1,7 @@
 import { authorize, authorizeDecision } from './authorize';
 import { compilePolicy, KEY_POLICY_FIELD, type CompiledPolicy } from './compile';
 import type { AuthorizationResult, KeyAccessInputs } from './types';
-import type { ContextValue, KmsRequest } from '../policy/request';
+import type { ContextValue, KmsRequest } from '../policy/kms-api';
 
 /**
  * A decision that may rest on context the caller did not give. `dependsOn` names the keys whose

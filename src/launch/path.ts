@@ -2,7 +2,7 @@ import { AUTOSCALING_GRANT_OPERATIONS, AUTOSCALING_LAUNCH_OPERATIONS, CREATE_GRA
 import { autoScalingRoleArn, Partition } from '../policy/arns';
 import { isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
 import { ec2Service } from '../policy/consumer-policy';
-import type { ContextValue, KmsRequest } from '../policy/request';
+import type { ContextValue, KmsRequest } from '../policy/kms-api';
 import { createGrantContext } from '../policy/grant';
 
 /** Where a consumer's launch needs the key, as requests the evaluator must find allowed. */

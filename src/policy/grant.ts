@@ -1,6 +1,6 @@
 import { AUTOSCALING_GRANT_OPERATIONS } from './actions';
 import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS } from './conditions';
-import type { ContextValue } from './request';
+import type { ContextValue } from './kms-api';
 import { autoScalingRoleArn, Partition } from './arns';
 
 /** A KMS grant as `aws kms list-grants` prints it. */

@@ -3,7 +3,7 @@ import { isAllowed } from '../evaluator/decision';
 import { verdictDecision, verdictText } from '../templates/authorization';
 import { json, Renderers } from './format';
 import { renderTemplate } from '../templates/engine';
-import type { ContextValue, KmsRequest } from '../policy/request';
+import type { ContextValue, KmsRequest } from '../policy/kms-api';
 
 /** What `explain` decided: each request with its result, against one key. */
 export interface Explanation {

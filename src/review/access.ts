@@ -19,7 +19,7 @@ import { GRANTEE_PRINCIPAL, PRINCIPAL_ACCOUNT_VARIABLE, PRINCIPAL_ORG_ID, PRINCI
 import { ec2Service } from '../policy/consumer-policy';
 import { listOf, type PolicyDocument, type StringOrList } from '../policy/document';
 import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
-import type { ContextValue, KmsRequest } from '../policy/request';
+import type { ContextValue, KmsRequest } from '../policy/kms-api';
 import type { Grant } from '../policy/grant';
 
 /** What KMS weighs for one key on one side of the change, when the key policy is known. */

@@ -12,7 +12,7 @@ import { validAction, validPrincipal, readRequests, REQUESTS_FIX } from '../../i
 import { EXIT, runCommand } from '../exit';
 import { formatOption } from '../format-option';
 import { contextOption, withKeyAccessOptions } from '../key-access-options';
-import type { KmsRequest } from '../../policy/request';
+import type { KmsRequest } from '../../policy/kms-api';
 
 export interface ExplainFlags extends KeyAccessFlags {
   readonly principal?: string;
