@@ -3,7 +3,7 @@
  * "Creating grants" (grant constraints; granting CreateGrant permission).
  */
 import { decide, doc, KEY, OTHER, OWNER, ROOT_DELEGATION, SLR } from './helpers';
-import type { Grant } from '../../src/policy/grant';
+import type { Grant, GrantConstraints } from '../../src/policy/kms-api';
 
 const EXAMPLE_USER = `arn:aws:iam::${OWNER}:user/exampleUser`;
 /** No statement for anyone but the owner account's IAM: only grants can let other principals in. */
@@ -140,7 +140,7 @@ describe('CreateGrant through a grant ("Creating grants", Granting CreateGrant p
     Operations: ['GenerateDataKey', 'Decrypt', 'CreateGrant'],
     Constraints: { EncryptionContextSubset: { Department: 'IT' } },
   });
-  const create = (operations: string[], grantConstraints?: Grant['Constraints']) =>
+  const create = (operations: string[], grantConstraints?: GrantConstraints) =>
     decide({ keyPolicy, grants: [parent] }, EXAMPLE_USER, 'kms:CreateGrant', {
       context: { 'kms:GrantOperations': operations, 'kms:GranteePrincipal': `arn:aws:iam::${OWNER}:user/anotherUser` },
       grantConstraints,
@@ -159,7 +159,7 @@ describe('CreateGrant through a grant ("Creating grants", Granting CreateGrant p
     );
   });
 
-  it.each<[string, Grant['Constraints']]>([
+  it.each<[string, GrantConstraints | undefined]>([
     ['no constraint', undefined],
     ['pairs removed', { EncryptionContextSubset: { Purpose: 'Test' } }],
     ['a different value', { EncryptionContextEquals: { Department: 'Finance' } }],
@@ -173,7 +173,7 @@ describe('CreateGrant through a grant ("Creating grants", Granting CreateGrant p
 
   it('an EncryptionContextEquals parent allows only the same EncryptionContextEquals, never a Subset', () => {
     const equalsParent = grant({ Operations: ['Decrypt', 'CreateGrant'], Constraints: { EncryptionContextEquals: { Department: 'IT' } } });
-    const child = (grantConstraints: Grant['Constraints']) =>
+    const child = (grantConstraints: GrantConstraints | undefined) =>
       decide({ keyPolicy, grants: [equalsParent] }, EXAMPLE_USER, 'kms:CreateGrant', {
         context: { 'kms:GrantOperations': ['Decrypt'] },
         grantConstraints,

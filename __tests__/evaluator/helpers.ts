@@ -1,7 +1,6 @@
 import { authorize, type AuthorizationResult } from '../../src/evaluator';
 import type { PolicyDocument, PolicyStatement } from '../../src/policy/document';
-import type { Grant } from '../../src/policy/grant';
-import type { KmsRequest } from '../../src/policy/kms-api';
+import type { Grant, KmsRequest } from '../../src/policy/kms-api';
 
 export const OWNER = '111122223333';
 export const OTHER = '444455556666';

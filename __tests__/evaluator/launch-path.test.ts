@@ -5,7 +5,7 @@ import { autoScalingGrant } from '../../src/policy/grant';
 import { keyPolicy } from '../../src/policy/key-policy';
 import { launchPath } from '../../src/launch/path';
 import { BASE_YAML, CONSUMER_B, ORG_ID, ORG_YAML, OWNER, REGION, rollout } from '../support/rollouts';
-import type { Grant } from '../../src/policy/grant';
+import type { Grant } from '../../src/policy/kms-api';
 
 const KEY = `arn:aws:kms:${REGION}:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const CREATOR = `arn:aws:sts::${CONSUMER_B}:assumed-role/deploy/terraform`;

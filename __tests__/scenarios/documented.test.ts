@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PolicyDocument, PolicyStatement } from '../../src/policy/document';
-import type { Grant } from '../../src/policy/grant';
+import type { Grant } from '../../src/policy/kms-api';
 import { consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { keyPolicy } from '../../src/policy/key-policy';
 import { keyshareInProcess as run } from '../cli/in-process';

@@ -1,7 +1,7 @@
+import { ALLOW_ALL_KMS_IAM_POLICY } from '../../src/policy/allow-all';
 import { authorize } from '../../src/evaluator';
-import type { ContextValue } from '../../src/policy/kms-api';
-import type { Grant } from '../../src/policy/grant';
-import { ALL_KMS_IDENTITY, consumerProbes, strangerProbes } from '../../src/check/probes';
+import type { ContextValue, Grant } from '../../src/policy/kms-api';
+import { consumerProbes, strangerProbes } from '../../src/check/probes';
 import { autoScalingRoleArn, roleArn } from '../../src/policy/arns';
 import type { PolicyDocument } from '../../src/policy/document';
 
@@ -34,7 +34,7 @@ export function widened(before: Setup, after: Setup, who: Who): string[] {
   const runs = [
     ...strangerProbes(scope, stranger).map((probe) => ({
       probe,
-      inputs: (s: Setup) => ({ keyArn: who.keyArn, keyPolicy: s.keyPolicy, identityPolicies: [ALL_KMS_IDENTITY], grants: s.grants }),
+      inputs: (s: Setup) => ({ keyArn: who.keyArn, keyPolicy: s.keyPolicy, identityPolicies: [ALLOW_ALL_KMS_IAM_POLICY], grants: s.grants }),
     })),
     ...consumerProbes(scope, who.creator, who.consumer, role, stranger, who.facts ?? {}).map((probe) => ({
       probe,
@@ -42,7 +42,13 @@ export function widened(before: Setup, after: Setup, who: Who): string[] {
     })),
     ...consumerProbes(scope, roleArn('aws', who.consumer, 'someone-else'), who.consumer, role, stranger, who.facts ?? {}).map((probe) => ({
       probe,
-      inputs: (s: Setup) => ({ keyArn: who.keyArn, keyPolicy: s.keyPolicy, identityPolicies: [ALL_KMS_IDENTITY], grants: s.grants, scps: s.scps }),
+      inputs: (s: Setup) => ({
+        keyArn: who.keyArn,
+        keyPolicy: s.keyPolicy,
+        identityPolicies: [ALLOW_ALL_KMS_IAM_POLICY],
+        grants: s.grants,
+        scps: s.scps,
+      }),
     })),
   ];
   const allowed = (run: (typeof runs)[number], s: Setup) => authorize(run.inputs(s), run.probe.request).decision === 'Allowed';

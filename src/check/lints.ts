@@ -20,7 +20,7 @@ import {
 } from '../policy/document';
 import { finding, Finding } from '../policy/rules';
 import { iamPolicyOverflow, keyPolicyNearLimit, keyPolicyOverflow } from '../policy/size';
-import { rootDelegation } from '../inputs/key-arn';
+import { conditionKeys, rootDelegation } from '../policy/reading';
 
 const idOf = statementId;
 
@@ -34,10 +34,6 @@ function principalAccounts(s: PolicyStatement): string[] {
 const SCOPING_KEYS = [PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, PRINCIPAL_ACCOUNT, CALLER_ACCOUNT, SOURCE_ACCOUNT, PRINCIPAL_ARN].map((k) =>
   k.toLowerCase(),
 );
-
-function conditionKeys(s: PolicyStatement): string[] {
-  return Object.values(s.Condition ?? {}).flatMap((block) => Object.keys(block).map((k) => k.toLowerCase()));
-}
 
 function grantsEverything(s: PolicyStatement): boolean {
   return coversAllKmsActions(listOf(s.Action));

@@ -17,9 +17,6 @@ export interface Probe {
   readonly expect: 'Allowed' | 'Denied';
 }
 
-/** An identity policy that allows every KMS action on every key. */
-export const ALL_KMS_IDENTITY: PolicyDocument = ALLOW_ALL_KMS_IAM_POLICY;
-
 /** Not on the launch path, so a consumer may not put it in a grant. */
 export const OPERATION_BEYOND_PATH = 'RetireGrant';
 
@@ -115,7 +112,7 @@ export function ownerProbes(scope: ProbeScope, administrators: readonly string[]
       id: 'owner-administers',
       title: `an IAM principal of the owner account (${scope.owner}) with kms:* changes the key policy`,
       request: request(scope, ownerRole, kmsAction('PutKeyPolicy')),
-      identityPolicies: [ALL_KMS_IDENTITY],
+      identityPolicies: [ALLOW_ALL_KMS_IAM_POLICY],
       expect: 'Allowed',
     },
     ...adminProbes,
@@ -127,5 +124,5 @@ function request(scope: ProbeScope, principal: string, action: string, context: 
 }
 
 function denied(id: string, title: string, scope: ProbeScope, principal: string, action: string, context: Record<string, ContextValue> = {}): Probe {
-  return { id, title, request: request(scope, principal, action, context), identityPolicies: [ALL_KMS_IDENTITY], expect: 'Denied' };
+  return { id, title, request: request(scope, principal, action, context), identityPolicies: [ALLOW_ALL_KMS_IAM_POLICY], expect: 'Denied' };
 }

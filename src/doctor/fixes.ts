@@ -13,7 +13,7 @@ import { consumerGrantStatement, ownerAutoScalingAttachmentStatement, ownerAutoS
 import type { LaunchStep } from '../launch/path';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { Culprit, culprits } from './culprits';
-import type { Grant } from '../policy/grant';
+import type { Grant } from '../policy/kms-api';
 
 export type FixKind =
   | 'use-customer-managed-key'
@@ -75,8 +75,6 @@ export interface FixContext {
 type ConditionMiss = Extract<Culprit, { kind: 'condition' }>;
 
 // Stand-ins that allow everything, so that one policy layer at a time can be judged by the evaluator.
-const ALLOW_ALL_KEY_POLICY = ALLOW_ALL_KMS_KEY_POLICY;
-const ALLOW_ALL_IAM = ALLOW_ALL_KMS_IAM_POLICY;
 
 export function fixesFor(ctx: FixContext, outcome: StepOutcome): Fix[] {
   const { result, step } = outcome;
@@ -113,13 +111,13 @@ function appendStatement(doc: PolicyDocument, statement: PolicyStatement): Polic
 function policyFixes(ctx: FixContext, outcome: StepOutcome): Fix[] {
   const byCreator = outcome.step.request.principal === ctx.grantCreator;
   // Only the grant creator has IAM policies here; the service-linked role's own policy has no KMS access.
-  const identityOk = byCreator ? [ALLOW_ALL_IAM] : [];
+  const identityOk = byCreator ? [ALLOW_ALL_KMS_IAM_POLICY] : [];
   const fixes: Fix[] = [];
   if (!allowedWith(outcome, { identityPolicies: identityOk, scps: [] })) fixes.push(keyPolicyFix(ctx, outcome, identityOk));
-  if (byCreator && !allowedWith(outcome, { keyPolicy: ALLOW_ALL_KEY_POLICY, scps: [] })) fixes.push(iamFix(ctx, outcome));
+  if (byCreator && !allowedWith(outcome, { keyPolicy: ALLOW_ALL_KMS_KEY_POLICY, scps: [] })) fixes.push(iamFix(ctx, outcome));
   if (byCreator) {
     ctx.loaded.scps.forEach((scp, i) => {
-      const scpAlone = { keyPolicy: ALLOW_ALL_KEY_POLICY, identityPolicies: [ALLOW_ALL_IAM], scps: [scp] };
+      const scpAlone = { keyPolicy: ALLOW_ALL_KMS_KEY_POLICY, identityPolicies: [ALLOW_ALL_KMS_IAM_POLICY], scps: [scp] };
       if (!allowedWith(outcome, scpAlone)) fixes.push(scpFix(ctx, outcome, i));
     });
   }
@@ -215,7 +213,7 @@ function iamFix(ctx: FixContext, outcome: StepOutcome): Fix {
   const misses = docs.flatMap((doc, i) => {
     const withPatched = (patched: PolicyDocument) => docs.map((d, j) => (j === i ? patched : d));
     const decides = (patched: PolicyDocument) =>
-      allowedWith(outcome, { keyPolicy: ALLOW_ALL_KEY_POLICY, identityPolicies: withPatched(patched), scps: [] });
+      allowedWith(outcome, { keyPolicy: ALLOW_ALL_KMS_KEY_POLICY, identityPolicies: withPatched(patched), scps: [] });
     return culprits(doc, decides).map((m) => ({ ...m, where: `IAM policy ${ctx.files.iamPolicy[i]}` }));
   });
   const classic = grantIsForAwsResource(misses);

@@ -1,8 +1,9 @@
+import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
 import { authorize } from '../evaluator';
 import type { KeyAccessInputs } from '../evaluator/types';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { autoScalingRoleArn, roleArn, type Partition } from '../policy/arns';
-import { ALL_KMS_IDENTITY, consumerProbes, type Probe, strangerProbes } from '../check/probes';
+import { consumerProbes, type Probe, strangerProbes } from '../check/probes';
 import { Fix, FixInputs, unexplainedFix } from './fixes';
 import type { ContextValue } from '../policy/kms-api';
 
@@ -39,7 +40,7 @@ function probeRuns(scope: ProofScope): ProbeRun[] {
   return [
     ...strangerProbes(probeScope, stranger).map((probe) => ({
       probe,
-      inputs: (i: FixInputs) => ({ ...base(i), identityPolicies: [ALL_KMS_IDENTITY] }),
+      inputs: (i: FixInputs) => ({ ...base(i), identityPolicies: [ALLOW_ALL_KMS_IAM_POLICY] }),
     })),
     ...consumerProbes(probeScope, scope.grantCreator, scope.consumer, ownRole, stranger, scope.facts).map((probe) => ({
       probe,
@@ -47,7 +48,7 @@ function probeRuns(scope: ProofScope): ProbeRun[] {
     })),
     ...consumerProbes(probeScope, other, scope.consumer, ownRole, stranger, scope.facts).map((probe) => ({
       probe: { ...probe, id: `other-principal:${probe.id}`, title: `another principal of ${scope.consumer} with kms:* in IAM: ${probe.title}` },
-      inputs: (i: FixInputs) => ({ ...base(i), identityPolicies: [ALL_KMS_IDENTITY], scps: i.scps }),
+      inputs: (i: FixInputs) => ({ ...base(i), identityPolicies: [ALLOW_ALL_KMS_IAM_POLICY], scps: i.scps }),
     })),
   ];
 }

@@ -5,8 +5,7 @@ import { GRANT_OPERATIONS } from '../policy/conditions';
 import type { Caller } from './caller';
 import type { RequestContext } from './context';
 import type { PrincipalMatch } from './principal';
-import type { Grant } from '../policy/grant';
-import type { KmsRequest } from '../policy/kms-api';
+import type { Grant, KmsRequest } from '../policy/kms-api';
 
 /**
  * Grants (KMS developer guide, "Grants in AWS KMS" and "Creating grants"): a grant lets its grantee

@@ -1,5 +1,5 @@
 import type { PolicyDocument } from '../policy/document';
-import type { Grant } from '../policy/grant';
+import type { Grant } from '../policy/kms-api';
 
 /** Everything KMS would weigh for one request. An input that is absent counts as none. */
 export interface KeyAccessInputs {

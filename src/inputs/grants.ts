@@ -3,7 +3,7 @@ import { InputError } from '../errors';
 import { GRANTABLE_OPERATIONS } from '../policy/actions';
 import { Origin, readJsonFile, where } from './json-file';
 import { inputErrorFromZod, joinPath } from './zod-issue';
-import type { Grant } from '../policy/grant';
+import type { Grant } from '../policy/kms-api';
 
 const GRANTS_FIX = 'pass the output of `aws kms list-grants --key-id <key ARN> --output json`, a list of grants, or one grant';
 

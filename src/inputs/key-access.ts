@@ -5,7 +5,7 @@ import { readGrants } from './grants';
 import { KeyArnChoice, keyPolicyOwner, namedKeyArns, resolveKeyArn } from './key-arn';
 import { arnPartitionField, parseKmsArn } from '../policy/arns';
 import { readPolicy } from './policy-document';
-import type { Grant } from '../policy/grant';
+import type { Grant } from '../policy/kms-api';
 
 /** The policy-input flags `explain` and `doctor` share (ARCHITECTURE.md, CLI contract). */
 export interface KeyAccessFlags {

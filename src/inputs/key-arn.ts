@@ -1,10 +1,10 @@
 import { InputError } from '../errors';
-import { DEFAULT_PARTITION, keyArn as buildKeyArn, KmsArnParts, parseKmsArn, parseRootArn, Partition } from '../policy/arns';
-import { ACCOUNT_ID, ALIAS_PREFIX, AWS_MANAGED_ALIAS_PREFIX } from '../policy/formats';
+import { DEFAULT_PARTITION, keyArn as buildKeyArn, KmsArnParts, parseKmsArn, Partition, PLACEHOLDER_KEY_ID } from '../policy/arns';
+import { ALIAS_PREFIX, AWS_MANAGED_ALIAS_PREFIX } from '../policy/formats';
 import { CALLER_ACCOUNT, VIA_SERVICE } from '../policy/conditions';
-import { listOf, type PolicyDocument, type PolicyStatement, type StringOrList } from '../policy/document';
-import type { Grant } from '../policy/grant';
-import { coversAllKmsActions } from '../policy/actions';
+import { listOf, type PolicyDocument, type StringOrList } from '../policy/document';
+import type { Grant } from '../policy/kms-api';
+import { rootAccount, rootDelegation } from '../policy/reading';
 
 /** AWS-managed keys are named `alias/aws/<service>`; their key policy cannot be changed. */
 function isAwsManagedAlias(arn: string): boolean {
@@ -36,25 +36,6 @@ export interface KeyPolicyOwner {
   readonly from: 'root-delegation' | 'aws-managed';
 }
 
-/** `arn:<p>:iam::<acct>:root` or the bare account ID KMS accepts for it. */
-function rootAccount(principal: string): { partition: Partition; account: string } | undefined {
-  if (ACCOUNT_ID.test(principal)) return { partition: DEFAULT_PARTITION, account: principal };
-  return parseRootArn(principal);
-}
-
-/** The KMS default key policy's first statement: the account root, every KMS action, no condition. */
-export function rootDelegation(policy: PolicyDocument): { partition: Partition; account: string; statement: PolicyStatement } | undefined {
-  for (const statement of policy.Statement) {
-    if (statement.Effect !== 'Allow' || statement.Condition || statement.Principal === '*' || !statement.Principal) continue;
-    if (!coversAllKmsActions(listOf(statement.Action))) continue;
-    const root = listOf(statement.Principal.AWS)
-      .map(rootAccount)
-      .find((r) => r !== undefined);
-    if (root) return { ...root, statement };
-  }
-  return undefined;
-}
-
 /**
  * AWS-managed key policies (`aws/ebs` and the like) have an `auto-<service>` Id and let every
  * principal of one account use the key only through one service: `kms:CallerAccount` with `kms:ViaService`.
@@ -84,7 +65,6 @@ function partitionOfPrincipals(policy: PolicyDocument): Partition {
 
 /** Region of the placeholder key ARN when the key policy names none; only `kms:ViaService` conditions and printed commands see it. */
 const DEFAULT_PLACEHOLDER_REGION = 'us-east-1';
-export const PLACEHOLDER_KEY_ID = '00000000-0000-0000-0000-000000000000';
 
 /** A key is used through services in its own region, so `kms:ViaService` values (`ec2.<region>.amazonaws.com`) name it. */
 function viaServiceRegion(policy: PolicyDocument): string | undefined {

@@ -1,6 +1,6 @@
 import { authorizeKnowing, type Verdict } from '../evaluator';
 import type { KeyAccessInputs } from '../evaluator/types';
-import type { Grant } from '../policy/grant';
+import type { Grant } from '../policy/kms-api';
 import { AUTOSCALING_GRANT_OPERATIONS, KNOWLEDGE_CENTER_GRANT_OPERATIONS } from '../policy/actions';
 import { autoScalingRoleArn, principalAccount } from '../policy/arns';
 import { isCallerKnownKey } from '../policy/conditions';

@@ -125,6 +125,9 @@ export function keyArn(partition: Partition, region: string, account: string, ke
   return `arn:${partition}:kms:${region}:${account}:key/${keyId}`;
 }
 
+/** The key ID that stands in for a key not created yet, or one the inputs do not name. */
+export const PLACEHOLDER_KEY_ID = '00000000-0000-0000-0000-000000000000';
+
 export function roleArn(partition: Partition, account: string, name: string): string {
   return `arn:${partition}:iam::${account}:role/${name}`;
 }

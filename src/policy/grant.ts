@@ -1,22 +1,7 @@
 import { AUTOSCALING_GRANT_OPERATIONS } from './actions';
 import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS } from './conditions';
-import type { ContextValue } from './kms-api';
+import type { ContextValue, Grant } from './kms-api';
 import { autoScalingRoleArn, Partition } from './arns';
-
-/** A KMS grant as `aws kms list-grants` prints it. */
-export interface Grant {
-  readonly GrantId?: string;
-  readonly Name?: string;
-  readonly KeyId: string;
-  readonly GranteePrincipal: string;
-  readonly RetiringPrincipal?: string;
-  readonly IssuingAccount?: string;
-  readonly Operations: readonly string[];
-  readonly Constraints?: {
-    readonly EncryptionContextSubset?: Readonly<Record<string, string>>;
-    readonly EncryptionContextEquals?: Readonly<Record<string, string>>;
-  };
-}
 
 /**
  * The request context of a CreateGrant (KMS developer guide, "AWS KMS condition keys"): the grantee

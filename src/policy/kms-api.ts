@@ -1,4 +1,22 @@
-import type { Grant } from './grant';
+/** The shapes of the KMS API that keyshare reads and decides: grants as `aws kms list-grants` prints them, and requests. */
+
+/** A grant's only constraint: the encryption context a request must carry (KMS API reference, GrantConstraints). */
+export interface GrantConstraints {
+  readonly EncryptionContextSubset?: Readonly<Record<string, string>>;
+  readonly EncryptionContextEquals?: Readonly<Record<string, string>>;
+}
+
+/** A KMS grant as `aws kms list-grants` prints it. */
+export interface Grant {
+  readonly GrantId?: string;
+  readonly Name?: string;
+  readonly KeyId: string;
+  readonly GranteePrincipal: string;
+  readonly RetiringPrincipal?: string;
+  readonly IssuingAccount?: string;
+  readonly Operations: readonly string[];
+  readonly Constraints?: GrantConstraints;
+}
 
 /** A value in the request context, as the condition operators compare it. */
 export type ContextValue = string | boolean | number | readonly string[];
@@ -26,5 +44,5 @@ export interface KmsRequest {
    * grant through its own grant may only create one at least as strict (KMS developer guide,
    * "Creating grants", "Granting CreateGrant permission"). Absent means none.
    */
-  readonly grantConstraints?: Grant['Constraints'];
+  readonly grantConstraints?: GrantConstraints;
 }

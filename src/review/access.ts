@@ -2,7 +2,7 @@ import { authorize } from '../evaluator';
 import { kmsActions } from '../evaluator/action-catalog';
 import { parseCaller } from '../evaluator/caller';
 import type { KeyAccessInputs } from '../evaluator/types';
-import { ALL_KMS_IDENTITY } from '../check/probes';
+import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
 import { createGrantContext } from '../policy/grant';
 import { evaluateLaunchPath } from '../launch/evaluate';
 import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS, kmsAction } from '../policy/actions';
@@ -17,10 +17,10 @@ import {
 } from '../policy/arns';
 import { GRANTEE_PRINCIPAL, PRINCIPAL_ACCOUNT_VARIABLE, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, VIA_SERVICE } from '../policy/conditions';
 import { ec2Service } from '../policy/consumer-policy';
-import { listOf, type PolicyDocument, type StringOrList } from '../policy/document';
+import { listOf, type PolicyDocument } from '../policy/document';
+import { conditionValues, organizationsOf } from '../policy/reading';
 import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
-import type { ContextValue, KmsRequest } from '../policy/kms-api';
-import type { Grant } from '../policy/grant';
+import type { ContextValue, Grant, KmsRequest } from '../policy/kms-api';
 
 /** What KMS weighs for one key on one side of the change, when the key policy is known. */
 export interface KeySnapshot {
@@ -54,21 +54,6 @@ export const CREATE_GRANT_ANY = `${CREATE_GRANT} (for any grantee)`;
 export const CREATE_GRANT_FOR_AWS_RESOURCE = `${CREATE_GRANT} (by an AWS service, for a resource)`;
 
 const STAND_INS = ['999999999999', '999999999998', '999999999997', '999999999996'];
-
-function conditionValues(policy: PolicyDocument, key: string): string[] {
-  const lower = key.toLowerCase();
-  return policy.Statement.flatMap((s) =>
-    Object.values(s.Condition ?? {}).flatMap((block) =>
-      Object.entries(block).flatMap(([k, v]) => (k.toLowerCase() === lower ? listOf(v as StringOrList).map(String) : [])),
-    ),
-  );
-}
-
-/** Organizations the policy admits members of, with the OU paths it narrows them to. */
-export function organizationsOf(policy: PolicyDocument): { id: string; paths: string[] }[] {
-  const paths = conditionValues(policy, PRINCIPAL_ORG_PATHS).map((p) => p.replace(/\*$/, ''));
-  return [...new Set(conditionValues(policy, PRINCIPAL_ORG_ID))].sort().map((id) => ({ id, paths: paths.filter((p) => p.startsWith(`${id}/`)) }));
-}
 
 function whoOf(principal: string): Who | undefined {
   if (principal.includes('${')) return undefined;
@@ -187,7 +172,7 @@ function capabilities(who: Who, snapshot: KeySnapshot, { named, suffix, held }: 
   // A role the plans attach IAM policies to is decided with those, as KMS decides a cross-account
   // call with the caller's IAM policy too (KMS developer guide, "Allowing users in other accounts to
   // use a KMS key", https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html).
-  const identityPolicies = held ?? (parseCaller(caller.principal).serviceLinked ? [] : [ALL_KMS_IDENTITY]);
+  const identityPolicies = held ?? (parseCaller(caller.principal).serviceLinked ? [] : [ALLOW_ALL_KMS_IAM_POLICY]);
   const inputs: KeyAccessInputs = {
     keyArn: snapshot.keyArn,
     keyPolicy: snapshot.policy,
@@ -356,7 +341,7 @@ export function launchPathOn(snapshot: KeySnapshot | undefined, consumer: Consum
     {
       keyArn: snapshot.keyArn,
       keyPolicy: snapshot.policy,
-      identityPolicies: side.identityPolicies ?? [ALL_KMS_IDENTITY],
+      identityPolicies: side.identityPolicies ?? [ALLOW_ALL_KMS_IAM_POLICY],
       grants: grantsOf(snapshot, consumer.account),
     },
   );

@@ -1,9 +1,8 @@
 import type { TerraformStack } from 'cdktf';
 import { loadRollout } from '../config';
 import { InputError } from '../errors';
-import { PLACEHOLDER_KEY_ID } from '../inputs/key-arn';
 import type { Rollout } from '../model/rollout';
-import { iamPolicyArn, keyArn, Partition } from '../policy/arns';
+import { iamPolicyArn, keyArn, Partition, PLACEHOLDER_KEY_ID } from '../policy/arns';
 import { buildApp } from '../stacks/app';
 import { evaluate, UNKNOWN, Value } from './expressions';
 import { parsePlan } from './plan';

@@ -4,7 +4,7 @@ import { policyBytes, type PolicyDocument } from '../policy/document';
 import type { ResourceChange } from './plan';
 import type { StackPlan } from './plan-set';
 import { attribute, knownString, Side } from './values';
-import type { Grant } from '../policy/grant';
+import type { Grant } from '../policy/kms-api';
 
 /**
  * The AWS resources a key-sharing change is made of, each read on both sides of the change.

@@ -1,6 +1,15 @@
-import { keyArn as keyArnOf, parseAutoScalingRoleArn, parseKmsArn, parseRoleArn, partitionOf, roleArn, type Partition } from '../policy/arns';
+import {
+  keyArn as keyArnOf,
+  parseAutoScalingRoleArn,
+  parseKmsArn,
+  parseRoleArn,
+  partitionOf,
+  PLACEHOLDER_KEY_ID,
+  roleArn,
+  type Partition,
+} from '../policy/arns';
 import type { PolicyDocument } from '../policy/document';
-import { PLACEHOLDER_KEY_ID, rootDelegation } from '../inputs/key-arn';
+import { rootDelegation } from '../policy/reading';
 import { accessDiff, consumersNamed, KeySnapshot, launchPathOn, LaunchPathOutcome, PrincipalAccess, PathState, RolePolicies } from './access';
 import { attachedPolicy, heldPolicies, HeldPolicies, policyIndex, PolicyIndex } from './attachments';
 import { keyDiagram } from './diagram';
@@ -22,7 +31,7 @@ import {
 import { findRisks, Finding } from './risks';
 import { failsAt, FailOn } from '../policy/rules';
 import { changedAttributes, AttributeChange, Side } from './values';
-import type { Grant } from '../policy/grant';
+import type { Grant } from '../policy/kms-api';
 
 export const COUNTED = ['create', 'update', 'delete', 'replace', 'import', 'move', 'no-op'] as const;
 export type Counts = Record<(typeof COUNTED)[number], number>;

@@ -1,11 +1,10 @@
 import { lintIamPolicy, lintKeyPolicy } from '../check/lints';
 import { compileActions, matchAction } from '../evaluator/actions';
-import { rootDelegation } from '../inputs/key-arn';
+import { conditionKeys, organizationsOf, rootDelegation } from '../policy/reading';
 import { CREATE_GRANT, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../policy/actions';
 import { isAccountPrincipal, organizationIdOf, parseAutoScalingRoleArn, parseKmsArn, principalAccount } from '../policy/arns';
 import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE } from '../policy/conditions';
 import { listOf, statementId, type PolicyDocument, type PolicyStatement } from '../policy/document';
-import { organizationsOf } from './access';
 import type { ResourceChange } from './plan';
 import { attachedPolicy, type PolicyIndex } from './attachments';
 import type { AttachmentSide, KeyPolicySide, KeySide, StackResources, Tracked } from './resources';
@@ -70,10 +69,6 @@ function foreignReach(s: PolicyStatement, owner: string | undefined): string[] {
     const account = principalAccount(p);
     return account && account !== owner ? [account] : [];
   });
-}
-
-function conditionKeys(s: PolicyStatement): string[] {
-  return Object.values(s.Condition ?? {}).flatMap((block) => Object.keys(block).map((k) => k.toLowerCase()));
 }
 
 /** Lower-case KMS action names that administer the key and neither read it nor use it. */

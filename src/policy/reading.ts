@@ -1,0 +1,50 @@
+import { coversAllKmsActions } from './actions';
+import { DEFAULT_PARTITION, parseRootArn, type Partition } from './arns';
+import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from './conditions';
+import { listOf, type PolicyDocument, type PolicyStatement, type StringOrList } from './document';
+import { ACCOUNT_ID } from './formats';
+
+/**
+ * Readers of policy documents, whoever wrote them: `check` lints what keyshare emits, `review` the
+ * policies a plan writes, `inputs` what users paste from the AWS CLI.
+ */
+
+/** `arn:<p>:iam::<acct>:root` or the bare account ID KMS accepts for it. */
+export function rootAccount(principal: string): { partition: Partition; account: string } | undefined {
+  if (ACCOUNT_ID.test(principal)) return { partition: DEFAULT_PARTITION, account: principal };
+  return parseRootArn(principal);
+}
+
+/** The KMS default key policy's first statement: the account root, every KMS action, no condition. */
+export function rootDelegation(policy: PolicyDocument): { partition: Partition; account: string; statement: PolicyStatement } | undefined {
+  for (const statement of policy.Statement) {
+    if (statement.Effect !== 'Allow' || statement.Condition || statement.Principal === '*' || !statement.Principal) continue;
+    if (!coversAllKmsActions(listOf(statement.Action))) continue;
+    const root = listOf(statement.Principal.AWS)
+      .map(rootAccount)
+      .find((r) => r !== undefined);
+    if (root) return { ...root, statement };
+  }
+  return undefined;
+}
+
+/** The condition keys a statement tests, in lower case: IAM compares condition keys case-insensitively. */
+export function conditionKeys(s: PolicyStatement): string[] {
+  return Object.values(s.Condition ?? {}).flatMap((block) => Object.keys(block).map((k) => k.toLowerCase()));
+}
+
+/** Every value the policy's conditions give `key`, under any operator. */
+export function conditionValues(policy: PolicyDocument, key: string): string[] {
+  const lower = key.toLowerCase();
+  return policy.Statement.flatMap((s) =>
+    Object.values(s.Condition ?? {}).flatMap((block) =>
+      Object.entries(block).flatMap(([k, v]) => (k.toLowerCase() === lower ? listOf(v as StringOrList).map(String) : [])),
+    ),
+  );
+}
+
+/** Organizations the policy admits members of, with the OU paths it narrows them to. */
+export function organizationsOf(policy: PolicyDocument): { id: string; paths: string[] }[] {
+  const paths = conditionValues(policy, PRINCIPAL_ORG_PATHS).map((p) => p.replace(/\*$/, ''));
+  return [...new Set(conditionValues(policy, PRINCIPAL_ORG_ID))].sort().map((id) => ({ id, paths: paths.filter((p) => p.startsWith(`${id}/`)) }));
+}
