@@ -3,7 +3,7 @@ import { CONSUMER_SID } from '../../src/policy/consumer-policy';
 import { render } from '../../src/render/format';
 import { reviewRenderers } from '../../src/render/review';
 import { referencedResources } from '../../src/review/plan-set';
-import { reviewReportSchema } from '../../src/review/report-schema';
+import { reviewReportSchema } from '../../src/review/report';
 import type { ReviewReport } from '../../src/review/review';
 import { changeOf, editIamPolicy, planDocs, review, rules } from '../support/review-fixtures';
 import { BASE_YAML, CONSUMER_A } from '../support/rollouts';

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { render } from '../../src/render/format';
 import { reviewRenderers } from '../../src/render/review';
 import { loadPlanSet } from '../../src/review/plan-set';
-import { reviewReportSchema } from '../../src/review/report-schema';
+import { reviewReportSchema } from '../../src/review/report';
 import { reviewPlans } from '../../src/review/review';
 import { keyshareInProcess } from '../cli/in-process';
 import { ROOT } from '../support/cli';

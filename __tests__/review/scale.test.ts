@@ -1,6 +1,6 @@
 import { render } from '../../src/render/format';
 import { COMMENT_LIMIT, reviewRenderers } from '../../src/render/review';
-import { reviewReportJsonSchemaText, reviewReportSchema } from '../../src/review/report-schema';
+import { reviewReportJsonSchemaText, reviewReportSchema } from '../../src/review/report';
 import { PUBLISHED_REVIEW_SCHEMA } from '../../src/review/publish-schema';
 import { reviewPlans } from '../../src/review/review';
 import { changeOf, planDocs, stackPlans } from '../support/review-fixtures';
