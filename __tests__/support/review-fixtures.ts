@@ -1,8 +1,8 @@
 import { configPlanDocuments, SYNTHESIZED_FORMAT_VERSION } from '../../src/review/config-plans';
 import { parsePlan } from '../../src/review/plan';
 import { providerAccount, StackPlan } from '../../src/review/plan-set';
-import { reviewPlans, ReviewReport } from '../../src/review/review';
-import type { Finding } from '../../src/review/risks';
+import type { ReviewFinding as Finding, ReviewReport } from '../../src/review/report';
+import { reviewPlans } from '../../src/review/review';
 import { rollout } from './rollouts';
 
 /**

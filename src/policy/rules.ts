@@ -24,6 +24,9 @@ import { SID } from './key-policy';
  */
 export type Severity = 'invalid' | 'high' | 'medium' | 'low';
 
+/** Every severity, most severe first: the order in which findings are listed. */
+export const SEVERITY_ORDER: readonly Severity[] = ['invalid', 'high', 'medium', 'low'];
+
 /** Thresholds a user may choose, lowest first; `invalid` always fails. */
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
 

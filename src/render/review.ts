@@ -1,5 +1,4 @@
-import { COUNTED, failing, ReviewReport } from '../review/review';
-import type { StatementDiff } from '../review/policy-diff';
+import { COUNTED, failing, type ReviewReport, type StatementDiff } from '../review/report';
 import type { FailOn, Severity } from '../policy/rules';
 import { showValue } from '../review/values';
 import { json, Renderers } from './format';

@@ -4,49 +4,24 @@ import { parseCaller } from '../evaluator/caller';
 import type { KeyAccessInputs } from '../evaluator/types';
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
 import { createGrantContext } from '../policy/grant';
-import { evaluateLaunchPath } from '../launch/evaluate';
 import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS, kmsAction } from '../policy/actions';
 import {
   accountRootArn,
   autoScalingRoleArn,
   isAccountPrincipal,
   parseAutoScalingRoleArn,
-  Partition,
+  type Partition,
   principalAccount,
   roleArn,
 } from '../policy/arns';
-import { GRANTEE_PRINCIPAL, PRINCIPAL_ACCOUNT_VARIABLE, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, VIA_SERVICE } from '../policy/conditions';
+import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, VIA_SERVICE } from '../policy/conditions';
 import { ec2Service } from '../policy/consumer-policy';
 import { listOf, type PolicyDocument } from '../policy/document';
-import { conditionValues, organizationsOf } from '../policy/reading';
-import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
-import type { ContextValue, Grant, KmsRequest } from '../policy/kms-api';
-
-/** What KMS weighs for one key on one side of the change, when the key policy is known. */
-export interface KeySnapshot {
-  readonly keyArn: string;
-  readonly partition: Partition;
-  readonly region: string;
-  readonly owner: string;
-  readonly policy: PolicyDocument;
-  readonly grants: readonly Grant[];
-}
-
-/** Someone the key policy or a grant speaks to, as the access diff names them. */
-export interface Who {
-  readonly kind: 'account' | 'principal' | 'organization' | 'anyone';
-  /** Account ID, principal ARN, organization ID, or `*`. */
-  readonly id: string;
-  readonly label: string;
-}
-
-export interface PrincipalAccess {
-  readonly who: Who;
-  readonly gained: readonly string[];
-  readonly lost: readonly string[];
-  /** What it may do after the change. */
-  readonly after: readonly string[];
-}
+import { organizationsOf } from '../policy/reading';
+import type { ContextValue, KmsRequest } from '../policy/kms-api';
+import type { HeldPolicies } from './attachments';
+import { grantsOf, type KeySnapshot, membership } from './keys';
+import type { PrincipalAccess, Who } from './report';
 
 /** Capability names beyond plain actions: CreateGrant is decided for who the grant is for. */
 export const CREATE_GRANT_OWN_ROLE = `${CREATE_GRANT} (for its own Auto Scaling role)`;
@@ -97,12 +72,6 @@ interface Caller {
   readonly context: Record<string, ContextValue>;
 }
 
-/** Named accounts are taken to be members of the organization the policy names, as launch paths take consumers to be. */
-function membership(snapshot: KeySnapshot): Record<string, ContextValue> {
-  const org = organizationsOf(snapshot.policy)[0];
-  return org ? { [PRINCIPAL_ORG_ID]: org.id, ...(org.paths.length > 0 && { [PRINCIPAL_ORG_PATHS]: [org.paths[0]] }) } : {};
-}
-
 function callerFor(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>): Caller {
   const standIn = STAND_INS.find((a) => !named.has(a))!;
   switch (who.kind) {
@@ -120,27 +89,6 @@ function callerFor(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>):
       return { principal: roleArn(snapshot.partition, standIn, 'stranger'), account: standIn, context: {} };
   }
 }
-
-/**
- * The grants that can decide a request from `account`: a grant's grantee or retiring principal
- * is one principal, so grants of other accounts never apply ("Grants in AWS KMS"). Deciding with
- * only these keeps a thousand consumers' grants from being scanned on every request.
- */
-function grantsOf(snapshot: KeySnapshot, account: string): readonly Grant[] {
-  let index = grantIndex.get(snapshot);
-  if (!index) {
-    index = new Map();
-    for (const g of snapshot.grants) {
-      for (const p of new Set([g.GranteePrincipal, g.RetiringPrincipal])) {
-        const a = p && principalAccount(p);
-        if (a) index.set(a, [...(index.get(a) ?? []), g]);
-      }
-    }
-    grantIndex.set(snapshot, index);
-  }
-  return index.get(account) ?? [];
-}
-const grantIndex = new WeakMap<KeySnapshot, Map<string, Grant[]>>();
 
 let ACTIONS: string[] | undefined;
 /** Every KMS action, by its canonical name. */
@@ -273,90 +221,17 @@ export interface RolePolicies {
   readonly after: readonly PolicyDocument[];
 }
 
-/** One consumer of the key: an account whose Auto Scaling groups launch from the AMI. */
-export interface Consumer {
-  readonly account: string;
-  readonly serviceLinkedRoleSuffix?: string;
-  /** Who creates the grant: the role the consumer stack's provider assumes, or a stand-in. */
-  readonly grantCreator?: string;
-}
-
-export interface ConsumerSide {
-  /** The grant creator's IAM policies found in the plans; undefined: none in the plans. */
-  readonly identityPolicies?: readonly PolicyDocument[];
-}
-
-export type PathState = 'holds' | 'fails' | 'absent' | 'unknown';
-
-export interface FailingStep {
-  readonly id: string;
-  readonly title: string;
-  readonly decision: string;
-  readonly reasons: readonly string[];
-}
-
-export interface LaunchPathOutcome {
-  readonly account: string;
-  readonly before: PathState;
-  readonly after: PathState;
-  readonly failing?: FailingStep;
-}
-
-/** Consumers the snapshots show: Auto Scaling roles named in grants, in grantee conditions or as principals. */
-export function consumersNamed(snapshots: readonly KeySnapshot[]): Map<string, string | undefined> {
-  const out = new Map<string, string | undefined>();
-  const add = (arn: string) => {
-    const role = parseAutoScalingRoleArn(arn);
-    if (role && !out.has(role.account)) out.set(role.account, role.suffix);
-  };
-  for (const s of snapshots) {
-    for (const g of s.grants) add(g.GranteePrincipal);
-    for (const v of conditionValues(s.policy, GRANTEE_PRINCIPAL)) if (!v.includes(PRINCIPAL_ACCOUNT_VARIABLE)) add(v);
-    for (const st of s.policy.Statement) if (st.Principal && st.Principal !== '*') listOf(st.Principal.AWS).forEach(add);
+/** Roles of the key's accounts that the plans attach IAM policies to, by role ARN. */
+export function attachedRoles(
+  held: ReadonlyMap<string, ReadonlyMap<string, HeldPolicies>>,
+  accounts: Iterable<string>,
+  partition: Partition,
+): Map<string, RolePolicies> {
+  const out = new Map<string, RolePolicies>();
+  for (const account of accounts) {
+    for (const [name, policies] of held.get(account) ?? []) {
+      out.set(roleArn(partition, account, name), { label: `role ${name} of account ${account} (its IAM policies in the plans)`, ...policies });
+    }
   }
   return out;
-}
-
-/**
- * Decides a consumer's launch path on one side with `evaluateLaunchPath`, the function `check`
- * and `doctor` use. The grant creator's IAM policy, when not in the plans, is taken to allow
- * (it lives outside what the plans change); organization membership is assumed.
- */
-export function launchPathOn(snapshot: KeySnapshot | undefined, consumer: Consumer, side: ConsumerSide): { state: PathState; failing?: FailingStep } {
-  if (!snapshot) return { state: 'unknown' };
-  const sameAccount = consumer.account === snapshot.owner;
-  const grantCreator = consumer.grantCreator ?? roleArn(snapshot.partition, consumer.account, STAND_IN_GRANT_CREATOR_ROLE);
-  const accountContext = membership(snapshot);
-  const steps = evaluateLaunchPath(
-    {
-      partition: snapshot.partition,
-      keyArn: snapshot.keyArn,
-      region: snapshot.region,
-      account: consumer.account,
-      serviceLinkedRoleSuffix: consumer.serviceLinkedRoleSuffix,
-      grantCreator,
-      sameAccount,
-      accountContext,
-    },
-    {
-      keyArn: snapshot.keyArn,
-      keyPolicy: snapshot.policy,
-      identityPolicies: side.identityPolicies ?? [ALLOW_ALL_KMS_IAM_POLICY],
-      grants: grantsOf(snapshot, consumer.account),
-    },
-  );
-  const failed = steps.find((s) => s.result.decision !== 'Allowed');
-  if (!failed) return { state: 'holds' };
-  return {
-    state: 'fails',
-    failing: {
-      id: failed.step.id,
-      title: failed.step.title,
-      decision: failed.result.decision,
-      reasons: [
-        ...failed.result.trace.map((t) => `${t.effect} ${t.source} ${t.id}: ${t.detail}`),
-        ...failed.result.missing.map((m) => `missing: ${m}`),
-      ],
-    },
-  };
 }

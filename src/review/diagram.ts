@@ -1,5 +1,6 @@
 import { ADMINISTRATION_PROBES, CRYPTOGRAPHIC_OPERATIONS, kmsAction } from '../policy/actions';
-import { CREATE_GRANT_ANY, CREATE_GRANT_FOR_AWS_RESOURCE, CREATE_GRANT_OWN_ROLE, PrincipalAccess } from './access';
+import { CREATE_GRANT_ANY, CREATE_GRANT_FOR_AWS_RESOURCE, CREATE_GRANT_OWN_ROLE } from './access';
+import type { PrincipalAccess } from './report';
 
 /** Past this many principals the diagram groups the rest into one node, so GitHub still renders it. */
 export const DIAGRAM_MAX_NODES = 25;

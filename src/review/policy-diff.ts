@@ -1,27 +1,11 @@
 import { listOf, statementId, type PolicyDocument, type PolicyStatement } from '../policy/document';
+import type { SetDiff, StatementDiff } from './report';
 
 /**
  * A semantic, statement-by-statement diff of two policy documents: which principals, actions,
  * resources and conditions each statement gains or loses. Statements are matched by Sid, then
  * by identical content, then by position; list order and one-string-or-list spelling do not count.
  */
-export interface SetDiff {
-  readonly added: readonly string[];
-  readonly removed: readonly string[];
-}
-
-export interface StatementDiff {
-  /** Sid, or `Statement[i]` (position on the side it comes from). */
-  readonly id: string;
-  readonly change: 'added' | 'removed' | 'changed';
-  readonly effect: 'Allow' | 'Deny';
-  readonly effectBefore?: 'Allow' | 'Deny';
-  readonly principals: SetDiff;
-  readonly actions: SetDiff;
-  readonly resources: SetDiff;
-  /** Each condition as `Operator key: value`, one entry per value. */
-  readonly conditions: SetDiff;
-}
 
 /** The statement ID rule: a Sid that is present and not empty, else the position. */
 

@@ -1,13 +1,17 @@
 import { z } from 'zod';
-import { COUNTED } from './review';
 import { ACCOUNT_ID } from '../policy/formats';
-import { RuleId, RULES, SEVERITIES } from '../policy/rules';
+import { failsAt, FailOn, RuleId, RULES, SEVERITIES, type Severity } from '../policy/rules';
 
 /** The rules review raises (src/policy/rules.ts, evaluatedBy). */
 const REVIEW_RULES = (Object.keys(RULES) as RuleId[]).filter((id) => (RULES[id].evaluatedBy as readonly string[]).includes('review'));
 
+/** What each stack's plan does to its resources, counted as `terraform plan` counts them. */
+export const COUNTED = ['create', 'update', 'delete', 'replace', 'import', 'move', 'no-op'] as const;
+
 /**
- * The shape of `keyshare review --format json`, published as schema/review-report.schema.json
+ * The one shape of the review report: `reviewPlans` returns it (its types are inferred from these
+ * schemas) and `keyshare review --format json` prints it with four fields more,
+ * published as schema/review-report.schema.json
  * (`npm run schema` regenerates it; a test fails while it is stale, and every JSON report the
  * tests produce is parsed with it, strictly, so the schema cannot drift from the output).
  * Masked values are the strings "(sensitive value)" and "(known after apply)", as Terraform shows them.
@@ -23,6 +27,8 @@ const counts = z.strictObject(
   Object.fromEntries(COUNTED.map((c) => [c, z.number().int().nonnegative()])) as Record<(typeof COUNTED)[number], z.ZodNumber>,
 );
 
+const attributeChange = z.strictObject({ path: text, before: z.unknown(), after: z.unknown() });
+
 const change = z.strictObject({
   stack: text,
   account,
@@ -34,7 +40,7 @@ const change = z.strictObject({
   importing: text.optional().describe('the import ID when the plan imports the object'),
   actionReason: text.optional().describe("Terraform's action_reason, passed through (display hint)"),
   replacePaths: strings.describe('attribute paths that force the replacement'),
-  attributes: z.array(z.strictObject({ path: text, before: z.unknown(), after: z.unknown() })).describe('top-level attributes that change, masked'),
+  attributes: z.array(attributeChange).describe('top-level attributes that change, masked'),
 });
 
 const statement = z.strictObject({
@@ -50,7 +56,8 @@ const statement = z.strictObject({
 
 const finding = z.strictObject({
   rule: z.enum(REVIEW_RULES as [RuleId, ...RuleId[]]),
-  severity: z.enum(SEVERITIES),
+  // Typed as the registry's severity, which names `invalid` too: no rule review raises has it, and the schema refuses it.
+  severity: z.enum(SEVERITIES) as z.ZodType<Severity>,
   title: text,
   message: text,
   fix: text,
@@ -60,76 +67,108 @@ const finding = z.strictObject({
   statement: text.optional(),
 });
 
+const stackSummary = z.strictObject({ stack: text, account, file: text, formatVersion: text, counts });
+
+const policyChange = z.strictObject({
+  stack: text,
+  account,
+  address: text,
+  subject: z.enum(['key policy', 'IAM policy']),
+  change: z.enum(['created', 'deleted', 'changed']),
+  opaque: z.enum(['known after apply', 'sensitive']).optional().describe('why the policy is not diffed'),
+  bytesBefore: z.number().int().optional(),
+  bytesAfter: z.number().int().optional(),
+  statements: z.array(statement),
+});
+
+const permissionKind = z.enum(['grant', 'launch permission', 'create-volume permission', 'role policy attachment']);
+
+const permissionChange = z.strictObject({
+  kind: permissionKind.describe('a role policy attachment reads "role NAME ⇄ POLICY (ARN)": who holds which managed policy'),
+  stack: text,
+  account,
+  address: text,
+  change: z.enum(['added', 'removed', 'replaced', 'changed']),
+  before: text.optional(),
+  after: text.optional(),
+});
+
+const who = z.strictObject({ kind: z.enum(['account', 'principal', 'organization', 'anyone']), id: text, label: text });
+
+const principalAccess = z.strictObject({ who, gained: strings, lost: strings, after: strings });
+
+const failingStep = z.strictObject({ id: text, title: text, decision: text, reasons: strings });
+
+const consumerLaunch = z.strictObject({
+  account: text,
+  before: pathState,
+  after: pathState,
+  failing: failingStep.optional(),
+  status: z.enum(['holds', 'broken', 'fixed', 'still failing', 'removed', 'unknown']),
+});
+
+const keyReview = z.strictObject({
+  key: text.describe('the key ARN, or stack and address when it is not known'),
+  stack: text,
+  address: text,
+  keyArnAssumed: z.boolean(),
+  access: z
+    .array(principalAccess)
+    .describe('KMS actions (and CreateGrant by grantee) each principal gains, loses and holds, decided by the evaluator'),
+  launch: z.array(consumerLaunch),
+  diagram: text.optional().describe('Mermaid flowchart of who can use the key after the change'),
+  notes: strings,
+});
+
+const report = {
+  stacks: z.array(stackSummary),
+  totals: counts,
+  destructive: z.array(change).describe('deletions and replacements; also first in changes'),
+  changes: z.array(change),
+  policies: z.array(policyChange),
+  permissions: z.array(permissionChange),
+  keys: z.array(keyReview),
+  findings: z.array(finding),
+  assumptions: strings,
+};
+
 export const reviewReportSchema = z
   .strictObject({
     schemaVersion: z.literal(1),
     failOn: z.enum(['high', 'medium', 'low', 'never']),
     failed: z.boolean().describe('a finding is at or above failOn: the command exits 1'),
     verdict: text,
-    stacks: z.array(z.strictObject({ stack: text, account, file: text, formatVersion: text, counts })),
-    totals: counts,
-    destructive: z.array(change).describe('deletions and replacements; also first in changes'),
-    changes: z.array(change),
-    policies: z.array(
-      z.strictObject({
-        stack: text,
-        account,
-        address: text,
-        subject: z.enum(['key policy', 'IAM policy']),
-        change: z.enum(['created', 'deleted', 'changed']),
-        opaque: z.enum(['known after apply', 'sensitive']).optional().describe('why the policy is not diffed'),
-        bytesBefore: z.number().int().optional(),
-        bytesAfter: z.number().int().optional(),
-        statements: z.array(statement),
-      }),
-    ),
-    permissions: z.array(
-      z.strictObject({
-        kind: z
-          .enum(['grant', 'launch permission', 'create-volume permission', 'role policy attachment'])
-          .describe('a role policy attachment reads "role NAME ⇄ POLICY (ARN)": who holds which managed policy'),
-        stack: text,
-        account,
-        address: text,
-        change: z.enum(['added', 'removed', 'replaced', 'changed']),
-        before: text.optional(),
-        after: text.optional(),
-      }),
-    ),
-    keys: z.array(
-      z.strictObject({
-        key: text.describe('the key ARN, or stack and address when it is not known'),
-        stack: text,
-        address: text,
-        keyArnAssumed: z.boolean(),
-        access: z
-          .array(
-            z.strictObject({
-              who: z.strictObject({ kind: z.enum(['account', 'principal', 'organization', 'anyone']), id: text, label: text }),
-              gained: strings,
-              lost: strings,
-              after: strings,
-            }),
-          )
-          .describe('KMS actions (and CreateGrant by grantee) each principal gains, loses and holds, decided by the evaluator'),
-        launch: z.array(
-          z.strictObject({
-            account: text,
-            before: pathState,
-            after: pathState,
-            failing: z.strictObject({ id: text, title: text, decision: text, reasons: strings }).optional(),
-            status: z.enum(['holds', 'broken', 'fixed', 'still failing', 'removed', 'unknown']),
-          }),
-        ),
-        diagram: text.optional().describe('Mermaid flowchart of who can use the key after the change'),
-        notes: strings,
-      }),
-    ),
-    findings: z.array(finding),
-    assumptions: strings,
+    ...report,
   })
   .describe('keyshare review --format json');
 
 export function reviewReportJsonSchemaText(): string {
   return `${JSON.stringify(z.toJSONSchema(reviewReportSchema, { target: 'draft-2020-12' }), null, 2)}\n`;
+}
+
+/** The inferred types, read-only all the way down: a report is built once and only read after. */
+type Frozen<T> = T extends readonly (infer U)[] ? readonly Frozen<U>[] : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+
+export type ReviewReport = Frozen<{ [K in keyof typeof report]: z.infer<(typeof report)[K]> }>;
+export type Counts = Frozen<z.infer<typeof counts>>;
+export type StackSummary = Frozen<z.infer<typeof stackSummary>>;
+export type AttributeChange = Frozen<z.infer<typeof attributeChange>>;
+export type ChangeEntry = Frozen<z.infer<typeof change>>;
+export type StatementDiff = Frozen<z.infer<typeof statement>>;
+export type SetDiff = StatementDiff['principals'];
+export type PolicyChange = Frozen<z.infer<typeof policyChange>>;
+export type PermissionKind = z.infer<typeof permissionKind>;
+export type PermissionChange = Frozen<z.infer<typeof permissionChange>>;
+export type Who = Frozen<z.infer<typeof who>>;
+export type PrincipalAccess = Frozen<z.infer<typeof principalAccess>>;
+export type PathState = z.infer<typeof pathState>;
+export type FailingStep = Frozen<z.infer<typeof failingStep>>;
+export type ConsumerLaunch = Frozen<z.infer<typeof consumerLaunch>>;
+export type KeyReview = Frozen<z.infer<typeof keyReview>>;
+/** A finding of the registry (src/policy/rules.ts), placed in the plan. */
+export type ReviewFinding = Frozen<z.infer<typeof finding>>;
+
+/** The run fails when a finding is at least as severe as `--fail-on`. */
+export function failing(report: ReviewReport, failOn: FailOn): boolean {
+  return report.findings.some((f) => failsAt(f.severity, failOn));
 }

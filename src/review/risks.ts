@@ -8,14 +8,9 @@ import { listOf, statementId, type PolicyDocument, type PolicyStatement } from '
 import type { ResourceChange } from './plan';
 import { attachedPolicy, type PolicyIndex } from './attachments';
 import type { AttachmentSide, KeyPolicySide, KeySide, StackResources, Tracked } from './resources';
-import type { KeyReview } from './review';
-import { Finding as RuleFinding, finding as ruleFinding, RuleId } from '../policy/rules';
-
-/** A finding of the registry (src/policy/rules.ts), placed in the plan. */
-export interface Finding extends RuleFinding {
-  readonly stack?: string;
-  readonly address?: string;
-}
+import { ownerOf } from './keys';
+import type { KeyReview, ReviewFinding as Finding } from './report';
+import { finding as ruleFinding, RuleId, SEVERITY_ORDER } from '../policy/rules';
 
 interface Where {
   readonly stack?: string;
@@ -118,17 +113,12 @@ function statementRisks(doc: PolicyDocument, owner: string | undefined, at: Wher
   return out;
 }
 
-function ownerOf(doc: PolicyDocument, key: Tracked<KeySide> | undefined, stackAccount: string | undefined): string | undefined {
-  const arn = key?.after?.arn ?? key?.before?.arn;
-  return (arn && parseKmsArn(arn)?.account) ?? rootDelegation(doc)?.account ?? stackAccount;
-}
-
 function policyRisks(t: Tracked<KeySide> | Tracked<KeyPolicySide>, key: Tracked<KeySide> | undefined): Finding[] {
   const c = t.change;
   const after = t.after?.policy;
   if (c.kind === 'no-op' || after?.state !== 'known') return [];
   const before = t.before?.policy?.state === 'known' ? t.before.policy.doc : undefined;
-  const owner = ownerOf(after.doc, key, t.account);
+  const owner = ownerOf([key?.after?.arn ?? key?.before?.arn], [after.doc], { account: t.account })?.account;
   const at = { stack: t.stack, change: c };
   const out: Finding[] = [];
   const linted = new Set<string>();
@@ -183,15 +173,20 @@ function iamRisks(r: StackResources, policies: PolicyIndex): Finding[] {
   return out;
 }
 
-export function findRisks(r: StackResources, keys: readonly KeyReview[], policies: PolicyIndex): Finding[] {
-  const out: Finding[] = iamRisks(r, policies);
+/** Key deletion, replacement and weakening, and what each key policy the change writes lets other accounts do. */
+function keyRisks(r: StackResources): Finding[] {
+  const out: Finding[] = [];
   for (const k of r.keys) {
     out.push(...keyLifecycle(k));
     out.push(...policyRisks(k, k));
   }
   for (const p of r.keyPolicies) out.push(...policyRisks(p, undefined));
+  return out;
+}
 
-  // Sharing: who the key policies admit after the change.
+/** Sharing: AMIs and snapshots shared with anyone, outside the organization, or with an account the key policies do not admit. */
+function sharingRisks(r: StackResources, keys: readonly KeyReview[]): Finding[] {
+  const out: Finding[] = [];
   const afterPolicies = [...r.keys, ...r.keyPolicies].flatMap((t) => (t.after?.policy?.state === 'known' ? [t.after.policy.doc] : []));
   const orgs = new Set(afterPolicies.flatMap((p) => organizationsOf(p).map((o) => o.id)));
   const users = new Set(keys.flatMap((k) => k.access.filter((a) => a.who.kind === 'account' && a.after.length > 0).map((a) => a.who.id)));
@@ -242,26 +237,34 @@ export function findRisks(r: StackResources, keys: readonly KeyReview[], policie
       ),
     );
   }
+  return out;
+}
 
-  // Grants: an Auto Scaling role that loses its grant and gets none back. `forget` (a removed block
-  // with destroy = false) only drops the grant from state; the grant itself stays.
+/**
+ * Grants: an Auto Scaling role that loses its grant and gets none back. `forget` (a removed block
+ * with destroy = false) only drops the grant from state; the grant itself stays.
+ */
+function grantRisks(r: StackResources): Finding[] {
   const grantedAfter = new Set(r.grants.flatMap((g) => (g.after?.grant ? [g.after.grant.GranteePrincipal] : [])));
-  for (const g of r.grants) {
+  return r.grants.flatMap((g) => {
     const grantee = g.before?.grant?.GranteePrincipal;
     const role = grantee ? parseAutoScalingRoleArn(grantee) : undefined;
-    if (!role || g.after || g.change.kind === 'forget' || grantedAfter.has(grantee!)) continue;
-    out.push(
+    if (!role || g.after || g.change.kind === 'forget' || grantedAfter.has(grantee!)) return [];
+    return [
       finding(
         'autoscaling-grant-removed',
         `${g.change.address} retires the grant of ${grantee}: Auto Scaling groups in ${role.account} can no longer launch from the AMI`,
         { stack: g.stack, change: g.change },
       ),
-    );
-  }
+    ];
+  });
+}
 
-  for (const k of keys) {
-    for (const l of k.launch) {
-      if (l.status !== 'broken' && l.status !== 'still failing') continue;
+/** Launch paths the change breaks, or leaves failing. */
+function launchRisks(keys: readonly KeyReview[]): Finding[] {
+  return keys.flatMap((k) =>
+    k.launch.flatMap((l) => {
+      if (l.status !== 'broken' && l.status !== 'still failing') return [];
       const step = l.failing
         ? `: step ${l.failing.id} (${l.failing.title}) is ${l.failing.decision}${l.failing.reasons.length ? `; ${l.failing.reasons.join('; ')}` : ''}`
         : '';
@@ -271,9 +274,13 @@ export function findRisks(r: StackResources, keys: readonly KeyReview[], policie
           : l.before === 'absent'
             ? 'fails for this new consumer'
             : 'held before and fails after this change';
-      out.push(finding('launch-path-broken', `account ${l.account}: the launch path ${when}${step}`, { stack: k.stack, address: k.address }));
-    }
-  }
-  const order = { invalid: 0, high: 1, medium: 2, low: 3 };
-  return out.sort((x, y) => order[x.severity] - order[y.severity]);
+      return [finding('launch-path-broken', `account ${l.account}: the launch path ${when}${step}`, { stack: k.stack, address: k.address })];
+    }),
+  );
+}
+
+/** Every detector's findings, most severe first (the registry's order); within a severity, in the detectors' order. */
+export function findRisks(r: StackResources, keys: readonly KeyReview[], policies: PolicyIndex): Finding[] {
+  const out = [...iamRisks(r, policies), ...keyRisks(r), ...sharingRisks(r, keys), ...grantRisks(r), ...launchRisks(keys)];
+  return out.sort((x, y) => SEVERITY_ORDER.indexOf(x.severity) - SEVERITY_ORDER.indexOf(y.severity));
 }

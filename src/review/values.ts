@@ -1,4 +1,5 @@
 import type { ResourceChange, ValuePath } from './plan';
+import type { AttributeChange } from './report';
 
 /**
  * Reading attribute values of a planned change. `after_unknown`, `before_sensitive` and
@@ -70,12 +71,6 @@ export function displayValue(change: ResourceChange, side: Side): unknown {
     return value;
   };
   return root === null && unknown !== true ? null : walk(root, sensitive, unknown);
-}
-
-export interface AttributeChange {
-  readonly path: string;
-  readonly before: unknown;
-  readonly after: unknown;
 }
 
 /**

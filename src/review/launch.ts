@@ -1,0 +1,146 @@
+import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
+import { evaluateLaunchPath } from '../launch/evaluate';
+import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
+import { parseAutoScalingRoleArn, parseRoleArn, roleArn } from '../policy/arns';
+import { GRANTEE_PRINCIPAL, PRINCIPAL_ACCOUNT_VARIABLE } from '../policy/conditions';
+import { listOf, type PolicyDocument } from '../policy/document';
+import { conditionValues } from '../policy/reading';
+import type { HeldPolicies } from './attachments';
+import { grantsOf, type KeySnapshot, membership } from './keys';
+import { providerRole, type StackPlan } from './plan-set';
+import type { ConsumerLaunch, FailingStep, PathState } from './report';
+import type { IamPolicySide, Tracked } from './resources';
+import type { Side } from './values';
+
+/** One consumer of the key: an account whose Auto Scaling groups launch from the AMI. */
+export interface Consumer {
+  readonly account: string;
+  readonly serviceLinkedRoleSuffix?: string;
+  /** Who creates the grant: the role the consumer stack's provider assumes, or a stand-in. */
+  readonly grantCreator?: string;
+}
+
+export interface ConsumerSide {
+  /** The grant creator's IAM policies found in the plans; undefined: none in the plans. */
+  readonly identityPolicies?: readonly PolicyDocument[];
+}
+
+/** Stacks, IAM policies and what the plans attach to each role, by account, so each consumer finds its own without a scan. */
+export interface AccountIndex {
+  readonly stacks: Map<string, StackPlan[]>;
+  readonly iamPolicies: Map<string, Tracked<IamPolicySide>[]>;
+  readonly held: Map<string, Map<string, HeldPolicies>>;
+}
+
+/** Consumers the snapshots show: Auto Scaling roles named in grants, in grantee conditions or as principals. */
+export function consumersNamed(snapshots: readonly KeySnapshot[]): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  const add = (arn: string) => {
+    const role = parseAutoScalingRoleArn(arn);
+    if (role && !out.has(role.account)) out.set(role.account, role.suffix);
+  };
+  for (const s of snapshots) {
+    for (const g of s.grants) add(g.GranteePrincipal);
+    for (const v of conditionValues(s.policy, GRANTEE_PRINCIPAL)) if (!v.includes(PRINCIPAL_ACCOUNT_VARIABLE)) add(v);
+    for (const st of s.policy.Statement) if (st.Principal && st.Principal !== '*') listOf(st.Principal.AWS).forEach(add);
+  }
+  return out;
+}
+
+/**
+ * Decides a consumer's launch path on one side with `evaluateLaunchPath`, the function `check`
+ * and `doctor` use. The grant creator's IAM policy, when not in the plans, is taken to allow
+ * (it lives outside what the plans change); organization membership is assumed.
+ */
+export function launchPathOn(snapshot: KeySnapshot | undefined, consumer: Consumer, side: ConsumerSide): { state: PathState; failing?: FailingStep } {
+  if (!snapshot) return { state: 'unknown' };
+  const sameAccount = consumer.account === snapshot.owner;
+  const grantCreator = consumer.grantCreator ?? roleArn(snapshot.partition, consumer.account, STAND_IN_GRANT_CREATOR_ROLE);
+  const accountContext = membership(snapshot);
+  const steps = evaluateLaunchPath(
+    {
+      partition: snapshot.partition,
+      keyArn: snapshot.keyArn,
+      region: snapshot.region,
+      account: consumer.account,
+      serviceLinkedRoleSuffix: consumer.serviceLinkedRoleSuffix,
+      grantCreator,
+      sameAccount,
+      accountContext,
+    },
+    {
+      keyArn: snapshot.keyArn,
+      keyPolicy: snapshot.policy,
+      identityPolicies: side.identityPolicies ?? [ALLOW_ALL_KMS_IAM_POLICY],
+      grants: grantsOf(snapshot, consumer.account),
+    },
+  );
+  const failed = steps.find((s) => s.result.decision !== 'Allowed');
+  if (!failed) return { state: 'holds' };
+  return {
+    state: 'fails',
+    failing: {
+      id: failed.step.id,
+      title: failed.step.title,
+      decision: failed.result.decision,
+      reasons: [
+        ...failed.result.trace.map((t) => `${t.effect} ${t.source} ${t.id}: ${t.detail}`),
+        ...failed.result.missing.map((m) => `missing: ${m}`),
+      ],
+    },
+  };
+}
+
+function launchStatus(before: PathState, after: PathState, presentAfter: boolean): ConsumerLaunch['status'] {
+  if (!presentAfter) return 'removed';
+  if (after === 'unknown') return 'unknown';
+  if (after === 'holds') return before === 'fails' ? 'fixed' : 'holds';
+  return before === 'fails' ? 'still failing' : 'broken';
+}
+
+/**
+ * The grant creator's IAM policies on one side: those the plans attach to its role, when they
+ * attach any and every one is readable; where the role is not known (no assume_role), every IAM
+ * policy its account's stacks hold; otherwise undefined, and its IAM policy is taken to allow.
+ */
+function grantCreatorPolicies(index: AccountIndex, account: string, grantCreator: string | undefined, side: Side): PolicyDocument[] | undefined {
+  const role = grantCreator ? parseRoleArn(grantCreator) : undefined;
+  if (!role) {
+    const docs = (index.iamPolicies.get(account) ?? []).flatMap((p) => (p[side]?.policy?.state === 'known' ? [p[side]!.policy!.doc] : []));
+    return docs.length > 0 ? docs : undefined;
+  }
+  const held = index.held.get(account)?.get(role.name);
+  return held && !held.opaque[side] && held[side].length > 0 ? held[side] : undefined;
+}
+
+/**
+ * Each consumer's launch path before and after the change, for the key of `stack`; and the
+ * consumers' Auto Scaling role suffixes, by account, which the access diff decides CreateGrant with.
+ */
+export function launchPaths(
+  stack: string,
+  before: KeySnapshot | undefined,
+  after: KeySnapshot | undefined,
+  index: AccountIndex,
+): { launch: ConsumerLaunch[]; suffixes: Map<string, string | undefined> } {
+  const consumersBefore = before ? consumersNamed([before]) : new Map<string, string | undefined>();
+  const consumersAfter = after ? consumersNamed([after]) : new Map<string, string | undefined>();
+  const suffixes = new Map([...consumersBefore, ...consumersAfter]);
+  const launch: ConsumerLaunch[] = [...suffixes.keys()].sort().map((account) => {
+    // The consumer's own stack, not the owner's when the owner is a consumer too.
+    const own = index.stacks.get(account)?.find((s) => s.stack !== stack) ?? index.stacks.get(account)?.[0];
+    const consumer = { account, serviceLinkedRoleSuffix: suffixes.get(account), grantCreator: own && providerRole(own.plan.configuration) };
+    const identity = (side: Side) => ({ identityPolicies: grantCreatorPolicies(index, account, consumer.grantCreator, side) });
+    const b = consumersBefore.has(account) ? launchPathOn(before, consumer, identity('before')) : { state: 'absent' as const };
+    const a = consumersAfter.has(account) ? launchPathOn(after, consumer, identity('after')) : { state: 'absent' as const };
+    const afterState: PathState = consumersAfter.has(account) ? a.state : after ? 'absent' : 'unknown';
+    return {
+      account,
+      before: b.state,
+      after: afterState,
+      ...(a.state === 'fails' && 'failing' in a && { failing: a.failing }),
+      status: launchStatus(b.state, afterState, consumersAfter.has(account) || !after),
+    };
+  });
+  return { launch, suffixes };
+}
