@@ -1,70 +1,69 @@
 // ESLint for keyshare: `npm run lint`, the first step of `npm test`.
 // typescript-eslint's non-type-aware rules only, so linting stays fast; tsc does the type checking.
+import * as fs from 'node:fs';
 import tseslint from 'typescript-eslint';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 /**
- * Folders import one way, from a later entry to an earlier one, never back (docs/ARCHITECTURE.md):
- *
- *   src/policy          the domain vocabulary: ARNs, Sids, action lists, statement builders, rules. The leaf: imports nothing from src/.
- *   src/errors.ts       InputError and FindingsError
- *   src/read-input.ts   the one reader of every input file
- *   src/project-root.ts where templates/ and other run-time files are, from src/ or dist/src/
- *   src/output          the output directory: manifest, lock, atomic swap
- *   src/model           the validated Rollout
- *   src/terraform       Terraform expressions and HCL quoting
- *   src/evaluator       the KMS authorization evaluator
- *   src/config          keyshare.yaml to Rollout
- *   src/inputs          AWS CLI output to evaluator inputs
- *   src/launch          the launch path and its evaluation
- *   src/check           proof of a rollout, least-privilege probes, lints
- *   src/doctor          diagnosis of an existing setup
- *   modules             the constructs
- *   src/stacks          one stack per account
- *   src/review          plan review
- *   src/templates       the one Handlebars engine, its helpers, markdown escaping and authorization results in words
- *   src/tfmodules       the plain Terraform modules, rendered through the engine
- *   src/render          the renderers of the results of the folders above (check, doctor, explain, review, modules)
- *   src/synth           synth, with its summary: it refuses with check's report, so it sits above src/render
- *   src/generate        generate, with its summary: it proves through src/synth and copies src/tfmodules
- *   src/cli             parses flags, calls the layers above and prints what they render
- *   main.ts             the cdktf app entry
- *
- * A new folder goes where what it imports is above it and what imports it is below it.
+ * Which folder may import which: the "may import" column of docs/ARCHITECTURE.md's table, written
+ * once, here, as data (__tests__/architecture/may-import.test.ts holds the two equal). Every rule
+ * below is derived from it. A folder imports only what its row names; `import-x/no-cycle` forbids
+ * circles on top, type-only imports included. A new folder gets a row here and in ARCHITECTURE.md.
  */
-const LAYERS = [
-  ['./src/policy'],
-  ['./src/errors.ts'],
-  ['./src/read-input.ts'],
-  ['./src/project-root.ts'],
-  ['./src/output'],
-  ['./src/model'],
-  ['./src/terraform'],
-  ['./src/evaluator'],
-  ['./src/config'],
-  ['./src/inputs'],
-  ['./src/launch'],
-  ['./src/check'],
-  ['./src/doctor'],
-  ['./modules'],
-  ['./src/stacks'],
-  ['./src/review'],
-  ['./src/templates'],
-  ['./src/tfmodules'],
-  ['./src/render'],
-  ['./src/synth'],
-  ['./src/generate'],
-  ['./src/cli'],
-  ['./main.ts'],
-];
+export const MAY_IMPORT = {
+  policy: [],
+  errors: [],
+  'read-input': ['errors'],
+  'project-root': [],
+  output: ['errors'],
+  model: ['policy'],
+  terraform: ['policy'],
+  evaluator: ['policy', 'errors'],
+  config: ['policy', 'model', 'read-input', 'errors'],
+  inputs: ['policy', 'config', 'evaluator', 'read-input', 'errors'],
+  launch: ['policy', 'evaluator'],
+  check: ['policy', 'model', 'evaluator', 'launch'],
+  doctor: ['policy', 'evaluator', 'launch', 'inputs', 'check'],
+  modules: ['policy', 'errors', 'model', 'config', 'terraform'],
+  stacks: ['modules', 'model', 'policy'],
+  review: ['policy', 'model', 'config', 'evaluator', 'launch', 'check', 'inputs', 'stacks', 'errors'],
+  templates: ['evaluator', 'terraform', 'project-root'],
+  tfmodules: ['policy', 'model', 'terraform', 'templates'],
+  render: ['policy', 'evaluator', 'launch', 'check', 'doctor', 'review', 'output', 'templates'],
+  synth: ['stacks', 'check', 'model', 'policy', 'output', 'render', 'templates', 'errors'],
+  generate: ['config', 'model', 'policy', 'inputs', 'review', 'synth', 'tfmodules', 'templates', 'render', 'output', 'read-input', 'errors'],
+  cli: ['policy', 'errors', 'output', 'evaluator', 'config', 'inputs', 'check', 'doctor', 'review', 'tfmodules', 'render', 'synth', 'generate'],
+  'main.ts': ['cli', 'config', 'stacks', 'synth'],
+};
 
-const layerZones = LAYERS.slice(0, -1).flatMap((group, i) =>
-  group.map((target) => ({
-    target,
-    from: LAYERS.slice(i + 1).flat(),
-    message: `${target} sits below these folders (see the order in eslint.config.mjs): move the shared definition down instead.`,
-  })),
-);
+/** Where each name of the table is. */
+const PATHS = {
+  modules: './modules',
+  'main.ts': './main.ts',
+  errors: './src/errors.ts',
+  'read-input': './src/read-input.ts',
+  'project-root': './src/project-root.ts',
+};
+const pathOf = (name) => PATHS[name] ?? `./src/${name}`;
+const NAMES = Object.keys(MAY_IMPORT);
+
+const mayImportZones = NAMES.filter((name) => NAMES.some((other) => other !== name && !MAY_IMPORT[name].includes(other))).map((name) => ({
+  target: pathOf(name),
+  from: NAMES.filter((other) => other !== name && !MAY_IMPORT[name].includes(other)).map(pathOf),
+  message: `${name} may import only ${MAY_IMPORT[name].join(', ') || 'nothing else'} (docs/ARCHITECTURE.md, the may-import column; MAY_IMPORT in eslint.config.mjs): move the shared definition down instead.`,
+}));
+
+/**
+ * Doors: a folder with an `index.ts` is entered through it. From outside, only its `index.ts` may
+ * be imported, so what it exports is its API and the rest its internals (aws-cdk-lib's convention).
+ */
+const DOORS = NAMES.filter((name) => fs.existsSync(`${pathOf(name)}/index.ts`));
+const doorZones = DOORS.map((door) => ({
+  target: NAMES.filter((other) => other !== door).map(pathOf),
+  from: pathOf(door),
+  except: ['./index.ts'],
+  message: `${door} is entered through its index.ts: import from there, and export what is missing from it.`,
+}));
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdktf.out/**', 'dist/**', 'bench/out/**', '**/*.d.ts', 'coverage/**'] },
@@ -83,9 +82,10 @@ export default tseslint.config(
         'error',
         {
           zones: [
-            // The leaf: nothing from the rest of src/, whatever the layer list says.
+            // The leaf: nothing from the rest of src/, a folder not in the table included.
             { target: './src/policy', from: './src', except: ['./policy'], message: 'src/policy is the leaf: it imports nothing else from src/.' },
-            ...layerZones,
+            ...mayImportZones,
+            ...doorZones,
           ],
         },
       ],

@@ -1,7 +1,7 @@
 import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
-import { firstIssueError } from '../src/config/issues';
+import { firstIssueError } from '../src/config';
 import { InputError } from '../src/errors';
 
 /**

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { expectBadInput, keyshare } from '../support/cli';
 import { manyConsumersYaml } from '../support/rollouts';
 import { tempDir } from '../support/temp';
-import { exitCode, RULES } from '../../src/policy/rules';
+import { exitCode } from '../../src/cli/exit';
+import { RULES } from '../../src/policy/rules';
 
 describe('keyshare check', () => {
   test('text: proven, exit 0', () => {

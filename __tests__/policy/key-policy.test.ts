@@ -3,7 +3,7 @@ import { PolicyStatement } from '../../src/policy/document';
 import { keyPolicy, SID } from '../../src/policy/key-policy';
 import { policyBytes } from '../../src/policy/document';
 import { lintKeyPolicy } from '../../src/check/lints';
-import { exitCode } from '../../src/policy/rules';
+import { exitCode } from '../../src/cli/exit';
 import { BASE_YAML, CONSUMER_A, CONSUMER_B, manyConsumersYaml, ORG_ID, ORG_YAML, OWNER, rollout } from '../support/rollouts';
 
 const SLR = (account: string, suffix?: string) =>

@@ -1,5 +1,6 @@
 import { render } from '../../src/render/format';
-import { COMMENT_LIMIT, reviewRenderers } from '../../src/render/review';
+import { reviewRenderers } from '../../src/render/review';
+import { COMMENT_LIMIT } from '../../src/review/comment';
 import { reviewReportJsonSchemaText, reviewReportSchema } from '../../src/review/report';
 import { PUBLISHED_REVIEW_SCHEMA } from '../../src/review/publish-schema';
 import { reviewPlans } from '../../src/review/review';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { HELPERS } from '../../src/templates/helpers';
-import { compileTemplate, renderTemplate, TEMPLATES_DIR } from '../../src/templates/engine';
+import { compileTemplate, renderTemplate, TemplateError, TEMPLATES_DIR } from '../../src/templates/engine';
 import { evaluateWithTerraform } from '../support/terraform';
 
 function templateFiles(dir: string): string[] {
@@ -18,6 +18,7 @@ describe('the Handlebars setup every template shares', () => {
 
   test('a misspelt helper fails at compile time, naming the template', () => {
     expect(() => compileTemplate('{{cel title}}', 'typo.hbs')).toThrow(/typo\.hbs.*unknown helper cel/);
+    expect(() => compileTemplate('{{cel title}}', 'typo.hbs')).toThrow(expect.objectContaining({ template: 'typo.hbs' }));
   });
 
   test.each([
@@ -29,6 +30,7 @@ describe('the Handlebars setup every template shares', () => {
     ['a helper given too many arguments', '{{code account "x"}}', { account: '1' }, /helper code takes 1 arguments, got 2/],
   ])('%s fails when rendered instead of printing nothing', (_, source, data, message) => {
     expect(() => compileTemplate(source, 'typo.hbs')(data)).toThrow(message);
+    expect(() => compileTemplate(source, 'typo.hbs')(data)).toThrow(TemplateError);
   });
 
   test('nothing is HTML-escaped: templates write code and markdown', () => {
@@ -37,6 +39,7 @@ describe('the Handlebars setup every template shares', () => {
 
   test('a template that does not exist is an error naming it', () => {
     expect(() => renderTemplate('no-such-template', {})).toThrow(/no-such-template\.hbs cannot be read/);
+    expect(() => renderTemplate('no-such-template', {})).toThrow(expect.objectContaining({ template: 'no-such-template.hbs' }));
   });
 
   test('markdown helpers escape what would end a table cell or a code span', () => {

@@ -3,7 +3,7 @@ import { AmiLaunchPermission } from '@cdktf/provider-aws/lib/ami-launch-permissi
 import { SnapshotCreateVolumePermission } from '@cdktf/provider-aws/lib/snapshot-create-volume-permission';
 import { z } from 'zod';
 import { validateProps } from '../validate';
-import { accountId, amiId, organizationArn, snapshotId } from '../../src/config/fields';
+import { accountId, amiId, organizationArn, snapshotId } from '../../src/config';
 import { InputError } from '../../src/errors';
 import { organizationalUnitIdOf } from '../../src/policy/arns';
 

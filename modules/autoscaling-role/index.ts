@@ -4,7 +4,7 @@ import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked
 import { DataAwsIamRole } from '@cdktf/provider-aws/lib/data-aws-iam-role';
 import { z } from 'zod';
 import { validateProps } from '../validate';
-import { serviceLinkedRoleSuffix } from '../../src/config/fields';
+import { serviceLinkedRoleSuffix } from '../../src/config';
 import { AUTOSCALING_SERVICE, autoScalingRoleName } from '../../src/policy/arns';
 
 export interface AutoScalingServiceLinkedRoleProps {

@@ -5,7 +5,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { z } from 'zod';
 import { AutoScalingServiceLinkedRole } from '../autoscaling-role';
 import { validateProps } from '../validate';
-import { accountId, existingKeyArn, region, roleName, serviceLinkedRoleSuffix } from '../../src/config/fields';
+import { accountId, existingKeyArn, region, roleName, serviceLinkedRoleSuffix } from '../../src/config';
 import { Partition, partitionOf } from '../../src/policy/arns';
 import { CONSUMER_POLICY_NAME, consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { autoScalingGrant } from '../../src/policy/grant';

@@ -16,7 +16,7 @@ import {
   ouPath,
   principalArn,
   region,
-} from '../../src/config/fields';
+} from '../../src/config';
 import { defaultKeyDescription, KEY_OWNER_DEFAULTS } from '../../src/model/key-defaults';
 import { aliasArn, aliasName, Partition, partitionOf } from '../../src/policy/arns';
 import { KEY_POLICY_MAX_BYTES, PolicyDocument } from '../../src/policy/document';

@@ -1,7 +1,5 @@
-import { authorize, authorizeDecision } from '../evaluator';
-import type { AuthorizationResult, Decision, KeyAccessInputs } from '../evaluator/types';
+import { type AuthorizationResult, authorize, authorizeDecision, type Decision, type KeyAccessInputs, type Verdict } from '../evaluator';
 import { evaluateLaunchPath, stepPasses } from '../launch/evaluate';
-import type { Verdict } from '../evaluator/unknown';
 import { autoScalingRoleArn, keyArn as keyArnOf, PLACEHOLDER_KEY_ID, roleArn } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import { consumerIamPolicy } from '../policy/consumer-policy';
@@ -11,7 +9,7 @@ import { STAND_IN_GRANT_CREATOR_ROLE, type LaunchStep } from '../launch/path';
 import type { PolicyDocument } from '../policy/document';
 import { Consumer, Rollout } from '../model/rollout';
 import { lintIamPolicy, lintKeyPolicy } from './lints';
-import { exitCode, EXIT_CODE, Finding, RULES, Severity } from '../policy/rules';
+import { Finding, passes, RULES, Severity } from '../policy/rules';
 import { consumerProbes, ownerProbes, Probe, ProbeScope, strangerProbes } from './probes';
 import type { ContextValue } from '../policy/kms-api';
 
@@ -81,7 +79,7 @@ function probeSeverities(p: ProbeOutcome): Severity[] {
 
 /** Proven: nothing check found fails the run (warnings such as policy-size-near-limit do not). */
 export function passed(report: CheckReport): boolean {
-  return exitCode(severities(report)) === EXIT_CODE.ok;
+  return passes(severities(report));
 }
 
 /**
@@ -124,7 +122,7 @@ export function tallyRollout(rollout: Rollout, policy: PolicyDocument = keyPolic
     },
   });
   found.push(...rest.findings.map((f) => f.severity));
-  return { passed: exitCode(found) === EXIT_CODE.ok, steps, probes, assumptions: rest.assumptions };
+  return { passed: passes(found), steps, probes, assumptions: rest.assumptions };
 }
 
 interface ProofVisitor {

@@ -1,8 +1,21 @@
 import { FindingsError, InputError, oneLine } from '../errors';
-import { EXIT_CODE } from '../policy/rules';
+import { DEFAULT_FAIL_ON, failsAt, type FailOn, type Severity } from '../policy/rules';
 
-/** Exit codes of every command (docs/ARCHITECTURE.md, CLI contract); findings map to them through `exitCode` in src/policy/rules.ts. */
-export const EXIT = { ...EXIT_CODE, internal: 3 } as const;
+/** Exit codes of every command (docs/ARCHITECTURE.md, CLI contract). */
+export const EXIT = { ok: 0, findings: 1, badInput: 2, internal: 3 } as const;
+
+/**
+ * The one mapping from findings to an exit code, for synth, check, doctor and review: 2 when any
+ * finding is invalid input, 1 when any is at or above `failOn`, else 0.
+ */
+export function exitCode(severities: Iterable<Severity>, failOn: FailOn = DEFAULT_FAIL_ON): number {
+  let code: number = EXIT.ok;
+  for (const s of severities) {
+    if (s === 'invalid') return EXIT.badInput;
+    if (failsAt(s, failOn)) code = EXIT.findings;
+  }
+  return code;
+}
 
 /**
  * Runs a command body and maps what it throws to the CLI contract: bad input is one line on

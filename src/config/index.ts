@@ -23,3 +23,21 @@ export function parseRollout(text: string, sourceName: string): Rollout {
 function readConfig(file: string): string {
   return readInput('config', '--config', file);
 }
+export {
+  accountId,
+  amiId,
+  deletionWindowDays,
+  existingKeyArn,
+  keyAlias,
+  keyDescription,
+  organizationArn,
+  organizationId,
+  ouPath,
+  principalArn,
+  region,
+  roleName,
+  serviceLinkedRoleSuffix,
+  snapshotId,
+} from './fields';
+export { fieldPath, firstIssueError } from './issues';
+export { unpackRule } from './rule';

@@ -1,11 +1,9 @@
-import { parseCaller } from '../evaluator/caller';
+import { type KeyAccessInputs, parseCaller } from '../evaluator';
 import { keyAccessInputs, KeyAccessFlags, LoadedKeyAccess } from '../inputs/key-access';
 import { keyPolicyOwner } from '../inputs/key-arn';
 import { autoScalingRoleArn, parseKmsArn, roleArn } from '../policy/arns';
-import { evaluateLaunchPath, judgedGrant, JudgedGrant, misissuedGrants, stepPasses } from '../launch/evaluate';
+import { evaluateLaunchPath, judgedGrant, JudgedGrant, misissuedGrants, type StepOutcome, stepPasses } from '../launch/evaluate';
 import { callerFacts, LaunchPathTarget, STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
-import type { StepOutcome } from '../launch/evaluate';
-import type { KeyAccessInputs } from '../evaluator/types';
 import { Fix, FixContext, FixInputs, fixesFor, mergeFixes } from './fixes';
 import { proveFixes, ProofScope } from './prove';
 import type { ContextValue } from '../policy/kms-api';

@@ -1,6 +1,4 @@
-import { authorize } from '../evaluator';
-import type { KeyAccessInputs, TraceEntry } from '../evaluator/types';
-import { SOURCE_LABEL } from '../evaluator/decision';
+import { authorize, type KeyAccessInputs, SOURCE_LABEL, type TraceEntry } from '../evaluator';
 import type { LoadedKeyAccess } from '../inputs/key-access';
 import { CREATE_GRANT } from '../policy/actions';
 import { ALLOW_ALL_KMS_IAM_POLICY, ALLOW_ALL_KMS_KEY_POLICY } from '../policy/allow-all';

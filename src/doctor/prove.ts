@@ -1,6 +1,5 @@
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
-import { authorize } from '../evaluator';
-import type { KeyAccessInputs } from '../evaluator/types';
+import { authorize, type KeyAccessInputs } from '../evaluator';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { autoScalingRoleArn, roleArn, type Partition } from '../policy/arns';
 import { consumerProbes, type Probe, strangerProbes } from '../check/probes';

@@ -1,8 +1,8 @@
 import { aliasArn, organizationLaunchTargets } from '../policy/arns';
 import { InputError } from '../errors';
-import { COMMENT_MARKER } from '../render/review';
+import { COMMENT_MARKER } from '../review/comment';
 import { renderTemplate } from '../templates/engine';
-import { AWS_PROVIDER_VERSION } from '../tfmodules/spec';
+import { AWS_PROVIDER_VERSION } from '../tfmodules';
 import type { AccountRoot, GeneratePlan } from './plan';
 
 /**
@@ -36,6 +36,14 @@ export const CI_TEMPLATES: CiTemplate[] = [
   { template: 'generate/atlantis.yaml', path: 'atlantis.yaml' },
   { template: 'generate/github-review.yml', path: '.github/workflows/keyshare-review.yml', maxBytes: GITHUB_WORKFLOW_MAX_BYTES },
 ];
+
+/**
+ * The GitHub Actions review workflow for a cdktf project (examples/github/keyshare-review.yml):
+ * synth, plan every stack, review, one sticky comment. A rollout gets its own, in CI_TEMPLATES.
+ */
+export function synthReviewWorkflow(config: string): string {
+  return renderTemplate('review/github-synth.yml', { config, marker: COMMENT_MARKER });
+}
 
 export interface RenderOptions {
   /** Called after each account root, for a progress display. */

@@ -66,3 +66,4 @@ export function renderOrRefuse<T>(render: () => T): T {
     );
   }
 }
+export { generateRenderers } from './summary';

@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import type { KeyAccessInputs } from '../evaluator/types';
+import type { KeyAccessInputs } from '../evaluator';
 import { keyPolicyStatementMissing, type PolicyDocument, type PolicyStatement } from '../policy/document';
 import { readGrants } from './grants';
 import { KeyArnChoice, keyPolicyOwner, namedKeyArns, resolveKeyArn } from './key-arn';

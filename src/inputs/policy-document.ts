@@ -1,7 +1,6 @@
 import { closest } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { OPERATORS } from '../evaluator/condition-operators';
-import { compileConditions } from '../evaluator/conditions';
+import { compileConditions, OPERATORS } from '../evaluator';
 import { InputError } from '../errors';
 import { KEY_POLICY_MAX_BYTES, type PolicyDocument, policyBytes } from '../policy/document';
 import { type InputKind, readInput } from '../read-input';

@@ -1,8 +1,7 @@
 import { closest } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { InputError } from '../errors';
-import { canonicalKmsAction } from '../evaluator/action-catalog';
-import { parseCaller } from '../evaluator/caller';
+import { canonicalKmsAction, parseCaller } from '../evaluator';
 import { normalizeContext } from './context';
 import { assertNoDuplicateKeys, Origin, parseJson, where } from './json-file';
 import { readInput } from '../read-input';

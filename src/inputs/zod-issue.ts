@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { fieldPath } from '../config/issues';
+import { fieldPath } from '../config';
 import { InputError } from '../errors';
 import { Origin, where } from './json-file';
 

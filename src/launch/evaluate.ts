@@ -1,5 +1,4 @@
-import { authorizeKnowing, type Verdict } from '../evaluator';
-import type { KeyAccessInputs } from '../evaluator/types';
+import { authorizeKnowing, type KeyAccessInputs, type Verdict } from '../evaluator';
 import type { Grant } from '../policy/kms-api';
 import { AUTOSCALING_GRANT_OPERATIONS, KNOWLEDGE_CENTER_GRANT_OPERATIONS } from '../policy/actions';
 import { autoScalingRoleArn, principalAccount } from '../policy/arns';

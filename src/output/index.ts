@@ -1,3 +1,5 @@
 export { checkOutputDir, replaceOutput } from './replace';
 export type { OutputContent, OutputRequest, OutputSummary } from './replace';
 export { MANIFEST_FILE } from './manifest';
+export { replaceFile } from './file';
+export type { OutputFileRequest } from './file';

@@ -35,9 +35,6 @@ export type FailOn = (typeof SEVERITIES)[number] | 'never';
 
 export const DEFAULT_FAIL_ON: FailOn = 'high';
 
-/** Exit codes of every command (docs/ARCHITECTURE.md, CLI contract). */
-export const EXIT_CODE = { ok: 0, findings: 1, badInput: 2 } as const;
-
 export type Command = 'config' | 'check' | 'synth' | 'doctor' | 'review';
 
 export interface RuleDefinition {
@@ -257,15 +254,8 @@ export function failsAt(severity: Severity, threshold: FailOn = DEFAULT_FAIL_ON)
   return threshold !== 'never' && SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(threshold);
 }
 
-/**
- * The one mapping from findings to an exit code, for synth, check, doctor and review: 2 when any
- * finding is invalid input, 1 when any is at or above `failOn`, else 0.
- */
-export function exitCode(severities: Iterable<Severity>, failOn: FailOn = DEFAULT_FAIL_ON): number {
-  let code: number = EXIT_CODE.ok;
-  for (const s of severities) {
-    if (s === 'invalid') return EXIT_CODE.badInput;
-    if (failsAt(s, failOn)) code = EXIT_CODE.findings;
-  }
-  return code;
+/** Whether a run with findings of these severities passes: none is invalid, none is at or above `failOn`. */
+export function passes(severities: Iterable<Severity>, failOn: FailOn = DEFAULT_FAIL_ON): boolean {
+  for (const s of severities) if (failsAt(s, failOn)) return false;
+  return true;
 }

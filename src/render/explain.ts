@@ -1,5 +1,4 @@
-import type { AuthorizationResult } from '../evaluator/types';
-import { isAllowed } from '../evaluator/decision';
+import { type AuthorizationResult, isAllowed } from '../evaluator';
 import { verdictDecision, verdictText } from '../templates/authorization';
 import { json, Renderers } from './format';
 import { renderTemplate } from '../templates/engine';

@@ -1,14 +1,11 @@
+import { COMMENT_LIMIT, COMMENT_MARKER } from '../review/comment';
 import { COUNTED, failing, type ReviewReport, type StatementDiff } from '../review/report';
 import type { FailOn, Severity } from '../policy/rules';
 import { showValue } from '../review/values';
 import { json, Renderers } from './format';
 import { renderTemplate } from '../templates/engine';
 
-/** Hidden first line of the comment; the workflow finds its own comment by it and updates it. */
-export const COMMENT_MARKER = '<!-- keyshare-review -->';
-
-/** GitHub refuses a comment body over 65,536 characters; the margin keeps room for the workflow's footer. */
-export const COMMENT_LIMIT = 65536;
+/** The margin keeps room for the workflow's footer. */
 const BUDGET = COMMENT_LIMIT - 1536;
 
 export interface RenderOptions {
@@ -210,10 +207,7 @@ export const reviewRenderers: Renderers<ReviewOutput> = {
   json: ({ report, options }) => reviewJson(report, options),
 };
 
-/**
- * The GitHub Actions workflow for a cdktf project (examples/github/keyshare-review.yml): synth,
- * plan every stack, review, one sticky comment. `keyshare generate` emits its own for plain roots.
- */
-export function synthReviewWorkflow(config: string): string {
-  return renderTemplate('review/github-synth.yml', { config, marker: COMMENT_MARKER });
+/** What a previous `review --out` wrote, from its first characters: a comment, a text report or a JSON report. */
+export function isReviewReport(head: string): boolean {
+  return head.startsWith(COMMENT_MARKER) || head.startsWith('keyshare review:') || /^\{\s*"schemaVersion": 1,\s*"failOn"/.test(head);
 }

@@ -1,7 +1,4 @@
-import { authorize } from '../evaluator';
-import { kmsActions } from '../evaluator/action-catalog';
-import { parseCaller } from '../evaluator/caller';
-import type { KeyAccessInputs } from '../evaluator/types';
+import { authorize, type KeyAccessInputs, kmsActions, parseCaller } from '../evaluator';
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
 import { createGrantContext } from '../policy/grant';
 import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS, kmsAction } from '../policy/actions';

@@ -1,5 +1,5 @@
 import { lintIamPolicy, lintKeyPolicy } from '../check/lints';
-import { compileActions, matchAction } from '../evaluator/actions';
+import { compileActions, matchAction } from '../evaluator';
 import { conditionKeys, organizationsOf, rootDelegation } from '../policy/reading';
 import { CREATE_GRANT, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../policy/actions';
 import { isAccountPrincipal, organizationIdOf, parseAutoScalingRoleArn, parseKmsArn, principalAccount } from '../policy/arns';

@@ -1,6 +1,4 @@
-import { SOURCE_LABEL } from '../evaluator/decision';
-import type { AuthorizationResult, Decision } from '../evaluator/types';
-import type { Verdict } from '../evaluator/unknown';
+import { type AuthorizationResult, type Decision, SOURCE_LABEL, type Verdict } from '../evaluator';
 import { cell, code } from './markdown';
 
 const DECISION_MARK: Record<Decision, string> = { Allowed: '✅', ExplicitlyDenied: '⛔', ImplicitlyDenied: '❌' };

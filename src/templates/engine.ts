@@ -20,6 +20,17 @@ export const COMPILE_OPTIONS: CompileOptions = {
   knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((name) => [name, true])),
 };
 
+/** A template that cannot be read, compiled or rendered: a bug in keyshare, named by its template (`review.md.hbs`). */
+export class TemplateError extends Error {
+  constructor(
+    readonly template: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
 const engine = Handlebars.create();
 for (const [name, helper] of Object.entries(HELPERS)) {
   engine.registerHelper(name, (...args: unknown[]) => {
@@ -74,14 +85,14 @@ export function compileTemplate(source: string, name: string): (data: object) =>
   try {
     engine.precompile(source, COMPILE_OPTIONS);
   } catch (err) {
-    throw new Error(`template ${name}: ${(err as Error).message}`);
+    throw new TemplateError(name, `template ${name}: ${(err as Error).message}`);
   }
   const template = engine.compile(source, COMPILE_OPTIONS);
   return (data) => {
     try {
       return `${template(data).trimEnd()}\n`;
     } catch (err) {
-      throw new Error(`template ${name}: ${(err as Error).message}`);
+      throw new TemplateError(name, `template ${name}: ${(err as Error).message}`);
     }
   };
 }
@@ -90,6 +101,7 @@ function read(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`template ${path.relative(TEMPLATES_DIR, file)} cannot be read: ${(err as Error).message}`);
+    const template = path.relative(TEMPLATES_DIR, file);
+    throw new TemplateError(template, `template ${template} cannot be read: ${(err as Error).message}`);
   }
 }

@@ -1,4 +1,4 @@
-import type { AuthorizationResult, Decision } from '../evaluator/types';
+import type { AuthorizationResult, Decision } from '../evaluator';
 import { decisionMarkdown, reasonLines, reasonMarkdown } from './authorization';
 import { cell, code } from './markdown';
 import { hclString } from '../terraform/hcl';

@@ -75,3 +75,4 @@ export function renderTerraformModules(): Map<string, string> {
   }
   return files;
 }
+export { AWS_PROVIDER_VERSION } from './spec';

@@ -2,11 +2,10 @@ import type { Command } from 'commander';
 import { DESCRIPTIONS } from './descriptions';
 import { loadRollout } from '../../config';
 import { checkRollout, severities } from '../../check/check';
-import { exitCode } from '../../policy/rules';
 import { checkRenderers } from '../../render/check';
 import { Format, render } from '../../render/format';
 import { formatOption } from '../format-option';
-import { runCommand } from '../exit';
+import { exitCode, runCommand } from '../exit';
 
 export function registerCheck(cli: Command): void {
   cli

@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
 import { DESCRIPTIONS } from './descriptions';
-import { serviceLinkedRoleSuffix } from '../../config/fields';
+import { serviceLinkedRoleSuffix, unpackRule } from '../../config';
 import { ACCOUNT_ID } from '../../policy/formats';
-import { unpackRule } from '../../config/rule';
 import { diagnose, GRANT_CREATOR_ROLE, launchWorks } from '../../doctor/diagnose';
 import { InputError } from '../../errors';
 import { parseContextFlags } from '../../inputs/context';
 import { KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
 import { validPrincipal } from '../../inputs/requests';
-import { runCommand } from '../exit';
-import { exitCode, RULES } from '../../policy/rules';
+import { exitCode, runCommand } from '../exit';
+import { RULES } from '../../policy/rules';
 import { doctorRenderers } from '../../render/doctor';
 import { Format, render } from '../../render/format';
 import { formatOption } from '../format-option';

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { DESCRIPTIONS } from './descriptions';
 import { InputError } from '../../errors';
-import { authorizeKnowing } from '../../evaluator';
+import { authorizeKnowing, isAllowed } from '../../evaluator';
 import { isCallerKnownKey } from '../../policy/conditions';
-import { isAllowed } from '../../evaluator/decision';
 import { explainRenderers } from '../../render/explain';
 import { Format, render } from '../../render/format';
 import { parseContextFlags } from '../../inputs/context';

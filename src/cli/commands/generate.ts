@@ -1,8 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DESCRIPTIONS } from './descriptions';
-import { DEFAULT_CANARY, generate, MAX_MATRIX_JOBS } from '../../generate';
+import { DEFAULT_CANARY, generate, generateRenderers, MAX_MATRIX_JOBS } from '../../generate';
 import { Format, render } from '../../render/format';
-import { generateRenderers } from '../../generate/summary';
 import { ttyProgress } from '../../render/progress';
 import { formatOption } from '../format-option';
 import { EXIT, runCommand } from '../exit';

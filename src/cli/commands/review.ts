@@ -1,14 +1,13 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Command, Option } from 'commander';
 import { DESCRIPTIONS } from './descriptions';
 import { InputError } from '../../errors';
+import { replaceFile } from '../../output';
 import { render } from '../../render/format';
-import { COMMENT_MARKER, RenderOptions, reviewRenderers } from '../../render/review';
+import { isReviewReport, RenderOptions, reviewRenderers } from '../../render/review';
 import { loadPlanSet, StackPlan } from '../../review/plan-set';
 import { reviewPlans } from '../../review/review';
-import { exitCode, type FailOn } from '../../policy/rules';
-import { runCommand } from '../exit';
+import type { FailOn } from '../../policy/rules';
+import { exitCode, runCommand } from '../exit';
 
 interface ReviewFlags {
   readonly format: 'markdown' | 'json' | 'text';
@@ -55,37 +54,19 @@ async function stacksOf(plans: readonly string[], flags: ReviewFlags): Promise<S
   return loadPlanSet(plans);
 }
 
-/** What a previous `review --out` wrote; anything else at that path is the user's and is left alone. */
-function writtenByReview(file: string): boolean {
-  const head = fs.readFileSync(file, 'utf8').slice(0, 200);
-  return head.startsWith(COMMENT_MARKER) || head.startsWith('keyshare review:') || /^\{\s*"schemaVersion": 1,\s*"failOn"/.test(head);
-}
-
-function writeAtomically(file: string, text: string): void {
-  if (fs.existsSync(file) && (!fs.statSync(file).isFile() || !writtenByReview(file))) {
-    throw new InputError(
-      '--out',
-      file,
-      'exists and is not a report keyshare review wrote, so it is not overwritten',
-      'name a new file, e.g. keyshare-review.md',
-    );
-  }
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError('--out', file, `cannot be written (${code ?? String(err)})`, 'name a file in an existing, writable directory');
-  }
-}
+const REFUSAL = {
+  problem: 'exists and is not a report keyshare review wrote, so it is not overwritten',
+  fix: 'name a new file, e.g. keyshare-review.md',
+};
 
 export async function review(plans: readonly string[], flags: ReviewFlags): Promise<number> {
   const report = reviewPlans(await stacksOf(plans, flags));
   const options: RenderOptions = { failOn: flags.failOn, fullReport: flags.out };
   if (flags.out !== undefined)
-    writeAtomically(flags.out, render(reviewRenderers, { report, options: { ...options, unlimited: true } }, flags.format));
+    replaceFile(
+      { file: flags.out, flag: '--out', isOwn: isReviewReport, refusal: REFUSAL },
+      render(reviewRenderers, { report, options: { ...options, unlimited: true } }, flags.format),
+    );
   process.stdout.write(render(reviewRenderers, { report, options }, flags.format));
   return exitCode(
     report.findings.map((f) => f.severity),
