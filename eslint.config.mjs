@@ -27,12 +27,13 @@ export const MAY_IMPORT = {
   modules: ['policy', 'errors', 'model', 'config', 'terraform'],
   stacks: ['modules', 'model', 'policy'],
   review: ['policy', 'model', 'config', 'evaluator', 'launch', 'check', 'inputs', 'stacks', 'errors'],
+  audit: ['policy', 'model', 'inputs', 'launch', 'doctor', 'stacks', 'review', 'terraform'],
   templates: ['evaluator', 'terraform', 'project-root'],
   tfmodules: ['policy', 'model', 'terraform', 'templates'],
-  render: ['policy', 'evaluator', 'launch', 'check', 'doctor', 'review', 'output', 'templates'],
+  render: ['policy', 'evaluator', 'launch', 'check', 'doctor', 'review', 'audit', 'output', 'templates', 'errors'],
   synth: ['stacks', 'check', 'model', 'policy', 'output', 'render', 'templates', 'errors'],
   generate: ['config', 'model', 'policy', 'inputs', 'review', 'synth', 'tfmodules', 'templates', 'render', 'output', 'read-input', 'errors'],
-  cli: ['policy', 'errors', 'output', 'evaluator', 'config', 'inputs', 'check', 'doctor', 'review', 'tfmodules', 'render', 'synth', 'generate'],
+  cli: ['policy', 'errors', 'output', 'evaluator', 'config', 'inputs', 'check', 'doctor', 'review', 'audit', 'tfmodules', 'render', 'synth', 'generate'],
   'main.ts': ['cli', 'config', 'stacks', 'synth'],
 };
 

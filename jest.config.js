@@ -4,6 +4,7 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  setupFiles: ['<rootDir>/__tests__/support/aws-env.ts'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/jest.setup.ts'],
   // Every core: many tests wait on child processes (terraform, the CLI), and jest's default of one
   // worker fewer than the cores left a 2-core machine at 55 s instead of 36 s.

@@ -2,7 +2,7 @@ import { ACCOUNT_ID, OU_ID } from '../policy/formats';
 import { InputError } from '../errors';
 import type { Consumer, Organization, Rollout } from '../model/rollout';
 import { crossAccountConsumers, sameAccountConsumer } from '../policy/key-policy';
-import { roleArn, roleArnFromPattern } from '../policy/arns';
+import { ORGANIZATION_ACCESS_ROLE, roleArn, roleArnFromPattern } from '../policy/arns';
 import { AccountState, inOu, Inventory, InventoryAccount } from './inventory';
 
 /** Which accounts of the inventory get a root, and in which apply wave. */
@@ -24,12 +24,8 @@ export interface SelectOptions {
 export const MAX_MATRIX_JOBS = 256;
 export const DEFAULT_CANARY = 10;
 
-/**
- * Member accounts that AWS Organizations creates get this role, trusted by the management
- * account (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access-cross-account-role.html).
- * Invited accounts have it only if someone created it; `consumerDeployRoleArn` names another role.
- */
-export const DEFAULT_DEPLOY_ROLE = 'OrganizationAccountAccessRole';
+/** Each account root's deploy role unless `consumerDeployRoleArn` names another. */
+export const DEFAULT_DEPLOY_ROLE = ORGANIZATION_ACCESS_ROLE;
 
 export interface AccountRoot extends Consumer {
   readonly name: string;

@@ -29,7 +29,11 @@ export interface GrantList {
 
 /** Reads `aws kms list-grants` output (`{"Grants": [...]}`), a bare list of grants or a single grant. */
 export function readGrants(origin: Origin): GrantList {
-  const json = readJsonFile(origin, 'grants', GRANTS_FIX);
+  return grantsFromJson(origin, readJsonFile(origin, 'grants', GRANTS_FIX));
+}
+
+/** Grants already read as JSON: a ListGrants response (`audit` reads it through the SDK), or what readGrants accepts. */
+export function grantsFromJson(origin: Origin, json: unknown): GrantList {
   const { list, at } = locate(json);
   if (!Array.isArray(list)) throw new InputError(where(origin, 'Grants'), list, 'expected a list of grants', GRANTS_FIX);
   const grants: Grant[] = [];

@@ -5,6 +5,16 @@
  */
 
 /**
+ * The IAM action that allows an AWS API call. For every call `audit` makes (KMS, IAM, EC2,
+ * Organizations and STS reads) the action has the operation's name (Service Authorization
+ * Reference, "Actions defined by" each service,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
+ */
+export function apiAction(service: 'kms' | 'iam' | 'ec2' | 'organizations' | 'sts', operation: string): string {
+  return `${service}:${operation}`;
+}
+
+/**
  * What a consumer account may do with the key directly.
  * EC2 Auto Scaling User Guide, "Required AWS KMS key policy for use with encrypted volumes",
  * Example 2 (cross-account), first statement.

@@ -128,6 +128,13 @@ export function keyArn(partition: Partition, region: string, account: string, ke
 /** The key ID that stands in for a key not created yet, or one the inputs do not name. */
 export const PLACEHOLDER_KEY_ID = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * Member accounts that AWS Organizations creates get this role, trusted by the management
+ * account (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access-cross-account-role.html).
+ * Invited accounts have it only if someone created it. `generate` deploys with it and `audit` reads through it by default.
+ */
+export const ORGANIZATION_ACCESS_ROLE = 'OrganizationAccountAccessRole';
+
 export function roleArn(partition: Partition, account: string, name: string): string {
   return `arn:${partition}:iam::${account}:role/${name}`;
 }

@@ -35,7 +35,7 @@ export type FailOn = (typeof SEVERITIES)[number] | 'never';
 
 export const DEFAULT_FAIL_ON: FailOn = 'high';
 
-export type Command = 'config' | 'check' | 'synth' | 'doctor' | 'review';
+export type Command = 'config' | 'check' | 'synth' | 'doctor' | 'review' | 'audit';
 
 export interface RuleDefinition {
   readonly severity: Severity;
@@ -217,7 +217,21 @@ export const RULES = {
     title: "a consumer's Auto Scaling launch path fails",
     fix: 'restore what the failing step needs (see the step and what is missing); keyshare synth emits a policy that proves every path',
     cite: ASG_KEY_POLICY,
-    evaluatedBy: ['check', 'synth', 'doctor', 'review'],
+    evaluatedBy: ['check', 'synth', 'doctor', 'review', 'audit'],
+  },
+  'live-drift': {
+    severity: 'medium',
+    title: 'the live state differs from what keyshare emits for the config',
+    fix: 'deploy the config again (a missing grant or permission is created, an edited key policy put back), or change the config to what the organization should have; adopt what exists first with `keyshare audit --emit-imports`',
+    cite: `${KMS}/key-policy-modifying.html`,
+    evaluatedBy: ['audit'],
+  },
+  'live-unknown': {
+    severity: 'medium',
+    title: 'a read that audit needs failed, so an account could not be proven',
+    fix: 'give the role audit assumes the read permission named (or lower --concurrency where AWS throttled), and run it again',
+    cite: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html',
+    evaluatedBy: ['audit'],
   },
 } as const satisfies Record<string, RuleDefinition>;
 

@@ -3,9 +3,8 @@ import { TerraformOutput } from 'cdktf';
 import { AccountStack } from './account-stack';
 import { AmiShare } from '../../modules/ami-share';
 import { KeyOwner } from '../../modules/key-owner';
-import { organizationLaunchTargets } from '../policy/arns';
+import { amiShareTargets } from '../policy/ami-share';
 import type { Rollout } from '../model/rollout';
-import { crossAccountConsumers } from '../policy/key-policy';
 
 export const OWNER_STACK = 'owner';
 
@@ -30,15 +29,13 @@ export class OwnerStack extends AccountStack {
     });
     for (const consumer of rollout.consumers) this.keyOwner.grantAutoScalingLaunch(consumer);
 
-    const accounts = crossAccountConsumers(rollout).map((c) => c.account);
-    const targets = organization ? organizationLaunchTargets(organization) : undefined;
+    const targets = amiShareTargets(rollout);
     new AmiShare(this, 'ami-share', {
       amis: rollout.amis,
-      // The organization's members are covered by the organization or OU permission.
-      accounts: organization ? [] : accounts,
-      organizationArn: targets?.organizationArn,
-      organizationalUnitArns: targets?.organizationalUnitArns ?? [],
-      snapshotAccounts: accounts,
+      accounts: targets.accounts,
+      organizationArn: targets.organizationArn,
+      organizationalUnitArns: targets.organizationalUnitArns,
+      snapshotAccounts: targets.snapshotAccounts,
     });
 
     new TerraformOutput(this, 'key_arn', { value: this.keyOwner.keyArn, description: 'ARN of the shared key; grants name it' });

@@ -12,6 +12,8 @@ export const DESCRIPTIONS = {
   review: 'review Terraform plans of a key-sharing change for a pull request: who gains or loses the key, launch paths, risks',
   modules: 'write the plain Terraform modules key-policy, key-owner and consumer-grant into DIR/<module>/',
   generate: 'render an org-wide rollout as plain Terraform: an owner root, one root per active account, the modules, and CI that applies in waves',
+  audit:
+    "read the live organization (Get, List and Describe calls only): each account's launch path proven, broken or unknown, and drift from the config",
 } as const;
 
 export type CommandName = keyof typeof DESCRIPTIONS;

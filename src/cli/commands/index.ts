@@ -19,6 +19,7 @@ const LOADERS: Record<CommandName, () => Register> = {
   review: () => (require('./review') as typeof import('./review')).registerReview,
   modules: () => (require('./modules') as typeof import('./modules')).registerModules,
   generate: () => (require('./generate') as typeof import('./generate')).registerGenerate,
+  audit: () => (require('./audit') as typeof import('./audit')).registerAudit,
 };
 
 export const COMMANDS: readonly CommandEntry[] = (Object.keys(DESCRIPTIONS) as CommandName[]).map((name) => ({
