@@ -7,6 +7,15 @@
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.AWS_CONFIG_FILE = '/nonexistent/keyshare-tests/aws-config';
 process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/keyshare-tests/aws-credentials';
-for (const name of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI']) {
+for (const name of [
+  'AWS_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+]) {
   delete process.env[name];
 }
