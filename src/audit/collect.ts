@@ -6,7 +6,7 @@ import type { Rollout } from '../model/rollout';
 import { apiAction } from '../policy/actions';
 import { aliasArn, autoScalingRoleName, parseRoleArn, roleArn } from '../policy/arns';
 import { POLICY_VERSION, type PolicyDocument } from '../policy/document';
-import type { Grant } from '../policy/grant';
+import type { Grant } from '../policy/kms-api';
 import {
   accountClients,
   AccountClients,

@@ -15,9 +15,9 @@ import {
 } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import { statementId, type PolicyDocument, type PolicyStatement } from '../policy/document';
-import { AUTOSCALING_GRANT_NAME, type Grant } from '../policy/grant';
+import { AUTOSCALING_GRANT_NAME } from '../policy/grant';
+import type { ContextValue, Grant } from '../policy/kms-api';
 import { keyPolicy } from '../policy/key-policy';
-import type { ContextValue } from '../policy/request';
 import { RULES, type Severity } from '../policy/rules';
 import type { AccountState, CallFailure, LaunchPermission, Snapshot } from './snapshot';
 

@@ -1,5 +1,5 @@
 import type { PolicyDocument } from '../policy/document';
-import type { Grant } from '../policy/grant';
+import type { Grant } from '../policy/kms-api';
 
 /**
  * The live state `audit` reads, as the documents `doctor` reads from pasted AWS CLI output: key and
