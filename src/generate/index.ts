@@ -1,4 +1,5 @@
 import { loadRollout } from '../config';
+import type { Rollout } from '../model/rollout';
 import { InputError } from '../errors';
 import { ACCOUNT_ID_SOURCE } from '../policy/formats';
 import { checkOutputDir, OutputRequest, OutputSummary, replaceOutput } from '../output';
@@ -6,9 +7,17 @@ import { assertDeployable } from '../synth/deployable';
 import { renderTerraformModules } from '../tfmodules';
 import { renderRollout } from './files';
 import { readInventory } from './inventory';
-import { GeneratePlan, planRollout, SelectOptions } from './plan';
+import { GeneratePlan, MAX_MATRIX_JOBS, planRollout, SelectOptions } from './plan';
 
 export { DEFAULT_CANARY, MAX_MATRIX_JOBS } from './plan';
+
+/**
+ * The rollout generate proves for an inventory: every active account a consumer, with the config's
+ * settings for those it lists, the organization resolved. `audit --accounts` audits the same accounts.
+ */
+export function inventoryRollout(config: Rollout, accountsFile: string): Rollout {
+  return planRollout(config, readInventory(accountsFile), { ous: [], exclude: [], waveSize: MAX_MATRIX_JOBS, canary: 0 }).rollout;
+}
 
 export interface GenerateRequest extends SelectOptions {
   readonly accounts: string;

@@ -4,16 +4,15 @@ import { loadRollout } from '../../config';
 import { InputError } from '../../errors';
 import { assumeRoleIn, collect, COLLECT_DEFAULTS } from '../../audit/collect';
 import { auditReport, auditSeverities } from '../../audit/report';
-import { planRollout } from '../../generate/plan';
-import { readInventory } from '../../generate/inventory';
+import { inventoryRollout } from '../../generate';
 import { ORGANIZATION_ACCESS_ROLE } from '../../policy/arns';
 import { ROLE_NAME } from '../../policy/formats';
-import { exitCode, FailOn } from '../../policy/rules';
+import type { FailOn } from '../../policy/rules';
 import { auditRenderers } from '../../render/audit';
 import { Format, render } from '../../render/format';
 import { ttyProgress } from '../../render/progress';
 import { formatOption } from '../format-option';
-import { runCommand } from '../exit';
+import { exitCode, runCommand } from '../exit';
 
 export interface AuditFlags {
   readonly config: string;
@@ -73,9 +72,7 @@ export async function audit(flags: AuditFlags): Promise<number> {
   const timeoutMs = positive('--timeout', flags.timeout, 600_000);
   const maxAttempts = positive('--max-attempts', flags.maxAttempts, 20);
   const config = loadRollout(flags.config);
-  const rollout = flags.accounts
-    ? planRollout(config, readInventory(flags.accounts), { ous: [], exclude: [], waveSize: 1, canary: 0 }).rollout
-    : config;
+  const rollout = flags.accounts ? inventoryRollout(config, flags.accounts) : config;
   const snapshot = await collect(rollout, {
     region: rollout.owner.region,
     concurrency,
