@@ -33,7 +33,22 @@ export const MAY_IMPORT = {
   render: ['policy', 'evaluator', 'launch', 'check', 'doctor', 'review', 'audit', 'output', 'templates', 'errors'],
   synth: ['stacks', 'check', 'model', 'policy', 'output', 'render', 'templates', 'errors'],
   generate: ['config', 'model', 'policy', 'inputs', 'review', 'synth', 'tfmodules', 'templates', 'render', 'output', 'read-input', 'errors'],
-  cli: ['policy', 'errors', 'output', 'evaluator', 'config', 'inputs', 'check', 'doctor', 'review', 'audit', 'tfmodules', 'render', 'synth', 'generate'],
+  cli: [
+    'policy',
+    'errors',
+    'output',
+    'evaluator',
+    'config',
+    'inputs',
+    'check',
+    'doctor',
+    'review',
+    'audit',
+    'tfmodules',
+    'render',
+    'synth',
+    'generate',
+  ],
   'main.ts': ['cli', 'config', 'stacks', 'synth'],
 };
 
