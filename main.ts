@@ -4,16 +4,18 @@
  * does the same with an explicit --config and --out, and writes nothing on failure.
  */
 import { loadRollout } from './src/config';
-import { buildApp } from './src/stacks/app';
-import { assertDeployable } from './src/synth/deployable';
+import { synthesize } from './src/synth/synthesize';
+import { synthSummaryText } from './src/synth/summary';
 import { runCommand, EXIT } from './src/cli/exit';
 
 // As in bin/keyshare.js: source-mapping cdktf's stack traces costs half the synth time.
 if (!process.env.KEYSHARE_DEBUG) process.setSourceMapsEnabled(false);
 
 void runCommand(() => {
-  const rollout = loadRollout(process.env.KEYSHARE_CONFIG ?? 'examples/keyshare.yaml');
-  assertDeployable(rollout);
-  buildApp(rollout).synth();
+  const config = process.env.KEYSHARE_CONFIG ?? 'examples/keyshare.yaml';
+  // The same writer as `keyshare synth` (manifest, atomic swap, HCL or JSON as cdktf asks), so
+  // either tool may write over the other's output.
+  const summary = synthesize(loadRollout(config), process.env.CDKTF_OUTDIR ?? 'cdktf.out', { config });
+  process.stdout.write(synthSummaryText(summary));
   return EXIT.ok;
 });

@@ -32,7 +32,7 @@ test('bench/bare-cdktf.js emits the resources, data sources, providers, backends
   const dir = tempDir('keyshare-bare-');
   const consumers = 3;
   execFileSync(process.execPath, [path.join(ROOT, 'bench/bare-cdktf.js'), String(consumers), path.join(dir, 'bare')], { cwd: dir });
-  synthesize(parseRollout(benchRolloutYaml(consumers), 'bench.yaml'), path.join(dir, 'keyshare'));
+  synthesize(parseRollout(benchRolloutYaml(consumers), 'bench.yaml'), path.join(dir, 'keyshare'), { config: 'bench.yaml' });
   const keyshare = shapes(path.join(dir, 'keyshare'));
   expect(Object.keys(keyshare)).toHaveLength(consumers + 1);
   expect(shapes(path.join(dir, 'bare'))).toEqual(keyshare);

@@ -31,6 +31,25 @@ describe('keyshare synth', () => {
     expect(r.stdout).toMatch(/key policy \d+ of 32768 bytes/);
     expect(r.stdout).toMatch(/check: all 17 launch steps allowed, all \d+ least-privilege probes as intended/);
     expect(r.stdout).toMatch(/\n  assuming \(not proven\):\n    - key: arn:aws:kms:/);
+    // Every next step carries the config and the output directory, quoted for the shell.
+    expect(r.stdout).toContain(`    KEYSHARE_CONFIG=${EXAMPLE} npx cdktf deploy --output out owner\n`);
+    expect(r.stdout).toContain(`    KEYSHARE_CONFIG=${EXAMPLE} npx cdktf deploy --output out consumer-\\*\n`);
+  });
+
+  test('a config or output path with shell metacharacters is quoted in the printed commands', () => {
+    const dir = tmp();
+    fs.copyFileSync(EXAMPLE, path.join(dir, "my $rollout's.yaml"));
+    const r = keyshare(['synth', '--config', "my $rollout's.yaml", '--out', 'out dir'], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`KEYSHARE_CONFIG="my \\$rollout's.yaml" npx cdktf deploy --output 'out dir' owner`);
+    expect(r.stdout).toContain(`terraform -chdir='out dir/stacks/owner' init`);
+  });
+
+  test('--hcl writes cdk.tf in place of the cdk.tf.json a previous synth wrote', () => {
+    const dir = tmp();
+    expect(keyshare(['synth', '--config', EXAMPLE, '--out', 'out'], dir).status).toBe(0);
+    expect(keyshare(['synth', '--config', EXAMPLE, '--out', 'out', '--hcl'], dir).status).toBe(0);
+    expect(Object.keys(files(path.join(dir, 'out'))).filter((f) => f.startsWith('stacks/owner/'))).toEqual(['stacks/owner/cdk.tf', 'stacks/owner/metadata.json']);
   });
 
   test('the same input gives byte-identical output, wherever the project is', () => {

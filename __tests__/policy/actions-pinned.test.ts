@@ -102,7 +102,8 @@ describe('what keyshare emits carries those lists', () => {
 
   test('the key policy lets consumers use the key exactly as the page does, and create grants', () => {
     const statements = keyPolicy(r).Statement;
-    expect(statements.find((s) => s.Sid === SID.consumerUse)?.Action).toEqual(JSON.parse(CROSS_ACCOUNT_USE_STATEMENT).Action);
+    // The page's actions, and ListGrants, which Terraform's aws_kms_grant calls (policy/actions.ts, LIST_GRANTS).
+    expect(statements.find((s) => s.Sid === SID.consumerUse)?.Action).toEqual([...JSON.parse(CROSS_ACCOUNT_USE_STATEMENT).Action, 'kms:ListGrants']);
     expect(statements.find((s) => s.Sid === SID.consumerGrant(CONSUMER_A))?.Action).toEqual(CREATE_GRANT);
   });
 

@@ -45,7 +45,8 @@ describe('key policy for listed consumers', () => {
   test('consumer accounts, and only they, use the key', () => {
     const use = statement(statements, SID.consumerUse);
     expect(use.Principal).toEqual({ AWS: [`arn:aws:iam::${CONSUMER_A}:root`, `arn:aws:iam::${CONSUMER_B}:root`] });
-    expect(use.Action).toEqual([...KEY_USE_ACTIONS]);
+    // Key use, and ListGrants, which Terraform's aws_kms_grant calls on every create, refresh and delete.
+    expect(use.Action).toEqual([...KEY_USE_ACTIONS, 'kms:ListGrants']);
     expect(use.Condition).toBeUndefined();
   });
 

@@ -33,7 +33,7 @@ function read(file: string): string {
 const work = tempDir('keyshare-cdktf-');
 const stacks = ['owner', 'consumer-444455556666', 'consumer-777788889999'];
 
-test('npx cdktf synth writes what keyshare synth writes', () => {
+test('npx cdktf synth writes what keyshare synth writes, and either may write over the other', () => {
   const viaCdktf = path.join(work, 'cdktf-json');
   cdktfSynth(viaCdktf);
   expect(keyshare(['synth', '--config', ORG_EXAMPLE, '--out', path.join(work, 'keyshare-json')]).status).toBe(0);
@@ -45,11 +45,20 @@ test('npx cdktf synth writes what keyshare synth writes', () => {
     delete b.terraform.backend;
     expect(a).toEqual(b);
   }
+  // The same writer, the same manifest: keyshare synth takes over cdktf's output (the next test, the reverse).
+  const over = keyshare(['synth', '--config', ORG_EXAMPLE, '--out', viaCdktf]);
+  expect(over.stderr).toBe('');
+  expect(over.status).toBe(0);
 });
 
-test('cdktf synth --hcl gives parseable HCL whose policies evaluate to the pure documents', async () => {
+test('cdktf synth --hcl replaces cdk.tf.json with fmt-clean HCL whose policies evaluate to the pure documents', async () => {
   const hclDir = path.join(work, 'hcl');
+  expect(keyshare(['synth', '--config', ORG_EXAMPLE, '--out', hclDir]).status).toBe(0);
   cdktfSynth(hclDir, '--hcl');
+  for (const stack of stacks) expect(fs.readdirSync(path.join(hclDir, 'stacks', stack)).sort()).toEqual(['cdk.tf', 'metadata.json']);
+  const fmt = spawnSync('terraform', ['fmt', '-check', '-recursive', path.join(hclDir, 'stacks')], { encoding: 'utf8' });
+  expect(fmt.stdout).toBe('');
+  expect(fmt.status).toBe(0);
   const parsed: Record<string, any> = {};
   for (const stack of stacks) parsed[stack] = await parse(`${stack}/cdk.tf`, read(path.join(hclDir, 'stacks', stack, 'cdk.tf')));
   const keys = parsed.owner.resource.aws_kms_key;

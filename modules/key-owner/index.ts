@@ -18,7 +18,7 @@ import {
   region,
 } from '../../src/config';
 import { defaultKeyDescription, KEY_OWNER_DEFAULTS } from '../../src/model/key-defaults';
-import { aliasArn, aliasName, Partition, partitionOf } from '../../src/policy/arns';
+import { aliasArn, aliasName, keyIdOf, Partition, partitionOf } from '../../src/policy/arns';
 import { KEY_POLICY_MAX_BYTES, PolicyDocument } from '../../src/policy/document';
 import { keyPolicy, KeyPolicyInput, OrganizationGrantee } from '../../src/policy/key-policy';
 import { RULES } from '../../src/policy/rules';
@@ -132,8 +132,10 @@ export class KeyOwner extends Construct {
           `${this.node.path}: ${given.join(', ')} describe a key KeyOwner creates, but existingKeyArn names a key that exists. Fix: set them on that key itself, or leave existingKeyArn out to create a new key`,
         );
       }
-      // Only the policy is managed: no new key, no alias (KMS API reference, PutKeyPolicy).
-      this.keyPolicy = new KmsKeyPolicy(this, 'key-policy', { keyId: props.existingKeyArn, policy });
+      // Only the policy is managed: no new key, no alias (KMS API reference, PutKeyPolicy). The bare
+      // key ID, which the provider stores: an ARN would show an update on every plan (keyIdOf). A
+      // reference (a token) is passed as is.
+      this.keyPolicy = new KmsKeyPolicy(this, 'key-policy', { keyId: keyIdOf(props.existingKeyArn) ?? props.existingKeyArn, policy });
     } else {
       this.key = new KmsKey(this, 'key', {
         description: props.description ?? defaultKeyDescription(props.alias),

@@ -2,16 +2,13 @@ import { aliasArn, organizationLaunchTargets } from '../policy/arns';
 import { InputError } from '../errors';
 import { COMMENT_MARKER } from '../review/comment';
 import { renderTemplate } from '../templates/engine';
-import { AWS_PROVIDER_VERSION } from '../tfmodules';
+import { AWS_PROVIDER_VERSION, ROOT_TERRAFORM_VERSION } from '../terraform/versions';
 import type { AccountRoot, GeneratePlan } from './plan';
 
 /**
  * Every file `keyshare generate` writes, by path relative to the output directory. Pure: the
  * same plan renders the same bytes, wherever the command runs.
  */
-
-/** Terraform 1.6 reads the S3 backend's `assume_role = { … }` the account roots write. */
-export const ROOT_TERRAFORM_VERSION = '>= 1.6.0';
 
 export const OWNER_ROOT = 'owner';
 export const accountRoot = (account: string) => `accounts/${account}`;

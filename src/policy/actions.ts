@@ -27,6 +27,23 @@ export const DESCRIBE_KEY = 'kms:DescribeKey';
 /** Retiring a grant: authorized by the grant, never by a key policy (consumer-policy.ts). */
 export const RETIRE_GRANT = 'kms:RetireGrant';
 
+/**
+ * Reading the key's grants. Terraform's `aws_kms_grant` reads its grant back with ListGrants after
+ * CreateGrant, on every refresh, and after RetireGrant until the grant is gone (deploy-path.ts), so
+ * a consumer's deploy role needs it on the owner's key. KMS API reference, ListGrants
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListGrants.html): "Cross-account use: Yes",
+ * "Required permissions: kms:ListGrants (key policy)"; across accounts the caller's IAM policy must
+ * allow it too. Its only condition keys are kms:CallerAccount and kms:ViaService (Service
+ * Authorization Reference, AWS KMS), so no condition narrows it to one grantee.
+ */
+export const LIST_GRANTS = 'kms:ListGrants';
+
+/**
+ * What the key policy lets a consumer account do directly: key use (the Auto Scaling guide's
+ * statement) and ListGrants, which its deploy role needs to create, refresh and destroy its grant.
+ */
+export const CONSUMER_KEY_ACTIONS = [...KEY_USE_ACTIONS, LIST_GRANTS] as const;
+
 /** The action that delegates key use to an AWS service through a grant (same page, second statement). */
 export const CREATE_GRANT = 'kms:CreateGrant';
 

@@ -233,6 +233,30 @@ export function parseKmsArn(arn: string): KmsArnParts | undefined {
   return m ? { partition: m[1] as Partition, region: m[2], account: m[3], resource: m[4] } : undefined;
 }
 
+const KEY_RESOURCE_PREFIX = 'key/';
+
+/**
+ * The bare key ID of a key ARN (`…:key/<id>` → `<id>`), as KMS returns it in `KeyMetadata.KeyId`;
+ * undefined for an alias ARN or anything else. Terraform's `aws_kms_key_policy` stores the bare ID
+ * whatever `key_id` was given, and `key_id` is not ForceNew, so an ARN there shows an update on
+ * every plan (hashicorp/terraform-provider-aws#31297).
+ */
+export function keyIdOf(arn: string): string | undefined {
+  const resource = parseKmsArn(arn)?.resource;
+  return resource?.startsWith(KEY_RESOURCE_PREFIX) ? resource.slice(KEY_RESOURCE_PREFIX.length) : undefined;
+}
+
+const KEY_ID = new RegExp(`^${KEY_ID_SOURCE}$`);
+
+/**
+ * The key ARN of a key named by its ARN, or by its bare ID in `account` and `region` (as
+ * `aws_kms_key_policy` stores it); undefined for an alias, or a bare ID without an account or region.
+ */
+export function keyArnNamed(named: string, region?: string, account?: string): string | undefined {
+  if (keyIdOf(named) !== undefined) return named;
+  return KEY_ID.test(named) && region && account ? keyArn(partitionOf(region), region, account, named) : undefined;
+}
+
 /**
  * What `aws organizations list-accounts` prints as an account's `Arn`:
  * `arn:<partition>:organizations::<management account>:account/<organization id>/<account id>`

@@ -1,4 +1,4 @@
-import { CREATE_GRANT, DESCRIBE_KEY, KEY_USE_ACTIONS, RETIRE_GRANT } from './actions';
+import { CREATE_GRANT, DESCRIBE_KEY, KEY_USE_ACTIONS, LIST_GRANTS, RETIRE_GRANT } from './actions';
 import { autoScalingRoleArn, Partition } from './arns';
 import { GRANT_IS_FOR_AWS_RESOURCE, VIA_SERVICE } from './conditions';
 import { PolicyDocument, policyDocument } from './document';
@@ -10,6 +10,7 @@ export const CONSUMER_SID = {
   useThroughEc2: 'UseSharedKeyThroughEc2',
   attachThroughEc2: 'AttachSharedKeyThroughEc2',
   retireGrant: 'RetireAutoScalingGrantOnSharedKey',
+  listGrants: 'ListGrantsOnSharedKey',
 } as const;
 
 /** Default name of the consumer IAM policy below, in the cdktf construct and the Terraform module alike. */
@@ -65,5 +66,8 @@ export function consumerIamPolicy(partition: Partition, region: string, account:
     // grant may retire it, through a principal its IAM policy allows kms:RetireGrant (KMS developer
     // guide, "Retiring and revoking grants", https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html).
     { Sid: CONSUMER_SID.retireGrant, Effect: 'Allow', Action: RETIRE_GRANT, Resource: keyArn },
+    // Terraform reads the grant back with ListGrants after creating it, on every refresh and after
+    // retiring it; the key policy allows it too (actions.ts, LIST_GRANTS).
+    { Sid: CONSUMER_SID.listGrants, Effect: 'Allow', Action: LIST_GRANTS, Resource: keyArn },
   ]);
 }

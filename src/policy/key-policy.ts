@@ -1,4 +1,4 @@
-import { ALL_KMS_ACTIONS, AUTOSCALING_GRANT_OPERATIONS, CREATE_GRANT, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from './actions';
+import { ALL_KMS_ACTIONS, AUTOSCALING_GRANT_OPERATIONS, CONSUMER_KEY_ACTIONS, CREATE_GRANT, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from './actions';
 import { accountRootArn, autoScalingRoleArn, Partition } from './arns';
 import {
   GRANTEE_PRINCIPAL,
@@ -73,7 +73,7 @@ export function consumerUseStatement(partition: Partition, audience: Audience): 
       Sid: SID.consumerUse,
       Effect: 'Allow',
       Principal: audiencePrincipal(partition, audience),
-      Action: [...KEY_USE_ACTIONS],
+      Action: [...CONSUMER_KEY_ACTIONS],
       Resource: '*',
     },
     audienceConditions(audience),

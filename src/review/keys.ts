@@ -1,4 +1,4 @@
-import { keyArn as keyArnOf, parseKmsArn, partitionOf, PLACEHOLDER_KEY_ID, principalAccount, type Partition } from '../policy/arns';
+import { keyArn as keyArnOf, keyArnNamed, parseKmsArn, partitionOf, PLACEHOLDER_KEY_ID, principalAccount, type Partition } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import type { PolicyDocument } from '../policy/document';
 import type { ContextValue, Grant } from '../policy/kms-api';
@@ -52,7 +52,8 @@ function keyIds(m: KeyModel): string[] {
 /** The key ARN a side names, when it is a full key ARN. */
 export function keyArnOn(m: KeyModel, side: Side): string | undefined {
   const named = m.key ? m.key[side]?.arn : (m.policySource as Tracked<KeyPolicySide>)[side]?.keyId;
-  return named && parseKmsArn(named)?.resource.startsWith('key/') ? named : undefined;
+  // aws_kms_key_policy stores the bare key ID: its key is in the stack's account and region.
+  return named === undefined ? undefined : keyArnNamed(named, m.region, m.account);
 }
 
 function namesKey(ref: string | undefined, ids: readonly string[]): boolean {

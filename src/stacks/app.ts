@@ -10,9 +10,10 @@ import { recordTokenStackTracesIfDebugging } from './token-stack-traces';
  * that depends on it (deploy order: owner first). The same-account consumer needs no stack of its
  * own; the key policy names its role.
  */
-export function buildApp(rollout: Rollout, outdir?: string): App {
+export function buildApp(rollout: Rollout, outdir?: string, options: { readonly hcl?: boolean } = {}): App {
   recordTokenStackTracesIfDebugging();
-  const app = new App({ outdir, skipValidation: false });
+  // hclOutput unset: cdktf reads SYNTH_HCL_OUTPUT, which `cdktf synth --hcl` sets.
+  const app = new App({ outdir, skipValidation: false, ...(options.hcl ? { hclOutput: true } : {}) });
   const owner = new OwnerStack(app, rollout);
   for (const consumer of crossAccountConsumers(rollout)) new ConsumerStack(app, rollout, consumer).addDependency(owner);
   return app;

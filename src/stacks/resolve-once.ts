@@ -28,7 +28,9 @@ export function toTerraformResolvedOnce(stack: TerraformStack): Record<string, u
     backend: 'local', // overwritten by backend elements' metadata, as in cdktf
     ...(Object.keys(internals.rawOverrides).length > 0 ? { overrides: { stack: Object.keys(internals.rawOverrides) } } : {}),
   };
-  for (const e of elements) deepMerge(metadata, e.toMetadata());
+  // cdktf resolves each element's metadata first, which drops a resource's `overrides: undefined`;
+  // merged as is, that undefined would delete the stack's own overrides.
+  for (const e of elements) deepMerge(metadata, definedEntries(e.toMetadata()));
   const outputs = {};
   for (const e of elements) {
     if (!TerraformOutput.isTerraformOutput(e)) continue;
@@ -46,6 +48,10 @@ export function toTerraformResolvedOnce(stack: TerraformStack): Record<string, u
     throw new Error(`stack ${stack.node.id} refers to resources of stack ${from.join(', ')}; keyshare's stacks must not read each other's state`);
   }
   return resolved;
+}
+
+function definedEntries(metadata: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined));
 }
 
 /** The stack's elements, not those of stacks nested in it, in construct order (as cdktf lists them). */

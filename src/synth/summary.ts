@@ -3,6 +3,7 @@ import { KEY_POLICY_MAX_BYTES } from '../policy/document';
 import { OWNER_STACK } from '../stacks/owner-stack';
 import type { SynthSummary } from './synthesize';
 import { renderTemplate } from '../templates/engine';
+import { quote } from 'shell-quote';
 
 /** How many names a summary line shows before it counts the rest. */
 const NAMES_SHOWN = 5;
@@ -27,8 +28,24 @@ export function synthSummaryText(s: SynthSummary): string {
     removedShown: firstFew(o.removed),
     kept: o.kept,
     keptShown: firstFew(o.kept),
-    deploy: s.stacks.length > 1 ? `cdktf deploy ${OWNER_STACK} && cdktf deploy 'consumer-*'` : `cdktf deploy ${OWNER_STACK}`,
+    deploy: deployCommands(s),
+    terraform: terraformCommand(s.outdir, OWNER_STACK),
   });
+}
+
+/**
+ * The next steps, each with the config and the output directory synth used: `cdktf deploy`
+ * synthesizes again, from KEYSHARE_CONFIG (else the embedded example) into `--output`. Every value
+ * is quoted for a POSIX shell; the rest is one line (oneLine).
+ */
+function deployCommands(s: SynthSummary): string[] {
+  const cdktf = (stacks: string) => oneLine(`KEYSHARE_CONFIG=${quote([s.config])} npx cdktf deploy --output ${quote([s.outdir])} ${stacks}`);
+  return s.stacks.length > 1 ? [cdktf(OWNER_STACK), cdktf(quote(['consumer-*']))] : [cdktf(OWNER_STACK)];
+}
+
+function terraformCommand(outdir: string, stack: string): string {
+  const dir = quote([`${outdir}/stacks/${stack}`]);
+  return oneLine(`terraform -chdir=${dir} init && terraform -chdir=${dir} apply`);
 }
 
 function firstFew(names: readonly string[]): string {

@@ -3,7 +3,8 @@ import { keyOwnerModule } from './key-owner';
 import { keyPolicyModule } from './key-policy';
 import { renderTemplate } from '../templates/engine';
 import { hclExpressionAttributes, hclString, hclTemplate } from '../terraform/hcl';
-import { AWS_PROVIDER_VERSION, ModuleValidation, TERRAFORM_REQUIRED_VERSION, TerraformModule } from './spec';
+import { AWS_PROVIDER_VERSION } from '../terraform/versions';
+import { ModuleValidation, TERRAFORM_REQUIRED_VERSION, TerraformModule } from './spec';
 
 export type { ModuleOutput, ModuleVariable, TerraformModule } from './spec';
 
@@ -75,4 +76,3 @@ export function renderTerraformModules(): Map<string, string> {
   }
   return files;
 }
-export { AWS_PROVIDER_VERSION } from './spec';

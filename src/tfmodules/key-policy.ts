@@ -1,5 +1,5 @@
 import { accountRootArn, autoScalingRoleArn, Partition, PARTITIONS, PRINCIPAL_ARN } from '../policy/arns';
-import { KEY_USE_ACTIONS } from '../policy/actions';
+import { KEY_USE_ACTIONS, LIST_GRANTS } from '../policy/actions';
 import { GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, GRANTEE_PRINCIPAL, PRINCIPAL_ACCOUNT_VARIABLE } from '../policy/conditions';
 import { code } from '../templates/markdown';
 import { KEY_POLICY_MAX_BYTES, policyDocument } from '../policy/document';
@@ -217,6 +217,7 @@ export function keyPolicyModule(): TerraformModule {
     data: {
       readme: {
         keyUseActions: KEY_USE_ACTIONS.map((a) => code(a)).join(', '),
+        listGrants: code(LIST_GRANTS),
         granteePrincipal: code(GRANTEE_PRINCIPAL),
         grantOperations: code(GRANT_OPERATIONS),
         grantIsForAwsResource: code(GRANT_IS_FOR_AWS_RESOURCE),

@@ -41,6 +41,8 @@ export interface TerraformModule {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-/** `terraform` and provider versions every generated module requires. */
+/**
+ * The `terraform` version a module requires: a module has no backend, so it needs less than the
+ * roots that call it (`ROOT_TERRAFORM_VERSION`); its provider range is everyone's (`terraform/versions`).
+ */
 export const TERRAFORM_REQUIRED_VERSION = '>= 1.5.0';
-export const AWS_PROVIDER_VERSION = '>= 5.0';

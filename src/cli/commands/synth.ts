@@ -9,12 +9,14 @@ export function registerSynth(cli: Command): void {
     .description(DESCRIPTIONS.synth)
     .requiredOption('--config <file>', 'keyshare.yaml (YAML or JSON)')
     .option('--out <dir>', 'output directory', 'cdktf.out')
-    .action((opts: { config: string; out: string }) =>
+    .option('--hcl', 'write each stack as native HCL (cdk.tf) instead of JSON (cdk.tf.json), as `cdktf synth --hcl` does')
+    .action((opts: { config: string; out: string; hcl?: boolean }) =>
       runCommand(() => {
         // cdktf costs ~400 ms to load; only synth needs it, so the other commands start without it.
         const { synthesize } = require('../../synth/synthesize') as typeof import('../../synth/synthesize');
         const { synthSummaryText } = require('../../synth/summary') as typeof import('../../synth/summary');
-        process.stdout.write(synthSummaryText(synthesize(loadRollout(opts.config), opts.out)));
+        const summary = synthesize(loadRollout(opts.config), opts.out, { config: opts.config, hcl: opts.hcl });
+        process.stdout.write(synthSummaryText(summary));
         return EXIT.ok;
       }),
     );
