@@ -49,7 +49,10 @@ describe('keyshare synth', () => {
     const dir = tmp();
     expect(keyshare(['synth', '--config', EXAMPLE, '--out', 'out'], dir).status).toBe(0);
     expect(keyshare(['synth', '--config', EXAMPLE, '--out', 'out', '--hcl'], dir).status).toBe(0);
-    expect(Object.keys(files(path.join(dir, 'out'))).filter((f) => f.startsWith('stacks/owner/'))).toEqual(['stacks/owner/cdk.tf', 'stacks/owner/metadata.json']);
+    expect(Object.keys(files(path.join(dir, 'out'))).filter((f) => f.startsWith('stacks/owner/'))).toEqual([
+      'stacks/owner/cdk.tf',
+      'stacks/owner/metadata.json',
+    ]);
   });
 
   test('the same input gives byte-identical output, wherever the project is', () => {

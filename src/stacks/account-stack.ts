@@ -33,7 +33,9 @@ export class AccountStack extends TerraformStack {
     super(scope, id);
     // cdktf 0.21 gives a stack's synthesizer the HCL setting from SYNTH_HCL_OUTPUT only, not from the
     // App's `hclOutput` (which `keyshare synth --hcl` sets); without this it writes JSON into cdk.tf.
-    if (App.of(this).hclOutput) this.synthesizer = new StackSynthesizer(this, process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined, true);
+    if (App.of(this).hclOutput) {
+      this.synthesizer = new StackSynthesizer(this, process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined, true);
+    }
     new AwsProvider(this, 'aws', {
       region: props.region,
       allowedAccountIds: [props.account],

@@ -105,8 +105,20 @@ function templateValue(text: string): string {
 function value(v: Json): HclValue {
   if (typeof v === 'string') return templateValue(v);
   if (Array.isArray(v)) return v.map(value);
-  if (isObject(v)) return Object.fromEntries(Object.entries(v).filter(([k]) => k !== COMMENT).map(([k, x]) => [k, value(x)]));
+  if (isObject(v))
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== COMMENT)
+        .map(([k, x]) => [k, value(x)]),
+    );
   return v;
+}
+
+/** Every entry of a body as an attribute, comments left out. */
+function attributesOf(body: JsonObject): [string, HclValue][] {
+  return Object.entries(body)
+    .filter(([k]) => k !== COMMENT)
+    .map(([k, x]) => [k, value(x)]);
 }
 
 interface Body {
@@ -152,10 +164,10 @@ function terraformBody(body: JsonObject, indent: number): Body {
   for (const [key, v] of Object.entries(body)) {
     if (key === 'backend' && isObject(v)) {
       for (const [type, config] of Object.entries(v)) {
-        blocks.push(block(`backend ${label(type)}`, { attributes: Object.entries(config as JsonObject).map(([k, x]) => [k, value(x)]), blocks: [] }, indent));
+        blocks.push(block(`backend ${label(type)}`, { attributes: attributesOf(config as JsonObject), blocks: [] }, indent));
       }
     } else if (key === 'required_providers' && isObject(v)) {
-      blocks.push(block(key, { attributes: Object.entries(v).map(([k, x]) => [k, value(x)]), blocks: [] }, indent));
+      blocks.push(block(key, { attributes: attributesOf(v), blocks: [] }, indent));
     } else {
       attributes.push([key, value(v)]);
     }
@@ -179,12 +191,9 @@ export function terraformJsonToHcl(config: JsonObject): string {
           out.push(block(`${key} ${label(type)} ${label(name)}`, resourceBody(body as JsonObject, 2), 0));
         }
       }
-    } else if (key === 'output' || key === 'variable' || key === 'locals') {
-      const entries = key === 'locals' ? [['', v] as const] : Object.entries(v);
-      for (const [name, body] of entries) {
-        const header = key === 'locals' ? 'locals' : `${key} ${label(name)}`;
-        out.push(block(header, { attributes: Object.entries(body as JsonObject).filter(([k]) => k !== COMMENT).map(([k, x]) => [k, value(x)]), blocks: [] }, 0));
-      }
+    } else if (key === 'output') {
+      for (const [name, body] of Object.entries(v))
+        out.push(block(`output ${label(name)}`, { attributes: attributesOf(body as JsonObject), blocks: [] }, 0));
     } else {
       throw new Error(`no HCL rendering for the top-level "${key}" of a Terraform JSON configuration`);
     }
