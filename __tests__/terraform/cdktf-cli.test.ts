@@ -49,7 +49,7 @@ test('npx cdktf synth writes what keyshare synth writes, and either may write ov
   const over = keyshare(['synth', '--config', ORG_EXAMPLE, '--out', viaCdktf]);
   expect(over.stderr).toBe('');
   expect(over.status).toBe(0);
-});
+}, 600_000); // two or three cdktf synths, each a few seconds alone and over a minute on a loaded 2-core machine
 
 test('cdktf synth --hcl replaces cdk.tf.json with fmt-clean HCL whose policies evaluate to the pure documents', async () => {
   const hclDir = path.join(work, 'hcl');
@@ -79,4 +79,4 @@ test('cdktf synth --hcl replaces cdk.tf.json with fmt-clean HCL whose policies e
     const expected = consumerIamPolicy(r.partition, r.owner.region, consumer.account, KEY_ARN, consumer.serviceLinkedRoleSuffix);
     expect(JSON.parse(evaluated.policy as string)).toEqual(expected);
   }
-});
+}, 600_000); // two or three cdktf synths, each a few seconds alone and over a minute on a loaded 2-core machine

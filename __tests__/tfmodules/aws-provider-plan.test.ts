@@ -130,5 +130,5 @@ module "consumer" {
     } finally {
       cleanup();
     }
-  });
+  }, 600_000); // terraform init copies the 700 MB provider: over a minute on a loaded 2-core machine
 });
