@@ -102,6 +102,8 @@ export interface FakeOrg {
   /** Calls that never answer. */
   hang: Set<string>;
   pageSize: number;
+  /** Milliseconds every call takes (the bench simulates AWS's latency). */
+  latencyMs: number;
   /** Every call made: `<account> <action>`. */
   log: string[];
 }
@@ -166,6 +168,7 @@ export function deployedOrg(rollout: Rollout, orgId = 'o-a1b2c3d4e5'): FakeOrg {
     throttle: new Map(),
     hang: new Set(),
     pageSize: 2,
+    latencyMs: 0,
     log: [],
   };
 }
@@ -201,6 +204,7 @@ export function serve(org: FakeOrg): { restore: () => void; clients: Clients } {
   const gate = async (who: string, service: string, op: string): Promise<void> => {
     const action = `${service}:${op}`;
     org.log.push(`${who} ${action}`);
+    if (org.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, org.latencyMs));
     if (org.hang.has(action)) await new Promise(() => undefined);
     const left = org.throttle.get(action) ?? 0;
     if (left > 0) {

@@ -1,5 +1,4 @@
 import { diagnose } from '../doctor/diagnose';
-import type { LoadedKeyAccess } from '../inputs/key-access';
 import { stepPasses } from '../launch/evaluate';
 import type { Consumer, Rollout } from '../model/rollout';
 import { AUTOSCALING_GRANT_OPERATIONS } from '../policy/actions';
@@ -13,12 +12,12 @@ import {
   parseAutoScalingRoleArn,
   principalAccount,
 } from '../policy/arns';
-import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import { statementId, type PolicyDocument, type PolicyStatement } from '../policy/document';
 import { AUTOSCALING_GRANT_NAME } from '../policy/grant';
-import type { ContextValue, Grant } from '../policy/kms-api';
+import type { Grant } from '../policy/kms-api';
 import { keyPolicy } from '../policy/key-policy';
 import { RULES, type Severity } from '../policy/rules';
+import { liveDoctorInputs } from './live';
 import type { AccountState, CallFailure, LaunchPermission, Snapshot } from './snapshot';
 
 export type AccountStatus = 'proven' | 'broken' | 'unknown';
@@ -277,25 +276,8 @@ function kmsSteps(
   setFix: (f: AuditFix) => void,
 ): void {
   const owner = snapshot.owner;
-  const keyArn = owner.keyArn!;
-  const loaded: LoadedKeyAccess = {
-    keyArn: { arn: keyArn, source: 'flag' },
-    keyPolicy: owner.keyPolicy!,
-    identityPolicies: state?.identityPolicies ?? [],
-    grants: owner.grants ?? [],
-    scps: state?.scps ?? [],
-    notes: [],
-  };
-  const orgId = snapshot.organization?.id ?? rollout.organization?.id;
-  const context: Record<string, ContextValue> = {
-    ...(orgId && state?.orgPath && { [PRINCIPAL_ORG_ID]: orgId }),
-    ...(state?.orgPath && { [PRINCIPAL_ORG_PATHS]: [state.orgPath] }),
-  };
-  const d = diagnose(
-    loaded,
-    { keyPolicy: `kms:GetKeyPolicy ${keyArn}`, iamPolicy: [], grants: `kms:ListGrants ${keyArn}`, scp: [] },
-    { consumer: consumer.account, serviceLinkedRoleSuffix: consumer.serviceLinkedRoleSuffix, grantCreator: state?.grantCreator, context },
-  );
+  const live = liveDoctorInputs(snapshot, rollout, consumer, state)!;
+  const d = diagnose(live.loaded, live.flags, live.target);
   const missingFor = (through: 'policies' | 'grant', id: string): CallFailure[] => {
     if (consumer.sameAccount) return [];
     if (through === 'grant') return owner.grants ? [] : owner.failures.filter((f) => f.action.endsWith(':ListGrants'));

@@ -11,9 +11,13 @@ export function contextOption(what: string): Option {
 const SHAPES = 'a bare document or AWS CLI output';
 
 /** The policy-input flags `explain` and `doctor` share (ARCHITECTURE.md, CLI contract). */
-export function withKeyAccessOptions(command: Command): Command {
-  return command
-    .requiredOption('--key-policy <file>', `key policy: ${SHAPES} (aws kms get-key-policy --output json)`)
+export function withKeyAccessOptions(command: Command, keyPolicy: 'required' | 'unless-live' = 'required'): Command {
+  const keyPolicyHelp = `key policy: ${SHAPES} (aws kms get-key-policy --output json)`;
+  return (
+    keyPolicy === 'required'
+      ? command.requiredOption('--key-policy <file>', keyPolicyHelp)
+      : command.option('--key-policy <file>', `${keyPolicyHelp}; required unless --live`)
+  )
     .option('--key-arn <arn>', "key ARN; default: the one key ARN the grants or IAM policies name, else a placeholder in the key policy's account")
     .option('--iam-policy <file>', `IAM policy of the caller, repeatable: ${SHAPES} (aws iam get-policy-version, get-role-policy)`, collect, [])
     .option('--grants <file>', 'grants on the key: aws kms list-grants output, a list of grants or one grant; absent counts as none')

@@ -15,7 +15,7 @@ import { providerAccount, referencedObject, StackPlan } from './plan-set';
  */
 export const SYNTHESIZED_FORMAT_VERSION = '1.2';
 
-type StackJson = { resource?: Record<string, Record<string, Record<string, unknown>>>; provider?: { aws?: Record<string, unknown>[] } };
+export type StackJson = { resource?: Record<string, Record<string, Record<string, unknown>>>; provider?: { aws?: Record<string, unknown>[] } };
 
 /**
  * Arguments that force a new object when they change, for the types keyshare emits: the AWS
@@ -39,7 +39,8 @@ const COMPUTED: Record<string, readonly string[]> = { aws_kms_key: ['arn', 'key_
 /** Terraform meta-arguments and cdktf metadata: configuration, not attributes of the object. */
 const META = new Set(['//', 'depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'provisioner', 'connection']);
 
-function stacksOf(rollout: Rollout): Map<string, StackJson> {
+/** Every stack of the rollout, synthesized in memory: what `keyshare synth` would write, as Terraform JSON. */
+export function stacksOf(rollout: Rollout): Map<string, StackJson> {
   const app = buildApp(rollout);
   const out = new Map<string, StackJson>();
   for (const child of app.node.children) {

@@ -3,8 +3,10 @@ import { DESCRIPTIONS } from './descriptions';
 import { loadRollout } from '../../config';
 import { InputError } from '../../errors';
 import { assumeRoleIn, collect, COLLECT_DEFAULTS } from '../../audit/collect';
+import { importFiles } from '../../audit/imports';
 import { auditReport, auditSeverities } from '../../audit/report';
 import { inventoryRollout } from '../../generate';
+import { checkOutputDir, replaceOutput } from '../../output';
 import { ORGANIZATION_ACCESS_ROLE } from '../../policy/arns';
 import { ROLE_NAME } from '../../policy/formats';
 import type { FailOn } from '../../policy/rules';
@@ -24,6 +26,7 @@ export interface AuditFlags {
   readonly maxAttempts: string;
   readonly failOn: FailOn;
   readonly format: Format;
+  readonly emitImports?: string;
 }
 
 export function registerAudit(cli: Command): void {
@@ -45,6 +48,7 @@ export function registerAudit(cli: Command): void {
         .choices(['high', 'medium', 'low', 'never'])
         .default('medium'),
     )
+    .option('--emit-imports <dir>', 'write Terraform import blocks for the grants and launch permissions that exist as keyshare would create them')
     .addOption(formatOption())
     .addHelpText(
       'after',
@@ -71,6 +75,8 @@ export async function audit(flags: AuditFlags): Promise<number> {
   const concurrency = positive('--concurrency', flags.concurrency, 1024);
   const timeoutMs = positive('--timeout', flags.timeout, 600_000);
   const maxAttempts = positive('--max-attempts', flags.maxAttempts, 20);
+  const importsDir = flags.emitImports && { dir: flags.emitImports, flag: '--emit-imports', kind: 'imports' };
+  if (importsDir) checkOutputDir(importsDir);
   const config = loadRollout(flags.config);
   const rollout = flags.accounts ? inventoryRollout(config, flags.accounts) : config;
   const snapshot = await collect(rollout, {
@@ -83,6 +89,13 @@ export async function audit(flags: AuditFlags): Promise<number> {
     onProgress: ttyProgress(process.stderr, 'keyshare audit: accounts read'),
   });
   const report = auditReport(snapshot, rollout);
+  if (importsDir) {
+    const written = replaceOutput(importsDir, { files: importFiles(report.adoptable, rollout) });
+    const blocks = report.adoptable.grants.length + report.adoptable.launchPermissions.length;
+    process.stderr.write(
+      `keyshare audit: ${blocks} existing resources to adopt, import blocks in ${written.written.length} files under ${written.dir}\n`,
+    );
+  }
   process.stdout.write(render(auditRenderers, report, flags.format));
   return exitCode(auditSeverities(report), flags.failOn);
 }

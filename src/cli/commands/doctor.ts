@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import { DESCRIPTIONS } from './descriptions';
 import { serviceLinkedRoleSuffix, unpackRule } from '../../config';
 import { ACCOUNT_ID } from '../../policy/formats';
-import { diagnose, GRANT_CREATOR_ROLE, launchWorks } from '../../doctor/diagnose';
+import { Diagnosis, diagnose, DoctorTarget, GRANT_CREATOR_ROLE, launchWorks } from '../../doctor/diagnose';
+import { AccountAccess, collect, COLLECT_DEFAULTS } from '../../audit/collect';
+import { doctorRollout, liveDoctorInputs } from '../../audit/live';
+import { validKeyArn } from '../../inputs/key-arn';
+import { parseKmsArn } from '../../policy/arns';
 import { InputError } from '../../errors';
 import { parseContextFlags } from '../../inputs/context';
 import { KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
@@ -14,7 +18,13 @@ import { Format, render } from '../../render/format';
 import { formatOption } from '../format-option';
 import { contextOption, withKeyAccessOptions } from '../key-access-options';
 
-export interface DoctorFlags extends KeyAccessFlags {
+export interface DoctorFlags extends Omit<KeyAccessFlags, 'keyPolicy'> {
+  readonly keyPolicy?: string;
+  readonly live?: boolean;
+  readonly ownerProfile?: string;
+  readonly ownerRole?: string;
+  readonly consumerProfile?: string;
+  readonly consumerRole?: string;
   readonly consumer: string;
   readonly serviceLinkedRoleSuffix?: string;
   readonly grantCreator?: string;
@@ -29,9 +39,15 @@ export function registerDoctor(cli: Command): void {
       .description(DESCRIPTIONS.doctor)
       .addHelpText(
         'after',
-        "\nExit: 0 the launch works, 1 it does not, 2 bad input.\nThe --iam-policy documents are taken as the grant creator's; --scp documents bound the consumer account. An input not given counts as none.",
+        "\nExit: 0 the launch works, 1 it does not, 2 bad input.\nThe --iam-policy documents are taken as the grant creator's; --scp documents bound the consumer account. An input not given counts as none.\n--live reads the same inputs from AWS (Get, List and Describe calls only, as keyshare audit): the key policy and grants with the owner's credentials, the --grant-creator role's policies with the consumer's, the SCPs along the consumer's OU path with the caller's (Organizations).",
       ),
+    'unless-live',
   )
+    .option('--live', "read the key policy, the grants, the grant creator's IAM policies and the SCPs from AWS (needs --key-arn)")
+    .option('--owner-profile <name>', 'with --live: AWS profile for the key owner account (default: the SDK default chain)')
+    .option('--owner-role <arn>', 'with --live: role to assume in the key owner account')
+    .option('--consumer-profile <name>', 'with --live: AWS profile for the consumer account (default: the SDK default chain)')
+    .option('--consumer-role <arn>', 'with --live: role to assume in the consumer account')
     .requiredOption('--consumer <account>', 'the 12-digit account whose Auto Scaling group launches')
     .option('--service-linked-role-suffix <suffix>', 'custom suffix of its Auto Scaling service-linked role (AWSServiceRoleForAutoScaling_<suffix>)')
     .option('--grant-creator <arn>', `principal that creates the grant in the consumer account (default: role/${GRANT_CREATOR_ROLE}, a stand-in)`)
@@ -59,7 +75,64 @@ export async function doctor(flags: DoctorFlags): Promise<number> {
     grantCreator: flags.grantCreator === undefined ? undefined : validPrincipal('--grant-creator', flags.grantCreator),
     context: await parseContextFlags(flags.context),
   };
-  const diagnosis = diagnose(await loadKeyAccess(flags), flags, target);
+  const diagnosis = flags.live ? await liveDiagnosis(flags, target) : diagnose(await loadKeyAccess(fileFlags(flags)), fileFlags(flags), target);
   process.stdout.write(render(doctorRenderers, diagnosis, flags.format));
   return exitCode(launchWorks(diagnosis) ? [] : [RULES['launch-path-broken'].severity]);
+}
+
+function fileFlags(flags: DoctorFlags): KeyAccessFlags {
+  if (flags.keyPolicy === undefined)
+    throw new InputError(
+      '--key-policy',
+      '(none)',
+      'is required',
+      'pass the key policy (aws kms get-key-policy --output json), or --live --key-arn ARN to read it from AWS',
+    );
+  return { ...flags, keyPolicy: flags.keyPolicy };
+}
+
+/** `doctor --live`: the collector `audit` uses reads the four inputs, and the same diagnosis runs on them. */
+async function liveDiagnosis(flags: DoctorFlags, target: DoctorTarget): Promise<Diagnosis> {
+  const given = [
+    flags.keyPolicy && '--key-policy',
+    flags.iamPolicy.length > 0 && '--iam-policy',
+    flags.grants && '--grants',
+    flags.scp.length > 0 && '--scp',
+  ].filter(Boolean);
+  if (given.length > 0) throw new InputError('--live', given.join(' '), 'reads these inputs from AWS', `leave out ${given.join(', ')}, or --live`);
+  if (flags.keyArn === undefined)
+    throw new InputError('--key-arn', '(none)', '--live needs the key ARN', 'pass --key-arn arn:aws:kms:<region>:<account>:key/<key id>');
+  const keyArn = validKeyArn('--key-arn', flags.keyArn);
+  const key = parseKmsArn(keyArn);
+  if (!key || !key.resource.startsWith('key/'))
+    throw new InputError('--key-arn', keyArn, 'is not a key ARN', 'give the ARN of a customer managed key');
+  for (const [flag, arn] of [
+    ['--owner-role', flags.ownerRole],
+    ['--consumer-role', flags.consumerRole],
+  ] as const)
+    if (arn !== undefined) validPrincipal(flag, arn);
+  const rollout = doctorRollout(keyArn, {
+    account: target.consumer,
+    serviceLinkedRoleSuffix: target.serviceLinkedRoleSuffix,
+    grantCreator: target.grantCreator,
+  });
+  const source = (profile?: string, role?: string): AccountAccess =>
+    role ? { assumeRole: role } : { base: profile ? { profile } : { chain: true } };
+  const snapshot = await collect(rollout, {
+    ...COLLECT_DEFAULTS,
+    region: key.region,
+    base: { chain: true },
+    access: (account) => (account === key.account ? source(flags.ownerProfile, flags.ownerRole) : source(flags.consumerProfile, flags.consumerRole)),
+  });
+  const live = liveDoctorInputs(snapshot, rollout, rollout.consumers[0], snapshot.accounts[0]);
+  if (!live) {
+    const failed = snapshot.owner.failures.map((f) => `${f.action} ${f.error}`).join(', ') || 'no answer';
+    throw new InputError(
+      '--key-arn',
+      keyArn,
+      `its key policy could not be read (${failed})`,
+      'give the owner credentials (--owner-profile or --owner-role) kms:GetKeyPolicy and kms:ListGrants on the key, or pass --key-policy FILE without --live',
+    );
+  }
+  return diagnose(live.loaded, live.flags, { ...live.target, context: { ...target.context, ...live.target.context } });
 }
