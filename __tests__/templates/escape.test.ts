@@ -65,10 +65,10 @@ test('inline code is one code span, in a table and in a list, and holds the valu
     fc.property(hostileString, (s) => {
       const inTable = flatTokens(`| a |\n|---|\n| ${code(s)} |\n`).filter((t) => t.type === 'code_inline' || t.type === 'text');
       expect(inTable.map((t) => t.type)).toEqual(['text', 'code_inline']);
-      expect(inTable[1].content).toBe(terminal(s) === '' ? ' ' : terminal(s));
+      expect(withoutBreaks(inTable[1].content)).toBe(terminal(s) === '' ? ' ' : terminal(s));
       const inList = flatTokens(`- x ${code(s)} y\n`).filter((t) => t.type === 'code_inline');
       expect(inList).toHaveLength(1);
-      expect(inList[0].content.replace(/\\\|/g, '|')).toBe(terminal(s) === '' ? ' ' : terminal(s));
+      expect(withoutBreaks(inList[0].content).replace(/\\\|/g, '|')).toBe(terminal(s) === '' ? ' ' : terminal(s));
     }),
     runs,
   );

@@ -90,12 +90,15 @@ export function cell(text: string): string {
  * Inline code: the value verbatim between backtick fences longer than any run of backticks it
  * holds, padded with a space where it begins or ends with a backtick or a space (CommonMark strips
  * one from each side); line breaks and other unsafe characters shown as escapes, `|` escaped for
- * GFM tables (GitHub shows `\|` outside a table: the one cost of one function for both).
+ * GFM tables (GitHub shows `\|` outside a table: the one cost of one function for both), `<!--`
+ * split by a zero-width space.
  * Nothing in a code span is a link, a mention or HTML.
  * https://spec.commonmark.org/0.31.2/#code-spans
  */
 export function code(text: string): string {
-  const body = terminal(text).replace(/\|/g, '\\|');
+  // `<!--` is inert in a code span, but the workflow finds its comment by an HTML comment: none
+  // appears in the raw text but keyshare's own.
+  const body = terminal(text).replace(/\|/g, '\\|').replace(/<!--/g, '<!\u200b--');
   if (body === '') return '` `';
   const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
