@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { InputError } from '../../src/errors';
-import { COMMENT_MARKER, reviewRenderers } from '../../src/render/review';
+import { reviewRenderers } from '../../src/render/review';
+import { COMMENT_MARKER } from '../../src/review/comment';
 import type { ReviewReport } from '../../src/review/report';
 import { flatTokens, hostileString, LIVE_TEXT, markdown, Token } from '../support/markdown';
 import { planDocs, review } from '../support/review-fixtures';

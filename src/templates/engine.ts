@@ -133,13 +133,13 @@ function literal(value: string, node: Node): hbs.AST.StringLiteral {
  */
 function guarded(source: string, name: string): hbs.AST.Program {
   const fail = (node: Node, problem: string) => {
-    throw new Error(`template ${name}:${node.loc?.start.line ?? '?'}: ${problem}`);
+    throw new TemplateError(name, `template ${name}:${node.loc?.start.line ?? "?"}: ${problem}`);
   };
   let ast: hbs.AST.Program;
   try {
     ast = engine.parse(source);
   } catch (err) {
-    throw new Error(`template ${name}: ${(err as Error).message}`);
+    throw new TemplateError(name, `template ${name}: ${(err as Error).message}`);
   }
   class Guard extends Handlebars.Visitor {
     MustacheStatement(node: hbs.AST.MustacheStatement): void {
