@@ -85,7 +85,6 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
     failed: failing(report, options.failOn),
     verdict: verdict(report),
     stackCount: report.stacks.length,
-    oneStack: report.stacks.length === 1,
     totals: COUNTED.map((name) => ({ name, value: report.totals[name] })),
     truncated: note ?? null,
     findings: findings.shown.map((f) => ({ ...f, where: [f.stack, f.address, f.statement].filter(Boolean).join(' › ') || '—' })),
@@ -166,7 +165,9 @@ function reviewMarkdown(report: ReviewReport, options: RenderOptions): string {
 
 function reviewText(report: ReviewReport, options: RenderOptions): string {
   const lines = [`keyshare review: ${verdict(report)}${failing(report, options.failOn) ? ` (fails at --fail-on ${options.failOn})` : ''}`];
-  lines.push(`  ${report.stacks.length} stack${report.stacks.length === 1 ? '' : 's'}: ${COUNTED.map((c) => `${c} ${report.totals[c]}`).join(', ')}`);
+  lines.push(
+    `  ${report.stacks.length} plan${report.stacks.length === 1 ? '' : 's'} reviewed, one per stack: ${COUNTED.map((c) => `${c} ${report.totals[c]}`).join(', ')}`,
+  );
   for (const f of report.findings) {
     lines.push(`  ${f.severity.toUpperCase().padEnd(6)} ${f.rule}: ${f.message}`, `         fix: ${f.fix} (${f.cite})`);
   }
