@@ -29,14 +29,27 @@ export function show(value: unknown): string {
 }
 
 /**
+ * Characters that must never reach a terminal, a comment or a generated file as themselves: C0
+ * controls (ESC starts terminal sequences; CR and LF end lines), DEL, C1 controls, the line and
+ * paragraph separators, and the invisible formatting characters that reorder or hide text (the bidi
+ * embeddings, overrides, isolates and marks of Unicode's "Trojan Source" set, zero-width spaces and
+ * joiners, the byte-order mark).
+ */
+export const UNSAFE_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** `\n`, `\r`, `\t` or `\uXXXX` for one unsafe character. */
+export function escapeCharacter(c: string): string {
+  return NAMED_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
  * A message is one line: line breaks, terminal escapes and other control or direction-changing
  * characters in file names, keys and values are shown escaped, never acted on.
  */
 export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+  return text.replace(UNSAFE_CHARACTER, escapeCharacter);
 }
 
 /** The input is valid but what it describes fails a check; the CLI prints `report` and exits 1. */

@@ -2,7 +2,7 @@ import { IAM_MANAGED_POLICY_MAX_CHARS, iamPolicyChars } from '../../src/policy/d
 import { SID } from '../../src/policy/key-policy';
 import { RULES } from '../../src/policy/rules';
 import { changeOf, editIamPolicy, editKeyPolicy, planDocs, PlanDocs, review, rules, statement } from '../support/review-fixtures';
-import { BASE_YAML, CONSUMER_A, CONSUMER_B, ORG_ID, ORG_YAML, OWNER } from '../support/rollouts';
+import { BASE_YAML, CONSUMER_A, CONSUMER_B, ORG_ID, ORG_YAML, OWNER, STRANGER } from '../support/rollouts';
 
 /**
  * Every risk rule has a change that triggers it and a near change that does not. Fixtures are
@@ -15,6 +15,14 @@ const edited = (edit: (docs: PlanDocs) => void) => {
   edit(docs);
   return docs;
 };
+
+/** Marks attributes of a change's after side "known after apply", as a plan does for values computed at apply. */
+function unknownAfter(change: any, ...names: string[]): void {
+  for (const n of names) delete change.change.after[n];
+  change.change.after_unknown = { ...(change.change.after_unknown ?? {}), ...Object.fromEntries(names.map((n) => [n, true])) };
+  if (change.change.actions[0] === 'no-op') change.change.actions = ['update'];
+}
+const grantA = (d: PlanDocs) => changeOf(d, `consumer-${CONSUMER_A}`, 'aws_kms_grant');
 
 describe('the unchanged rollout', () => {
   it('has no finding, and every launch path holds', () => {
@@ -171,6 +179,46 @@ const CASES: { rule: keyof typeof RULES; triggers: () => PlanDocs; near: () => P
       ),
   },
   {
+    rule: 'key-policy-undecided',
+    triggers: () => edited((d) => unknownAfter(changeOf(d, 'owner', 'aws_kms_key'), 'policy')),
+    // A policy marked sensitive is read as the plan carries it: unchanged here, so nothing to report.
+    near: () =>
+      edited((d) => {
+        const key = changeOf(d, 'owner', 'aws_kms_key');
+        key.change.after_sensitive = { policy: true };
+        key.change.actions = ['update'];
+      }),
+  },
+  {
+    rule: 'key-setting-undecided',
+    triggers: () => edited((d) => unknownAfter(changeOf(d, 'owner', 'aws_kms_key'), 'is_enabled')),
+    near: () => edited((d) => unknownAfter(changeOf(d, 'owner', 'aws_kms_key'), 'tags_all')),
+  },
+  {
+    rule: 'grant-undecided',
+    triggers: () => edited((d) => unknownAfter(grantA(d), 'grantee_principal')),
+    near: () => edited((d) => unknownAfter(grantA(d), 'grant_token')),
+  },
+  {
+    rule: 'iam-policy-undecided',
+    triggers: () => edited((d) => unknownAfter(changeOf(d, `consumer-${CONSUMER_A}`, 'aws_iam_policy'), 'policy')),
+    near: () => edited((d) => unknownAfter(changeOf(d, `consumer-${CONSUMER_A}`, 'aws_iam_policy'), 'policy_id')),
+  },
+  {
+    rule: 'launch-permission-undecided',
+    triggers: () => edited((d) => unknownAfter(changeOf(d, 'owner', 'aws_ami_launch_permission'), 'account_id')),
+    near: () => edited((d) => unknownAfter(changeOf(d, 'owner', 'aws_ami_launch_permission'), 'id')),
+  },
+  {
+    rule: 'grant-not-for-launch',
+    triggers: () =>
+      edited((d) => {
+        Object.assign(grantA(d).change.after, { grantee_principal: `arn:aws:iam::${STRANGER}:root`, operations: ['CreateGrant', 'Decrypt'] });
+        grantA(d).change.actions = ['update'];
+      }),
+    near: () => edited((d) => Object.assign(grantA(d).change, { actions: ['delete', 'create'] })),
+  },
+  {
     rule: 'autoscaling-grant-removed',
     triggers: () => planDocs(BASE_YAML, BASE_YAML.replace(/ {2}- \{ account: "777788889999".*\n/, '')),
     near: () =>
@@ -228,6 +276,41 @@ describe.each(CASES)('$rule', ({ rule, triggers, near }) => {
 
   it('does not fire on the near change', () => {
     expect(rules(review(near()))).not.toContain(rule);
+  });
+});
+
+describe('what review cannot read is a finding, never a pass', () => {
+  it('a sensitive key policy that lets anyone do anything is read and reported', () => {
+    const docs = edited((d) => {
+      const key = changeOf(d, 'owner', 'aws_kms_key');
+      key.change.after.policy = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' }],
+      });
+      key.change.after_sensitive = { policy: true };
+      key.change.actions = ['update'];
+    });
+    const report = review(docs);
+    expect(report.findings.filter((f) => f.severity === 'high').length).toBeGreaterThan(0);
+    expect(report.keys[0].access.some((a) => a.who.kind === 'anyone' && a.gained.length > 0)).toBe(true);
+  });
+
+  it("a grant to another organization's account for Decrypt and CreateGrant is high, with its fix", () => {
+    const report = review(CASES.find((c) => c.rule === 'grant-not-for-launch')!.triggers());
+    const f = report.findings.find((x) => x.rule === 'grant-not-for-launch')!;
+    expect(f.severity).toBe('high');
+    expect(f.message).toContain(`arn:aws:iam::${STRANGER}:root is not an Auto Scaling service-linked role`);
+    expect(f.fix).toMatch(/grant only the Auto Scaling service-linked role/);
+  });
+
+  it('a grant with operations beyond a launch is high', () => {
+    const docs = edited((d) => {
+      grantA(d).change.after.operations = [...grantA(d).change.after.operations, 'ScheduleKeyDeletion'];
+      grantA(d).change.actions = ['update'];
+    });
+    expect(review(docs).findings.find((x) => x.rule === 'grant-not-for-launch')?.message).toMatch(
+      /allows ScheduleKeyDeletion, beyond what a launch needs/,
+    );
   });
 });
 

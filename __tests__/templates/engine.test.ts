@@ -33,8 +33,32 @@ describe('the Handlebars setup every template shares', () => {
     expect(() => compileTemplate(source, 'typo.hbs')(data)).toThrow(TemplateError);
   });
 
-  test('nothing is HTML-escaped: templates write code and markdown', () => {
-    expect(compileTemplate('{{x}}', 't')({ x: `<a href="x">&'</a>` })).toBe(`<a href="x">&'</a>\n`);
+  test('nothing is HTML-escaped: an escaped value prints as its helper wrote it', () => {
+    expect(compileTemplate('{{code x}}', 't')({ x: `<a href="x">&'</a>` })).toBe("`<a href=\"x\">&'</a>`\n");
+  });
+
+  test.each([
+    ['a raw field of text', '{{title}}', { title: 'x' }, /{{title}} prints unescaped text "x": write {{cell title}}/],
+    ['raw text in a loop', '{{#each xs}}{{this}}{{/each}}', { xs: ['x'] }, /{{this}} prints unescaped text/],
+    ['a raw field inside a partial', '{{> verdict-cell}}', { unknown: false, result: { decision: 'x' }, decisionText: 'y' }, undefined],
+    ['text joined without escaping', '{{join xs ", "}}', { xs: ['a'] }, /helper join was given unescaped text "a"/],
+    ['text indented without escaping', '{{indent 2 x}}', { x: 'a' }, /helper indent was given unescaped text "a"/],
+  ])('%s is refused: input reaches a template only through an escaping helper', (_, source, data, message) => {
+    const render = () => compileTemplate(source, 't')(data);
+    if (message) expect(render).toThrow(message);
+    else expect(render).not.toThrow();
+  });
+
+  test.each([
+    ['a triple-stash', '{{{x}}}', /t:1: {{{…}}} prints text unescaped/],
+    ["plural's word from data", '{{plural n word}}', /t:1: plural's argument 2 must be a string written in the template/],
+    ["join's separator from data", '{{join xs sep}}', /t:1: join's argument 2 must be a string written in the template/],
+  ])('%s does not compile', (_, source, message) => {
+    expect(() => compileTemplate(source, 't')).toThrow(message);
+  });
+
+  test('numbers, booleans and escaped text print as they are', () => {
+    expect(compileTemplate('{{n}} {{b}} {{#each xs}}{{this}}{{/each}} {{code s}}', 't')({ n: 3, b: true, xs: [1, 2], s: 'a' })).toBe('3 true 12 `a`\n');
   });
 
   test('a template that does not exist is an error naming it', () => {
@@ -43,19 +67,19 @@ describe('the Handlebars setup every template shares', () => {
   });
 
   test('markdown helpers escape what would end a table cell or a code span', () => {
-    expect(compileTemplate('| {{cell x}} | {{code y}} |', 't')({ x: 'a|b\nc', y: 'p`q|r' })).toBe('| a\\|b c | ``p`q\\|r`` |\n');
+    expect(compileTemplate('| {{cell x}} | {{code y}} |', 't')({ x: 'a|b\nc', y: 'p`q|r' })).toBe('| a\\|b\\\\nc | ``p`q\\|r`` |\n');
   });
 
   test('indent, inc, plural, join and eq', () => {
     const t = compileTemplate(
-      '{{#each xs}}{{inc @index}}{{this}} {{/each}}{{plural 1 "probe"}} {{plural 2 "probe"}} {{join xs ", "}} {{#if (eq n 1)}}one{{/if}}\n{{indent 2 (json o)}}',
+      '{{#each xs}}{{inc @index}}{{code this}} {{/each}}{{plural 1 "probe"}} {{plural 2 "probe"}} {{join ns ", "}} {{#if (eq n 1)}}one{{/if}}\n{{indent 2 (json o)}}',
       't',
     );
-    expect(t({ xs: ['a', 'b'], n: 1, o: { k: [1] } })).toBe('1a 2b probe probes a, b one\n  {\n    "k": [\n      1\n    ]\n  }\n');
+    expect(t({ xs: ['a', 'b'], ns: [1, 2], n: 1, o: { k: [1] } })).toBe('1`a` 2`b` probe probes 1, 2 one\n  {\n    "k": [\n      1\n    ]\n  }\n');
   });
 
   test('hcl quotes a string that Terraform reads back unchanged, interpolation sequences included', () => {
-    const nasty = 'arn:aws:iam::${aws:PrincipalAccount}:role/x %{if} "quoted" \\ back\nline';
+    const nasty = 'arn:aws:iam::${aws:PrincipalAccount}:role/x %{if} "quoted" \\ back\nline \u0085 \u202e \u001b';
     const expr = compileTemplate('{{hcl s}}', 't')({ s: nasty }).trimEnd();
     // Terraform JSON reads a string as a template; the interpolation holds the HCL expression.
     expect(evaluateWithTerraform({ s: `${'$'}{${expr}}` }).s).toBe(nasty);

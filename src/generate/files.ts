@@ -2,6 +2,7 @@ import { aliasArn, organizationLaunchTargets } from '../policy/arns';
 import { InputError } from '../errors';
 import { COMMENT_MARKER } from '../review/comment';
 import { renderTemplate } from '../templates/engine';
+import { trusted } from '../templates/escape';
 import { AWS_PROVIDER_VERSION, ROOT_TERRAFORM_VERSION } from '../terraform/versions';
 import type { AccountRoot, GeneratePlan } from './plan';
 
@@ -39,7 +40,8 @@ export const CI_TEMPLATES: CiTemplate[] = [
  * synth, plan every stack, review, one sticky comment. A rollout gets its own, in CI_TEMPLATES.
  */
 export function synthReviewWorkflow(config: string): string {
-  return renderTemplate('review/github-synth.yml', { config, marker: COMMENT_MARKER });
+  // `config` is the path the example names (examples/github/keyshare-review.yml), never an input's text.
+  return renderTemplate('review/github-synth.yml', { config: trusted(config), marker: trusted(COMMENT_MARKER) });
 }
 
 export interface RenderOptions {
@@ -59,7 +61,7 @@ export function renderRollout(plan: GeneratePlan, modules: ReadonlyMap<string, s
     files.set(`${accountRoot(account.account)}/main.tf`, renderTemplate('generate/account.tf', accountView(plan, view.common, account)));
     options.progress?.(i + 1, total);
   });
-  view.waves.forEach((wave) => files.set(wave.file, `${wave.accounts.join('\n')}\n`));
+  view.waves.forEach((wave) => files.set(String(wave.file), `${wave.accounts.join('\n')}\n`));
   for (const ci of CI_TEMPLATES) {
     const text = renderTemplate(ci.template, view);
     const bytes = Buffer.byteLength(text);
@@ -97,11 +99,12 @@ function rolloutView(plan: GeneratePlan) {
   const self = rollout.consumers.find((c) => c.sameAccount);
   const waves = plan.waves.map((accounts, i) => ({
     number: i + 1,
-    file: waveFile(i + 1),
-    job: `wave-${i + 1}`,
-    previousJob: i === 0 ? 'owner' : `wave-${i}`,
+    file: trusted(waveFile(i + 1)),
+    job: trusted(`wave-${i + 1}`),
+    previousJob: trusted(i === 0 ? 'owner' : `wave-${i}`),
     accounts: accounts.map((a) => a.account),
-    matrix: JSON.stringify(accounts.map((a) => a.account)),
+    // Account IDs are 12 digits (inventory.ts refuses any other): a JSON list is a YAML flow sequence.
+    matrix: trusted(JSON.stringify(accounts.map((a) => a.account))),
     first: accounts[0].account,
     last: accounts[accounts.length - 1].account,
     size: accounts.length,
@@ -111,7 +114,7 @@ function rolloutView(plan: GeneratePlan) {
     common,
     owner: {
       ...common,
-      owner: owner.account,
+      owner: trusted(owner.account),
       partition,
       deployRoleArn: owner.deployRoleArn ?? null,
       stateKey: stateKey(plan, OWNER_ROOT),
@@ -136,17 +139,18 @@ function rolloutView(plan: GeneratePlan) {
       suffixes: rollout.consumers.flatMap((c) => (c.serviceLinkedRoleSuffix ? [{ account: c.account, suffix: c.serviceLinkedRoleSuffix }] : [])),
     },
     ownerAccount: owner.account,
-    ownerRoot: OWNER_ROOT,
-    region: owner.region,
+    ownerRoot: trusted(OWNER_ROOT),
+    // Regions are validated against the region pattern (config/fields.ts).
+    region: trusted(owner.region),
     alias: key.alias,
     keyArn: common.keyArn,
     organization,
     accounts: plan.accounts.map((a) => ({
-      account: a.account,
+      account: trusted(a.account),
       name: a.name,
       wave: a.wave,
       deployRoleArn: a.deployRoleArn,
-      dir: accountRoot(a.account),
+      dir: trusted(accountRoot(a.account)),
     })),
     accountCount: plan.accounts.length,
     waves,
@@ -158,14 +162,14 @@ function rolloutView(plan: GeneratePlan) {
     ownerIsConsumer: plan.ownerIsConsumer,
     localState: rollout.backend === undefined,
     // The review workflow finds its pull-request comment by this line.
-    marker: COMMENT_MARKER,
+    marker: trusted(COMMENT_MARKER),
   };
 }
 
 function accountView(plan: GeneratePlan, common: ReturnType<typeof rolloutView>['common'], account: AccountRoot) {
   return {
     ...common,
-    account: account.account,
+    account: trusted(account.account),
     wave: account.wave,
     deployRoleArn: account.deployRoleArn,
     stateKey: stateKey(plan, accountRoot(account.account)),

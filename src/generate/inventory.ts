@@ -135,9 +135,10 @@ function fromListAccounts(origin: Origin, text: string): Inventory {
 }
 
 function accountState(value: string | undefined, field: string): AccountState {
+  // ASCII upper case only: toUpperCase() makes the Turkish dotless "actıve" ACTIVE.
   const upper = value
     ?.trim()
-    .toUpperCase()
+    .replace(/[a-z]/g, (c) => c.toUpperCase())
     .replace(/[\s-]+/g, '_');
   if (upper !== undefined && (ACCOUNT_STATES as readonly string[]).includes(upper)) return upper as AccountState;
   throw new InputError(

@@ -4,6 +4,7 @@ import type { FailOn, Severity } from '../policy/rules';
 import { showValue } from '../review/values';
 import { json, Renderers } from './format';
 import { renderTemplate } from '../templates/engine';
+import { terminal, trusted } from '../templates/escape';
 
 /** The margin keeps room for the workflow's footer. */
 const BUDGET = COMMENT_LIMIT - 1536;
@@ -80,11 +81,10 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
   const byKind = new Map<string, number>();
   for (const p of report.permissions) byKind.set(`${p.kind} ${p.change}`, (byKind.get(`${p.kind} ${p.change}`) ?? 0) + 1);
   return renderTemplate('review.md', {
-    marker: COMMENT_MARKER,
+    marker: trusted(COMMENT_MARKER),
     failed: failing(report, options.failOn),
     verdict: verdict(report),
     stackCount: report.stacks.length,
-    oneStack: report.stacks.length === 1,
     totals: COUNTED.map((name) => ({ name, value: report.totals[name] })),
     truncated: note ?? null,
     findings: findings.shown.map((f) => ({ ...f, where: [f.stack, f.address, f.statement].filter(Boolean).join(' › ') || '—' })),
@@ -165,7 +165,9 @@ function reviewMarkdown(report: ReviewReport, options: RenderOptions): string {
 
 function reviewText(report: ReviewReport, options: RenderOptions): string {
   const lines = [`keyshare review: ${verdict(report)}${failing(report, options.failOn) ? ` (fails at --fail-on ${options.failOn})` : ''}`];
-  lines.push(`  ${report.stacks.length} stack${report.stacks.length === 1 ? '' : 's'}: ${COUNTED.map((c) => `${c} ${report.totals[c]}`).join(', ')}`);
+  lines.push(
+    `  ${report.stacks.length} plan${report.stacks.length === 1 ? '' : 's'} reviewed, one per stack: ${COUNTED.map((c) => `${c} ${report.totals[c]}`).join(', ')}`,
+  );
   for (const f of report.findings) {
     lines.push(`  ${f.severity.toUpperCase().padEnd(6)} ${f.rule}: ${f.message}`, `         fix: ${f.fix} (${f.cite})`);
   }
@@ -192,7 +194,8 @@ function reviewText(report: ReviewReport, options: RenderOptions): string {
     for (const s of p.statements) lines.push(`    ${MARK[s.change]} ${s.id}: ${statementParts(s).join('; ')}`);
   }
   for (const p of report.permissions) lines.push(`  ${p.kind} ${p.change} ${p.stack}: ${p.address}: ${p.before ?? '—'} → ${p.after ?? '—'}`);
-  return `${lines.join('\n')}\n`;
+  // Every line holds plan text: each is shown as terminal text, one line whatever the plan holds.
+  return `${lines.map(terminal).join('\n')}\n`;
 }
 
 /** What review prints: the report, and how the run was asked to judge and place it. */

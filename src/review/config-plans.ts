@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import type { TerraformStack } from 'cdktf';
 import { loadRollout } from '../config';
 import { InputError } from '../errors';
@@ -41,15 +44,22 @@ const META = new Set(['//', 'depends_on', 'lifecycle', 'provider', 'count', 'for
 
 /** Every stack of the rollout, synthesized in memory: what `keyshare synth` would write, as Terraform JSON. */
 export function stacksOf(rollout: Rollout): Map<string, StackJson> {
-  const app = buildApp(rollout);
-  const out = new Map<string, StackJson>();
-  for (const child of app.node.children) {
-    const stack = child as TerraformStack;
-    if (typeof stack.toTerraform !== 'function') continue;
-    stack.prepareStack();
-    out.set(stack.node.id, stack.toTerraform() as StackJson);
+  // cdktf's App makes its outdir and a stacks folder when it is built; review writes nothing, so
+  // they go to a temporary directory removed at once, never to cdktf.out in the working directory.
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-review-'));
+  try {
+    const app = buildApp(rollout, outdir);
+    const out = new Map<string, StackJson>();
+    for (const child of app.node.children) {
+      const stack = child as TerraformStack;
+      if (typeof stack.toTerraform !== 'function') continue;
+      stack.prepareStack();
+      out.set(stack.node.id, stack.toTerraform() as StackJson);
+    }
+    return out;
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
   }
-  return out;
 }
 
 /** The key a stack's references resolve to: configured, or the stand-in check uses for a key not yet created. */

@@ -28,17 +28,18 @@ function summary(after: readonly string[]): string {
   return parts.join(', ');
 }
 
-function quote(text: string): string {
-  return `"${text.replace(/"/g, '#quot;')}"`;
+/** Who can use the key after the change, as the comment's Mermaid flowchart lays it out (`templates/review.md.hbs`). */
+export interface KeyDiagram {
+  /** One edge per principal: its label and the kinds of access it holds. */
+  readonly edges: readonly { readonly who: string; readonly access: string }[];
+  /** Principals past `DIAGRAM_MAX_NODES`, grouped into one node. */
+  readonly more: number;
 }
 
-/** A Mermaid flowchart of who can use the key after the change; GitHub renders it in a comment. */
-export function keyDiagram(key: string, access: readonly PrincipalAccess[]): string | undefined {
+/** The diagram of who can use the key after the change; the template escapes every label. */
+export function keyDiagram(access: readonly PrincipalAccess[]): KeyDiagram | undefined {
   const users = access.filter((a) => a.after.length > 0);
   if (users.length === 0) return undefined;
-  const lines = ['flowchart LR', `  key[(${quote(`KMS key ${key}`)})]`];
   const shown = users.length > DIAGRAM_MAX_NODES ? users.slice(0, DIAGRAM_MAX_NODES - 1) : users;
-  shown.forEach((a, i) => lines.push(`  p${i}[${quote(a.who.label)}] -->|${quote(summary(a.after))}| key`));
-  if (shown.length < users.length) lines.push(`  more[${quote(`… and ${users.length - shown.length} more (see the access table)`)}] --> key`);
-  return lines.join('\n');
+  return { edges: shown.map((a) => ({ who: a.who.label, access: summary(a.after) })), more: users.length - shown.length };
 }

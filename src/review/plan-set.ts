@@ -22,13 +22,46 @@ function stackName(file: string): string {
   return GENERIC_NAMES.has(base.toLowerCase()) ? path.basename(path.dirname(path.resolve(file))) : base;
 }
 
-function jsonFilesUnder(dir: string): string[] {
+/**
+ * Every `*.json` under `dir`, symbolic links followed (a plan set must not shrink because a CI
+ * step linked a plan or a directory in); a directory reached twice (a link loop) is read once.
+ * What cannot be read is refused, never skipped: an unreadable directory, a broken link, a
+ * `*.json` that is not a regular file.
+ */
+function jsonFilesUnder(dir: string, seen = new Set<string>()): string[] {
+  const real = fs.realpathSync(dir);
+  if (seen.has(real)) return [];
+  seen.add(real);
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new InputError(
+      'plan',
+      dir,
+      `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): the plans in it would not be reviewed`,
+      'make the directory readable, or pass the plan files by name',
+    );
+  }
   const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) out.push(...jsonFilesUnder(full));
-    } else if (entry.isFile() && entry.name.toLowerCase().endsWith('.json')) out.push(full);
+    let stat: fs.Stats = entry as unknown as fs.Stats;
+    if (entry.isSymbolicLink()) {
+      try {
+        stat = fs.statSync(full);
+      } catch {
+        if (!entry.name.toLowerCase().endsWith('.json')) continue;
+        throw new InputError('plan', full, 'is a symbolic link to nothing: the plan it named would not be reviewed', 'fix or remove the link');
+      }
+    }
+    if (stat.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name)) out.push(...jsonFilesUnder(full, seen));
+    } else if (entry.name.toLowerCase().endsWith('.json')) {
+      if (!stat.isFile())
+        throw new InputError('plan', full, 'is not a regular file: a plan set holds plan files', 'remove it, or pass the plan files by name');
+      out.push(full);
+    }
   }
   return out;
 }

@@ -116,7 +116,10 @@ const keyReview = z.strictObject({
     .array(principalAccess)
     .describe('KMS actions (and CreateGrant by grantee) each principal gains, loses and holds, decided by the evaluator'),
   launch: z.array(consumerLaunch),
-  diagram: text.optional().describe('Mermaid flowchart of who can use the key after the change'),
+  diagram: z
+    .strictObject({ edges: z.array(z.strictObject({ who: text, access: text })), more: z.number().int() })
+    .optional()
+    .describe("who can use the key after the change, as the comment's Mermaid flowchart shows it: one edge per principal, the rest counted"),
   notes: strings,
 });
 

@@ -41,7 +41,7 @@ function reviewKey(model: KeyModel, index: AccountIndex): KeyReview {
     suffixes,
     attachedRoles(index.held, new Set([...suffixes.keys(), ...(owner ? [owner.account] : [])]), partition),
   );
-  const diagram = keyDiagram(keyLabel, access);
+  const diagram = keyDiagram(access);
   return {
     key: keyLabel,
     stack: model.stack,

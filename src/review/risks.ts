@@ -1,13 +1,14 @@
 import { lintIamPolicy, lintKeyPolicy } from '../check/lints';
 import { compileActions, matchAction } from '../evaluator';
-import { conditionKeys, organizationsOf, rootDelegation } from '../policy/reading';
-import { CREATE_GRANT, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../policy/actions';
+import { conditionKeys, conditionValues, organizationsOf, rootDelegation } from '../policy/reading';
+import { AUTOSCALING_GRANT_OPERATIONS, CREATE_GRANT, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from '../policy/actions';
 import { isAccountPrincipal, organizationIdOf, parseAutoScalingRoleArn, parseKmsArn, principalAccount } from '../policy/arns';
-import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE } from '../policy/conditions';
+import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, PRINCIPAL_ACCOUNT_VARIABLE } from '../policy/conditions';
 import { listOf, statementId, type PolicyDocument, type PolicyStatement } from '../policy/document';
 import type { ResourceChange } from './plan';
 import { attachedPolicy, type PolicyIndex } from './attachments';
 import type { AttachmentSide, KeyPolicySide, KeySide, StackResources, Tracked } from './resources';
+import { attribute } from './values';
 import { ownerOf } from './keys';
 import type { KeyReview, ReviewFinding as Finding } from './report';
 import { finding as ruleFinding, RuleId, SEVERITY_ORDER } from '../policy/rules';
@@ -260,6 +261,77 @@ function grantRisks(r: StackResources): Finding[] {
   });
 }
 
+/** The attributes of `t`'s object after the change that the plan shows only as "known after apply". */
+function unknownAfter(t: Tracked<unknown>, names: readonly string[]): string[] {
+  if (!t.after || t.change.kind === 'no-op') return [];
+  return names.filter((n) => attribute(t.change, 'after', n).state === 'unknown');
+}
+
+/**
+ * What review cannot read is a finding, never a pass: a key policy, grant, IAM policy, launch
+ * permission or key setting that stays unknown until apply (a `random_id` in a Sid is enough),
+ * named with the attributes it could not decide.
+ */
+function undecidedRisks(r: StackResources): Finding[] {
+  const out: Finding[] = [];
+  const add = (rule: RuleId, t: Tracked<unknown>, names: readonly string[], what: string) => {
+    const unknown = unknownAfter(t, names);
+    if (unknown.length > 0) {
+      out.push(
+        finding(rule, `${t.change.address}: ${unknown.join(', ')} known only after apply, so ${what} cannot be decided`, {
+          stack: t.stack,
+          change: t.change,
+        }),
+      );
+    }
+  };
+  for (const k of r.keys) {
+    add('key-policy-undecided', k, ['policy'], 'who the key admits');
+    add('key-setting-undecided', k, ['is_enabled', 'enable_key_rotation', 'deletion_window_in_days'], 'whether the key stays usable and recoverable');
+  }
+  for (const p of r.keyPolicies) add('key-policy-undecided', p, ['policy'], 'who the key admits');
+  for (const g of r.grants)
+    add('grant-undecided', g, ['grantee_principal', 'operations', 'constraints'], 'whom the grant gives the key to, and for what');
+  for (const p of r.iamPolicies) add('iam-policy-undecided', p, ['policy'], 'what it allows');
+  for (const l of r.launchPermissions) {
+    add('launch-permission-undecided', l, ['account_id', 'group', 'organization_arn', 'organizational_unit_arn'], 'who may launch from the AMI');
+  }
+  for (const v of r.createVolumePermissions) add('launch-permission-undecided', v, ['account_id'], 'who may create volumes from the snapshot');
+  return out;
+}
+
+/**
+ * A grant bypasses the key policy (KMS developer guide, "Grants in AWS KMS"), so every grant the
+ * change makes must be a launch grant: for the Auto Scaling service-linked role of a consumer the
+ * key policies in the plans name (any member's, when they name an organization; the stack's own
+ * account's, when the plans hold no key policy), with no operation beyond a launch's.
+ */
+function grantScopeRisks(r: StackResources): Finding[] {
+  const policies = [...r.keys, ...r.keyPolicies].flatMap((t) => (t.after?.policy?.state === 'known' ? [t.after.policy.doc] : []));
+  const organization = policies.some((p) => organizationsOf(p).length > 0);
+  const named = new Set<string>();
+  for (const p of policies) {
+    for (const v of conditionValues(p, GRANTEE_PRINCIPAL)) if (!v.includes(PRINCIPAL_ACCOUNT_VARIABLE)) named.add(v);
+    for (const s of p.Statement) if (s.Principal && s.Principal !== '*') listOf(s.Principal.AWS).forEach((a) => named.add(a));
+  }
+  const consumers = new Set([...named].flatMap((arn) => parseAutoScalingRoleArn(arn)?.account ?? []));
+  const launchOps = new Set<string>(AUTOSCALING_GRANT_OPERATIONS);
+  return r.grants.flatMap((g) => {
+    const grant = g.after?.grant;
+    if (!grant || g.change.kind === 'no-op') return [];
+    const role = parseAutoScalingRoleArn(grant.GranteePrincipal);
+    const extra = grant.Operations.filter((o) => !launchOps.has(o));
+    const consumer = role !== undefined && (organization || consumers.has(role.account) || (policies.length === 0 && role.account === g.account));
+    if (consumer && extra.length === 0) return [];
+    const problems = [
+      !role && `its grantee ${grant.GranteePrincipal} is not an Auto Scaling service-linked role`,
+      role && !consumer && `its grantee is the Auto Scaling role of ${role.account}, which no key policy in the plans names as a consumer`,
+      extra.length > 0 && `it allows ${extra.join(', ')}, beyond what a launch needs`,
+    ].filter(Boolean);
+    return [finding('grant-not-for-launch', `${g.change.address} grants the key: ${problems.join('; ')}`, { stack: g.stack, change: g.change })];
+  });
+}
+
 /** Launch paths the change breaks, or leaves failing. */
 function launchRisks(keys: readonly KeyReview[]): Finding[] {
   return keys.flatMap((k) =>
@@ -281,6 +353,14 @@ function launchRisks(keys: readonly KeyReview[]): Finding[] {
 
 /** Every detector's findings, most severe first (the registry's order); within a severity, in the detectors' order. */
 export function findRisks(r: StackResources, keys: readonly KeyReview[], policies: PolicyIndex): Finding[] {
-  const out = [...iamRisks(r, policies), ...keyRisks(r), ...sharingRisks(r, keys), ...grantRisks(r), ...launchRisks(keys)];
+  const out = [
+    ...undecidedRisks(r),
+    ...iamRisks(r, policies),
+    ...keyRisks(r),
+    ...sharingRisks(r, keys),
+    ...grantScopeRisks(r),
+    ...grantRisks(r),
+    ...launchRisks(keys),
+  ];
   return out.sort((x, y) => SEVERITY_ORDER.indexOf(x.severity) - SEVERITY_ORDER.indexOf(y.severity));
 }

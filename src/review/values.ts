@@ -33,14 +33,18 @@ function masked(mask: unknown, path: ValuePath): boolean {
   return false;
 }
 
-/** One attribute (or nested path) of the object before or after the change. */
+/**
+ * One attribute (or nested path) of the object before or after the change. A sensitive value is
+ * read as it is: the JSON plan carries it in full, and `sensitive()` must not hide a policy from
+ * the review (a pull request's author chooses what is marked). Only a sensitive value the plan
+ * leaves out is `sensitive`.
+ */
 export function attribute(change: ResourceChange, side: Side, ...path: ValuePath): Attribute {
-  const sensitive = side === 'before' ? change.beforeSensitive : change.afterSensitive;
-  if (masked(sensitive, path)) return { state: 'sensitive' };
   if (side === 'after' && masked(change.afterUnknown, path)) return { state: 'unknown' };
   let value: unknown = side === 'before' ? change.before : change.after;
   for (const key of path) value = step(value, key);
-  return value === undefined || value === null ? { state: 'absent' } : { state: 'known', value };
+  if (value !== undefined && value !== null) return { state: 'known', value };
+  return masked(side === 'before' ? change.beforeSensitive : change.afterSensitive, path) ? { state: 'sensitive' } : { state: 'absent' };
 }
 
 /** A known string attribute, or undefined. */

@@ -1,5 +1,5 @@
 import { type AuthorizationResult, type Decision, SOURCE_LABEL, type Verdict } from '../evaluator';
-import { cell, code } from './markdown';
+import { cell, code } from './escape';
 
 const DECISION_MARK: Record<Decision, string> = { Allowed: '✅', ExplicitlyDenied: '⛔', ImplicitlyDenied: '❌' };
 

@@ -1,10 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Handlebars from 'handlebars';
-import { HELPERS } from './helpers';
+import { HELPERS, LITERAL_ARGUMENTS, printable } from './helpers';
+import { trusted } from './escape';
 import { PROJECT_ROOT } from '../project-root';
 
 /** templates/ at the project root: `<name>.hbs`, and partials in `partials/<partial>.hbs`. */
+/** What a raw `{{value}}` becomes: `{{__raw value "value"}}`, which prints only escaped text. */
+const RAW = '__raw';
+/** What a partial's string argument becomes: the template's own text, printable as it is. */
+const LITERAL = '__literal';
+
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 const PARTIALS_DIR = path.join(TEMPLATES_DIR, 'partials');
 
@@ -17,7 +23,7 @@ export const COMPILE_OPTIONS: CompileOptions = {
   noEscape: true,
   strict: true,
   knownHelpersOnly: true,
-  knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((name) => [name, true])),
+  knownHelpers: Object.fromEntries([...Object.keys(HELPERS), RAW, LITERAL].map((name) => [name, true])),
 };
 
 /** A template that cannot be read, compiled or rendered: a bug in keyshare, named by its template (`review.md.hbs`). */
@@ -32,6 +38,14 @@ export class TemplateError extends Error {
 }
 
 const engine = Handlebars.create();
+engine.registerHelper(RAW, (value: unknown, name: string) => {
+  if (value === undefined) throw new Error(`"${name}" not defined`);
+  if (!printable(value)) {
+    throw new Error(`{{${name}}} prints unescaped text ${JSON.stringify(value)}: write {{cell ${name}}}, {{code ${name}}}, {{html ${name}}}, {{mermaid ${name}}} or {{terminal ${name}}}`);
+  }
+  return value;
+});
+engine.registerHelper(LITERAL, (text: string) => trusted(text));
 for (const [name, helper] of Object.entries(HELPERS)) {
   engine.registerHelper(name, (...args: unknown[]) => {
     // Handlebars passes its options object last.
@@ -50,15 +64,19 @@ for (const name of ['if', 'unless', 'each', 'with']) {
     return (builtin as (...a: unknown[]) => unknown).apply(this, args);
   });
 }
-// Partials are registered as source: Handlebars compiles one on first use with its caller's
-// options, so a command pays only for the partials it renders (compiling them all cost every
-// command ~30 ms). The template test compiles each partial with COMPILE_OPTIONS.
+// Partials compile on first use, so a command pays only for the partials it renders (compiling
+// them all cost every command ~30 ms); each is guarded as templates are. The template test
+// compiles each partial with COMPILE_OPTIONS.
 if (fs.existsSync(PARTIALS_DIR)) {
   for (const file of fs
     .readdirSync(PARTIALS_DIR)
     .filter((f) => f.endsWith('.hbs'))
     .sort()) {
-    engine.registerPartial(file.slice(0, -'.hbs'.length), read(path.join(PARTIALS_DIR, file)));
+    let partial: HandlebarsTemplateDelegate | undefined;
+    engine.registerPartial(file.slice(0, -'.hbs'.length), (context: unknown, options?: RuntimeOptions) => {
+      partial ??= engine.compile(guarded(read(path.join(PARTIALS_DIR, file)), `partials/${file}`), COMPILE_OPTIONS);
+      return partial(context, options);
+    });
   }
 }
 
@@ -82,12 +100,13 @@ export function renderTemplate(name: string, data: object): string {
  * here; a missing field throws when the template runs, naming the template.
  */
 export function compileTemplate(source: string, name: string): (data: object) => string {
+  const ast = guarded(source, name);
   try {
-    engine.precompile(source, COMPILE_OPTIONS);
+    engine.precompile(ast, COMPILE_OPTIONS);
   } catch (err) {
     throw new TemplateError(name, `template ${name}: ${(err as Error).message}`);
   }
-  const template = engine.compile(source, COMPILE_OPTIONS);
+  const template = engine.compile(ast, COMPILE_OPTIONS);
   return (data) => {
     try {
       return `${template(data).trimEnd()}\n`;
@@ -95,6 +114,65 @@ export function compileTemplate(source: string, name: string): (data: object) =>
       throw new TemplateError(name, `template ${name}: ${(err as Error).message}`);
     }
   };
+}
+
+type Node = hbs.AST.Node;
+function pathTo(name: string, node: Node): hbs.AST.PathExpression {
+  return { type: 'PathExpression', data: false, depth: 0, parts: [name], original: name, loc: node.loc } as hbs.AST.PathExpression;
+}
+function literal(value: string, node: Node): hbs.AST.StringLiteral {
+  return { type: 'StringLiteral', value, original: value, loc: node.loc };
+}
+
+/**
+ * Input reaches a template's output only through an escaping helper. The parsed template is
+ * rewritten before it compiles: each raw `{{value}}` prints through a guard that refuses a plain
+ * string (only `Escaped` text, numbers and booleans print as they are), `{{{value}}}` is refused
+ * outright, a partial's string arguments are marked as the template's own text, and the word
+ * `plural` and the separator `join` take must be written in the template.
+ */
+function guarded(source: string, name: string): hbs.AST.Program {
+  const fail = (node: Node, problem: string) => {
+    throw new TemplateError(name, `template ${name}:${node.loc?.start.line ?? "?"}: ${problem}`);
+  };
+  let ast: hbs.AST.Program;
+  try {
+    ast = engine.parse(source);
+  } catch (err) {
+    throw new TemplateError(name, `template ${name}: ${(err as Error).message}`);
+  }
+  class Guard extends Handlebars.Visitor {
+    MustacheStatement(node: hbs.AST.MustacheStatement): void {
+      const helper = node.path.type === 'PathExpression' ? (node.path as hbs.AST.PathExpression).original : undefined;
+      if (!node.escaped) fail(node, `{{{…}}} prints text unescaped; use {{…}} with an escaping helper`);
+      if (helper !== undefined && helper in HELPERS) {
+        checkLiterals(node, helper);
+      } else if (node.params.length === 0 && !node.hash && node.path.type === 'PathExpression') {
+        const original = (node.path as hbs.AST.PathExpression).original;
+        Object.assign(node, { params: [node.path, literal(original, node)], path: pathTo(RAW, node) });
+      }
+      super.MustacheStatement(node);
+    }
+    SubExpression(node: hbs.AST.SubExpression): void {
+      checkLiterals(node, (node.path as hbs.AST.PathExpression).original);
+      super.SubExpression(node);
+    }
+    PartialStatement(node: hbs.AST.PartialStatement): void {
+      for (const pair of node.hash?.pairs ?? []) {
+        if (pair.value.type === 'StringLiteral') {
+          const text = (pair.value as hbs.AST.StringLiteral).value;
+          pair.value = { type: 'SubExpression', path: pathTo(LITERAL, node), params: [literal(text, node)], hash: undefined, loc: node.loc } as unknown as hbs.AST.Expression;
+        }
+      }
+      super.PartialStatement(node);
+    }
+  }
+  const checkLiterals = (node: hbs.AST.MustacheStatement | hbs.AST.SubExpression, helper: string) => {
+    const at = LITERAL_ARGUMENTS[helper as keyof typeof LITERAL_ARGUMENTS];
+    if (at !== undefined && node.params[at]?.type !== 'StringLiteral') fail(node, `${helper}'s argument ${at + 1} must be a string written in the template`);
+  };
+  new Guard().accept(ast);
+  return ast;
 }
 
 function read(file: string): string {

@@ -7,6 +7,8 @@
  * module is the builder's own output, never a second copy of it.
  */
 
+import { UNSAFE_CHARACTER } from '../errors';
+
 const OPEN = '\u27e6';
 const CLOSE = '\u27e7';
 const WHOLE = '=';
@@ -31,15 +33,20 @@ export function hclString(text: string): string {
   return `"${escapeLiteral(text)}"`;
 }
 
-/** HCL escapes for what cannot stand in a quoted string; template sequences are doubled. */
+/**
+ * HCL escapes for what cannot stand in a quoted string, and `\uXXXX` for every control, C1, bidi or
+ * invisible character (`UNSAFE_CHARACTER`), so a generated file reads as Terraform reads it;
+ * template sequences are doubled.
+ */
 function escapeLiteral(text: string): string {
   if (text.includes(OPEN) || text.includes(CLOSE)) throw new Error(`unrendered Terraform token in ${JSON.stringify(text)}`);
-  return text.replace(/[\\"\u0000-\u001f\u007f]|[$%]\{/g, (s) => {
+  return text.replace(LITERAL_ESCAPED, (s) => {
     if (s.length === 2) return `${s[0]}${s}`;
     return ESCAPES[s] ?? `\\u${s.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
 }
 
+const LITERAL_ESCAPED = new RegExp(`[\\\\"]|${UNSAFE_CHARACTER.source}|[$%]\\{`, 'g');
 const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** The Terraform expression a whole-value token stands for, if `text` holds one. */

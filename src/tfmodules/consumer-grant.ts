@@ -4,7 +4,7 @@ import { AUTOSCALING_GRANT_NAME, autoScalingGrant } from '../policy/grant';
 import { ACCOUNT_ID as ACCOUNT_ID_FORMAT, ALIAS_PREFIX, ROLE_NAME } from '../policy/formats';
 import { HclValue, hclString, hclTemplate, hclValue, tf, tfWhole } from '../terraform/hcl';
 import { SUFFIX_MESSAGE, SUFFIX_OK } from './key-policy';
-import { code } from '../templates/markdown';
+import { code } from '../templates/escape';
 import type { ModuleVariable, TerraformModule } from './spec';
 import { allMatch, matches, nullOr, nullOrMatches } from './validation';
 

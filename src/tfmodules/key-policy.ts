@@ -1,7 +1,7 @@
 import { accountRootArn, autoScalingRoleArn, Partition, PARTITIONS, PRINCIPAL_ARN } from '../policy/arns';
 import { KEY_USE_ACTIONS, LIST_GRANTS } from '../policy/actions';
 import { GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, GRANTEE_PRINCIPAL, PRINCIPAL_ACCOUNT_VARIABLE } from '../policy/conditions';
-import { code } from '../templates/markdown';
+import { code } from '../templates/escape';
 import { KEY_POLICY_MAX_BYTES, policyDocument } from '../policy/document';
 import type { PolicyStatement } from '../policy/document';
 import {
