@@ -79,15 +79,27 @@ const EXCLUSIONS: Record<string, (c: Case) => boolean> = {
   retireGrantDecidedByTheGrant,
 };
 
-/** The keys AWS puts in every request context; the simulator does not derive them. */
-function derivedContext(principal: string): Record<string, string> {
+/**
+ * The keys AWS puts in every request context (IAM User Guide, "AWS global condition context keys";
+ * KMS developer guide, "AWS KMS condition keys" and "Infrastructure security"); the simulator does
+ * not derive them, so they are given to it as keyshare derives them (`evaluator/context.ts`).
+ */
+function derivedContext(principal: string, given: Record<string, unknown>): Record<string, string> {
   const account = accountOf(principal);
   const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(principal);
   const context: Record<string, string> = {
     'aws:PrincipalArn': session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : principal,
     'aws:PrincipalAccount': account,
     'kms:CallerAccount': account,
+    'aws:PrincipalIsAWSService': 'false',
+    'aws:SecureTransport': 'true',
+    'aws:ResourceAccount': OWNER,
+    'aws:RequestedRegion': 'us-west-2',
+    'kms:MultiRegion': 'false',
   };
+  // Through a service as a service-linked role the page does not decide aws:ViaAWSService: keyshare leaves it out, so does the oracle.
+  const viaService = Object.keys(given).some((k) => k.toLowerCase() === 'kms:viaservice');
+  if (!(viaService && principal.includes(':role/aws-service-role/'))) context['aws:ViaAWSService'] = String(viaService);
   const user = /:user\/(?:.*\/)?([^/]+)$/.exec(principal);
   if (user) context['aws:username'] = user[1];
   return context;
@@ -104,7 +116,7 @@ async function oracle(c: Case) {
         principal: c.request.principal,
         action: c.request.action,
         resource: { resource: KEY, accountId: OWNER },
-        contextVariables: oracleContext({ ...derivedContext(c.request.principal), ...c.request.context }),
+        contextVariables: oracleContext({ ...derivedContext(c.request.principal, c.request.context ?? {}), ...c.request.context }),
       },
       identityPolicies: c.identityPolicies.map((policy, i) => ({ name: `p${i}`, policy })),
       serviceControlPolicies: c.scps.map((policy, i) => ({

