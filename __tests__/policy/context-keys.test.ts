@@ -41,7 +41,8 @@ describe('condition keys: source and value type for every global and KMS key', (
       const written = asWritten(key);
       const type = (await findConditionKey(written))?.type ?? (await findConditionKey(key))?.type;
       expect(type).toBeDefined();
-      if (conditionKeyType(written) !== type || isMultiValuedKey(written) !== type!.startsWith('ArrayOf')) wrong.push(`${key}: ${type} vs ${conditionKeyType(written)}`);
+      if (conditionKeyType(written) !== type || isMultiValuedKey(written) !== type!.startsWith('ArrayOf'))
+        wrong.push(`${key}: ${type} vs ${conditionKeyType(written)}`);
     }
     expect(wrong).toEqual([]);
   });

@@ -39,7 +39,10 @@ const PAGE = {
 
 const cite = (url: string, quote: string): Citation => ({ url, quote });
 
-const RCP_MEMBER_ONLY = cite(PAGE.orgRcps, "RCPs don't affect resources in the management account. They only affect resources in the member accounts within your organization.");
+const RCP_MEMBER_ONLY = cite(
+  PAGE.orgRcps,
+  "RCPs don't affect resources in the management account. They only affect resources in the member accounts within your organization.",
+);
 const RCP_NO_AWS_MANAGED = cite(PAGE.kmsRcps, 'Resource control policies in your organization do not apply to AWS managed keys.');
 const RCP_ANY_LEVEL_DENIES = cite(
   PAGE.rcpEvaluation,
@@ -55,15 +58,27 @@ const RCP_EXAMPLE = cite(
   PAGE.orgRcps,
   'Use an RCP when you need to restrict IAM principals that are external to your organization accounts making requests to access resources within your organization’s member accounts.',
 );
-const ORG_ID_AVAILABILITY = cite(PAGE.globalKeys, 'This key is included in the request context only if the principal is a member of an organization.');
+const ORG_ID_AVAILABILITY = cite(
+  PAGE.globalKeys,
+  'This key is included in the request context only if the principal is a member of an organization.',
+);
 const IF_EXISTS = cite(PAGE.operators, 'If the key is not present, evaluate the condition element as true.');
-const MISSING_KEY = cite(PAGE.operators, 'If the key that you specify in a policy condition is not present in the request context, the values do not match and the condition is *false*.');
-const FOR_ALL_VALUES_EMPTY = cite(PAGE.multiValued, 'It also returns true if there are no keys in the request, or if the key values resolve to a null data set, such as an empty string.');
+const MISSING_KEY = cite(
+  PAGE.operators,
+  'If the key that you specify in a policy condition is not present in the request context, the values do not match and the condition is *false*.',
+);
+const FOR_ALL_VALUES_EMPTY = cite(
+  PAGE.multiValued,
+  'It also returns true if there are no keys in the request, or if the key values resolve to a null data set, such as an empty string.',
+);
 const PB_INTERSECTION = cite(
   PAGE.evaluation,
   'When you set a permissions boundary for an entity, the entity can perform only the actions that are allowed by both its identity-based policies and its permissions boundaries.',
 );
-const PB_ROLE_ARN = cite(PAGE.evaluation, 'Resource-based policies that grant permissions to an IAM role ARN are limited by an implicit deny in a permissions boundary or session policy.');
+const PB_ROLE_ARN = cite(
+  PAGE.evaluation,
+  'Resource-based policies that grant permissions to an IAM role ARN are limited by an implicit deny in a permissions boundary or session policy.',
+);
 const PB_SESSION = cite(
   PAGE.evaluation,
   'Permissions granted directly to a session are not limited by an implicit deny in an identity-based policy, a permissions boundary, or session policy.',
@@ -89,17 +104,26 @@ const VIA_AWS_SERVICE_SLR = cite(
   PAGE.globalKeys,
   "The context key returns `false` if the service uses a service role or service-linked role to make a call on the principal's behalf.",
 );
-const IS_AWS_SERVICE = cite(PAGE.globalKeys, 'The request context key is set to true when a service uses a service principal to perform a direct action on your resources.');
+const IS_AWS_SERVICE = cite(
+  PAGE.globalKeys,
+  'The request context key is set to true when a service uses a service principal to perform a direct action on your resources.',
+);
 const MULTI_REGION = cite(
   PAGE.kmsKeys,
   'The `kms:MultiRegion` condition key controls access to AWS KMS operations on KMS keys and to the CreateKey operation based on the value of the `MultiRegion` property of the KMS key.',
 );
-const RESOURCE_ALIASES = cite(PAGE.kmsKeys, 'Use this condition key to control access to a KMS key based on the aliases that are associated with the KMS key.');
+const RESOURCE_ALIASES = cite(
+  PAGE.kmsKeys,
+  'Use this condition key to control access to a KMS key based on the aliases that are associated with the KMS key.',
+);
 const EBS_CONTEXT = cite(
   PAGE.ebs,
   'In its GenerateDataKeyWithoutPlaintext and Decrypt requests to AWS KMS, Amazon EBS uses an encryption context with a name-value pair that identifies the volume or snapshot in the request.',
 );
-const EBS_VOLUME_ID = cite(PAGE.ebs, 'For all volumes and for encrypted snapshots created with the Amazon EBS CreateSnapshot operation, Amazon EBS uses the volume ID as encryption context value.');
+const EBS_VOLUME_ID = cite(
+  PAGE.ebs,
+  'For all volumes and for encrypted snapshots created with the Amazon EBS CreateSnapshot operation, Amazon EBS uses the volume ID as encryption context value.',
+);
 
 const OWNER = '111122223333';
 const CONSUMER = '444455556666';
@@ -113,7 +137,13 @@ const APP_SESSION = `arn:aws:sts::${OWNER}:assumed-role/app/job-42`;
 const APP_USER = `arn:aws:iam::${OWNER}:user/alice`;
 
 const doc = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
-const ROOT: PolicyStatement = { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OWNER}:root` }, Action: 'kms:*', Resource: '*' };
+const ROOT: PolicyStatement = {
+  Sid: 'Enable IAM User Permissions',
+  Effect: 'Allow',
+  Principal: { AWS: `arn:aws:iam::${OWNER}:root` },
+  Action: 'kms:*',
+  Resource: '*',
+};
 const CONSUMER_USE: PolicyStatement = {
   Sid: 'Allow external account use of the customer managed key',
   Effect: 'Allow',
@@ -135,7 +165,13 @@ const GUIDE_GRANT: Grant = {
 /** The KMS developer guide's RCP example, as `aws organizations describe-policy` prints it. */
 const PERIMETER_RCP = {
   Policy: {
-    PolicySummary: { Id: 'p-rcp1', Arn: `arn:aws:organizations::${OWNER}:policy/${ORG}/resource_control_policy/p-rcp1`, Name: 'perimeter', Type: 'RESOURCE_CONTROL_POLICY', AwsManaged: false },
+    PolicySummary: {
+      Id: 'p-rcp1',
+      Arn: `arn:aws:organizations::${OWNER}:policy/${ORG}/resource_control_policy/p-rcp1`,
+      Name: 'perimeter',
+      Type: 'RESOURCE_CONTROL_POLICY',
+      AwsManaged: false,
+    },
     Content: JSON.stringify(
       doc({
         Sid: 'RCPEnforceIdentityPerimeter',
@@ -191,7 +227,7 @@ interface LaunchScenario extends Setup {
 const REQUESTS: RequestScenario[] = [
   // Resource control policies.
   {
-    name: 'the KMS guide\'s RCP perimeter: a caller of the organization is allowed',
+    name: "the KMS guide's RCP perimeter: a caller of the organization is allowed",
     cites: [RCP_EXAMPLE, ORG_ID_AVAILABILITY, RCP_FULL_ACCESS],
     keyPolicy: CROSS_ACCOUNT_KEY_POLICY,
     iam: [ALL_KMS_IAM],
@@ -237,14 +273,20 @@ const REQUESTS: RequestScenario[] = [
   {
     name: 'the RCP perimeter does not bind a service principal: aws:PrincipalIsAWSService is true for it',
     cites: [IS_AWS_SERVICE, RCP_EXAMPLE],
-    keyPolicy: doc(ROOT, { Sid: 'AllowEc2Service', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'kms:Decrypt', Resource: '*' }),
+    keyPolicy: doc(ROOT, {
+      Sid: 'AllowEc2Service',
+      Effect: 'Allow',
+      Principal: { Service: 'ec2.amazonaws.com' },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+    }),
     rcps: [PERIMETER_RCP],
     principal: 'ec2.amazonaws.com',
     action: 'kms:Decrypt',
     decision: 'Allowed',
   },
   {
-    name: "an RCP that denies kms:* does not affect a key in the management account",
+    name: 'an RCP that denies kms:* does not affect a key in the management account',
     cites: [RCP_MEMBER_ONLY],
     keyPolicy: doc(ROOT),
     iam: [ALL_KMS_IAM],
@@ -255,7 +297,7 @@ const REQUESTS: RequestScenario[] = [
     decision: 'Allowed',
   },
   {
-    name: 'the same RCP on a key of a member account denies its own account\'s role',
+    name: "the same RCP on a key of a member account denies its own account's role",
     cites: [RCP_MEMBER_ONLY],
     keyPolicy: doc(ROOT),
     iam: [ALL_KMS_IAM],
@@ -290,7 +332,10 @@ const REQUESTS: RequestScenario[] = [
     cites: [RCP_ANY_LEVEL_DENIES],
     keyPolicy: CROSS_ACCOUNT_KEY_POLICY,
     iam: [ALL_KMS_IAM],
-    rcps: [doc({ Sid: 'DenyDeletion', Effect: 'Deny', Principal: '*', Action: 'kms:ScheduleKeyDeletion', Resource: '*' }), doc({ Sid: 'NoGrants', Effect: 'Deny', Principal: '*', Action: 'kms:CreateGrant', Resource: '*' })],
+    rcps: [
+      doc({ Sid: 'DenyDeletion', Effect: 'Deny', Principal: '*', Action: 'kms:ScheduleKeyDeletion', Resource: '*' }),
+      doc({ Sid: 'NoGrants', Effect: 'Deny', Principal: '*', Action: 'kms:CreateGrant', Resource: '*' }),
+    ],
     principal: CREATOR,
     action: 'kms:CreateGrant',
     decision: 'ExplicitlyDenied',
@@ -385,7 +430,14 @@ const REQUESTS: RequestScenario[] = [
   {
     name: 'a Deny on aws:SecureTransport false never matches a KMS request: KMS requires TLS',
     cites: [SECURE_TRANSPORT, KMS_TLS],
-    keyPolicy: doc(ROOT, { Sid: 'DenyPlainText', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    keyPolicy: doc(ROOT, {
+      Sid: 'DenyPlainText',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:*',
+      Resource: '*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    }),
     iam: [ALL_KMS_IAM],
     principal: APP_ROLE,
     action: 'kms:Decrypt',
@@ -394,7 +446,14 @@ const REQUESTS: RequestScenario[] = [
   {
     name: 'an Allow only over TLS holds with no context given',
     cites: [SECURE_TRANSPORT, KMS_TLS],
-    keyPolicy: doc(ROOT, { Sid: 'TlsOnly', Effect: 'Allow', Principal: { AWS: CREATOR }, Action: 'kms:Decrypt', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } }),
+    keyPolicy: doc(ROOT, {
+      Sid: 'TlsOnly',
+      Effect: 'Allow',
+      Principal: { AWS: CREATOR },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { Bool: { 'aws:SecureTransport': 'true' } },
+    }),
     iam: [ALL_KMS_IAM],
     principal: CREATOR,
     action: 'kms:Decrypt',
@@ -413,7 +472,14 @@ const REQUESTS: RequestScenario[] = [
     name: "an IAM policy scoped to the caller's own account by aws:ResourceAccount does not reach the owner's key",
     cites: [RESOURCE_ACCOUNT],
     keyPolicy: CROSS_ACCOUNT_KEY_POLICY,
-    iam: [doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } } })],
+    iam: [
+      doc({
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } },
+      }),
+    ],
     principal: CREATOR,
     action: 'kms:Decrypt',
     decision: 'ImplicitlyDenied',
@@ -421,16 +487,30 @@ const REQUESTS: RequestScenario[] = [
   {
     name: 'a Deny unless aws:ViaAWSService: a direct call is denied',
     cites: [VIA_AWS_SERVICE_DIRECT],
-    keyPolicy: doc(ROOT, { Sid: 'OnlyViaServices', Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { Bool: { 'aws:ViaAWSService': 'false' } } }),
+    keyPolicy: doc(ROOT, {
+      Sid: 'OnlyViaServices',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { Bool: { 'aws:ViaAWSService': 'false' } },
+    }),
     iam: [ALL_KMS_IAM],
     principal: APP_ROLE,
     action: 'kms:Decrypt',
     decision: 'ExplicitlyDenied',
   },
   {
-    name: 'the same Deny: EC2 calling with the role session\'s credentials (kms:ViaService) makes aws:ViaAWSService true',
+    name: "the same Deny: EC2 calling with the role session's credentials (kms:ViaService) makes aws:ViaAWSService true",
     cites: [VIA_AWS_SERVICE_FAS],
-    keyPolicy: doc(ROOT, { Sid: 'OnlyViaServices', Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { Bool: { 'aws:ViaAWSService': 'false' } } }),
+    keyPolicy: doc(ROOT, {
+      Sid: 'OnlyViaServices',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { Bool: { 'aws:ViaAWSService': 'false' } },
+    }),
     iam: [ALL_KMS_IAM],
     principal: APP_SESSION,
     action: 'kms:Decrypt',
@@ -442,7 +522,12 @@ const REQUESTS: RequestScenario[] = [
     cites: [MULTI_REGION],
     keyPolicy: doc(ROOT),
     keyArn: MRK,
-    iam: [doc({ Effect: 'Allow', Action: 'kms:*', Resource: '*' }, { Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { Bool: { 'kms:MultiRegion': 'true' } } })],
+    iam: [
+      doc(
+        { Effect: 'Allow', Action: 'kms:*', Resource: '*' },
+        { Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { Bool: { 'kms:MultiRegion': 'true' } } },
+      ),
+    ],
     principal: APP_ROLE,
     action: 'kms:Decrypt',
     decision: 'ExplicitlyDenied',
@@ -451,7 +536,12 @@ const REQUESTS: RequestScenario[] = [
     name: 'the same Deny does not match a single-Region key',
     cites: [MULTI_REGION],
     keyPolicy: doc(ROOT),
-    iam: [doc({ Effect: 'Allow', Action: 'kms:*', Resource: '*' }, { Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { Bool: { 'kms:MultiRegion': 'true' } } })],
+    iam: [
+      doc(
+        { Effect: 'Allow', Action: 'kms:*', Resource: '*' },
+        { Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { Bool: { 'kms:MultiRegion': 'true' } } },
+      ),
+    ],
     principal: APP_ROLE,
     action: 'kms:Decrypt',
     decision: 'Allowed',
@@ -460,7 +550,14 @@ const REQUESTS: RequestScenario[] = [
     name: 'kms:ResourceAliases given with --context decides an ABAC IAM policy',
     cites: [RESOURCE_ALIASES],
     keyPolicy: doc(ROOT),
-    iam: [doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/finance-*' } } })],
+    iam: [
+      doc({
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/finance-*' } },
+      }),
+    ],
     principal: APP_ROLE,
     action: 'kms:Decrypt',
     context: ['kms:ResourceAliases=alias/finance-ami,alias/golden-ami'],
@@ -470,7 +567,14 @@ const REQUESTS: RequestScenario[] = [
     name: 'kms:ResourceAliases not given: the aliases decide, so unknown',
     cites: [RESOURCE_ALIASES],
     keyPolicy: doc(ROOT),
-    iam: [doc({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/finance-*' } } })],
+    iam: [
+      doc({
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/finance-*' } },
+      }),
+    ],
     principal: APP_ROLE,
     action: 'kms:Decrypt',
     decision: 'Unknown',
@@ -497,7 +601,14 @@ const REQUESTS: RequestScenario[] = [
   {
     name: 'StringEquals on aws:PrincipalOrgID with the key absent is false: denied, not unknown',
     cites: [MISSING_KEY, ORG_ID_AVAILABILITY],
-    keyPolicy: doc(ROOT, { Sid: 'Org', Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG } } }),
+    keyPolicy: doc(ROOT, {
+      Sid: 'Org',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG } },
+    }),
     iam: [ALL_KMS_IAM],
     principal: CREATOR,
     action: 'kms:Decrypt',
@@ -517,7 +628,7 @@ const REQUESTS: RequestScenario[] = [
     decision: 'Allowed',
   },
   {
-    name: "the same grant does not allow Decrypt for another volume",
+    name: 'the same grant does not allow Decrypt for another volume',
     cites: [EBS_VOLUME_ID],
     keyPolicy: doc(ROOT),
     grants: [{ ...GUIDE_GRANT, Constraints: { EncryptionContextSubset: { 'aws:ebs:id': 'vol-0cfb133e847d28be9' } } }],
@@ -552,7 +663,7 @@ const LAUNCHES: LaunchScenario[] = [
     steps: { 'create-grant': 'ExplicitlyDenied', 'use-through-grant:Decrypt': 'Allowed', 'child-grant': 'Allowed' },
   },
   {
-    name: "a permissions boundary on the grant creator without kms:CreateGrant breaks create-grant",
+    name: 'a permissions boundary on the grant creator without kms:CreateGrant breaks create-grant',
     cites: [PB_INTERSECTION, CROSS_ACCOUNT_IDENTITY],
     keyPolicy: CROSS_ACCOUNT_KEY_POLICY,
     iam: [CREATOR_IAM],
@@ -571,7 +682,7 @@ const LAUNCHES: LaunchScenario[] = [
     verdict: 'works',
   },
   {
-    name: "organization mode for an account in no organization (aws:PrincipalOrgID absent): fails, not unknown",
+    name: 'organization mode for an account in no organization (aws:PrincipalOrgID absent): fails, not unknown',
     cites: [ORG_ID_AVAILABILITY, MISSING_KEY],
     keyPolicy: doc(ROOT, {
       Sid: 'OrgUse',
@@ -590,7 +701,14 @@ const LAUNCHES: LaunchScenario[] = [
   {
     name: 'a key policy Deny on direct calls (aws:ViaAWSService false) blocks the CreateGrant Terraform sends itself',
     cites: [VIA_AWS_SERVICE_DIRECT],
-    keyPolicy: doc(ROOT, CONSUMER_USE, { Sid: 'OnlyViaServices', Effect: 'Deny', Principal: '*', Action: 'kms:CreateGrant', Resource: '*', Condition: { Bool: { 'aws:ViaAWSService': 'false' } } }),
+    keyPolicy: doc(ROOT, CONSUMER_USE, {
+      Sid: 'OnlyViaServices',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: { Bool: { 'aws:ViaAWSService': 'false' } },
+    }),
     iam: [CREATOR_IAM],
     grants: [GUIDE_GRANT],
     verdict: 'fails',
@@ -635,7 +753,14 @@ const LAUNCHES: LaunchScenario[] = [
         Resource: '*',
         Condition: { StringLike: { 'kms:EncryptionContext:aws:ebs:id': 'vol-*' } },
       },
-      { Sid: 'Attach', Effect: 'Allow', Principal: { AWS: SLR(OWNER) }, Action: 'kms:CreateGrant', Resource: '*', Condition: { Bool: { 'kms:GrantIsForAWSResource': true } } },
+      {
+        Sid: 'Attach',
+        Effect: 'Allow',
+        Principal: { AWS: SLR(OWNER) },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+      },
     ),
     consumer: OWNER,
     verdict: 'works',
@@ -653,7 +778,14 @@ const LAUNCHES: LaunchScenario[] = [
         Resource: '*',
         Condition: { StringEquals: { 'kms:EncryptionContext:aws:ebs:id': 'vol-0cfb133e847d28be9' } },
       },
-      { Sid: 'Attach', Effect: 'Allow', Principal: { AWS: SLR(OWNER) }, Action: 'kms:CreateGrant', Resource: '*', Condition: { Bool: { 'kms:GrantIsForAWSResource': true } } },
+      {
+        Sid: 'Attach',
+        Effect: 'Allow',
+        Principal: { AWS: SLR(OWNER) },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+      },
     ),
     consumer: OWNER,
     verdict: 'fails',
@@ -672,7 +804,14 @@ const LAUNCHES: LaunchScenario[] = [
         Resource: '*',
         Condition: { StringLike: { 'kms:EncryptionContext:aws:ebs:id': 'vol-0a*' } },
       },
-      { Sid: 'Attach', Effect: 'Allow', Principal: { AWS: SLR(OWNER) }, Action: 'kms:CreateGrant', Resource: '*', Condition: { Bool: { 'kms:GrantIsForAWSResource': true } } },
+      {
+        Sid: 'Attach',
+        Effect: 'Allow',
+        Principal: { AWS: SLR(OWNER) },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+      },
     ),
     consumer: OWNER,
     verdict: 'unknown',
@@ -692,7 +831,14 @@ const LAUNCHES: LaunchScenario[] = [
         Resource: '*',
         Condition: { 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['aws:ebs:id'] } },
       },
-      { Sid: 'Attach', Effect: 'Allow', Principal: { AWS: SLR(OWNER) }, Action: 'kms:CreateGrant', Resource: '*', Condition: { Bool: { 'kms:GrantIsForAWSResource': true } } },
+      {
+        Sid: 'Attach',
+        Effect: 'Allow',
+        Principal: { AWS: SLR(OWNER) },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+      },
     ),
     consumer: OWNER,
     verdict: 'works',
@@ -724,11 +870,16 @@ function inputArgs(s: Setup): string[] {
 
 describe('round three: documented scenarios decided from the AWS pages', () => {
   test(`an RCP with its own Allow is not one AWS accepts: refused, naming the statement and the fix (${RCP_ALLOW_ONLY_FULL_ACCESS.url})`, async () => {
-    const setup: Setup = { keyPolicy: doc(ROOT), rcps: [doc({ Sid: 'OnlyDecrypt', Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' })] };
+    const setup: Setup = {
+      keyPolicy: doc(ROOT),
+      rcps: [doc({ Sid: 'OnlyDecrypt', Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' })],
+    };
     const r = await run(['explain', ...inputArgs(setup), '--principal', APP_ROLE, '--action', 'kms:Decrypt']);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/--rcp .*Statement\[0\]\.Effect.*only supported for the RCPFullAWSAccess policy.*Fix: write the restriction as a Deny statement/);
+    expect(r.stderr).toMatch(
+      /--rcp .*Statement\[0\]\.Effect.*only supported for the RCPFullAWSAccess policy.*Fix: write the restriction as a Deny statement/,
+    );
   });
 
   test('at least 30, each citing an AWS page and quoting its deciding sentence', () => {

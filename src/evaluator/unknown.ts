@@ -121,8 +121,7 @@ function encryptionContextCandidates(inputs: KeyAccessInputs, request: KmsReques
     for (const policy of policies(inputs))
       for (const statement of policy.statements)
         for (const c of statement.conditions)
-          if (c.keyLower === conditionKey && c.kind !== 'null')
-            for (const v of c.values) if (!v.includes('${') && /[*?]/.test(v)) patterns.add(v);
+          if (c.keyLower === conditionKey && c.kind !== 'null') for (const v of c.values) if (!v.includes('${') && /[*?]/.test(v)) patterns.add(v);
     const standIn = request.encryptionContext?.[name];
     return { key: `${ENCRYPTION_CONTEXT_PREFIX}${name}`, values: [standIn, ...[...patterns].sort()], encryption: name };
   });

@@ -130,7 +130,13 @@ function assertOrganizationsType(origin: Origin, kind: PolicyKind, json: unknown
     where(origin, 'Policy.PolicySummary.Type'),
     type,
     `is not a ${POLICY_KINDS[kind].name}`,
-    right ? `pass it with ${right.flag}` : `pass an ${Object.values(ORGANIZATIONS_TYPES).map((t) => t.type).join(' or ')} to ${Object.values(ORGANIZATIONS_TYPES).map((t) => t.flag).join(' or ')}`,
+    right
+      ? `pass it with ${right.flag}`
+      : `pass an ${Object.values(ORGANIZATIONS_TYPES)
+          .map((t) => t.type)
+          .join(' or ')} to ${Object.values(ORGANIZATIONS_TYPES)
+          .map((t) => t.flag)
+          .join(' or ')}`,
   );
 }
 

@@ -19,7 +19,8 @@ const request = z.strictObject({
     .record(
       z.string(),
       z.union([z.string(), z.boolean(), z.number(), z.array(z.string()), z.null()], {
-        error: 'expected a string, number, boolean, a list of strings, or null for a key the request does not carry (a context value is never an object)',
+        error:
+          'expected a string, number, boolean, a list of strings, or null for a key the request does not carry (a context value is never an object)',
       }),
     )
     .optional(),
