@@ -12,6 +12,8 @@ import type { Grant } from '../../src/policy/kms-api';
 import { keyshareInProcess as run } from '../cli/in-process';
 import { tempDir } from '../support/temp';
 import { GUIDE_GRANT_OPERATIONS as GUIDE_OPS } from '../support/aws-pages';
+import { keyPolicy } from '../../src/policy/key-policy';
+import { ORG_YAML, rollout } from '../support/rollouts';
 
 interface Citation {
   readonly url: string;
@@ -222,6 +224,8 @@ interface LaunchScenario extends Setup {
   /** Steps and the decision each must have. */
   readonly steps?: Readonly<Record<string, Decision>>;
   readonly dependsOn?: readonly string[];
+  /** Text doctor's text output must hold. */
+  readonly says?: readonly RegExp[];
 }
 
 const REQUESTS: RequestScenario[] = [
@@ -642,6 +646,21 @@ const REQUESTS: RequestScenario[] = [
 
 const LAUNCHES: LaunchScenario[] = [
   {
+    name: 'organization mode: create-grant passes only if KMS resolves ${aws:PrincipalAccount} in kms:GranteePrincipal, which doctor prints under assuming, not as a plain PASS',
+    cites: [
+      cite(
+        'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html',
+        'You can use a policy variable for `Condition` values in any condition that involves the string operators or the ARN operators.',
+      ),
+    ],
+    keyPolicy: keyPolicy(rollout(ORG_YAML)),
+    iam: [CREATOR_IAM],
+    grants: [GUIDE_GRANT],
+    context: [`aws:PrincipalOrgID=${ORG}`],
+    verdict: 'works',
+    says: [/ASSUME +1\. create-grant/, /assuming \(not proven\):\n +- KMS resolves \$\{aws:PrincipalAccount\} inside kms:GranteePrincipal/],
+  },
+  {
     name: 'the RCP perimeter with the consumer in the organization: the launch works',
     cites: [RCP_EXAMPLE, ORG_ID_AVAILABILITY],
     keyPolicy: CROSS_ACCOUNT_KEY_POLICY,
@@ -934,5 +953,17 @@ describe('round three: documented scenarios decided from the AWS pages', () => {
     expect(r.status).toBe(s.verdict === 'works' ? 0 : 1);
     for (const [id, decision] of Object.entries(s.steps ?? {})) expect(report.steps.find((st) => st.id === id)?.decision).toBe(decision);
     if (s.dependsOn) expect([...new Set(report.steps.flatMap((st) => st.dependsOn))]).toEqual(s.dependsOn);
+    if (s.says) {
+      const text = await run([
+        'doctor',
+        ...inputArgs(s),
+        '--consumer',
+        s.consumer ?? CONSUMER,
+        '--grant-creator',
+        CREATOR,
+        ...(s.context ?? []).flatMap((c) => ['--context', c]),
+      ]);
+      for (const re of s.says) expect(text.stdout).toMatch(re);
+    }
   });
 });
