@@ -89,8 +89,8 @@ function serviceLinkedRoleUnderRcps(c: Layered): boolean {
  * assumed-role user" (IAM User Guide, "AWS JSON policy elements: NotPrincipal",
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html): the
  * page does not decide whether naming the account alone exempts the account's principals. keyshare
- * reads it as exempting them; the simulator agrees without a permissions boundary and denies with
- * one. Excluded, named here, until the page decides.
+ * answers Unknown there, naming the page (`authorizeKnowing`, `undecided`); the simulator, which has no
+ * Unknown, exempts them without a permissions boundary and denies with one.
  */
 function notPrincipalNamesOnlyTheAccount(c: Layered): boolean {
   const account = accountOf(c.request.principal);

@@ -89,6 +89,14 @@ const PB_USER = cite(
   PAGE.evaluation,
   'Within the same account, resource-based policies that grant permissions to an IAM user ARN (that is not a federated user session) are not limited by an implicit deny in an identity-based policy or permissions boundary.',
 );
+const NOT_PRINCIPAL_MIGHT = cite(
+  'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html',
+  'If an assumed-role user (someone who is using a role) is being evaluated, AWS might validate the account first, then the role, and then the assumed-role user.',
+);
+const NOT_PRINCIPAL_DENY = cite(
+  'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html',
+  'When you use `NotPrincipal` in the same policy statement as `"Effect": "Deny"`, the actions specified in the policy statement are explicitly denied to all principals *except* for the ones specified.',
+);
 const PB_DENY = cite(PAGE.evaluation, 'An explicit deny in either of these policies overrides the allow.');
 const CROSS_ACCOUNT_IDENTITY = cite(
   PAGE.crossAccount,
@@ -429,6 +437,52 @@ const REQUESTS: RequestScenario[] = [
     principal: CREATOR,
     action: 'kms:CreateGrant',
     decision: 'ImplicitlyDenied',
+  },
+  // A Deny with NotPrincipal: how the principal is named decides.
+  {
+    name: 'a Deny whose NotPrincipal names the session, its role and their account exempts the session',
+    cites: [NOT_PRINCIPAL_DENY, NOT_PRINCIPAL_MIGHT],
+    keyPolicy: doc(ROOT, {
+      Sid: 'OnlyThisSession',
+      Effect: 'Deny',
+      NotPrincipal: { AWS: [APP_SESSION, APP_ROLE, `arn:aws:iam::${OWNER}:root`] },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+    }),
+    iam: [ALL_KMS_IAM],
+    principal: APP_SESSION,
+    action: 'kms:Decrypt',
+    decision: 'Allowed',
+  },
+  {
+    name: 'a Deny whose NotPrincipal names none of them denies the session',
+    cites: [NOT_PRINCIPAL_DENY],
+    keyPolicy: doc(ROOT, {
+      Sid: 'OnlyAdmin',
+      Effect: 'Deny',
+      NotPrincipal: { AWS: `arn:aws:iam::${OWNER}:role/admin` },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+    }),
+    iam: [ALL_KMS_IAM],
+    principal: APP_SESSION,
+    action: 'kms:Decrypt',
+    decision: 'ExplicitlyDenied',
+  },
+  {
+    name: 'a Deny whose NotPrincipal names the role and account but not the session: the page says AWS "might" check the session too, so unknown',
+    cites: [NOT_PRINCIPAL_MIGHT],
+    keyPolicy: doc(ROOT, {
+      Sid: 'RoleOnly',
+      Effect: 'Deny',
+      NotPrincipal: { AWS: [APP_ROLE, `arn:aws:iam::${OWNER}:root`] },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+    }),
+    iam: [ALL_KMS_IAM],
+    principal: APP_SESSION,
+    action: 'kms:Decrypt',
+    decision: 'Unknown',
   },
   // The context AWS always sets.
   {

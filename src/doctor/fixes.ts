@@ -1,4 +1,4 @@
-import { authorize, type KeyAccessInputs, SOURCE_LABEL, type TraceEntry } from '../evaluator';
+import { authorize, isConditionKey, type KeyAccessInputs, SOURCE_LABEL, type TraceEntry } from '../evaluator';
 import type { LoadedKeyAccess } from '../inputs/key-access';
 import { CREATE_GRANT } from '../policy/actions';
 import { ALLOW_ALL_KMS_IAM_POLICY, ALLOW_ALL_KMS_KEY_POLICY } from '../policy/allow-all';
@@ -96,6 +96,16 @@ function contextFix(outcome: StepOutcome): Fix {
       kind: 'pass-context',
       problem: `${outcome.step.id} depends on ${volume.join(', ')}: EBS sends the ID of the volume the launch creates as encryption context (KMS developer guide, "How Amazon EBS uses AWS KMS"), and a policy matches it with a pattern; no one knows that ID before the launch, so the outcome is unknown`,
       action: `make the pattern match every volume the launch may create, or decide it for one volume with explain --requests (encryptionContext {"aws:ebs:id": "vol-…"})`,
+    };
+  }
+  const undecided = outcome.dependsOn.filter((k) => !isConditionKey(k));
+  if (undecided.length > 0) {
+    return {
+      steps: [outcome.step.id],
+      kind: 'pass-context',
+      problem: `${outcome.step.id} is unknown: it rests on ${undecided.join('; ')}, which the AWS page does not decide`,
+      action:
+        'keyshare proposes no change to a Deny: ask its owner whether the caller is meant to be exempt (the page recommends naming the session, its role and their account together when it is)',
     };
   }
   const keys = outcome.dependsOn;

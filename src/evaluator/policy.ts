@@ -2,7 +2,7 @@ import type { Caller } from './caller';
 import { statementsFor, type CompiledPolicy, type CompiledStatement } from './compile';
 import { describeFailure, firstFailingCondition } from './conditions';
 import type { RequestContext } from './context';
-import { matchPrincipal, namesCallerItself, type PrincipalMatch } from './principal';
+import { matchPrincipal, namesCallerItself, notPrincipalExemption, type PrincipalMatch } from './principal';
 import { matchResource } from './resources';
 
 /** A request as the evaluator sees it once parsed. */
@@ -34,6 +34,8 @@ export interface PolicyOutcome {
   readonly allows: readonly StatementHit[];
   readonly denies: readonly StatementHit[];
   readonly nearMisses: readonly NearMiss[];
+  /** Deny statements that apply unless their NotPrincipal exempts the caller, which the AWS page leaves undecided. */
+  readonly undecidedDenies: readonly CompiledStatement[];
 }
 
 function principalOf(statement: CompiledStatement, caller: Caller): PrincipalMatch | undefined {
@@ -64,8 +66,17 @@ export function evaluatePolicy(policy: CompiledPolicy, request: EvaluationReques
   let allows: StatementHit[] | undefined;
   let denies: StatementHit[] | undefined;
   let nearMisses: NearMiss[] | undefined;
+  let undecidedDenies: CompiledStatement[] | undefined;
   for (const statement of statementsFor(policy, request.actionKey, request.caller.account)) {
     if (!matchResource(statement.resources, request.resource)) continue;
+    if (statement.effect === 'Deny' && statement.notPrincipal) {
+      const exemption = notPrincipalExemption(statement.notPrincipal, request.caller);
+      if (exemption === 'exempt') continue;
+      if (firstFailingCondition(statement.conditions, request.context) >= 0) continue;
+      if (exemption === 'undecided') (undecidedDenies ??= []).push(statement);
+      else (denies ??= []).push({ statement, match: 'direct', itself: true });
+      continue;
+    }
     const match = principalOf(statement, request.caller);
     const failing = match === undefined ? -1 : firstFailingCondition(statement.conditions, request.context);
     if (match !== undefined && failing < 0) {
@@ -80,7 +91,7 @@ export function evaluatePolicy(policy: CompiledPolicy, request: EvaluationReques
       }
     }
   }
-  return { policy, allows: allows ?? NONE, denies: denies ?? NONE, nearMisses: nearMisses ?? NONE };
+  return { policy, allows: allows ?? NONE, denies: denies ?? NONE, nearMisses: nearMisses ?? NONE, undecidedDenies: undecidedDenies ?? NONE };
 }
 
 const NONE: readonly never[] = [];

@@ -59,4 +59,9 @@ export interface AuthorizationResult {
   readonly trace: readonly TraceEntry[];
   /** For an implicit deny: what was missing, one sentence each (e.g. "no IAM policy of the caller allows kms:CreateGrant"). */
   readonly missing: readonly string[];
+  /**
+   * Deny statements that would decide the request if AWS read their NotPrincipal one way, which the
+   * AWS page leaves undecided: the request is then unknown (`authorizeKnowing`), each named with the page.
+   */
+  readonly undecided?: readonly string[];
 }

@@ -21,6 +21,11 @@ export interface Verdict {
   readonly dependsOn: readonly string[];
 }
 
+/** A `dependsOn` entry that is a condition key; the others are sentences naming an AWS page that does not decide. */
+export function isConditionKey(entry: string): boolean {
+  return !/\s/.test(entry);
+}
+
 export function isUnknown(v: Verdict): boolean {
   return v.dependsOn.length > 0;
 }
@@ -142,6 +147,8 @@ function bounded(candidates: Candidates[]): Candidates[] {
  */
 export function authorizeKnowing(inputs: KeyAccessInputs, request: KmsRequest, unknown: (key: string) => boolean): Verdict {
   const result = authorize(inputs, request);
+  // A Deny the page leaves undecided makes the answer unknown whatever the context.
+  if (result.undecided) return { result, dependsOn: result.undecided };
   const key = keyArnParts(inputs.keyArn);
   const derived = requestContext(parseCaller(request.principal, key.partition), request, key);
   const candidates = bounded([...candidatesOf(inputs, request, unknown, derived), ...encryptionContextCandidates(inputs, request)]);

@@ -1,6 +1,6 @@
 import { AUTOSCALING_GRANT_OPERATIONS, AUTOSCALING_LAUNCH_OPERATIONS, CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, kmsAction } from '../policy/actions';
 import { autoScalingRoleArn, Partition } from '../policy/arns';
-import { CALLED_VIA, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
+import { CALLED_VIA, EBS_ENCRYPTION_CONTEXT_KEY, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
 import { ec2Service } from '../policy/consumer-policy';
 import type { ContextEntry, KmsRequest } from '../policy/kms-api';
 import { createGrantContext } from '../policy/grant';
@@ -71,7 +71,6 @@ export function launchPath(t: LaunchPathTarget): LaunchStep[] {
  * tests is tried (`unknownEncryptionContext`). The same pair is taken for the ReEncrypt requests EBS
  * makes for the volume's data key.
  */
-export const EBS_ENCRYPTION_CONTEXT_KEY = 'aws:ebs:id';
 /** A well-formed volume ID no policy names: stands for the ID of the volume the launch creates. */
 const LAUNCHED_VOLUME = 'vol-0keyshare0launch';
 

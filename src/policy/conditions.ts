@@ -32,6 +32,12 @@ export const PRINCIPAL_IS_AWS_SERVICE = 'aws:PrincipalIsAWSService';
 export const PRINCIPAL_SERVICE_NAME = 'aws:PrincipalServiceName';
 export const REQUESTED_REGION = 'aws:RequestedRegion';
 export const MULTI_REGION = 'kms:MultiRegion';
+/**
+ * The encryption-context key EBS sends with the ID of the volume or snapshot (KMS developer guide,
+ * "How Amazon Elastic Block Store (Amazon EBS) uses AWS KMS", Amazon EBS encryption context,
+ * https://docs.aws.amazon.com/kms/latest/developerguide/services-ebs.html).
+ */
+export const EBS_ENCRYPTION_CONTEXT_KEY = 'aws:ebs:id';
 export const CALLED_VIA = ['aws:CalledVia', 'aws:CalledViaFirst', 'aws:CalledViaLast'] as const;
 
 /**

@@ -2,6 +2,7 @@ import { Diagnosis, launchWorks } from '../doctor/diagnose';
 import type { Fix } from '../doctor/fixes';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { verdictDecision, verdictText } from '../templates/authorization';
+import { isConditionKey } from '../evaluator/unknown';
 import { json, Renderers } from './format';
 import { renderTemplate } from '../templates/engine';
 
@@ -24,7 +25,8 @@ function verdict(d: Diagnosis): string {
   const failing = d.steps.filter((s) => !stepPasses(s));
   if (failing.length > 0 && failing.every((s) => s.dependsOn.length > 0)) {
     const keys = [...new Set(failing.flatMap((s) => s.dependsOn))];
-    return `the launch depends on ${keys.join(', ')}: pass ${keys.map((k) => `--context ${k}=…`).join(' ')}`;
+    const flags = keys.filter(isConditionKey);
+    return `the launch depends on ${keys.join(', ')}${flags.length > 0 ? `: pass ${flags.map((k) => `--context ${k}=…`).join(' ')}` : ''}`;
   }
   const first = failing.find((s) => s.dependsOn.length === 0)?.step.id ?? firstFailing(d);
   return `the launch fails${first ? `: first failing step ${first}` : ''}${d.awsManaged && !d.sameAccount ? '; the key is AWS managed and cannot be shared' : ''}`;
