@@ -26,8 +26,9 @@ export interface LoadedKeyAccess {
   /** Undefined when `--grants` was not given: counted as none, and reports say so. */
   readonly grants?: readonly Grant[];
   readonly scps: readonly PolicyDocument[];
-  readonly rcps: readonly PolicyDocument[];
-  readonly keyInManagementAccount: boolean;
+  /** RCPs bounding the key's account; absent counts as none. */
+  readonly rcps?: readonly PolicyDocument[];
+  readonly keyInManagementAccount?: boolean;
   readonly permissionsBoundary?: PolicyDocument;
   /** Facts about the inputs a reader must know to trust the result (placeholders, truncation). */
   readonly notes: readonly string[];
@@ -123,8 +124,8 @@ export function keyAccessInputs(loaded: LoadedKeyAccess, parts: { identity: bool
     identityPolicies: parts.identity ? loaded.identityPolicies : [],
     grants: parts.grants ? (loaded.grants ?? []) : [],
     scps: parts.scps ? loaded.scps : [],
-    rcps: loaded.rcps,
-    keyInManagementAccount: loaded.keyInManagementAccount,
+    rcps: loaded.rcps ?? [],
+    keyInManagementAccount: loaded.keyInManagementAccount === true,
     awsManagedKey: isAwsManaged(loaded),
     ...(parts.identity && loaded.permissionsBoundary && { permissionsBoundary: loaded.permissionsBoundary }),
   };

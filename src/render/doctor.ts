@@ -2,7 +2,7 @@ import { Diagnosis, launchWorks } from '../doctor/diagnose';
 import type { Fix } from '../doctor/fixes';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { verdictDecision, verdictText } from '../templates/authorization';
-import { isConditionKey } from '../evaluator/unknown';
+import { isConditionKey } from '../evaluator';
 import { json, Renderers } from './format';
 import { renderTemplate } from '../templates/engine';
 
