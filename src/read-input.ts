@@ -16,6 +16,10 @@ export const INPUT_KINDS = {
   iamPolicy: { name: 'IAM policy', maxBytes: 1024 * 1024 },
   // Organizations caps an SCP at 5,120 characters.
   scp: { name: 'service control policy', maxBytes: 1024 * 1024 },
+  // Organizations caps an RCP at 5,120 characters, as an SCP.
+  rcp: { name: 'resource control policy', maxBytes: 1024 * 1024 },
+  // A permissions boundary is a managed policy: at most 6,144 characters.
+  permissionsBoundary: { name: 'permissions boundary', maxBytes: 1024 * 1024 },
   // KMS allows 50,000 grants per key; `aws kms list-grants` prints about 850 bytes for each (42 MB).
   grants: { name: 'grant list', maxBytes: 64 * 1024 * 1024 },
   // The launch path of 10,000 consumers is about 190,000 requests of about 300 bytes.

@@ -4,7 +4,7 @@ import { autoScalingRoleArn, keyArn as keyArnOf, PLACEHOLDER_KEY_ID, roleArn } f
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import { consumerIamPolicy } from '../policy/consumer-policy';
 import { autoScalingGrant } from '../policy/grant';
-import { anyAutoScalingRolePattern, DEFAULT_ORGANIZATION_GRANTEE, keyPolicy, SID } from '../policy/key-policy';
+import { anyAutoScalingRolePattern, DEFAULT_ORGANIZATION_GRANTEE, keyPolicy, principalAccountGranteeAssumption, SID } from '../policy/key-policy';
 import { STAND_IN_GRANT_CREATOR_ROLE, type LaunchStep } from '../launch/path';
 import type { PolicyDocument } from '../policy/document';
 import { Consumer, Rollout } from '../model/rollout';
@@ -218,7 +218,7 @@ function assumptionsOf(rollout: Rollout, keyArn: string): string[] {
     out.push(`every consumer is a member of ${org.id}${org.ouPaths.length > 0 ? `, under ${org.ouPaths[0]}` : ''}`);
     out.push(
       (org.grantee ?? DEFAULT_ORGANIZATION_GRANTEE) === 'own-account'
-        ? `KMS resolves \${aws:PrincipalAccount} inside kms:GranteePrincipal of ${SID.organizationGrant}: IAM's grammar allows policy variables in condition values, but no AWS KMS page shows one in a key policy outside kms:EncryptionContext:, so the consumers' create-grant steps are proven under this assumption, not from a documented rule (if it is wrong, CreateGrant is denied at the first consumer deploy); organization.grantee: any-account uses only documented behaviour, at the cost that a member may grant another account's Auto Scaling role`
+        ? principalAccountGranteeAssumption(SID.organizationGrant)
         : `organization.grantee is any-account: ${SID.organizationGrant} lets any member grant any account's Auto Scaling role (StringLike ${anyAutoScalingRolePattern(rollout.partition)}), the documented form's accepted trade-off`,
     );
   }

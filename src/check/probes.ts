@@ -3,7 +3,7 @@ import { autoScalingRoleArn, Partition, parseRootArn, roleArn } from '../policy/
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
 import type { PolicyDocument } from '../policy/document';
 import { createGrantContext } from '../policy/grant';
-import type { ContextValue, KmsRequest } from '../policy/kms-api';
+import type { ContextEntry, KmsRequest } from '../policy/kms-api';
 
 /**
  * Least-privilege probes: requests that must be decided as the rollout intends. Denied probes
@@ -50,11 +50,11 @@ export function consumerProbes(
   account: string,
   ownRole: string,
   otherAccount: string,
-  accountContext: Readonly<Record<string, ContextValue>>,
+  accountContext: Readonly<Record<string, ContextEntry>>,
   /** organization.grantee any-account: granting another account's Auto Scaling role is the documented trade-off. */
   otherAccountGrantable = false,
 ): Probe[] {
-  const probe = (id: string, title: string, action: string, context: Record<string, ContextValue> = {}) =>
+  const probe = (id: string, title: string, action: string, context: Record<string, ContextEntry> = {}) =>
     denied(`${account}:${id}`, title, scope, creator, action, { ...accountContext, ...context });
   const grantOtherAccount = probe(
     'grant-other-account',
@@ -119,10 +119,10 @@ export function ownerProbes(scope: ProbeScope, administrators: readonly string[]
   ];
 }
 
-function request(scope: ProbeScope, principal: string, action: string, context: Record<string, ContextValue> = {}): KmsRequest {
+function request(scope: ProbeScope, principal: string, action: string, context: Record<string, ContextEntry> = {}): KmsRequest {
   return { principal, action, resource: scope.keyArn, context };
 }
 
-function denied(id: string, title: string, scope: ProbeScope, principal: string, action: string, context: Record<string, ContextValue> = {}): Probe {
+function denied(id: string, title: string, scope: ProbeScope, principal: string, action: string, context: Record<string, ContextEntry> = {}): Probe {
   return { id, title, request: request(scope, principal, action, context), identityPolicies: [ALLOW_ALL_KMS_IAM_POLICY], expect: 'Denied' };
 }

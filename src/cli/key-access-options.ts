@@ -26,5 +26,13 @@ export function withKeyAccessOptions(command: Command, keyPolicy: 'required' | '
       `service control policy bounding the caller's account, repeatable, each one that must allow (a deny-only SCP is read beside FullAWSAccess): ${SHAPES} (aws organizations describe-policy)`,
       collect,
       [],
-    );
+    )
+    .option(
+      '--rcp <file>',
+      `resource control policy bounding the key's account, repeatable, each one that must allow (a deny-only RCP is read beside RCPFullAWSAccess): ${SHAPES} (aws organizations describe-policy of a RESOURCE_CONTROL_POLICY)`,
+      collect,
+      [],
+    )
+    .option('--key-in-management-account', "the key is in the organization's management account, whose resources RCPs do not affect")
+    .option('--permissions-boundary <file>', `permissions boundary of the caller's IAM user or role: ${SHAPES} (aws iam get-policy-version)`);
 }

@@ -6,15 +6,17 @@ import { evaluateLaunchPath, judgedGrant, JudgedGrant, misissuedGrants, type Ste
 import { callerFacts, LaunchPathTarget, STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
 import { Fix, FixContext, FixInputs, fixesFor, mergeFixes } from './fixes';
 import { proveFixes, ProofScope } from './prove';
-import type { ContextValue } from '../policy/kms-api';
+import type { ContextEntry } from '../policy/kms-api';
 import { GRANT_OPERATIONS } from '../policy/conditions';
+import { statementId } from '../policy/document';
+import { granteeNamesPrincipalAccount, principalAccountGranteeAssumption } from '../policy/key-policy';
 
 export interface DoctorTarget {
   readonly consumer: string;
   readonly serviceLinkedRoleSuffix?: string;
   readonly grantCreator?: string;
   /** Context the caller knows and keyshare cannot (organization membership); the steps' own keys win. */
-  readonly context?: Readonly<Record<string, ContextValue>>;
+  readonly context?: Readonly<Record<string, ContextEntry>>;
 }
 
 export interface Diagnosis {
@@ -33,6 +35,9 @@ export interface Diagnosis {
   /** What was given, and how absent inputs were counted. */
   readonly inputs: readonly string[];
   readonly notes: readonly string[];
+  /** What steps that pass rest on beyond the AWS pages, as `check` and `synth` print it; `assumedSteps` names them. */
+  readonly assumptions: readonly string[];
+  readonly assumedSteps: readonly string[];
 }
 
 export { STAND_IN_GRANT_CREATOR_ROLE as GRANT_CREATOR_ROLE } from '../launch/path';
@@ -116,13 +121,16 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
           mergeFixes(steps.flatMap((s) => fixesFor(ctx, s))),
           scope,
           base,
-          (inputs) => run({ keyArn, ...inputs }).steps,
+          (inputs) => run({ ...available, ...inputs }).steps,
           steps.filter((s) => !stepPasses(s)),
         );
 
+  const { assumptions, assumedSteps } = assumptionsOf(loaded, steps);
   return {
     keyArn,
     consumer: target.consumer,
+    assumptions,
+    assumedSteps,
     sameAccount,
     serviceLinkedRole,
     grantCreator,
@@ -136,6 +144,26 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
     ],
     notes: [...loaded.notes, ...creatorNotes(grantCreator, target.consumer, sameAccount), ...ignoredContextNotes(target.context)],
   };
+}
+
+/**
+ * Steps allowed through a key policy statement whose kms:GranteePrincipal holds
+ * `${aws:PrincipalAccount}`: allowed only if KMS resolves the variable there, which no KMS page shows.
+ */
+function assumptionsOf(loaded: LoadedKeyAccess, steps: readonly StepOutcome[]): { assumptions: string[]; assumedSteps: string[] } {
+  const undocumented = new Set(
+    loaded.keyPolicy.Statement.map((st, i) => (granteeNamesPrincipalAccount(st) ? statementId(st, i) : undefined)).filter((id) => id !== undefined),
+  );
+  const assumedSteps: string[] = [];
+  const sids = new Set<string>();
+  for (const s of steps) {
+    if (!stepPasses(s)) continue;
+    const used = s.result.trace.filter((t) => t.source === 'key-policy' && t.effect === 'Allow' && undocumented.has(t.id)).map((t) => t.id);
+    if (used.length === 0) continue;
+    assumedSteps.push(s.step.id);
+    for (const id of used) sids.add(id);
+  }
+  return { assumptions: [...sids].map(principalAccountGranteeAssumption), assumedSteps };
 }
 
 /** Which CreateGrant the create-grant step judged, and why those operations. */
@@ -193,5 +221,15 @@ function inputLines(loaded: LoadedKeyAccess, flags: KeyAccessFlags, sameAccount:
       : `grants: none given, counted as none; if you have created the grant, pass \`aws kms list-grants --key-id ${loaded.keyArn.arn} --output json\` output with --grants`,
   );
   lines.push(flags.scp.length > 0 ? `SCPs (bounding the grant creator's account): ${flags.scp.join(', ')}` : 'SCPs: none given, counted as none');
+  lines.push(
+    (flags.rcp ?? []).length > 0
+      ? `RCPs (bounding the key's account${flags.keyInManagementAccount ? ', which is the management account: RCPs do not affect its resources' : ''}): ${flags.rcp!.join(', ')}`
+      : 'RCPs: none given, counted as none',
+  );
+  lines.push(
+    flags.permissionsBoundary !== undefined
+      ? `permissions boundary (the grant creator's): ${flags.permissionsBoundary}`
+      : 'permissions boundary: none given, counted as none (the grant creator has no boundary)',
+  );
   return lines;
 }

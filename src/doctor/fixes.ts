@@ -1,9 +1,9 @@
-import { authorize, type KeyAccessInputs, SOURCE_LABEL, type TraceEntry } from '../evaluator';
+import { authorize, isConditionKey, type KeyAccessInputs, SOURCE_LABEL, type TraceEntry } from '../evaluator';
 import type { LoadedKeyAccess } from '../inputs/key-access';
 import { CREATE_GRANT } from '../policy/actions';
 import { ALLOW_ALL_KMS_IAM_POLICY, ALLOW_ALL_KMS_KEY_POLICY } from '../policy/allow-all';
 import { accountRootArn, iamIdentityOf, type Partition, principalAccount } from '../policy/arns';
-import { GRANT_IS_FOR_AWS_RESOURCE, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
+import { ENCRYPTION_CONTEXT_PREFIX, GRANT_IS_FOR_AWS_RESOURCE, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
 import { CONSUMER_SID, consumerIamPolicy, consumerIamPolicyName } from '../policy/consumer-policy';
 import { policyDocument, PolicyDocument, PolicyStatement, statementId } from '../policy/document';
 import { autoScalingGrant } from '../policy/grant';
@@ -88,6 +88,26 @@ export function fixesFor(ctx: FixContext, outcome: StepOutcome): Fix[] {
  * for the fact and changes nothing.
  */
 function contextFix(outcome: StepOutcome): Fix {
+  const unknowable = new Set((outcome.step.request.unknownEncryptionContext ?? []).map((k) => `${ENCRYPTION_CONTEXT_PREFIX}${k}`));
+  const volume = outcome.dependsOn.filter((k) => unknowable.has(k));
+  if (volume.length > 0) {
+    return {
+      steps: [outcome.step.id],
+      kind: 'pass-context',
+      problem: `${outcome.step.id} depends on ${volume.join(', ')}: EBS sends the ID of the volume the launch creates as encryption context (KMS developer guide, "How Amazon EBS uses AWS KMS"), and a policy matches it with a pattern; no one knows that ID before the launch, so the outcome is unknown`,
+      action: `make the pattern match every volume the launch may create, or decide it for one volume with explain --requests (encryptionContext {"aws:ebs:id": "vol-…"})`,
+    };
+  }
+  const undecided = outcome.dependsOn.filter((k) => !isConditionKey(k));
+  if (undecided.length > 0) {
+    return {
+      steps: [outcome.step.id],
+      kind: 'pass-context',
+      problem: `${outcome.step.id} is unknown: it rests on ${undecided.join('; ')}, which the AWS page does not decide`,
+      action:
+        'keyshare proposes no change to a Deny: ask its owner whether the caller is meant to be exempt (the page recommends naming the session, its role and their account together when it is)',
+    };
+  }
   const keys = outcome.dependsOn;
   return {
     steps: [outcome.step.id],

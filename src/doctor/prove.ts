@@ -4,7 +4,7 @@ import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { autoScalingRoleArn, roleArn, type Partition } from '../policy/arns';
 import { consumerProbes, type Probe, strangerProbes } from '../check/probes';
 import { Fix, FixInputs, unexplainedFix } from './fixes';
-import type { ContextValue } from '../policy/kms-api';
+import type { ContextEntry } from '../policy/kms-api';
 
 /** Who and what the probes speak about. */
 export interface ProofScope {
@@ -15,7 +15,7 @@ export interface ProofScope {
   readonly serviceLinkedRoleSuffix?: string;
   readonly grantCreator: string;
   /** Facts the caller gave (organization membership, ...), as every request of the account carries them. */
-  readonly facts: Readonly<Record<string, ContextValue>>;
+  readonly facts: Readonly<Record<string, ContextEntry>>;
 }
 
 interface ProbeRun {

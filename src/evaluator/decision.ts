@@ -10,4 +10,6 @@ export const SOURCE_LABEL: Record<TraceSource, string> = {
   'identity-policy': 'IAM policy',
   grant: 'grant',
   scp: 'SCP',
+  rcp: 'RCP',
+  'permissions-boundary': 'permissions boundary',
 };

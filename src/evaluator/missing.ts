@@ -1,6 +1,6 @@
 import { CROSS_ACCOUNT_OPERATIONS } from '../policy/actions';
 import { accountRootArn } from '../policy/arns';
-import { crossAccountBlocked, grantDecidesAlone, grantsAllow, policiesAllow, scpsFailing, type Evaluation } from './combine';
+import { boundaryAllows, crossAccountBlocked, grantDecidesAlone, grantsAllow, policiesAllow, scpsFailing, type Evaluation } from './combine';
 import type { PolicyOutcome } from './policy';
 
 function ids(outcome: PolicyOutcome, match?: 'direct' | 'account'): string {
@@ -99,6 +99,12 @@ export function explainMissing(e: Evaluation): string[] {
         : `${scp} allows no ${action} for ${caller.arn}`,
     );
     out.push(...nearMisses([scps[i]], () => scp));
+  }
+  if (e.boundary !== undefined && !boundaryAllows(e) && !policiesAllow(e)) {
+    out.push(
+      `the permissions boundary of ${caller.arn} allows no ${action}: it limits what IAM policies allow, and a key policy statement that names the role rather than the session (IAM User Guide, "Policy evaluation logic")`,
+      ...nearMisses([e.boundary], () => 'permissions boundary'),
+    );
   }
   if (grantDecidesAlone(e) && !grantsAllow(e)) {
     out.push(

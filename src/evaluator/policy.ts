@@ -2,7 +2,7 @@ import type { Caller } from './caller';
 import { statementsFor, type CompiledPolicy, type CompiledStatement } from './compile';
 import { describeFailure, firstFailingCondition } from './conditions';
 import type { RequestContext } from './context';
-import { matchPrincipal, type PrincipalMatch } from './principal';
+import { matchPrincipal, namesCallerItself, notPrincipalExemption, type PrincipalMatch } from './principal';
 import { matchResource } from './resources';
 
 /** A request as the evaluator sees it once parsed. */
@@ -19,6 +19,8 @@ export interface EvaluationRequest {
 export interface StatementHit {
   readonly statement: CompiledStatement;
   readonly match: PrincipalMatch;
+  /** A direct match that names the caller itself, not its role: a permissions boundary does not limit it (`namesCallerItself`). */
+  readonly itself: boolean;
 }
 
 /** An Allow statement for this action that failed on one thing only; `doctor` names it. */
@@ -32,6 +34,8 @@ export interface PolicyOutcome {
   readonly allows: readonly StatementHit[];
   readonly denies: readonly StatementHit[];
   readonly nearMisses: readonly NearMiss[];
+  /** Deny statements that apply unless their NotPrincipal exempts the caller, which the AWS page leaves undecided. */
+  readonly undecidedDenies: readonly CompiledStatement[];
 }
 
 function principalOf(statement: CompiledStatement, caller: Caller): PrincipalMatch | undefined {
@@ -39,6 +43,11 @@ function principalOf(statement: CompiledStatement, caller: Caller): PrincipalMat
   // NotPrincipal: every principal except those listed, including their accounts' (IAM User Guide, "NotPrincipal").
   if (statement.notPrincipal) return matchPrincipal(statement.notPrincipal, caller) === undefined ? 'direct' : undefined;
   return 'direct';
+}
+
+/** NotPrincipal names every principal but those listed, as `*` does; no Principal: an identity policy's own principal. */
+function itselfOf(statement: CompiledStatement, caller: Caller): boolean {
+  return statement.principal ? namesCallerItself(statement.principal, caller) : true;
 }
 
 function principalMiss(statement: CompiledStatement, caller: Caller): string {
@@ -57,13 +66,23 @@ export function evaluatePolicy(policy: CompiledPolicy, request: EvaluationReques
   let allows: StatementHit[] | undefined;
   let denies: StatementHit[] | undefined;
   let nearMisses: NearMiss[] | undefined;
+  let undecidedDenies: CompiledStatement[] | undefined;
   for (const statement of statementsFor(policy, request.actionKey, request.caller.account)) {
     if (!matchResource(statement.resources, request.resource)) continue;
+    if (statement.effect === 'Deny' && statement.notPrincipal) {
+      const exemption = notPrincipalExemption(statement.notPrincipal, request.caller);
+      if (exemption === 'exempt') continue;
+      if (firstFailingCondition(statement.conditions, request.context) >= 0) continue;
+      if (exemption === 'undecided') (undecidedDenies ??= []).push(statement);
+      else (denies ??= []).push({ statement, match: 'direct', itself: true });
+      continue;
+    }
     const match = principalOf(statement, request.caller);
     const failing = match === undefined ? -1 : firstFailingCondition(statement.conditions, request.context);
     if (match !== undefined && failing < 0) {
-      if (statement.effect === 'Allow') (allows ??= []).push({ statement, match });
-      else (denies ??= []).push({ statement, match });
+      const itself = match === 'direct' && itselfOf(statement, request.caller);
+      if (statement.effect === 'Allow') (allows ??= []).push({ statement, match, itself });
+      else (denies ??= []).push({ statement, match, itself });
     } else if (explain && statement.effect === 'Allow') {
       if (match !== undefined) {
         (nearMisses ??= []).push({ statement, reason: describeFailure(statement.conditions[failing], request.context) });
@@ -72,7 +91,7 @@ export function evaluatePolicy(policy: CompiledPolicy, request: EvaluationReques
       }
     }
   }
-  return { policy, allows: allows ?? NONE, denies: denies ?? NONE, nearMisses: nearMisses ?? NONE };
+  return { policy, allows: allows ?? NONE, denies: denies ?? NONE, nearMisses: nearMisses ?? NONE, undecidedDenies: undecidedDenies ?? NONE };
 }
 
 const NONE: readonly never[] = [];

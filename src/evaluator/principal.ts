@@ -71,3 +71,41 @@ export function matchPrincipal(matcher: PrincipalMatcher, caller: Caller): Princ
   if (caller.account !== undefined && matcher.accounts.has(caller.account)) return caller.kind === 'root' ? 'direct' : 'account';
   return undefined;
 }
+
+/**
+ * Whether a statement that matched `caller` directly names the caller itself (its user, session or
+ * federated-user ARN, or `*`) rather than the role it is a session of. Within one account "resource-based
+ * policies that grant permissions to an IAM role ARN are limited by an implicit deny in a permissions
+ * boundary", while those naming a role session or an IAM user ARN are not (IAM User Guide, "Policy
+ * evaluation logic", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+ * A role ARN given as the caller stands for its sessions, named through the role.
+ */
+export function namesCallerItself(matcher: PrincipalMatcher, caller: Caller): boolean {
+  if (matcher.everyone) return true;
+  return caller.kind !== 'role' && caller.kind !== 'root' && matcher.arns.has(caller.arn);
+}
+
+/**
+ * Whether a Deny's NotPrincipal exempts the caller. "If an assumed-role user ... is being evaluated,
+ * AWS might validate the account first, then the role, and then the assumed-role user", so AWS
+ * recommends naming the session, its role and their account (IAM User Guide, "AWS JSON policy
+ * elements: NotPrincipal",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html).
+ * `exempt`: every link of the caller's chain is named (or `*`); `applies`: none is; `undecided`: some
+ * are, and the page does not say which AWS checks.
+ */
+export function notPrincipalExemption(matcher: PrincipalMatcher, caller: Caller): 'exempt' | 'applies' | 'undecided' {
+  if (matcher.everyone) return 'exempt';
+  if (caller.kind === 'service') return matcher.services.has(caller.arn.toLowerCase()) ? 'exempt' : 'applies';
+  const account = caller.account !== undefined && matcher.accounts.has(caller.account);
+  const chain: boolean[] =
+    caller.kind === 'root'
+      ? [account || matcher.arns.has(caller.arn)]
+      : caller.kind === 'assumed-role'
+        ? [matcher.arns.has(caller.arn), caller.roleKey !== undefined && matcher.roles.has(caller.roleKey), account]
+        : caller.kind === 'role'
+          ? [caller.roleKey !== undefined && matcher.roles.has(caller.roleKey), account]
+          : [matcher.arns.has(caller.arn), account];
+  if (chain.every((named) => named)) return 'exempt';
+  return chain.some((named) => named) ? 'undecided' : 'applies';
+}

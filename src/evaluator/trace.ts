@@ -1,9 +1,10 @@
 import { grantsAllow, policiesAllow, type Evaluation } from './combine';
 import type { PolicyOutcome } from './policy';
 import type { Decision, TraceEntry, TraceSource } from './types';
+import { SOURCE_LABEL } from './decision';
 
 function label(source: TraceSource, index: number, count: number): string {
-  const name = source === 'identity-policy' ? 'IAM policy' : 'SCP';
+  const name = SOURCE_LABEL[source];
   return count > 1 ? `${name} ${index + 1} of ${count}` : name;
 }
 
@@ -42,6 +43,9 @@ export function traceOf(e: Evaluation, decision: Decision): TraceEntry[] {
   // An SCP never allows by itself; only its denies decide.
   const scps = e.scps ?? [];
   scps.forEach((o, i) => addStatements(out, 'scp', o, `${label('scp', i, scps.length)}: `, e, false));
+  const rcps = e.rcps ?? [];
+  rcps.forEach((o, i) => addStatements(out, 'rcp', o, `${label('rcp', i, rcps.length)}: `, e, false));
+  if (e.boundary) addStatements(out, 'permissions-boundary', e.boundary, 'permissions boundary: ', e, false);
   if (viaGrants) {
     for (const hit of e.grants.allows) {
       const delegation = hit.match === 'account' ? ", delegating to the account's IAM policies" : '';

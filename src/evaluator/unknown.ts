@@ -1,7 +1,11 @@
 import { authorize, authorizeDecision } from './authorize';
 import { compilePolicy, KEY_POLICY_FIELD, type CompiledPolicy } from './compile';
 import type { AuthorizationResult, KeyAccessInputs } from './types';
-import type { ContextValue, KmsRequest } from '../policy/kms-api';
+import type { ContextEntry, ContextValue, KmsRequest } from '../policy/kms-api';
+import { ENCRYPTION_CONTEXT_PREFIX } from '../policy/conditions';
+import { isMultiValuedKey } from './key-catalog';
+import { keyArnParts, parseCaller } from './caller';
+import { requestContext } from './context';
 
 /**
  * A decision that may rest on context the caller did not give. `dependsOn` names the keys whose
@@ -17,6 +21,11 @@ export interface Verdict {
   readonly dependsOn: readonly string[];
 }
 
+/** A `dependsOn` entry that is a condition key; the others are sentences naming an AWS page that does not decide. */
+export function isConditionKey(entry: string): boolean {
+  return !/\s/.test(entry);
+}
+
 export function isUnknown(v: Verdict): boolean {
   return v.dependsOn.length > 0;
 }
@@ -28,6 +37,8 @@ const MAX_COMBINATIONS = 128;
 interface Candidates {
   readonly key: string;
   readonly values: readonly (ContextValue | undefined)[];
+  /** An encryption-context key: its values replace the request's encryption context, never absent. */
+  readonly encryption?: string;
 }
 
 function policies(inputs: KeyAccessInputs): CompiledPolicy[] {
@@ -35,6 +46,8 @@ function policies(inputs: KeyAccessInputs): CompiledPolicy[] {
     compilePolicy(inputs.keyPolicy, KEY_POLICY_FIELD),
     ...(inputs.identityPolicies ?? []).map((doc, i) => compilePolicy(doc, 'identityPolicies', i)),
     ...(inputs.scps ?? []).map((doc, i) => compilePolicy(doc, 'scps', i)),
+    ...(inputs.rcps ?? []).map((doc, i) => compilePolicy(doc, 'rcps', i)),
+    ...(inputs.permissionsBoundary ? [compilePolicy(inputs.permissionsBoundary, 'permissionsBoundary')] : []),
   ];
 }
 
@@ -62,7 +75,7 @@ function unknownUsesOf(policy: CompiledPolicy, unknown: (key: string) => boolean
         .map((c) => ({
           key: c.key,
           keyLower: c.keyLower,
-          multi: c.kind === 'forAllValues' || c.kind === 'forAnyValue',
+          multi: c.kind === 'forAllValues' || c.kind === 'forAnyValue' || isMultiValuedKey(c.key),
           values: c.kind === 'null' ? [] : c.values.filter((v) => !v.includes('${')),
         })),
     );
@@ -72,10 +85,16 @@ function unknownUsesOf(policy: CompiledPolicy, unknown: (key: string) => boolean
 }
 
 /** For each unknown key the policies test and the request lacks: absent, each literal value the policies test, another value. */
-function candidatesOf(inputs: KeyAccessInputs, request: KmsRequest, unknown: (key: string) => boolean): Candidates[] {
+function candidatesOf(
+  inputs: KeyAccessInputs,
+  request: KmsRequest,
+  unknown: (key: string) => boolean,
+  derived: ReadonlyMap<string, unknown>,
+): Candidates[] {
   const uses = policies(inputs).flatMap((policy) => unknownUsesOf(policy, unknown));
   if (uses.length === 0) return [];
-  const given = new Set(Object.keys(request.context ?? {}).map((k) => k.toLowerCase()));
+  // A key given (with a value or as absent) or derived by keyshare is known.
+  const given = new Set([...Object.keys(request.context ?? {}).map((k) => k.toLowerCase()), ...derived.keys()]);
   const byKey = new Map<string, { key: string; multi: boolean; values: Set<string> }>();
   for (const use of uses) {
     if (given.has(use.keyLower)) continue;
@@ -92,11 +111,32 @@ function candidatesOf(inputs: KeyAccessInputs, request: KmsRequest, unknown: (ke
     });
 }
 
+const EC_PREFIX = ENCRYPTION_CONTEXT_PREFIX.toLowerCase();
+
+/**
+ * For each encryption-context key whose value the request carries but keyshare cannot know (EBS's
+ * `aws:ebs:id` of a volume the launch is about to create): the stand-in, and each wildcard pattern a
+ * policy tests on `kms:EncryptionContext:<key>`. A literal ID, in a policy or a grant's constraint,
+ * names an existing volume, never the new one, so the stand-in decides it.
+ */
+function encryptionContextCandidates(inputs: KeyAccessInputs, request: KmsRequest): Candidates[] {
+  return (request.unknownEncryptionContext ?? []).map((name) => {
+    const conditionKey = `${EC_PREFIX}${name.toLowerCase()}`;
+    const patterns = new Set<string>();
+    for (const policy of policies(inputs))
+      for (const statement of policy.statements)
+        for (const c of statement.conditions)
+          if (c.keyLower === conditionKey && c.kind !== 'null') for (const v of c.values) if (!v.includes('${') && /[*?]/.test(v)) patterns.add(v);
+    const standIn = request.encryptionContext?.[name];
+    return { key: `${ENCRYPTION_CONTEXT_PREFIX}${name}`, values: [standIn, ...[...patterns].sort()], encryption: name };
+  });
+}
+
 /** Keeps the product of the candidate lists small: absent, one policy value, another value. */
 function bounded(candidates: Candidates[]): Candidates[] {
   const size = candidates.reduce((n, c) => n * c.values.length, 1);
   if (size <= MAX_COMBINATIONS) return candidates;
-  return candidates.map((c) => ({ key: c.key, values: c.values.length > 3 ? [c.values[0], c.values[1], c.values[c.values.length - 1]] : c.values }));
+  return candidates.map((c) => ({ ...c, values: c.values.length > 3 ? [c.values[0], c.values[1], c.values[c.values.length - 1]] : c.values }));
 }
 
 /**
@@ -107,7 +147,11 @@ function bounded(candidates: Candidates[]): Candidates[] {
  */
 export function authorizeKnowing(inputs: KeyAccessInputs, request: KmsRequest, unknown: (key: string) => boolean): Verdict {
   const result = authorize(inputs, request);
-  const candidates = bounded(candidatesOf(inputs, request, unknown));
+  // A Deny the page leaves undecided makes the answer unknown whatever the context.
+  if (result.undecided) return { result, dependsOn: result.undecided };
+  const key = keyArnParts(inputs.keyArn);
+  const derived = requestContext(parseCaller(request.principal, key.partition), request, key);
+  const candidates = bounded([...candidatesOf(inputs, request, unknown, derived), ...encryptionContextCandidates(inputs, request)]);
   if (candidates.length === 0) return { result, dependsOn: [] };
   const allowed = new Map<string, boolean>();
   const combination: number[] = candidates.map(() => 0);
@@ -118,12 +162,14 @@ export function authorizeKnowing(inputs: KeyAccessInputs, request: KmsRequest, u
         allowed.set(combination.join(','), result.decision === 'Allowed');
         return;
       }
-      const context: Record<string, ContextValue> = { ...request.context };
+      const context: Record<string, ContextEntry> = { ...request.context };
+      const encryptionContext: Record<string, string> = { ...request.encryptionContext };
       candidates.forEach((c, j) => {
         const value = c.values[combination[j]];
-        if (value !== undefined) context[c.key] = value;
+        if (c.encryption !== undefined) encryptionContext[c.encryption] = String(value);
+        else if (value !== undefined) context[c.key] = value;
       });
-      allowed.set(combination.join(','), authorizeDecision(inputs, { ...request, context }) === 'Allowed');
+      allowed.set(combination.join(','), authorizeDecision(inputs, { ...request, context, encryptionContext }) === 'Allowed');
       return;
     }
     for (let v = 0; v < candidates[i].values.length; v++) {

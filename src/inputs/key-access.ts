@@ -14,6 +14,9 @@ export interface KeyAccessFlags {
   readonly iamPolicy: readonly string[];
   readonly grants?: string;
   readonly scp: readonly string[];
+  readonly rcp?: readonly string[];
+  readonly keyInManagementAccount?: boolean;
+  readonly permissionsBoundary?: string;
 }
 
 export interface LoadedKeyAccess {
@@ -23,6 +26,10 @@ export interface LoadedKeyAccess {
   /** Undefined when `--grants` was not given: counted as none, and reports say so. */
   readonly grants?: readonly Grant[];
   readonly scps: readonly PolicyDocument[];
+  /** RCPs bounding the key's account; absent counts as none. */
+  readonly rcps?: readonly PolicyDocument[];
+  readonly keyInManagementAccount?: boolean;
+  readonly permissionsBoundary?: PolicyDocument;
   /** Facts about the inputs a reader must know to trust the result (placeholders, truncation). */
   readonly notes: readonly string[];
 }
@@ -32,6 +39,14 @@ export interface LoadedKeyAccess {
  * attaches FullAWSAccess to every root, OU and account, and deny-list SCPs rely on it.
  */
 const FULL_AWS_ACCESS: PolicyStatement = { Sid: 'FullAWSAccess', Effect: 'Allow', Action: '*', Resource: '*' };
+/**
+ * "The effect of `Allow` is only supported for the `RCPFullAWSAccess` policy" (Organizations User
+ * Guide, "RCP syntax", https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html):
+ * any other Allow is not an RCP AWS would accept. The evaluator reads only an RCP's Deny statements.
+ */
+function isRcpFullAwsAccess(s: PolicyStatement): boolean {
+  return s.Principal === '*' && s.Action === '*' && s.Resource === '*' && s.Condition === undefined && s.NotAction === undefined;
+}
 
 export async function loadKeyAccess(flags: KeyAccessFlags): Promise<LoadedKeyAccess> {
   const keyPolicy = readPolicy({ flag: '--key-policy', file: flags.keyPolicy }, 'key');
@@ -48,6 +63,21 @@ export async function loadKeyAccess(flags: KeyAccessFlags): Promise<LoadedKeyAcc
     notes.push(`SCP ${file} only denies: read as a deny-list SCP attached beside FullAWSAccess, as AWS attaches it by default`);
     return { ...scp, Statement: [...scp.Statement, FULL_AWS_ACCESS] };
   });
+  const rcps = (flags.rcp ?? []).map((file) => {
+    const rcp = readPolicy({ flag: '--rcp', file }, 'rcp');
+    const i = rcp.Statement.findIndex((st) => st.Effect === 'Allow' && !isRcpFullAwsAccess(st));
+    if (i >= 0) {
+      throw new InputError(
+        `--rcp ${file}: Statement[${i}].Effect`,
+        'Allow',
+        'is not an RCP AWS accepts: the effect of Allow is only supported for the RCPFullAWSAccess policy (Organizations User Guide, "RCP syntax")',
+        'write the restriction as a Deny statement; RCPFullAWSAccess is attached to every level already',
+      );
+    }
+    return rcp;
+  });
+  const permissionsBoundary =
+    flags.permissionsBoundary === undefined ? undefined : readPolicy({ flag: '--permissions-boundary', file: flags.permissionsBoundary }, 'boundary');
   const grantList = flags.grants === undefined ? undefined : readGrants({ flag: '--grants', file: flags.grants });
   const keyArn = resolveKeyArn(flags.keyArn, keyPolicy, namedKeyArns(grantList?.grants ?? [], identityPolicies));
 
@@ -73,7 +103,17 @@ export async function loadKeyAccess(flags: KeyAccessFlags): Promise<LoadedKeyAcc
     if (keyArn.source === 'flag' && g.KeyId !== keyArn.arn && !keyArn.arn.endsWith(`/${g.KeyId}`))
       notes.push(`grant ${g.GrantId ?? g.Name ?? g.GranteePrincipal} is for ${g.KeyId}, not ${keyArn.arn}`);
   }
-  return { keyArn, keyPolicy, identityPolicies, grants: grantList?.grants, scps, notes };
+  return {
+    keyArn,
+    keyPolicy,
+    identityPolicies,
+    grants: grantList?.grants,
+    scps,
+    rcps,
+    keyInManagementAccount: flags.keyInManagementAccount === true,
+    ...(permissionsBoundary && { permissionsBoundary }),
+    notes,
+  };
 }
 
 /** The evaluator's inputs; absent grants count as none. */
@@ -84,7 +124,16 @@ export function keyAccessInputs(loaded: LoadedKeyAccess, parts: { identity: bool
     identityPolicies: parts.identity ? loaded.identityPolicies : [],
     grants: parts.grants ? (loaded.grants ?? []) : [],
     scps: parts.scps ? loaded.scps : [],
+    rcps: loaded.rcps ?? [],
+    keyInManagementAccount: loaded.keyInManagementAccount === true,
+    awsManagedKey: isAwsManaged(loaded),
+    ...(parts.identity && loaded.permissionsBoundary && { permissionsBoundary: loaded.permissionsBoundary }),
   };
+}
+
+/** Named by an `alias/aws/` alias, or with the AWS managed key policy's shape. */
+export function isAwsManaged(loaded: LoadedKeyAccess): boolean {
+  return loaded.keyArn.awsManagedAlias !== undefined || keyPolicyOwner(loaded.keyPolicy)?.from === 'aws-managed';
 }
 
 /**

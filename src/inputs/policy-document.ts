@@ -27,6 +27,20 @@ const POLICY_KINDS = {
     principal: 'forbidden',
     fix: 'pass an SCP document or the output of `aws organizations describe-policy --policy-id <p-…> --output json`',
   },
+  // An RCP statement names its principals, as the RCP syntax page's examples do (Principal "*" with
+  // conditions); keyshare requires the element and evaluates it as written.
+  rcp: {
+    input: 'rcp',
+    name: 'resource control policy',
+    principal: 'required',
+    fix: 'pass an RCP document or the output of `aws organizations describe-policy --policy-id <p-…> --output json` for a RESOURCE_CONTROL_POLICY',
+  },
+  boundary: {
+    input: 'permissionsBoundary',
+    name: 'permissions boundary',
+    principal: 'forbidden',
+    fix: 'pass the managed policy set as the permissions boundary: a policy document or the output of `aws iam get-policy-version --policy-arn <ARN> --version-id <v> --output json`',
+  },
 } as const satisfies Record<string, { input: InputKind; name: string; principal: string; fix: string }>;
 
 export type PolicyKind = keyof typeof POLICY_KINDS;
@@ -84,6 +98,7 @@ export function readPolicy(origin: Origin, kind: PolicyKind): PolicyDocument {
   const text = readInput(input, origin.flag, origin.file);
   const json = parseJson(origin, text, fix);
   assertNoDuplicateKeys(origin, text, fix);
+  assertOrganizationsType(origin, kind, json);
   const doc = policyFromJson(origin, kind, json);
   // KMS refuses PutKeyPolicy over its quota, so such a document cannot be, or become, a key's policy.
   // (A plan under review may hold one: review reports it as a risk instead.)
@@ -97,6 +112,32 @@ export function readPolicy(origin: Origin, kind: PolicyKind): PolicyDocument {
     );
   }
   return doc;
+}
+
+/** `aws organizations describe-policy` names the policy's type; each type has its own flag. */
+const ORGANIZATIONS_TYPES: Partial<Record<PolicyKind, { type: string; flag: string }>> = {
+  scp: { type: 'SERVICE_CONTROL_POLICY', flag: '--scp' },
+  rcp: { type: 'RESOURCE_CONTROL_POLICY', flag: '--rcp' },
+};
+
+function assertOrganizationsType(origin: Origin, kind: PolicyKind, json: unknown): void {
+  const type = (json as { Policy?: { PolicySummary?: { Type?: unknown } } } | null)?.Policy?.PolicySummary?.Type;
+  if (typeof type !== 'string') return;
+  const own = ORGANIZATIONS_TYPES[kind];
+  if (own?.type === type) return;
+  const right = Object.values(ORGANIZATIONS_TYPES).find((t) => t.type === type);
+  throw new InputError(
+    where(origin, 'Policy.PolicySummary.Type'),
+    type,
+    `is not a ${POLICY_KINDS[kind].name}`,
+    right
+      ? `pass it with ${right.flag}`
+      : `pass an ${Object.values(ORGANIZATIONS_TYPES)
+          .map((t) => t.type)
+          .join(' or ')} to ${Object.values(ORGANIZATIONS_TYPES)
+          .map((t) => t.flag)
+          .join(' or ')}`,
+  );
 }
 
 /** A policy already read as JSON, e.g. a policy attribute in a Terraform plan. */

@@ -10,7 +10,7 @@ import { inputErrorFromZod } from './zod-issue';
 import type { KmsRequest } from '../policy/kms-api';
 
 export const REQUESTS_FIX =
-  'pass a JSON list of {"principal": ARN, "action": "kms:Operation", "context"?: {key: value}, "resource"?: key ARN, "encryptionContext"?: {key: value}, "grantConstraints"?: {"EncryptionContextSubset"|"EncryptionContextEquals": {key: value}}}';
+  'pass a JSON list of {"principal": ARN, "action": "kms:Operation", "context"?: {key: value, or null: absent}, "resource"?: key ARN, "encryptionContext"?: {key: value}, "grantConstraints"?: {"EncryptionContextSubset"|"EncryptionContextEquals": {key: value}}}';
 
 const request = z.strictObject({
   principal: z.string(),
@@ -18,8 +18,9 @@ const request = z.strictObject({
   context: z
     .record(
       z.string(),
-      z.union([z.string(), z.boolean(), z.number(), z.array(z.string())], {
-        error: 'expected a string, number, boolean or a list of strings (a context value is never an object)',
+      z.union([z.string(), z.boolean(), z.number(), z.array(z.string()), z.null()], {
+        error:
+          'expected a string, number, boolean, a list of strings, or null for a key the request does not carry (a context value is never an object)',
       }),
     )
     .optional(),

@@ -71,12 +71,13 @@ export function judgedGrant(target: LaunchPathTarget, available: KeyAccessInputs
 function decide(target: LaunchPathTarget, available: KeyAccessInputs, step: LaunchStep, excluded: readonly Grant[]): StepOutcome {
   const byCreator = step.request.principal === target.grantCreator;
   const inputs: KeyAccessInputs = {
-    keyArn: available.keyArn,
-    keyPolicy: available.keyPolicy,
+    ...available,
     identityPolicies: byCreator ? (available.identityPolicies ?? []) : [],
     // The role's own steps may go through its grant, in the key's account too.
     grants: byCreator ? [] : (available.grants ?? []).filter((g) => !excluded.includes(g)),
     scps: byCreator ? (available.scps ?? []) : [],
+    // RCPs bound the key, whoever calls (the evaluator exempts the service-linked role); the boundary is the creator's.
+    permissionsBoundary: byCreator ? available.permissionsBoundary : undefined,
   };
   return { step, inputs, ...authorizeKnowing(inputs, step.request, isCallerKnownKey) };
 }

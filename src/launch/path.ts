@@ -1,8 +1,8 @@
 import { AUTOSCALING_GRANT_OPERATIONS, AUTOSCALING_LAUNCH_OPERATIONS, CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, kmsAction } from '../policy/actions';
 import { autoScalingRoleArn, Partition } from '../policy/arns';
-import { isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
+import { CALLED_VIA, EBS_ENCRYPTION_CONTEXT_KEY, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
 import { ec2Service } from '../policy/consumer-policy';
-import type { ContextValue, KmsRequest } from '../policy/kms-api';
+import type { ContextEntry, KmsRequest } from '../policy/kms-api';
 import { createGrantContext } from '../policy/grant';
 
 /** Where a consumer's launch needs the key, as requests the evaluator must find allowed. */
@@ -34,7 +34,7 @@ export interface LaunchPathTarget {
    * step's own request, e.g. a CreateGrant Terraform sends directly never has kms:ViaService.
    * @default none
    */
-  readonly accountContext?: Readonly<Record<string, ContextValue>>;
+  readonly accountContext?: Readonly<Record<string, ContextEntry>>;
   /**
    * `kms:GrantOperations` of the grant creator's CreateGrant: the operations of the grant the user
    * has, or of the grant they would create. @default the Auto Scaling guide's eight
@@ -43,7 +43,7 @@ export interface LaunchPathTarget {
 }
 
 /** The keys of `context` a launch step takes from the caller; the others the step's request fixes. */
-export function callerFacts(context: Readonly<Record<string, ContextValue>> | undefined): Record<string, ContextValue> {
+export function callerFacts(context: Readonly<Record<string, ContextEntry>> | undefined): Record<string, ContextEntry> {
   return Object.fromEntries(Object.entries(context ?? {}).filter(([k]) => isCallerKnownKey(k)));
 }
 
@@ -61,6 +61,29 @@ export function launchPath(t: LaunchPathTarget): LaunchStep[] {
   return stepsOf(t).map((s) => ({ ...s, request: { ...s.request, context: { ...facts, ...s.request.context } } }));
 }
 
+/**
+ * EBS's encryption context: "In its GenerateDataKeyWithoutPlaintext and Decrypt requests to AWS KMS,
+ * Amazon EBS uses an encryption context with a name-value pair that identifies the volume or snapshot
+ * in the request"; "For all volumes ... Amazon EBS uses the volume ID as encryption context value"
+ * (KMS developer guide, "How Amazon Elastic Block Store (Amazon EBS) uses AWS KMS", Amazon EBS
+ * encryption context, https://docs.aws.amazon.com/kms/latest/developerguide/services-ebs.html).
+ * The volume a launch creates has no ID yet: its ID is unknown, and every value a policy or grant
+ * tests is tried (`unknownEncryptionContext`). The same pair is taken for the ReEncrypt requests EBS
+ * makes for the volume's data key.
+ */
+/** A well-formed volume ID no policy names: stands for the ID of the volume the launch creates. */
+const LAUNCHED_VOLUME = 'vol-0keyshare0launch';
+
+const EBS_ENCRYPTED = new Set(['Decrypt', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo']);
+
+function ebsRequest(op: string): Pick<KmsRequest, 'encryptionContext' | 'unknownEncryptionContext'> {
+  if (!EBS_ENCRYPTED.has(op)) return {};
+  return { encryptionContext: { [EBS_ENCRYPTION_CONTEXT_KEY]: LAUNCHED_VOLUME }, unknownEncryptionContext: [EBS_ENCRYPTION_CONTEXT_KEY] };
+}
+
+/** A request Terraform or the CLI sends itself: no service calls on its behalf, so it carries no aws:CalledVia keys. */
+const DIRECT: Readonly<Record<string, null>> = Object.fromEntries(CALLED_VIA.map((k) => [k, null]));
+
 function stepsOf(t: LaunchPathTarget): LaunchStep[] {
   const role = autoScalingRoleArn(t.partition, t.account, t.serviceLinkedRoleSuffix);
   const viaEc2 = { [VIA_SERVICE]: ec2Service(t.region) };
@@ -69,7 +92,7 @@ function stepsOf(t: LaunchPathTarget): LaunchStep[] {
       ...AUTOSCALING_LAUNCH_OPERATIONS.filter((op) => op !== 'CreateGrant').map((op) => ({
         id: `same-account:${op}`,
         title: `${role} calls ${kmsAction(op)} (key policy)`,
-        request: { principal: role, action: kmsAction(op), resource: t.keyArn, context: viaEc2 },
+        request: { principal: role, action: kmsAction(op), resource: t.keyArn, context: viaEc2, ...ebsRequest(op) },
         through: 'policies' as const,
       })),
       {
@@ -97,14 +120,14 @@ function stepsOf(t: LaunchPathTarget): LaunchStep[] {
         principal: t.grantCreator,
         action: CREATE_GRANT,
         resource: t.keyArn,
-        context: createGrantContext(role, t.grantOperations ?? AUTOSCALING_GRANT_OPERATIONS),
+        context: { ...DIRECT, ...createGrantContext(role, t.grantOperations ?? AUTOSCALING_GRANT_OPERATIONS) },
       },
       through: 'policies',
     },
     ...AUTOSCALING_LAUNCH_OPERATIONS.filter((op) => op !== 'CreateGrant').map((op) => ({
       id: `use-through-grant:${op}`,
       title: `${role} calls ${kmsAction(op)} through its grant`,
-      request: { principal: role, action: kmsAction(op), resource: t.keyArn, context: viaEc2 },
+      request: { principal: role, action: kmsAction(op), resource: t.keyArn, context: viaEc2, ...ebsRequest(op) },
       through: 'grant' as const,
     })),
     {

@@ -99,9 +99,12 @@ export function coversAllKmsActions(actions: readonly string[]): boolean {
   return actions.some((a) => a === '*' || a.toLowerCase() === ALL_KMS_ACTIONS);
 }
 
+/** The service prefix of KMS actions and condition keys. */
+export const KMS_PREFIX = 'kms:';
+
 /** `kms:` prefixed form of a grant operation, for requests and IAM actions. */
 export function kmsAction(operation: string): string {
-  return `kms:${operation}`;
+  return `${KMS_PREFIX}${operation}`;
 }
 
 /**

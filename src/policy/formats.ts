@@ -26,7 +26,8 @@ export const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 export const SNAPSHOT_ID = /^snap-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** A KMS key ID: a UUID, or `mrk-` and 32 hex digits for a multi-Region key (KMS Developer Guide, "Find the key ID and key ARN": https://docs.aws.amazon.com/kms/latest/developerguide/find-cmk-id-arn.html). */
-export const KEY_ID_SOURCE = '(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})';
+export const MULTI_REGION_KEY_ID_PREFIX = 'mrk-';
+export const KEY_ID_SOURCE = `(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|${MULTI_REGION_KEY_ID_PREFIX}[0-9a-f]{32})`;
 
 /** Alias names start with `alias/` (KMS API Reference, CreateAlias: https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html). */
 export const ALIAS_PREFIX = 'alias/';

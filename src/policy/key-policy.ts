@@ -124,6 +124,24 @@ export function consumerGrantStatement(partition: Partition, account: string, su
  *   Trade-off: a member may create a grant for another account's Auto Scaling role, in or outside the organization.
  */
 export const ORGANIZATION_GRANTEES = ['own-account', 'any-account'] as const;
+
+/**
+ * What a create-grant step proven through a statement whose kms:GranteePrincipal holds
+ * `${aws:PrincipalAccount}` rests on; `check`, `synth` and `doctor` print it under "assuming".
+ */
+export function principalAccountGranteeAssumption(sid: string): string {
+  return `KMS resolves \${aws:PrincipalAccount} inside kms:GranteePrincipal of ${sid}: IAM's grammar allows policy variables in condition values, but no AWS KMS page shows one in a key policy outside kms:EncryptionContext:, so the consumers' create-grant steps are proven under this assumption, not from a documented rule (if it is wrong, CreateGrant is denied at the first consumer deploy); organization.grantee: any-account uses only documented behaviour, at the cost that a member may grant another account's Auto Scaling role`;
+}
+
+/** Whether a statement's kms:GranteePrincipal condition holds `${aws:PrincipalAccount}`: the undocumented form above. */
+export function granteeNamesPrincipalAccount(statement: PolicyStatement): boolean {
+  return Object.values(statement.Condition ?? {}).some((entries) =>
+    Object.entries(entries).some(
+      ([key, value]) =>
+        key.toLowerCase() === GRANTEE_PRINCIPAL.toLowerCase() && [value].flat().some((v) => String(v).includes(PRINCIPAL_ACCOUNT_VARIABLE)),
+    ),
+  );
+}
 export type OrganizationGrantee = (typeof ORGANIZATION_GRANTEES)[number];
 export const DEFAULT_ORGANIZATION_GRANTEE: OrganizationGrantee = 'own-account';
 

@@ -2,6 +2,7 @@ import { Diagnosis, launchWorks } from '../doctor/diagnose';
 import type { Fix } from '../doctor/fixes';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { verdictDecision, verdictText } from '../templates/authorization';
+import { isConditionKey } from '../evaluator';
 import { json, Renderers } from './format';
 import { renderTemplate } from '../templates/engine';
 
@@ -9,18 +10,23 @@ function firstFailing(d: Diagnosis): string | undefined {
   return d.steps.find((s) => !stepPasses(s))?.step.id;
 }
 
-/** PASS, FAIL, or UNKNOWN for a step whose answer rests on a fact not given. */
-function mark(s: StepOutcome): 'PASS' | 'FAIL' | 'UNKNOWN' {
+/** PASS, FAIL, UNKNOWN for a step whose answer rests on a fact not given, ASSUME for one allowed under an assumption. */
+function mark(s: StepOutcome, d: Diagnosis): 'PASS' | 'FAIL' | 'UNKNOWN' | 'ASSUME' {
   if (s.dependsOn.length > 0) return 'UNKNOWN';
-  return stepPasses(s) ? 'PASS' : 'FAIL';
+  if (!stepPasses(s)) return 'FAIL';
+  return d.assumedSteps.includes(s.step.id) ? 'ASSUME' : 'PASS';
 }
 
 function verdict(d: Diagnosis): string {
-  if (launchWorks(d)) return `the launch works: every step of account ${d.consumer}'s launch path is allowed`;
+  if (launchWorks(d)) {
+    const assumed = d.assumedSteps.length > 0 ? `, ${d.assumedSteps.join(', ')} assuming what is listed under "assuming"` : '';
+    return `the launch works: every step of account ${d.consumer}'s launch path is allowed${assumed}`;
+  }
   const failing = d.steps.filter((s) => !stepPasses(s));
   if (failing.length > 0 && failing.every((s) => s.dependsOn.length > 0)) {
     const keys = [...new Set(failing.flatMap((s) => s.dependsOn))];
-    return `the launch depends on ${keys.join(', ')}: pass ${keys.map((k) => `--context ${k}=…`).join(' ')}`;
+    const flags = keys.filter(isConditionKey);
+    return `the launch depends on ${keys.join(', ')}${flags.length > 0 ? `: pass ${flags.map((k) => `--context ${k}=…`).join(' ')}` : ''}`;
   }
   const first = failing.find((s) => s.dependsOn.length === 0)?.step.id ?? firstFailing(d);
   return `the launch fails${first ? `: first failing step ${first}` : ''}${d.awsManaged && !d.sameAccount ? '; the key is AWS managed and cannot be shared' : ''}`;
@@ -31,7 +37,7 @@ function doctorView(d: Diagnosis) {
   const step = (s: StepOutcome) => ({
     id: s.step.id,
     title: s.step.title,
-    mark: mark(s),
+    mark: mark(s, d),
     unknown: s.dependsOn.length > 0,
     decisionText: verdictText(s, true),
     result: s.result,
@@ -43,6 +49,7 @@ function doctorView(d: Diagnosis) {
     sameAccount: d.sameAccount,
     inputs: d.inputs,
     notes: d.notes,
+    assumptions: d.assumptions,
     awsManaged: d.awsManaged ?? null,
     works: launchWorks(d),
     verdict: verdict(d),
@@ -86,6 +93,8 @@ function doctorJson(d: Diagnosis): string {
     fixes: d.fixes,
     inputs: d.inputs,
     notes: d.notes,
+    assumptions: d.assumptions,
+    assumedSteps: d.assumedSteps,
   };
   return json(out);
 }

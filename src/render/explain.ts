@@ -2,7 +2,7 @@ import { type AuthorizationResult, isAllowed } from '../evaluator';
 import { verdictDecision, verdictText } from '../templates/authorization';
 import { json, Renderers } from './format';
 import { renderTemplate } from '../templates/engine';
-import type { ContextValue, KmsRequest } from '../policy/kms-api';
+import { ABSENT, type ContextEntry, type KmsRequest } from '../policy/kms-api';
 
 /** What `explain` decided: each request with its result, against one key. */
 export interface Explanation {
@@ -29,9 +29,9 @@ function explainJson({ explained }: Explanation): string {
   return json(out);
 }
 
-function showContext(context: Readonly<Record<string, ContextValue>>): string {
+function showContext(context: Readonly<Record<string, ContextEntry>>): string {
   return Object.entries(context)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
+    .map(([k, v]) => `${k}=${v === null ? ABSENT : Array.isArray(v) ? v.join(',') : String(v)}`)
     .join(' ');
 }
 

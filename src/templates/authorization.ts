@@ -1,4 +1,4 @@
-import { type AuthorizationResult, type Decision, SOURCE_LABEL, type Verdict } from '../evaluator';
+import { type AuthorizationResult, type Decision, isConditionKey, SOURCE_LABEL, type Verdict } from '../evaluator';
 import { cell, code } from './escape';
 
 const DECISION_MARK: Record<Decision, string> = { Allowed: '✅', ExplicitlyDenied: '⛔', ImplicitlyDenied: '❌' };
@@ -18,7 +18,9 @@ export function verdictDecision(v: Verdict): Decision | 'Unknown' {
  */
 export function verdictText(v: Verdict, contextFlag: boolean): string {
   if (v.dependsOn.length === 0) return v.result.decision;
-  const hint = contextFlag ? `: pass ${v.dependsOn.map((k) => `--context ${k}=…`).join(' ')}` : '';
+  // Entries with spaces are undecided pages (authorize's `undecided`), not keys a flag can give.
+  const keys = v.dependsOn.filter(isConditionKey);
+  const hint = contextFlag && keys.length > 0 ? `: pass ${keys.map((k) => `--context ${k}=…`).join(' ')}` : '';
   return `Unknown: depends on ${v.dependsOn.join(', ')}${hint}`;
 }
 
