@@ -15,12 +15,18 @@ import { requireTerraform } from '../support/terraform';
  * copy exists (a filesystem mirror in $KEYSHARE_TF_PLUGIN_DIR, default /opt/tf-plugins), real
  * Terraform plans both modules with the provider (validating them on the way), offline, with stand-in
  * credentials; the planned key policy (of a new key and of an existing one), IAM policy and grant must
- * be synth's. Without a mirror this
- * test is reported as skipped, never as passed; the provider-free proofs beside it still run.
+ * be synth's. Without a mirror the test fails and names the folder it looked in, as requireTerraform()
+ * does for terraform: a skipped proof would hide that CI never ran it.
  */
 
 const PLUGIN_DIR = process.env.KEYSHARE_TF_PLUGIN_DIR ?? '/opt/tf-plugins';
-const HAS_AWS_PROVIDER = fs.existsSync(path.join(PLUGIN_DIR, 'registry.terraform.io/hashicorp/aws'));
+
+function requireAwsProviderMirror(): void {
+  const dir = path.join(PLUGIN_DIR, 'registry.terraform.io/hashicorp/aws');
+  if (!fs.existsSync(dir)) {
+    throw new Error(`no hashicorp/aws provider mirror at ${dir}: set KEYSHARE_TF_PLUGIN_DIR to a filesystem mirror that holds it`);
+  }
+}
 
 const KEY_ARN = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const CONSUMER = '444455556666';
@@ -39,8 +45,11 @@ const PROVIDER = `provider "aws" {
 
 type Change = { address: string; change: { after: Record<string, unknown> } };
 
-(HAS_AWS_PROVIDER ? describe : describe.skip)(`key-owner and consumer-grant with the AWS provider from ${PLUGIN_DIR}`, () => {
-  beforeAll(() => requireTerraform());
+describe(`key-owner and consumer-grant with the AWS provider from ${PLUGIN_DIR}`, () => {
+  beforeAll(() => {
+    requireTerraform();
+    requireAwsProviderMirror();
+  });
 
   it('plan (which validates) the key policy, IAM policy and grant that synth writes', async () => {
     // Organization mode with a suffixed consumer; no snapshots and no role lookups, which would call AWS at plan time.
