@@ -1,33 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { main } from '../../src/cli/main';
 import { expectBadInput, keyshare } from '../support/cli';
 import { BASE_YAML, CONSUMER_A, OWNER, rollout } from '../support/rollouts';
 import { tempDir } from '../support/temp';
-import { BASE_CREDENTIALS, deployedOrg, FakeOrg, serve } from './fake-org';
+import { deployedOrg, runServed } from './fake-org';
 
-/** The CLI in this process, so the SDK mock serves it; stdout captured, exit code returned. */
-async function run(org: FakeOrg, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const served = serve(org);
-  const out: string[] = [];
-  const errors: string[] = [];
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => (errors.push(String(chunk)), true));
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => (out.push(String(chunk)), true));
-  process.env.AWS_ACCESS_KEY_ID = BASE_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = BASE_CREDENTIALS.secretAccessKey;
-  try {
-    process.exitCode = undefined;
-    await main(args);
-    return { status: Number(process.exitCode ?? 0), stdout: out.join(''), stderr: errors.join('') };
-  } finally {
-    write.mockRestore();
-    err.mockRestore();
-    served.restore();
-    delete process.env.AWS_ACCESS_KEY_ID;
-    delete process.env.AWS_SECRET_ACCESS_KEY;
-    process.exitCode = undefined;
-  }
-}
+/** The CLI in this process, served by the SDK mock. */
+const run = runServed;
 
 function configFile(): string {
   const file = path.join(tempDir('audit-cli'), 'keyshare.yaml');

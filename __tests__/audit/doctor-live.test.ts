@@ -1,45 +1,26 @@
-import { main } from '../../src/cli/main';
 import { roleArn } from '../../src/policy/arns';
 import { CONSUMER_A, OWNER, rollout } from '../support/rollouts';
-import { BASE_CREDENTIALS, deployedOrg, FakeOrg, serve } from './fake-org';
+import { deployedOrg, FakeOrg, runServed } from './fake-org';
 
 /** `keyshare doctor --live` in this process, so the SDK mock serves it. */
-async function doctorLive(org: FakeOrg, extra: string[] = []): Promise<{ status: number; stdout: string; stderr: string }> {
-  const served = serve(org);
-  const out: string[] = [];
-  const errors: string[] = [];
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => (out.push(String(chunk)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => (errors.push(String(chunk)), true));
-  process.env.AWS_ACCESS_KEY_ID = BASE_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = BASE_CREDENTIALS.secretAccessKey;
-  try {
-    process.exitCode = undefined;
-    await main([
-      'doctor',
-      '--live',
-      '--key-arn',
-      org.key.arn,
-      '--consumer',
-      CONSUMER_A,
-      '--grant-creator',
-      roleArn('aws', CONSUMER_A, 'deploy'),
-      '--owner-role',
-      roleArn('aws', OWNER, 'audit'),
-      '--consumer-role',
-      roleArn('aws', CONSUMER_A, 'audit'),
-      '--format',
-      'json',
-      ...extra,
-    ]);
-    return { status: Number(process.exitCode ?? 0), stdout: out.join(''), stderr: errors.join('') };
-  } finally {
-    write.mockRestore();
-    err.mockRestore();
-    served.restore();
-    delete process.env.AWS_ACCESS_KEY_ID;
-    delete process.env.AWS_SECRET_ACCESS_KEY;
-    process.exitCode = undefined;
-  }
+function doctorLive(org: FakeOrg, extra: string[] = []): ReturnType<typeof runServed> {
+  return runServed(org, [
+    'doctor',
+    '--live',
+    '--key-arn',
+    org.key.arn,
+    '--consumer',
+    CONSUMER_A,
+    '--grant-creator',
+    roleArn('aws', CONSUMER_A, 'deploy'),
+    '--owner-role',
+    roleArn('aws', OWNER, 'audit'),
+    '--consumer-role',
+    roleArn('aws', CONSUMER_A, 'audit'),
+    '--format',
+    'json',
+    ...extra,
+  ]);
 }
 
 describe('keyshare doctor --live', () => {

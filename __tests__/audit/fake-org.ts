@@ -56,6 +56,7 @@ import { consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { AUTOSCALING_GRANT_NAME } from '../../src/policy/grant';
 import { keyPolicy } from '../../src/policy/key-policy';
 import { amiShareTargets } from '../../src/policy/ami-share';
+import { main } from '../../src/cli/main';
 
 /**
  * An AWS Organization held in memory and served through aws-sdk-client-mock: each call is answered
@@ -382,4 +383,27 @@ export function serve(org: FakeOrg): { restore: () => void; clients: Clients } {
 
   const clients = [sts, kms, ec2, iam, orgs];
   return { clients, restore: () => clients.forEach((c) => c.restore()) };
+}
+
+/** The CLI in this process, so the SDK mock serves it as the base credentials; output captured, exit code returned. */
+export async function runServed(org: FakeOrg, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const served = serve(org);
+  const out: string[] = [];
+  const errors: string[] = [];
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => (errors.push(String(chunk)), true));
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => (out.push(String(chunk)), true));
+  process.env.AWS_ACCESS_KEY_ID = BASE_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = BASE_CREDENTIALS.secretAccessKey;
+  try {
+    process.exitCode = undefined;
+    await main(args);
+    return { status: Number(process.exitCode ?? 0), stdout: out.join(''), stderr: errors.join('') };
+  } finally {
+    write.mockRestore();
+    err.mockRestore();
+    served.restore();
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    process.exitCode = undefined;
+  }
 }
