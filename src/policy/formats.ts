@@ -6,7 +6,8 @@
  */
 
 /** 12 digits (AWS Account Management Reference, "View AWS account identifiers": https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html). */
-export const ACCOUNT_ID_SOURCE = '\\d{12}';
+export const ACCOUNT_ID_LENGTH = 12;
+export const ACCOUNT_ID_SOURCE = `\\d{${ACCOUNT_ID_LENGTH}}`;
 /** A 12-digit AWS account ID, which KMS also accepts in place of the account's root ARN. */
 export const ACCOUNT_ID = new RegExp(`^${ACCOUNT_ID_SOURCE}$`);
 

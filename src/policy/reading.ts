@@ -43,8 +43,24 @@ export function conditionValues(policy: PolicyDocument, key: string): string[] {
   );
 }
 
-/** Organizations the policy admits members of, with the OU paths it narrows them to. */
-export function organizationsOf(policy: PolicyDocument): { id: string; paths: string[] }[] {
-  const paths = conditionValues(policy, PRINCIPAL_ORG_PATHS).map((p) => p.replace(/\*$/, ''));
-  return [...new Set(conditionValues(policy, PRINCIPAL_ORG_ID))].sort().map((id) => ({ id, paths: paths.filter((p) => p.startsWith(`${id}/`)) }));
+/** An organization a policy admits members of, with the OU paths it narrows them to. */
+export interface AdmittedOrganization {
+  readonly id: string;
+  readonly paths: readonly string[];
 }
+
+/**
+ * Organizations the policy admits members of. Read once per document: review asks for every
+ * principal of a key policy, and a rescan per principal made a policy of thousands of statements
+ * quadratic (issue #19). Documents are never mutated once read, so the answer is kept with them.
+ */
+export function organizationsOf(policy: PolicyDocument): readonly AdmittedOrganization[] {
+  let found = admitted.get(policy);
+  if (!found) {
+    const paths = conditionValues(policy, PRINCIPAL_ORG_PATHS).map((p) => p.replace(/\*$/, ''));
+    found = [...new Set(conditionValues(policy, PRINCIPAL_ORG_ID))].sort().map((id) => ({ id, paths: paths.filter((p) => p.startsWith(`${id}/`)) }));
+    admitted.set(policy, found);
+  }
+  return found;
+}
+const admitted = new WeakMap<PolicyDocument, readonly AdmittedOrganization[]>();

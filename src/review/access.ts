@@ -1,4 +1,4 @@
-import { authorize, type KeyAccessInputs, kmsActions, parseCaller } from '../evaluator';
+import { authorizeDecision, type KeyAccessInputs, kmsActions, parseCaller } from '../evaluator';
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
 import { createGrantContext } from '../policy/grant';
 import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS, kmsAction } from '../policy/actions';
@@ -15,6 +15,7 @@ import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, VIA_SERVICE } from '../policy/co
 import { ec2Service } from '../policy/consumer-policy';
 import { listOf, type PolicyDocument } from '../policy/document';
 import { organizationsOf } from '../policy/reading';
+import { ACCOUNT_ID, ACCOUNT_ID_LENGTH, ACCOUNT_ID_SOURCE } from '../policy/formats';
 import type { ContextValue, KmsRequest } from '../policy/kms-api';
 import type { HeldPolicies } from './attachments';
 import { grantsOf, type KeySnapshot, membership } from './keys';
@@ -126,7 +127,7 @@ function capabilities(who: Who, snapshot: KeySnapshot, { named, suffix, held }: 
   };
   const allowed = new Set<string>();
   const decide = (name: string, request: Omit<KmsRequest, 'principal'>) => {
-    if (authorize(inputs, { principal: caller.principal, ...request, context: { ...caller.context, ...request.context } }).decision === 'Allowed')
+    if (authorizeDecision(inputs, { principal: caller.principal, ...request, context: { ...caller.context, ...request.context } }) === 'Allowed')
       allowed.add(name);
   };
   for (const action of allActions()) if (action !== CREATE_GRANT) decide(action, { action });
@@ -150,17 +151,30 @@ function capabilities(who: Who, snapshot: KeySnapshot, { named, suffix, held }: 
  * but their own grants names that account: at organization scale, a thousand consumers' Auto
  * Scaling roles are one class, decided once per side with the account written as a variable.
  */
-const classes = new WeakMap<KeySnapshot, { text: string; results: Map<string, Set<string>> }>();
+const classes = new WeakMap<KeySnapshot, { named: ReadonlySet<string>; results: Map<string, Set<string>> }>();
+
+/**
+ * Every account ID the policy text may name (each 12-digit window of each run of digits), read
+ * once: searching the text per principal made a key policy of thousands of statements quadratic
+ * (issue #19).
+ */
+function accountIdsIn(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const [run] of text.matchAll(new RegExp(`${ACCOUNT_ID_SOURCE}\\d*`, 'g'))) {
+    for (let i = 0; i + ACCOUNT_ID_LENGTH <= run.length; i++) out.add(run.slice(i, i + ACCOUNT_ID_LENGTH));
+  }
+  return out;
+}
 
 function cachedCapabilities(who: Who, snapshot: KeySnapshot, standing: Standing): Set<string> {
   const { suffix, held } = standing;
   let cache = classes.get(snapshot);
   if (!cache) {
-    cache = { text: JSON.stringify(snapshot.policy), results: new Map() };
+    cache = { named: accountIdsIn(JSON.stringify(snapshot.policy)), results: new Map() };
     classes.set(snapshot, cache);
   }
   const account = who.kind === 'account' ? who.id : who.kind === 'principal' ? principalAccount(who.id) : undefined;
-  if (!account || account === snapshot.owner || cache.text.includes(account)) return capabilities(who, snapshot, standing);
+  if (!account || !ACCOUNT_ID.test(account) || account === snapshot.owner || cache.named.has(account)) return capabilities(who, snapshot, standing);
   const generic = (text: string) => text.split(account).join('<account>');
   const key = `${who.kind}|${generic(who.id)}|${suffix ?? ''}|${generic(JSON.stringify(grantsOf(snapshot, account)))}|${held ? generic(JSON.stringify(held)) : ''}`;
   let result = cache.results.get(key);
