@@ -26,7 +26,7 @@ export const MAY_IMPORT = {
   doctor: ['policy', 'evaluator', 'launch', 'inputs', 'check'],
   modules: ['policy', 'errors', 'model', 'config', 'terraform'],
   stacks: ['modules', 'model', 'policy', 'terraform'],
-  review: ['policy', 'model', 'config', 'evaluator', 'launch', 'check', 'inputs', 'stacks', 'errors'],
+  review: ['policy', 'model', 'config', 'evaluator', 'launch', 'check', 'inputs', 'stacks', 'errors', 'read-input'],
   audit: ['policy', 'model', 'inputs', 'launch', 'doctor', 'stacks', 'review', 'terraform'],
   templates: ['evaluator', 'terraform', 'errors', 'project-root'],
   tfmodules: ['policy', 'model', 'terraform', 'templates'],
@@ -46,6 +46,7 @@ export const MAY_IMPORT = {
     'output',
     'read-input',
     'errors',
+    'project-root',
   ],
   cli: [
     'policy',
@@ -62,6 +63,7 @@ export const MAY_IMPORT = {
     'render',
     'synth',
     'generate',
+    'project-root',
   ],
   'main.ts': ['cli', 'config', 'stacks', 'synth'],
 };

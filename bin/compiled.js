@@ -4,7 +4,8 @@
 const fs = require('fs');
 const path = require('path');
 
-const SOURCES = ['main.ts', 'src', 'modules'];
+// An installed package ships dist/ without the sources: a source that is not there changed nothing.
+const SOURCES = ['main.ts', 'index.ts', 'src', 'modules'];
 
 function mtime(file) {
   try {
@@ -15,7 +16,7 @@ function mtime(file) {
 }
 
 function changedSince(entry, stamp) {
-  if (entry.endsWith('.ts')) return (mtime(entry) ?? Infinity) > stamp;
+  if (entry.endsWith('.ts')) return (mtime(entry) ?? -Infinity) > stamp;
   let names;
   try {
     names = fs.readdirSync(entry, { withFileTypes: true });

@@ -28,6 +28,8 @@ export const INPUT_KINDS = {
   inventory: { name: 'account inventory', maxBytes: 64 * 1024 * 1024 },
   // `terraform show -json` of a plan that changes every stack of a 10,000-account rollout.
   plan: { name: 'Terraform plan', maxBytes: 256 * 1024 * 1024 },
+  // `.keyshare/changed-roots` prints about 22 bytes per root: 10,000 roots are 220 KB.
+  roots: { name: 'root list', maxBytes: 16 * 1024 * 1024 },
 } as const;
 
 export type InputKind = keyof typeof INPUT_KINDS;

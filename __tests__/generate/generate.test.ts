@@ -32,6 +32,7 @@ consumers:
 organization: { id: ${ORG_ID}, arn: "${ORG_ARN}", ouPaths: ["${ORG_ID}/r-ab12/ou-ab12-11111111/", "${ORG_ID}/r-ab12/ou-ab12-22222222/"], grantee: any-account }
 backend: { s3: { bucket: keyshare-state, region: eu-central-1, keyPrefix: keyshare/eu, roleArn: "arn:aws:iam::${OWNER}:role/state" } }
 consumerDeployRoleArn: "arn:aws:iam::{{account}}:role/terraform-deploy"
+generate: { canary: { accounts: ["300000000000", "300000000002", "300000000003", "300000000004"] }, keyshare: { package: "@acme/keyshare" } }
 `;
 
 function write(name: string, text: string): string {
@@ -66,7 +67,7 @@ const config = write('keyshare.yaml', CONFIG);
 const accounts = write('accounts.json', inventory(40, { 2: 'SUSPENDED', 9: 'CLOSED', 11: 'PENDING_CLOSURE' }));
 
 function run(out: string, more: Partial<GenerateRequest> = {}) {
-  return generate({ accounts, config, out, ous: [], exclude: [], waveSize: 16, canary: 4, ...more });
+  return generate({ accounts, config, out, ous: [], exclude: [], waveSize: 16, ...more });
 }
 
 function filesUnder(dir: string, suffix: string): string[] {
@@ -141,8 +142,8 @@ describe('a rollout of 40 accounts', () => {
     expect(owner.module.key_owner[0]).not.toHaveProperty('deletion_window_in_days');
     expect(owner.terraform[0].backend.s3[0].key).toBe('keyshare/eu/generate/owner.tfstate');
     const locals = parsed.get('owner/consumers.tf').locals[0];
-    expect(locals.consumer_account_ids).toEqual(result.plan.rollout.consumers.map((c) => c.account));
-    expect(locals.consumer_account_ids).toContain(OWNER);
+    // Without create-volume permissions only the accounts the key policy reads: the suffixed one and the owner.
+    expect(locals.consumer_account_ids).toEqual(['111122223333', '300000000003']);
     expect(locals.service_linked_role_suffixes).toEqual({ '300000000003': 'web' });
 
     // Every account root differs only in what is the account's own.
@@ -201,32 +202,11 @@ describe('a rollout of 40 accounts', () => {
     }
   });
 
-  test('the GitHub Actions workflow plans every account in parallel and applies owner first, then wave after wave', () => {
-    const workflow = parseYaml(read('.github/workflows/keyshare-rollout.yml'));
-    const jobs = workflow.jobs as Record<string, any>;
+  test('waves: the canary the config names first, then waves of at most --wave-size', () => {
     const waves = result.plan.waves.map((w) => w.map((a) => a.account));
+    expect(waves[0]).toEqual(['300000000000', '300000000002', '300000000003', '300000000004']);
     expect(waves.map((w) => w.length)).toEqual([4, 16, 16]);
-    expect(Object.keys(jobs)).toEqual([
-      'plan-owner',
-      ...waves.map((_, i) => `plan-wave-${i + 1}`),
-      'apply-owner',
-      ...waves.map((_, i) => `apply-wave-${i + 1}`),
-    ]);
-    waves.forEach((wave, i) => {
-      expect(jobs[`plan-wave-${i + 1}`].strategy.matrix.account).toEqual(wave);
-      expect(jobs[`plan-wave-${i + 1}`].needs).toBeUndefined();
-      expect(jobs[`apply-wave-${i + 1}`].strategy.matrix.account).toEqual(wave);
-      expect(jobs[`apply-wave-${i + 1}`].needs).toBe(i === 0 ? 'apply-owner' : `apply-wave-${i}`);
-      expect(jobs[`apply-wave-${i + 1}`].strategy['fail-fast']).toBe(false);
-    });
-    expect(jobs['apply-owner'].needs).toBeUndefined();
-    expect(jobs['apply-owner'].env.ROOT).toBe('owner');
-    expect(jobs['plan-wave-1'].env.ROOT).toBe('accounts/${{ matrix.account }}');
-    expect(jobs['plan-owner'].steps.map((s: any) => s.run).filter(Boolean)).toEqual([
-      'terraform -chdir="$ROOT" init -input=false',
-      'terraform -chdir="$ROOT" plan -input=false -lock=false',
-    ]);
-    expect(jobs['plan-owner'].steps[2].with).toEqual({ 'role-to-assume': '${{ vars.KEYSHARE_CI_ROLE_ARN }}', 'aws-region': 'eu-central-1' });
+    expect(result.plan.canary).toBe(true);
   });
 
   test('atlantis.yaml: one project per root, each account depends on the owner, parallel plan and apply', () => {
@@ -239,6 +219,18 @@ describe('a rollout of 40 accounts', () => {
       expect(p.depends_on).toEqual(['owner']);
       expect(p.execution_order_group).toBe(result.plan.accounts[i].wave);
     }
+    // Atlantis's repo-level config rules (https://www.runatlantis.io/docs/repo-level-atlantis-yaml): names unique and
+    // URL-safe, dirs relative without "..", depends_on naming a project, when_modified relative to the project's dir.
+    const names = atlantis.projects.map((p: any) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const p of atlantis.projects) {
+      expect(encodeURIComponent(p.name)).toBe(p.name);
+      expect(p.dir).not.toMatch(/^\/|(^|\/)\.\.(\/|$)/);
+      expect(fs.existsSync(path.join(out, p.dir, 'main.tf'))).toBe(true);
+      for (const d of p.depends_on ?? []) expect(names).toContain(d);
+      expect(Number.isInteger(p.execution_order_group)).toBe(true);
+      expect(p.autoplan.when_modified.every((w: unknown) => typeof w === 'string')).toBe(true);
+    }
   });
 
   test('the rollout README lists every account with its wave, and the wave files hold the same', () => {
@@ -247,7 +239,7 @@ describe('a rollout of 40 accounts', () => {
     expect(readme).toContain('| `300000000004` | team "5" \\| \\${var.x} | 1 |');
     expect(readme).toContain('Skipped**, not active: 1 SUSPENDED, 1 CLOSED, 1 PENDING\\_CLOSURE');
     result.plan.waves.forEach((wave, i) => {
-      expect(read(`waves/wave-0${i + 1}.txt`)).toBe(`${wave.map((a) => a.account).join('\n')}\n`);
+      expect(read(`waves/wave-0${i + 1}.txt`)).toBe(`${wave.map((a) => `accounts/${a.account}`).join('\n')}\n`);
     });
   });
 });
@@ -265,9 +257,9 @@ test('--ou keeps the accounts of an OU; --exclude leaves one out', () => {
 });
 
 describe('regeneration', () => {
-  test('keeps the files a user added, replaces its own, and reports the accounts that left', () => {
+  test('keeps the files a user added, replaces its own; accounts that left get tombstones, and no other account moves', () => {
     const out = path.join(work, 'regen');
-    run(out);
+    const before = run(out).plan;
     fs.writeFileSync(path.join(out, 'accounts/300000000004/terraform.tfvars'), 'x = 1\n');
     fs.writeFileSync(path.join(out, 'notes.md'), 'mine\n');
     fs.writeFileSync(path.join(out, 'accounts/300000000005/extra.tf'), '# mine\n');
@@ -275,11 +267,21 @@ describe('regeneration', () => {
       'fewer.json',
       inventory(40, { 2: 'SUSPENDED', 9: 'CLOSED', 11: 'PENDING_CLOSURE', 7: 'SUSPENDED' }).replace(/\s*\{[^{}]*"Id": "300000000005"[^{}]*\},?/, ''),
     );
-    const again = generate({ accounts: fewer, config, out, ous: [], exclude: [], waveSize: 16, canary: 4 });
-    expect(again.removedAccounts).toEqual(['300000000005', '300000000006']);
-    expect(fs.existsSync(path.join(out, 'accounts/300000000006'))).toBe(false);
+    const again = generate({ accounts: fewer, config, out, ous: [], exclude: [], waveSize: 16 });
+    expect(again.plan.left?.map((a) => a.account)).toEqual(['300000000005', '300000000006']);
+    expect(again.plan.added).toEqual([]);
+    // The two that left keep a root whose plan destroys what theirs created; every other account keeps its wave.
+    expect(again.plan.leaving.map((l) => l.account)).toEqual(['300000000005', '300000000006']);
+    const tombstone = fs.readFileSync(path.join(out, 'accounts/300000000006/main.tf'), 'utf8');
+    expect(tombstone).toMatch(/left the rollout/);
+    expect(tombstone).not.toMatch(/module /);
+    const waveOf = (plan: typeof before) => new Map(plan.accounts.map((a) => [a.account, a.wave]));
+    for (const [account, wave] of waveOf(again.plan)) expect(wave).toBe(waveOf(before).get(account));
     expect(fs.readFileSync(path.join(out, 'accounts/300000000005/extra.tf'), 'utf8')).toBe('# mine\n');
-    expect(fs.existsSync(path.join(out, 'accounts/300000000005/main.tf'))).toBe(false);
+    // --forget drops a tombstone once its destroy was applied.
+    const forgot = generate({ accounts: fewer, config, out, ous: [], exclude: [], waveSize: 16, forget: ['300000000006'] });
+    expect(forgot.forgotten).toEqual(['300000000006']);
+    expect(fs.existsSync(path.join(out, 'accounts/300000000006'))).toBe(false);
     expect(fs.readFileSync(path.join(out, 'accounts/300000000004/terraform.tfvars'), 'utf8')).toBe('x = 1\n');
     expect(fs.readFileSync(path.join(out, 'notes.md'), 'utf8')).toBe('mine\n');
     expect(again.output.kept).toEqual(
@@ -295,7 +297,7 @@ describe('regeneration', () => {
     expect(first.status).toBe(0);
     expect(keyshare(args(path.relative(work, b)), work).status).toBe(0);
     expect(listing(b)).toEqual(listing(a));
-    expect(first.stdout).toMatch(/the owner root and 36 account roots in 2 waves \(at most 26 a wave\)/);
+    expect(first.stdout).toMatch(/the owner root and 36 account roots in 2 waves \(at most 32 a wave; the canary wave holds 4\)/);
     expect(first.stdout).toMatch(/skipped 3 not active: 1 SUSPENDED, 1 CLOSED, 1 PENDING_CLOSURE/);
     expect(first.stdout).toMatch(/left out, outside organization\.ouPaths .*: 1\n/);
     expect(first.stdout).not.toMatch(/\r|\x1b/);
@@ -303,7 +305,7 @@ describe('regeneration', () => {
     const summary = JSON.parse(rerun.stdout);
     expect(summary.files.changed).toEqual([]);
     expect(summary.accounts).toHaveLength(36);
-    expect(summary.waves.map((w: string[]) => w.length)).toEqual([10, 26]);
+    expect(summary.waves.map((w: string[]) => w.length)).toEqual([4, 32]);
     expect(summary.skipped).toEqual({ SUSPENDED: 1, CLOSED: 1, PENDING_CLOSURE: 1 });
     expect(summary.outsideOrganizationPaths).toBe(1);
   });
@@ -334,7 +336,14 @@ describe('bad input: exit 2, one line naming the place, nothing written', () => 
       ['--ou', 'ou-ab12-11111111'],
       /--ou: cannot filter/,
     ],
-    ['a --wave-size above the matrix limit', 'ok.csv', 'id,name,status\n300000000000,a,ACTIVE\n', ['--wave-size', '300'], /--wave-size: .*256/],
+    ['a --wave-size above the limit', 'ok.csv', 'id,name,status\n300000000000,a,ACTIVE\n', ['--wave-size', '10001'], /--wave-size: .*10000/],
+    [
+      'a --forget of no leaving account',
+      'ok2.csv',
+      'id,name,status\n300000000000,a,ACTIVE\n',
+      ['--forget', '300000000000'],
+      /--forget: .*not a leaving account/,
+    ],
   ])('%s', (_name, file, text, extra, message) => {
     const out = path.join(work, `bad-${file}`);
     const r = keyshare(['generate', '--accounts', write(file, text), '--config', config, '--out', out, ...(extra as string[])]);
@@ -358,7 +367,6 @@ test('the examples generate: examples/accounts.json and examples/accounts.csv wi
     ous: [],
     exclude: [],
     waveSize: 256,
-    canary: 10,
   });
   expect(json.plan.accounts.length).toBeGreaterThan(200);
   expect(json.plan.ownerInInventory).toBe(true);
@@ -369,7 +377,6 @@ test('the examples generate: examples/accounts.json and examples/accounts.csv wi
     ous: ['ou-ab12-11111111'],
     exclude: [],
     waveSize: 256,
-    canary: 10,
   });
   expect(csv.plan.accounts.map((a) => a.account)).toEqual(['210000007919', '210000015838', '210000039595', '444455556666', '777788889999']);
 });
@@ -378,7 +385,7 @@ test('an existing key (key.arn): the owner root manages its policy through key-o
   const keyArn = `arn:aws:kms:eu-central-1:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
   const withKey = write('existing-key.yaml', CONFIG.replace('rotation: false }', `arn: "${keyArn}" }`));
   const out = path.join(work, 'existing-key');
-  generate({ accounts, config: withKey, out, ous: [], exclude: [], waveSize: 256, canary: 10 });
+  generate({ accounts, config: withKey, out, ous: [], exclude: [], waveSize: 256 });
   const owner = await parseHcl('owner/main.tf', fs.readFileSync(path.join(out, 'owner/main.tf'), 'utf8'));
   expect(owner.module.key_owner[0].existing_key_arn).toBe(keyArn);
   const account = await parseHcl('a.tf', fs.readFileSync(path.join(out, 'accounts/300000000000/main.tf'), 'utf8'));

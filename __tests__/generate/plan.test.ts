@@ -1,10 +1,10 @@
 import { parseRollout } from '../../src/config';
 import { InputError } from '../../src/errors';
 import { parseInventory } from '../../src/generate/inventory';
-import { planRollout, SelectOptions } from '../../src/generate/plan';
+import { GeneratePlan, planRollout, PreviousWaves, SelectOptions } from '../../src/generate/plan';
 import { ORG_ID, ORG_YAML, OWNER } from '../support/rollouts';
 
-const OPTIONS: SelectOptions = { ous: [], exclude: [], waveSize: 256, canary: 10 };
+const OPTIONS: SelectOptions = { ous: [], exclude: [], waveSize: 256 };
 
 function csv(rows: readonly (readonly [string, string, string?])[]): string {
   return ['id,name,status,ou', ...rows.map(([id, status, ou]) => `${id},n${id},${status},${ou ?? ''}`)].join('\n');
@@ -16,9 +16,14 @@ function ids(count: number, from = 200000000000): string[] {
 
 const config = parseRollout(ORG_YAML, 'org.yaml');
 
-function plan(text: string, options: Partial<SelectOptions> = {}, yaml = ORG_YAML) {
-  return planRollout(parseRollout(yaml, 'c.yaml'), parseInventory(text, 'inv.csv'), { ...OPTIONS, ...options });
+function plan(text: string, options: Partial<SelectOptions> = {}, yaml = ORG_YAML, previous?: PreviousWaves) {
+  return planRollout(parseRollout(yaml, 'c.yaml'), parseInventory(text, 'inv.csv'), { ...OPTIONS, ...options }, previous);
 }
+
+const active = (list: readonly string[]) => csv(list.map((id) => [id, 'ACTIVE'] as const));
+const waveOf = (p: GeneratePlan) => new Map(p.accounts.map((a) => [a.account, a.wave]));
+const withCanary = (accounts: readonly string[], ous: readonly string[] = []) =>
+  `${ORG_YAML}generate: { canary: { accounts: ${JSON.stringify(accounts)}, ous: ${JSON.stringify(ous)} } }\n`;
 
 function failure(run: () => unknown): InputError {
   try {
@@ -101,14 +106,50 @@ test('without a pattern, the role AWS Organizations creates in member accounts i
   expect(p.configOnly).toEqual(['444455556666', '777788889999']);
 });
 
-test('waves: a canary, then at most the wave size, every account exactly once', () => {
+test('waves: the canary the config names, then at most the wave size, every account exactly once', () => {
   const all = ids(1000);
-  const p = plan(csv(all.map((id) => [id, 'ACTIVE'] as const)), { waveSize: 256, canary: 10 });
-  expect(p.waves.map((w) => w.length)).toEqual([10, 256, 256, 256, 222]);
-  expect(p.waves.flat().map((a) => a.account)).toEqual(all);
+  const p = plan(active(all), { waveSize: 256 }, withCanary([all[500], all[7]]));
+  expect(p.waves.map((w) => w.length)).toEqual([2, 256, 256, 256, 230]);
+  expect(p.waves[0].map((a) => a.account)).toEqual([all[7], all[500]]);
+  expect(
+    p.waves
+      .flat()
+      .map((a) => a.account)
+      .sort(),
+  ).toEqual(all);
   expect(p.waves.every((w, i) => w.every((a) => a.wave === i + 1))).toBe(true);
-  expect(plan(csv(ids(5).map((id) => [id, 'ACTIVE'] as const)), { canary: 10 }).waves.map((w) => w.length)).toEqual([5]);
-  expect(plan(csv(ids(30).map((id) => [id, 'ACTIVE'] as const)), { canary: 0, waveSize: 16 }).waves.map((w) => w.length)).toEqual([16, 14]);
+  // No canary configured: no canary wave.
+  expect(plan(active(ids(30)), { waveSize: 16 }).waves.map((w) => w.length)).toEqual([16, 14]);
+  // A canary by OU: the accounts in or below it.
+  const byOu = plan(
+    csv([
+      ['300000000000', 'ACTIVE', 'ou-ab12-11111111'],
+      ['300000000001', 'ACTIVE', 'ou-ab12-22222222'],
+    ]),
+    {},
+    withCanary([], ['ou-ab12-22222222']),
+  );
+  expect(byOu.waves.map((w) => w.map((a) => a.account))).toEqual([['300000000001'], ['300000000000']]);
+});
+
+test('waves hold still: one account joining or leaving moves no other account', () => {
+  const all = ids(100);
+  const first = plan(active(all), { waveSize: 16 }, withCanary([all[3]]));
+  const without = all.filter((id) => id !== all[40]);
+  const joined = [...without, '299999999999'];
+  const second = plan(active(joined), { waveSize: 16 }, withCanary([all[3]]), first.record);
+  for (const [account, wave] of waveOf(second)) if (account !== '299999999999') expect(wave).toBe(waveOf(first).get(account));
+  expect(second.added).toEqual([{ account: '299999999999', name: 'n299999999999' }]);
+  expect(second.left).toEqual([{ account: all[40], name: '' }]);
+  // The one that left keeps its slot as a tombstone in its wave; the newcomer opens no wave before the last.
+  expect(second.leaving).toEqual([expect.objectContaining({ account: all[40], wave: waveOf(first).get(all[40]) })]);
+  expect(second.waves.length).toBe(first.waves.length);
+  // Forgetting the tombstone frees its slot; a later newcomer goes to the emptiest wave, still moving no one.
+  const third = plan(active([...joined, '299999999998']), { waveSize: 16, forget: [all[40]] }, withCanary([all[3]]), second.record);
+  expect(third.leaving).toEqual([]);
+  const sizes = second.waves.map((w) => w.length);
+  expect(waveOf(third).get('299999999998')).toBe(sizes.indexOf(Math.min(...sizes.slice(1))) + 1);
+  for (const [account, wave] of waveOf(second)) expect(waveOf(third).get(account)).toBe(wave);
 });
 
 test('--ou keeps accounts in or below the OUs; --exclude leaves accounts out; both are counted', () => {
@@ -141,7 +182,8 @@ describe('bad options and inputs', () => {
     ['an exclusion that is no account ID', { exclude: ['abc'] }, /^--exclude: is not a 12-digit/],
     ['an OU that matches nothing', { ous: ['ou-ab12-99999999'] }, /^--ou: matches no account/],
     ['an OU that is no OU ID', { ous: ['finance'] }, /^--ou: is not an OU ID/],
-    ['a wave larger than a matrix', { waveSize: 300 }, /^--wave-size: .*256/],
+    ['a wave size above the limit', { waveSize: 10001 }, /^--wave-size: .*10000/],
+    ['a --forget without a previous output', { forget: ['300000000000'] }, /^--forget: is not a leaving account/],
   ])('%s', (_n, options, message) => {
     expect(failure(() => plan(text, options)).message).toMatch(message);
   });

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { oneLine } from '../errors';
 import { EXIT } from './exit';
 import { COMMANDS } from './commands';
+import { KEYSHARE_VERSION } from '../project-root';
 
 /**
  * `keyshare <command>`; each command lives in `commands/<name>.ts` and registers itself. Only the
@@ -11,6 +12,7 @@ import { COMMANDS } from './commands';
 export function program(argv?: readonly string[]): Command {
   const cli = new Command('keyshare')
     .description('Share a KMS-encrypted AMI across AWS accounts for EC2 Auto Scaling, proven before deploy.')
+    .version(KEYSHARE_VERSION, '-V, --version', 'print the version of keyshare')
     .exitOverride()
     // commander's own parse errors obey the one-line rule too: its suggestion joins the line, and a
     // newline or escape inside an unknown option is shown escaped (subcommands inherit this).

@@ -10,6 +10,7 @@ import {
   AWS_MANAGED_ALIAS_PREFIX,
   NOT_AWS_MANAGED_ALIAS,
   ORG_ID,
+  OU_ID,
   OU_PATH,
   ROLE_NAME,
   SERVICE_LINKED_ROLE_SUFFIX,
@@ -226,3 +227,37 @@ export const keyPrefix = formatted(
   'is not a usable S3 key prefix',
   "use path segments of letters, digits and !_.*'()=+,@- separated by single /, without a leading /, e.g. keyshare/prod: S3 lists state keys by these segments",
 )("Prefix of the state object keys: each stack's state is <keyPrefix>/<stack>.tfstate.");
+
+export const ouId = formatted(
+  OU_ID,
+  'is not an OU ID',
+  'write the OU ID as `aws organizations list-organizational-units-for-parent` prints it, e.g. ou-ab12-11111111',
+);
+
+/** npm's rule for a package name (lowercase, URL-safe, optionally scoped): https://docs.npmjs.com/cli/v10/configuring-npm/package-json#name */
+export const NPM_PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+/** A git URL npm installs from (https://docs.npmjs.com/cli/v10/configuring-npm/package-json#git-urls-as-dependencies), without `#`: the commit is its own field. */
+export const GIT_URL = /^(?:git\+)?(?:https|ssh|git):\/\/[^\s#'"`$\\]+$/;
+export const GIT_COMMIT = /^[0-9a-f]{40}$/;
+/** A branch name git accepts (git check-ref-format, the usual subset), safe in YAML and shell. */
+export const BRANCH_NAME = /^(?!\/|.*\/\/|.*\.\.|.*\/$|.*\.lock$)[A-Za-z0-9._/-]+$/;
+
+export const npmPackageName = formatted(
+  NPM_PACKAGE_NAME,
+  'is not an npm package name',
+  'write the name keyshare is published under in your registry, e.g. keyshare or @acme/keyshare; the generated workflows add the exact version that generated them',
+);
+
+export const gitUrl = formatted(
+  GIT_URL,
+  'is not a git URL npm can install from',
+  'write e.g. https://github.com/acme/keyshare.git (without #commit: give the commit in generate.keyshare.commit)',
+);
+
+export const gitCommit = formatted(
+  GIT_COMMIT,
+  'is not a full 40-hex-digit commit ID',
+  'give the full commit ID (git rev-parse HEAD): a branch or tag can move, so the workflows would not run what generated them',
+);
+
+export const branchName = formatted(BRANCH_NAME, 'is not a git branch name', 'write the branch name alone, e.g. main (not refs/heads/main)');

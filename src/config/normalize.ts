@@ -5,7 +5,7 @@ import type { Config } from './shape';
 
 /** The validated config as the Rollout model: one spelling of every value, consumers by account. */
 export function toRollout(config: Config): Rollout {
-  const { owner, key, organization, backend, consumerDeployRoleArn } = config;
+  const { owner, key, organization, backend, consumerDeployRoleArn, generate } = config;
   const alias = withoutAliasPrefix(key.alias);
   return {
     partition: partitionOf(owner.region),
@@ -37,6 +37,14 @@ export function toRollout(config: Config): Rollout {
       organization: { id: organization.id, arn: organization.arn, ouPaths: organization.ouPaths.map(normalizeOuPath), grantee: organization.grantee },
     }),
     ...(consumerDeployRoleArn && { consumerDeployRoleArn }),
+    ...(generate && {
+      generate: {
+        canary: { accounts: [...new Set(generate.canary?.accounts ?? [])].sort(), ous: [...new Set(generate.canary?.ous ?? [])].sort() },
+        createVolumePermissions: generate.createVolumePermissions,
+        ...(generate.keyshare && { keyshare: generate.keyshare }),
+        defaultBranch: generate.defaultBranch,
+      },
+    }),
     ...(backend && {
       backend: {
         s3: {

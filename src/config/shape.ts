@@ -3,14 +3,19 @@ import { rule } from './rule';
 import {
   accountId,
   amiId,
+  branchName,
   bucketName,
   deletionWindowDays,
   existingKeyArn,
+  gitCommit,
+  gitUrl,
   keyAlias,
   keyDescription,
   keyPrefix,
+  npmPackageName,
   organizationArn,
   organizationId,
+  ouId,
   ouPath,
   principalArn,
   region,
@@ -102,6 +107,42 @@ const backend = z
   })
   .meta({ description: 'Where Terraform keeps state. Default: local state.' });
 
+const keyshareSource = z
+  .union([
+    z.strictObject({
+      package: npmPackageName('npm package name keyshare is published under; the workflows install it at the exact version that generated them.'),
+    }),
+    z.strictObject({
+      git: gitUrl('Git URL of a keyshare repository.'),
+      commit: gitCommit('The commit to install; it must be the version that generated the rollout (the workflows compare keyshare --version).'),
+    }),
+  ])
+  .meta({
+    description:
+      'Where the generated workflows install keyshare from. Without it, every workflow job that needs keyshare fails, saying to set this (or the repository variable KEYSHARE_SOURCE).',
+  });
+
+const generate = z
+  .strictObject({
+    canary: z
+      .strictObject({
+        accounts: z.array(accountId('Account applied in the canary wave.')).default([]).meta({ description: 'Accounts applied in the canary wave.' }),
+        ous: z
+          .array(ouId('OU whose accounts (and those below it) are applied in the canary wave.'))
+          .default([])
+          .meta({ description: 'OUs whose accounts, and those below them, are applied in the canary wave.' }),
+      })
+      .meta({ description: 'The canary wave, applied before every other: these accounts, and the accounts in these OUs. Default: no canary wave.' })
+      .optional(),
+    createVolumePermissions: z.boolean().default(false).meta({
+      description:
+        'Give every account of the rollout create-volume permission on the AMI snapshots: one owner-root resource per account and snapshot, each refreshed by its own API call on every plan. Launching needs only the launch permission. Default: none.',
+    }),
+    keyshare: keyshareSource.optional(),
+    defaultBranch: branchName('The branch whose pushes apply the rollout.').default('main'),
+  })
+  .meta({ description: 'keyshare generate: the org-wide rollout and its CI.' });
+
 const atLeastOne = (what: string, example: string) =>
   rule(`lists no ${what}`, `add at least one ${what.replace(/s$/, '')}, e.g. ${example}: a rollout without one shares nothing`);
 
@@ -117,6 +158,7 @@ export const configShape = z.strictObject({
     .meta({ description: 'Accounts that launch from the AMIs.' }),
   organization: organization.optional(),
   backend: backend.optional(),
+  generate: generate.optional(),
   consumerDeployRoleArn: roleArnPattern(
     'Deploy role of every consumer without its own consumers[].deployRoleArn, with {{account}} for the account ID, e.g. arn:aws:iam::{{account}}:role/terraform-deploy. keyshare generate uses it for every account of the inventory.',
   ).optional(),

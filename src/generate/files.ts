@@ -1,10 +1,12 @@
 import { aliasArn, organizationLaunchTargets } from '../policy/arns';
 import { InputError } from '../errors';
+import type { KeyshareSource } from '../model/rollout';
+import { KEYSHARE_VERSION } from '../project-root';
 import { COMMENT_MARKER } from '../review/comment';
 import { renderTemplate } from '../templates/engine';
 import { trusted } from '../templates/escape';
 import { AWS_PROVIDER_VERSION, ROOT_TERRAFORM_VERSION } from '../terraform/versions';
-import type { AccountRoot, GeneratePlan } from './plan';
+import type { AccountRoot, GeneratePlan, LeavingAccount, SelectOptions } from './plan';
 
 /**
  * Every file `keyshare generate` writes, by path relative to the output directory. Pure: the
@@ -14,6 +16,28 @@ import type { AccountRoot, GeneratePlan } from './plan';
 export const OWNER_ROOT = 'owner';
 export const accountRoot = (account: string) => `accounts/${account}`;
 export const waveFile = (wave: number) => `waves/wave-${String(wave).padStart(2, '0')}.txt`;
+
+/** Who is in which wave, and who is leaving: read back by the next run, so that waves hold still. */
+export const WAVES_RECORD = '.keyshare/waves.json';
+
+/** The rollout's own scripts (POSIX sh and git), executable; CI runs them, and so can anyone locally. */
+export const SCRIPTS = [
+  { template: 'generate/changed-roots.sh', path: '.keyshare/changed-roots' },
+  { template: 'generate/matrix.sh', path: '.keyshare/matrix' },
+  { template: 'generate/plan-roots.sh', path: '.keyshare/plan-roots' },
+  { template: 'generate/apply-roots.sh', path: '.keyshare/apply-roots' },
+] as const;
+
+/**
+ * How CI batches roots (`.keyshare/matrix`): each job plans or applies at least MIN_ROOTS roots
+ * one after another, sharing one provider download, and one matrix holds at most MAX_JOBS jobs
+ * (GitHub's limit is 256 a matrix: https://docs.github.com/en/actions/reference/limits). So a
+ * change to one account is one job, and planning 5,000 roots is 200 jobs of 26.
+ */
+export const BATCH = { minRoots: 10, maxJobs: 200 } as const;
+
+/** The Terraform release CI installs (hashicorp/setup-terraform takes a semver range). */
+export const CI_TERRAFORM_VERSION = '~1.11.0';
 
 /**
  * A CI system's files for the rollout: one template each, rendered with the same view model.
@@ -30,9 +54,14 @@ export interface CiTemplate {
 const GITHUB_WORKFLOW_MAX_BYTES = 500 * 1024;
 
 export const CI_TEMPLATES: CiTemplate[] = [
-  { template: 'generate/github-rollout.yml', path: '.github/workflows/keyshare-rollout.yml', maxBytes: GITHUB_WORKFLOW_MAX_BYTES },
+  { template: 'generate/github/plan.yml', path: '.github/workflows/keyshare-plan.yml', maxBytes: GITHUB_WORKFLOW_MAX_BYTES },
+  { template: 'generate/github/review.yml', path: '.github/workflows/keyshare-review.yml', maxBytes: GITHUB_WORKFLOW_MAX_BYTES },
+  { template: 'generate/github/apply.yml', path: '.github/workflows/keyshare-apply.yml', maxBytes: GITHUB_WORKFLOW_MAX_BYTES },
+  { template: 'generate/github/drift.yml', path: '.github/workflows/keyshare-drift.yml', maxBytes: GITHUB_WORKFLOW_MAX_BYTES },
+  { template: 'generate/github/inventory-sync.yml', path: '.github/workflows/keyshare-inventory-sync.yml', maxBytes: GITHUB_WORKFLOW_MAX_BYTES },
+  { template: 'generate/github/action-install.yml', path: '.github/actions/keyshare-install/action.yml' },
+  { template: 'generate/github/action-terraform.yml', path: '.github/actions/keyshare-terraform/action.yml' },
   { template: 'generate/atlantis.yaml', path: 'atlantis.yaml' },
-  { template: 'generate/github-review.yml', path: '.github/workflows/keyshare-review.yml', maxBytes: GITHUB_WORKFLOW_MAX_BYTES },
 ];
 
 /**
@@ -47,13 +76,22 @@ export function synthReviewWorkflow(config: string): string {
 export interface RenderOptions {
   /** Called after each account root, for a progress display. */
   readonly progress?: (done: number, total: number) => void;
+  /** The selection the rollout was generated with: the inventory-sync workflow regenerates with it. */
+  readonly options?: Pick<SelectOptions, 'ous' | 'exclude' | 'waveSize'>;
 }
 
-export function renderRollout(plan: GeneratePlan, modules: ReadonlyMap<string, string>, options: RenderOptions = {}): Map<string, string> {
+/** What `.keyshare/` and the CI files hold besides the roots. */
+export interface RenderedRollout {
+  readonly files: Map<string, string>;
+  /** Paths of `files` to make executable. */
+  readonly executable: ReadonlySet<string>;
+}
+
+export function renderRollout(plan: GeneratePlan, modules: ReadonlyMap<string, string>, options: RenderOptions = {}): RenderedRollout {
   const files = new Map<string, string>();
   for (const [rel, text] of modules) files.set(`modules/${rel}`, text);
 
-  const view = rolloutView(plan);
+  const view = rolloutView(plan, options);
   files.set(`${OWNER_ROOT}/main.tf`, renderTemplate('generate/owner.tf', view.owner));
   files.set(`${OWNER_ROOT}/consumers.tf`, renderTemplate('generate/consumers.tf', view.consumers));
   const total = plan.accounts.length;
@@ -61,7 +99,12 @@ export function renderRollout(plan: GeneratePlan, modules: ReadonlyMap<string, s
     files.set(`${accountRoot(account.account)}/main.tf`, renderTemplate('generate/account.tf', accountView(plan, view.common, account)));
     options.progress?.(i + 1, total);
   });
-  view.waves.forEach((wave) => files.set(String(wave.file), `${wave.accounts.join('\n')}\n`));
+  for (const leaving of plan.leaving) {
+    files.set(`${accountRoot(leaving.account)}/main.tf`, renderTemplate('generate/tombstone.tf', tombstoneView(plan, view.common, leaving)));
+  }
+  view.waves.forEach((wave) => files.set(wave.file, wave.roots.map((r) => `${r}\n`).join('')));
+  files.set(WAVES_RECORD, `${JSON.stringify(plan.record, null, 2)}\n`);
+  for (const script of SCRIPTS) files.set(script.path, renderTemplate(script.template, view));
   for (const ci of CI_TEMPLATES) {
     const text = renderTemplate(ci.template, view);
     const bytes = Buffer.byteLength(text);
@@ -70,13 +113,26 @@ export function renderRollout(plan: GeneratePlan, modules: ReadonlyMap<string, s
         '--accounts',
         `${total} accounts`,
         `make ${ci.path} ${Math.ceil(bytes / 1024)} KB, over the ${ci.maxBytes / 1024} KB its CI system reads`,
-        'split the rollout with --ou (or --exclude) into several output directories, each with its own CI',
+        'split the rollout with --ou (or --exclude) into several output directories, each with its own CI, or raise --wave-size so there are fewer waves',
       );
     }
     files.set(ci.path, text);
   }
   files.set('README.md', renderTemplate('generate/README.md', view));
-  return files;
+  return { files, executable: new Set(SCRIPTS.map((s) => s.path)) };
+}
+
+/** What the install step gets from the config: an npm name (the version is keyshare's own), or a git URL at a commit. */
+function sourceSpec(source: KeyshareSource | undefined): string {
+  if (source === undefined) return '';
+  if ('package' in source) return source.package;
+  return `${source.git.startsWith('git+') ? '' : 'git+'}${source.git}#${source.commit}`;
+}
+
+/** The options to regenerate with, as command-line words; every value is an ID or a number, safe in a shell. */
+function generateOptions(options: RenderOptions['options']): string {
+  if (!options) return '';
+  return [...options.ous.map((ou) => ` --ou ${ou}`), ...options.exclude.map((id) => ` --exclude ${id}`), ` --wave-size ${options.waveSize}`].join('');
 }
 
 function stateKey(plan: GeneratePlan, root: string): string {
@@ -84,9 +140,10 @@ function stateKey(plan: GeneratePlan, root: string): string {
   return `${plan.rollout.backend?.s3.keyPrefix ?? ''}/generate/${root}.tfstate`;
 }
 
-function rolloutView(plan: GeneratePlan) {
+function rolloutView(plan: GeneratePlan, options: RenderOptions) {
   const { rollout } = plan;
   const { partition, owner, key, organization } = rollout;
+  const createVolume = rollout.generate?.createVolumePermissions ?? false;
   const common = {
     terraformVersion: ROOT_TERRAFORM_VERSION,
     awsVersion: AWS_PROVIDER_VERSION,
@@ -97,18 +154,22 @@ function rolloutView(plan: GeneratePlan) {
   };
   const targets = organizationLaunchTargets(organization);
   const self = rollout.consumers.find((c) => c.sameAccount);
-  const waves = plan.waves.map((accounts, i) => ({
-    number: i + 1,
-    file: trusted(waveFile(i + 1)),
-    job: trusted(`wave-${i + 1}`),
-    previousJob: trusted(i === 0 ? 'owner' : `wave-${i}`),
-    accounts: accounts.map((a) => a.account),
-    // Account IDs are 12 digits (inventory.ts refuses any other): a JSON list is a YAML flow sequence.
-    matrix: trusted(JSON.stringify(accounts.map((a) => a.account))),
-    first: accounts[0].account,
-    last: accounts[accounts.length - 1].account,
-    size: accounts.length,
-  }));
+  const leavingByWave = new Map<number, string[]>();
+  for (const l of plan.leaving) leavingByWave.set(l.wave, [...(leavingByWave.get(l.wave) ?? []), l.account]);
+  const waves = plan.waves.map((accounts, i) => {
+    const ids = [...accounts.map((a) => a.account), ...(leavingByWave.get(i + 1) ?? [])].sort();
+    return {
+      number: i + 1,
+      file: waveFile(i + 1),
+      job: `apply-wave-${i + 1}`,
+      output: `wave${i + 1}`,
+      previousJob: i === 0 ? 'apply-owner' : `apply-wave-${i}`,
+      canary: plan.canary && i === 0,
+      roots: ids.map(accountRoot),
+      size: accounts.length,
+      leaving: leavingByWave.get(i + 1)?.length ?? 0,
+    };
+  });
   const skipped = Object.entries(plan.skipped).map(([state, count]) => ({ state, count }));
   return {
     common,
@@ -135,7 +196,11 @@ function rolloutView(plan: GeneratePlan) {
     consumers: {
       count: rollout.consumers.length,
       ownerIsConsumer: plan.ownerIsConsumer,
-      consumers: rollout.consumers.map((c) => c.account),
+      createVolume,
+      // The organization-scale key policy reads an account only for its role's suffix (and the owner's
+      // own); without create-volume permissions, only those are listed, so the owner root stays the same
+      // few resources and its files stay the same when an account joins or leaves.
+      consumers: rollout.consumers.filter((c) => createVolume || c.sameAccount || c.serviceLinkedRoleSuffix).map((c) => c.account),
       suffixes: rollout.consumers.flatMap((c) => (c.serviceLinkedRoleSuffix ? [{ account: c.account, suffix: c.serviceLinkedRoleSuffix }] : [])),
     },
     ownerAccount: owner.account,
@@ -152,9 +217,23 @@ function rolloutView(plan: GeneratePlan) {
       deployRoleArn: a.deployRoleArn,
       dir: trusted(accountRoot(a.account)),
     })),
+    // Every account root, tombstones too, for Atlantis.
+    roots: [...plan.accounts, ...plan.leaving]
+      .map((a) => ({ account: a.account, wave: a.wave, dir: accountRoot(a.account) }))
+      .sort((a, b) => (a.account < b.account ? -1 : 1)),
+    leaving: plan.leaving.map((l) => ({ account: l.account, name: l.name, wave: l.wave, dir: accountRoot(l.account) })),
     accountCount: plan.accounts.length,
     waves,
-    lastWave: waves.length > 0 ? waves[waves.length - 1].job : 'owner',
+    createVolume,
+    snapshotCount: new Set(rollout.amis.flatMap((a) => a.snapshotIds)).size,
+    keyshareVersion: KEYSHARE_VERSION,
+    keyshareSource: sourceSpec(rollout.generate?.keyshare),
+    defaultBranch: rollout.generate?.defaultBranch ?? 'main',
+    terraformCli: CI_TERRAFORM_VERSION,
+    providerCacheKey: `aws-${AWS_PROVIDER_VERSION.replace(/[^0-9A-Za-z.]+/g, '')}`,
+    minRoots: BATCH.minRoots,
+    maxJobs: BATCH.maxJobs,
+    generateOptions: generateOptions(options.options),
     skipped,
     excluded: plan.excluded,
     outsideOus: plan.outsideOus,
@@ -164,6 +243,10 @@ function rolloutView(plan: GeneratePlan) {
     // The review workflow finds its pull-request comment by this line.
     marker: trusted(COMMENT_MARKER),
   };
+}
+
+function tombstoneView(plan: GeneratePlan, common: ReturnType<typeof rolloutView>['common'], leaving: LeavingAccount) {
+  return { ...common, account: leaving.account, deployRoleArn: leaving.deployRoleArn, stateKey: stateKey(plan, accountRoot(leaving.account)) };
 }
 
 function accountView(plan: GeneratePlan, common: ReturnType<typeof rolloutView>['common'], account: AccountRoot) {

@@ -2,21 +2,21 @@ import { loadRollout } from '../config';
 import type { Rollout } from '../model/rollout';
 import { InputError } from '../errors';
 import { ACCOUNT_ID_SOURCE } from '../policy/formats';
-import { checkOutputDir, OutputRequest, OutputSummary, replaceOutput } from '../output';
+import { checkOutputDir, OutputRequest, OutputSummary, previousGenerated, replaceOutput } from '../output';
 import { assertDeployable } from '../synth/deployable';
 import { renderTerraformModules } from '../tfmodules';
-import { renderRollout } from './files';
+import { renderRollout, WAVES_RECORD } from './files';
 import { readInventory } from './inventory';
-import { GeneratePlan, MAX_MATRIX_JOBS, planRollout, SelectOptions } from './plan';
+import { DEFAULT_WAVE_SIZE, GeneratePlan, planRollout, PreviousWaves, SelectOptions } from './plan';
 
-export { DEFAULT_CANARY, MAX_MATRIX_JOBS } from './plan';
+export { DEFAULT_WAVE_SIZE, MAX_WAVE_SIZE } from './plan';
 
 /**
  * The rollout generate proves for an inventory: every active account a consumer, with the config's
  * settings for those it lists, the organization resolved. `audit --accounts` audits the same accounts.
  */
 export function inventoryRollout(config: Rollout, accountsFile: string): Rollout {
-  return planRollout(config, readInventory(accountsFile), { ous: [], exclude: [], waveSize: MAX_MATRIX_JOBS, canary: 0 }).rollout;
+  return planRollout(config, readInventory(accountsFile), { ous: [], exclude: [], waveSize: DEFAULT_WAVE_SIZE }).rollout;
 }
 
 export interface GenerateRequest extends SelectOptions {
@@ -32,8 +32,8 @@ export interface GenerateResult {
   readonly keyPolicyBytes: number;
   readonly proven: { readonly steps: number; readonly probes: number };
   readonly output: OutputSummary;
-  /** Accounts whose root the previous output had and this one has not. */
-  readonly removedAccounts: readonly string[];
+  /** Tombstone roots the previous output had and this one dropped (`--forget`). */
+  readonly forgotten: readonly string[];
 }
 
 const ACCOUNT_ROOT_FILE = new RegExp(`^accounts/(${ACCOUNT_ID_SOURCE})/main\\.tf$`);
@@ -45,18 +45,27 @@ const ACCOUNT_ROOT_FILE = new RegExp(`^accounts/(${ACCOUNT_ID_SOURCE})/main\\.tf
 export function generate(req: GenerateRequest): GenerateResult {
   const request: OutputRequest = { dir: req.out, flag: '--out', kind: 'generate' };
   checkOutputDir(request);
-  const plan = planRollout(loadRollout(req.config), readInventory(req.accounts), req);
+  const plan = planRollout(loadRollout(req.config), readInventory(req.accounts), req, previousWaves(req.out));
   const { keyPolicyBytes, proven } = assertDeployable(plan.rollout);
-  const files = renderOrRefuse(() => renderRollout(plan, renderTerraformModules(), { progress: req.progress }));
-  const output = replaceOutput(request, { files });
+  const rendered = renderOrRefuse(() => renderRollout(plan, renderTerraformModules(), { progress: req.progress, options: req }));
+  const output = replaceOutput(request, rendered);
   return {
     out: req.out,
     plan,
     keyPolicyBytes,
     proven,
     output,
-    removedAccounts: output.removed.flatMap((rel) => ACCOUNT_ROOT_FILE.exec(rel)?.[1] ?? []),
+    forgotten: output.removed.flatMap((rel) => ACCOUNT_ROOT_FILE.exec(rel)?.[1] ?? []),
   };
+}
+
+/** The waves the previous output recorded, when it is keyshare's and unedited: what keeps waves still. */
+function previousWaves(out: string): PreviousWaves | undefined {
+  const text = previousGenerated(out, WAVES_RECORD);
+  if (text === undefined) return undefined;
+  const data = JSON.parse(text) as Partial<PreviousWaves>;
+  const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string') : []);
+  return { canary: ids(data.canary), waves: Array.isArray(data.waves) ? data.waves.map(ids) : [], leaving: ids(data.leaving) };
 }
 
 /** A template that does not compile or names a field its data lacks stops the run before anything is written. */

@@ -11,18 +11,24 @@ export interface SelectOptions {
   readonly ous: readonly string[];
   /** `--exclude`: account IDs to leave out. */
   readonly exclude: readonly string[];
-  /** Accounts per apply wave after the canary; a GitHub Actions matrix holds at most 256 jobs. */
+  /** Accounts a new wave takes before another is opened; a wave already larger keeps its accounts. */
   readonly waveSize: number;
-  /** Accounts in the first wave, applied alone before the others. 0: no canary wave. */
-  readonly canary: number;
+  /** `--forget`: leaving accounts whose destroy was applied: their tombstone roots go. */
+  readonly forget?: readonly string[];
 }
 
-/**
- * A GitHub Actions matrix generates at most 256 jobs per workflow run
- * (https://docs.github.com/en/actions/reference/limits, "Job Matrix").
- */
-export const MAX_MATRIX_JOBS = 256;
-export const DEFAULT_CANARY = 10;
+/** What the previous output recorded (`.keyshare/waves.json`): who was in which wave, who is leaving. */
+export interface PreviousWaves {
+  readonly canary: readonly string[];
+  /** The waves after the canary, in order; an emptied wave keeps its place so that no later one is renumbered. */
+  readonly waves: readonly (readonly string[])[];
+  /** Accounts whose tombstone root destroys what their root created. */
+  readonly leaving: readonly string[];
+}
+
+/** The default wave size: one wave's accounts stay a reviewable batch; CI runs each wave in batches. */
+export const DEFAULT_WAVE_SIZE = 256;
+export const MAX_WAVE_SIZE = 10_000;
 
 /** Each account root's deploy role unless `consumerDeployRoleArn` names another. */
 export const DEFAULT_DEPLOY_ROLE = ORGANIZATION_ACCESS_ROLE;
@@ -34,12 +40,37 @@ export interface AccountRoot extends Consumer {
   readonly deployRoleArn: string;
 }
 
+/** An account that left the rollout: its tombstone root destroys what its root created, in its old wave. */
+export interface LeavingAccount {
+  readonly account: string;
+  readonly name: string;
+  readonly wave: number;
+  readonly deployRoleArn: string;
+}
+
+/** An account named in a summary: its ID and, when the inventory still lists it, its name. */
+export interface NamedAccount {
+  readonly account: string;
+  readonly name: string;
+}
+
 export interface GeneratePlan {
   /** The config with the inventory's accounts as consumers and the organization resolved: what check proves. */
   readonly rollout: Rollout & { readonly organization: Organization };
   /** One root each, sorted by account ID. */
   readonly accounts: readonly AccountRoot[];
+  /** Wave by wave (1-based: `waves[0]` is wave 1), the canary first when there is one; a wave may be empty. */
   readonly waves: readonly (readonly AccountRoot[])[];
+  /** There is a canary wave (wave 1). */
+  readonly canary: boolean;
+  /** Accounts whose roots are tombstones: they left, and what their root created is destroyed. */
+  readonly leaving: readonly LeavingAccount[];
+  /** What `.keyshare/waves.json` records for the next run. */
+  readonly record: PreviousWaves;
+  /** Accounts with a root now that the previous output did not have; undefined on a first run. */
+  readonly added?: readonly NamedAccount[];
+  /** Accounts the previous output had a root for and this one has not (now tombstones, or forgotten). */
+  readonly left?: readonly NamedAccount[];
   /** Accounts the inventory lists, whatever their state. */
   readonly inventoryAccounts: number;
   /** The owner account is in the inventory; it never gets a root of its own. */
@@ -58,8 +89,8 @@ export interface GeneratePlan {
 }
 
 /** Combines a validated config and an inventory into what `generate` writes. Throws InputError. */
-export function planRollout(config: Rollout, inventory: Inventory, options: SelectOptions): GeneratePlan {
-  checkOptions(inventory, options);
+export function planRollout(config: Rollout, inventory: Inventory, options: SelectOptions, previous?: PreviousWaves): GeneratePlan {
+  checkOptions(inventory, options, previous);
   const organization = resolveOrganization(config, inventory);
   const owner = config.owner.account;
   const overrides = new Map(config.consumers.map((c) => [c.account, c]));
@@ -94,9 +125,17 @@ export function planRollout(config: Rollout, inventory: Inventory, options: Sele
       deployRoleArn: listed?.deployRoleArn ?? roleArnFromPattern(pattern, account.id),
     };
   });
-  const waves = splitWaves(roots, options).map((wave, i) =>
+  const assigned = assignWaves(roots, canaryAccounts(config, selected), options, previous);
+  const waves = assigned.waves.map((wave, i) =>
     wave.map(({ name, ...c }): AccountRoot => ({ ...c, deployRoleArn: c.deployRoleArn!, name, wave: i + 1 })),
   );
+  const names = new Map(inventory.accounts.map((a) => [a.id, a.name]));
+  const named = (account: string): NamedAccount => ({ account, name: names.get(account) ?? '' });
+  const leaving = assigned.leaving.map(({ account, wave }): LeavingAccount => ({
+    ...named(account),
+    wave,
+    deployRoleArn: overrides.get(account)?.deployRoleArn ?? roleArnFromPattern(pattern, account),
+  }));
   // As in synth: the owner launches from its own AMIs only when the config lists it as a consumer;
   // the key policy then names its Auto Scaling role, which must exist.
   const self = sameAccountConsumer(config);
@@ -104,8 +143,18 @@ export function planRollout(config: Rollout, inventory: Inventory, options: Sele
   const selectedIds = new Set(selected.map((a) => a.id));
   return {
     rollout: { ...config, consumers, organization },
-    accounts: waves.flat(),
+    accounts: waves.flat().sort((a, b) => (a.account < b.account ? -1 : 1)),
     waves,
+    canary: assigned.canary,
+    leaving,
+    record: assigned.record,
+    ...(previous && {
+      added: roots.filter((r) => !wasRooted(previous, r.account)).map((r) => named(r.account)),
+      left: [...previous.canary, ...previous.waves.flat()]
+        .filter((a) => wasRooted(previous, a) && !selectedIds.has(a))
+        .sort()
+        .map(named),
+    }),
     inventoryAccounts: inventory.accounts.length,
     ownerInInventory,
     ownerIsConsumer: self !== undefined,
@@ -120,18 +169,82 @@ export function planRollout(config: Rollout, inventory: Inventory, options: Sele
   };
 }
 
-function splitWaves<T>(items: readonly T[], { waveSize, canary }: SelectOptions): T[][] {
-  const waves: T[][] = [];
-  let rest = [...items];
-  if (canary > 0 && rest.length > canary) {
-    waves.push(rest.slice(0, canary));
-    rest = rest.slice(canary);
-  }
-  for (let i = 0; i < rest.length; i += waveSize) waves.push(rest.slice(i, i + waveSize));
-  return waves;
+/** Whether the previous output gave the account a root of its own (a tombstone is not one). */
+const wasRooted = (previous: PreviousWaves, account: string) =>
+  !previous.leaving.includes(account) && (previous.canary.includes(account) || previous.waves.some((w) => w.includes(account)));
+
+/** The canary: the config's accounts, and the accounts in its OUs, among those that get a root. */
+function canaryAccounts(config: Rollout, selected: readonly InventoryAccount[]): Set<string> {
+  const canary = config.generate?.canary ?? { accounts: [], ous: [] };
+  return new Set(selected.filter((a) => canary.accounts.includes(a.id) || canary.ous.some((ou) => inOu(a, ou))).map((a) => a.id));
 }
 
-function checkOptions(inventory: Inventory, options: SelectOptions): void {
+/**
+ * Waves that hold still: an account keeps the wave the previous output gave it, so one account
+ * joining or leaving moves no other. A newcomer takes the emptiest wave with room (the lowest on
+ * a tie), else opens a new one; a wave emptied by leavers keeps its number until newcomers fill it.
+ * The canary is whatever the config names, applied first. Tombstones of leaving accounts keep
+ * their old wave, so their destroy runs where their apply ran.
+ */
+function assignWaves<T extends { account: string }>(
+  roots: readonly T[],
+  canary: ReadonlySet<string>,
+  options: SelectOptions,
+  previous?: PreviousWaves,
+) {
+  const forget = new Set(options.forget ?? []);
+  const rooted = new Set(roots.map((r) => r.account));
+  const keepsLeaving = (a: string) => !rooted.has(a) && !forget.has(a);
+  // Slots by wave index after the canary: who stays, and the tombstones (which hold their slot).
+  const slots: string[][] = (previous?.waves ?? []).map((w) => w.filter((a) => (rooted.has(a) && !canary.has(a)) || keepsLeaving(a)));
+  const placed = new Set(slots.flat());
+  const newcomers = roots.filter((r) => !canary.has(r.account) && !placed.has(r.account));
+  for (const r of newcomers) {
+    let best = -1;
+    slots.forEach((w, i) => {
+      if (w.length < options.waveSize && (best < 0 || w.length < slots[best].length)) best = i;
+    });
+    if (best < 0) {
+      best = slots.length;
+      slots.push([]);
+    }
+    slots[best].push(r.account);
+  }
+  // Trailing empty waves are dropped: no account is numbered after them.
+  while (slots.length > 0 && slots[slots.length - 1].length === 0) slots.pop();
+  const canaryLeaving = (previous?.canary ?? []).filter(keepsLeaving);
+  const hasCanary = canary.size > 0 || canaryLeaving.length > 0;
+  const byId = new Map(roots.map((r) => [r.account, r]));
+  const sorted = (ids: readonly string[]) => [...ids].sort();
+  const rootsOf = (ids: readonly string[]) => sorted(ids).flatMap((a) => byId.get(a) ?? []);
+  const record: PreviousWaves = {
+    canary: sorted([...canary, ...canaryLeaving]),
+    waves: slots.map(sorted),
+    leaving: sorted([...canaryLeaving, ...slots.flat().filter((a) => !rooted.has(a))]),
+  };
+  const first = hasCanary ? 2 : 1;
+  return {
+    canary: hasCanary,
+    waves: [...(hasCanary ? [rootsOf(record.canary)] : []), ...record.waves.map(rootsOf)],
+    leaving: [
+      ...canaryLeaving.map((account) => ({ account, wave: 1 })),
+      ...slots.flatMap((w, i) => w.filter((a) => !rooted.has(a)).map((account) => ({ account, wave: i + first }))),
+    ].sort((a, b) => (a.account < b.account ? -1 : 1)),
+    record,
+  };
+}
+
+function checkOptions(inventory: Inventory, options: SelectOptions, previous?: PreviousWaves): void {
+  for (const id of options.forget ?? []) {
+    if (!previous?.leaving.includes(id)) {
+      throw new InputError(
+        '--forget',
+        id,
+        'is not a leaving account of the previous output',
+        'give an account whose tombstone root the previous output holds (its README lists them), once its destroy was applied',
+      );
+    }
+  }
   const ids = new Set(inventory.accounts.map((a) => a.id));
   for (const id of options.exclude) {
     if (!ACCOUNT_ID.test(id))
@@ -170,20 +283,12 @@ function checkOptions(inventory: Inventory, options: SelectOptions): void {
       );
     }
   }
-  if (!Number.isInteger(options.waveSize) || options.waveSize < 1 || options.waveSize > MAX_MATRIX_JOBS) {
+  if (!Number.isInteger(options.waveSize) || options.waveSize < 1 || options.waveSize > MAX_WAVE_SIZE) {
     throw new InputError(
       '--wave-size',
       options.waveSize,
-      `is not a whole number from 1 to ${MAX_MATRIX_JOBS}`,
-      `give at most ${MAX_MATRIX_JOBS}: each wave is one GitHub Actions matrix, which holds at most ${MAX_MATRIX_JOBS} jobs`,
-    );
-  }
-  if (!Number.isInteger(options.canary) || options.canary < 0 || options.canary > MAX_MATRIX_JOBS) {
-    throw new InputError(
-      '--canary',
-      options.canary,
-      `is not a whole number from 0 to ${MAX_MATRIX_JOBS}`,
-      'give the number of accounts to apply first, or 0 for none',
+      `is not a whole number from 1 to ${MAX_WAVE_SIZE}`,
+      `give the accounts a wave takes, e.g. ${DEFAULT_WAVE_SIZE}; CI applies each wave in batches`,
     );
   }
 }

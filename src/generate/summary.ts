@@ -1,10 +1,17 @@
 import type { GenerateResult } from './index';
+import { oneLine } from '../errors';
 import { KEY_POLICY_MAX_BYTES } from '../policy/document';
 import { json, Renderers } from '../render/format';
 import { renderTemplate } from '../templates/engine';
 
 /** How many IDs or paths a summary line shows before it counts the rest. */
 const SHOWN = 5;
+
+/** Accounts named in full (ID and name): the summary of a run names every account that joined or left. */
+function named(accounts: readonly { account: string; name: string }[]) {
+  // Names come from the inventory: one line, no control characters, no backtick to close the markdown block.
+  return accounts.map((a) => (a.name ? `${a.account} (${oneLine(a.name).replace(/`/g, "'")})` : a.account));
+}
 
 function firstFew(names: readonly string[]) {
   return { shown: names.slice(0, SHOWN), more: Math.max(0, names.length - SHOWN) };
@@ -20,6 +27,11 @@ export function generateJson(r: GenerateResult) {
     ownerIsConsumer: plan.ownerIsConsumer,
     accounts: plan.accounts.map((a) => ({ account: a.account, name: a.name, wave: a.wave, deployRoleArn: a.deployRoleArn })),
     waves: plan.waves.map((w) => w.map((a) => a.account)),
+    canary: plan.canary,
+    // Undefined on a first run: there is nothing to compare with.
+    added: plan.added ?? null,
+    left: plan.left ?? null,
+    leaving: plan.leaving.map((l) => ({ account: l.account, name: l.name, wave: l.wave })),
     skipped: plan.skipped,
     excluded: plan.excluded,
     outsideOus: plan.outsideOus,
@@ -28,7 +40,7 @@ export function generateJson(r: GenerateResult) {
     defaultDeployRole: plan.defaultDeployRole,
     keyPolicyBytes: r.keyPolicyBytes,
     proven: r.proven,
-    removedAccounts: r.removedAccounts,
+    forgotten: r.forgotten,
     files: { written: output.written.length, changed: output.changed, kept: output.kept, removed: output.removed },
   };
 }
@@ -62,8 +74,20 @@ function generateView(r: GenerateResult) {
     changed: output.changed.length,
     kept: firstFew(output.kept),
     keptCount: output.kept.length,
-    removed: firstFew(r.removedAccounts),
-    removedCount: r.removedAccounts.length,
+    canary: plan.canary ? plan.waves[0].length : 0,
+    firstRun: plan.added === undefined,
+    added: named(plan.added ?? []),
+    addedCount: plan.added?.length ?? 0,
+    left: named(plan.left ?? []),
+    leftCount: plan.left?.length ?? 0,
+    leavingCount: plan.leaving.length,
+    forgotten: firstFew(r.forgotten),
+    forgottenCount: r.forgotten.length,
+    createVolume: plan.rollout.generate?.createVolumePermissions ?? false,
+    createVolumeResources:
+      (plan.rollout.generate?.createVolumePermissions ?? false)
+        ? plan.accounts.length * new Set(plan.rollout.amis.flatMap((a) => a.snapshotIds)).size
+        : 0,
     localState: plan.rollout.backend === undefined,
   };
 }

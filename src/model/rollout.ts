@@ -14,6 +14,8 @@ export interface Rollout {
   readonly consumers: readonly Consumer[];
   readonly organization?: Organization;
   readonly backend?: Backend;
+  /** `keyshare generate`'s settings; the other commands ignore them. */
+  readonly generate?: GenerateSettings;
   /** Deploy role ARN of a consumer account, with `{{account}}` for its ID; fills `consumers[].deployRoleArn`. */
   readonly consumerDeployRoleArn?: string;
 }
@@ -62,4 +64,15 @@ export interface Backend {
     readonly keyPrefix: string;
     readonly roleArn?: string;
   };
+}
+
+/** Where CI installs keyshare: a registry package (at keyshare's own version) or a git commit. */
+export type KeyshareSource = { readonly package: string } | { readonly git: string; readonly commit: string };
+
+export interface GenerateSettings {
+  /** Accounts and OU IDs whose accounts are the canary wave. */
+  readonly canary: { readonly accounts: readonly string[]; readonly ous: readonly string[] };
+  readonly createVolumePermissions: boolean;
+  readonly keyshare?: KeyshareSource;
+  readonly defaultBranch: string;
 }

@@ -79,3 +79,20 @@ export function isSafeRelative(rel: string): boolean {
   if (rel === '' || rel.startsWith('/') || rel.includes('\\') || rel.includes('\0')) return false;
   return rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }
+
+/**
+ * The text of a file a previous keyshare run generated in `dir`, as it generated it (the manifest
+ * lists it with this content's hash); undefined when there is none, or someone edited it.
+ */
+export function previousGenerated(dir: string, rel: string): string | undefined {
+  const read = readManifest(dir);
+  if (read.status !== 'valid' || !isSafeRelative(rel)) return undefined;
+  const hash = read.manifest.files[rel];
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(path.join(dir, rel));
+  } catch {
+    return undefined;
+  }
+  return hash !== undefined && hash === sha256(bytes) ? bytes.toString('utf8') : undefined;
+}

@@ -16,7 +16,13 @@ export interface OutputRequest {
 }
 
 /** The new output, either as contents by relative path (`/`-separated) or written by a callback into the staging directory. */
-export type OutputContent = { readonly files: ReadonlyMap<string, string | Uint8Array> } | { readonly stage: (stagingDir: string) => void };
+export type OutputContent =
+  | {
+      readonly files: ReadonlyMap<string, string | Uint8Array>;
+      /** Paths of `files` written executable (mode 755), such as scripts the output runs. */
+      readonly executable?: ReadonlySet<string>;
+    }
+  | { readonly stage: (stagingDir: string) => void };
 
 export interface OutputSummary {
   /** The directory written, as the user gave it. */
@@ -71,7 +77,7 @@ export function replaceOutput(req: OutputRequest, content: OutputContent): Outpu
     try {
       if (previous.mode !== undefined) fs.chmodSync(staging, previous.mode);
       try {
-        if ('files' in content) writeFiles(staging, content.files);
+        if ('files' in content) writeFiles(staging, content.files, content.executable);
         else content.stage(staging);
       } catch (err) {
         // A full disk or a quota is the environment's to fix, not a bug of the stager.
@@ -198,11 +204,11 @@ function previousOutput(req: OutputRequest, target: string): Previous {
   return { exists: true, mode, manifest };
 }
 
-function writeFiles(staging: string, files: ReadonlyMap<string, string | Uint8Array>): void {
+function writeFiles(staging: string, files: ReadonlyMap<string, string | Uint8Array>, executable: ReadonlySet<string> = new Set()): void {
   for (const [rel, contents] of files) {
     if (!isSafeRelative(rel) || rel === MANIFEST_FILE) throw new Error(`cannot write output file ${JSON.stringify(rel)}: not a plain relative path`);
     fs.mkdirSync(path.dirname(path.join(staging, rel)), { recursive: true });
-    fs.writeFileSync(path.join(staging, rel), contents);
+    fs.writeFileSync(path.join(staging, rel), contents, executable.has(rel) ? { mode: 0o755 } : undefined);
   }
 }
 

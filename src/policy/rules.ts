@@ -275,6 +275,13 @@ export const RULES = {
     cite: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html',
     evaluatedBy: ['audit'],
   },
+  'plan-not-reviewed': {
+    severity: 'high',
+    title: 'a root was not reviewed',
+    fix: 'make its plan succeed (the plan job log says why it failed) and review again: a root without a complete plan may change anything when applied',
+    cite: 'https://developer.hashicorp.com/terraform/internals/json-format#plan-representation',
+    evaluatedBy: ['review'],
+  },
 } as const satisfies Record<string, RuleDefinition>;
 
 export type RuleId = keyof typeof RULES;

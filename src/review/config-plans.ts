@@ -272,16 +272,17 @@ function load(flag: string, file: string): Rollout {
 }
 
 /** Plan documents for every stack either config synthesizes, keyed by stack name. */
-export function configPlanDocuments(base: Rollout, next: Rollout): Map<string, Record<string, unknown>> {
-  const before = stacksOf(base);
+/** `base` undefined: there was no config before (the first pull request), so everything the config makes is new. */
+export function configPlanDocuments(base: Rollout | undefined, next: Rollout): Map<string, Record<string, unknown>> {
   const after = stacksOf(next);
-  const keys = { before: standInKey(base), after: standInKey(next) };
+  const before: typeof after = base ? stacksOf(base) : new Map();
+  const keys = { before: standInKey(base ?? next), after: standInKey(next) };
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();
   return new Map(names.map((n) => [n, planDocument(before.get(n), after.get(n), keys, next.partition)]));
 }
 
-export function configPlans(baseFile: string, configFile: string): StackPlan[] {
-  const docs = configPlanDocuments(load('--base-config', baseFile), load('--config', configFile));
+export function configPlans(baseFile: string | undefined, configFile: string): StackPlan[] {
+  const docs = configPlanDocuments(baseFile === undefined ? undefined : load('--base-config', baseFile), load('--config', configFile));
   return [...docs].map(([stack, doc]) => {
     const plan = parsePlan(doc, { flag: '--config', file: `${configFile} (stack ${stack})` });
     return { stack, account: providerAccount(plan.configuration), plan };

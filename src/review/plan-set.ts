@@ -116,13 +116,15 @@ export function providerRegion(configuration: unknown): string | undefined {
  * Plans from files and directories. A file given by name must be a plan; in a directory every
  * `*.json` that is a plan is read (cdktf's `cdk.tf.json` and other JSON beside it are not).
  */
-export function loadPlanSet(inputs: readonly string[]): StackPlan[] {
+export function loadPlanSet(inputs: readonly string[], options: { readonly allowEmpty?: boolean } = {}): StackPlan[] {
   const plans: StackPlan[] = [];
   for (const input of inputs) {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(input);
     } catch {
+      // A plan directory that no plan job filled: every expected root is then reported as missing.
+      if (options.allowEmpty) continue;
       throw new InputError('plan', input, 'file not found', 'pass plan JSON files or a directory that holds them');
     }
     if (stat.isDirectory()) {
@@ -130,7 +132,7 @@ export function loadPlanSet(inputs: readonly string[]): StackPlan[] {
         const json = readJsonFile({ flag: 'plan', file }, 'plan', PLAN_FIX);
         return looksLikePlan(json) ? [parsePlan(json, { flag: 'plan', file })] : [];
       });
-      if (found.length === 0)
+      if (found.length === 0 && !options.allowEmpty)
         throw new InputError('plan', input, 'holds no Terraform JSON plan (*.json with format_version and resource_changes)', PLAN_FIX);
       plans.push(...found.map((plan) => ({ stack: stackName(plan.file), account: providerAccount(plan.configuration), plan })));
     } else {

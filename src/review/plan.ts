@@ -42,6 +42,7 @@ const plan = z.looseObject({
   terraform_version: z.string().optional(),
   resource_changes: z.array(resourceChange).optional(),
   configuration: z.unknown().optional(),
+  errored: z.boolean().optional(),
 });
 
 /** What happens to one object. A move or an import is a flag beside it, as Terraform counts them. */
@@ -78,6 +79,8 @@ export interface Plan {
   readonly changes: readonly ResourceChange[];
   /** The plan's `configuration`, read only for the provider's account. */
   readonly configuration: unknown;
+  /** Planning failed: Terraform saved what it planned before the error, which is not the whole change. */
+  readonly errored: boolean;
 }
 
 /** Terraform's documented action lists; a replace is the two orders of delete and create. */
@@ -137,6 +140,7 @@ export function parsePlan(json: unknown, origin: Origin): Plan {
     formatVersion: p.format_version,
     terraformVersion: p.terraform_version,
     configuration: p.configuration,
+    errored: p.errored === true,
     changes: (p.resource_changes ?? []).map((rc, i) => {
       const field = `resource_changes[${i}]`;
       const c = rc.change;

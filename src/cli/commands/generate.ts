@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DESCRIPTIONS } from './descriptions';
-import { DEFAULT_CANARY, generate, generateRenderers, MAX_MATRIX_JOBS } from '../../generate';
+import { DEFAULT_WAVE_SIZE, generate, generateRenderers, MAX_WAVE_SIZE } from '../../generate';
 import { Format, render } from '../../render/format';
 import { ttyProgress } from '../../render/progress';
 import { formatOption } from '../format-option';
@@ -13,7 +13,7 @@ interface GenerateOptions {
   ou: string[];
   exclude: string[];
   waveSize: number;
-  canary: number;
+  forget: string[];
   format: Format;
 }
 
@@ -36,15 +36,11 @@ export function registerGenerate(cli: Command): void {
     .option('--ou <id...>', 'only accounts in these OUs or below them (the inventory must carry OUs)', collect, [])
     .option('--exclude <account...>', 'leave these accounts out', collect, [])
     .addOption(
-      new Option('--wave-size <n>', `accounts per apply wave after the canary, at most ${MAX_MATRIX_JOBS} (one GitHub Actions matrix)`)
+      new Option('--wave-size <n>', `accounts a new apply wave takes (at most ${MAX_WAVE_SIZE}); accounts keep their wave across reruns`)
         .argParser(wholeNumber('--wave-size'))
-        .default(MAX_MATRIX_JOBS),
+        .default(DEFAULT_WAVE_SIZE),
     )
-    .addOption(
-      new Option('--canary <n>', 'accounts in the first wave, applied before all others; 0 for none')
-        .argParser(wholeNumber('--canary'))
-        .default(DEFAULT_CANARY),
-    )
+    .option('--forget <account...>', 'drop the tombstone roots of these leaving accounts, once their destroy was applied', collect, [])
     .addOption(formatOption())
     .action((opts: GenerateOptions) =>
       runCommand(() => {
@@ -55,7 +51,7 @@ export function registerGenerate(cli: Command): void {
           ous: opts.ou,
           exclude: opts.exclude,
           waveSize: opts.waveSize,
-          canary: opts.canary,
+          forget: opts.forget,
           progress: ttyProgress(process.stdout, 'keyshare: rendering account roots'),
         });
         process.stdout.write(render(generateRenderers, result, opts.format));
