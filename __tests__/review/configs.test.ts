@@ -56,7 +56,7 @@ it('bad input names the flag, the file and the field', async () => {
     await keyshareInProcess(['review', '--base-config', base, '--config', write('bad.yaml', BASE_YAML.replace('us-west-2', 'mars-1'))]),
     /--config .*bad\.yaml: owner\.region/,
   );
-  expectBadInput(await keyshareInProcess(['review', '--config', base]), /--base-config/, /give both/);
+  expectBadInput(await keyshareInProcess(['review', '--base-config', base]), /--config: is required with --base-config/, /give both/);
   expectBadInput(
     await keyshareInProcess(['review', 'plan.json', '--base-config', base, '--config', base]),
     /plans/,
