@@ -10,6 +10,12 @@ import { tempDir } from '../support/temp';
  * node_modules, where `require('keyshare')` and the `keyshare` command must work.
  */
 
+const { compiledIsCurrent } = require('../../bin/compiled') as { compiledIsCurrent: (root: string) => boolean };
+
+// What is packed is dist/: build it when a source changed since (npm ci's prepare built it on a fresh
+// clone; a checkout or an edit since makes it stale), as prepack would before publishing.
+if (!compiledIsCurrent(ROOT)) execFileSync(process.execPath, ['scripts/build.js'], { cwd: ROOT, stdio: 'inherit' });
+
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const packed: string[] = (
   JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' })) as {

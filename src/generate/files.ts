@@ -4,7 +4,7 @@ import type { KeyshareSource } from '../model/rollout';
 import { KEYSHARE_VERSION } from '../project-root';
 import { COMMENT_MARKER } from '../review/comment';
 import { renderTemplate } from '../templates/engine';
-import { trusted } from '../templates/escape';
+import { Escaped, trusted } from '../templates/escape';
 import { AWS_PROVIDER_VERSION, ROOT_TERRAFORM_VERSION } from '../terraform/versions';
 import type { AccountRoot, GeneratePlan, LeavingAccount, SelectOptions } from './plan';
 
@@ -102,7 +102,7 @@ export function renderRollout(plan: GeneratePlan, modules: ReadonlyMap<string, s
   for (const leaving of plan.leaving) {
     files.set(`${accountRoot(leaving.account)}/main.tf`, renderTemplate('generate/tombstone.tf', tombstoneView(plan, view.common, leaving)));
   }
-  view.waves.forEach((wave) => files.set(wave.file, wave.roots.map((r) => `${r}\n`).join('')));
+  view.waves.forEach((wave) => files.set(String(wave.file), wave.roots.map((r) => `${r}\n`).join('')));
   files.set(WAVES_RECORD, `${JSON.stringify(plan.record, null, 2)}\n`);
   for (const script of SCRIPTS) files.set(script.path, renderTemplate(script.template, view));
   for (const ci of CI_TEMPLATES) {
@@ -129,10 +129,16 @@ function sourceSpec(source: KeyshareSource | undefined): string {
   return `${source.git.startsWith('git+') ? '' : 'git+'}${source.git}#${source.commit}`;
 }
 
-/** The options to regenerate with, as command-line words; every value is an ID or a number, safe in a shell. */
-function generateOptions(options: RenderOptions['options']): string {
-  if (!options) return '';
-  return [...options.ous.map((ou) => ` --ou ${ou}`), ...options.exclude.map((id) => ` --exclude ${id}`), ` --wave-size ${options.waveSize}`].join('');
+/**
+ * The options to regenerate with, as command-line words for the inventory-sync workflow's shell.
+ * Safe there unquoted: planRollout refused any --ou that is not an OU ID (OU_ID) and any
+ * --exclude that is not a 12-digit account ID before anything renders, and --wave-size is a number.
+ */
+function generateOptions(options: RenderOptions['options']): Escaped {
+  if (!options) return trusted('');
+  return trusted(
+    [...options.ous.map((ou) => ` --ou ${ou}`), ...options.exclude.map((id) => ` --exclude ${id}`), ` --wave-size ${options.waveSize}`].join(''),
+  );
 }
 
 function stateKey(plan: GeneratePlan, root: string): string {
@@ -160,10 +166,10 @@ function rolloutView(plan: GeneratePlan, options: RenderOptions) {
     const ids = [...accounts.map((a) => a.account), ...(leavingByWave.get(i + 1) ?? [])].sort();
     return {
       number: i + 1,
-      file: waveFile(i + 1),
-      job: `apply-wave-${i + 1}`,
-      output: `wave${i + 1}`,
-      previousJob: i === 0 ? 'apply-owner' : `apply-wave-${i}`,
+      file: trusted(waveFile(i + 1)),
+      job: trusted(`apply-wave-${i + 1}`),
+      output: trusted(`wave${i + 1}`),
+      previousJob: trusted(i === 0 ? 'apply-owner' : `apply-wave-${i}`),
       canary: plan.canary && i === 0,
       roots: ids.map(accountRoot),
       size: accounts.length,
@@ -217,20 +223,24 @@ function rolloutView(plan: GeneratePlan, options: RenderOptions) {
       deployRoleArn: a.deployRoleArn,
       dir: trusted(accountRoot(a.account)),
     })),
-    // Every account root, tombstones too, for Atlantis.
+    // Every account root, tombstones too, for Atlantis. Account IDs are 12 digits (inventory.ts refuses any other).
     roots: [...plan.accounts, ...plan.leaving]
-      .map((a) => ({ account: a.account, wave: a.wave, dir: accountRoot(a.account) }))
-      .sort((a, b) => (a.account < b.account ? -1 : 1)),
-    leaving: plan.leaving.map((l) => ({ account: l.account, name: l.name, wave: l.wave, dir: accountRoot(l.account) })),
+      .sort((a, b) => (a.account < b.account ? -1 : 1))
+      .map((a) => ({ account: trusted(a.account), wave: a.wave, dir: trusted(accountRoot(a.account)) })),
+    leaving: plan.leaving.map((l) => ({ account: trusted(l.account), name: l.name, wave: l.wave, dir: trusted(accountRoot(l.account)) })),
     accountCount: plan.accounts.length,
     waves,
     createVolume,
     snapshotCount: new Set(rollout.amis.flatMap((a) => a.snapshotIds)).size,
-    keyshareVersion: KEYSHARE_VERSION,
+    // keyshare's own package.json.
+    keyshareVersion: trusted(KEYSHARE_VERSION),
+    // Config text, though validated (NPM_PACKAGE_NAME, GIT_URL, GIT_COMMIT: no quote, `$`, backslash or
+    // space): the workflows take it as a JSON string in an env value, the README as code.
     keyshareSource: sourceSpec(rollout.generate?.keyshare),
-    defaultBranch: rollout.generate?.defaultBranch ?? 'main',
+    // Validated against BRANCH_NAME (letters, digits, `._/-`): plain in YAML, in shell words and in markdown.
+    defaultBranch: trusted(rollout.generate?.defaultBranch ?? 'main'),
     terraformCli: CI_TERRAFORM_VERSION,
-    providerCacheKey: `aws-${AWS_PROVIDER_VERSION.replace(/[^0-9A-Za-z.]+/g, '')}`,
+    providerCacheKey: trusted(`aws-${AWS_PROVIDER_VERSION.replace(/[^0-9A-Za-z.]+/g, '')}`),
     minRoots: BATCH.minRoots,
     maxJobs: BATCH.maxJobs,
     generateOptions: generateOptions(options.options),
@@ -246,7 +256,12 @@ function rolloutView(plan: GeneratePlan, options: RenderOptions) {
 }
 
 function tombstoneView(plan: GeneratePlan, common: ReturnType<typeof rolloutView>['common'], leaving: LeavingAccount) {
-  return { ...common, account: leaving.account, deployRoleArn: leaving.deployRoleArn, stateKey: stateKey(plan, accountRoot(leaving.account)) };
+  return {
+    ...common,
+    account: trusted(leaving.account),
+    deployRoleArn: leaving.deployRoleArn,
+    stateKey: stateKey(plan, accountRoot(leaving.account)),
+  };
 }
 
 function accountView(plan: GeneratePlan, common: ReturnType<typeof rolloutView>['common'], account: AccountRoot) {

@@ -1,7 +1,7 @@
 import { loadRollout } from '../config';
 import type { Rollout } from '../model/rollout';
 import { InputError } from '../errors';
-import { ACCOUNT_ID_SOURCE } from '../policy/formats';
+import { ACCOUNT_ID, ACCOUNT_ID_SOURCE } from '../policy/formats';
 import { checkOutputDir, OutputRequest, OutputSummary, previousGenerated, replaceOutput } from '../output';
 import { assertDeployable } from '../synth/deployable';
 import { renderTerraformModules } from '../tfmodules';
@@ -64,7 +64,8 @@ function previousWaves(out: string): PreviousWaves | undefined {
   const text = previousGenerated(out, WAVES_RECORD);
   if (text === undefined) return undefined;
   const data = JSON.parse(text) as Partial<PreviousWaves>;
-  const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string') : []);
+  // Account IDs only: they name roots, waves and tombstones in the files and workflows rendered next.
+  const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string' && ACCOUNT_ID.test(a)) : []);
   return { canary: ids(data.canary), waves: Array.isArray(data.waves) ? data.waves.map(ids) : [], leaving: ids(data.leaving) };
 }
 

@@ -1,5 +1,4 @@
 import type { GenerateResult } from './index';
-import { oneLine } from '../errors';
 import { KEY_POLICY_MAX_BYTES } from '../policy/document';
 import { json, Renderers } from '../render/format';
 import { renderTemplate } from '../templates/engine';
@@ -9,8 +8,8 @@ const SHOWN = 5;
 
 /** Accounts named in full (ID and name): the summary of a run names every account that joined or left. */
 function named(accounts: readonly { account: string; name: string }[]) {
-  // Names come from the inventory: one line, no control characters, no backtick to close the markdown block.
-  return accounts.map((a) => (a.name ? `${a.account} (${oneLine(a.name).replace(/`/g, "'")})` : a.account));
+  // Names come from the inventory: the template prints them as terminal text (one line, no controls).
+  return accounts.map((a) => (a.name ? `${a.account} (${a.name})` : a.account));
 }
 
 function firstFew(names: readonly string[]) {
