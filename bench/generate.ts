@@ -7,8 +7,8 @@
  * changes one account (.keyshare/changed-roots and .keyshare/matrix, run for real), the jobs of a
  * full drift plan, provider installs in one such job (terraform init of each of its roots with a
  * shared plugin cache, the provider served by the filesystem mirror), and the owner root's
- * resources with and without create-volume permissions. Writes bench/results-generate.json.
- *   npm run bench:generate -- --accounts 5000 --runs 3
+ * resources with and without create-volume permissions. With --write, records the figures in bench/results-generate.json.
+ *   npm run bench:generate -- --accounts 5000 --runs 3 [--write]
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -131,8 +131,8 @@ function providerInstalls(work: string, out: string, roots: readonly string[]): 
   return installs;
 }
 
-/** Runs the bench, prints its table and writes bench/results-generate.json; true when the target is met. */
-export function benchGenerate(accounts: number, runs: number): boolean {
+/** Runs the bench and prints its table (`write`: and records it in bench/results-generate.json); true when the targets are met. */
+export function benchGenerate(accounts: number, runs: number, write: boolean): boolean {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-bench-generate-'));
   const accountsFile = path.join(work, 'accounts.json');
   const config = path.join(work, 'keyshare.yaml');
@@ -205,14 +205,18 @@ export function benchGenerate(accounts: number, runs: number): boolean {
   ];
   for (const [ok, line] of checks) console.log(`${ok ? 'met    ' : 'MISSED '} ${line}`);
   const met = checks.every(([ok]) => ok);
-  fs.writeFileSync(
-    path.join(__dirname, 'results-generate.json'),
-    `${JSON.stringify({ command: `npm run bench:generate -- --accounts ${accounts} --runs ${runs}`, loadAverage: load, targetMs: TARGET_MS, targets: TARGETS, fresh, rerun, owner, ci, met }, null, 2)}\n`,
-  );
+  if (write) {
+    fs.writeFileSync(
+      path.join(__dirname, 'results-generate.json'),
+      `${JSON.stringify({ command: `npm run bench:generate -- --accounts ${accounts} --runs ${runs} --write`, loadAverage: load, targetMs: TARGET_MS, targets: TARGETS, fresh, rerun, owner, ci, met }, null, 2)}\n`,
+    );
+  }
   return met;
 }
 
 if (require.main === module) {
-  const { values: opts } = parseArgs({ options: { accounts: { type: 'string', default: '5000' }, runs: { type: 'string', default: '3' } } });
-  benchGenerate(Number(opts.accounts), Number(opts.runs));
+  const { values: opts } = parseArgs({
+    options: { accounts: { type: 'string', default: '5000' }, runs: { type: 'string', default: '3' }, write: { type: 'boolean', default: false } },
+  });
+  benchGenerate(Number(opts.accounts), Number(opts.runs), opts.write);
 }

@@ -26,6 +26,8 @@ export const INPUT_KINDS = {
   requests: { name: 'request list', maxBytes: 64 * 1024 * 1024 },
   // `aws organizations list-accounts` prints about 350 bytes per account; AWS allows up to tens of thousands.
   inventory: { name: 'account inventory', maxBytes: 64 * 1024 * 1024 },
+  // A suppressions file: one entry of about 200 bytes per deliberate finding; thousands would be a lot.
+  suppressions: { name: 'suppressions file', maxBytes: 1024 * 1024 },
   // `terraform show -json` of a plan that changes every stack of a 10,000-account rollout.
   plan: { name: 'Terraform plan', maxBytes: 256 * 1024 * 1024 },
   // `.keyshare/changed-roots` prints about 22 bytes per root: 10,000 roots are 220 KB.

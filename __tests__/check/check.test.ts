@@ -143,13 +143,12 @@ describe('check notices a broken key policy', () => {
     const big = rollout(manyConsumersYaml(300, true));
     const stepRows = (md: string) => md.split('\n').filter((l) => /^\| `\d{12}` \|/.test(l));
 
-    test('proven: no step rows, one line that says how many steps are not listed and where they are', () => {
+    test('proven: no step rows, one line that says every step is allowed and where they are listed', () => {
       const md = checkRenderers.markdown(checkRollout(big));
-      expect(md).toMatch(/^### keyshare check: ✅ proven/);
+      expect(md).toMatch(/^### keyshare check: ✅ proven for 300 consumers\n/);
       expect(stepRows(md)).toEqual([]);
-      expect(md).toContain(
-        '1800 more launch steps are not listed; 300 consumers have every step allowed. `keyshare check --format json` lists every step.',
-      );
+      expect(md).toContain('All 1,800 launch steps of 300 consumers are allowed; `keyshare check --format json` lists every step.');
+      expect(md).not.toContain('not listed');
       expect(md.length).toBeLessThan(65536);
     });
 
@@ -162,11 +161,14 @@ describe('check notices a broken key policy', () => {
         ),
       };
       const md = checkRenderers.markdown(checkRollout(big, broken));
-      expect(md).toMatch(/^### keyshare check: ❌ not proven/);
+      // The heading says why; the failures come before the step table and the count of what is proven.
+      expect(md).toMatch(/^### keyshare check: ❌ not proven: 300 launch steps not allowed in 300 of 300 consumers\n/);
       expect(stepRows(md)).toHaveLength(MARKDOWN_STEP_ROWS);
       expect(md.match(/<details>/g)).toHaveLength(MARKDOWN_FAILURES);
-      expect(md).toContain(`${1800 - MARKDOWN_STEP_ROWS} more launch steps are not listed; 0 consumers have every step allowed.`);
+      expect(md.indexOf('<details>')).toBeLessThan(md.indexOf('| consumer | step | decision |'));
+      expect(md).toContain(`The table lists the steps of the 300 consumers not proven (the first ${MARKDOWN_STEP_ROWS}; 1,700 more are not listed).`);
       expect(md).toContain(`${300 - MARKDOWN_FAILURES} more failures are not shown here`);
+      expect(md).toContain('Launch path proven for 0 of 300 consumers (1,500 of 1,800 steps allowed)');
       expect(md.length).toBeLessThan(65536);
     });
   });

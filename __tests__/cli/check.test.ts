@@ -7,11 +7,18 @@ import { exitCode } from '../../src/cli/exit';
 import { RULES } from '../../src/policy/rules';
 
 describe('keyshare check', () => {
+  test('one consumer: "1 consumer"', () => {
+    const dir = tempDir('keyshare-check-');
+    fs.writeFileSync(path.join(dir, 'one.yaml'), manyConsumersYaml(1, false));
+    expect(keyshare(['check', '--config', path.join(dir, 'one.yaml')]).stdout).toMatch(/^keyshare check: proven for 1 consumer\n/);
+  });
+
   test('text: proven, exit 0', () => {
     const r = keyshare(['check', '--config', 'examples/keyshare.yaml']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^keyshare check: proven for 3 consumers/);
-    expect(r.stdout).toMatch(/least privilege: (\d+)\/\1 probes as intended/);
+    expect(r.stdout).toMatch(
+      /^keyshare check: proven for 3 consumers\n {2}all 17 launch steps allowed, all \d+ least-privilege probes as intended\n/,
+    );
   });
 
   test('json: one object, decisions in the contract vocabulary', () => {
@@ -45,8 +52,13 @@ describe('keyshare check', () => {
     const text = keyshare(['check', '--config', path.join(dir, 'many.yaml')]);
     expect(text.status).toBe(exitCode([RULES['policy-size'].severity]));
     expect(text.status).toBe(1);
-    expect(text.stdout).toMatch(/^keyshare check: NOT proven/);
-    expect(text.stdout).toContain(`high policy-size: the key policy is`);
+    // Why first, then the failure, then what is proven all the same.
+    const lines = text.stdout.split('\n');
+    expect(lines[0]).toBe('keyshare check: NOT proven: 1 finding that fails the check (policy-size)');
+    expect(lines[1]).toMatch(/^ {2}high policy-size: the key policy is \d{2},\d{3} bytes/);
+    expect(lines[2]).toMatch(
+      /^ {2}launch path proven for 150 of 150 consumers \(900 of 900 steps allowed\); least privilege: (\d,\d{3}) of \1 probes/,
+    );
     expect(text.stdout).toContain(`Fix: ${RULES['policy-size'].fix}`);
     const json = keyshare(['check', '--config', path.join(dir, 'many.yaml'), '--format', 'json']);
     expect(json.status).toBe(1);

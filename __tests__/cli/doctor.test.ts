@@ -519,24 +519,72 @@ describe('keyshare doctor: the real binary', () => {
     expect(r.stdout).toContain("Result: the launch works: every step of account 444455556666's launch path is allowed.");
   });
 
+  /** The classic failure: the key policy's CreateGrant statement requires kms:GrantIsForAWSResource. */
+  const CLASSIC_BUG = [
+    'doctor',
+    '--key-policy',
+    fixture('key-policy-grant-is-for-aws-resource.json'),
+    '--consumer',
+    CONSUMER,
+    '--iam-policy',
+    fixture('iam-policy-version.json'),
+    '--grants',
+    fixture('grants.json'),
+  ];
+
   test('the GrantIsForAWSResource bug: exit 1, FAIL, the statement and the condition', () => {
-    const r = keyshare([
-      'doctor',
-      '--key-policy',
-      fixture('key-policy-grant-is-for-aws-resource.json'),
-      '--consumer',
-      CONSUMER,
-      '--iam-policy',
-      fixture('iam-policy-version.json'),
-      '--grants',
-      fixture('grants.json'),
-    ]);
+    const r = keyshare(CLASSIC_BUG);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^ {2}FAIL {2}1\. create-grant:/m);
     expect(r.stdout).toMatch(
       /statement Allow attachment of persistent resources in external account allows kms:CreateGrant only when kms:GrantIsForAWSResource is true/,
     );
     expect(r.stdout).toContain('Fix: do not just remove the kms:GrantIsForAWSResource condition');
+  });
+
+  // put-key-policy takes the bare document, not the {"Policy": …, "PolicyName": …} that get-key-policy prints.
+  test('--fixed-key-policy writes the key policy with the fix added, which then proves the launch; the command names the file and the account', () => {
+    const dir = tempDir('keyshare-doctor-');
+    const fixed = path.join(dir, 'fixed.json');
+    const args = [...CLASSIC_BUG, '--grant-creator', `arn:aws:iam::${CONSUMER}:role/deploy`];
+    const r = keyshare([...args, '--fixed-key-policy', fixed]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      `   Command, run with credentials of account ${OWNER}:\n     aws kms put-key-policy --key-id ${KEY} --policy-name default --policy file://${fixed} --region us-west-2\n`,
+    );
+    expect(r.stdout).toContain(`Key policy with the fixes added: written to ${fixed}`);
+    const written = JSON.parse(fs.readFileSync(fixed, 'utf8'));
+    expect(Object.keys(written)).toEqual(['Version', 'Id', 'Statement']);
+    const after = keyshare([...args.map((a) => (a === fixture('key-policy-grant-is-for-aws-resource.json') ? fixed : a))]);
+    expect(after.stdout).toMatch(/^ {2}PASS {2}1\. create-grant:/m);
+    expect(after.status).toBe(0);
+    // The same run again may replace its own file; a file with other content is the user's.
+    expect(keyshare([...args, '--fixed-key-policy', fixed]).status).toBe(1);
+    fs.writeFileSync(fixed, '{"mine": true}');
+    expectBadInput(keyshare([...args, '--fixed-key-policy', fixed]), /--fixed-key-policy: exists and is not the key policy this run would write/);
+    expect(fs.readFileSync(fixed, 'utf8')).toBe('{"mine": true}');
+  });
+
+  test('without --fixed-key-policy the command reads a file doctor names, and says how to have it written', () => {
+    const r = keyshare(['doctor', '--key-policy', fixture('key-policy-grant-is-for-aws-resource.json'), '--consumer', CONSUMER]);
+    expect(r.stdout).toContain('--policy file://fixed-key-policy.json');
+    expect(r.stdout).toContain('pass --fixed-key-policy fixed-key-policy.json to have doctor write it');
+    expect(r.stdout).toMatch(new RegExp(`Command, run with credentials of account ${CONSUMER}:\\n {5}aws kms create-grant`));
+  });
+
+  // The service-linked role holds no IAM policy anyone passes: --iam-policy is the grant creator's.
+  test('a service-linked role step is not told that no IAM policy was given when --iam-policy was', () => {
+    const r = keyshare([
+      'doctor',
+      '--key-policy',
+      fixture('key-policy-root-only.json'),
+      '--consumer',
+      OWNER,
+      '--iam-policy',
+      fixture('iam-policy-version.json'),
+    ]);
+    expect(r.stdout).toMatch(/delegates kms:Decrypt to account 111122223333's IAM policies/);
+    expect(r.stdout).not.toContain('no IAM policy of the caller was given');
   });
 
   test('bad JSON: exit 2, one line, no stack, no output', () => {

@@ -107,6 +107,15 @@ describe('replaceOutput', () => {
     expect(refusal(() => checkOutputDir(req(dir)))).toMatch(/not a regular file/);
   });
 
+  test('a directory that is not keyshare output: the fix suggests another, never the one it refused', () => {
+    const parent = tmp();
+    const dir = path.join(parent, 'cdktf.out');
+    write(dir, { 'notes.txt': 'mine' });
+    fs.mkdirSync(path.join(parent, 'cdktf.out-synth'));
+    const message = refusal(() => checkOutputDir(req(dir)));
+    expect(message).toContain(`Fix: name a new or empty directory, such as --out ${dir}-synth-2, or a previous keyshare synth output`);
+  });
+
   test('one kind of output is not replaced by another', () => {
     const out = path.join(tmp(), 'modules');
     replaceOutput(req(out, 'generate'), files(V1));

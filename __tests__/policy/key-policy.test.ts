@@ -133,7 +133,7 @@ describe('key policy size', () => {
   test('listing too many accounts is the policy-size finding, with the advice to set organization', () => {
     const findings = lintKeyPolicy(keyPolicy(rollout(manyConsumersYaml(120, false))), OWNER);
     expect(findings.map((f) => [f.rule, f.severity])).toEqual([['policy-size', 'high']]);
-    expect(findings[0].message).toMatch(/over the KMS limit of 32768/);
+    expect(findings[0].message).toMatch(/over the KMS limit of 32,768/);
     expect(findings[0].fix).toMatch(/set `organization`/);
   });
 

@@ -5,6 +5,8 @@ import { COMMENT_MARKER } from '../../src/review/comment';
 import type { ReviewReport } from '../../src/review/report';
 import { flatTokens, hostileString, LIVE_TEXT, markdown, Token } from '../support/markdown';
 import { planDocs, review } from '../support/review-fixtures';
+import { applySuppressions } from '../../src/review/suppressions';
+import { githubProvenance } from '../../src/cli/commands/review';
 import { BASE_YAML, CONSUMER_B, OWNER, STRANGER } from '../support/rollouts';
 
 /**
@@ -115,4 +117,49 @@ test('no plan text changes the structure of the review comment', () => {
   );
   // Most hostile plans are read, not refused: the property is about comments.
   expect(rendered).toBeGreaterThan(20);
+});
+
+/**
+ * What review adds to the plans' text is input too: a suppression's reason and place (the
+ * suppressions file's author writes them, and an expired one's reason reaches a finding), the
+ * config files a config review names, and the GITHUB_* variables of the run. None of them changes
+ * the comment's structure, and a GITHUB_* value not shaped as GitHub gives it never reaches it.
+ */
+test('no suppression, config file name or GITHUB_* value changes the structure of the review comment', () => {
+  const offboarded = planDocs(BASE_YAML, BASE_YAML.replace(/ {2}- \{ account: "777788889999".*\n/, ''));
+  const reviewed = review(offboarded);
+  const at = reviewed.findings[0];
+  const ci = { commit: 'a'.repeat(40), runUrl: 'https://github.com/o/r/actions/runs/1' };
+  fc.assert(
+    fc.property(fc.array(hostileString, { minLength: 6, maxLength: 6 }), ([reason, expiredReason, where, base, config, env]) => {
+      const suppressions = [
+        { rule: at.rule, where: `${at.stack}${where}`, reason, expires: '2999-12-31' },
+        { rule: 'rotation-disabled' as const, where, reason: expiredReason, expires: '2000-01-01' },
+      ];
+      // Any stack: the live entry must match the finding whatever its place says.
+      const live = { ...suppressions[0], where: '*' };
+      const report: ReviewReport = {
+        ...reviewed,
+        source: { kind: 'configs', base, config },
+        ...applySuppressions(reviewed.findings, [live, suppressions[1]], '2026-12-07'),
+      };
+      expect(report.suppressed).toHaveLength(1);
+      const provenance = githubProvenance({ GITHUB_SHA: env, GITHUB_SERVER_URL: env, GITHUB_REPOSITORY: env, GITHUB_RUN_ID: env });
+      expect(provenance).toBeUndefined();
+      const render = (r: ReviewReport) => reviewRenderers.markdown({ report: r, options: { failOn: 'high', provenance: ci } });
+      const text = render({ ...report, suppressed: report.suppressed.map((x) => ({ ...x, where: `${x.where}${where}`, reason })) });
+      const clean = render(plain({ ...report, suppressed: report.suppressed.map((x) => ({ ...x, where: `${x.where}${where}`, reason })) }));
+      expect(text.split(COMMENT_MARKER)).toHaveLength(2);
+      const tokens = markdown.parse(text, {});
+      expect(shape(tokens)).toEqual(shape(markdown.parse(clean, {})));
+      expect(liveText(tokens).map((t) => t.content)).toEqual([]);
+      // The one link keyshare adds is the run's.
+      const links = flatTokens(text)
+        .filter((t) => t.type === 'link_open')
+        .map((t) => t.attrGet('href'));
+      expect(links).toContain(ci.runUrl);
+      expect(text).toContain(`suppressed until 2999-12-31`);
+    }),
+    { seed: SEED, numRuns: 40 },
+  );
 });

@@ -73,7 +73,7 @@ describe('the diff of role policy attachments', () => {
   it('renders in the comment and in JSON that follows the schema', () => {
     const r = review(planDocs(BASE_YAML, WITH_BUILDER));
     const markdown = render(reviewRenderers, { report: r, options: { failOn: 'high' } }, 'markdown');
-    expect(markdown).toContain(`| role policy attachment | \`consumer-${CONSUMER_A}\` |`);
+    expect(markdown).toMatch(new RegExp(`- \\*\\*role policy attachment added\\*\\* \`[^\`]+\` in \`consumer-${CONSUMER_A}\``));
     expect(markdown).toContain(`role builder ⇄ ${POLICY}`);
     expect(markdown).toContain('[`create-grant-policy-attached`]');
     const parsed = reviewReportSchema.safeParse(JSON.parse(render(reviewRenderers, { report: r, options: { failOn: 'high' } }, 'json')));

@@ -1,5 +1,11 @@
 import { planDocs, review } from '../support/review-fixtures';
-import { BASE_YAML, CONSUMER_A, OWNER, STRANGER } from '../support/rollouts';
+import { reviewRenderers } from '../../src/render/review';
+import { BASE_YAML, CONSUMER_A, manyConsumersYaml, OWNER, STRANGER } from '../support/rollouts';
+
+/** The comment a review of `before` → `after` posts. */
+function comments(before: string, after: string): string {
+  return reviewRenderers.markdown({ report: review(planDocs(before, after)), options: { failOn: 'never' } });
+}
 
 /**
  * The comment's Mermaid diagram labels each principal's edge with the kinds of access it holds
@@ -20,4 +26,29 @@ test('each edge of the key diagram names the kinds of access the principal holds
   expect(edge(`role launcher of account ${CONSUMER_A} (its IAM policies in the plans)`)).toBe(
     'grant to its Auto Scaling role, grant for EBS volumes',
   );
+  // Who gains access is marked so: the node says what it gains, and the comment draws it as a gain.
+  const gainer = diagram.edges.findIndex((e) => e.who === `account ${STRANGER}`);
+  expect(diagram.edges[gainer].gains).toMatch(/^use/);
+  expect(diagram.edges[gainer].loses).toBeUndefined();
+  const comment = comments(BASE_YAML, next);
+  expect(comment).toContain(`  p${gainer}["account ${STRANGER}<br>gains: use`);
+  expect(comment).toContain(`  class p${gainer} gains`);
+});
+
+// At 300 accounts the consumers' Auto Scaling roles are one node, and the widest grantee, the organization, comes first.
+test('one node per class of principals, the organization first', () => {
+  const many = manyConsumersYaml(300, true);
+  const fewer = many.replace(/ {2}- \{ account: "200000000007".*\n/, '');
+  const diagram = review(planDocs(many, fewer)).keys[0].diagram!;
+  expect(diagram.edges[0].who).toBe('organization o-a1b2c3d4e5 (any member account)');
+  expect(diagram.edges.some((e) => e.who === 'the Auto Scaling role of 299 accounts')).toBe(true);
+  const leaver = diagram.edges.findIndex((e) => e.who === 'the Auto Scaling role of account 200000000007');
+  expect(diagram.edges[leaver]).toMatchObject({ access: '', loses: expect.stringMatching(/^use/) });
+  expect(diagram.edges.length).toBeLessThan(6);
+  // It is drawn red, with a dashed edge: it has no access left.
+  const comment = comments(many, fewer);
+  expect(comment).toMatch(
+    new RegExp(`  p${leaver}\\["the Auto Scaling role of account 200000000007<br>loses: use[^"]*"\\] -\\.->\\|"no access left"\\| key`),
+  );
+  expect(comment).toContain(`  class p${leaver} loses`);
 });

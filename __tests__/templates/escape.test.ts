@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cell, code, html, mermaid, terminal, url } from '../../src/templates/escape';
+import { cell, code, codeBlock, html, mermaid, terminal, url } from '../../src/templates/escape';
 import { UNSAFE_CHARACTER } from '../../src/errors';
 import { flatTokens, hostileString, LIVE_TEXT, markdown, withoutBreaks } from '../support/markdown';
 
@@ -98,6 +98,20 @@ test('a Mermaid label stays inside its quotes and its fence, and decodes to the 
       const label = /^ {2}a\["(.*)"\] --> b$/.exec(tokens[0].content.split('\n')[1])![1];
       expect(label).toMatch(/^[A-Za-z0-9 .,:/_+=*@#;-]*$/);
       expect(label.replace(/#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))).toBe(terminal(s));
+    }),
+    runs,
+  );
+});
+
+test('a fenced code block is one fence of its lines, whatever they hold, and reads as them', () => {
+  fc.assert(
+    fc.property(fc.array(hostileString, { maxLength: 4 }), (lines) => {
+      const tokens = markdown.parse(`${codeBlock(lines, 'diff')}\n\nafter\n`, {});
+      expect(tokens.map((t) => t.type)).toEqual(['fence', 'paragraph_open', 'inline', 'paragraph_close']);
+      expect(tokens[0].info).toBe('diff');
+      const shown = tokens[0].content === '' ? [] : tokens[0].content.replace(/\n$/, '').split('\n');
+      expect(shown.map(withoutBreaks)).toEqual(lines.map((l) => withoutBreaks(terminal(l))));
+      expect(tokens[0].content).not.toContain('<!--');
     }),
     runs,
   );

@@ -55,10 +55,18 @@ export function lintKeyPolicy(policy: PolicyDocument, owner: string): Finding[] 
   }
   const over = keyPolicyOverflow(policy);
   if (over !== undefined) {
-    findings.push(finding('policy-size', `the key policy is ${over} bytes, over the KMS limit of ${KEY_POLICY_MAX_BYTES}`));
+    findings.push(
+      finding(
+        'policy-size',
+        `the key policy is ${over.toLocaleString('en-US')} bytes, over the KMS limit of ${KEY_POLICY_MAX_BYTES.toLocaleString('en-US')}`,
+      ),
+    );
   } else if (keyPolicyNearLimit(policy)) {
     findings.push(
-      finding('policy-size-near-limit', `the key policy is ${policyBytes(policy)} bytes, over 80% of the KMS limit of ${KEY_POLICY_MAX_BYTES}`),
+      finding(
+        'policy-size-near-limit',
+        `the key policy is ${policyBytes(policy).toLocaleString('en-US')} bytes, over 80% of the KMS limit of ${KEY_POLICY_MAX_BYTES.toLocaleString('en-US')}`,
+      ),
     );
   }
   policy.Statement.forEach((s, i) => {

@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { oneLine } from '../errors';
 import { EXIT } from './exit';
 import { COMMANDS } from './commands';
 import { KEYSHARE_VERSION } from '../project-root';
+import { HELP_CONFIGURATION, usageLine } from './help';
 
 /**
  * `keyshare <command>`; each command lives in `commands/<name>.ts` and registers itself. Only the
@@ -14,14 +14,15 @@ export function program(argv?: readonly string[]): Command {
     .description('Share a KMS-encrypted AMI across AWS accounts for EC2 Auto Scaling, proven before deploy.')
     .version(KEYSHARE_VERSION, '-V, --version', 'print the version of keyshare')
     .exitOverride()
-    // commander's own parse errors obey the one-line rule too: its suggestion joins the line, and a
-    // newline or escape inside an unknown option is shown escaped (subcommands inherit this).
-    .configureOutput({ outputError: (text, write) => write(`keyshare: ${oneLine(text.trim().replace(/\n(?=\(Did you mean)/g, ' '))}\n`) });
+    .configureHelp(HELP_CONFIGURATION);
   const named = argv && commandNamed(argv);
   for (const command of COMMANDS) {
     if (!argv || command.name === named) command.load()(cli);
     else cli.command(command.name).description(command.description);
   }
+  // commander's own parse errors obey the one-line rule too (a newline or escape inside an unknown
+  // option is shown escaped), and say how to get help: each command names its own --help.
+  for (const command of [cli, ...cli.commands]) command.configureOutput({ outputError: (text, write) => write(usageLine(text, command)) });
   return cli;
 }
 

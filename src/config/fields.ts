@@ -146,7 +146,13 @@ export const deletionWindowDays = z
 
 export const existingKeyArn = z
   .string()
-  .refine((s) => !s.includes(`:${ALIAS_PREFIX}${AWS_MANAGED_ALIAS_PREFIX}`), rule('names an AWS-managed key', RULES['aws-managed-key'].fix))
+  .refine(
+    (s) => !s.includes(`:${ALIAS_PREFIX}${AWS_MANAGED_ALIAS_PREFIX}`),
+    rule(
+      'names an AWS-managed key',
+      "give a customer-managed key's ARN, or leave key.arn out and set key.alias so keyshare creates one: an AWS-managed key's policy cannot be changed, so it cannot be shared with other accounts",
+    ),
+  )
   .refine(
     (s) => !ALIAS_ARN_RESOURCE.test(s),
     rule(

@@ -1,13 +1,13 @@
-import { readInput } from '../read-input';
+import { type InputKind, readInput } from '../read-input';
 import type { Rollout } from '../model/rollout';
 import { firstIssueError } from './issues';
 import { toRollout } from './normalize';
 import { configSchema } from './schema';
 import { parseYaml } from './yaml';
 
-/** Reads, validates and normalizes a keyshare config file (YAML or JSON). Throws InputError. */
-export function loadRollout(file: string): Rollout {
-  return parseRollout(readConfig(file), file);
+/** Reads, validates and normalizes a keyshare config file (YAML or JSON); `flag` names it in messages. Throws InputError. */
+export function loadRollout(file: string, flag = '--config'): Rollout {
+  return parseRollout(readConfig(file, flag), file);
 }
 
 /**
@@ -20,8 +20,13 @@ export function parseRollout(text: string, sourceName: string): Rollout {
   return toRollout(result.data);
 }
 
-function readConfig(file: string): string {
-  return readInput('config', '--config', file);
+/** Reads a YAML or JSON input file of any kind and parses it (YAML 1.2, as the config). */
+export function loadYaml(kind: InputKind, flag: string, file: string): unknown {
+  return parseYaml(readInput(kind, flag, file), `${flag} ${file}`);
+}
+
+function readConfig(file: string, flag: string): string {
+  return readInput('config', flag, file);
 }
 export {
   accountId,
@@ -40,4 +45,4 @@ export {
   snapshotId,
 } from './fields';
 export { fieldPath, firstIssueError } from './issues';
-export { unpackRule } from './rule';
+export { rule, unpackRule } from './rule';

@@ -8,7 +8,7 @@ import { Fix, FixContext, FixInputs, fixesFor, mergeFixes } from './fixes';
 import { proveFixes, ProofScope } from './prove';
 import type { ContextEntry } from '../policy/kms-api';
 import { GRANT_OPERATIONS } from '../policy/conditions';
-import { statementId } from '../policy/document';
+import { type PolicyDocument, statementId } from '../policy/document';
 import { granteeNamesPrincipalAccount, principalAccountGranteeAssumption } from '../policy/key-policy';
 
 export interface DoctorTarget {
@@ -17,7 +17,12 @@ export interface DoctorTarget {
   readonly grantCreator?: string;
   /** Context the caller knows and keyshare cannot (organization membership); the steps' own keys win. */
   readonly context?: Readonly<Record<string, ContextEntry>>;
+  /** Where the key policy with the fixes applied is to be written (`--fixed-key-policy`); named in the put-key-policy command. */
+  readonly fixedKeyPolicyFile?: string;
 }
+
+/** The file name the put-key-policy command reads when `--fixed-key-policy` was not given. */
+export const FIXED_KEY_POLICY_FILE = 'fixed-key-policy.json';
 
 export interface Diagnosis {
   readonly keyArn: string;
@@ -38,6 +43,11 @@ export interface Diagnosis {
   /** What steps that pass rest on beyond the AWS pages, as `check` and `synth` print it; `assumedSteps` names them. */
   readonly assumptions: readonly string[];
   readonly assumedSteps: readonly string[];
+  /**
+   * The key policy with every proven key-policy fix applied, as put-key-policy takes it, and the
+   * file `--fixed-key-policy` names for it; absent when the key policy needs no fix.
+   */
+  readonly fixedKeyPolicy?: { readonly document: PolicyDocument; readonly file?: string };
 }
 
 export { STAND_IN_GRANT_CREATOR_ROLE as GRANT_CREATOR_ROLE } from '../launch/path';
@@ -96,6 +106,7 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
     // A new grant is the one the policies let the creator make (judged without the role's grants).
     newGrantOperations: judgedGrant(path, { ...available, grants: [] }).operations,
     misissued,
+    fixedKeyPolicyFile: target.fixedKeyPolicyFile ?? FIXED_KEY_POLICY_FILE,
   };
   const awsManaged = awsManagedReason(loaded);
   const base: FixInputs = {
@@ -116,7 +127,7 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
   // An AWS-managed key's policy cannot be edited, so no statement or grant fix applies across accounts.
   const fixes =
     awsManaged && !sameAccount
-      ? [managedKeyFix(loaded.keyArn.awsManagedAlias ?? keyArn, awsManaged, target.consumer, key.region)]
+      ? [managedKeyFix(loaded.keyArn.awsManagedAlias ?? keyArn, awsManaged, target.consumer, key.region, key.account)]
       : proveFixes(
           mergeFixes(steps.flatMap((s) => fixesFor(ctx, s))),
           scope,
@@ -126,6 +137,8 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
         );
 
   const { assumptions, assumedSteps } = assumptionsOf(loaded, steps);
+  const keyPolicyFixes = fixes.filter((f) => f.kind === 'add-key-policy-statement' && f.apply);
+  const fixedKeyPolicy = keyPolicyFixes.reduce((inputs, f) => f.apply!(inputs), base).keyPolicy;
   return {
     keyArn,
     consumer: target.consumer,
@@ -143,6 +156,7 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
       ...(sameAccount ? [] : [grantOperationsLine(judged)]),
     ],
     notes: [...loaded.notes, ...creatorNotes(grantCreator, target.consumer, sameAccount), ...ignoredContextNotes(target.context)],
+    ...(keyPolicyFixes.length > 0 && { fixedKeyPolicy: { document: fixedKeyPolicy, file: target.fixedKeyPolicyFile } }),
   };
 }
 
@@ -189,13 +203,15 @@ function creatorNotes(grantCreator: string, consumer: string, sameAccount: boole
   return !sameAccount && account !== consumer ? [`the grant creator is in account ${account}, not in the consumer account ${consumer}`] : [];
 }
 
-function managedKeyFix(keyArn: string, reason: string, consumer: string, region: string): Fix {
+/** `owner`: the key's account, where an AWS managed key and the AMI encrypted under it live. */
+function managedKeyFix(keyArn: string, reason: string, consumer: string, region: string, owner: string): Fix {
   return {
     steps: [],
     kind: 'use-customer-managed-key',
     problem: `${keyArn} is an AWS managed key (${reason}): its key policy cannot be changed, so account ${consumer} can never be allowed to use it`,
     action: `create a customer managed key (keyshare synth emits one with the key policy this launch needs), then copy the AMI so that its snapshots are encrypted under it`,
     command: `aws ec2 copy-image --source-image-id <ami-id> --source-region ${region} --region ${region} --name <name> --encrypted --kms-key-id <new key ARN>`,
+    runIn: owner,
   };
 }
 

@@ -1,8 +1,9 @@
+import { quote } from 'shell-quote';
 import { authorize, isConditionKey, type KeyAccessInputs, SOURCE_LABEL, type TraceEntry } from '../evaluator';
 import type { LoadedKeyAccess } from '../inputs/key-access';
 import { CREATE_GRANT } from '../policy/actions';
 import { ALLOW_ALL_KMS_IAM_POLICY, ALLOW_ALL_KMS_KEY_POLICY } from '../policy/allow-all';
-import { accountRootArn, iamIdentityOf, type Partition, principalAccount } from '../policy/arns';
+import { accountRootArn, iamIdentityOf, parseKmsArn, type Partition, principalAccount } from '../policy/arns';
 import { ENCRYPTION_CONTEXT_PREFIX, GRANT_IS_FOR_AWS_RESOURCE, isCallerKnownKey, VIA_SERVICE } from '../policy/conditions';
 import { CONSUMER_SID, consumerIamPolicy, consumerIamPolicyName } from '../policy/consumer-policy';
 import { policyDocument, PolicyDocument, PolicyStatement, statementId } from '../policy/document';
@@ -45,6 +46,8 @@ export interface Fix {
   /** The statement to add, attach or put in its place, exactly as keyshare emits it. */
   readonly statement?: PolicyStatement;
   readonly command?: string;
+  /** The account whose credentials `command` must run with. */
+  readonly runIn?: string;
   /**
    * The change the fix prints, applied to the inputs. Every fix that has one is re-proven before
    * it is printed (`prove.ts`): the steps pass and no least-privilege probe is newly allowed.
@@ -68,6 +71,8 @@ export interface FixContext {
   readonly newGrantOperations: readonly string[];
   /** Grants for the role issued by another account than the consumer's; the launch path ignores them. */
   readonly misissued: readonly Grant[];
+  /** Where `--fixed-key-policy` writes the key policy with the fixes applied; the put-key-policy command reads it. */
+  readonly fixedKeyPolicyFile: string;
 }
 
 type ConditionMiss = Extract<Culprit, { kind: 'condition' }>;
@@ -201,16 +206,21 @@ function keyPolicyFix(ctx: FixContext, outcome: StepOutcome, identityPolicies: r
   const statement = keyPolicyStatement(ctx, step);
   const misses = culprits(ctx.loaded.keyPolicy, (keyPolicy) => allowedWith(outcome, { keyPolicy, identityPolicies, scps: [] }));
   const classic = grantIsForAwsResource(misses);
-  const put = `run from the key's account: aws kms put-key-policy --key-id ${ctx.keyArn} --policy-name default --policy file://key-policy.json`;
+  // put-key-policy takes the bare policy document (KMS API reference, PutKeyPolicy, "Policy"), not
+  // the {"Policy": …, "PolicyName": …} wrapper get-key-policy prints: --fixed-key-policy writes it.
+  const file = quote([ctx.fixedKeyPolicyFile]);
+  const written = `then put the key policy with it added: the command below reads ${file}, which doctor --fixed-key-policy ${file} writes`;
   return {
     steps: [step.id],
     kind: 'add-key-policy-statement',
     problem: classic
       ? grantIsForAwsResourceProblem(outcome, 'key policy', classic)
       : `no key policy statement allows ${step.request.action} to ${step.request.principal}${closest(outcome, 'key policy', misses)}`,
-    action: classic ? `${GRANT_IS_FOR_AWS_RESOURCE_ACTION} (${put})` : `add this statement to the key policy of ${ctx.keyArn} (${put})`,
+    action: classic ? `${GRANT_IS_FOR_AWS_RESOURCE_ACTION} (${written})` : `add this statement to the key policy of ${ctx.keyArn} (${written})`,
     ...(misses[0] && { blocking: (classic ?? misses[0]).statement }),
     statement,
+    command: `aws kms put-key-policy --key-id ${ctx.keyArn} --policy-name default --policy file://${file} --region ${ctx.region}`,
+    runIn: parseKmsArn(ctx.keyArn)?.account,
     apply: (inputs) => ({ ...inputs, keyPolicy: appendStatement(inputs.keyPolicy, statement) }),
   };
 }
@@ -249,7 +259,7 @@ function iamFix(ctx: FixContext, outcome: StepOutcome): Fix {
       : `attach this statement to ${step.request.principal} in account ${ctx.consumer}`,
     ...(misses[0] && { blocking: (classic ?? misses[0]).statement }),
     statement,
-    ...(command !== undefined && { command }),
+    ...(command !== undefined && { command, runIn: principalAccount(step.request.principal) }),
     apply: (inputs) => ({ ...inputs, identityPolicies: [...inputs.identityPolicies, document] }),
   };
 }
@@ -349,6 +359,7 @@ function grantFix(ctx: FixContext, outcome: StepOutcome): Fix {
       problem: `grant ${misissued.GrantId ?? misissued.Name ?? '(no id)'} for ${role} was issued by account ${issuer} (IssuingAccount), not by ${ctx.consumer}: the grant must be created from the account that owns the Auto Scaling group, not the key's account (Knowledge Center "kms-launch-ec2-instance"; EC2 Auto Scaling guide, Example 2)`,
       action: `create the grant from account ${ctx.consumer} (as ${ctx.grantCreator} or another principal allowed kms:CreateGrant), then retire the old one from account ${issuer}, which issued it: ${retireCommand(ctx, misissued)}`,
       command,
+      runIn: ctx.consumer,
       apply,
     };
   }
@@ -366,6 +377,7 @@ function grantFix(ctx: FixContext, outcome: StepOutcome): Fix {
     problem,
     action: `create the grant from account ${ctx.consumer} (as ${ctx.grantCreator} or another principal allowed kms:CreateGrant)${retire}`,
     command,
+    runIn: ctx.consumer,
     apply,
   };
 }

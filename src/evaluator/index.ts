@@ -7,3 +7,4 @@ export { compileActions, matchAction } from './actions';
 export { parseCaller } from './caller';
 export { OPERATORS } from './condition-operators';
 export { compileConditions } from './conditions';
+export { globRegExp } from './glob';

@@ -1,5 +1,5 @@
 import { CROSS_ACCOUNT_OPERATIONS } from '../policy/actions';
-import { accountRootArn } from '../policy/arns';
+import { accountRootArn, isServiceLinkedRoleArn } from '../policy/arns';
 import { boundaryAllows, crossAccountBlocked, grantDecidesAlone, grantsAllow, policiesAllow, scpsFailing, type Evaluation } from './combine';
 import type { PolicyOutcome } from './policy';
 
@@ -27,9 +27,13 @@ function nth(name: string, count: number) {
   return (i: number) => (count > 1 ? `${name} ${i + 1} of ${count}` : name);
 }
 
-/** Says when no IAM policy was given at all, which `doctor` reports as an input not given. */
+/**
+ * Says when no IAM policy was given at all, which `doctor` reports as an input not given. A
+ * service-linked role is never given one: its policy is AWS's own, and `doctor`'s --iam-policy is
+ * the grant creator's, so the note would be false for it.
+ */
 function identityGap(e: Evaluation): string {
-  if (e.identityPoliciesGiven === 0) return ' (no IAM policy of the caller was given)';
+  if (e.identityPoliciesGiven === 0 && !isServiceLinkedRoleArn(e.request.caller.arn)) return ' (no IAM policy of the caller was given)';
   return '';
 }
 

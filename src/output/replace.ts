@@ -153,6 +153,18 @@ function realExisting(dir: string): string {
   }
 }
 
+/**
+ * A directory beside the refused one that does not exist yet, named as the user named theirs
+ * (`cdktf.out` → `cdktf.out-synth`): the fix never suggests the directory it refuses.
+ */
+function freshSibling(req: OutputRequest, target: string): string {
+  const given = req.dir.replace(/[\\/]+$/, '');
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? `-${req.kind}` : `-${req.kind}-${n}`;
+    if (!fs.existsSync(`${target}${suffix}`)) return `${given}${suffix}`;
+  }
+}
+
 interface Previous {
   readonly exists: boolean;
   readonly mode?: number;
@@ -176,7 +188,7 @@ function previousOutput(req: OutputRequest, target: string): Previous {
       req.flag,
       req.dir,
       `the directory is not empty and is not keyshare output (${why}), so keyshare will not write into it`,
-      `name a new or empty directory, or a previous keyshare ${req.kind} output such as ${req.flag} cdktf.out`,
+      `name a new or empty directory, such as ${req.flag} ${freshSibling(req, target)}, or a previous keyshare ${req.kind} output`,
     );
   }
   const manifest = read.manifest;
@@ -185,7 +197,7 @@ function previousOutput(req: OutputRequest, target: string): Previous {
       req.flag,
       req.dir,
       `the directory holds keyshare ${manifest.kind} output, which keyshare ${req.kind} does not replace`,
-      `give keyshare ${req.kind} a directory of its own`,
+      `give keyshare ${req.kind} a directory of its own, such as ${req.flag} ${freshSibling(req, target)}`,
     );
   }
   const edited = Object.entries(manifest.files).filter(([rel, hash]) => {

@@ -96,6 +96,12 @@ export function accountRootArn(partition: Partition, account: string): string {
 /** Where IAM puts every service-linked role (IAM User Guide, "Using service-linked roles": https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html). */
 export const SERVICE_LINKED_ROLE_RESOURCE_PREFIX = 'role/aws-service-role/';
 
+/** A service-linked role of any service, by the path IAM gives it. */
+export function isServiceLinkedRoleArn(arn: string): boolean {
+  const parts = splitArn(arn);
+  return parts !== undefined && parts[2] === 'iam' && parts[5].startsWith(SERVICE_LINKED_ROLE_RESOURCE_PREFIX);
+}
+
 export const AUTOSCALING_SERVICE = 'autoscaling.amazonaws.com';
 export const AUTOSCALING_ROLE_NAME = 'AWSServiceRoleForAutoScaling';
 
@@ -134,6 +140,11 @@ export const PLACEHOLDER_KEY_ID = '00000000-0000-0000-0000-000000000000';
  * Invited accounts have it only if someone created it. `generate` deploys with it and `audit` reads through it by default.
  */
 export const ORGANIZATION_ACCESS_ROLE = 'OrganizationAccountAccessRole';
+
+/** A key ARN whose ID is the stand-in check and config reviews use for a key not created yet. */
+export function isStandInKeyArn(arn: string): boolean {
+  return arn.endsWith(`:key/${PLACEHOLDER_KEY_ID}`);
+}
 
 export function roleArn(partition: Partition, account: string, name: string): string {
   return `arn:${partition}:iam::${account}:role/${name}`;

@@ -163,6 +163,14 @@ export const RULES = {
     cite: `${KMS}/key-policy-modifying-external-accounts.html`,
     evaluatedBy: ['review'],
   },
+  'suppression-expired': {
+    severity: 'high',
+    title: 'a suppression in the suppressions file has expired',
+    fix: 'if the change is still deliberate, give the suppression a new expires date and say why in its reason; otherwise remove it and fix the finding it hid',
+    // Not an AWS rule: expiring suppressions as checkov and tfsec do (tfsec: "exp:YYYY-MM-DD").
+    cite: 'https://aquasecurity.github.io/tfsec/latest/guides/configuration/ignores/',
+    evaluatedBy: ['review'],
+  },
   'ami-public': {
     severity: 'high',
     title: 'the AMI is made public',
@@ -243,7 +251,7 @@ export const RULES = {
   'aws-managed-key': {
     severity: 'invalid',
     title: 'an AWS-managed key cannot be shared',
-    fix: "choose your own alias such as golden-ami, or leave key.arn out: an AWS-managed key's policy cannot be changed, so it cannot be shared with other accounts; keyshare creates a customer-managed key instead",
+    fix: "choose your own alias such as golden-ami: an AWS-managed key's policy cannot be changed, so it cannot be shared with other accounts; keyshare creates a customer-managed key instead",
     cite: `${KMS}/concepts.html#aws-managed-key`,
     evaluatedBy: ['config'],
   },

@@ -3,6 +3,9 @@ import { stepPasses } from '../launch/evaluate';
 import { verdictDecision, verdictText } from '../templates/authorization';
 import { json, Renderers } from './format';
 import { renderTemplate } from '../templates/engine';
+import { trusted } from '../templates/escape';
+import { counted, thousands } from '../templates/helpers';
+import { failsAt } from '../policy/rules';
 
 /** Stable shape for machines: decisions are Allowed, ExplicitlyDenied, ImplicitlyDenied or Unknown (with dependsOn). */
 export function checkJson(report: CheckReport) {
@@ -49,18 +52,40 @@ function stepRow(s: CheckedStep) {
 export const MARKDOWN_STEP_ROWS = 100;
 export const MARKDOWN_FAILURES = 20;
 
-/** What the text and markdown templates show: failures first-class, counts precomputed. */
+/**
+ * Why a rollout is not proven, in a few words each: what failed and how much, for the heading,
+ * synth's refusal and the first line of the text report.
+ */
+function notProvenBecause(report: CheckReport, pathFailures: number, probeFailures: number): string[] {
+  const failingConsumers = report.consumers.filter((c) => !c.steps.every(stepPasses)).length;
+  const failing = report.findings.filter((f) => failsAt(f.severity));
+  const rules = [...new Set(failing.map((f) => f.rule))];
+  return [
+    ...(pathFailures > 0
+      ? [`${counted(pathFailures, 'launch step')} not allowed in ${thousands(failingConsumers)} of ${counted(report.consumers.length, 'consumer')}`]
+      : []),
+    ...(probeFailures > 0 ? [`${counted(probeFailures, 'least-privilege probe')} not as intended`] : []),
+    ...(failing.length > 0
+      ? [`${counted(failing.length, 'finding')} that ${failing.length === 1 ? 'fails' : 'fail'} the check (${rules.join(', ')})`]
+      : []),
+  ];
+}
+
+/** What the text and markdown templates show: failures first, then what is proven, counts precomputed. */
 function checkView(report: CheckReport) {
   const pathFailures = report.consumers.flatMap((c) =>
     c.steps.filter((s) => !stepPasses(s)).map((s) => ({ account: c.account, id: s.step.id, ...stepRow(s) })),
   );
   const probeFailures = report.probes.filter((p: ProbeOutcome): p is FailedProbe => !p.ok);
+  const steps = report.consumers.reduce((n, c) => n + c.steps.length, 0);
+  const consumersProven = report.consumers.filter((c) => c.steps.every(stepPasses)).length;
   return {
     proven: passed(report),
-    consumers: report.consumers.map((c) => {
-      const allowed = c.steps.filter(stepPasses).length;
-      return { account: c.account, sameAccount: c.sameAccount, allowed, total: c.steps.length, ok: allowed === c.steps.length };
-    }),
+    why: notProvenBecause(report, pathFailures.length, probeFailures.length).join('; '),
+    consumersProven,
+    consumersTotal: report.consumers.length,
+    stepsAllowed: steps - pathFailures.length,
+    stepsTotal: steps,
     ...markdownSteps(report),
     pathFailures,
     probesOk: report.probes.length - probeFailures.length,
@@ -80,16 +105,32 @@ function checkView(report: CheckReport) {
   };
 }
 
-/** Every step while they fit; past MARKDOWN_STEP_ROWS, the steps of consumers not proven, up to that many. */
+/**
+ * Every step while they fit; past MARKDOWN_STEP_ROWS, the steps of consumers not proven, up to that
+ * many, and a line that says what the table leaves out (nothing is said of rows never promised).
+ */
 function markdownSteps(report: CheckReport) {
   const rows = (consumers: CheckReport['consumers']) => consumers.flatMap((c) => c.steps.map((s) => ({ account: c.account, ...stepRow(s) })));
   const total = report.consumers.reduce((n, c) => n + c.steps.length, 0);
   const unproven = report.consumers.filter((c) => !c.steps.every(stepPasses));
-  const steps = (total <= MARKDOWN_STEP_ROWS ? rows(report.consumers) : rows(unproven)).slice(0, MARKDOWN_STEP_ROWS);
-  return {
-    steps,
-    stepsNotListed: total > steps.length ? { steps: total - steps.length, proven: report.consumers.length - unproven.length } : null,
-  };
+  const proven = report.consumers.length - unproven.length;
+  const all = total <= MARKDOWN_STEP_ROWS;
+  const listed = all ? rows(report.consumers) : rows(unproven);
+  const steps = listed.slice(0, MARKDOWN_STEP_ROWS);
+  const json = '`keyshare check --format json` lists every step.';
+  let stepsNote: string | null = null;
+  if (!all && steps.length === 0) {
+    stepsNote = `All ${counted(total, 'launch step')} of ${counted(proven, 'consumer')} are allowed; ${json}`;
+  } else if (!all) {
+    const cut = listed.length - steps.length;
+    stepsNote = [
+      `The table lists the steps of the ${counted(unproven.length, 'consumer')} not proven${cut > 0 ? ` (the first ${thousands(steps.length)}; ${thousands(cut)} more are not listed)` : ''}`,
+      proven > 0 ? `; ${counted(proven, 'other consumer')} ${proven === 1 ? 'has' : 'have'} every step allowed` : '',
+      `. ${json}`,
+    ].join('');
+  }
+  // Program text, counts and the command only.
+  return { steps, stepsNote: stepsNote === null ? null : trusted(stepsNote) };
 }
 
 function boundedFailures<T>(failures: readonly T[]) {
@@ -97,6 +138,15 @@ function boundedFailures<T>(failures: readonly T[]) {
     failures: failures.slice(0, MARKDOWN_FAILURES),
     failuresNotListed: failures.length > MARKDOWN_FAILURES ? failures.length - MARKDOWN_FAILURES : null,
   };
+}
+
+/**
+ * What synth says when check does not prove the rollout: the failures, as `check` prints them, then
+ * the refusal with the reason; not the whole report (the counts of what passed, the assumptions).
+ */
+export function checkRefusalText(report: CheckReport, refusal: string): string {
+  const view = checkView(report);
+  return renderTemplate('check-refusal.txt', { ...view, refusal: `${refusal}: ${view.why}` });
 }
 
 export const checkRenderers: Renderers<CheckReport> = {

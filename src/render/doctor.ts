@@ -1,4 +1,4 @@
-import { Diagnosis, launchWorks } from '../doctor/diagnose';
+import { Diagnosis, FIXED_KEY_POLICY_FILE, launchWorks } from '../doctor/diagnose';
 import type { Fix } from '../doctor/fixes';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { verdictDecision, verdictText } from '../templates/authorization';
@@ -63,7 +63,11 @@ function doctorView(d: Diagnosis) {
       statement: f.statement ?? null,
       statementLabel: f.kind === 'narrow-deny' ? 'after the change' : 'to use',
       command: f.command ?? null,
+      runIn: f.runIn ?? null,
     })),
+    fixedKeyPolicy: d.fixedKeyPolicy
+      ? { file: d.fixedKeyPolicy.file ?? null, default: FIXED_KEY_POLICY_FILE, flag: `--fixed-key-policy ${FIXED_KEY_POLICY_FILE}` }
+      : null,
   };
 }
 
@@ -91,6 +95,7 @@ function doctorJson(d: Diagnosis): string {
       missing: result.missing,
     })),
     fixes: d.fixes,
+    fixedKeyPolicy: d.fixedKeyPolicy ?? null,
     inputs: d.inputs,
     notes: d.notes,
     assumptions: d.assumptions,

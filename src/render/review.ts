@@ -4,7 +4,11 @@ import type { FailOn, Severity } from '../policy/rules';
 import { showValue } from '../review/values';
 import { json, Renderers } from './format';
 import { renderTemplate } from '../templates/engine';
-import { terminal, trusted } from '../templates/escape';
+import { cell, code, terminal, trusted, url, type Escaped } from '../templates/escape';
+import { thousands } from '../templates/helpers';
+import { ACCOUNT_ID_SOURCE } from '../policy/formats';
+import { accessClasses, type AccessClass } from '../review/classes';
+import { accessSummary } from '../review/diagram';
 
 /** The margin keeps room for the workflow's footer. */
 const BUDGET = COMMENT_LIMIT - 1536;
@@ -15,6 +19,8 @@ export interface RenderOptions {
   readonly fullReport?: string;
   /** The full report for a file: never cut to a comment's size. */
   readonly unlimited?: boolean;
+  /** The CI run that made the review (from GITHUB_* variables), named under the heading. */
+  readonly provenance?: { readonly commit?: string; readonly runUrl?: string };
 }
 
 function verdict(report: ReviewReport): string {
@@ -28,8 +34,6 @@ function reviewJson(report: ReviewReport, options: RenderOptions): string {
   return json({ schemaVersion: 1, failOn: options.failOn, failed: failing(report, options.failOn), verdict: verdict(report), ...report });
 }
 
-const list = (xs: readonly string[]) => (xs.length === 0 ? '—' : xs.join(', '));
-
 /** Condition entries `Operator key: value` of one operator and key are shown as one, values joined. */
 function grouped(entries: readonly string[]): string {
   const groups = new Map<string, string[]>();
@@ -41,15 +45,20 @@ function grouped(entries: readonly string[]): string {
   return [...groups].map(([head, values]) => (values.length > 0 ? `${head}: ${values.join(' | ')}` : head)).join(', ');
 }
 
-function statementParts(s: StatementDiff): string[] {
-  const out: string[] = [];
-  if (s.effectBefore) out.push(`effect: ${s.effectBefore} → ${s.effect}`);
-  for (const [name, d] of [
+/** What a statement diff changes, field by field, in the order both views list them. */
+function statementFields(s: StatementDiff) {
+  return [
     ['principals', s.principals],
     ['actions', s.actions],
     ['resources', s.resources],
     ['conditions', s.conditions],
-  ] as const) {
+  ] as const;
+}
+
+function statementParts(s: StatementDiff): string[] {
+  const out: string[] = [];
+  if (s.effectBefore) out.push(`effect: ${s.effectBefore} → ${s.effect}`);
+  for (const [name, d] of statementFields(s)) {
     if (d.added.length > 0) out.push(`+ ${name}: ${grouped(d.added)}`);
     if (d.removed.length > 0) out.push(`− ${name}: ${grouped(d.removed)}`);
   }
@@ -57,6 +66,9 @@ function statementParts(s: StatementDiff): string[] {
 }
 
 const MARK = { added: '+', removed: '−', changed: '~' } as const;
+
+/** How many classes of principals the access list shows before the unchanged rest folds. */
+const ACCESS_IN_SIGHT = 8;
 
 /** Caps on list lengths; undefined shows everything. */
 interface Caps {
@@ -68,79 +80,244 @@ function take<T>(xs: readonly T[], cap: number | undefined): { shown: readonly T
   return cap === undefined || xs.length <= cap ? { shown: xs, more: 0 } : { shown: xs.slice(0, cap), more: xs.length - cap };
 }
 
+/** Items that are the same change in many stacks: one line, with the stacks it happens in. */
+interface Group<T> {
+  readonly first: T;
+  readonly stacks: readonly string[];
+}
+
+const ACCOUNT_IN_TEXT = new RegExp(ACCOUNT_ID_SOURCE, 'g');
+
+/**
+ * Groups items whose shape is the same once their stack name and account IDs are left out: at
+ * 300 accounts, one "replaced in 300 stacks" instead of 300 rows. Order: first appearance.
+ */
+function groupAcrossStacks<T extends { readonly stack: string }>(items: readonly T[], shape: (t: T) => unknown): Group<T>[] {
+  const groups = new Map<string, { first: T; stacks: string[] }>();
+  for (const item of items) {
+    const key = JSON.stringify(shape(item)).split(item.stack).join('<stack>').replace(ACCOUNT_IN_TEXT, '<account>');
+    const g = groups.get(key);
+    if (g) g.stacks.push(item.stack);
+    else groups.set(key, { first: item, stacks: [item.stack] });
+  }
+  return [...groups.values()];
+}
+
+/** Where a group happens: its one stack, or how many and the first few. */
+function inStacks(stacks: readonly string[]): { one: string | null; many: string | null } {
+  if (stacks.length === 1) return { one: stacks[0], many: null };
+  const shown = stacks.slice(0, 3).join(', ');
+  return { one: null, many: `${thousands(stacks.length)} stacks (${shown}${stacks.length > 3 ? ', …' : ''})` };
+}
+
+/**
+ * A value as the comment shows it: whole in the full report; in the comment, at most `max`
+ * characters, cut after a JSON token (never inside a string, a number or an escape).
+ */
+function shown(value: unknown, max: number | undefined): string {
+  const text = showValue(value);
+  if (max === undefined || text.length <= max) return text;
+  // A policy is a JSON document inside a JSON string: it is cut between the document's tokens.
+  const inner = typeof value === 'string' ? value : text;
+  const at = tokenBoundary(inner, max);
+  const head = typeof value === 'string' ? JSON.stringify(inner.slice(0, at)).slice(0, -1) : inner.slice(0, at);
+  return `${head} … (${thousands(inner.length - at)} more characters in the full report)`;
+}
+
+/** The last position at or before `max` that ends a JSON token of `text`, outside its strings. */
+function tokenBoundary(text: string, max: number): number {
+  const ends = [...text.slice(0, max).matchAll(/[,:[\]{}]/g)].map((m) => m.index).filter((i) => !insideString(text, i));
+  return ends.length > 0 ? ends[ends.length - 1] + 1 : 0;
+}
+
+/** Whether position `i` of JSON text lies inside a string literal. */
+function insideString(text: string, i: number): boolean {
+  let inside = false;
+  for (let j = 0; j < i; j++) {
+    if (text[j] === '\\' && inside) j++;
+    else if (text[j] === '"') inside = !inside;
+  }
+  return inside;
+}
+
+/** Access in words (use, administer, grant…), then the actions: all in the full report, the first few in the comment. */
+function actions(names: readonly string[], max: number | undefined): string {
+  const listed = max === undefined || names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')}, … ${names.length - max} more`;
+  return `${accessSummary(names)} (${listed})`;
+}
+
+/** A statement's diff as the lines of a ```diff block: + added, - removed, a header per statement. */
+function diffLines(s: StatementDiff): string[] {
+  const out = [`@@ ${s.id}: ${s.change}, ${s.effectBefore ? `${s.effectBefore} → ` : ''}${s.effect} @@`];
+  for (const [name, d] of statementFields(s)) {
+    for (const x of d.removed) out.push(...wrapped('-', `${name}: ${x}`));
+    for (const x of d.added) out.push(...wrapped('+', `${name}: ${x}`));
+  }
+  return out;
+}
+
+/** Characters of a code line that fit GitHub's 880-pixel comment column without scrolling. */
+const CODE_LINE = 100;
+
+/** A diff line longer than the column, broken at spaces into continuation lines with the same mark. */
+function wrapped(mark: string, text: string): string[] {
+  const lines: string[] = [];
+  let line = `${mark} `;
+  for (const word of text.split(' ')) {
+    if (line.length + word.length + 1 > CODE_LINE && line.trim() !== mark) {
+      lines.push(line.trimEnd());
+      line = `${mark}     `;
+    }
+    line += `${word} `;
+  }
+  return [...lines, line.trimEnd()];
+}
+
+const SEVERITY_MARK = { high: '🔴', medium: '🟠', low: '🟡', invalid: '⛔' } as const;
+
+/**
+ * Where the review's input came from, and the CI run that made it, for the line under the heading:
+ * markdown composed here, every input in it escaped (config file names are the user's, the
+ * GITHUB_* values the environment's).
+ */
+function provenance(report: ReviewReport, options: RenderOptions): Escaped | null {
+  const parts: string[] = [];
+  if (report.source.kind === 'configs') {
+    parts.push(
+      `Config review: ${report.source.base === undefined ? `${code(report.source.config ?? '')}, with no config before it` : `${code(report.source.base)} → ${code(report.source.config ?? '')}`}, synthesized in memory, no plans or credentials`,
+    );
+    const standIns = report.keys.filter((k) => k.keyArnAssumed).map((k) => k.key);
+    if (standIns.length > 0) parts.push(`the key ARN ${standIns.map(code).join(', ')} is a stand-in for the key the owner stack will create`);
+  }
+  const ci = options.provenance;
+  if (ci?.commit) parts.push(`commit ${code(ci.commit.slice(0, 12))}`);
+  if (ci?.runUrl) parts.push(`[CI run](${url(ci.runUrl)})`);
+  return parts.length > 0 ? trusted(parts.join(' · ')) : null;
+}
+
 function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps | undefined, note: string | undefined): string {
   const rows = caps?.rows;
+  const valueMax = caps === undefined && options.unlimited ? undefined : 300;
+  const actionMax = caps === undefined && options.unlimited ? undefined : 4;
   const findings = take(report.findings, rows);
-  const destructive = take(report.destructive, rows);
-  const policies = take(report.policies, rows);
-  const permissions = take(report.permissions, rows);
+  const destructive = take(
+    groupAcrossStacks(report.destructive, (c) => [c.address, c.kind, c.actionReason, c.replacePaths, c.attributes]),
+    rows,
+  );
+  const policies = take(
+    groupAcrossStacks(report.policies, (p) => [p.subject, p.address, p.change, p.opaque, p.statements]),
+    rows,
+  );
+  const permissions = take(
+    groupAcrossStacks(report.permissions, (p) => [p.kind, p.address, p.change, p.before, p.after]),
+    rows,
+  );
   // Grouped by account, the header's counts per account read down the table.
   const byAccount = [...report.stacks].sort((a, b) => (a.account ?? '~').localeCompare(b.account ?? '~') || a.stack.localeCompare(b.stack));
   const stacks = take(byAccount, rows);
-  const changes = take(report.changes, rows);
-  const byKind = new Map<string, number>();
-  for (const p of report.permissions) byKind.set(`${p.kind} ${p.change}`, (byKind.get(`${p.kind} ${p.change}`) ?? 0) + 1);
+  const changes = take(
+    groupAcrossStacks(report.changes, (c) => [c.address, c.kind, c.moved, c.importing, c.attributes]),
+    rows,
+  );
+  const accessChanged = report.keys.some((k) => k.access.some((a) => a.gained.length > 0 || a.lost.length > 0));
+  const changed = COUNTED.some((c) => c !== 'no-op' && report.totals[c] > 0);
   return renderTemplate('review.md', {
     marker: trusted(COMMENT_MARKER),
     failed: failing(report, options.failOn),
     verdict: verdict(report),
+    provenance: provenance(report, options),
+    compact: !changed && !accessChanged && report.findings.length === 0 && report.suppressed.length === 0,
     stackCount: report.stacks.length,
-    totals: COUNTED.map((name) => ({ name, value: report.totals[name] })),
+    totals: COUNTED.filter((name) => report.totals[name] > 0).map((name) => ({ name, value: report.totals[name] })),
     truncated: note ?? null,
-    findings: findings.shown.map((f) => ({ ...f, where: [f.stack, f.address, f.statement].filter(Boolean).join(' › ') || '—' })),
+    findings: findings.shown.map((f) => ({
+      ...f,
+      mark: SEVERITY_MARK[f.severity],
+      stack: f.stack ?? null,
+      address: f.address ?? null,
+      statement: f.statement ?? null,
+    })),
     findingsMore: findings.more,
-    destructive: destructive.shown.map((c) => ({ ...c, reason: c.actionReason ?? '—', paths: list(c.replacePaths) })),
+    suppressed: take(report.suppressed, rows).shown.map((x) => ({ ...x, at: [x.stack, x.address].filter(Boolean).join(' › ') || '—' })),
+    suppressedMore: take(report.suppressed, rows).more,
+    destructiveCount: report.destructive.length,
+    destructive: destructive.shown.map(({ first: c, stacks: where }) => ({
+      ...c,
+      ...inStacks(where),
+      reason: c.actionReason ?? null,
+      paths: c.replacePaths.length > 0 ? c.replacePaths.join(', ') : null,
+      attributes: c.attributes.map((a) => `${a.path}: ${shown(a.before, valueMax)} → ${shown(a.after, valueMax)}`),
+    })),
     destructiveMore: destructive.more,
     keys: report.keys.map((k) => {
-      const changed = k.access.filter((a) => a.gained.length > 0 || a.lost.length > 0);
-      const access = take(changed, rows);
+      const classes = accessClasses(k.access);
+      const listed = take(classes, rows);
       const problems = k.launch.filter((l) => l.status !== 'holds');
       const launch = take(problems, rows);
       const counts = new Map<string, number>();
       for (const l of k.launch) counts.set(l.status, (counts.get(l.status) ?? 0) + 1);
+      const line = (c: AccessClass) => ({
+        label: c.label,
+        accounts: c.accounts.length > 0 ? `${c.accounts.slice(0, 3).join(', ')}${c.accounts.length > 3 ? ', …' : ''}` : null,
+        gained: c.gained.length > 0 ? actions(c.gained, actionMax) : null,
+        lost: c.lost.length > 0 ? actions(c.lost, actionMax) : null,
+        keeps: c.gained.length === 0 && c.lost.length === 0 ? accessSummary(c.after) : null,
+      });
+      // The widest classes and every change stay in sight; unchanged narrower classes fold.
+      const first = listed.shown.filter((c, i) => i < 2 || c.gained.length > 0 || c.lost.length > 0).slice(0, ACCESS_IN_SIGHT);
+      const rest = listed.shown.filter((c) => !first.includes(c));
       return {
         key: k.key,
         notes: k.notes,
-        access: access.shown.map((a) => ({ who: a.who.label, gained: list(a.gained), lost: list(a.lost) })),
-        accessMore: access.more,
+        access: first.map(line),
+        accessFolded: rest.map(line),
+        accessMore: listed.more,
         launch: k.launch,
-        launchSummary: [...counts].map(([s, n]) => `${n} ${s}`).join(', '),
+        launchSummary: [...counts].map(([st, n]) => `${thousands(n)} ${st}`).join(', '),
         launchProblems: launch.shown.map((l) => ({
           ...l,
           step: l.failing
             ? `${l.failing.id}: ${l.failing.title} (${l.failing.decision}${l.failing.reasons.length ? `; ${l.failing.reasons.join('; ')}` : ''})`
-            : '—',
+            : null,
         })),
         launchMore: launch.more,
-        diagram: k.diagram ?? null,
+        diagram: k.diagram ? { ...k.diagram, edges: k.diagram.edges.map((e) => ({ ...e, gains: e.gains ?? null, loses: e.loses ?? null })) } : null,
       };
     }),
-    policies: policies.shown.map((p) => {
+    policies: policies.shown.map(({ first: p, stacks: where }) => {
       const statements = take(p.statements, caps?.statements);
       const size =
         p.bytesAfter !== undefined
-          ? `${p.bytesAfter} bytes${p.bytesBefore !== undefined && p.bytesBefore !== p.bytesAfter ? ` (was ${p.bytesBefore})` : ''}`
+          ? `${thousands(p.bytesAfter)} bytes${p.bytesBefore !== undefined && p.bytesBefore !== p.bytesAfter ? ` (was ${thousands(p.bytesBefore)})` : ''}`
           : '';
+      const diff = statements.shown.flatMap(diffLines);
       return {
         ...p,
+        ...inStacks(where),
         opaque: p.opaque ?? null,
         size,
-        statements: statements.shown.map((s) => ({ ...s, mark: MARK[s.change], parts: statementParts(s) })),
+        diff: diff.length > 0 ? diff : null,
         statementsMore: statements.more,
       };
     }),
     policiesMore: policies.more,
-    permissions: permissions.shown.map((p) => ({ ...p, before: p.before ?? '—', after: p.after ?? '—' })),
+    permissions: permissions.shown.map(({ first: p, stacks: where }) => ({
+      ...p,
+      ...inStacks(where),
+      before: p.before ?? '—',
+      after: p.after ?? '—',
+    })),
     permissionsMore: permissions.more,
-    permissionSummary: [...byKind].map(([k, n]) => `${n} ${k}`).join(', '),
-    stacks: stacks.shown.map((s) => ({ ...s, account: s.account ?? '—', counts: COUNTED.map((c) => s.counts[c]) })),
+    permissionCount: report.permissions.length,
+    stacks: stacks.shown.map((st) => ({ ...st, account: st.account ?? '—', counts: COUNTED.map((c) => st.counts[c]) })),
     stacksMore: stacks.more,
-    changes: changes.shown.map((c) => ({
+    changes: changes.shown.map(({ first: c, stacks: where }) => ({
       ...c,
+      ...inStacks(where),
       action: [c.kind, c.moved && `moved from ${c.previousAddress}`, c.importing !== undefined && `imported (id ${c.importing})`]
         .filter(Boolean)
         .join(', '),
-      attributes: c.attributes.map((a) => `${a.path}: ${showValue(a.before)} → ${showValue(a.after)}`.slice(0, 300)),
+      attributes: c.attributes.map((a) => `${a.path}: ${shown(a.before, valueMax)} → ${shown(a.after, valueMax)}`),
     })),
     changeCount: report.changes.length,
     changesMore: changes.more,
@@ -160,7 +337,7 @@ function reviewMarkdown(report: ReviewReport, options: RenderOptions): string {
     const cut = markdownWith(report, options, { rows, statements: Math.max(5, rows / 4) }, `lists show at most ${rows} entries; ${where}`);
     if (cut.length <= BUDGET) return cut;
   }
-  return `${COMMENT_MARKER}\n### keyshare review: ${verdict(report)}\n\n> **Truncated**: the report does not fit a comment; ${where}.\n`;
+  return `${COMMENT_MARKER}\n### keyshare review: ${cell(verdict(report))}\n\n> **Truncated**: the report does not fit a comment; ${cell(where)}.\n`;
 }
 
 function reviewText(report: ReviewReport, options: RenderOptions): string {
@@ -170,6 +347,12 @@ function reviewText(report: ReviewReport, options: RenderOptions): string {
   );
   for (const f of report.findings) {
     lines.push(`  ${f.severity.toUpperCase().padEnd(6)} ${f.rule}: ${f.message}`, `         fix: ${f.fix} (${f.cite})`);
+  }
+  for (const x of report.suppressed) {
+    lines.push(
+      `  suppressed ${x.severity} ${x.rule} at ${[x.stack, x.address].filter(Boolean).join(' › ')}: ${x.message}`,
+      `         because: ${x.reason} (until ${x.expires})`,
+    );
   }
   for (const c of report.destructive) {
     lines.push(

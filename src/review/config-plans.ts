@@ -262,8 +262,9 @@ export function planDocument(
 
 function load(flag: string, file: string): Rollout {
   try {
-    return loadRollout(file);
+    return loadRollout(file, flag);
   } catch (err) {
+    if (err instanceof InputError && err.field === flag) throw err;
     if (err instanceof InputError && !err.field.startsWith('config'))
       throw new InputError(`${flag} ${file}: ${err.field}`, err.value, err.problem, err.fix);
     if (err instanceof InputError) throw new InputError(flag, err.value, err.problem, err.fix);

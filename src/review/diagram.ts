@@ -1,8 +1,9 @@
 import { ADMINISTRATION_PROBES, CRYPTOGRAPHIC_OPERATIONS, kmsAction } from '../policy/actions';
 import { CREATE_GRANT_ANY, CREATE_GRANT_FOR_AWS_RESOURCE, CREATE_GRANT_OWN_ROLE } from './access';
+import { accessClasses } from './classes';
 import type { PrincipalAccess } from './report';
 
-/** Past this many principals the diagram groups the rest into one node, so GitHub still renders it. */
+/** Past this many classes of principals the diagram groups the rest into one node, so GitHub still renders it. */
 export const DIAGRAM_MAX_NODES = 25;
 
 /** The administration and cryptographic use the policy vocabulary names, as the access diff spells actions. */
@@ -10,7 +11,7 @@ const ADMINISTRATION = ADMINISTRATION_PROBES.map(kmsAction);
 const CRYPTOGRAPHIC_USE = CRYPTOGRAPHIC_OPERATIONS.map(kmsAction);
 
 /** What an edge says: the kinds of access, most powerful first. */
-function summary(after: readonly string[]): string {
+export function accessSummary(after: readonly string[]): string {
   const has = (a: string) => after.includes(a);
   const parts: string[] = [];
   if (ADMINISTRATION.some(has)) parts.push('administer');
@@ -28,18 +29,33 @@ function summary(after: readonly string[]): string {
   return parts.join(', ');
 }
 
-/** Who can use the key after the change, as the comment's Mermaid flowchart lays it out (`templates/review.md.hbs`). */
+/**
+ * Who can use the key after the change, as the comment's Mermaid flowchart lays it out
+ * (`templates/review.md.hbs`, which escapes every label): one node per class of principals
+ * (accessClasses), widest first.
+ */
 export interface KeyDiagram {
-  /** One edge per principal: its label and the kinds of access it holds. */
-  readonly edges: readonly { readonly who: string; readonly access: string }[];
-  /** Principals past `DIAGRAM_MAX_NODES`, grouped into one node. */
+  /**
+   * One edge per class: its label, the kinds of access it holds after the change (empty when it
+   * loses all of it), and what it gains and loses, which the template marks green and red.
+   */
+  readonly edges: readonly { readonly who: string; readonly access: string; readonly gains?: string; readonly loses?: string }[];
+  /** Classes past `DIAGRAM_MAX_NODES`, grouped into one node. */
   readonly more: number;
 }
 
-/** The diagram of who can use the key after the change; the template escapes every label. */
+/** The diagram of who can use the key after the change, or of who lost it; undefined when no one is in it. */
 export function keyDiagram(access: readonly PrincipalAccess[]): KeyDiagram | undefined {
-  const users = access.filter((a) => a.after.length > 0);
-  if (users.length === 0) return undefined;
-  const shown = users.length > DIAGRAM_MAX_NODES ? users.slice(0, DIAGRAM_MAX_NODES - 1) : users;
-  return { edges: shown.map((a) => ({ who: a.who.label, access: summary(a.after) })), more: users.length - shown.length };
+  const classes = accessClasses(access).filter((c) => c.after.length > 0 || c.lost.length > 0);
+  if (classes.length === 0) return undefined;
+  const shown = classes.length > DIAGRAM_MAX_NODES ? classes.slice(0, DIAGRAM_MAX_NODES - 1) : classes;
+  return {
+    edges: shown.map((c) => ({
+      who: c.label,
+      access: c.after.length > 0 ? accessSummary(c.after) : '',
+      ...(c.gained.length > 0 && { gains: accessSummary(c.gained) }),
+      ...(c.lost.length > 0 && { loses: accessSummary(c.lost) }),
+    })),
+    more: classes.length - shown.length,
+  };
 }

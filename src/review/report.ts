@@ -3,7 +3,7 @@ import { ACCOUNT_ID } from '../policy/formats';
 import { failsAt, FailOn, RuleId, RULES, SEVERITIES, type Severity } from '../policy/rules';
 
 /** The rules review raises (src/policy/rules.ts, evaluatedBy). */
-const REVIEW_RULES = (Object.keys(RULES) as RuleId[]).filter((id) => (RULES[id].evaluatedBy as readonly string[]).includes('review'));
+export const REVIEW_RULES = (Object.keys(RULES) as RuleId[]).filter((id) => (RULES[id].evaluatedBy as readonly string[]).includes('review'));
 
 /** What each stack's plan does to its resources, counted as `terraform plan` counts them. */
 export const COUNTED = ['create', 'update', 'delete', 'replace', 'import', 'move', 'no-op'] as const;
@@ -117,13 +117,46 @@ const keyReview = z.strictObject({
     .describe('KMS actions (and CreateGrant by grantee) each principal gains, loses and holds, decided by the evaluator'),
   launch: z.array(consumerLaunch),
   diagram: z
-    .strictObject({ edges: z.array(z.strictObject({ who: text, access: text })), more: z.number().int() })
+    .strictObject({
+      edges: z.array(
+        z.strictObject({
+          who: text.describe('a class of principals that differ only in their account, or one principal'),
+          access: text.describe('the kinds of access it holds after the change; empty when it loses all of it'),
+          gains: text.optional(),
+          loses: text.optional(),
+        }),
+      ),
+      more: z.number().int(),
+    })
     .optional()
-    .describe("who can use the key after the change, as the comment's Mermaid flowchart shows it: one edge per principal, the rest counted"),
+    .describe(
+      "who can use the key after the change, as the comment's Mermaid flowchart shows it: one edge per class of principals, widest first, the rest counted",
+    ),
   notes: strings,
 });
 
+const suppressedFinding = z.strictObject({
+  rule: z.enum(REVIEW_RULES as [RuleId, ...RuleId[]]),
+  // As a finding's (above).
+  severity: z.enum(SEVERITIES) as z.ZodType<Severity>,
+  message: text,
+  stack: text.optional(),
+  address: text.optional(),
+  where: text.describe("the suppression's place: a stack, or STACK/ADDRESS, with * and ? globs"),
+  reason: text,
+  expires: text.describe('YYYY-MM-DD: the last day the suppression holds'),
+});
+
+const source = z
+  .strictObject({
+    kind: z.enum(['plans', 'configs']),
+    base: text.optional().describe('with configs: the config before the change (--base-config)'),
+    config: text.optional().describe('with configs: the config after the change (--config)'),
+  })
+  .describe('what was reviewed: terraform show -json plans, or two keyshare configs synthesized in memory');
+
 const report = {
+  source,
   stacks: z.array(stackSummary),
   totals: counts,
   destructive: z.array(change).describe('deletions and replacements; also first in changes'),
@@ -132,6 +165,7 @@ const report = {
   permissions: z.array(permissionChange),
   keys: z.array(keyReview),
   findings: z.array(finding),
+  suppressed: z.array(suppressedFinding).describe('findings the --suppressions file hid, each with its reason; they do not count towards failOn'),
   assumptions: strings,
 };
 
@@ -154,6 +188,7 @@ type Frozen<T> = T extends readonly (infer U)[] ? readonly Frozen<U>[] : T exten
 
 export type ReviewReport = Frozen<{ [K in keyof typeof report]: z.infer<(typeof report)[K]> }>;
 export type Counts = Frozen<z.infer<typeof counts>>;
+export type ReviewSource = Frozen<z.infer<typeof source>>;
 export type StackSummary = Frozen<z.infer<typeof stackSummary>>;
 export type AttributeChange = Frozen<z.infer<typeof attributeChange>>;
 export type ChangeEntry = Frozen<z.infer<typeof change>>;
@@ -170,6 +205,8 @@ export type ConsumerLaunch = Frozen<z.infer<typeof consumerLaunch>>;
 export type KeyReview = Frozen<z.infer<typeof keyReview>>;
 /** A finding of the registry (src/policy/rules.ts), placed in the plan. */
 export type ReviewFinding = Frozen<z.infer<typeof finding>>;
+/** A finding a suppressions file hid, with the entry's place, reason and expiry. */
+export type SuppressedFinding = Frozen<z.infer<typeof suppressedFinding>>;
 
 /** The run fails when a finding is at least as severe as `--fail-on`. */
 export function failing(report: ReviewReport, failOn: FailOn): boolean {

@@ -6,7 +6,8 @@ import { buildKeys, keyArnOn, type KeyModel, knownPolicies, ownerOf, policyOn, s
 import { type AccountIndex, launchPaths } from './launch';
 import { permissionChanges, policyChanges } from './permissions';
 import type { StackPlan } from './plan-set';
-import type { KeyReview, ReviewReport } from './report';
+import type { KeyReview, ReviewReport, ReviewSource } from './report';
+import { isStandInKeyArn } from '../policy/arns';
 import { collectResources, emptyResources } from './resources';
 import { findRisks } from './risks';
 
@@ -32,8 +33,9 @@ function reviewKey(model: KeyModel, index: AccountIndex): KeyReview {
   if (!owner) notes.push('the owner account could not be read (no key ARN, no root delegation, no provider account)');
   const { launch, suffixes } = launchPaths(model.stack, before.snapshot, after.snapshot, index);
   const keyLabel = keyArnOn(model, 'after') ?? keyArnOn(model, 'before') ?? `${model.stack}: ${model.address}`;
-  if (before.assumed || after.assumed)
-    notes.push(`the key ARN is not known yet; ${after.snapshot?.keyArn ?? before.snapshot?.keyArn} stands in for it`);
+  // A config review synthesizes the key with check's stand-in ID: its ARN is known in the plan, but not real.
+  const assumed = before.assumed || after.assumed || isStandInKeyArn(keyLabel);
+  if (assumed) notes.push(`the key ARN is not known yet; ${after.snapshot?.keyArn ?? before.snapshot?.keyArn ?? keyLabel} stands in for it`);
   const partition = owner?.partition ?? 'aws';
   const access = accessDiff(
     before.snapshot,
@@ -46,7 +48,7 @@ function reviewKey(model: KeyModel, index: AccountIndex): KeyReview {
     key: keyLabel,
     stack: model.stack,
     address: model.address,
-    keyArnAssumed: before.assumed || after.assumed,
+    keyArnAssumed: assumed,
     access,
     launch,
     ...(diagram && { diagram }),
@@ -55,7 +57,7 @@ function reviewKey(model: KeyModel, index: AccountIndex): KeyReview {
 }
 
 /** Reviews the plans of one change: what it does, to which keys, who gains or loses access, which launch paths break, and its risks. */
-export function reviewPlans(stacks: readonly StackPlan[]): ReviewReport {
+export function reviewPlans(stacks: readonly StackPlan[], source: ReviewSource = { kind: 'plans' }): ReviewReport {
   const resources = emptyResources();
   for (const s of stacks) collectResources(s, resources);
   const managed = policyIndex(resources, new Map(stacks.map((s) => [s.stack, s])));
@@ -66,11 +68,13 @@ export function reviewPlans(stacks: readonly StackPlan[]): ReviewReport {
   };
   const keys = buildKeys(stacks, resources).map((m) => reviewKey(m, index));
   return {
+    source,
     ...countChanges(stacks),
     policies: policyChanges(resources),
     permissions: permissionChanges(resources, managed),
     keys,
     findings: findRisks(resources, keys, managed),
+    suppressed: [],
     assumptions: [
       'access is what the key policy and grants allow, for a principal whose own IAM policy allows it; IAM policies, SCPs and VPC endpoint policies may narrow it further',
       'a role the plans attach IAM policies to (aws_iam_role_policy_attachment, aws_iam_role_policy) is decided with those policies alone: its other IAM policies are not in the plans',

@@ -1,7 +1,7 @@
 import { checkRollout, tallyRollout } from '../check/check';
 import { FindingsError } from '../errors';
 import { Rollout } from '../model/rollout';
-import { checkRenderers } from '../render/check';
+import { checkRefusalText } from '../render/check';
 import { policyBytes } from '../policy/document';
 import { keyPolicy } from '../policy/key-policy';
 
@@ -25,7 +25,7 @@ export function assertDeployable(rollout: Rollout): Deployable {
     // Only a failure needs the full report, to say what failed.
     const report = checkRollout(rollout, policy);
     throw new FindingsError(
-      `${checkRenderers.text(report)}keyshare: refusing to synthesize a rollout that check does not prove; nothing was written`,
+      checkRefusalText(report, 'keyshare: refusing to synthesize, nothing was written: check does not prove the rollout').trimEnd(),
     );
   }
   return { keyPolicyBytes: policyBytes(policy), proven: { steps: tally.steps, probes: tally.probes }, assumptions: tally.assumptions };

@@ -107,6 +107,19 @@ export function code(text: string): string {
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
+/**
+ * A fenced code block of `lines` (```` ```diff ````, ```` ```json ````): each line shown as terminal
+ * text (no value adds a line or acts on control characters), `<!--` split as in `code`, and a fence
+ * one backtick longer than any run the lines hold, so nothing inside can close it.
+ * https://spec.commonmark.org/0.31.2/#fenced-code-blocks
+ */
+export function codeBlock(lines: readonly string[], info: string): string {
+  const body = lines.map((line) => terminal(line).replace(/<!--/g, '<!\u200b--'));
+  const longest = Math.max(0, ...body.flatMap((line) => (line.match(/`+/g) ?? []).map((run) => run.length)));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [`${fence}${info}`, ...body, fence].join('\n');
+}
+
 const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /**

@@ -1,6 +1,6 @@
 import type { AuthorizationResult, Decision } from '../evaluator';
 import { decisionMarkdown, reasonLines, reasonMarkdown } from './authorization';
-import { cell, code, Escaped, html, json, mermaid, terminal, trusted, url } from './escape';
+import { cell, code, codeBlock, Escaped, html, json, mermaid, terminal, trusted, url } from './escape';
 import { hclString } from '../terraform/hcl';
 
 /** Text a template may print as it is: escaped already, a number, a boolean, or empty. */
@@ -15,6 +15,16 @@ function escapedText(helper: string, value: unknown): string {
   return String(value);
 }
 
+/** A count with thousands separators: 1,806. */
+export function thousands(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `1 word` or `n words`, the count with thousands separators. */
+export function counted(n: number, word: string): string {
+  return `${thousands(n)} ${n === 1 ? word : `${word}s`}`;
+}
+
 /**
  * The helpers every template may call, whatever it writes: text, markdown, HCL or YAML. Each takes
  * exactly the arguments it declares; the engine refuses a call with more or fewer, so a template
@@ -24,6 +34,8 @@ function escapedText(helper: string, value: unknown): string {
 export const HELPERS = {
   /** Inline markdown code: fenced with more backticks than the value holds, line breaks shown as `\n`. */
   code: (text: string) => trusted(code(String(text))),
+  /** A fenced code block of lines, with the template's own info string: `{{codeBlock diff "diff"}}`. */
+  codeBlock: (lines: readonly string[], info: string) => trusted(codeBlock(lines.map(String), info)),
   /** Plain text in a markdown table cell or list item: no markup, mention or link. */
   cell: (text: string) => trusted(cell(String(text))),
   /** Text inside an HTML element of a comment, such as `<summary>`. */
@@ -52,6 +64,8 @@ export const HELPERS = {
     ),
   /** `@index` is 0-based; numbered lists start at 1. */
   inc: (n: number) => n + 1,
+  /** A count with thousands separators, as GitHub and terminals show numbers: 1,806. */
+  num: (n: number) => trusted(thousands(Number(n))),
   /** `word` or `words` by count: `{{n}} {{plural n "consumer"}}`; the word is the template's own (the engine checks). */
   plural: (n: number, word: string) => trusted(n === 1 ? word : `${word}s`),
   /** Escaped items (or numbers) joined by the template's own separator. */
@@ -64,6 +78,6 @@ export const HELPERS = {
 } satisfies Record<string, (...args: never[]) => unknown>;
 
 /** Helpers whose text argument (by position) must be a string literal of the template, never data. */
-export const LITERAL_ARGUMENTS: Partial<Record<HelperName, number>> = { plural: 1, join: 1 };
+export const LITERAL_ARGUMENTS: Partial<Record<HelperName, number>> = { plural: 1, join: 1, codeBlock: 1 };
 
 export type HelperName = keyof typeof HELPERS;

@@ -15,6 +15,7 @@ import { Format, render } from '../../render/format';
 import { ttyProgress } from '../../render/progress';
 import { formatOption } from '../format-option';
 import { exitCode, runCommand } from '../exit';
+import { helpAfter } from '../help';
 
 export interface AuditFlags {
   readonly config: string;
@@ -52,7 +53,10 @@ export function registerAudit(cli: Command): void {
     .addOption(formatOption())
     .addHelpText(
       'after',
-      "\nReads only (Get, List, Describe; sts:AssumeRole into --role-name). Organizations calls (DescribeOrganization, ListParents, ListPoliciesForTarget, DescribePolicy) go with the caller's own credentials: run it from the management account or a delegated administrator.\nExit: 0 every account proven and nothing drifted, 1 a finding at or above --fail-on (broken: high; drift, unknown: medium), 2 bad input.",
+      helpAfter(
+        "Reads only (Get, List, Describe; sts:AssumeRole into --role-name). Organizations calls (DescribeOrganization, ListParents, ListPoliciesForTarget, DescribePolicy) go with the caller's own credentials: run it from the management account or a delegated administrator.",
+        'Exit: 0 every account proven and nothing drifted, 1 a finding at or above --fail-on (broken: high; drift, unknown: medium), 2 bad input.',
+      ),
     )
     .action((flags: AuditFlags) => runCommand(() => audit(flags)));
 }

@@ -1,18 +1,21 @@
+import * as fs from 'fs';
 import type { Command } from 'commander';
 import { DESCRIPTIONS } from './descriptions';
 import { serviceLinkedRoleSuffix, unpackRule } from '../../config';
 import { ACCOUNT_ID } from '../../policy/formats';
-import { Diagnosis, diagnose, DoctorTarget, GRANT_CREATOR_ROLE, launchWorks } from '../../doctor/diagnose';
+import { Diagnosis, diagnose, DoctorTarget, FIXED_KEY_POLICY_FILE, GRANT_CREATOR_ROLE, launchWorks } from '../../doctor/diagnose';
 import { AccountAccess, collect, COLLECT_DEFAULTS } from '../../audit/collect';
 import { doctorRollout, liveDoctorInputs } from '../../audit/live';
 import { validKeyArn } from '../../inputs/key-arn';
 import { parseKmsArn } from '../../policy/arns';
+import { replaceFile } from '../../output';
 import { InputError } from '../../errors';
 import { parseContextFlags } from '../../inputs/context';
 import { KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
 import { validPrincipal } from '../../inputs/requests';
 import { exitCode, runCommand } from '../exit';
 import { RULES } from '../../policy/rules';
+import { helpAfter } from '../help';
 import { doctorRenderers } from '../../render/doctor';
 import { Format, render } from '../../render/format';
 import { formatOption } from '../format-option';
@@ -30,6 +33,7 @@ export interface DoctorFlags extends Omit<KeyAccessFlags, 'keyPolicy'> {
   readonly grantCreator?: string;
   readonly context: readonly string[];
   readonly format: Format;
+  readonly fixedKeyPolicy?: string;
 }
 
 export function registerDoctor(cli: Command): void {
@@ -39,7 +43,11 @@ export function registerDoctor(cli: Command): void {
       .description(DESCRIPTIONS.doctor)
       .addHelpText(
         'after',
-        "\nExit: 0 the launch works, 1 it does not, 2 bad input.\nThe --iam-policy documents are taken as the grant creator's; --scp documents bound the consumer account. An input not given counts as none.\n--live reads the same inputs from AWS (Get, List and Describe calls only, as keyshare audit): the key policy and grants with the owner's credentials, the --grant-creator role's policies with the consumer's, the SCPs along the consumer's OU path with the caller's (Organizations).",
+        helpAfter(
+          'Exit: 0 the launch works, 1 it does not, 2 bad input.',
+          "The --iam-policy documents are taken as the grant creator's; --scp documents bound the consumer account. An input not given counts as none.",
+          "--live reads the same inputs from AWS (Get, List and Describe calls only, as keyshare audit): the key policy and grants with the owner's credentials, the --grant-creator role's policies with the consumer's, the SCPs along the consumer's OU path with the caller's (Organizations).",
+        ),
       ),
     'unless-live',
   )
@@ -52,6 +60,10 @@ export function registerDoctor(cli: Command): void {
     .option('--service-linked-role-suffix <suffix>', 'custom suffix of its Auto Scaling service-linked role (AWSServiceRoleForAutoScaling_<suffix>)')
     .option('--grant-creator <arn>', `principal that creates the grant in the consumer account (default: role/${GRANT_CREATOR_ROLE}, a stand-in)`)
     .addOption(contextOption('context of every request on the path, e.g. aws:PrincipalOrgID=o-… when the key policy names the organization'))
+    .option(
+      '--fixed-key-policy <file>',
+      `write the key policy with doctor's fixes added to FILE, as \`aws kms put-key-policy --policy file://FILE\` takes it (written only when the key policy needs a fix; default in the printed command: ${FIXED_KEY_POLICY_FILE})`,
+    )
     .addOption(formatOption())
     .action((flags: DoctorFlags) => runCommand(() => doctor(flags)));
 }
@@ -74,8 +86,23 @@ export async function doctor(flags: DoctorFlags): Promise<number> {
     serviceLinkedRoleSuffix: flags.serviceLinkedRoleSuffix,
     grantCreator: flags.grantCreator === undefined ? undefined : validPrincipal('--grant-creator', flags.grantCreator),
     context: await parseContextFlags(flags.context),
+    fixedKeyPolicyFile: flags.fixedKeyPolicy,
   };
   const diagnosis = flags.live ? await liveDiagnosis(flags, target) : diagnose(await loadKeyAccess(fileFlags(flags)), fileFlags(flags), target);
+  if (flags.fixedKeyPolicy !== undefined && diagnosis.fixedKeyPolicy) {
+    const text = `${JSON.stringify(diagnosis.fixedKeyPolicy.document, null, 2)}\n`;
+    // A policy document has no room for a marker: only the very content this run writes is taken as doctor's own.
+    const file = flags.fixedKeyPolicy;
+    if (fs.existsSync(file) && (!fs.statSync(file).isFile() || fs.readFileSync(file, 'utf8') !== text)) {
+      throw new InputError(
+        '--fixed-key-policy',
+        file,
+        'exists and is not the key policy this run would write, so it is not overwritten',
+        `name a new file, e.g. ${FIXED_KEY_POLICY_FILE}`,
+      );
+    }
+    replaceFile({ file, flag: '--fixed-key-policy', isOwn: () => true, refusal: { problem: 'exists', fix: 'name a new file' } }, text);
+  }
   process.stdout.write(render(doctorRenderers, diagnosis, flags.format));
   return exitCode(launchWorks(diagnosis) ? [] : [RULES['launch-path-broken'].severity]);
 }
@@ -134,5 +161,9 @@ async function liveDiagnosis(flags: DoctorFlags, target: DoctorTarget): Promise<
       'give the owner credentials (--owner-profile or --owner-role) kms:GetKeyPolicy and kms:ListGrants on the key, or pass --key-policy FILE without --live',
     );
   }
-  return diagnose(live.loaded, live.flags, { ...live.target, context: { ...target.context, ...live.target.context } });
+  return diagnose(live.loaded, live.flags, {
+    ...live.target,
+    context: { ...target.context, ...live.target.context },
+    fixedKeyPolicyFile: target.fixedKeyPolicyFile,
+  });
 }

@@ -9,6 +9,7 @@ import { parseContextFlags } from '../../inputs/context';
 import { assertSamePartition, keyAccessInputs, KeyAccessFlags, loadKeyAccess } from '../../inputs/key-access';
 import { validAction, validPrincipal, readRequests, REQUESTS_FIX } from '../../inputs/requests';
 import { EXIT, runCommand } from '../exit';
+import { helpAfter } from '../help';
 import { formatOption } from '../format-option';
 import { contextOption, withKeyAccessOptions } from '../key-access-options';
 import type { KmsRequest } from '../../policy/kms-api';
@@ -26,7 +27,7 @@ export function registerExplain(cli: Command): void {
     cli
       .command('explain')
       .description(DESCRIPTIONS.explain)
-      .addHelpText('after', `\nExit: 0 every request allowed, 1 any denied, 2 bad input.\n--requests FILE: ${REQUESTS_FIX}.`),
+      .addHelpText('after', helpAfter('Exit: 0 every request allowed, 1 any denied, 2 bad input.', `--requests FILE: ${REQUESTS_FIX}.`)),
   )
     .option('--principal <arn>', 'the caller: account root, IAM user or role, or assumed-role session ARN')
     .option('--action <kms:Operation>', 'the KMS action, e.g. kms:CreateGrant')

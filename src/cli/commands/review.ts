@@ -9,6 +9,10 @@ import { coverage, Coverage, PLAN_FAILED_FILE, readExpectedRoots } from '../../r
 import { reviewPlans } from '../../review/review';
 import type { FailOn } from '../../policy/rules';
 import { EXIT, exitCode, runCommand } from '../exit';
+import type { ReviewSource } from '../../review/report';
+import { applySuppressions, parseSuppressions } from '../../review/suppressions';
+import { loadYaml } from '../../config';
+import { helpAfter } from '../help';
 
 interface ReviewFlags {
   readonly format: 'markdown' | 'json' | 'text';
@@ -17,6 +21,7 @@ interface ReviewFlags {
   readonly baseConfig?: string;
   readonly config?: string;
   readonly expectRoots?: string;
+  readonly suppressions?: string;
 }
 
 export function registerReview(cli: Command): void {
@@ -35,12 +40,18 @@ export function registerReview(cli: Command): void {
     )
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json', 'text']).default('markdown'))
     .option('--out <file>', 'also write the full report here (never truncated); the comment names it when it is cut')
+    .option(
+      '--suppressions <file>',
+      'YAML or JSON list of deliberate findings, each with rule, where (STACK or STACK/ADDRESS, * globs), reason and expires (YYYY-MM-DD); listed in the comment, not counted; an expired one is a high finding',
+    )
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(['high', 'medium', 'low', 'never']).default('high'),
     )
     .addHelpText(
       'after',
-      `\nExit: 0 no finding at or above --fail-on, 1 there is one or a root is not reviewed (a ${PLAN_FAILED_FILE} beside its plan, an errored plan, or a root of --expect-roots without a plan), 2 bad input.`,
+      helpAfter(
+        `Exit: 0 no finding at or above --fail-on, 1 there is one or a root is not reviewed (a ${PLAN_FAILED_FILE} beside its plan, an errored plan, or a root of --expect-roots without a plan), 2 bad input.`,
+      ),
     )
     .action((plans: string[], flags: ReviewFlags) => runCommand(() => review(plans, flags)));
 }
@@ -69,10 +80,15 @@ const REFUSAL = {
 };
 
 export async function review(plans: readonly string[], flags: ReviewFlags): Promise<number> {
+  const suppressions =
+    flags.suppressions === undefined ? [] : parseSuppressions(loadYaml('suppressions', '--suppressions', flags.suppressions), flags.suppressions);
+  const source: ReviewSource = flags.config !== undefined ? { kind: 'configs', base: flags.baseConfig, config: flags.config } : { kind: 'plans' };
   const { stacks, findings: unreviewed } = await stacksOf(plans, flags);
-  const reviewed = reviewPlans(stacks);
-  const report = { ...reviewed, findings: [...unreviewed, ...reviewed.findings] };
-  const options: RenderOptions = { failOn: flags.failOn, fullReport: flags.out };
+  const reviewed = reviewPlans(stacks, source);
+  // A root not reviewed is no finding of a plan: no suppression hides it.
+  const kept = applySuppressions(reviewed.findings, suppressions, new Date().toISOString().slice(0, 10));
+  const report = { ...reviewed, findings: [...unreviewed, ...kept.findings], suppressed: kept.suppressed };
+  const options: RenderOptions = { failOn: flags.failOn, fullReport: flags.out, provenance: githubProvenance(process.env) };
   if (flags.out !== undefined)
     replaceFile(
       { file: flags.out, flag: '--out', isOwn: isReviewReport, refusal: REFUSAL },
@@ -87,4 +103,20 @@ export async function review(plans: readonly string[], flags: ReviewFlags): Prom
     ),
     unreviewed.length > 0 ? EXIT.findings : EXIT.ok,
   );
+}
+
+/**
+ * The commit and the run a GitHub Actions job reviews (its default variables: GITHUB_SHA,
+ * GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT), each taken only when it
+ * has the shape GitHub gives it, so nothing else in the environment reaches the comment.
+ */
+export function githubProvenance(env: NodeJS.ProcessEnv): RenderOptions['provenance'] {
+  const commit = /^[0-9a-f]{40}$/.test(env.GITHUB_SHA ?? '') ? env.GITHUB_SHA : undefined;
+  const server = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(env.GITHUB_SERVER_URL ?? '') ? env.GITHUB_SERVER_URL : undefined;
+  const repository = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ? env.GITHUB_REPOSITORY : undefined;
+  const run = /^\d+$/.test(env.GITHUB_RUN_ID ?? '') ? env.GITHUB_RUN_ID : undefined;
+  const attempt = /^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? '') ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
+  const runUrl = server && repository && run ? `${server}/${repository}/actions/runs/${run}${attempt}` : undefined;
+  if (!commit && !runUrl) return undefined;
+  return { ...(commit && { commit }), ...(runUrl && { runUrl }) };
 }
