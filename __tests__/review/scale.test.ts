@@ -10,10 +10,10 @@ import { readFileSync } from 'fs';
 
 /**
  * A thousand consumer stacks, each retiring its Auto Scaling grant: one finding and two
- * destructive changes per stack. The comment must still fit GitHub's limit, say it was cut, and
- * say where the full report is; the full report keeps everything.
+ * destructive changes per stack. `distinct` names each stack's grant resource apart, so no two
+ * findings are alike.
  */
-function thousandStacks() {
+function thousandStacks(distinct: boolean) {
   const docs = planDocs(ORG_YAML);
   const consumer = JSON.stringify(docs.get(`consumer-${CONSUMER_A}`));
   docs.delete(`consumer-${CONSUMER_A}`);
@@ -22,21 +22,42 @@ function thousandStacks() {
     const doc = JSON.parse(consumer.split(CONSUMER_A).join(account));
     const grant = doc.resource_changes.find((rc: any) => rc.type === 'aws_kms_grant');
     Object.assign(grant.change, { actions: ['delete'], after: null, after_unknown: {} });
+    if (distinct) Object.assign(grant, { address: `aws_kms_grant.grant_${i}`, name: `grant_${i}` });
     docs.set(`consumer-${account}`, doc);
   }
   expect(changeOf(docs, 'owner', 'aws_kms_key')).toBeDefined();
   return reviewPlans(stackPlans(docs));
 }
 
+const markdownOf = (report: ReturnType<typeof thousandStacks>, unlimited = false) =>
+  render(reviewRenderers, { report, options: { failOn: 'high', fullReport: 'keyshare-review.md', unlimited } }, 'markdown');
+
+it('a thousand stacks alike but for their account: one risk, and who loses access in the first screen', () => {
+  const report = thousandStacks(false);
+  expect(report.findings.filter((f) => f.rule === 'autoscaling-grant-removed')).toHaveLength(999);
+  const comment = markdownOf(report);
+  expect(comment).not.toContain('Truncated');
+  expect(comment.match(/autoscaling-grant-removed/g)).toHaveLength(1);
+  expect(comment).toContain('**999 alike, one per account: 300000000000, 300000000001, 300000000002, …**');
+  // The first screen: the heading, the risk, then who gains or loses access.
+  const lines = comment.split('\n');
+  expect(lines.findIndex((l) => l.startsWith('#### Who gains or loses access'))).toBeLessThan(20);
+  expect(comment).toMatch(/\| 999 accounts \| `consumer-300000000000` and 998 more alike \|/);
+  // The full report names every account of the group.
+  const full = markdownOf(report, true);
+  for (let i = 0; i < 999; i++) expect(full).toContain(String(300000000000 + i));
+  expect(full).not.toContain(', …');
+});
+
 it('keeps a thousand-stack comment under the limit, truncated visibly, and the full report whole', () => {
-  const report = thousandStacks();
+  const report = thousandStacks(true);
   expect(report.stacks.length).toBeGreaterThanOrEqual(1000);
   expect(report.findings.filter((f) => f.rule === 'autoscaling-grant-removed')).toHaveLength(999);
-  const comment = render(reviewRenderers, { report, options: { failOn: 'high', fullReport: 'keyshare-review.md' } }, 'markdown');
+  const comment = markdownOf(report);
   expect(comment.length).toBeLessThanOrEqual(COMMENT_LIMIT);
   expect(comment).toMatch(/\*\*Truncated\*\* to fit a pull-request comment: .*the full report is keyshare-review\.md/);
   expect(comment).toMatch(/…and \d+ more findings\./);
-  const full = render(reviewRenderers, { report, options: { failOn: 'high', unlimited: true } }, 'markdown');
+  const full = markdownOf(report, true);
   expect(full.length).toBeGreaterThan(COMMENT_LIMIT);
   expect(full).not.toContain('Truncated');
   expect(full.match(/autoscaling-grant-removed/g)).toHaveLength(999);

@@ -6,9 +6,9 @@ import { json, Renderers } from './format';
 import { renderTemplate } from '../templates/engine';
 import { cell, code, terminal, trusted, url, type Escaped } from '../templates/escape';
 import { thousands } from '../templates/helpers';
-import { ACCOUNT_ID_SOURCE } from '../policy/formats';
 import { accessClasses, type AccessClass } from '../review/classes';
 import { accessSummary } from '../review/diagram';
+import { alikeNote, fewOf, groupAlike, inStacks } from './alike';
 
 /** The margin keeps room for the workflow's footer. */
 const BUDGET = COMMENT_LIMIT - 1536;
@@ -78,36 +78,6 @@ interface Caps {
 
 function take<T>(xs: readonly T[], cap: number | undefined): { shown: readonly T[]; more: number } {
   return cap === undefined || xs.length <= cap ? { shown: xs, more: 0 } : { shown: xs.slice(0, cap), more: xs.length - cap };
-}
-
-/** Items that are the same change in many stacks: one line, with the stacks it happens in. */
-interface Group<T> {
-  readonly first: T;
-  readonly stacks: readonly string[];
-}
-
-const ACCOUNT_IN_TEXT = new RegExp(ACCOUNT_ID_SOURCE, 'g');
-
-/**
- * Groups items whose shape is the same once their stack name and account IDs are left out: at
- * 300 accounts, one "replaced in 300 stacks" instead of 300 rows. Order: first appearance.
- */
-function groupAcrossStacks<T extends { readonly stack: string }>(items: readonly T[], shape: (t: T) => unknown): Group<T>[] {
-  const groups = new Map<string, { first: T; stacks: string[] }>();
-  for (const item of items) {
-    const key = JSON.stringify(shape(item)).split(item.stack).join('<stack>').replace(ACCOUNT_IN_TEXT, '<account>');
-    const g = groups.get(key);
-    if (g) g.stacks.push(item.stack);
-    else groups.set(key, { first: item, stacks: [item.stack] });
-  }
-  return [...groups.values()];
-}
-
-/** Where a group happens: its one stack, or how many and the first few. */
-function inStacks(stacks: readonly string[]): { one: string | null; many: string | null } {
-  if (stacks.length === 1) return { one: stacks[0], many: null };
-  const shown = stacks.slice(0, 3).join(', ');
-  return { one: null, many: `${thousands(stacks.length)} stacks (${shown}${stacks.length > 3 ? ', …' : ''})` };
 }
 
 /**
@@ -199,26 +169,38 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
   const rows = caps?.rows;
   const valueMax = caps === undefined && options.unlimited ? undefined : 300;
   const actionMax = caps === undefined && options.unlimited ? undefined : 4;
-  const findings = take(report.findings, rows);
-  const destructive = take(
-    groupAcrossStacks(report.destructive, (c) => [c.address, c.kind, c.actionReason, c.replacePaths, c.attributes]),
+  // The full report lists every member of a group; the comment the first few.
+  const all = caps === undefined && options.unlimited === true;
+  const byStack = <T extends { readonly stack: string }>(items: readonly T[], shape: (t: T) => unknown) =>
+    take(
+      groupAlike(items, (t) => t.stack, shape),
+      rows,
+    );
+  const findings = take(
+    groupAlike(
+      report.findings,
+      (f) => f.stack,
+      (f) => [f.rule, f.severity, f.message, f.fix, f.address, f.statement],
+    ),
     rows,
   );
-  const policies = take(
-    groupAcrossStacks(report.policies, (p) => [p.subject, p.address, p.change, p.opaque, p.statements]),
-    rows,
-  );
-  const permissions = take(
-    groupAcrossStacks(report.permissions, (p) => [p.kind, p.address, p.change, p.before, p.after]),
-    rows,
-  );
-  // Grouped by account, the header's counts per account read down the table.
+  const destructive = byStack(report.destructive, (c) => [c.address, c.kind, c.actionReason, c.replacePaths, c.attributes]);
+  const policies = byStack(report.policies, (p) => [p.subject, p.address, p.change, p.opaque, p.statements]);
+  const permissions = byStack(report.permissions, (p) => [p.kind, p.address, p.change, p.before, p.after]);
+  // Grouped by account, the header's counts per account read down the table; in the comment, stacks
+  // alike but for their account (300 consumers that change nothing) are one row.
   const byAccount = [...report.stacks].sort((a, b) => (a.account ?? '~').localeCompare(b.account ?? '~') || a.stack.localeCompare(b.stack));
-  const stacks = take(byAccount, rows);
-  const changes = take(
-    groupAcrossStacks(report.changes, (c) => [c.address, c.kind, c.moved, c.importing, c.attributes]),
+  const stacks = take(
+    all
+      ? byAccount.map((st) => ({ first: st, count: 1, places: [st.stack], accounts: [] }))
+      : groupAlike(
+          byAccount,
+          (st) => st.stack,
+          (st) => st.counts,
+        ),
     rows,
   );
+  const changes = byStack(report.changes, (c) => [c.address, c.kind, c.moved, c.importing, c.attributes]);
   const accessChanged = report.keys.some((k) => k.access.some((a) => a.gained.length > 0 || a.lost.length > 0));
   const changed = COUNTED.some((c) => c !== 'no-op' && report.totals[c] > 0);
   return renderTemplate('review.md', {
@@ -230,20 +212,21 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
     stackCount: report.stacks.length,
     totals: COUNTED.filter((name) => report.totals[name] > 0).map((name) => ({ name, value: report.totals[name] })),
     truncated: note ?? null,
-    findings: findings.shown.map((f) => ({
-      ...f,
-      mark: SEVERITY_MARK[f.severity],
-      stack: f.stack ?? null,
-      address: f.address ?? null,
-      statement: f.statement ?? null,
+    findings: findings.shown.map((g) => ({
+      ...g.first,
+      mark: SEVERITY_MARK[g.first.severity],
+      ...(g.places.length > 1 ? inStacks(g.places, all) : { one: g.first.stack ?? null, many: null }),
+      address: g.first.address ?? null,
+      statement: g.first.statement ?? null,
+      alike: alikeNote(g, all),
     })),
     findingsMore: findings.more,
     suppressed: take(report.suppressed, rows).shown.map((x) => ({ ...x, at: [x.stack, x.address].filter(Boolean).join(' › ') || '—' })),
     suppressedMore: take(report.suppressed, rows).more,
     destructiveCount: report.destructive.length,
-    destructive: destructive.shown.map(({ first: c, stacks: where }) => ({
+    destructive: destructive.shown.map(({ first: c, places }) => ({
       ...c,
-      ...inStacks(where),
+      ...inStacks(places, all),
       reason: c.actionReason ?? null,
       paths: c.replacePaths.length > 0 ? c.replacePaths.join(', ') : null,
       attributes: c.attributes.map((a) => `${a.path}: ${shown(a.before, valueMax)} → ${shown(a.after, valueMax)}`),
@@ -253,12 +236,19 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
       const classes = accessClasses(k.access);
       const listed = take(classes, rows);
       const problems = k.launch.filter((l) => l.status !== 'holds');
-      const launch = take(problems, rows);
+      const launch = take(
+        groupAlike(
+          problems,
+          () => undefined,
+          (l) => l,
+        ),
+        rows,
+      );
       const counts = new Map<string, number>();
       for (const l of k.launch) counts.set(l.status, (counts.get(l.status) ?? 0) + 1);
       const line = (c: AccessClass) => ({
         label: c.label,
-        accounts: c.accounts.length > 0 ? `${c.accounts.slice(0, 3).join(', ')}${c.accounts.length > 3 ? ', …' : ''}` : null,
+        accounts: c.accounts.length > 0 ? fewOf(c.accounts, all) : null,
         gained: c.gained.length > 0 ? actions(c.gained, actionMax) : null,
         lost: c.lost.length > 0 ? actions(c.lost, actionMax) : null,
         keeps: c.gained.length === 0 && c.lost.length === 0 ? accessSummary(c.after) : null,
@@ -274,8 +264,9 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
         accessMore: listed.more,
         launch: k.launch,
         launchSummary: [...counts].map(([st, n]) => `${thousands(n)} ${st}`).join(', '),
-        launchProblems: launch.shown.map((l) => ({
+        launchProblems: launch.shown.map(({ first: l, count, accounts }) => ({
           ...l,
+          accounts: count > 1 ? `${thousands(count)} accounts (${fewOf(accounts, all)})` : null,
           step: l.failing
             ? `${l.failing.id}: ${l.failing.title} (${l.failing.decision}${l.failing.reasons.length ? `; ${l.failing.reasons.join('; ')}` : ''})`
             : null,
@@ -284,7 +275,7 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
         diagram: k.diagram ? { ...k.diagram, edges: k.diagram.edges.map((e) => ({ ...e, gains: e.gains ?? null, loses: e.loses ?? null })) } : null,
       };
     }),
-    policies: policies.shown.map(({ first: p, stacks: where }) => {
+    policies: policies.shown.map(({ first: p, places }) => {
       const statements = take(p.statements, caps?.statements);
       const size =
         p.bytesAfter !== undefined
@@ -293,7 +284,7 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
       const diff = statements.shown.flatMap(diffLines);
       return {
         ...p,
-        ...inStacks(where),
+        ...inStacks(places, all),
         opaque: p.opaque ?? null,
         size,
         diff: diff.length > 0 ? diff : null,
@@ -301,19 +292,26 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
       };
     }),
     policiesMore: policies.more,
-    permissions: permissions.shown.map(({ first: p, stacks: where }) => ({
+    permissions: permissions.shown.map(({ first: p, places }) => ({
       ...p,
-      ...inStacks(where),
+      ...inStacks(places, all),
       before: p.before ?? '—',
       after: p.after ?? '—',
     })),
     permissionsMore: permissions.more,
     permissionCount: report.permissions.length,
-    stacks: stacks.shown.map((st) => ({ ...st, account: st.account ?? '—', counts: COUNTED.map((c) => st.counts[c]) })),
+    stacks: stacks.shown.map(({ first: st, places, accounts }) => ({
+      ...st,
+      account: st.account ?? '—',
+      // A narrow cell: the table has nine columns.
+      alsoIn: places.length - 1,
+      accounts: places.length > 1 ? `${thousands(Math.max(accounts.length, 1))} ${accounts.length === 1 ? 'account' : 'accounts'}` : null,
+      counts: COUNTED.map((c) => st.counts[c]),
+    })),
     stacksMore: stacks.more,
-    changes: changes.shown.map(({ first: c, stacks: where }) => ({
+    changes: changes.shown.map(({ first: c, places }) => ({
       ...c,
-      ...inStacks(where),
+      ...inStacks(places, all),
       action: [c.kind, c.moved && `moved from ${c.previousAddress}`, c.importing !== undefined && `imported (id ${c.importing})`]
         .filter(Boolean)
         .join(', '),
