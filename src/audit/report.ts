@@ -13,7 +13,7 @@ import {
   principalAccount,
 } from '../policy/arns';
 import { statementId, type PolicyDocument, type PolicyStatement } from '../policy/document';
-import { AUTOSCALING_GRANT_NAME } from '../policy/grant';
+import { AUTOSCALING_GRANT_NAME, grantsNaming } from '../policy/grant';
 import type { Grant } from '../policy/kms-api';
 import { keyPolicy } from '../policy/key-policy';
 import { RULES, type Severity } from '../policy/rules';
@@ -148,9 +148,12 @@ function serviceLinkedRoleFix(account: string, suffix: string | undefined): Audi
 /** Owns the grants an account's launch goes through: issued by that account, for its Auto Scaling role, with no constraint. */
 function ownGrants(grants: readonly Grant[], partition: Rollout['partition'], consumer: Consumer): Grant[] {
   const role = autoScalingRoleArn(partition, consumer.account, consumer.serviceLinkedRoleSuffix).toLowerCase();
-  return grants.filter(
-    (g) => g.GranteePrincipal.toLowerCase() === role && principalAccount(g.IssuingAccount ?? consumer.account) === consumer.account && !g.Constraints,
-  );
+  return grantsNaming(grants, consumer.account)
+    .map((p) => p.grant)
+    .filter(
+      (g) =>
+        g.GranteePrincipal.toLowerCase() === role && principalAccount(g.IssuingAccount ?? consumer.account) === consumer.account && !g.Constraints,
+    );
 }
 
 function sameOperations(a: readonly string[], b: readonly string[]): boolean {

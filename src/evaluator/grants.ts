@@ -1,4 +1,5 @@
 import { GRANTABLE_OPERATIONS } from '../policy/actions';
+import { grantsNaming } from '../policy/grant';
 import { parseRoleArn, parseRootArn } from '../policy/arns';
 import { ACCOUNT_ID } from '../policy/formats';
 import { GRANT_OPERATIONS } from '../policy/conditions';
@@ -136,8 +137,9 @@ export function evaluateGrants(
   const misses: GrantMiss[] = [];
   const actionKey = action.slice(action.indexOf(':') + 1).toLowerCase();
   const operation = GRANTABLE.get(actionKey);
-  grants.forEach((grant, index) => {
-    if (!forKey(grant, keyArn)) return;
+  const candidates = caller.account === undefined ? grants.map((grant, index) => ({ grant, index })) : grantsNaming(grants, caller.account);
+  for (const { grant, index } of candidates) {
+    if (!forKey(grant, keyArn)) continue;
     // "A grant can be retired by an optional retiring principal specified in the grant ... As a backup,
     // the AWS account in which the grant was created can retire the grant", through its root or a
     // principal its IAM policies allow kms:RetireGrant ("Retiring and revoking grants",
@@ -151,10 +153,10 @@ export function evaluateGrants(
         match: retiring === 'direct' ? 'direct' : (issuing ?? retiring)!,
         retiring: retiring !== undefined ? 'retiring-principal' : 'issuing-account',
       });
-      return;
+      continue;
     }
     const match = granteeMatch(grant.GranteePrincipal, caller);
-    if (match === undefined) return;
+    if (match === undefined) continue;
     const id = grantId(grant, index);
     let reason: string | undefined;
     if (operation === undefined) reason = `${action} is not a grant operation, so no grant can allow it`;
@@ -163,6 +165,6 @@ export function evaluateGrants(
     else if (!NO_ENCRYPTION_CONTEXT.has(actionKey)) reason = encryptionContextFailure(grant, request);
     if (reason === undefined) allows.push({ grant, id, match });
     else if (explain) misses.push({ id, reason });
-  });
+  }
   return { allows, misses };
 }

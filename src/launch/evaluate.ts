@@ -2,6 +2,7 @@ import { authorizeKnowing, type KeyAccessInputs, type Verdict } from '../evaluat
 import type { Grant } from '../policy/kms-api';
 import { AUTOSCALING_GRANT_OPERATIONS, KNOWLEDGE_CENTER_GRANT_OPERATIONS } from '../policy/actions';
 import { autoScalingRoleArn, principalAccount } from '../policy/arns';
+import { grantsNaming } from '../policy/grant';
 import { isCallerKnownKey } from '../policy/conditions';
 import { LaunchPathTarget, LaunchStep, launchPath } from './path';
 
@@ -23,7 +24,9 @@ function forKey(grant: Grant, keyArn: string): boolean {
 /** The grants on the key whose grantee is the target's Auto Scaling role. */
 export function grantsForRole(target: LaunchPathTarget, grants: readonly Grant[]): Grant[] {
   const role = autoScalingRoleArn(target.partition, target.account, target.serviceLinkedRoleSuffix).toLowerCase();
-  return grants.filter((g) => forKey(g, target.keyArn) && g.GranteePrincipal.toLowerCase() === role);
+  return grantsNaming(grants, target.account)
+    .map((g) => g.grant)
+    .filter((g) => forKey(g, target.keyArn) && g.GranteePrincipal.toLowerCase() === role);
 }
 
 /**
@@ -74,7 +77,8 @@ function decide(target: LaunchPathTarget, available: KeyAccessInputs, step: Laun
     ...available,
     identityPolicies: byCreator ? (available.identityPolicies ?? []) : [],
     // The role's own steps may go through its grant, in the key's account too.
-    grants: byCreator ? [] : (available.grants ?? []).filter((g) => !excluded.includes(g)),
+    // The list itself when nothing is excluded: the evaluator indexes grants once per list.
+    grants: byCreator ? [] : excluded.length === 0 ? available.grants : (available.grants ?? []).filter((g) => !excluded.includes(g)),
     scps: byCreator ? (available.scps ?? []) : [],
     // RCPs bound the key, whoever calls (the evaluator exempts the service-linked role); the boundary is the creator's.
     permissionsBoundary: byCreator ? available.permissionsBoundary : undefined,

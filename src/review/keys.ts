@@ -1,6 +1,7 @@
-import { keyArn as keyArnOf, keyArnNamed, parseKmsArn, partitionOf, PLACEHOLDER_KEY_ID, principalAccount, type Partition } from '../policy/arns';
+import { keyArn as keyArnOf, keyArnNamed, parseKmsArn, partitionOf, PLACEHOLDER_KEY_ID, type Partition } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import type { PolicyDocument } from '../policy/document';
+import { grantsNaming } from '../policy/grant';
 import type { ContextValue, Grant } from '../policy/kms-api';
 import { organizationsOf, rootDelegation } from '../policy/reading';
 import type { StackPlan } from './plan-set';
@@ -129,26 +130,10 @@ export function snapshotOn(model: KeyModel, side: Side, owner: KeyOwner | undefi
   return { snapshot: { keyArn, partition: owner.partition, region, owner: owner.account, policy: policy.doc, grants }, assumed: !own };
 }
 
-/**
- * The grants that can decide a request from `account`: a grant's grantee or retiring principal
- * is one principal, so grants of other accounts never apply ("Grants in AWS KMS"). Deciding with
- * only these keeps a thousand consumers' grants from being scanned on every request.
- */
+/** The grants on the key that can decide a request from `account` (`grantsNaming`). */
 export function grantsOf(snapshot: KeySnapshot, account: string): readonly Grant[] {
-  let index = grantIndex.get(snapshot);
-  if (!index) {
-    index = new Map();
-    for (const g of snapshot.grants) {
-      for (const p of new Set([g.GranteePrincipal, g.RetiringPrincipal])) {
-        const a = p && principalAccount(p);
-        if (a) index.set(a, [...(index.get(a) ?? []), g]);
-      }
-    }
-    grantIndex.set(snapshot, index);
-  }
-  return index.get(account) ?? [];
+  return grantsNaming(snapshot.grants, account).map((g) => g.grant);
 }
-const grantIndex = new WeakMap<KeySnapshot, Map<string, Grant[]>>();
 
 /** Named accounts are taken to be members of the organization the policy names, as launch paths take consumers to be. */
 export function membership(snapshot: KeySnapshot): Record<string, ContextValue> {
