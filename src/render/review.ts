@@ -129,18 +129,36 @@ function diffLines(s: StatementDiff): string[] {
 /** Characters of a code line that fit GitHub's 880-pixel comment column without scrolling. */
 const CODE_LINE = 100;
 
-/** A diff line longer than the column, broken at spaces into continuation lines with the same mark. */
+/** What a diff line's continuation starts with after its mark. */
+const CONTINUATION = '     ';
+
+/**
+ * A diff line longer than the column, broken at spaces into continuation lines with the same mark;
+ * a word longer than a line (an ARN) is broken at the column.
+ */
 function wrapped(mark: string, text: string): string[] {
   const lines: string[] = [];
   let line = `${mark} `;
   for (const word of text.split(' ')) {
-    if (line.length + word.length + 1 > CODE_LINE && line.trim() !== mark) {
-      lines.push(line.trimEnd());
-      line = `${mark}     `;
-    }
-    line += `${word} `;
+    pieces(word, CODE_LINE - mark.length - CONTINUATION.length).forEach((piece, i) => {
+      if (i > 0 || (line.length + piece.length + 1 > CODE_LINE && line.trim() !== mark)) {
+        lines.push(line.trimEnd());
+        line = `${mark}${CONTINUATION}`;
+      }
+      line += `${piece} `;
+    });
   }
   return [...lines, line.trimEnd()];
+}
+
+/**
+ * `word` in pieces of at most `width` characters. Cut by length alone, never by what the word
+ * holds, so no value decides how many lines its block has.
+ */
+function pieces(word: string, width: number): string[] {
+  const out: string[] = [];
+  for (let at = 0; at < word.length; at += width) out.push(word.slice(at, at + width));
+  return out.length > 0 ? out : [word];
 }
 
 const SEVERITY_MARK = { high: '🔴', medium: '🟠', low: '🟡', invalid: '⛔' } as const;
@@ -341,7 +359,7 @@ function reviewMarkdown(report: ReviewReport, options: RenderOptions): string {
 function reviewText(report: ReviewReport, options: RenderOptions): string {
   const lines = [`keyshare review: ${verdict(report)}${failing(report, options.failOn) ? ` (fails at --fail-on ${options.failOn})` : ''}`];
   lines.push(
-    `  ${report.stacks.length} plan${report.stacks.length === 1 ? '' : 's'} reviewed, one per stack: ${COUNTED.map((c) => `${c} ${report.totals[c]}`).join(', ')}`,
+    `  ${thousands(report.stacks.length)} plan${report.stacks.length === 1 ? '' : 's'} reviewed, one per stack: ${COUNTED.map((c) => `${c} ${thousands(report.totals[c])}`).join(', ')}`,
   );
   for (const f of report.findings) {
     lines.push(`  ${f.severity.toUpperCase().padEnd(6)} ${f.rule}: ${f.message}`, `         fix: ${f.fix} (${f.cite})`);
