@@ -391,3 +391,14 @@ test('an existing key (key.arn): the owner root manages its policy through key-o
   const account = await parseHcl('a.tf', fs.readFileSync(path.join(out, 'accounts/300000000000/main.tf'), 'utf8'));
   expect(account.module.consumer_grant[0].key_arn).toBe(keyArn);
 });
+
+test('a rollout too large for its CI system is refused before any account root renders, and nothing is written (#19)', () => {
+  const out = path.join(work, 'too-large');
+  const big = write('accounts-too-large.json', inventory(1000));
+  let rendered = 0;
+  expect(() => run(out, { accounts: big, waveSize: 1, progress: () => rendered++ })).toThrow(
+    /--accounts.*make \.github\/workflows\/keyshare-apply\.yml \d+ KB, over the 500 KB its CI system reads/,
+  );
+  expect(rendered).toBe(0);
+  expect(fs.existsSync(out)).toBe(false);
+});

@@ -92,9 +92,23 @@ export function renderRollout(plan: GeneratePlan, modules: ReadonlyMap<string, s
   for (const [rel, text] of modules) files.set(`modules/${rel}`, text);
 
   const view = rolloutView(plan, options);
+  const total = plan.accounts.length;
+  // The CI files first: a rollout too large for its CI system is refused before thousands of roots render.
+  const ci = CI_TEMPLATES.map((t) => {
+    const text = renderTemplate(t.template, view);
+    const bytes = Buffer.byteLength(text);
+    if (t.maxBytes !== undefined && bytes > t.maxBytes) {
+      throw new InputError(
+        '--accounts',
+        `${total} accounts`,
+        `make ${t.path} ${Math.ceil(bytes / 1024)} KB, over the ${t.maxBytes / 1024} KB its CI system reads`,
+        'split the rollout with --ou (or --exclude) into several output directories, each with its own CI, or raise --wave-size so there are fewer waves',
+      );
+    }
+    return [t.path, text] as const;
+  });
   files.set(`${OWNER_ROOT}/main.tf`, renderTemplate('generate/owner.tf', view.owner));
   files.set(`${OWNER_ROOT}/consumers.tf`, renderTemplate('generate/consumers.tf', view.consumers));
-  const total = plan.accounts.length;
   plan.accounts.forEach((account, i) => {
     files.set(`${accountRoot(account.account)}/main.tf`, renderTemplate('generate/account.tf', accountView(plan, view.common, account)));
     options.progress?.(i + 1, total);
@@ -105,19 +119,7 @@ export function renderRollout(plan: GeneratePlan, modules: ReadonlyMap<string, s
   view.waves.forEach((wave) => files.set(String(wave.file), wave.roots.map((r) => `${r}\n`).join('')));
   files.set(WAVES_RECORD, `${JSON.stringify(plan.record, null, 2)}\n`);
   for (const script of SCRIPTS) files.set(script.path, renderTemplate(script.template, view));
-  for (const ci of CI_TEMPLATES) {
-    const text = renderTemplate(ci.template, view);
-    const bytes = Buffer.byteLength(text);
-    if (ci.maxBytes !== undefined && bytes > ci.maxBytes) {
-      throw new InputError(
-        '--accounts',
-        `${total} accounts`,
-        `make ${ci.path} ${Math.ceil(bytes / 1024)} KB, over the ${ci.maxBytes / 1024} KB its CI system reads`,
-        'split the rollout with --ou (or --exclude) into several output directories, each with its own CI, or raise --wave-size so there are fewer waves',
-      );
-    }
-    files.set(ci.path, text);
-  }
+  for (const [path, text] of ci) files.set(path, text);
   files.set('README.md', renderTemplate('generate/README.md', view));
   return { files, executable: new Set(SCRIPTS.map((s) => s.path)) };
 }
