@@ -14,6 +14,25 @@ import { requireTerraform } from './terraform';
 
 const run = promisify(execFile);
 
+/** Runs the CLI's `main` in this process (no node start-up), with what it writes captured instead of printed. */
+async function inProcess(args: string[]): Promise<{ code: number; output: string }> {
+  const chunks: string[] = [];
+  const writes = { out: process.stdout.write, err: process.stderr.write };
+  const capture = (chunk: string | Uint8Array) => chunks.push(String(chunk)) > 0;
+  const before = process.exitCode;
+  process.stdout.write = capture as typeof process.stdout.write;
+  process.stderr.write = capture as typeof process.stderr.write;
+  try {
+    process.exitCode = undefined;
+    await main(args);
+    return { code: Number(process.exitCode ?? 0), output: chunks.join('') };
+  } finally {
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
+    process.exitCode = before;
+  }
+}
+
 /**
  * The deploy lifecycle with the real AWS provider against the tests' own AWS endpoint: keyshare
  * synthesizes its stacks as a user runs it, and each stack is applied, planned and destroyed by real
@@ -130,22 +149,17 @@ export class Lifecycle {
     seedWorld(this.world, parse(yaml), seed);
     const config = path.join(this.dir, 'keyshare.yaml');
     fs.writeFileSync(config, yaml);
-    const out: string[] = [];
-    const err: string[] = [];
-    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => out.push(String(c)) > 0);
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
-    const before = process.exitCode;
-    try {
-      process.exitCode = undefined;
-      await main(['synth', '--config', config, '--out', this.out]);
-      if (process.exitCode) throw new Error(`keyshare synth exited ${process.exitCode}:\n${err.join('')}${out.join('')}`);
-    } finally {
-      stdout.mockRestore();
-      stderr.mockRestore();
-      process.exitCode = before;
-    }
+    const { code, output } = await inProcess(['synth', '--config', config, '--out', this.out]);
+    if (code) throw new Error(`keyshare synth exited ${code}:\n${output}`);
     for (const stack of this.stacks()) this.pointAtEndpoint(stack);
-    return out.join('');
+    return output;
+  }
+
+  /** Another working directory (its own config, stacks and local state) in the same accounts, endpoint and provider. */
+  workspace(name: string): Lifecycle {
+    const dir = path.join(this.dir, name);
+    fs.mkdirSync(dir, { recursive: true });
+    return Object.assign(Object.create(Lifecycle.prototype) as Lifecycle, { ...this, dir });
   }
 
   /** The override file: the endpoint, no instance metadata, and credentials (CI's where the stack assumes a role, else the account's own). */
@@ -290,4 +304,33 @@ export class Lifecycle {
     const r = await this.terraform(stack, ['state', 'list']);
     return r.stdout.split('\n').filter(Boolean);
   }
+}
+
+/** Where a call was made from: the account that owns the key, a consumer's, or CI's (AssumeRole). */
+export type Side = 'owner' | 'consumer' | 'ci';
+
+/**
+ * The deploy path as recorded: for each resource or data source type and phase, the AWS calls the
+ * provider made (`kms:CreateGrant`), and from which side, sorted and without repeats.
+ */
+export function recordedDeployPath(calls: readonly AttributedCall[], owner: string): Record<string, Record<string, string[]>> {
+  const path: Record<string, Record<string, Set<string>>> = {};
+  for (const c of calls) {
+    if (c.service === 'unknown') continue;
+    const side: Side = c.account === owner ? 'owner' : c.account === CI_ACCOUNT ? 'ci' : 'consumer';
+    const byPhase = (path[c.type] ??= {});
+    (byPhase[c.phase] ??= new Set()).add(`${side} ${c.service}:${c.action}`);
+  }
+  return Object.fromEntries(
+    Object.entries(path)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([type, phases]) => [
+        type,
+        Object.fromEntries(
+          Object.entries(phases)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([phase, set]) => [phase, [...set].sort()]),
+        ),
+      ]),
+  );
 }

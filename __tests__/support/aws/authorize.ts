@@ -1,7 +1,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { PolicyDocument } from '../../../src/policy/document';
 import { AwsError } from './protocols';
-import type { Credentials } from './world';
+import type { Credentials, World } from './world';
 
 /**
  * Every authorization decision the endpoint makes comes from the independent IAM simulator
@@ -50,4 +50,9 @@ export async function authorize(req: AuthorizationRequest, code = 'AccessDeniedE
       `User: ${req.caller.arn} is not authorized to perform: ${req.action} on resource: ${req.resource} ${via} the ${req.action} action (${decision})`,
     );
   }
+}
+
+/** Same-account calls (IAM, EC2): the caller's identity policies alone decide. */
+export async function authorizeIdentity(world: World, caller: Credentials, action: string, resource: string, code: string): Promise<void> {
+  await authorize({ caller, action, resource, resourceAccount: caller.account, identityPolicies: world.identityPolicies(caller) }, code);
 }

@@ -1,5 +1,5 @@
 import type { PolicyDocument } from '../../../src/policy/document';
-import { authorize } from './authorize';
+import { authorizeIdentity } from './authorize';
 import type { Call } from './kms';
 import { AwsError, members, queryStructs } from './protocols';
 import { uniqueId, type ManagedPolicy, type Role } from './world';
@@ -16,16 +16,7 @@ const iso = (d: Date) => d.toISOString();
 
 /** The caller's IAM policies must allow the action on the resource (same account: no resource policy). */
 async function allowed(call: Call, action: string, resource: string): Promise<void> {
-  await authorize(
-    {
-      caller: call.caller,
-      action: `iam:${action}`,
-      resource,
-      resourceAccount: call.caller.account,
-      identityPolicies: call.world.identityPolicies(call.caller),
-    },
-    'AccessDenied',
-  );
+  await authorizeIdentity(call.world, call.caller, `iam:${action}`, resource, 'AccessDenied');
 }
 
 function noSuchEntity(what: string): AwsError {

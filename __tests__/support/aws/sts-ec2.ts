@@ -1,4 +1,4 @@
-import { authorize } from './authorize';
+import { authorize, authorizeIdentity } from './authorize';
 import type { Call } from './kms';
 import { AwsError, members, queryList, queryStructs } from './protocols';
 
@@ -51,16 +51,7 @@ export const STS: Record<string, Handler> = {
  * API_ModifySnapshotAttribute.html). The owner account's images and snapshots are seeded.
  */
 async function allowed(call: Call, action: string, resource: string): Promise<void> {
-  await authorize(
-    {
-      caller: call.caller,
-      action: `ec2:${action}`,
-      resource,
-      resourceAccount: call.caller.account,
-      identityPolicies: call.world.identityPolicies(call.caller),
-    },
-    'UnauthorizedOperation',
-  );
+  await authorizeIdentity(call.world, call.caller, `ec2:${action}`, resource, 'UnauthorizedOperation');
 }
 
 function image(call: Call, id: string) {
