@@ -141,7 +141,14 @@ export class Lifecycle {
   }
 
   stacks(): string[] {
-    return fs.existsSync(path.join(this.out, 'stacks')) ? fs.readdirSync(path.join(this.out, 'stacks')).sort() : [];
+    // A stack keyshare no longer writes keeps its directory while Terraform's files are in it: not a stack.
+    const dir = path.join(this.out, 'stacks');
+    return fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .filter((s) => fs.existsSync(path.join(dir, s, 'cdk.tf.json')))
+          .sort()
+      : [];
   }
 
   /** `keyshare synth` of `yaml`, as a user runs it; seeds what the config assumes exists and points every stack at the endpoint. */

@@ -9,6 +9,7 @@ import { renderTerraformModules } from '../../src/tfmodules';
 import { ORG_YAML } from '../support/rollouts';
 import { terraform, writeTree } from '../support/terraform-cli';
 import { requireTerraform } from '../support/terraform';
+import { PLUGIN_DIR, startAwsProvider, type RunningProvider } from '../support/aws-provider';
 
 /**
  * key-owner and consumer-grant need the AWS provider, which no registry serves here. Where a local
@@ -18,15 +19,6 @@ import { requireTerraform } from '../support/terraform';
  * be synth's. Without a mirror the test fails and names the folder it looked in, as requireTerraform()
  * does for terraform: a skipped proof would hide that CI never ran it.
  */
-
-const PLUGIN_DIR = process.env.KEYSHARE_TF_PLUGIN_DIR ?? '/opt/tf-plugins';
-
-function requireAwsProviderMirror(): void {
-  const dir = path.join(PLUGIN_DIR, 'registry.terraform.io/hashicorp/aws');
-  if (!fs.existsSync(dir)) {
-    throw new Error(`no hashicorp/aws provider mirror at ${dir}: set KEYSHARE_TF_PLUGIN_DIR to a filesystem mirror that holds it`);
-  }
-}
 
 const KEY_ARN = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const CONSUMER = '444455556666';
@@ -46,10 +38,14 @@ const PROVIDER = `provider "aws" {
 type Change = { address: string; change: { after: Record<string, unknown> } };
 
 describe(`key-owner and consumer-grant with the AWS provider from ${PLUGIN_DIR}`, () => {
-  beforeAll(() => {
+  // The provider starts once, and terraform reattaches to it: Terraform would start it two or three times.
+  let provider: RunningProvider | undefined;
+  beforeAll(async () => {
     requireTerraform();
-    requireAwsProviderMirror();
+    provider = await startAwsProvider();
+    process.env.TF_REATTACH_PROVIDERS = provider.reattach;
   });
+  afterAll(() => provider?.stop());
 
   it('plan (which validates) the key policy, IAM policy and grant that synth writes', async () => {
     // Organization mode with a suffixed consumer; no snapshots and no role lookups, which would call AWS at plan time.

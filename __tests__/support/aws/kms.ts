@@ -387,12 +387,17 @@ export const KMS: Record<string, Handler> = {
           `${call.caller.arn} may not retire grant ${grant.id}: it was created in account ${grant.issuingAccount}`,
         );
       }
+      // The issuing account acts as a key policy's root delegation would: through the caller's IAM policy.
       await authorize({
         caller: call.caller,
         action: 'kms:RetireGrant',
         resource: key.arn,
-        resourceAccount: call.caller.account,
+        resourceAccount: key.account,
         identityPolicies: call.world.identityPolicies(call.caller),
+        resourcePolicy: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${grant.issuingAccount}:root` }, Action: 'kms:RetireGrant', Resource: '*' }],
+        },
       });
     }
     key.grants.splice(key.grants.indexOf(grant), 1);
