@@ -95,4 +95,18 @@ it('refuses a cross-account KMS call the key policy does not allow, and serves o
   ).toBe(200);
   const listed = await call('kms', consumer, 'ListGrants', { KeyId: keyArn });
   expect(JSON.parse(listed.text)).toEqual({ Grants: [], Truncated: false });
+
+  // The account that created a grant retires it through its IAM policy; no key policy statement is needed.
+  await call('kms', owner, 'PutKeyPolicy', {
+    KeyId: keyArn,
+    PolicyName: 'default',
+    Policy: policy(['kms:DescribeKey', 'kms:ListGrants', 'kms:CreateGrant']),
+  });
+  const grant = JSON.parse(
+    (await call('kms', consumer, 'CreateGrant', { KeyId: keyArn, GranteePrincipal: `arn:aws:iam::${CONSUMER}:role/deploy`, Operations: ['Decrypt'] }))
+      .text,
+  );
+  expect(JSON.parse((await call('kms', owner, 'RetireGrant', { KeyId: keyArn, GrantId: grant.GrantId })).text).__type).toBe('AccessDeniedException');
+  expect((await call('kms', consumer, 'RetireGrant', { KeyId: keyArn, GrantId: grant.GrantId })).status).toBe(200);
+  expect(world.grants()).toEqual([]);
 });

@@ -169,6 +169,16 @@ export class Lifecycle {
     return Object.assign(Object.create(Lifecycle.prototype) as Lifecycle, { ...this, dir });
   }
 
+  /** `text` with this run's endpoint address and credentials replaced by fixed stand-ins, for committed fixtures. */
+  redact(text: string): string {
+    let out = text.split(this.endpoint.url).join('http://127.0.0.1:4566');
+    for (const c of this.world.credentials.values()) {
+      out = out.split(c.secretAccessKey).join('test-secret-key').split(c.accessKeyId).join('test-access-key');
+      if (c.sessionToken) out = out.split(c.sessionToken).join('test-session-token');
+    }
+    return out;
+  }
+
   /** The override file: the endpoint, no instance metadata, and credentials (CI's where the stack assumes a role, else the account's own). */
   private pointAtEndpoint(stack: string): void {
     const main = JSON.parse(fs.readFileSync(path.join(this.stackDir(stack), 'cdk.tf.json'), 'utf8'));
@@ -294,6 +304,19 @@ export class Lifecycle {
     if (!fs.existsSync(path.join(this.stackDir(stack), '.terraform'))) await this.init(stack);
     const args = ['plan', '-json', '-input=false', '-lock=false', '-detailed-exitcode', ...(opts.out ? [`-out=${opts.out}`] : [])];
     return this.terraform(stack, [...args, ...(opts.destroy ? ['-destroy'] : [])], [0, 2]);
+  }
+
+  /**
+   * Plans (or plans the destroy of) a stack into a file, reads it as `terraform show -json` prints it,
+   * then applies that very plan: the real plan of the change, for review's fixtures.
+   */
+  async planApply(stack: string, opts: { destroy?: boolean } = {}): Promise<{ plan: any; applied: TerraformResult }> {
+    const file = `keyshare-${Date.now()}.tfplan`;
+    await this.plan(stack, { out: file, destroy: opts.destroy });
+    const plan = await this.show(stack, file);
+    const applied = await this.apply(stack, file);
+    fs.rmSync(path.join(this.stackDir(stack), file), { force: true });
+    return { plan, applied };
   }
 
   /** The saved plan in Terraform's JSON output format (`terraform show -json`). */

@@ -1,0 +1,57 @@
+import { CONSUMER_A, CONSUMER_B, OWNER, REGION } from './rollouts';
+
+/**
+ * The configs of the deploy lifecycle (__tests__/e2e/lifecycle.test.ts) and of the real plans kept as
+ * review's fixtures (scripts/lifecycle-fixtures.ts, __tests__/fixtures/lifecycle/): one cross-account
+ * consumer throughout and the owner as a same-account consumer; a second consumer (suffixed, its
+ * service-linked role created) added then removed; the alias renamed; an administrator added.
+ */
+export interface LifecycleConfig {
+  readonly alias?: string;
+  readonly withB?: boolean;
+  readonly keyArn?: string;
+  readonly administrators?: readonly string[];
+}
+
+export const deployRole = (account: string) => `arn:aws:iam::${account}:role/deploy`;
+export const KEY_ADMIN = `arn:aws:iam::${OWNER}:role/key-admin`;
+
+export function lifecycleConfig(opts: LifecycleConfig = {}): string {
+  const admins = (opts.administrators ?? [KEY_ADMIN]).map((a) => `"${a}"`).join(', ');
+  return `
+owner: { account: "${OWNER}", region: ${REGION}, deployRoleArn: "${deployRole(OWNER)}" }
+key: { alias: ${opts.alias ?? 'golden-ami'}, administrators: [${admins}]${opts.keyArn ? `, arn: "${opts.keyArn}"` : ''} }
+amis: [ { id: ami-0a1b2c3d4e5f60718, snapshotIds: [snap-0123456789abcdef0] } ]
+consumers:
+  - { account: "${OWNER}" }
+  - { account: "${CONSUMER_A}", deployRoleArn: "${deployRole(CONSUMER_A)}", attachPolicyToRoles: [launcher] }
+${opts.withB ? `  - { account: "${CONSUMER_B}", deployRoleArn: "${deployRole(CONSUMER_B)}", serviceLinkedRoleSuffix: web, createServiceLinkedRole: true }` : ''}
+`;
+}
+
+export const STACK_A = `consumer-${CONSUMER_A}`;
+export const STACK_B = `consumer-${CONSUMER_B}`;
+
+/** One change whose real plans are kept: the config before and after, and each stack's plan in deploy order. */
+export interface PlanFixtureStep {
+  readonly name: string;
+  readonly before?: LifecycleConfig;
+  readonly after: LifecycleConfig;
+  /** In order; `destroy` plans the destroy of a stack whose consumer left (it runs before the owner's change). */
+  readonly stacks: readonly { readonly stack: string; readonly destroy?: boolean }[];
+}
+
+const V2 = 'golden-ami-v2';
+
+export const PLAN_FIXTURE_STEPS: readonly PlanFixtureStep[] = [
+  { name: 'first-deploy', after: {}, stacks: [{ stack: 'owner' }, { stack: STACK_A }] },
+  { name: 'added-consumer', before: {}, after: { withB: true }, stacks: [{ stack: 'owner' }, { stack: STACK_B }] },
+  { name: 'removed-consumer', before: { withB: true }, after: {}, stacks: [{ stack: STACK_B, destroy: true }, { stack: 'owner' }] },
+  { name: 'alias-rename', before: {}, after: { alias: V2 }, stacks: [{ stack: 'owner' }, { stack: STACK_A }] },
+  {
+    name: 'key-policy-change',
+    before: { alias: V2 },
+    after: { alias: V2, administrators: [KEY_ADMIN, `arn:aws:iam::${OWNER}:role/key-admin-2`] },
+    stacks: [{ stack: 'owner' }],
+  },
+];
