@@ -162,12 +162,15 @@ describe('check notices a broken key policy', () => {
       };
       const md = checkRenderers.markdown(checkRollout(big, broken));
       // The heading says why; the failures come before the step table and the count of what is proven.
-      expect(md).toMatch(/^### keyshare check: ❌ not proven: 300 launch steps not allowed in 300 of 300 consumers\n/);
+      // Each consumer fails its launch path's CreateGrant and its deploy path's (the grant resource's create).
+      expect(md).toMatch(
+        /^### keyshare check: ❌ not proven: 300 launch steps not allowed in 300 of 300 consumers; 300 deploy-path calls not allowed in 300 of 301 stacks\n/,
+      );
       expect(stepRows(md)).toHaveLength(MARKDOWN_STEP_ROWS);
       expect(md.match(/<details>/g)).toHaveLength(MARKDOWN_FAILURES);
       expect(md.indexOf('<details>')).toBeLessThan(md.indexOf('| consumer | step | decision |'));
       expect(md).toContain(`The table lists the steps of the 300 consumers not proven (the first ${MARKDOWN_STEP_ROWS}; 1,700 more are not listed).`);
-      expect(md).toContain(`${300 - MARKDOWN_FAILURES} more failures are not shown here`);
+      expect(md).toContain(`${600 - MARKDOWN_FAILURES} more failures are not shown here`);
       expect(md).toContain('Launch path proven for 0 of 300 consumers (1,500 of 1,800 steps allowed)');
       expect(md.length).toBeLessThan(65536);
     });

@@ -50,6 +50,7 @@ describe("tallyRollout gives check's verdict and counts", () => {
     expect(tallyRollout(rollout_, policy)).toEqual({
       passed: proven,
       steps: report.consumers.reduce((n, c) => n + c.steps.length, 0),
+      deploySteps: report.deploy.reduce((n, d) => n + d.steps.length, 0),
       probes: report.probes.length,
       assumptions: report.assumptions,
     });

@@ -17,7 +17,7 @@ describe('keyshare check', () => {
     const r = keyshare(['check', '--config', 'examples/keyshare.yaml']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
-      /^keyshare check: proven for 3 consumers\n {2}all 17 launch steps allowed, all \d+ least-privilege probes as intended\n/,
+      /^keyshare check: proven for 3 consumers\n {2}all 17 launch steps and all \d+ deploy-path KMS calls allowed, all \d+ least-privilege probes as intended\n/,
     );
   });
 
@@ -57,7 +57,7 @@ describe('keyshare check', () => {
     expect(lines[0]).toBe('keyshare check: NOT proven: 1 finding that fails the check (policy-size)');
     expect(lines[1]).toMatch(/^ {2}high policy-size: the key policy is \d{2},\d{3} bytes/);
     expect(lines[2]).toMatch(
-      /^ {2}launch path proven for 150 of 150 consumers \(900 of 900 steps allowed\); least privilege: (\d,\d{3}) of \1 probes/,
+      /^ {2}launch path proven for 150 of 150 consumers \(900 of 900 steps allowed\); deploy paths: (\d+) of \1 KMS calls of Terraform's AWS provider allowed over 151 stacks; least privilege: (\d,\d{3}) of \2 probes/,
     );
     expect(text.stdout).toContain(`Fix: ${RULES['policy-size'].fix}`);
     const json = keyshare(['check', '--config', path.join(dir, 'many.yaml'), '--format', 'json']);

@@ -29,7 +29,7 @@ describe('keyshare synth', () => {
     expect(r.stdout).toMatch(/synthesized 3 stacks/);
     expect(r.stdout).toMatch(/3 consumers \(1 in the owner account/);
     expect(r.stdout).toMatch(/key policy \d,\d{3} of 32,768 bytes/);
-    expect(r.stdout).toMatch(/check: all 17 launch steps allowed, all \d+ least-privilege probes as intended/);
+    expect(r.stdout).toMatch(/check: all 17 launch steps and all \d+ deploy-path KMS calls allowed, all \d+ least-privilege probes as intended/);
     expect(r.stdout).toMatch(/\n  assuming \(not proven\):\n    - key: arn:aws:kms:/);
     // Every next step carries the config and the output directory, quoted for the shell.
     expect(r.stdout).toContain(`    KEYSHARE_CONFIG=${EXAMPLE} npx cdktf deploy --output out owner\n`);

@@ -1,6 +1,6 @@
 import { type AuthorizationResult, authorize, authorizeDecision, type Decision, type KeyAccessInputs, type Verdict } from '../evaluator';
 import { evaluateLaunchPath, stepPasses } from '../launch/evaluate';
-import { autoScalingRoleArn, keyArn as keyArnOf, PLACEHOLDER_KEY_ID, roleArn } from '../policy/arns';
+import { accountRootArn, autoScalingRoleArn, keyArn as keyArnOf, PLACEHOLDER_KEY_ID, roleArn } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import { consumerIamPolicy } from '../policy/consumer-policy';
 import { autoScalingGrant } from '../policy/grant';
@@ -12,6 +12,9 @@ import { lintIamPolicy, lintKeyPolicy } from './lints';
 import { Finding, passes, RULES, Severity } from '../policy/rules';
 import { consumerProbes, ownerProbes, Probe, ProbeScope, strangerProbes } from './probes';
 import type { ContextValue } from '../policy/kms-api';
+import { consumerStackTypes, deployPermissions, ownerStackTypes } from '../policy/deploy-path';
+import { policyDocument } from '../policy/document';
+import { type DeployProof, proveDeployPath } from './deploy';
 
 /**
  * A launch step as check reports it: its ID, title and verdict. The request and what it was
@@ -54,6 +57,8 @@ export interface CheckReport {
   /** True when the key does not exist yet and a stand-in key ID is used. */
   readonly keyArnAssumed: boolean;
   readonly consumers: readonly ConsumerProof[];
+  /** Every stack's deploy path for its deploy role: the KMS calls Terraform's AWS provider makes. */
+  readonly deploy: readonly DeployProof[];
   readonly probes: readonly ProbeOutcome[];
   readonly findings: readonly Finding[];
   /** Assumptions the proof rests on, said in the report. */
@@ -66,7 +71,16 @@ export interface CheckReport {
  * and each lint its own rule.
  */
 export function severities(report: CheckReport): Severity[] {
-  return [...report.consumers.flatMap(proofSeverities), ...report.probes.flatMap(probeSeverities), ...report.findings.map((f) => f.severity)];
+  return [
+    ...report.consumers.flatMap(proofSeverities),
+    ...report.deploy.flatMap(deploySeverities),
+    ...report.probes.flatMap(probeSeverities),
+    ...report.findings.map((f) => f.severity),
+  ];
+}
+
+function deploySeverities(d: DeployProof): Severity[] {
+  return d.steps.filter((s) => !stepPasses(s)).map(() => RULES['deploy-path-broken'].severity);
 }
 
 function proofSeverities(c: ConsumerProof): Severity[] {
@@ -90,15 +104,18 @@ export function passed(report: CheckReport): boolean {
  */
 export function checkRollout(rollout: Rollout, policy: PolicyDocument = keyPolicy(rollout)): CheckReport {
   const consumers: ConsumerProof[] = [];
+  const deploy: DeployProof[] = [];
   const probes: ProbeOutcome[] = [];
-  const rest = proveEach(rollout, policy, { consumer: (c) => consumers.push(c), probe: (p) => probes.push(p) });
-  return { ...rest, consumers, probes };
+  const rest = proveEach(rollout, policy, { consumer: (c) => consumers.push(c), deploy: (d) => deploy.push(d), probe: (p) => probes.push(p) });
+  return { ...rest, consumers, deploy, probes };
 }
 
 /** checkRollout's verdict and counts, without its report. */
 export interface CheckTally {
   readonly passed: boolean;
   readonly steps: number;
+  /** Deploy-path calls proven, over every stack. */
+  readonly deploySteps: number;
   readonly probes: number;
   readonly assumptions: readonly string[];
 }
@@ -110,11 +127,16 @@ export interface CheckTally {
 export function tallyRollout(rollout: Rollout, policy: PolicyDocument = keyPolicy(rollout)): CheckTally {
   const found: Severity[] = [];
   let steps = 0;
+  let deploySteps = 0;
   let probes = 0;
   const rest = proveEach(rollout, policy, {
     consumer: (c) => {
       steps += c.steps.length;
       found.push(...proofSeverities(c));
+    },
+    deploy: (d) => {
+      deploySteps += d.steps.length;
+      found.push(...deploySeverities(d));
     },
     probe: (p) => {
       probes += 1;
@@ -122,16 +144,17 @@ export function tallyRollout(rollout: Rollout, policy: PolicyDocument = keyPolic
     },
   });
   found.push(...rest.findings.map((f) => f.severity));
-  return { passed: passes(found), steps, probes, assumptions: rest.assumptions };
+  return { passed: passes(found), steps, deploySteps, probes, assumptions: rest.assumptions };
 }
 
 interface ProofVisitor {
   consumer(proof: ConsumerProof): void;
+  deploy(proof: DeployProof): void;
   probe(outcome: ProbeOutcome): void;
 }
 
 /** Decides every launch step and probe, in report order, handing each to `visit` as it is decided. */
-function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor): Omit<CheckReport, 'consumers' | 'probes'> {
+function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor): Omit<CheckReport, 'consumers' | 'deploy' | 'probes'> {
   const { partition, owner, organization } = rollout;
   const keyArn = rollout.key.arn ?? keyArnOf(partition, owner.region, owner.account, PLACEHOLDER_KEY_ID);
   const scope: ProbeScope = { partition, keyArn, owner: owner.account };
@@ -151,6 +174,24 @@ function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor
   };
 
   [...ownerProbes(scope, rollout.key.administrators), ...strangerProbes(scope, stranger)].forEach(probe);
+  // The owner's deploy role acts on its own key through root delegation and its IAM policy, which
+  // holds the README's owner permissions (deployPermissions, the same model).
+  const ownerTypes = ownerStackTypes(rollout);
+  const ownerRole = owner.deployRoleArn ?? roleArn(partition, owner.account, STAND_IN_DEPLOY_ROLE);
+  const ownerKms = deployPermissions(ownerTypes).filter((a) => a.startsWith('kms:'));
+  visit.deploy(
+    proveDeployPath({
+      stack: OWNER_STACK_NAME,
+      account: owner.account,
+      role: ownerRole,
+      types: ownerTypes,
+      partition,
+      keyArn,
+      keyPolicy: policy,
+      identityPolicies: [policyDocument([{ Sid: 'OwnerDeployRole', Effect: 'Allow', Action: ownerKms, Resource: keyArn }])],
+      grants: [],
+    }),
+  );
   // The consumer IAM policy differs between accounts only in the 12-digit account ID: its size is linted once per suffix.
   const iamLints = new Map<string, Finding[]>();
   const iamFindings: Finding[] = [];
@@ -185,6 +226,29 @@ function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor
     const verdicts = steps.map(({ step, result, dependsOn }) => ({ step: { id: step.id, title: step.title }, result, dependsOn }));
     visit.consumer({ account: consumer.account, sameAccount: consumer.sameAccount, grantCreator, steps: verdicts });
     if (!consumer.sameAccount) {
+      // Its deploy role is the grant creator: it holds the consumer IAM policy (an assumption said
+      // below), and the grant it created is its to retire (IssuingAccount).
+      const grant = {
+        ...autoScalingGrant(partition, keyArn, consumer.account, consumer.serviceLinkedRoleSuffix),
+        IssuingAccount: accountRootArn(partition, consumer.account),
+      };
+      visit.deploy(
+        proveDeployPath({
+          stack: `consumer-${consumer.account}`,
+          account: consumer.account,
+          role: grantCreator,
+          types: consumerStackTypes(rollout, consumer),
+          partition,
+          keyArn,
+          keyPolicy: policy,
+          identityPolicies: [iamPolicy],
+          grants: [grant],
+          serviceLinkedRoleSuffix: consumer.serviceLinkedRoleSuffix,
+          accountContext: membership,
+        }),
+      );
+    }
+    if (!consumer.sameAccount) {
       const other = rollout.consumers[(i + 1) % rollout.consumers.length];
       const otherAccount = other.account === consumer.account || other.sameAccount ? stranger : other.account;
       consumerProbes(scope, grantCreator, consumer.account, ownRole, otherAccount, membership, organization?.grantee === 'any-account').forEach(
@@ -200,6 +264,11 @@ function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor
     assumptions: assumptionsOf(rollout, keyArn),
   };
 }
+
+/** The owner's deploy role when the config names none: Terraform then runs with the caller's credentials. */
+const STAND_IN_DEPLOY_ROLE = 'deploy';
+/** Stack names as src/stacks names them (that folder sits above check). */
+const OWNER_STACK_NAME = 'owner';
 
 function grantCreatorOf(rollout: Rollout, consumer: Consumer): string {
   return consumer.deployRoleArn ?? roleArn(rollout.partition, consumer.account, STAND_IN_GRANT_CREATOR_ROLE);

@@ -27,6 +27,18 @@ export function checkJson(report: CheckReport) {
         missing: s.result.missing,
       })),
     })),
+    deploy: report.deploy.map((d) => ({
+      stack: d.stack,
+      account: d.account,
+      role: d.role,
+      steps: d.steps.map((s) => ({
+        id: s.step.id,
+        title: s.step.title,
+        decision: verdictDecision(s),
+        dependsOn: s.dependsOn,
+        missing: s.result.missing,
+      })),
+    })),
     leastPrivilege: report.probes.map((p) => ({
       id: p.probe.id,
       title: p.probe.title,
@@ -56,13 +68,17 @@ export const MARKDOWN_FAILURES = 20;
  * Why a rollout is not proven, in a few words each: what failed and how much, for the heading,
  * synth's refusal and the first line of the text report.
  */
-function notProvenBecause(report: CheckReport, pathFailures: number, probeFailures: number): string[] {
+function notProvenBecause(report: CheckReport, pathFailures: number, deployFailures: number, probeFailures: number): string[] {
   const failingConsumers = report.consumers.filter((c) => !c.steps.every(stepPasses)).length;
+  const failingStacks = report.deploy.filter((d) => !d.steps.every(stepPasses)).length;
   const failing = report.findings.filter((f) => failsAt(f.severity));
   const rules = [...new Set(failing.map((f) => f.rule))];
   return [
     ...(pathFailures > 0
       ? [`${counted(pathFailures, 'launch step')} not allowed in ${thousands(failingConsumers)} of ${counted(report.consumers.length, 'consumer')}`]
+      : []),
+    ...(deployFailures > 0
+      ? [`${counted(deployFailures, 'deploy-path call')} not allowed in ${thousands(failingStacks)} of ${counted(report.deploy.length, 'stack')}`]
       : []),
     ...(probeFailures > 0 ? [`${counted(probeFailures, 'least-privilege probe')} not as intended`] : []),
     ...(failing.length > 0
@@ -77,11 +93,19 @@ function checkView(report: CheckReport) {
     c.steps.filter((s) => !stepPasses(s)).map((s) => ({ account: c.account, id: s.step.id, ...stepRow(s) })),
   );
   const probeFailures = report.probes.filter((p: ProbeOutcome): p is FailedProbe => !p.ok);
+  const deployFailures = report.deploy.flatMap((d) =>
+    d.steps.filter((s) => !stepPasses(s)).map((s) => ({ account: d.account, id: s.step.id, ...stepRow(s) })),
+  );
+  const deployTotal = report.deploy.reduce((n, d) => n + d.steps.length, 0);
   const steps = report.consumers.reduce((n, c) => n + c.steps.length, 0);
   const consumersProven = report.consumers.filter((c) => c.steps.every(stepPasses)).length;
   return {
+    deployOk: deployTotal - deployFailures.length,
+    deployTotal,
+    deployStacks: report.deploy.length,
+    deployFailures,
     proven: passed(report),
-    why: notProvenBecause(report, pathFailures.length, probeFailures.length).join('; '),
+    why: notProvenBecause(report, pathFailures.length, deployFailures.length, probeFailures.length).join('; '),
     consumersProven,
     consumersTotal: report.consumers.length,
     stepsAllowed: steps - pathFailures.length,
@@ -92,7 +116,7 @@ function checkView(report: CheckReport) {
     probesTotal: report.probes.length,
     probeFailures: probeFailures.map((p) => ({ id: p.probe.id, title: p.probe.title, expect: p.probe.expect, result: p.result })),
     ...boundedFailures([
-      ...pathFailures.map(({ title, unknown, decisionText, result }) => ({ title, unknown, decisionText, result })),
+      ...[...pathFailures, ...deployFailures].map(({ title, unknown, decisionText, result }) => ({ title, unknown, decisionText, result })),
       ...probeFailures.map((p) => ({
         title: `${p.probe.title} (expected ${p.probe.expect})`,
         unknown: false,

@@ -8,7 +8,7 @@ import { keyPolicy } from '../policy/key-policy';
 export interface Deployable {
   readonly keyPolicyBytes: number;
   /** Launch steps and least-privilege probes that check proved. */
-  readonly proven: { readonly steps: number; readonly probes: number };
+  readonly proven: { readonly steps: number; readonly deploySteps: number; readonly probes: number };
   /** What the proof assumes, said in the summary. */
   readonly assumptions: readonly string[];
 }
@@ -28,5 +28,5 @@ export function assertDeployable(rollout: Rollout): Deployable {
       checkRefusalText(report, 'keyshare: refusing to synthesize, nothing was written: check does not prove the rollout').trimEnd(),
     );
   }
-  return { keyPolicyBytes: policyBytes(policy), proven: { steps: tally.steps, probes: tally.probes }, assumptions: tally.assumptions };
+  return { keyPolicyBytes: policyBytes(policy), proven: { steps: tally.steps, deploySteps: tally.deploySteps, probes: tally.probes }, assumptions: tally.assumptions };
 }

@@ -20,6 +20,7 @@ export function synthSummaryText(s: SynthSummary): string {
     keyPolicyBytes: s.keyPolicyBytes,
     maxBytes: KEY_POLICY_MAX_BYTES,
     steps: s.proven.steps,
+    deploySteps: s.proven.deploySteps,
     probes: s.proven.probes,
     assumptions: s.assumptions,
     written: o.written.length,

@@ -21,7 +21,7 @@ export interface SynthSummary {
   readonly sameAccount: boolean;
   readonly keyPolicyBytes: number;
   /** Launch steps and least-privilege probes that check proved before anything was written. */
-  readonly proven: { readonly steps: number; readonly probes: number };
+  readonly proven: { readonly steps: number; readonly deploySteps: number; readonly probes: number };
   /** What check's proof rests on without proving it (check's own list). */
   readonly assumptions: readonly string[];
   readonly output: OutputSummary;
