@@ -1,7 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkRollout, passed } from '../../src/check/check';
-import { consumerStackTypes, DEPLOY_PATH, deployPermissions, ownerStackTypes } from '../../src/policy/deploy-path';
+import {
+  ANY_CONSUMER_STACK_TYPES,
+  ANY_OWNER_STACK_TYPES,
+  consumerStackTypes,
+  DEPLOY_PATH,
+  deployPermissions,
+  ownerStackTypes,
+} from '../../src/policy/deploy-path';
 import { keyPolicy, SID } from '../../src/policy/key-policy';
 import { crossAccountConsumers } from '../../src/policy/key-policy';
 import { ROOT } from '../support/cli';
@@ -43,29 +50,14 @@ describe("the README's deploy-role permissions are the model's", () => {
     const end = readme.indexOf('\n- **', start + 1);
     return new Set([...readme.slice(start, end).matchAll(/`((?:kms|iam|ec2):[A-Za-z]+)`/g)].map((m) => m[1]));
   };
-  const shape = (key: { arn?: string }, sameAccount: boolean) => ({
-    key,
-    amis: [{ snapshotIds: ['snap-0123456789abcdef0'] }],
-    consumers: [{ sameAccount: false }, { sameAccount }],
-  });
 
   test('owner: a new key, an existing key, and the owner as consumer (role looked up or created)', () => {
-    const types = [
-      ...ownerStackTypes(shape({}, true)),
-      ...ownerStackTypes(shape({ arn: KEY_ARN }, true)),
-      ...ownerStackTypes({ ...shape({}, true), consumers: [{ sameAccount: true, createServiceLinkedRole: true }] }),
-    ];
-    expect([...bullet('Owner deploy role')].sort()).toEqual(deployPermissions([...new Set(types)]));
+    expect([...bullet('Owner deploy role')].sort()).toEqual(deployPermissions(ANY_OWNER_STACK_TYPES));
   });
 
   test('consumer: every type a consumer stack may emit', () => {
-    const r = shape({}, false);
-    const types = [
-      ...consumerStackTypes(r, { sameAccount: false, createServiceLinkedRole: true, attachPolicyToRoles: ['launcher'] }),
-      ...consumerStackTypes(r, { sameAccount: false }),
-    ];
     // The bullet also names kms:RetireGrant and kms:ListGrants again where it explains them.
-    expect([...bullet('Consumer deploy role')].sort()).toEqual(deployPermissions([...new Set(types)]));
+    expect([...bullet('Consumer deploy role')].sort()).toEqual(deployPermissions(ANY_CONSUMER_STACK_TYPES));
   });
 });
 

@@ -239,7 +239,18 @@ const CASES: { rule: keyof typeof RULES; triggers: () => PlanDocs; near: () => P
       ),
     near: () => edited((d) => editKeyPolicy(d, (p) => statement(p, SID.consumerUse).Action.push('kms:ListGrants'))),
   },
+  {
+    // Terraform reads a grant back with ListGrants after creating it, and on every refresh: without it
+    // every consumer stack's next plan fails, while the launch itself still holds.
+    rule: 'deploy-path-broken',
+    triggers: () => edited((d) => editKeyPolicy(d, (p) => withoutAction(statement(p, SID.consumerUse), 'kms:ListGrants'))),
+    near: () => edited((d) => editKeyPolicy(d, (p) => withoutAction(statement(p, SID.consumerUse), 'kms:ReEncrypt*'))),
+  },
 ];
+
+function withoutAction(s: any, action: string): void {
+  s.Action = s.Action.filter((a: string) => a !== action);
+}
 
 /** Deny statements of about `chars` characters in all, each naming an S3 object. */
 function iamFiller(chars: number): any[] {
@@ -319,6 +330,22 @@ it('every rule review evaluates is tested here', () => {
   const tested = new Set([...CASES.map((c) => c.rule), 'plan-not-reviewed', 'suppression-expired']);
   const reviewed = Object.entries(RULES).filter(([, r]) => (r.evaluatedBy as readonly string[]).includes('review'));
   expect(reviewed.map(([id]) => id).filter((r) => !tested.has(r as keyof typeof RULES))).toEqual([]);
+});
+
+describe('a broken deploy path', () => {
+  it('names each cross-account consumer and the call that fails, while their launch paths hold', () => {
+    const report = review(CASES.find((c) => c.rule === 'deploy-path-broken')!.triggers());
+    const launch = report.keys[0].launch;
+    expect(launch.map((l) => [l.account, l.status, l.deploy?.status])).toEqual([
+      [OWNER, 'holds', undefined],
+      [CONSUMER_A, 'holds', 'broken'],
+      [CONSUMER_B, 'holds', 'broken'],
+    ]);
+    expect(launch[1].deploy?.failing).toMatchObject({ id: 'deploy:aws_kms_grant:read:kms:ListGrants', decision: 'ImplicitlyDenied' });
+    const found = report.findings.filter((f) => f.rule === 'deploy-path-broken');
+    expect(found.map((f) => f.severity)).toEqual(['high', 'high']);
+    expect(found[0].message).toMatch(new RegExp(`account ${CONSUMER_A}: .*held before and fails after this change.*kms:ListGrants`));
+  });
 });
 
 describe('a broken launch path', () => {

@@ -335,32 +335,3 @@ export class Lifecycle {
     return r.stdout.split('\n').filter(Boolean);
   }
 }
-
-/** Where a call was made from: the account that owns the key, a consumer's, or CI's (AssumeRole). */
-export type Side = 'owner' | 'consumer' | 'ci';
-
-/**
- * The deploy path as recorded: for each resource or data source type and phase, the AWS calls the
- * provider made (`kms:CreateGrant`), and from which side, sorted and without repeats.
- */
-export function recordedDeployPath(calls: readonly AttributedCall[], owner: string): Record<string, Record<string, string[]>> {
-  const path: Record<string, Record<string, Set<string>>> = {};
-  for (const c of calls) {
-    if (c.service === 'unknown') continue;
-    const side: Side = c.account === owner ? 'owner' : c.account === CI_ACCOUNT ? 'ci' : 'consumer';
-    const byPhase = (path[c.type] ??= {});
-    (byPhase[c.phase] ??= new Set()).add(`${side} ${c.service}:${c.action}`);
-  }
-  return Object.fromEntries(
-    Object.entries(path)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([type, phases]) => [
-        type,
-        Object.fromEntries(
-          Object.entries(phases)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([phase, set]) => [phase, [...set].sort()]),
-        ),
-      ]),
-  );
-}

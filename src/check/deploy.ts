@@ -1,5 +1,4 @@
-import { authorizeKnowing, type Verdict } from '../evaluator';
-import type { KeyAccessInputs } from '../evaluator/types';
+import { authorizeKnowing, type KeyAccessInputs, type Verdict } from '../evaluator';
 import { autoScalingRoleArn, type Partition } from '../policy/arns';
 import { DEPLOY_PHASES, deployPathOf, permissionOf, type DeployCall, type DeployPhase } from '../policy/deploy-path';
 import type { PolicyDocument } from '../policy/document';

@@ -130,36 +130,39 @@ export const DEPLOY_PATH: readonly DeployPathEntry[] = [
     phases: { read: own('iam', 'GetRole') },
   },
   {
-    // CreateServiceLinkedRole takes no tags: the default tags are added with TagRole. Delete waits on
+    // CreateServiceLinkedRole takes no tags: the default tags are added after it with TagRole. Read is
+    // findRoleByName (GetRole, which returns the tags); a new description is UpdateRole; delete waits on
     // GetServiceLinkedRoleDeletionStatus. IAM User Guide, "Permissions for tagging IAM entities".
     type: 'aws_iam_service_linked_role',
     source: 'iam/service_linked_role.go',
     phases: {
-      read: own('iam', 'GetRole', 'ListRoleTags'),
-      create: own('iam', 'CreateServiceLinkedRole', 'TagRole', 'GetRole', 'ListRoleTags'),
-      update: own('iam', 'UpdateRoleDescription', 'TagRole', 'UntagRole', 'GetRole', 'ListRoleTags'),
+      read: own('iam', 'GetRole'),
+      create: own('iam', 'CreateServiceLinkedRole', 'TagRole', 'GetRole'),
+      update: own('iam', 'UpdateRole', 'TagRole', 'UntagRole', 'GetRole'),
       delete: own('iam', 'DeleteServiceLinkedRole', 'GetServiceLinkedRoleDeletionStatus'),
     },
   },
   {
-    // CreatePolicy with tags needs iam:TagPolicy too (IAM User Guide, "Permissions for tagging IAM
-    // entities"). A new document is a new version; past IAM's five, the oldest is deleted first
-    // (ListPolicyVersions, DeletePolicyVersion); delete removes the other versions first.
+    // CreatePolicy carries the tags (tag-on-create), which IAM authorizes as iam:TagPolicy as well
+    // (IAM User Guide, "Tagging IAM resources"); read is GetPolicy (with the tags) and GetPolicyVersion.
+    // A new document is a new version (CreatePolicyVersion, then SetDefaultPolicyVersion); past
+    // IAM's five, the oldest is deleted first (policyPruneVersions: ListPolicyVersions,
+    // DeletePolicyVersion); delete removes the non-default versions first.
     type: 'aws_iam_policy',
     source: 'iam/policy.go',
     phases: {
-      read: own('iam', 'GetPolicy', 'GetPolicyVersion', 'ListPolicyTags'),
-      create: own('iam', 'CreatePolicy', 'TagPolicy', 'GetPolicy', 'GetPolicyVersion', 'ListPolicyTags'),
+      read: own('iam', 'GetPolicy', 'GetPolicyVersion'),
+      create: own('iam', 'CreatePolicy', 'TagPolicy', 'GetPolicy', 'GetPolicyVersion'),
       update: own(
         'iam',
         'ListPolicyVersions',
         'DeletePolicyVersion',
         'CreatePolicyVersion',
+        'SetDefaultPolicyVersion',
         'TagPolicy',
         'UntagPolicy',
         'GetPolicy',
         'GetPolicyVersion',
-        'ListPolicyTags',
       ),
       delete: own('iam', 'ListPolicyVersions', 'DeletePolicyVersion', 'DeletePolicy'),
     },
@@ -259,3 +262,33 @@ export function consumerStackTypes(r: DeployShape, consumer: DeployShape['consum
     'aws_kms_grant',
   ];
 }
+
+const EVERY_SHAPE_AMIS = [{ snapshotIds: ['snap'] }];
+
+/**
+ * Every type an owner stack may emit, whatever the config (a new key or an existing one, the owner
+ * as a consumer with its Auto Scaling role looked up or created): the README's owner deploy role.
+ */
+export const ANY_OWNER_STACK_TYPES: readonly string[] = [
+  ...new Set(
+    [{}, { arn: 'existing' }].flatMap((key) =>
+      [false, true].flatMap((create) =>
+        ownerStackTypes({ key, amis: EVERY_SHAPE_AMIS, consumers: [{ sameAccount: false }, { sameAccount: true, createServiceLinkedRole: create }] }),
+      ),
+    ),
+  ),
+];
+
+/** Every type a consumer stack may emit, whatever the config: the README's consumer deploy role. */
+export const ANY_CONSUMER_STACK_TYPES: readonly string[] = [
+  ...new Set(
+    [{}, { arn: 'existing' }].flatMap((key) =>
+      [false, true].flatMap((create) =>
+        consumerStackTypes(
+          { key, amis: EVERY_SHAPE_AMIS, consumers: [] },
+          { sameAccount: false, createServiceLinkedRole: create, attachPolicyToRoles: ['role'] },
+        ),
+      ),
+    ),
+  ),
+];

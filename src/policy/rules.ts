@@ -265,7 +265,7 @@ export const RULES = {
   'deploy-path-broken': {
     severity: 'high',
     title: "a deploy role cannot make a call Terraform's AWS provider makes for a resource keyshare emits",
-    fix: 'restore what the failing call needs (see the step and what is missing): a consumer stack needs the key policy and its deploy role\'s IAM policy to allow each KMS call on the key; keyshare synth emits a key policy that proves every deploy path',
+    fix: "restore what the failing call needs (see the step and what is missing): a consumer stack needs the key policy and its deploy role's IAM policy to allow each KMS call on the key; keyshare synth emits a key policy that proves every deploy path",
     cite: `${KMS}/key-policy-modifying-external-accounts.html`,
     evaluatedBy: ['check', 'synth', 'review'],
   },

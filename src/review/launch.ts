@@ -1,7 +1,10 @@
+import { proveDeployPath } from '../check/deploy';
+import type { Verdict } from '../evaluator';
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
 import { evaluateLaunchPath } from '../launch/evaluate';
 import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
-import { parseAutoScalingRoleArn, parseRoleArn, roleArn } from '../policy/arns';
+import { accountRootArn, parseAutoScalingRoleArn, parseRoleArn, roleArn } from '../policy/arns';
+import { autoScalingGrant } from '../policy/grant';
 import { GRANTEE_PRINCIPAL, PRINCIPAL_ACCOUNT_VARIABLE } from '../policy/conditions';
 import { listOf, type PolicyDocument } from '../policy/document';
 import { conditionValues } from '../policy/reading';
@@ -75,6 +78,14 @@ export function launchPathOn(snapshot: KeySnapshot | undefined, consumer: Consum
       grants: grantsOf(snapshot, consumer.account),
     },
   );
+  return pathOf(steps);
+}
+
+/** A path holds when every step is allowed; otherwise its first failing step, with the evaluator's reasons. */
+function pathOf(steps: readonly (Verdict & { readonly step: { readonly id: string; readonly title: string } })[]): {
+  state: PathState;
+  failing?: FailingStep;
+} {
   const failed = steps.find((s) => s.result.decision !== 'Allowed');
   if (!failed) return { state: 'holds' };
   return {
@@ -89,6 +100,41 @@ export function launchPathOn(snapshot: KeySnapshot | undefined, consumer: Consum
       ],
     },
   };
+}
+
+/**
+ * The types of a consumer stack whose calls reach the owner's key (src/policy/deploy-path.ts): the
+ * key looked up through its alias, and the grant created, refreshed and retired.
+ */
+const SHARED_KEY_TYPES = ['data.aws_kms_key', 'aws_kms_grant'];
+
+/**
+ * Decides, on one side, the KMS calls Terraform's AWS provider makes on the shared key from a
+ * cross-account consumer's stack, as its deploy role (the grant creator), with `proveDeployPath`,
+ * the function `check` uses: a key policy that takes ListGrants away fails the grant's read.
+ */
+export function deployPathOn(snapshot: KeySnapshot | undefined, consumer: Consumer, side: ConsumerSide): { state: PathState; failing?: FailingStep } {
+  if (!snapshot) return { state: 'unknown' };
+  const grantCreator = consumer.grantCreator ?? roleArn(snapshot.partition, consumer.account, STAND_IN_GRANT_CREATOR_ROLE);
+  // The grant the stack creates is its own to retire (its IssuingAccount).
+  const grant = {
+    ...autoScalingGrant(snapshot.partition, snapshot.keyArn, consumer.account, consumer.serviceLinkedRoleSuffix),
+    IssuingAccount: accountRootArn(snapshot.partition, consumer.account),
+  };
+  const proof = proveDeployPath({
+    stack: consumer.account,
+    account: consumer.account,
+    role: grantCreator,
+    types: SHARED_KEY_TYPES,
+    partition: snapshot.partition,
+    keyArn: snapshot.keyArn,
+    keyPolicy: snapshot.policy,
+    identityPolicies: side.identityPolicies ?? [ALLOW_ALL_KMS_IAM_POLICY],
+    grants: [grant],
+    serviceLinkedRoleSuffix: consumer.serviceLinkedRoleSuffix,
+    accountContext: membership(snapshot),
+  });
+  return pathOf(proof.steps);
 }
 
 function launchStatus(before: PathState, after: PathState, presentAfter: boolean): ConsumerLaunch['status'] {
@@ -113,6 +159,19 @@ function grantCreatorPolicies(index: AccountIndex, account: string, grantCreator
   return held && !held.opaque[side] && held[side].length > 0 ? held[side] : undefined;
 }
 
+function deployPaths(
+  before: KeySnapshot | undefined,
+  after: KeySnapshot | undefined,
+  consumer: Consumer,
+  identity: (side: Side) => ConsumerSide,
+  inBefore: boolean,
+  inAfter: boolean,
+): { before: PathState; after: PathState; failing?: FailingStep } {
+  const b = inBefore ? deployPathOn(before, consumer, identity('before')) : { state: 'absent' as const };
+  const a = inAfter ? deployPathOn(after, consumer, identity('after')) : { state: 'absent' as const };
+  return { before: b.state, after: inAfter ? a.state : after ? 'absent' : 'unknown', ...('failing' in a && a.failing && { failing: a.failing }) };
+}
+
 /**
  * Each consumer's launch path before and after the change, for the key of `stack`; and the
  * consumers' Auto Scaling role suffixes, by account, which the access diff decides CreateGrant with.
@@ -134,12 +193,19 @@ export function launchPaths(
     const b = consumersBefore.has(account) ? launchPathOn(before, consumer, identity('before')) : { state: 'absent' as const };
     const a = consumersAfter.has(account) ? launchPathOn(after, consumer, identity('after')) : { state: 'absent' as const };
     const afterState: PathState = consumersAfter.has(account) ? a.state : after ? 'absent' : 'unknown';
+    const present = consumersAfter.has(account) || !after;
+    // A cross-account consumer's stack also calls the key itself: its deploy path, beside its launch path.
+    const crossAccount = account !== (after ?? before)?.owner;
+    const deploy = crossAccount
+      ? deployPaths(before, after, consumer, identity, consumersBefore.has(account), consumersAfter.has(account))
+      : undefined;
     return {
       account,
       before: b.state,
       after: afterState,
       ...(a.state === 'fails' && 'failing' in a && { failing: a.failing }),
-      status: launchStatus(b.state, afterState, consumersAfter.has(account) || !after),
+      status: launchStatus(b.state, afterState, present),
+      ...(deploy && { deploy: { ...deploy, status: launchStatus(deploy.before, deploy.after, present) } }),
     };
   });
   return { launch, suffixes };

@@ -99,12 +99,20 @@ const principalAccess = z.strictObject({ who, gained: strings, lost: strings, af
 
 const failingStep = z.strictObject({ id: text, title: text, decision: text, reasons: strings });
 
+const pathStatus = z.enum(['holds', 'broken', 'fixed', 'still failing', 'removed', 'unknown']);
+
 const consumerLaunch = z.strictObject({
   account: text,
   before: pathState,
   after: pathState,
   failing: failingStep.optional(),
-  status: z.enum(['holds', 'broken', 'fixed', 'still failing', 'removed', 'unknown']),
+  status: pathStatus,
+  deploy: z
+    .strictObject({ before: pathState, after: pathState, failing: failingStep.optional(), status: pathStatus })
+    .optional()
+    .describe(
+      "a cross-account consumer's deploy path: the KMS calls Terraform's AWS provider makes on the shared key from its stack (src/policy/deploy-path.ts), as its deploy role",
+    ),
 });
 
 const keyReview = z.strictObject({

@@ -332,21 +332,43 @@ function grantScopeRisks(r: StackResources): Finding[] {
   });
 }
 
-/** Launch paths the change breaks, or leaves failing. */
-function launchRisks(keys: readonly KeyReview[]): Finding[] {
+interface PathChange {
+  readonly before: string;
+  readonly failing?: KeyReview['launch'][number]['failing'];
+  readonly status: string;
+}
+
+/** Why a path that fails after the change is a finding, and its failing step with the evaluator's reasons. */
+function pathProblem(p: PathChange): string | undefined {
+  if (p.status !== 'broken' && p.status !== 'still failing') return undefined;
+  const step = p.failing
+    ? `: step ${p.failing.id} (${p.failing.title}) is ${p.failing.decision}${p.failing.reasons.length ? `; ${p.failing.reasons.join('; ')}` : ''}`
+    : '';
+  const when =
+    p.status === 'still failing'
+      ? 'still fails after this change'
+      : p.before === 'absent'
+        ? 'fails for this new consumer'
+        : 'held before and fails after this change';
+  return `${when}${step}`;
+}
+
+/**
+ * Launch paths the change breaks, or leaves failing; and deploy paths: a cross-account consumer's
+ * stack whose provider can no longer call the key fails its next plan, apply or destroy.
+ */
+function pathRisks(keys: readonly KeyReview[]): Finding[] {
   return keys.flatMap((k) =>
     k.launch.flatMap((l) => {
-      if (l.status !== 'broken' && l.status !== 'still failing') return [];
-      const step = l.failing
-        ? `: step ${l.failing.id} (${l.failing.title}) is ${l.failing.decision}${l.failing.reasons.length ? `; ${l.failing.reasons.join('; ')}` : ''}`
-        : '';
-      const when =
-        l.status === 'still failing'
-          ? 'still fails after this change'
-          : l.before === 'absent'
-            ? 'fails for this new consumer'
-            : 'held before and fails after this change';
-      return [finding('launch-path-broken', `account ${l.account}: the launch path ${when}${step}`, { stack: k.stack, address: k.address })];
+      const at = { stack: k.stack, address: k.address };
+      const launch = pathProblem(l);
+      const deploy = l.deploy && pathProblem(l.deploy);
+      return [
+        ...(launch ? [finding('launch-path-broken', `account ${l.account}: the launch path ${launch}`, at)] : []),
+        ...(deploy
+          ? [finding('deploy-path-broken', `account ${l.account}: the deploy path of its stack (Terraform's calls on the key) ${deploy}`, at)]
+          : []),
+      ];
     }),
   );
 }
@@ -360,7 +382,7 @@ export function findRisks(r: StackResources, keys: readonly KeyReview[], policie
     ...sharingRisks(r, keys),
     ...grantScopeRisks(r),
     ...grantRisks(r),
-    ...launchRisks(keys),
+    ...pathRisks(keys),
   ];
   return out.sort((x, y) => SEVERITY_ORDER.indexOf(x.severity) - SEVERITY_ORDER.indexOf(y.severity));
 }

@@ -28,5 +28,9 @@ export function assertDeployable(rollout: Rollout): Deployable {
       checkRefusalText(report, 'keyshare: refusing to synthesize, nothing was written: check does not prove the rollout').trimEnd(),
     );
   }
-  return { keyPolicyBytes: policyBytes(policy), proven: { steps: tally.steps, deploySteps: tally.deploySteps, probes: tally.probes }, assumptions: tally.assumptions };
+  return {
+    keyPolicyBytes: policyBytes(policy),
+    proven: { steps: tally.steps, deploySteps: tally.deploySteps, probes: tally.probes },
+    assumptions: tally.assumptions,
+  };
 }

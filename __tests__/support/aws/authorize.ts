@@ -20,7 +20,15 @@ export interface AuthorizationRequest {
   readonly context?: Readonly<Record<string, string | string[]>>;
 }
 
+/**
+ * The permissions the endpoint has asked the simulator about for the call it is serving: it serves
+ * one call at a time, and records them with the call (one API call may need several permissions,
+ * e.g. CreatePolicy with tags also needs iam:TagPolicy).
+ */
+export const checkedPermissions: string[] = [];
+
 export async function decide(req: AuthorizationRequest): Promise<string> {
+  if (!checkedPermissions.includes(req.action)) checkedPermissions.push(req.action);
   const result = await runSimulation(
     {
       request: {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { checkedPermissions } from './authorize';
 import { IAM } from './iam';
 import { KMS, type Call } from './kms';
 import { actionOf, AwsError, failure, signedRequest, success, type Reply, type Service } from './protocols';
@@ -31,6 +32,8 @@ export interface RecordedCall {
   readonly message?: string;
   /** The call is not one the endpoint serves. */
   readonly unknown: boolean;
+  /** Every IAM permission the simulator decided for this call, in order (`kms:CreateGrant`). */
+  readonly permissions: readonly string[];
 }
 
 const HANDLERS: Record<Service, Record<string, (call: Call) => Promise<unknown>>> = { kms: KMS, iam: IAM, sts: STS, ec2: EC2 };
@@ -67,9 +70,11 @@ export async function startAwsEndpoint(world: World): Promise<AwsEndpoint> {
         status: reply.status,
         ...(err ? { error: err.code, message: err.message } : {}),
         unknown,
+        permissions: checkedPermissions.splice(0),
       });
       return reply;
     };
+    checkedPermissions.length = 0;
     try {
       const signed = signedRequest(req.headers);
       service = signed.service;

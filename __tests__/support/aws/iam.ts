@@ -168,6 +168,9 @@ export const IAM: Record<string, Handler> = {
     const path = call.params.Path ?? '/';
     const arn = `arn:aws:iam::${call.caller.account}:policy${path}${PolicyName}`;
     await allowed(call, 'CreatePolicy', arn);
+    // "To create a policy with tags, you must have iam:CreatePolicy and iam:TagPolicy" (IAM User Guide,
+    // "Permissions required for tagging IAM entities": https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_control-tag-on-create).
+    if (tagsIn(call.params).length) await allowed(call, 'TagPolicy', arn);
     const account = call.world.account(call.caller.account);
     if (account.policies.has(arn))
       throw new AwsError('EntityAlreadyExists', `A policy called ${PolicyName} already exists. Duplicate names are not allowed.`, 409);
@@ -232,6 +235,15 @@ export const IAM: Record<string, Handler> = {
     if (call.params.SetAsDefault === 'true') p.defaultVersion = v.id;
     p.updated = v.created;
     return { PolicyVersion: { VersionId: v.id, IsDefaultVersion: v.id === p.defaultVersion, CreateDate: iso(v.created) } };
+  },
+
+  async SetDefaultPolicyVersion(call) {
+    await allowed(call, 'SetDefaultPolicyVersion', call.params.PolicyArn);
+    const p = policy(call, call.params.PolicyArn);
+    if (!p.versions.some((v) => v.id === call.params.VersionId)) throw noSuchEntity(`Policy version ${call.params.VersionId}`);
+    p.defaultVersion = call.params.VersionId;
+    p.updated = new Date();
+    return '';
   },
 
   async DeletePolicyVersion(call) {
