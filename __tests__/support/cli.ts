@@ -12,7 +12,13 @@ export interface CliResult {
 
 /** Runs the real `keyshare` binary as a user would, from `cwd`. */
 export function keyshare(args: readonly string[], cwd: string = ROOT): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, KEYSHARE_DEBUG: '' } });
+  // Node's default 1 MB would kill a run whose JSON report is larger (check of 150 consumers, with every deploy step).
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, KEYSHARE_DEBUG: '' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -178,7 +178,7 @@ function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor
   // holds the README's owner permissions (deployPermissions, the same model).
   const ownerTypes = ownerStackTypes(rollout);
   const ownerRole = owner.deployRoleArn ?? roleArn(partition, owner.account, STAND_IN_DEPLOY_ROLE);
-  const ownerKms = deployPermissions(ownerTypes).filter((a) => a.startsWith('kms:'));
+  const ownerKms = deployPermissions(ownerTypes, undefined, 'kms');
   visit.deploy(
     proveDeployPath({
       stack: OWNER_STACK_NAME,

@@ -219,9 +219,9 @@ export function deployCalls(types: readonly string[]): DeployCall[] {
  * The IAM actions a deploy role needs for the given types, sorted: the README's lists and the
  * deploy-role policy `check` proves with.
  */
-export function deployPermissions(types: readonly string[], on?: DeployCall['on']): string[] {
+export function deployPermissions(types: readonly string[], on?: DeployCall['on'], service?: AwsService): string[] {
   const actions = deployCalls(types)
-    .filter((c) => on === undefined || c.on === on)
+    .filter((c) => (on === undefined || c.on === on) && (service === undefined || c.service === service))
     .map(permissionOf)
     .filter((p) => !NO_PERMISSION_NEEDED.has(p));
   return [...new Set(actions)].sort();
