@@ -28,9 +28,14 @@ describe("the README's claims hold when re-run", () => {
     expect(claim).not.toBeNull();
     const [, consumers, printed] = claim!;
     expect(checkRenderers.text(checkRollout(rollout(manyConsumersYaml(Number(consumers), true))))).toContain(`\n  ${printed}\n`);
-    const [, steps, probes, fixed] = /(\d+) launch steps and (\d+) least-privilege probes, plus (\d+) probes for the owner/.exec(README)!;
+    const [, steps, deploy, probes, fixed, ownerDeploy] =
+      /(\d+) launch steps, (\d+) deploy-path calls of its stack and (\d+) least-privilege probes, plus (\d+) probes for the owner.*?and (\d+) deploy-path calls of the owner stack/
+        .exec(README)!
+        .map(Number);
+    const n = Number(consumers);
+    const count = (x: number) => x.toLocaleString('en-US');
     expect(printed).toBe(
-      `all ${(Number(steps) * Number(consumers)).toLocaleString('en-US')} launch steps allowed, all ${(Number(probes) * Number(consumers) + Number(fixed)).toLocaleString('en-US')} least-privilege probes as intended`,
+      `all ${count(steps * n)} launch steps and all ${count(deploy * n + ownerDeploy)} deploy-path KMS calls allowed, all ${count(probes * n + fixed)} least-privilege probes as intended`,
     );
   });
 
