@@ -3,7 +3,7 @@ import { auditReport, AuditReport } from '../../src/audit/report';
 import type { Rollout } from '../../src/model/rollout';
 import { organizationalUnitArn } from '../../src/policy/arns';
 import { CONSUMER_A, CONSUMER_B, ORG_ARN, ORG_ID, OWNER, REGION, rollout } from '../support/rollouts';
-import { BASE_CREDENTIALS, deployedOrg, FakeOrg, OU_ID, serve } from './fake-org';
+import { BASE_CREDENTIALS, deployedOrg, FakeOrg, OU_ID, ROOT_ID, serve } from './fake-org';
 
 const options = (r: Rollout, extra: Partial<CollectOptions> = {}): CollectOptions => ({
   ...COLLECT_DEFAULTS,
@@ -102,6 +102,58 @@ describe('audit of a live organization served through the SDK mock', () => {
     }
     // The owner sits under the root, outside the OU; SCPs do not bound its service-linked role anyway.
     expect(account(report, OWNER).status).toBe('proven');
+  });
+
+  /**
+   * An RCP on the root that keeps the key to the organization's identities, as the Organizations
+   * User Guide's "RCP examples" do (StringNotEqualsIfExists aws:PrincipalOrgID, BoolIfExists
+   * aws:PrincipalIsAWSService): RCPs "don't affect resources in the management account"
+   * (Organizations User Guide, "Resource control policies (RCPs)").
+   */
+  function withRootRcp(org: FakeOrg, orgId: string): void {
+    org.policies['p-orgonly'] = {
+      type: 'RESOURCE_CONTROL_POLICY',
+      content: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'EnforceOrgIdentities',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'kms:*',
+            Resource: '*',
+            Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': orgId }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
+          },
+        ],
+      }),
+    };
+    org.attached[ROOT_ID].push('p-orgonly');
+  }
+
+  test("an RCP on the key owner's path is decided: one that admits another organization breaks create-grant, one that admits this one does not", async () => {
+    const r = rollout();
+    const elsewhere = deployedOrg(r);
+    elsewhere.managementAccount = '999999999999';
+    withRootRcp(elsewhere, 'o-elsewhere111');
+    const broken = await audit(r, elsewhere);
+    for (const id of [CONSUMER_A, CONSUMER_B]) {
+      expect(account(broken, id)).toMatchObject({ status: 'broken', failingStep: expect.objectContaining({ id: 'create-grant' }) });
+    }
+    // The owner's launch goes through its service-linked role, which RCPs do not restrict.
+    expect(account(broken, OWNER).status).toBe('proven');
+
+    const home = deployedOrg(r);
+    home.managementAccount = '999999999999';
+    withRootRcp(home, home.orgId);
+    expect(statusOf(await audit(r, home))).toEqual({ [OWNER]: 'proven', [CONSUMER_A]: 'proven', [CONSUMER_B]: 'proven' });
+  });
+
+  test('RCPs do not bound a key in the management account', async () => {
+    const r = rollout();
+    const org = deployedOrg(r);
+    withRootRcp(org, 'o-elsewhere111');
+    expect(org.managementAccount).toBe(OWNER);
+    expect(statusOf(await audit(r, org))).toEqual({ [OWNER]: 'proven', [CONSUMER_A]: 'proven', [CONSUMER_B]: 'proven' });
   });
 
   test('a missing service-linked role is named with the command that creates it', async () => {

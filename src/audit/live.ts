@@ -40,6 +40,11 @@ export function liveDoctorInputs(
       identityPolicies: state?.identityPolicies ?? [],
       grants: snapshot.owner.grants ?? [],
       scps: state?.scps ?? [],
+      // The RCPs along the key owner's path bound the key (Organizations User Guide, "Resource control
+      // policies (RCPs)"); the evaluator exempts the management account's resources, service-linked
+      // roles and RetireGrant.
+      rcps: snapshot.owner.rcps ?? [],
+      keyInManagementAccount: snapshot.organization !== undefined && snapshot.organization.managementAccount === snapshot.owner.account,
       notes: failed.map((f) => `${f.action} on ${f.target} failed (${f.error}): what it reads counts as none`),
     },
     flags: {
@@ -50,6 +55,7 @@ export function liveDoctorInputs(
           : [],
       grants: `${apiAction('kms', 'ListGrants')} ${keyArn}`,
       scp: state?.scps && state.orgPath ? [`the SCPs along ${state.orgPath} (${apiAction('organizations', 'DescribePolicy')})`] : [],
+      rcp: snapshot.owner.rcps ? [`the RCPs along the key owner's path (${apiAction('organizations', 'DescribePolicy')})`] : [],
     },
     target: { consumer: consumer.account, serviceLinkedRoleSuffix: consumer.serviceLinkedRoleSuffix, grantCreator: state?.grantCreator, context },
   };

@@ -95,7 +95,6 @@ export interface AuditReport {
   /** Owner and organization calls that failed. */
   readonly unknowns: readonly Unknown[];
   readonly adoptable: Adoptable;
-  readonly notes: readonly string[];
 }
 
 /**
@@ -174,11 +173,6 @@ export function auditReport(snapshot: Snapshot, rollout: Rollout): AuditReport {
   const accounts = rollout.consumers.map((c) => auditAccount(snapshot, rollout, c, byAccount.get(c.account)));
   const counts = { proven: 0, broken: 0, unknown: 0 };
   for (const a of accounts) counts[a.status]++;
-  const notes: string[] = [];
-  if (owner.rcps && owner.rcps.length > 0)
-    notes.push(
-      `resource control policies bound the key (${owner.rcps.length} level(s) of the owner's path hold some): read, but not yet decided by the evaluator`,
-    );
   return {
     ...(owner.keyArn && { keyArn: owner.keyArn }),
     owner: owner.account,
@@ -187,7 +181,6 @@ export function auditReport(snapshot: Snapshot, rollout: Rollout): AuditReport {
     counts,
     unknowns: ownerUnknowns,
     adoptable: adoptable(snapshot, rollout),
-    notes,
   };
 }
 

@@ -21,7 +21,6 @@ export function auditJson(report: AuditReport) {
     drift: report.drift,
     unknowns: report.unknowns,
     adoptable: report.adoptable,
-    notes: report.notes,
   };
 }
 
@@ -52,7 +51,6 @@ function auditView(report: AuditReport) {
     unknown: listed.filter((a) => a.status === 'unknown').map(accountRow),
     drift: report.drift.map(driftRow),
     unknowns: report.unknowns.map(unknownRow),
-    notes: report.notes.map(oneLine),
   };
 }
 
