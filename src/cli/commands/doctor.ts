@@ -46,12 +46,12 @@ export function registerDoctor(cli: Command): void {
         helpAfter(
           'Exit: 0 the launch works, 1 it does not, 2 bad input.',
           "The --iam-policy documents are taken as the grant creator's; --scp documents bound the consumer account. An input not given counts as none.",
-          "--live reads the same inputs from AWS (Get, List and Describe calls only, as keyshare audit): the key policy and grants with the owner's credentials, the --grant-creator role's policies with the consumer's, the SCPs along the consumer's OU path with the caller's (Organizations).",
+          "--live reads the same inputs from AWS (Get, List and Describe calls only, as keyshare audit): the key policy and grants with the owner's credentials, the --grant-creator role's policies with the consumer's, the SCPs along the consumer's OU path and the RCPs along the key owner's with the caller's (Organizations).",
         ),
       ),
     'unless-live',
   )
-    .option('--live', "read the key policy, the grants, the grant creator's IAM policies and the SCPs from AWS (needs --key-arn)")
+    .option('--live', "read the key policy, the grants, the grant creator's IAM policies, the SCPs and the RCPs from AWS (needs --key-arn)")
     .option('--owner-profile <name>', 'with --live: AWS profile for the key owner account (default: the SDK default chain)')
     .option('--owner-role <arn>', 'with --live: role to assume in the key owner account')
     .option('--consumer-profile <name>', 'with --live: AWS profile for the consumer account (default: the SDK default chain)')
@@ -125,6 +125,7 @@ async function liveDiagnosis(flags: DoctorFlags, target: DoctorTarget): Promise<
     flags.iamPolicy.length > 0 && '--iam-policy',
     flags.grants && '--grants',
     flags.scp.length > 0 && '--scp',
+    (flags.rcp ?? []).length > 0 && '--rcp',
   ].filter(Boolean);
   if (given.length > 0) throw new InputError('--live', given.join(' '), 'reads these inputs from AWS', `leave out ${given.join(', ')}, or --live`);
   if (flags.keyArn === undefined)
