@@ -16,10 +16,12 @@ export interface Alike<T> {
 }
 
 const ACCOUNT = new RegExp(ACCOUNT_ID_SOURCE, 'g');
+/** The hash cdktf appends to a construct's logical ID (`…-444455556666_5EEC9487`): it differs with the account. */
+const CDKTF_HASH = /_[0-9A-F]{8}\b/g;
 
 /**
- * Groups `items` whose place (stack) and shape are the same with every account ID masked, in order
- * of first appearance. A stack named for its account (`consumer-444455556666`) is alike to the
+ * Groups `items` whose place (stack) and shape are the same with every account ID (and the cdktf
+ * hash that follows one in an address) masked, in order of first appearance. A stack named for its account (`consumer-444455556666`) is alike to the
  * others; `owner` only to itself.
  */
 export function groupAlike<T>(items: readonly T[], place: (t: T) => string | undefined, shape: (t: T) => unknown): Alike<T>[] {
@@ -27,7 +29,7 @@ export function groupAlike<T>(items: readonly T[], place: (t: T) => string | und
   for (const item of items) {
     const at = place(item);
     const text = JSON.stringify([at ?? null, shape(item)]);
-    const key = text.replace(ACCOUNT, '<account>');
+    const key = text.replace(ACCOUNT, '<account>').replace(CDKTF_HASH, '_<hash>');
     const ids = new Set(text.match(ACCOUNT) ?? []);
     const g = groups.get(key);
     if (!g) groups.set(key, { first: item, count: 1, places: at === undefined ? [] : [at], ids: [ids] });
@@ -55,9 +57,13 @@ export function inStacks(stacks: readonly string[], all: boolean): { one: string
   return { one: null, many: `${thousands(stacks.length)} stacks (${fewOf(stacks, all)})` };
 }
 
-/** What a group of `count` alike items adds to the first one's line; null for one item. */
-export function alikeNote(group: Alike<unknown>, all: boolean): string | null {
-  if (group.count === 1) return null;
+/**
+ * What a group of `count` alike items adds to the first one's line; null for one item. A change
+ * made once in each of its stacks says so by its stacks ("in 300 stacks (…)"): `perStack` leaves
+ * the note out then.
+ */
+export function alikeNote(group: Alike<unknown>, all: boolean, perStack = false): string | null {
+  if (group.count === 1 || (perStack && group.count === group.places.length)) return null;
   const n = group.accounts.length;
   const few = fewOf(group.accounts, all);
   if (n === 0) return `${thousands(group.count)} alike`;

@@ -8,6 +8,7 @@ import { cell, code, terminal, trusted, url, type Escaped } from '../templates/e
 import { thousands } from '../templates/helpers';
 import { accessClasses, type AccessClass } from '../review/classes';
 import { accessSummary } from '../review/diagram';
+import { isStandInKeyArn } from '../policy/arns';
 import { alikeNote, fewOf, groupAlike, inStacks } from './alike';
 
 /** The margin keeps room for the workflow's footer. */
@@ -116,9 +117,11 @@ function actions(names: readonly string[], max: number | undefined): string {
   return `${accessSummary(names)} (${listed})`;
 }
 
-/** A statement's diff as the lines of a ```diff block: + added, - removed, a header per statement. */
-function diffLines(s: StatementDiff): string[] {
+/** A statement's diff as the lines of a ```diff block: + added, - removed, a header per statement (and what is alike to it). */
+function diffLines(s: StatementDiff, alike: string | null): string[] {
   const out = [`@@ ${s.id}: ${s.change}, ${s.effectBefore ? `${s.effectBefore} → ` : ''}${s.effect} @@`];
+  // Statements alike but for their account (one per consumer in a flat key policy) are one hunk.
+  if (alike) out.push(...wrapped(' ', `${alike}; the first:`));
   for (const [name, d] of statementFields(s)) {
     for (const x of d.removed) out.push(...wrapped('-', `${name}: ${x}`));
     for (const x of d.added) out.push(...wrapped('+', `${name}: ${x}`));
@@ -174,8 +177,14 @@ function provenance(report: ReviewReport, options: RenderOptions): Escaped | nul
     parts.push(
       `Config review: ${report.source.base === undefined ? `${code(report.source.config ?? '')}, with no config before it` : `${code(report.source.base)} → ${code(report.source.config ?? '')}`}, synthesized in memory, no plans or credentials`,
     );
-    const standIns = report.keys.filter((k) => k.keyArnAssumed).map((k) => k.key);
-    if (standIns.length > 0) parts.push(`the key ARN ${standIns.map(code).join(', ')} is a stand-in for the key the owner stack will create`);
+    // A key the change creates has no ARN yet: it is named by its stack and address, and a stand-in ARN decides for it.
+    for (const k of report.keys.filter((key) => key.keyArnAssumed)) {
+      parts.push(
+        isStandInKeyArn(k.key)
+          ? `the key ARN ${code(k.key)} is a stand-in for the key the owner stack will create`
+          : `key ${code(k.key)} is created by this change, so a stand-in ARN takes the place of its own`,
+      );
+    }
   }
   const ci = options.provenance;
   if (ci?.commit) parts.push(`commit ${code(ci.commit.slice(0, 12))}`);
@@ -242,12 +251,13 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
     suppressed: take(report.suppressed, rows).shown.map((x) => ({ ...x, at: [x.stack, x.address].filter(Boolean).join(' › ') || '—' })),
     suppressedMore: take(report.suppressed, rows).more,
     destructiveCount: report.destructive.length,
-    destructive: destructive.shown.map(({ first: c, places }) => ({
-      ...c,
-      ...inStacks(places, all),
-      reason: c.actionReason ?? null,
-      paths: c.replacePaths.length > 0 ? c.replacePaths.join(', ') : null,
-      attributes: c.attributes.map((a) => `${a.path}: ${shown(a.before, valueMax)} → ${shown(a.after, valueMax)}`),
+    destructive: destructive.shown.map((g) => ({
+      ...g.first,
+      ...inStacks(g.places, all),
+      alike: alikeNote(g, all, true),
+      reason: g.first.actionReason ?? null,
+      paths: g.first.replacePaths.length > 0 ? g.first.replacePaths.join(', ') : null,
+      attributes: g.first.attributes.map((a) => `${a.path}: ${shown(a.before, valueMax)} → ${shown(a.after, valueMax)}`),
     })),
     destructiveMore: destructive.more,
     keys: report.keys.map((k) => {
@@ -294,12 +304,19 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
       };
     }),
     policies: policies.shown.map(({ first: p, places }) => {
-      const statements = take(p.statements, caps?.statements);
+      const statements = take(
+        groupAlike(
+          p.statements,
+          () => undefined,
+          (st) => st,
+        ),
+        caps?.statements,
+      );
       const size =
         p.bytesAfter !== undefined
           ? `${thousands(p.bytesAfter)} bytes${p.bytesBefore !== undefined && p.bytesBefore !== p.bytesAfter ? ` (was ${thousands(p.bytesBefore)})` : ''}`
           : '';
-      const diff = statements.shown.flatMap(diffLines);
+      const diff = statements.shown.flatMap((g) => diffLines(g.first, alikeNote(g, all)));
       return {
         ...p,
         ...inStacks(places, all),
@@ -310,11 +327,12 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
       };
     }),
     policiesMore: policies.more,
-    permissions: permissions.shown.map(({ first: p, places }) => ({
-      ...p,
-      ...inStacks(places, all),
-      before: p.before ?? '—',
-      after: p.after ?? '—',
+    permissions: permissions.shown.map((g) => ({
+      ...g.first,
+      ...inStacks(g.places, all),
+      alike: alikeNote(g, all, true),
+      before: g.first.before ?? '—',
+      after: g.first.after ?? '—',
     })),
     permissionsMore: permissions.more,
     permissionCount: report.permissions.length,
@@ -327,9 +345,10 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
       counts: COUNTED.map((c) => st.counts[c]),
     })),
     stacksMore: stacks.more,
-    changes: changes.shown.map(({ first: c, places }) => ({
+    changes: changes.shown.map(({ first: c, ...g }) => ({
       ...c,
-      ...inStacks(places, all),
+      ...inStacks(g.places, all),
+      alike: alikeNote({ first: c, ...g }, all, true),
       action: [c.kind, c.moved && `moved from ${c.previousAddress}`, c.importing !== undefined && `imported (id ${c.importing})`]
         .filter(Boolean)
         .join(', '),
