@@ -21,20 +21,14 @@ async function adoptable(r: Rollout, org: FakeOrg) {
 }
 
 describe('audit --emit-imports', () => {
-  test('import blocks for each existing grant and launch permission, with the IDs the provider parses', async () => {
+  test('import blocks for each existing launch permission, with the IDs the provider parses; grants are adoptable but get none', async () => {
     const r = rollout();
     const org = deployedOrg(r);
-    const files = importFiles(await adoptable(r, org), r);
-    expect([...files.keys()]).toEqual([
-      'generate/accounts/444455556666/keyshare-imports.tf',
-      'generate/accounts/777788889999/keyshare-imports.tf',
-      'generate/owner/keyshare-imports.tf',
-      'synth/consumer-444455556666/keyshare-imports.tf',
-      'synth/consumer-777788889999/keyshare-imports.tf',
-      'synth/owner/keyshare-imports.tf',
-    ]);
-    const grant = org.key.grants.find((g) => g.GranteePrincipal!.includes(CONSUMER_A))!;
-    expect(files.get(`synth/consumer-${CONSUMER_A}/keyshare-imports.tf`)).toContain(`id = "${org.key.arn}:${grant.GrantId}"`);
+    const found = await adoptable(r, org);
+    expect(found.grants.map((g) => g.account)).toEqual([CONSUMER_A, CONSUMER_B]);
+    const files = importFiles(found, r);
+    expect([...files.keys()]).toEqual(['generate/owner/keyshare-imports.tf', 'synth/owner/keyshare-imports.tf']);
+    expect([...files.values()].join('')).not.toContain('aws_kms_grant');
     expect(files.get('synth/owner/keyshare-imports.tf')).toContain(`id = "${CONSUMER_B}/ami-0a1b2c3d4e5f60718"`);
     expect(files.get('generate/owner/keyshare-imports.tf')).toContain(
       `to = module.key_owner.aws_ami_launch_permission.account["ami-0a1b2c3d4e5f60718/${CONSUMER_B}"]`,

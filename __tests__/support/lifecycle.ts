@@ -293,10 +293,10 @@ export class Lifecycle {
     return this.terraform(stack, ['init', '-input=false', '-no-color', `-plugin-dir=${PLUGIN_DIR}`]);
   }
 
-  /** `terraform apply -auto-approve`; with `planFile`, applies that saved plan. */
-  async apply(stack: string, planFile?: string): Promise<TerraformResult> {
+  /** `terraform apply -auto-approve` with `options` (`-target=…`); with `planFile`, applies that saved plan. */
+  async apply(stack: string, planFile?: string, options: readonly string[] = []): Promise<TerraformResult> {
     if (!fs.existsSync(path.join(this.stackDir(stack), '.terraform'))) await this.init(stack);
-    return this.terraform(stack, ['apply', '-json', '-input=false', '-lock=false', ...(planFile ? [planFile] : ['-auto-approve'])]);
+    return this.terraform(stack, ['apply', '-json', '-input=false', '-lock=false', ...options, ...(planFile ? [planFile] : ['-auto-approve'])]);
   }
 
   /** `terraform plan -detailed-exitcode`: 0 no changes, 2 changes; with `out`, saves the plan there. */

@@ -1,23 +1,23 @@
 import type { Rollout } from '../model/rollout';
 import { organizationalUnitIdOf } from '../policy/arns';
 import { stacksOf } from '../review/config-plans';
-import { consumerStackName } from '../stacks/consumer-stack';
 import { OWNER_STACK } from '../stacks/owner-stack';
 import { hclString } from '../terraform/hcl';
 import type { Adoptable } from './report';
 import type { LaunchPermission } from './snapshot';
 
 /**
- * Import IDs, as the AWS provider's importers parse them (terraform-provider-aws,
- * internal/service/kms/grant.go, `grantParseResourceID`: `<key ID or ARN>:<grant ID>`;
+ * Import IDs, as the AWS provider's importer parses them (terraform-provider-aws,
  * internal/service/ec2/ec2_ami_launch_permission.go: `<account ID | group | organization ARN | OU ARN>/<image ID>`).
+ * Grants get no import block: provider 5.100.0 leaves `retire_on_delete` null on import, and the
+ * argument forces a new grant, so an imported grant plans a replacement whose delete a consumer
+ * cannot revoke across accounts (recorded by __tests__/e2e/adoption.test.ts). They need none: "When
+ * this value [Name] is present, you can retry a CreateGrant request with identical parameters; if
+ * the grant already exists, the original GrantId is returned without creating a new grant" (KMS API
+ * reference, CreateGrant, Name), so creating keyshare's named grant adopts the one that exists.
  * `aws_snapshot_create_volume_permission` has no importer; creating one that exists is idempotent
- * (ModifySnapshotAttribute adds a permission the snapshot already has), so it needs none.
+ * (ModifySnapshotAttribute adds a permission the snapshot already has), so it needs none either.
  */
-export function grantImportId(keyArn: string, grantId: string): string {
-  return `${keyArn}:${grantId}`;
-}
-
 export function launchPermissionImportId(imageId: string, p: LaunchPermission): string {
   return `${p.userId ?? p.group ?? p.organizationArn ?? p.organizationalUnitArn}/${imageId}`;
 }
@@ -60,12 +60,6 @@ export function importFiles(adoptable: Adoptable, rollout: Rollout): Map<string,
   const files = new Map<string, string>();
   const add = (path: string, b: ImportBlock) => files.set(path, `${files.get(path) ?? ''}${files.has(path) ? '\n' : ''}${block(b)}`);
 
-  for (const g of adoptable.grants) {
-    const id = grantImportId(g.keyArn, g.grantId);
-    const to = address(resources(consumerStackName(g.account)), 'aws_kms_grant', () => true);
-    if (to) add(`synth/${consumerStackName(g.account)}/keyshare-imports.tf`, { to, id });
-    add(`generate/accounts/${g.account}/keyshare-imports.tf`, { to: 'module.consumer_grant.aws_kms_grant.autoscaling', id });
-  }
   const owner = resources(OWNER_STACK);
   for (const { imageId, permission: p } of adoptable.launchPermissions) {
     const id = launchPermissionImportId(imageId, p);

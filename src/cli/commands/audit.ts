@@ -95,9 +95,9 @@ export async function audit(flags: AuditFlags): Promise<number> {
   const report = auditReport(snapshot, rollout);
   if (importsDir) {
     const written = replaceOutput(importsDir, { files: importFiles(report.adoptable, rollout) });
-    const blocks = report.adoptable.grants.length + report.adoptable.launchPermissions.length;
     process.stderr.write(
-      `keyshare audit: ${blocks} existing resources to adopt, import blocks in ${written.written.length} files under ${written.dir}\n`,
+      `keyshare audit: ${report.adoptable.launchPermissions.length} existing launch permissions to import, blocks in ${written.written.length} files under ${written.dir}; ` +
+        `${report.adoptable.grants.length} existing grants are adopted by creating them (CreateGrant returns a named grant that exists)\n`,
     );
   }
   process.stdout.write(render(auditRenderers, report, flags.format));
