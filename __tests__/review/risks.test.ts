@@ -22,6 +22,13 @@ function unknownAfter(change: any, ...names: string[]): void {
   change.change.after_unknown = { ...(change.change.after_unknown ?? {}), ...Object.fromEntries(names.map((n) => [n, true])) };
   if (change.change.actions[0] === 'no-op') change.change.actions = ['update'];
 }
+const EXISTING_KEY_YAML = BASE_YAML.replace(
+  'key: { alias: golden-ami,',
+  `key: { alias: golden-ami, arn: "arn:aws:kms:us-west-2:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab",`,
+);
+const WITHOUT_B = BASE_YAML.split('\n')
+  .filter((l) => !l.includes(`account: "${CONSUMER_B}"`))
+  .join('\n');
 const grantA = (d: PlanDocs) => changeOf(d, `consumer-${CONSUMER_A}`, 'aws_kms_grant');
 
 describe('the unchanged rollout', () => {
@@ -240,6 +247,30 @@ const CASES: { rule: keyof typeof RULES; triggers: () => PlanDocs; near: () => P
     near: () => edited((d) => editKeyPolicy(d, (p) => statement(p, SID.consumerUse).Action.push('kms:ListGrants'))),
   },
   {
+    // Existing-key mode: destroying aws_kms_key_policy writes KMS's default policy back (kms/key_policy.go).
+    rule: 'key-policy-destroyed',
+    triggers: () => {
+      const docs = planDocs(EXISTING_KEY_YAML);
+      Object.assign(changeOf(docs, 'owner', 'aws_kms_key_policy').change, { actions: ['delete'], after: null, after_unknown: {} });
+      return docs;
+    },
+    near: () => {
+      const docs = planDocs(EXISTING_KEY_YAML);
+      Object.assign(changeOf(docs, 'owner', 'aws_kms_key_policy').change, { actions: ['update'] });
+      return docs;
+    },
+  },
+  {
+    // The owner drops consumer B; the near change carries B's stack destroy (its grant retired) with it.
+    rule: 'consumer-dropped-with-live-grant',
+    triggers: () => {
+      const docs = planDocs(BASE_YAML, WITHOUT_B);
+      docs.delete(`consumer-${CONSUMER_B}`);
+      return docs;
+    },
+    near: () => planDocs(BASE_YAML, WITHOUT_B),
+  },
+  {
     // Terraform reads a grant back with ListGrants after creating it, and on every refresh: without it
     // every consumer stack's next plan fails, while the launch itself still holds.
     rule: 'deploy-path-broken',
@@ -330,6 +361,23 @@ it('every rule review evaluates is tested here', () => {
   const tested = new Set([...CASES.map((c) => c.rule), 'plan-not-reviewed', 'suppression-expired']);
   const reviewed = Object.entries(RULES).filter(([, r]) => (r.evaluatedBy as readonly string[]).includes('review'));
   expect(reviewed.map(([id]) => id).filter((r) => !tested.has(r as keyof typeof RULES))).toEqual([]);
+});
+
+describe('a removed consumer', () => {
+  const dropped = (docs: PlanDocs) => review(docs).findings.filter((f) => f.rule === 'consumer-dropped-with-live-grant');
+
+  it("is high when the owner's change comes without the consumer's destroy, and names the account", () => {
+    const found = dropped(CASES.find((c) => c.rule === 'consumer-dropped-with-live-grant')!.triggers());
+    expect(found.map((f) => [f.severity, f.stack])).toEqual([['high', 'owner']]);
+    expect(found[0].message).toMatch(new RegExp(`stops naming account ${CONSUMER_B}, but no plan here destroys its grant`));
+  });
+
+  it('is high when its stack keeps the grant', () => {
+    const docs = planDocs(BASE_YAML, WITHOUT_B);
+    const grant = changeOf(docs, `consumer-${CONSUMER_B}`, 'aws_kms_grant');
+    Object.assign(grant.change, { actions: ['no-op'], after: grant.change.before });
+    expect(dropped(docs)[0]?.message).toMatch(/its grant stays/);
+  });
 });
 
 describe('a broken deploy path', () => {

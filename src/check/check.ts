@@ -1,9 +1,9 @@
 import { type AuthorizationResult, authorize, authorizeDecision, type Decision, type KeyAccessInputs, type Verdict } from '../evaluator';
 import { evaluateLaunchPath, stepPasses } from '../launch/evaluate';
-import { accountRootArn, autoScalingRoleArn, keyArn as keyArnOf, PLACEHOLDER_KEY_ID, roleArn } from '../policy/arns';
+import { autoScalingRoleArn, keyArn as keyArnOf, PLACEHOLDER_KEY_ID, roleArn } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import { consumerIamPolicy } from '../policy/consumer-policy';
-import { autoScalingGrant } from '../policy/grant';
+import { autoScalingGrant, issuedAutoScalingGrant } from '../policy/grant';
 import { anyAutoScalingRolePattern, DEFAULT_ORGANIZATION_GRANTEE, keyPolicy, principalAccountGranteeAssumption, SID } from '../policy/key-policy';
 import { STAND_IN_GRANT_CREATOR_ROLE, type LaunchStep } from '../launch/path';
 import type { PolicyDocument } from '../policy/document';
@@ -228,10 +228,7 @@ function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor
     if (!consumer.sameAccount) {
       // Its deploy role is the grant creator: it holds the consumer IAM policy (an assumption said
       // below), and the grant it created is its to retire (IssuingAccount).
-      const grant = {
-        ...autoScalingGrant(partition, keyArn, consumer.account, consumer.serviceLinkedRoleSuffix),
-        IssuingAccount: accountRootArn(partition, consumer.account),
-      };
+      const grant = issuedAutoScalingGrant(partition, keyArn, consumer.account, consumer.serviceLinkedRoleSuffix);
       visit.deploy(
         proveDeployPath({
           stack: `consumer-${consumer.account}`,

@@ -3,11 +3,12 @@ import { autoScalingRoleArn, type Partition } from '../policy/arns';
 import { DEPLOY_PHASES, deployPathOf, permissionOf, type DeployCall, type DeployPhase } from '../policy/deploy-path';
 import type { PolicyDocument } from '../policy/document';
 import { createGrantContext } from '../policy/grant';
-import type { ContextValue, Grant, KmsRequest } from '../policy/kms-api';
+import type { ContextEntry, Grant, KmsRequest } from '../policy/kms-api';
 
 /** One call of a deploy path, as check reports it: named for the resource type, the phase and the call. */
 export interface DeployStep extends Verdict {
-  readonly step: { readonly id: string; readonly title: string };
+  /** `permission`: the IAM action the call needs (`kms:ListGrants`). */
+  readonly step: { readonly id: string; readonly title: string; readonly permission: string };
 }
 
 export interface DeployProof {
@@ -35,7 +36,9 @@ export interface DeployTarget {
   /** Auto Scaling role suffix, for the CreateGrant request the grant resource makes. */
   readonly serviceLinkedRoleSuffix?: string;
   /** Facts every request of the account carries (organization membership). */
-  readonly accountContext?: Readonly<Record<string, ContextValue>>;
+  readonly accountContext?: Readonly<Record<string, ContextEntry>>;
+  /** What else bounds the role's calls, where known (SCPs, RCPs, a permissions boundary: doctor's inputs). */
+  readonly bounds?: Omit<KeyAccessInputs, 'keyArn' | 'keyPolicy' | 'identityPolicies' | 'grants'>;
 }
 
 /**
@@ -46,7 +49,13 @@ export interface DeployTarget {
  * alone, which keyshare does not write: the README lists them, from the same model.
  */
 export function proveDeployPath(t: DeployTarget): DeployProof {
-  const inputs: KeyAccessInputs = { keyArn: t.keyArn, keyPolicy: t.keyPolicy, identityPolicies: [...t.identityPolicies], grants: [...t.grants] };
+  const inputs: KeyAccessInputs = {
+    ...t.bounds,
+    keyArn: t.keyArn,
+    keyPolicy: t.keyPolicy,
+    identityPolicies: [...t.identityPolicies],
+    grants: [...t.grants],
+  };
   const decided = new Map<string, Verdict>();
   const steps: DeployStep[] = [];
   for (const type of t.types) {
@@ -61,7 +70,10 @@ export function proveDeployPath(t: DeployTarget): DeployProof {
             action,
             authorizeKnowing(inputs, request(t, call), () => false),
           );
-        steps.push({ step: { id: deployStepId(type, phase, call), title: deployStepTitle(t, type, phase, call) }, ...decided.get(action)! });
+        steps.push({
+          step: { id: deployStepId(type, phase, call), title: deployStepTitle(t, type, phase, call), permission: action },
+          ...decided.get(action)!,
+        });
       }
     }
   }

@@ -9,6 +9,9 @@ import { proveFixes, ProofScope } from './prove';
 import type { ContextEntry } from '../policy/kms-api';
 import { GRANT_OPERATIONS } from '../policy/conditions';
 import { type PolicyDocument, statementId } from '../policy/document';
+import { proveDeployPath, type DeployStep } from '../check/deploy';
+import { SHARED_KEY_TYPES } from '../policy/deploy-path';
+import { issuedAutoScalingGrant } from '../policy/grant';
 import { granteeNamesPrincipalAccount, principalAccountGranteeAssumption } from '../policy/key-policy';
 
 export interface DoctorTarget {
@@ -17,6 +20,12 @@ export interface DoctorTarget {
   readonly grantCreator?: string;
   /** Context the caller knows and keyshare cannot (organization membership); the steps' own keys win. */
   readonly context?: Readonly<Record<string, ContextEntry>>;
+  /**
+   * Terraform's role in the consumer account (`--deploy-role`), which creates the grant in keyshare's
+   * consumer stack: it is the grant creator, and its deploy path (every KMS call the AWS provider makes
+   * on the key for that stack) is decided too.
+   */
+  readonly deployRole?: string;
   /** Where the key policy with the fixes applied is to be written (`--fixed-key-policy`); named in the put-key-policy command. */
   readonly fixedKeyPolicyFile?: string;
 }
@@ -48,6 +57,16 @@ export interface Diagnosis {
    * file `--fixed-key-policy` names for it; absent when the key policy needs no fix.
    */
   readonly fixedKeyPolicy?: { readonly document: PolicyDocument; readonly file?: string };
+  /**
+   * With `--deploy-role` across accounts: each KMS call Terraform's AWS provider makes on the key for
+   * the consumer's stack (src/policy/deploy-path.ts), decided for that role on the same inputs.
+   */
+  readonly deploy?: { readonly role: string; readonly steps: readonly DeployStep[] };
+}
+
+/** Whether Terraform can create, refresh and destroy the consumer's stack: true when not asked. */
+export function deployWorks(d: Diagnosis): boolean {
+  return !d.deploy || d.deploy.steps.every(stepPasses);
 }
 
 export { STAND_IN_GRANT_CREATOR_ROLE as GRANT_CREATOR_ROLE } from '../launch/path';
@@ -73,7 +92,7 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
   const key = parseKmsArn(keyArn);
   if (!key) throw new Error(`unparsable key ARN ${keyArn}`);
   const sameAccount = key.account === target.consumer;
-  const grantCreator = target.grantCreator ?? roleArn(key.partition, target.consumer, STAND_IN_GRANT_CREATOR_ROLE);
+  const grantCreator = target.deployRole ?? target.grantCreator ?? roleArn(key.partition, target.consumer, STAND_IN_GRANT_CREATOR_ROLE);
   const serviceLinkedRole = autoScalingRoleArn(key.partition, target.consumer, target.serviceLinkedRoleSuffix);
   const path: LaunchPathTarget = {
     partition: key.partition,
@@ -137,6 +156,33 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
         );
 
   const { assumptions, assumedSteps } = assumptionsOf(loaded, steps);
+  const deploy =
+    target.deployRole === undefined || sameAccount
+      ? undefined
+      : {
+          role: target.deployRole,
+          steps: proveDeployPath({
+            stack: `consumer-${target.consumer}`,
+            account: target.consumer,
+            role: target.deployRole,
+            types: SHARED_KEY_TYPES,
+            partition: key.partition,
+            keyArn,
+            keyPolicy: available.keyPolicy,
+            identityPolicies: available.identityPolicies ?? [],
+            // The grant the stack creates is the deploy role's account's to retire, whichever grants were given.
+            grants: [...(available.grants ?? []), issuedAutoScalingGrant(key.partition, keyArn, target.consumer, target.serviceLinkedRoleSuffix)],
+            serviceLinkedRoleSuffix: target.serviceLinkedRoleSuffix,
+            accountContext: callerFacts(target.context),
+            bounds: {
+              scps: available.scps,
+              rcps: available.rcps,
+              permissionsBoundary: available.permissionsBoundary,
+              callerInManagementAccount: available.callerInManagementAccount,
+              keyInManagementAccount: available.keyInManagementAccount,
+            },
+          }).steps,
+        };
   const keyPolicyFixes = fixes.filter((f) => f.kind === 'add-key-policy-statement' && f.apply);
   const fixedKeyPolicy = keyPolicyFixes.reduce((inputs, f) => f.apply!(inputs), base).keyPolicy;
   return {
@@ -147,12 +193,13 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
     sameAccount,
     serviceLinkedRole,
     grantCreator,
-    grantCreatorAssumed: target.grantCreator === undefined,
+    grantCreatorAssumed: target.grantCreator === undefined && target.deployRole === undefined,
+    ...(deploy && { deploy }),
     ...(awsManaged && { awsManaged }),
     steps,
     fixes,
     inputs: [
-      ...inputLines(loaded, flags, sameAccount, grantCreator, target.grantCreator === undefined),
+      ...inputLines(loaded, flags, sameAccount, grantCreator, target.grantCreator === undefined && target.deployRole === undefined),
       ...(sameAccount ? [] : [grantOperationsLine(judged)]),
     ],
     notes: [...loaded.notes, ...creatorNotes(grantCreator, target.consumer, sameAccount), ...ignoredContextNotes(target.context)],

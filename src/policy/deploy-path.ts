@@ -200,6 +200,11 @@ export const DEPLOY_PATH: readonly DeployPathEntry[] = [
   },
 ];
 
+/** The types whose calls reach the owner's key from a consumer stack: what a consumer's deploy role needs the key policy for. */
+export const SHARED_KEY_TYPES: readonly string[] = DEPLOY_PATH.filter((e) =>
+  Object.values(e.phases).some((calls) => calls.some((c) => c.on === 'shared-key')),
+).map((e) => e.type);
+
 export function deployPathOf(type: string): DeployPathEntry | undefined {
   return type === PROVIDER_DEPLOY_PATH.type ? PROVIDER_DEPLOY_PATH : DEPLOY_PATH.find((e) => e.type === type);
 }

@@ -1,7 +1,7 @@
 import { AUTOSCALING_GRANT_OPERATIONS } from './actions';
 import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS } from './conditions';
 import type { ContextValue, Grant } from './kms-api';
-import { autoScalingRoleArn, Partition, principalAccount } from './arns';
+import { accountRootArn, autoScalingRoleArn, Partition, principalAccount } from './arns';
 
 /**
  * The request context of a CreateGrant (KMS developer guide, "AWS KMS condition keys"): the grantee
@@ -32,6 +32,15 @@ export function autoScalingGrant(partition: Partition, keyArn: string, account: 
     GranteePrincipal: autoScalingRoleArn(partition, account, suffix),
     Operations: [...AUTOSCALING_GRANT_OPERATIONS],
   };
+}
+
+/**
+ * That grant as KMS lists it once the consumer account has created it: issued by that account,
+ * which may therefore retire it through its IAM policies (KMS developer guide, "Retiring and
+ * revoking grants"): what a consumer stack's destroy rests on.
+ */
+export function issuedAutoScalingGrant(partition: Partition, keyArn: string, account: string, suffix?: string): Grant {
+  return { ...autoScalingGrant(partition, keyArn, account, suffix), IssuingAccount: accountRootArn(partition, account) };
 }
 
 /** A grant with its place in the list it came from, which names it when it has no ID. */

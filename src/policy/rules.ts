@@ -234,6 +234,20 @@ export const RULES = {
     cite: `${KMS}/enabling-keys.html`,
     evaluatedBy: ['review'],
   },
+  'key-policy-destroyed': {
+    severity: 'high',
+    title: "destroying a key's managed policy puts back KMS's default key policy",
+    fix: "to stop managing the policy, run `terraform state rm` on the aws_kms_key_policy instead of destroying it: the provider's delete writes KMS's default key policy, which names only the owner account, so every consumer loses the key at once",
+    cite: `${KMS}/key-policy-default.html`,
+    evaluatedBy: ['review'],
+  },
+  'consumer-dropped-with-live-grant': {
+    severity: 'high',
+    title: 'an account leaves the key policy while its grant may still exist',
+    fix: "destroy the removed consumer's stack first (it retires the grant), and apply the owner's change only after it: once the key policy drops the account, its stack can no longer read the key (DescribeKey, ListGrants) to refresh or destroy, and only the owner account can then revoke the grant (`aws kms list-grants`, then `aws kms revoke-grant`)",
+    cite: `${KMS}/grant-delete.html`,
+    evaluatedBy: ['review'],
+  },
   'autoscaling-grant-removed': {
     severity: 'high',
     title: "an Auto Scaling service-linked role's grant is removed",

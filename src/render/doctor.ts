@@ -1,4 +1,4 @@
-import { Diagnosis, FIXED_KEY_POLICY_FILE, launchWorks } from '../doctor/diagnose';
+import { deployWorks, Diagnosis, FIXED_KEY_POLICY_FILE, launchWorks } from '../doctor/diagnose';
 import type { Fix } from '../doctor/fixes';
 import { stepPasses, type StepOutcome } from '../launch/evaluate';
 import { verdictDecision, verdictText } from '../templates/authorization';
@@ -68,6 +68,28 @@ function doctorView(d: Diagnosis) {
     fixedKeyPolicy: d.fixedKeyPolicy
       ? { file: d.fixedKeyPolicy.file ?? null, default: FIXED_KEY_POLICY_FILE, flag: `--fixed-key-policy ${FIXED_KEY_POLICY_FILE}` }
       : null,
+    deploy: d.deploy ? deployView(d) : null,
+  };
+}
+
+/** The deploy path: each call once (the first phase that makes it), failures with the evaluator's reasons. */
+function deployView(d: Diagnosis) {
+  const seen = new Set<string>();
+  const calls = d.deploy!.steps.filter((s) => !seen.has(s.step.permission) && seen.add(s.step.permission));
+  const missing = calls.filter((s) => !stepPasses(s)).map((s) => s.step.permission);
+  return {
+    role: d.deploy!.role,
+    works: deployWorks(d),
+    verdict: deployWorks(d)
+      ? `Terraform can create, refresh and destroy the consumer's stack: every KMS call its AWS provider makes on the key is allowed for ${d.deploy!.role}`
+      : `Terraform fails in the consumer's stack: ${d.deploy!.role} cannot call ${missing.join(', ')} on the key (the key policy and its IAM policy must both allow each)`,
+    steps: calls.map((s) => ({
+      id: s.step.id,
+      title: s.step.title,
+      mark: stepPasses(s) ? 'PASS' : 'FAIL',
+      decisionText: verdictText(s, true),
+      result: s.result,
+    })),
   };
 }
 
@@ -100,6 +122,18 @@ function doctorJson(d: Diagnosis): string {
     notes: d.notes,
     assumptions: d.assumptions,
     assumedSteps: d.assumedSteps,
+    deploy: d.deploy
+      ? {
+          role: d.deploy.role,
+          works: deployWorks(d),
+          steps: d.deploy.steps.map(({ step, result, dependsOn }) => ({
+            id: step.id,
+            permission: step.permission,
+            decision: verdictDecision({ result, dependsOn }),
+            missing: result.missing,
+          })),
+        }
+      : null,
   };
   return json(out);
 }

@@ -3,8 +3,9 @@ import type { Verdict } from '../evaluator';
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
 import { evaluateLaunchPath } from '../launch/evaluate';
 import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
-import { accountRootArn, parseAutoScalingRoleArn, parseRoleArn, roleArn } from '../policy/arns';
-import { autoScalingGrant } from '../policy/grant';
+import { parseAutoScalingRoleArn, parseRoleArn, roleArn } from '../policy/arns';
+import { SHARED_KEY_TYPES } from '../policy/deploy-path';
+import { issuedAutoScalingGrant } from '../policy/grant';
 import { GRANTEE_PRINCIPAL, PRINCIPAL_ACCOUNT_VARIABLE } from '../policy/conditions';
 import { listOf, type PolicyDocument } from '../policy/document';
 import { conditionValues } from '../policy/reading';
@@ -103,12 +104,6 @@ function pathOf(steps: readonly (Verdict & { readonly step: { readonly id: strin
 }
 
 /**
- * The types of a consumer stack whose calls reach the owner's key (src/policy/deploy-path.ts): the
- * key looked up through its alias, and the grant created, refreshed and retired.
- */
-const SHARED_KEY_TYPES = ['data.aws_kms_key', 'aws_kms_grant'];
-
-/**
  * Decides, on one side, the KMS calls Terraform's AWS provider makes on the shared key from a
  * cross-account consumer's stack, as its deploy role (the grant creator), with `proveDeployPath`,
  * the function `check` uses: a key policy that takes ListGrants away fails the grant's read.
@@ -117,10 +112,7 @@ export function deployPathOn(snapshot: KeySnapshot | undefined, consumer: Consum
   if (!snapshot) return { state: 'unknown' };
   const grantCreator = consumer.grantCreator ?? roleArn(snapshot.partition, consumer.account, STAND_IN_GRANT_CREATOR_ROLE);
   // The grant the stack creates is its own to retire (its IssuingAccount).
-  const grant = {
-    ...autoScalingGrant(snapshot.partition, snapshot.keyArn, consumer.account, consumer.serviceLinkedRoleSuffix),
-    IssuingAccount: accountRootArn(snapshot.partition, consumer.account),
-  };
+  const grant = issuedAutoScalingGrant(snapshot.partition, snapshot.keyArn, consumer.account, consumer.serviceLinkedRoleSuffix);
   const proof = proveDeployPath({
     stack: consumer.account,
     account: consumer.account,

@@ -7,7 +7,7 @@ import { GRANTEE_PRINCIPAL, GRANT_IS_FOR_AWS_RESOURCE, PRINCIPAL_ACCOUNT_VARIABL
 import { listOf, statementId, type PolicyDocument, type PolicyStatement } from '../policy/document';
 import type { ResourceChange } from './plan';
 import { attachedPolicy, type PolicyIndex } from './attachments';
-import type { AttachmentSide, KeyPolicySide, KeySide, StackResources, Tracked } from './resources';
+import type { AttachmentSide, GrantSide, KeyPolicySide, KeySide, StackResources, Tracked } from './resources';
 import { attribute } from './values';
 import { ownerOf } from './keys';
 import type { KeyReview, ReviewFinding as Finding } from './report';
@@ -181,7 +181,67 @@ function keyRisks(r: StackResources): Finding[] {
     out.push(...keyLifecycle(k));
     out.push(...policyRisks(k, k));
   }
-  for (const p of r.keyPolicies) out.push(...policyRisks(p, undefined));
+  for (const p of r.keyPolicies) {
+    // The provider's delete (kms/key_policy.go) writes KMS's default key policy back: consumers are cut off.
+    if (p.change.kind === 'delete')
+      out.push(
+        finding(
+          'key-policy-destroyed',
+          `${p.change.address} is destroyed: the provider puts back KMS's default key policy on ${p.before?.keyId ?? 'the key'}, which names only the owner account`,
+          { stack: p.stack, change: p.change },
+        ),
+      );
+    out.push(...policyRisks(p, undefined));
+  }
+  return out;
+}
+
+/** Accounts other than `owner` a key policy names: as principals, or by their Auto Scaling role in a grantee condition. */
+function accountsNamed(doc: PolicyDocument, owner: string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const s of doc.Statement) {
+    if (s.Effect !== 'Allow' || !s.Principal || s.Principal === '*') continue;
+    for (const p of listOf(s.Principal.AWS)) {
+      const account = principalAccount(p);
+      if (account) out.add(account);
+    }
+  }
+  for (const v of conditionValues(doc, GRANTEE_PRINCIPAL)) {
+    const role = parseAutoScalingRoleArn(v);
+    if (role) out.add(role.account);
+  }
+  if (owner) out.delete(owner);
+  return out;
+}
+
+/**
+ * An account the key policy stops naming while its grant is not destroyed in these plans: the
+ * grant keeps giving its Auto Scaling role the key, and once the owner's change is applied the
+ * account can no longer read the key to refresh or destroy its own stack. Its stack's destroy
+ * must come first (and be in the plans under review); only the owner can revoke the grant after.
+ */
+function droppedAccountRisks(r: StackResources): Finding[] {
+  const out: Finding[] = [];
+  const grantAccount = (g: Tracked<GrantSide>) => parseAutoScalingRoleArn((g.before ?? g.after)?.grant?.GranteePrincipal ?? '')?.account;
+  for (const t of [...r.keys, ...r.keyPolicies]) {
+    const before = t.before?.policy?.state === 'known' ? t.before.policy.doc : undefined;
+    const after = t.after?.policy?.state === 'known' ? t.after.policy.doc : undefined;
+    if (!before || !after || t.change.kind === 'no-op') continue;
+    const owner = t.account;
+    const still = accountsNamed(after, owner);
+    for (const account of [...accountsNamed(before, owner)].filter((a) => !still.has(a)).sort()) {
+      const grants = r.grants.filter((g) => grantAccount(g) === account);
+      if (grants.length > 0 && grants.every((g) => !g.after && g.change.kind !== 'forget')) continue;
+      const held = grants.filter((g) => g.after || g.change.kind === 'forget').map((g) => `${g.stack} ${g.change.address}`);
+      out.push(
+        finding(
+          'consumer-dropped-with-live-grant',
+          `${t.change.address} stops naming account ${account}, but ${held.length > 0 ? `its grant stays (${held.join(', ')})` : 'no plan here destroys its grant'}: destroy its stack before this change is applied`,
+          { stack: t.stack, change: t.change },
+        ),
+      );
+    }
+  }
   return out;
 }
 
@@ -379,6 +439,7 @@ export function findRisks(r: StackResources, keys: readonly KeyReview[], policie
     ...undecidedRisks(r),
     ...iamRisks(r, policies),
     ...keyRisks(r),
+    ...droppedAccountRisks(r),
     ...sharingRisks(r, keys),
     ...grantScopeRisks(r),
     ...grantRisks(r),

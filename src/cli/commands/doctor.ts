@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { DESCRIPTIONS } from './descriptions';
 import { serviceLinkedRoleSuffix, unpackRule } from '../../config';
 import { ACCOUNT_ID } from '../../policy/formats';
-import { Diagnosis, diagnose, DoctorTarget, FIXED_KEY_POLICY_FILE, GRANT_CREATOR_ROLE, launchWorks } from '../../doctor/diagnose';
+import { deployWorks, Diagnosis, diagnose, DoctorTarget, FIXED_KEY_POLICY_FILE, GRANT_CREATOR_ROLE, launchWorks } from '../../doctor/diagnose';
 import { AccountAccess, collect, COLLECT_DEFAULTS } from '../../audit/collect';
 import { doctorRollout, liveDoctorInputs } from '../../audit/live';
 import { validKeyArn } from '../../inputs/key-arn';
@@ -31,6 +31,7 @@ export interface DoctorFlags extends Omit<KeyAccessFlags, 'keyPolicy'> {
   readonly consumer: string;
   readonly serviceLinkedRoleSuffix?: string;
   readonly grantCreator?: string;
+  readonly deployRole?: string;
   readonly context: readonly string[];
   readonly format: Format;
   readonly fixedKeyPolicy?: string;
@@ -44,7 +45,7 @@ export function registerDoctor(cli: Command): void {
       .addHelpText(
         'after',
         helpAfter(
-          'Exit: 0 the launch works, 1 it does not, 2 bad input.',
+          'Exit: 0 the launch works (and, with --deploy-role, so does Terraform on the key), 1 it does not, 2 bad input.',
           "The --iam-policy documents are taken as the grant creator's; --scp documents bound the consumer account. An input not given counts as none.",
           "--live reads the same inputs from AWS (Get, List and Describe calls only, as keyshare audit): the key policy and grants with the owner's credentials, the --grant-creator role's policies with the consumer's, the SCPs along the consumer's OU path and the RCPs along the key owner's with the caller's (Organizations).",
         ),
@@ -59,6 +60,10 @@ export function registerDoctor(cli: Command): void {
     .requiredOption('--consumer <account>', 'the 12-digit account whose Auto Scaling group launches')
     .option('--service-linked-role-suffix <suffix>', 'custom suffix of its Auto Scaling service-linked role (AWSServiceRoleForAutoScaling_<suffix>)')
     .option('--grant-creator <arn>', `principal that creates the grant in the consumer account (default: role/${GRANT_CREATOR_ROLE}, a stand-in)`)
+    .option(
+      '--deploy-role <arn>',
+      "Terraform's role in the consumer account, which creates the grant in keyshare's consumer stack: it is the grant creator, and doctor also decides every KMS call the AWS provider makes on the key for that stack (create, refresh, destroy)",
+    )
     .addOption(contextOption('context of every request on the path, e.g. aws:PrincipalOrgID=o-… when the key policy names the organization'))
     .option(
       '--fixed-key-policy <file>',
@@ -81,10 +86,19 @@ export async function doctor(flags: DoctorFlags): Promise<number> {
     const rule = parsed.success ? undefined : unpackRule(parsed.error.issues[0].message);
     if (rule) throw new InputError('--service-linked-role-suffix', flags.serviceLinkedRoleSuffix, rule.problem, rule.fix);
   }
+  const deployRole = flags.deployRole === undefined ? undefined : validPrincipal('--deploy-role', flags.deployRole);
+  if (deployRole !== undefined && flags.grantCreator !== undefined && flags.grantCreator !== deployRole)
+    throw new InputError(
+      '--deploy-role',
+      deployRole,
+      `differs from --grant-creator ${flags.grantCreator}`,
+      "in keyshare's consumer stack the deploy role creates the grant: give --deploy-role alone",
+    );
   const target = {
     consumer: flags.consumer,
     serviceLinkedRoleSuffix: flags.serviceLinkedRoleSuffix,
-    grantCreator: flags.grantCreator === undefined ? undefined : validPrincipal('--grant-creator', flags.grantCreator),
+    grantCreator: deployRole ?? (flags.grantCreator === undefined ? undefined : validPrincipal('--grant-creator', flags.grantCreator)),
+    deployRole,
     context: await parseContextFlags(flags.context),
     fixedKeyPolicyFile: flags.fixedKeyPolicy,
   };
@@ -104,7 +118,10 @@ export async function doctor(flags: DoctorFlags): Promise<number> {
     replaceFile({ file, flag: '--fixed-key-policy', isOwn: () => true, refusal: { problem: 'exists', fix: 'name a new file' } }, text);
   }
   process.stdout.write(render(doctorRenderers, diagnosis, flags.format));
-  return exitCode(launchWorks(diagnosis) ? [] : [RULES['launch-path-broken'].severity]);
+  return exitCode([
+    ...(launchWorks(diagnosis) ? [] : [RULES['launch-path-broken'].severity]),
+    ...(deployWorks(diagnosis) ? [] : [RULES['deploy-path-broken'].severity]),
+  ]);
 }
 
 function fileFlags(flags: DoctorFlags): KeyAccessFlags {
@@ -164,6 +181,7 @@ async function liveDiagnosis(flags: DoctorFlags, target: DoctorTarget): Promise<
   }
   return diagnose(live.loaded, live.flags, {
     ...live.target,
+    deployRole: target.deployRole,
     context: { ...target.context, ...live.target.context },
     fixedKeyPolicyFile: target.fixedKeyPolicyFile,
   });
