@@ -24,7 +24,8 @@ function folderName(token: string): string {
 function documentedTable(): Record<string, string[]> {
   const doc = fs.readFileSync(path.join(ROOT, 'docs/ARCHITECTURE.md'), 'utf8');
   const section = doc.slice(doc.indexOf('## Layers and what each folder holds'), doc.indexOf('## Data flow of each command'));
-  const rows = section.split('\n').filter((line) => line.startsWith('| `'));
+  // A row of the table: its first cell names the folder in backticks (`src/policy/`, constructs (in `modules/`)).
+  const rows = section.split('\n').filter((line) => line.startsWith('| ') && line.split(' | ')[0].includes('`'));
   const names = (text: string) => [...text.matchAll(/`([^`]+)`/g)].map((m) => folderName(m[1]));
   return Object.fromEntries(
     rows.map((row) => {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { renderTerraformModules } from '../../src/tfmodules';
+import { renderTerraformModules } from '../../src/terraform-modules';
 import { expectBadInput, keyshare } from '../support/cli';
 import { keyshareInProcess } from './in-process';
 import { tempDir } from '../support/temp';

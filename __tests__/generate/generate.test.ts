@@ -4,7 +4,7 @@ import * as path from 'path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { load } from 'js-yaml';
 import { generate, GenerateRequest } from '../../src/generate';
-import { renderTerraformModules, terraformModules } from '../../src/tfmodules';
+import { renderTerraformModules, terraformModules } from '../../src/terraform-modules';
 import { keyPolicy } from '../../src/policy/key-policy';
 import { OWNER, ORG_ARN, ORG_ID } from '../support/rollouts';
 import { expectBadInput, keyshare, ROOT } from '../support/cli';
@@ -80,11 +80,11 @@ describe('a rollout of 40 accounts', () => {
   const read = (rel: string) => fs.readFileSync(path.join(out, rel), 'utf8');
 
   test('one root per active account the key policy admits, none for the owner, the others counted', () => {
-    expect(result.plan.accounts).toHaveLength(36);
-    expect(result.plan.outsideOrganizationPaths).toBe(1);
-    expect(result.plan.skipped).toEqual({ SUSPENDED: 1, CLOSED: 1, PENDING_CLOSURE: 1 });
+    expect(result.selection.accounts).toHaveLength(36);
+    expect(result.selection.outsideOrganizationPaths).toBe(1);
+    expect(result.selection.skipped).toEqual({ SUSPENDED: 1, CLOSED: 1, PENDING_CLOSURE: 1 });
     const roots = fs.readdirSync(path.join(out, 'accounts')).sort();
-    expect(roots).toEqual(result.plan.accounts.map((a) => a.account));
+    expect(roots).toEqual(result.selection.accounts.map((a) => a.account));
     expect(roots).not.toContain(OWNER);
     expect(roots).not.toContain('300000000001'); // index 2 in the inventory: suspended
     expect(roots).not.toContain('300000000012'); // index 13: in an OU outside organization.ouPaths
@@ -147,7 +147,7 @@ describe('a rollout of 40 accounts', () => {
     expect(locals.service_linked_role_suffixes).toEqual({ '300000000003': 'web' });
 
     // Every account root differs only in what is the account's own.
-    for (const a of result.plan.accounts) {
+    for (const a of result.selection.accounts) {
       const p = parsed.get(`accounts/${a.account}/main.tf`);
       expect(p.provider.aws[0].assume_role[0].role_arn).toBe(a.deployRoleArn);
       expect(p.terraform[0].backend.s3[0].key).toContain(`/accounts/${a.account}.tfstate`);
@@ -176,7 +176,7 @@ describe('a rollout of 40 accounts', () => {
     tf('apply', '-auto-approve', '-input=false', '-no-color');
     const policy = JSON.parse(JSON.parse(tf('output', '-json', 'policy')) as string);
     fs.rmSync(proof, { recursive: true, force: true });
-    expect(policy).toEqual(keyPolicy(result.plan.rollout));
+    expect(policy).toEqual(keyPolicy(result.selection.rollout));
     expect(JSON.stringify(policy)).toContain('aws:PrincipalOrgID');
     expect(call.organization_grantee).toBe('any-account');
   });
@@ -203,10 +203,10 @@ describe('a rollout of 40 accounts', () => {
   });
 
   test('waves: the canary the config names first, then waves of at most --wave-size', () => {
-    const waves = result.plan.waves.map((w) => w.map((a) => a.account));
+    const waves = result.selection.waves.map((w) => w.map((a) => a.account));
     expect(waves[0]).toEqual(['300000000000', '300000000002', '300000000003', '300000000004']);
     expect(waves.map((w) => w.length)).toEqual([4, 16, 16]);
-    expect(result.plan.canary).toBe(true);
+    expect(result.selection.canary).toBe(true);
   });
 
   test('atlantis.yaml: one project per root, each account depends on the owner, parallel plan and apply', () => {
@@ -214,10 +214,10 @@ describe('a rollout of 40 accounts', () => {
     expect(atlantis).toMatchObject({ version: 3, parallel_plan: true, parallel_apply: true });
     expect(atlantis.projects[0]).toMatchObject({ name: 'owner', dir: 'owner', execution_order_group: 0 });
     const accountProjects = atlantis.projects.slice(1);
-    expect(accountProjects.map((p: any) => p.dir)).toEqual(result.plan.accounts.map((a) => `accounts/${a.account}`));
+    expect(accountProjects.map((p: any) => p.dir)).toEqual(result.selection.accounts.map((a) => `accounts/${a.account}`));
     for (const [i, p] of accountProjects.entries()) {
       expect(p.depends_on).toEqual(['owner']);
-      expect(p.execution_order_group).toBe(result.plan.accounts[i].wave);
+      expect(p.execution_order_group).toBe(result.selection.accounts[i].wave);
     }
     // Atlantis's repo-level config rules (https://www.runatlantis.io/docs/repo-level-atlantis-yaml): names unique and
     // URL-safe, dirs relative without "..", depends_on naming a project, when_modified relative to the project's dir.
@@ -235,10 +235,10 @@ describe('a rollout of 40 accounts', () => {
 
   test('the rollout README lists every account with its wave, and the wave files hold the same', () => {
     const readme = read('README.md');
-    for (const a of result.plan.accounts) expect(readme).toContain(`| \`${a.account}\` |`);
+    for (const a of result.selection.accounts) expect(readme).toContain(`| \`${a.account}\` |`);
     expect(readme).toContain('| `300000000004` | team "5" \\| \\${var.x} | 1 |');
     expect(readme).toContain('Skipped**, not active: 1 SUSPENDED, 1 CLOSED, 1 PENDING\\_CLOSURE');
-    result.plan.waves.forEach((wave, i) => {
+    result.selection.waves.forEach((wave, i) => {
       expect(read(`waves/wave-0${i + 1}.txt`)).toBe(`${wave.map((a) => `accounts/${a.account}`).join('\n')}\n`);
     });
   });
@@ -247,19 +247,19 @@ describe('a rollout of 40 accounts', () => {
 test('--ou keeps the accounts of an OU; --exclude leaves one out', () => {
   const r = run(path.join(work, 'ou'), { ous: ['ou-ab12-22222222'], exclude: ['300000000002'] });
   // Odd inventory indexes are in OU 2222…; index i is account 300000000000 + i - 1.
-  expect(r.plan.accounts.map((a) => a.account)).toEqual(
+  expect(r.selection.accounts.map((a) => a.account)).toEqual(
     // 300000000012 (index 13) is in no OU of organization.ouPaths.
     Array.from({ length: 20 }, (_, k) => String(300000000000 + 2 * k)).filter(
       (id) => !['300000000002', '300000000008', '300000000010', '300000000012'].includes(id),
     ),
   );
-  expect(r.plan.excluded).toBe(1);
+  expect(r.selection.excluded).toBe(1);
 });
 
 describe('regeneration', () => {
   test('keeps the files a user added, replaces its own; accounts that left get tombstones, and no other account moves', () => {
     const out = path.join(work, 'regen');
-    const before = run(out).plan;
+    const before = run(out).selection;
     fs.writeFileSync(path.join(out, 'accounts/300000000004/terraform.tfvars'), 'x = 1\n');
     fs.writeFileSync(path.join(out, 'notes.md'), 'mine\n');
     fs.writeFileSync(path.join(out, 'accounts/300000000005/extra.tf'), '# mine\n');
@@ -268,15 +268,15 @@ describe('regeneration', () => {
       inventory(40, { 2: 'SUSPENDED', 9: 'CLOSED', 11: 'PENDING_CLOSURE', 7: 'SUSPENDED' }).replace(/\s*\{[^{}]*"Id": "300000000005"[^{}]*\},?/, ''),
     );
     const again = generate({ accounts: fewer, config, out, ous: [], exclude: [], waveSize: 16 });
-    expect(again.plan.left?.map((a) => a.account)).toEqual(['300000000005', '300000000006']);
-    expect(again.plan.added).toEqual([]);
+    expect(again.selection.left?.map((a) => a.account)).toEqual(['300000000005', '300000000006']);
+    expect(again.selection.added).toEqual([]);
     // The two that left keep a root whose plan destroys what theirs created; every other account keeps its wave.
-    expect(again.plan.leaving.map((l) => l.account)).toEqual(['300000000005', '300000000006']);
+    expect(again.selection.leaving.map((l) => l.account)).toEqual(['300000000005', '300000000006']);
     const tombstone = fs.readFileSync(path.join(out, 'accounts/300000000006/main.tf'), 'utf8');
     expect(tombstone).toMatch(/left the rollout/);
     expect(tombstone).not.toMatch(/module /);
     const waveOf = (plan: typeof before) => new Map(plan.accounts.map((a) => [a.account, a.wave]));
-    for (const [account, wave] of waveOf(again.plan)) expect(wave).toBe(waveOf(before).get(account));
+    for (const [account, wave] of waveOf(again.selection)) expect(wave).toBe(waveOf(before).get(account));
     expect(fs.readFileSync(path.join(out, 'accounts/300000000005/extra.tf'), 'utf8')).toBe('# mine\n');
     // --forget drops a tombstone once its destroy was applied.
     const forgot = generate({ accounts: fewer, config, out, ous: [], exclude: [], waveSize: 16, forget: ['300000000006'] });
@@ -368,8 +368,8 @@ test('the examples generate: examples/accounts.json and examples/accounts.csv wi
     exclude: [],
     waveSize: 256,
   });
-  expect(json.plan.accounts.length).toBeGreaterThan(200);
-  expect(json.plan.ownerInInventory).toBe(true);
+  expect(json.selection.accounts.length).toBeGreaterThan(200);
+  expect(json.selection.ownerInInventory).toBe(true);
   const csv = generate({
     accounts: path.join(ROOT, 'examples/accounts.csv'),
     config: path.join(ROOT, 'examples/keyshare-org.yaml'),
@@ -378,7 +378,7 @@ test('the examples generate: examples/accounts.json and examples/accounts.csv wi
     exclude: [],
     waveSize: 256,
   });
-  expect(csv.plan.accounts.map((a) => a.account)).toEqual(['210000007919', '210000015838', '210000039595', '444455556666', '777788889999']);
+  expect(csv.selection.accounts.map((a) => a.account)).toEqual(['210000007919', '210000015838', '210000039595', '444455556666', '777788889999']);
 });
 
 test('an existing key (key.arn): the owner root manages its policy through key-owner, and every grant names it', async () => {

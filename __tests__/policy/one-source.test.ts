@@ -17,7 +17,7 @@ import { SID } from '../../src/policy/key-policy';
  *   - a string that is one of the key policy's Sids (src/policy/key-policy.ts SID).
  * Prose is left alone on purpose: an error message's fix ("write arn:${partition}:...: IAM and KMS
  * ..."), an example ("e.g. arn:aws:iam::111122223333:role/deploy") or a Terraform variable's
- * description in src/tfmodules shows the user a shape; it does not match or build one.
+ * description in src/terraform-modules shows the user a shape; it does not match or build one.
  */
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -3,7 +3,7 @@ import { AmiLaunchPermission } from '@cdktf/provider-aws/lib/ami-launch-permissi
 import { SnapshotCreateVolumePermission } from '@cdktf/provider-aws/lib/snapshot-create-volume-permission';
 import { z } from 'zod';
 import { validateProps } from '../validate';
-import { accountId, amiId, organizationArn, snapshotId } from '../../src/config';
+import { accountId, amiId, organizationArnField, snapshotId } from '../../src/config';
 import { InputError } from '../../src/errors';
 import { organizationalUnitIdOf } from '../../src/policy/arns';
 
@@ -32,7 +32,7 @@ const accounts = z.array(accountId('account')).optional();
 const PROPS = z.object({
   amis: z.array(z.object({ id: amiId, snapshotIds: z.array(snapshotId).optional() })),
   accounts,
-  organizationArn: organizationArn.optional(),
+  organizationArn: organizationArnField.optional(),
   snapshotAccounts: accounts,
 });
 

@@ -99,7 +99,7 @@ const GRANTEE = z.object({ account: accountId('account') });
 /** Props that describe a key the construct creates: meaningless, so refused, with `existingKeyArn`. */
 const NEW_KEY_ONLY = ['description', 'enableKeyRotation', 'deletionWindowInDays'] as const;
 
-type Consumer = KeyPolicyInput['consumers'][number];
+type GrantedConsumer = KeyPolicyInput['consumers'][number];
 
 /**
  * The customer-managed key that encrypts the shared AMI's snapshots, its alias and its key policy.
@@ -117,7 +117,7 @@ export class KeyOwner extends Construct {
   readonly keyPolicy?: KmsKeyPolicy;
   private readonly props: KeyOwnerProps;
   private readonly partition: Partition;
-  private readonly consumers: Consumer[] = [];
+  private readonly consumers: GrantedConsumer[] = [];
 
   constructor(scope: Construct, id: string, props: KeyOwnerProps) {
     super(scope, id);

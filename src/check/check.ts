@@ -1,6 +1,6 @@
 import { type AuthorizationResult, authorize, authorizeDecision, type Decision, type KeyAccessInputs, type Verdict } from '../evaluator';
 import { evaluateLaunchPath, stepPasses } from '../launch/evaluate';
-import { autoScalingRoleArn, keyArn as keyArnOf, PLACEHOLDER_KEY_ID, roleArn } from '../policy/arns';
+import { autoScalingRoleArn, placeholderKeyArn, roleArn } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import { consumerIamPolicy } from '../policy/consumer-policy';
 import { autoScalingGrant, issuedAutoScalingGrant } from '../policy/grant';
@@ -156,7 +156,7 @@ interface ProofVisitor {
 /** Decides every launch step and probe, in report order, handing each to `visit` as it is decided. */
 function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor): Omit<CheckReport, 'consumers' | 'deploy' | 'probes'> {
   const { partition, owner, organization } = rollout;
-  const keyArn = rollout.key.arn ?? keyArnOf(partition, owner.region, owner.account, PLACEHOLDER_KEY_ID);
+  const keyArn = rollout.key.arn ?? placeholderKeyArn(partition, owner.region, owner.account);
   const scope: ProbeScope = { partition, keyArn, owner: owner.account };
   const membership: Record<string, ContextValue> = organization
     ? { [PRINCIPAL_ORG_ID]: organization.id, ...(organization.ouPaths.length > 0 && { [PRINCIPAL_ORG_PATHS]: [organization.ouPaths[0]] }) }

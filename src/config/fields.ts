@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AWS_REGIONS } from '../policy/regions';
-import { ALIAS_ARN_RESOURCE, ARN_PREFIX, KEY_ARN, ORG_ARN, PRINCIPAL_ARN, ROLE_ARN, ROLE_ARN_PATTERN } from '../policy/arns';
+import { ALIAS_ARN_RESOURCE, ARN_PREFIX, KEY_ARN, ORG_ARN, PRINCIPAL_ARN_PATTERN, ROLE_ARN, ROLE_ARN_PATTERN } from '../policy/arns';
 import {
   ACCOUNT_ID,
   ALIAS_MAX,
@@ -67,7 +67,7 @@ export function accountId(description: string) {
     .meta({ description });
 }
 
-export const roleArn = formatted(
+export const roleArnField = formatted(
   ROLE_ARN,
   'is not an IAM role ARN',
   'write arn:<partition>:iam::<12-digit account>:role/<name>, e.g. arn:aws:iam::111122223333:role/deploy (a role ARN, not an assumed-role session ARN): keyshare assumes this role, and only a role can be assumed',
@@ -80,7 +80,7 @@ export const roleArnPattern = formatted(
 );
 
 export const principalArn = formatted(
-  PRINCIPAL_ARN,
+  PRINCIPAL_ARN_PATTERN,
   'is not an IAM role or user ARN',
   'write arn:<partition>:iam::<12-digit account>:role/<name> or :user/<name>, not the assumed-role ARN that `aws sts get-caller-identity` prints: a key policy names IAM principals by their ARN',
 );
@@ -193,7 +193,7 @@ export const organizationId = formatted(
   'write o- followed by 10 to 32 lowercase letters or digits, as `aws organizations describe-organization --query Organization.Id` prints it',
 )('Organization ID, e.g. o-a1b2c3d4e5.');
 
-export const organizationArn = formatted(
+export const organizationArnField = formatted(
   ORG_ARN,
   'is not an AWS Organizations organization ARN',
   'write arn:<partition>:organizations::<management account>:organization/<organization id>, as `aws organizations describe-organization --query Organization.Arn` prints it',

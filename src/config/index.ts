@@ -35,7 +35,7 @@ export {
   existingKeyArn,
   keyAlias,
   keyDescription,
-  organizationArn,
+  organizationArnField,
   organizationId,
   ouPath,
   principalArn,

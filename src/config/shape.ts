@@ -13,13 +13,13 @@ import {
   keyDescription,
   keyPrefix,
   npmPackageName,
-  organizationArn,
+  organizationArnField,
   organizationId,
   ouId,
   ouPath,
   principalArn,
   region,
-  roleArn,
+  roleArnField,
   roleArnPattern,
   roleName,
   serviceLinkedRoleSuffix,
@@ -39,7 +39,7 @@ const owner = z
   .strictObject({
     account: accountId('Account that owns the key and the AMIs.'),
     region: region('Region of the key, its grants and the AMIs, e.g. us-west-2.'),
-    deployRoleArn: roleArn('Role in the owner account that Terraform assumes to deploy the owner stack.').optional(),
+    deployRoleArn: roleArnField('Role in the owner account that Terraform assumes to deploy the owner stack.').optional(),
   })
   .meta({ description: 'The account that owns the KMS key and the AMIs.' });
 
@@ -71,7 +71,7 @@ const ami = z
 const consumer = z
   .strictObject({
     account: accountId('Consumer account whose Auto Scaling groups launch from the AMIs; may be the owner account.'),
-    deployRoleArn: roleArn('Role in the consumer account that Terraform assumes to deploy the consumer stack.').optional(),
+    deployRoleArn: roleArnField('Role in the consumer account that Terraform assumes to deploy the consumer stack.').optional(),
     serviceLinkedRoleSuffix: serviceLinkedRoleSuffix.optional(),
     createServiceLinkedRole: z.boolean().default(false).meta({ description: 'Create the Auto Scaling service-linked role in the consumer account.' }),
     attachPolicyToRoles: z
@@ -85,7 +85,7 @@ const consumer = z
 const organization = z
   .strictObject({
     id: organizationId,
-    arn: organizationArn,
+    arn: organizationArnField,
     ouPaths: z.array(ouPath).default([]).meta({ description: 'Limit sharing to these organization paths. Default: the whole organization.' }),
     grantee: z.enum(ORGANIZATION_GRANTEES).default(DEFAULT_ORGANIZATION_GRANTEE).meta({
       description:
@@ -101,7 +101,7 @@ const backend = z
         bucket: bucketName,
         region: region('Region of the state bucket.'),
         keyPrefix: keyPrefix.default('keyshare'),
-        roleArn: roleArn('Role that Terraform assumes to read and write the state.').optional(),
+        roleArn: roleArnField('Role that Terraform assumes to read and write the state.').optional(),
       })
       .meta({ description: 'Terraform S3 backend.' }),
   })

@@ -6,11 +6,11 @@ import { COMMENT_MARKER } from '../review/comment';
 import { renderTemplate } from '../templates/engine';
 import { Escaped, trusted } from '../templates/escape';
 import { AWS_PROVIDER_VERSION, ROOT_TERRAFORM_VERSION } from '../terraform/versions';
-import type { AccountRoot, GeneratePlan, LeavingAccount, SelectOptions } from './plan';
+import type { AccountRoot, AccountSelection, LeavingAccount, SelectOptions } from './selection';
 
 /**
  * Every file `keyshare generate` writes, by path relative to the output directory. Pure: the
- * same plan renders the same bytes, wherever the command runs.
+ * same selection renders the same bytes, wherever the command runs.
  */
 
 export const OWNER_ROOT = 'owner';
@@ -73,7 +73,7 @@ export function synthReviewWorkflow(config: string): string {
   return renderTemplate('review/github-synth.yml', { config: trusted(config), marker: trusted(COMMENT_MARKER) });
 }
 
-export interface RenderOptions {
+export interface RolloutRenderOptions {
   /** Called after each account root, for a progress display. */
   readonly progress?: (done: number, total: number) => void;
   /** The selection the rollout was generated with: the inventory-sync workflow regenerates with it. */
@@ -87,12 +87,16 @@ export interface RenderedRollout {
   readonly executable: ReadonlySet<string>;
 }
 
-export function renderRollout(plan: GeneratePlan, modules: ReadonlyMap<string, string>, options: RenderOptions = {}): RenderedRollout {
+export function renderRollout(
+  selection: AccountSelection,
+  modules: ReadonlyMap<string, string>,
+  options: RolloutRenderOptions = {},
+): RenderedRollout {
   const files = new Map<string, string>();
   for (const [rel, text] of modules) files.set(`modules/${rel}`, text);
 
-  const view = rolloutView(plan, options);
-  const total = plan.accounts.length;
+  const view = rolloutView(selection, options);
+  const total = selection.accounts.length;
   // The CI files first: a rollout too large for its CI system is refused before thousands of roots render.
   const ci = CI_TEMPLATES.map((t) => {
     const text = renderTemplate(t.template, view);
@@ -109,15 +113,15 @@ export function renderRollout(plan: GeneratePlan, modules: ReadonlyMap<string, s
   });
   files.set(`${OWNER_ROOT}/main.tf`, renderTemplate('generate/owner.tf', view.owner));
   files.set(`${OWNER_ROOT}/consumers.tf`, renderTemplate('generate/consumers.tf', view.consumers));
-  plan.accounts.forEach((account, i) => {
-    files.set(`${accountRoot(account.account)}/main.tf`, renderTemplate('generate/account.tf', accountView(plan, view.common, account)));
+  selection.accounts.forEach((account, i) => {
+    files.set(`${accountRoot(account.account)}/main.tf`, renderTemplate('generate/account.tf', accountView(selection, view.common, account)));
     options.progress?.(i + 1, total);
   });
-  for (const leaving of plan.leaving) {
-    files.set(`${accountRoot(leaving.account)}/main.tf`, renderTemplate('generate/tombstone.tf', tombstoneView(plan, view.common, leaving)));
+  for (const leaving of selection.leaving) {
+    files.set(`${accountRoot(leaving.account)}/main.tf`, renderTemplate('generate/tombstone.tf', tombstoneView(selection, view.common, leaving)));
   }
   view.waves.forEach((wave) => files.set(String(wave.file), wave.roots.map((r) => `${r}\n`).join('')));
-  files.set(WAVES_RECORD, `${JSON.stringify(plan.record, null, 2)}\n`);
+  files.set(WAVES_RECORD, `${JSON.stringify(selection.record, null, 2)}\n`);
   for (const script of SCRIPTS) files.set(script.path, renderTemplate(script.template, view));
   for (const [path, text] of ci) files.set(path, text);
   files.set('README.md', renderTemplate('generate/README.md', view));
@@ -133,23 +137,23 @@ function sourceSpec(source: KeyshareSource | undefined): string {
 
 /**
  * The options to regenerate with, as command-line words for the inventory-sync workflow's shell.
- * Safe there unquoted: planRollout refused any --ou that is not an OU ID (OU_ID) and any
+ * Safe there unquoted: selectAccounts refused any --ou that is not an OU ID (OU_ID) and any
  * --exclude that is not a 12-digit account ID before anything renders, and --wave-size is a number.
  */
-function generateOptions(options: RenderOptions['options']): Escaped {
+function generateOptions(options: RolloutRenderOptions['options']): Escaped {
   if (!options) return trusted('');
   return trusted(
     [...options.ous.map((ou) => ` --ou ${ou}`), ...options.exclude.map((id) => ` --exclude ${id}`), ` --wave-size ${options.waveSize}`].join(''),
   );
 }
 
-function stateKey(plan: GeneratePlan, root: string): string {
+function stateKey(selection: AccountSelection, root: string): string {
   // Apart from synth's `<prefix>/<stack>.tfstate`: the same config may serve both.
-  return `${plan.rollout.backend?.s3.keyPrefix ?? ''}/generate/${root}.tfstate`;
+  return `${selection.rollout.backend?.s3.keyPrefix ?? ''}/generate/${root}.tfstate`;
 }
 
-function rolloutView(plan: GeneratePlan, options: RenderOptions) {
-  const { rollout } = plan;
+function rolloutView(selection: AccountSelection, options: RolloutRenderOptions) {
+  const { rollout } = selection;
   const { partition, owner, key, organization } = rollout;
   const createVolume = rollout.generate?.createVolumePermissions ?? false;
   const common = {
@@ -163,8 +167,8 @@ function rolloutView(plan: GeneratePlan, options: RenderOptions) {
   const targets = organizationLaunchTargets(organization);
   const self = rollout.consumers.find((c) => c.sameAccount);
   const leavingByWave = new Map<number, string[]>();
-  for (const l of plan.leaving) leavingByWave.set(l.wave, [...(leavingByWave.get(l.wave) ?? []), l.account]);
-  const waves = plan.waves.map((accounts, i) => {
+  for (const l of selection.leaving) leavingByWave.set(l.wave, [...(leavingByWave.get(l.wave) ?? []), l.account]);
+  const waves = selection.waves.map((accounts, i) => {
     const ids = [...accounts.map((a) => a.account), ...(leavingByWave.get(i + 1) ?? [])].sort();
     return {
       number: i + 1,
@@ -172,13 +176,13 @@ function rolloutView(plan: GeneratePlan, options: RenderOptions) {
       job: trusted(`apply-wave-${i + 1}`),
       output: trusted(`wave${i + 1}`),
       previousJob: trusted(i === 0 ? 'apply-owner' : `apply-wave-${i}`),
-      canary: plan.canary && i === 0,
+      canary: selection.canary && i === 0,
       roots: ids.map(accountRoot),
       size: accounts.length,
       leaving: leavingByWave.get(i + 1)?.length ?? 0,
     };
   });
-  const skipped = Object.entries(plan.skipped).map(([state, count]) => ({ state, count }));
+  const skipped = Object.entries(selection.skipped).map(([state, count]) => ({ state, count }));
   return {
     common,
     owner: {
@@ -186,7 +190,7 @@ function rolloutView(plan: GeneratePlan, options: RenderOptions) {
       owner: trusted(owner.account),
       partition,
       deployRoleArn: owner.deployRoleArn ?? null,
-      stateKey: stateKey(plan, OWNER_ROOT),
+      stateKey: stateKey(selection, OWNER_ROOT),
       administrators: key.administrators,
       organization,
       organizationGrantee: organization.grantee ?? null,
@@ -203,7 +207,7 @@ function rolloutView(plan: GeneratePlan, options: RenderOptions) {
     },
     consumers: {
       count: rollout.consumers.length,
-      ownerIsConsumer: plan.ownerIsConsumer,
+      ownerIsConsumer: selection.ownerIsConsumer,
       createVolume,
       // The organization-scale key policy reads an account only for its role's suffix (and the owner's
       // own); without create-volume permissions, only those are listed, so the owner root stays the same
@@ -218,7 +222,7 @@ function rolloutView(plan: GeneratePlan, options: RenderOptions) {
     alias: key.alias,
     keyArn: common.keyArn,
     organization,
-    accounts: plan.accounts.map((a) => ({
+    accounts: selection.accounts.map((a) => ({
       account: trusted(a.account),
       name: a.name,
       wave: a.wave,
@@ -226,11 +230,11 @@ function rolloutView(plan: GeneratePlan, options: RenderOptions) {
       dir: trusted(accountRoot(a.account)),
     })),
     // Every account root, tombstones too, for Atlantis. Account IDs are 12 digits (inventory.ts refuses any other).
-    roots: [...plan.accounts, ...plan.leaving]
+    roots: [...selection.accounts, ...selection.leaving]
       .sort((a, b) => (a.account < b.account ? -1 : 1))
       .map((a) => ({ account: trusted(a.account), wave: a.wave, dir: trusted(accountRoot(a.account)) })),
-    leaving: plan.leaving.map((l) => ({ account: trusted(l.account), name: l.name, wave: l.wave, dir: trusted(accountRoot(l.account)) })),
-    accountCount: plan.accounts.length,
+    leaving: selection.leaving.map((l) => ({ account: trusted(l.account), name: l.name, wave: l.wave, dir: trusted(accountRoot(l.account)) })),
+    accountCount: selection.accounts.length,
     waves,
     createVolume,
     snapshotCount: new Set(rollout.amis.flatMap((a) => a.snapshotIds)).size,
@@ -247,32 +251,32 @@ function rolloutView(plan: GeneratePlan, options: RenderOptions) {
     maxJobs: BATCH.maxJobs,
     generateOptions: generateOptions(options.options),
     skipped,
-    excluded: plan.excluded,
-    outsideOus: plan.outsideOus,
-    outsideOrganizationPaths: plan.outsideOrganizationPaths,
-    ownerIsConsumer: plan.ownerIsConsumer,
+    excluded: selection.excluded,
+    outsideOus: selection.outsideOus,
+    outsideOrganizationPaths: selection.outsideOrganizationPaths,
+    ownerIsConsumer: selection.ownerIsConsumer,
     localState: rollout.backend === undefined,
     // The review workflow finds its pull-request comment by this line.
     marker: trusted(COMMENT_MARKER),
   };
 }
 
-function tombstoneView(plan: GeneratePlan, common: ReturnType<typeof rolloutView>['common'], leaving: LeavingAccount) {
+function tombstoneView(selection: AccountSelection, common: ReturnType<typeof rolloutView>['common'], leaving: LeavingAccount) {
   return {
     ...common,
     account: trusted(leaving.account),
     deployRoleArn: leaving.deployRoleArn,
-    stateKey: stateKey(plan, accountRoot(leaving.account)),
+    stateKey: stateKey(selection, accountRoot(leaving.account)),
   };
 }
 
-function accountView(plan: GeneratePlan, common: ReturnType<typeof rolloutView>['common'], account: AccountRoot) {
+function accountView(selection: AccountSelection, common: ReturnType<typeof rolloutView>['common'], account: AccountRoot) {
   return {
     ...common,
     account: trusted(account.account),
     wave: account.wave,
     deployRoleArn: account.deployRoleArn,
-    stateKey: stateKey(plan, accountRoot(account.account)),
+    stateKey: stateKey(selection, accountRoot(account.account)),
     suffix: account.serviceLinkedRoleSuffix ?? null,
     createServiceLinkedRole: account.createServiceLinkedRole,
     attachPolicyToRoles: account.attachPolicyToRoles,

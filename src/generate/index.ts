@@ -2,21 +2,22 @@ import { loadRollout } from '../config';
 import type { Rollout } from '../model/rollout';
 import { InputError } from '../errors';
 import { ACCOUNT_ID, ACCOUNT_ID_SOURCE } from '../policy/formats';
-import { checkOutputDir, OutputRequest, OutputSummary, previousGenerated, replaceOutput } from '../output';
+import { checkOutputDir, OutputRequest, previousGenerated, replaceOutput } from '../output';
 import { assertDeployable } from '../synth/deployable';
-import { renderTerraformModules } from '../tfmodules';
+import { renderTerraformModules } from '../terraform-modules';
 import { renderRollout, WAVES_RECORD } from './files';
 import { readInventory } from './inventory';
-import { DEFAULT_WAVE_SIZE, GeneratePlan, planRollout, PreviousWaves, SelectOptions } from './plan';
+import type { GenerateResult } from './summary';
+import { DEFAULT_WAVE_SIZE, selectAccounts, PreviousWaves, SelectOptions } from './selection';
 
-export { DEFAULT_WAVE_SIZE, MAX_WAVE_SIZE } from './plan';
+export { DEFAULT_WAVE_SIZE, MAX_WAVE_SIZE } from './selection';
 
 /**
  * The rollout generate proves for an inventory: every active account a consumer, with the config's
  * settings for those it lists, the organization resolved. `audit --accounts` audits the same accounts.
  */
 export function inventoryRollout(config: Rollout, accountsFile: string): Rollout {
-  return planRollout(config, readInventory(accountsFile), { ous: [], exclude: [], waveSize: DEFAULT_WAVE_SIZE }).rollout;
+  return selectAccounts(config, readInventory(accountsFile), { ous: [], exclude: [], waveSize: DEFAULT_WAVE_SIZE }).rollout;
 }
 
 export interface GenerateRequest extends SelectOptions {
@@ -24,16 +25,6 @@ export interface GenerateRequest extends SelectOptions {
   readonly config: string;
   readonly out: string;
   readonly progress?: (done: number, total: number) => void;
-}
-
-export interface GenerateResult {
-  readonly out: string;
-  readonly plan: GeneratePlan;
-  readonly keyPolicyBytes: number;
-  readonly proven: { readonly steps: number; readonly probes: number };
-  readonly output: OutputSummary;
-  /** Tombstone roots the previous output had and this one dropped (`--forget`). */
-  readonly forgotten: readonly string[];
 }
 
 const ACCOUNT_ROOT_FILE = new RegExp(`^accounts/(${ACCOUNT_ID_SOURCE})/main\\.tf$`);
@@ -45,13 +36,13 @@ const ACCOUNT_ROOT_FILE = new RegExp(`^accounts/(${ACCOUNT_ID_SOURCE})/main\\.tf
 export function generate(req: GenerateRequest): GenerateResult {
   const request: OutputRequest = { dir: req.out, flag: '--out', kind: 'generate' };
   checkOutputDir(request);
-  const plan = planRollout(loadRollout(req.config), readInventory(req.accounts), req, previousWaves(req.out));
-  const { keyPolicyBytes, proven } = assertDeployable(plan.rollout);
-  const rendered = renderOrRefuse(() => renderRollout(plan, renderTerraformModules(), { progress: req.progress, options: req }));
+  const selection = selectAccounts(loadRollout(req.config), readInventory(req.accounts), req, previousWaves(req.out));
+  const { keyPolicyBytes, proven } = assertDeployable(selection.rollout);
+  const rendered = renderOrRefuse(() => renderRollout(selection, renderTerraformModules(), { progress: req.progress, options: req }));
   const output = replaceOutput(request, rendered);
   return {
     out: req.out,
-    plan,
+    selection,
     keyPolicyBytes,
     proven,
     output,
@@ -86,3 +77,4 @@ export function renderOrRefuse<T>(render: () => T): T {
   }
 }
 export { generateRenderers } from './summary';
+export type { GenerateResult } from './summary';

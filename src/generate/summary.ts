@@ -1,7 +1,19 @@
-import type { GenerateResult } from './index';
 import { KEY_POLICY_MAX_BYTES } from '../policy/document';
 import { json, Renderers } from '../render/format';
 import { renderTemplate } from '../templates/engine';
+import type { OutputSummary } from '../output';
+import type { AccountSelection } from './selection';
+
+/** What `keyshare generate` did, as its summary reports it. */
+export interface GenerateResult {
+  readonly out: string;
+  readonly selection: AccountSelection;
+  readonly keyPolicyBytes: number;
+  readonly proven: { readonly steps: number; readonly probes: number };
+  readonly output: OutputSummary;
+  /** Tombstone roots the previous output had and this one dropped (`--forget`). */
+  readonly forgotten: readonly string[];
+}
 
 /** How many IDs or paths a summary line shows before it counts the rest. */
 const SHOWN = 5;
@@ -18,25 +30,25 @@ function firstFew(names: readonly string[]) {
 
 /** Stable shape for machines. */
 export function generateJson(r: GenerateResult) {
-  const { plan, output } = r;
+  const { selection, output } = r;
   return {
     out: r.out,
-    owner: plan.rollout.owner.account,
-    organization: plan.rollout.organization.id,
-    ownerIsConsumer: plan.ownerIsConsumer,
-    accounts: plan.accounts.map((a) => ({ account: a.account, name: a.name, wave: a.wave, deployRoleArn: a.deployRoleArn })),
-    waves: plan.waves.map((w) => w.map((a) => a.account)),
-    canary: plan.canary,
+    owner: selection.rollout.owner.account,
+    organization: selection.rollout.organization.id,
+    ownerIsConsumer: selection.ownerIsConsumer,
+    accounts: selection.accounts.map((a) => ({ account: a.account, name: a.name, wave: a.wave, deployRoleArn: a.deployRoleArn })),
+    waves: selection.waves.map((w) => w.map((a) => a.account)),
+    canary: selection.canary,
     // Undefined on a first run: there is nothing to compare with.
-    added: plan.added ?? null,
-    left: plan.left ?? null,
-    leaving: plan.leaving.map((l) => ({ account: l.account, name: l.name, wave: l.wave })),
-    skipped: plan.skipped,
-    excluded: plan.excluded,
-    outsideOus: plan.outsideOus,
-    outsideOrganizationPaths: plan.outsideOrganizationPaths,
-    configOnly: plan.configOnly,
-    defaultDeployRole: plan.defaultDeployRole,
+    added: selection.added ?? null,
+    left: selection.left ?? null,
+    leaving: selection.leaving.map((l) => ({ account: l.account, name: l.name, wave: l.wave })),
+    skipped: selection.skipped,
+    excluded: selection.excluded,
+    outsideOus: selection.outsideOus,
+    outsideOrganizationPaths: selection.outsideOrganizationPaths,
+    configOnly: selection.configOnly,
+    defaultDeployRole: selection.defaultDeployRole,
     keyPolicyBytes: r.keyPolicyBytes,
     proven: r.proven,
     forgotten: r.forgotten,
@@ -45,49 +57,49 @@ export function generateJson(r: GenerateResult) {
 }
 
 function generateView(r: GenerateResult) {
-  const { plan, output } = r;
-  const skipped = Object.entries(plan.skipped).map(([state, count]) => ({ state, count }));
+  const { selection, output } = r;
+  const skipped = Object.entries(selection.skipped).map(([state, count]) => ({ state, count }));
   return {
     out: r.out,
-    accounts: plan.accounts.length,
-    waves: plan.waves.length,
-    largestWave: Math.max(0, ...plan.waves.map((w) => w.length)),
-    inventory: plan.inventoryAccounts,
+    accounts: selection.accounts.length,
+    waves: selection.waves.length,
+    largestWave: Math.max(0, ...selection.waves.map((w) => w.length)),
+    inventory: selection.inventoryAccounts,
     skipped,
     skippedTotal: skipped.reduce((n, s) => n + s.count, 0),
-    excluded: plan.excluded,
-    outsideOus: plan.outsideOus,
-    outsideOrganizationPaths: plan.outsideOrganizationPaths,
-    ownerIsConsumer: plan.ownerIsConsumer,
-    ownerInInventory: plan.ownerInInventory,
-    owner: plan.rollout.owner.account,
-    organization: plan.rollout.organization.id,
+    excluded: selection.excluded,
+    outsideOus: selection.outsideOus,
+    outsideOrganizationPaths: selection.outsideOrganizationPaths,
+    ownerIsConsumer: selection.ownerIsConsumer,
+    ownerInInventory: selection.ownerInInventory,
+    owner: selection.rollout.owner.account,
+    organization: selection.rollout.organization.id,
     keyPolicyBytes: r.keyPolicyBytes,
     keyPolicyMax: KEY_POLICY_MAX_BYTES,
     proven: r.proven,
-    defaultDeployRole: plan.defaultDeployRole,
-    deployRoleExample: plan.accounts[0]?.deployRoleArn ?? null,
-    configOnly: firstFew(plan.configOnly),
-    configOnlyCount: plan.configOnly.length,
+    defaultDeployRole: selection.defaultDeployRole,
+    deployRoleExample: selection.accounts[0]?.deployRoleArn ?? null,
+    configOnly: firstFew(selection.configOnly),
+    configOnlyCount: selection.configOnly.length,
     written: output.written.length,
     changed: output.changed.length,
     kept: firstFew(output.kept),
     keptCount: output.kept.length,
-    canary: plan.canary ? plan.waves[0].length : 0,
-    firstRun: plan.added === undefined,
-    added: named(plan.added ?? []),
-    addedCount: plan.added?.length ?? 0,
-    left: named(plan.left ?? []),
-    leftCount: plan.left?.length ?? 0,
-    leavingCount: plan.leaving.length,
+    canary: selection.canary ? selection.waves[0].length : 0,
+    firstRun: selection.added === undefined,
+    added: named(selection.added ?? []),
+    addedCount: selection.added?.length ?? 0,
+    left: named(selection.left ?? []),
+    leftCount: selection.left?.length ?? 0,
+    leavingCount: selection.leaving.length,
     forgotten: firstFew(r.forgotten),
     forgottenCount: r.forgotten.length,
-    createVolume: plan.rollout.generate?.createVolumePermissions ?? false,
+    createVolume: selection.rollout.generate?.createVolumePermissions ?? false,
     createVolumeResources:
-      (plan.rollout.generate?.createVolumePermissions ?? false)
-        ? plan.accounts.length * new Set(plan.rollout.amis.flatMap((a) => a.snapshotIds)).size
+      (selection.rollout.generate?.createVolumePermissions ?? false)
+        ? selection.accounts.length * new Set(selection.rollout.amis.flatMap((a) => a.snapshotIds)).size
         : 0,
-    localState: plan.rollout.backend === undefined,
+    localState: selection.rollout.backend === undefined,
   };
 }
 

@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import { DEFAULT_PARTITION, keyArn as buildKeyArn, KmsArnParts, parseKmsArn, Partition, PLACEHOLDER_KEY_ID } from '../policy/arns';
+import { DEFAULT_PARTITION, KmsArnParts, parseKmsArn, Partition, placeholderKeyArn } from '../policy/arns';
 import { ALIAS_PREFIX, AWS_MANAGED_ALIAS_PREFIX } from '../policy/formats';
 import { CALLER_ACCOUNT, VIA_SERVICE } from '../policy/conditions';
 import { listOf, type PolicyDocument, type StringOrList } from '../policy/document';
@@ -102,8 +102,7 @@ export function resolveKeyArn(given: string | undefined, policy: PolicyDocument,
     const arn = validKeyArn('--key-arn', given);
     const parts = parseKmsArn(arn) as KmsArnParts;
     // Requests name the key, never its alias; the alias ARN is kept to say the key cannot be shared.
-    if (isAwsManagedAlias(arn))
-      return { arn: buildKeyArn(parts.partition, parts.region, parts.account, PLACEHOLDER_KEY_ID), source: 'flag', awsManagedAlias: arn };
+    if (isAwsManagedAlias(arn)) return { arn: placeholderKeyArn(parts.partition, parts.region, parts.account), source: 'flag', awsManagedAlias: arn };
     return { arn, source: 'flag' };
   }
   const owner = keyPolicyOwner(policy);
@@ -118,7 +117,7 @@ export function resolveKeyArn(given: string | undefined, policy: PolicyDocument,
     );
   }
   return {
-    arn: buildKeyArn(owner.partition, viaServiceRegion(policy) ?? DEFAULT_PLACEHOLDER_REGION, owner.account, PLACEHOLDER_KEY_ID),
+    arn: placeholderKeyArn(owner.partition, viaServiceRegion(policy) ?? DEFAULT_PLACEHOLDER_REGION, owner.account),
     source: 'placeholder',
   };
 }

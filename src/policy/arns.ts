@@ -132,7 +132,12 @@ export function keyArn(partition: Partition, region: string, account: string, ke
 }
 
 /** The key ID that stands in for a key not created yet, or one the inputs do not name. */
-export const PLACEHOLDER_KEY_ID = '00000000-0000-0000-0000-000000000000';
+const PLACEHOLDER_KEY_ID = '00000000-0000-0000-0000-000000000000';
+
+/** The ARN of a key whose ID is not known: a key not created yet, or one the inputs do not name. */
+export function placeholderKeyArn(partition: Partition, region: string, account: string): string {
+  return keyArn(partition, region, account, PLACEHOLDER_KEY_ID);
+}
 
 /**
  * Member accounts that AWS Organizations creates get this role, trusted by the management
@@ -157,7 +162,7 @@ const NAME_UNDER_PATH = `${IAM_PATH_SOURCE}${IAM_NAME_SOURCE}`;
 /** A role ARN with a literal account, with or without a path. */
 export const ROLE_ARN = iamArnPattern(ACCOUNT_ID_SOURCE, `role/${NAME_UNDER_PATH}`);
 /** A key administrator: a role, a user, or the account itself (`:root`), which root delegation already covers. */
-export const PRINCIPAL_ARN = iamArnPattern(ACCOUNT_ID_SOURCE, `(?:root|(?:role|user)/${NAME_UNDER_PATH})`);
+export const PRINCIPAL_ARN_PATTERN = iamArnPattern(ACCOUNT_ID_SOURCE, `(?:root|(?:role|user)/${NAME_UNDER_PATH})`);
 
 /** Stands for each consumer's account ID in a role ARN pattern such as `consumerDeployRoleArn`. */
 export const ACCOUNT_PLACEHOLDER = '{{account}}';

@@ -14,7 +14,7 @@ import { alikeNote, fewOf, groupAlike, inStacks } from './alike';
 /** The margin keeps room for the workflow's footer. */
 const BUDGET = COMMENT_LIMIT - 1536;
 
-export interface RenderOptions {
+export interface ReviewRenderOptions {
   readonly failOn: FailOn;
   /** Where the full report was written (`--out`), named when the comment is truncated. */
   readonly fullReport?: string;
@@ -31,7 +31,7 @@ function verdict(report: ReviewReport): string {
 }
 
 /** The machine shape; docs/review-report.schema.json documents it. */
-function reviewJson(report: ReviewReport, options: RenderOptions): string {
+function reviewJson(report: ReviewReport, options: ReviewRenderOptions): string {
   return json({ schemaVersion: 1, failOn: options.failOn, failed: failing(report, options.failOn), verdict: verdict(report), ...report });
 }
 
@@ -171,7 +171,7 @@ const SEVERITY_MARK = { high: '🔴', medium: '🟠', low: '🟡', invalid: '⛔
  * markdown composed here, every input in it escaped (config file names are the user's, the
  * GITHUB_* values the environment's).
  */
-function provenance(report: ReviewReport, options: RenderOptions): Escaped | null {
+function provenance(report: ReviewReport, options: ReviewRenderOptions): Escaped | null {
   const parts: string[] = [];
   if (report.source.kind === 'configs') {
     parts.push(
@@ -192,7 +192,7 @@ function provenance(report: ReviewReport, options: RenderOptions): Escaped | nul
   return parts.length > 0 ? trusted(parts.join(' · ')) : null;
 }
 
-function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps | undefined, note: string | undefined): string {
+function markdownWith(report: ReviewReport, options: ReviewRenderOptions, caps: Caps | undefined, note: string | undefined): string {
   const rows = caps?.rows;
   const valueMax = caps === undefined && options.unlimited ? undefined : 300;
   const actionMax = caps === undefined && options.unlimited ? undefined : 4;
@@ -364,7 +364,7 @@ function markdownWith(report: ReviewReport, options: RenderOptions, caps: Caps |
  * The PR comment. When the whole report would pass GitHub's limit, lists are cut (longest
  * first to go) until it fits, and the comment says so and where the full report is.
  */
-function reviewMarkdown(report: ReviewReport, options: RenderOptions): string {
+function reviewMarkdown(report: ReviewReport, options: ReviewRenderOptions): string {
   const full = markdownWith(report, options, undefined, undefined);
   if (options.unlimited || full.length <= BUDGET) return full;
   const where = options.fullReport ? `the full report is ${options.fullReport}` : 'run keyshare review with --out FILE for the full report';
@@ -375,7 +375,7 @@ function reviewMarkdown(report: ReviewReport, options: RenderOptions): string {
   return `${COMMENT_MARKER}\n### keyshare review: ${cell(verdict(report))}\n\n> **Truncated**: the report does not fit a comment; ${cell(where)}.\n`;
 }
 
-function reviewText(report: ReviewReport, options: RenderOptions): string {
+function reviewText(report: ReviewReport, options: ReviewRenderOptions): string {
   const lines = [`keyshare review: ${verdict(report)}${failing(report, options.failOn) ? ` (fails at --fail-on ${options.failOn})` : ''}`];
   lines.push(
     `  ${thousands(report.stacks.length)} plan${report.stacks.length === 1 ? '' : 's'} reviewed, one per stack: ${COUNTED.map((c) => `${c} ${thousands(report.totals[c])}`).join(', ')}`,
@@ -419,7 +419,7 @@ function reviewText(report: ReviewReport, options: RenderOptions): string {
 /** What review prints: the report, and how the run was asked to judge and place it. */
 export interface ReviewOutput {
   readonly report: ReviewReport;
-  readonly options: RenderOptions;
+  readonly options: ReviewRenderOptions;
 }
 
 export const reviewRenderers: Renderers<ReviewOutput> = {

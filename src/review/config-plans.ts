@@ -5,7 +5,7 @@ import type { TerraformStack } from 'cdktf';
 import { loadRollout } from '../config';
 import { InputError } from '../errors';
 import type { Rollout } from '../model/rollout';
-import { iamPolicyArn, keyArn, Partition, PLACEHOLDER_KEY_ID } from '../policy/arns';
+import { iamPolicyArn, Partition, placeholderKeyArn } from '../policy/arns';
 import { buildApp } from '../stacks/app';
 import { evaluate, UNKNOWN, Value } from './expressions';
 import { parsePlan } from './plan';
@@ -64,7 +64,7 @@ export function stacksOf(rollout: Rollout): Map<string, StackJson> {
 
 /** The key a stack's references resolve to: configured, or the stand-in check uses for a key not yet created. */
 function standInKey(rollout: Rollout): string {
-  return rollout.key.arn ?? keyArn(rollout.partition, rollout.owner.region, rollout.owner.account, PLACEHOLDER_KEY_ID);
+  return rollout.key.arn ?? placeholderKeyArn(rollout.partition, rollout.owner.region, rollout.owner.account);
 }
 
 /** A value with UNKNOWN leaves split into the value Terraform shows and its `after_unknown` mask. */
@@ -91,7 +91,7 @@ function split(value: Value): { known: unknown; unknown: unknown } {
 }
 
 /** What a stack's references resolve to on one side: the key, and the IAM policies that already exist (in `existing`). */
-interface Side {
+interface Resolution {
   readonly key: string;
   readonly partition: Partition;
   readonly existing: StackJson | undefined;
@@ -103,7 +103,7 @@ function accountOf(stack: StackJson): string | undefined {
 }
 
 /** The ARN of a managed policy of `stack` that exists before the change, as state would give it; IAM assigns it at creation. */
-function existingPolicyArn(stack: StackJson, name: string, side: Side): string | undefined {
+function existingPolicyArn(stack: StackJson, name: string, side: Resolution): string | undefined {
   const policyName = stack.resource?.aws_iam_policy?.[name]?.name;
   const before = side.existing?.resource?.aws_iam_policy?.[name]?.name;
   const account = accountOf(stack);
@@ -112,7 +112,7 @@ function existingPolicyArn(stack: StackJson, name: string, side: Side): string |
     : undefined;
 }
 
-function resolver(stack: StackJson, side: Side, references: string[]) {
+function resolver(stack: StackJson, side: Resolution, references: string[]) {
   return (reference: string): Value => {
     references.push(reference);
     const parts = reference.split('.');
@@ -134,7 +134,7 @@ interface Instance {
   readonly references: Record<string, string[]>;
 }
 
-function instances(stack: StackJson | undefined, side: Side): Map<string, { type: string; name: string } & Instance> {
+function instances(stack: StackJson | undefined, side: Resolution): Map<string, { type: string; name: string } & Instance> {
   const out = new Map<string, { type: string; name: string } & Instance>();
   if (!stack) return out;
   for (const [type, byName] of Object.entries(stack.resource ?? {})) {

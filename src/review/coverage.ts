@@ -4,7 +4,7 @@ import { InputError } from '../errors';
 import { readInput } from '../read-input';
 import { finding } from '../policy/rules';
 import type { StackPlan } from './plan-set';
-import type { ReviewFinding as Finding } from './report';
+import type { ReviewFinding } from './report';
 
 /**
  * Which roots a review covers. A review that reads only the plans it finds would pass a change
@@ -79,13 +79,13 @@ function failedRoots(planDirs: readonly string[]): Map<string, string> {
 export interface Coverage {
   /** The plans to review: errored ones are left out, they are findings. */
   readonly stacks: StackPlan[];
-  readonly findings: Finding[];
+  readonly findings: ReviewFinding[];
 }
 
 /** Splits what was read into the plans to review and a `plan-not-reviewed` finding per root that has none. */
 export function coverage(planDirs: readonly string[], stacks: readonly StackPlan[], expected: readonly string[] | undefined): Coverage {
   const failed = failedRoots(planDirs);
-  const findings: Finding[] = [];
+  const findings: ReviewFinding[] = [];
   const notReviewed = (root: string, why: string) => findings.push({ ...finding('plan-not-reviewed', `${root}: not reviewed: ${why}`), stack: root });
   const reviewed = new Set<string>();
   const complete: StackPlan[] = [];

@@ -1,4 +1,4 @@
-import { keyArn as keyArnOf, keyArnNamed, parseKmsArn, partitionOf, PLACEHOLDER_KEY_ID, type Partition } from '../policy/arns';
+import { keyArnNamed, parseKmsArn, partitionOf, placeholderKeyArn, type Partition } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import type { PolicyDocument } from '../policy/document';
 import { grantsNaming } from '../policy/grant';
@@ -122,7 +122,7 @@ export function snapshotOn(model: KeyModel, side: Side, owner: KeyOwner | undefi
   const own = keyArnOn(model, side);
   const known = own ?? keyArnOn(model, 'after') ?? keyArnOn(model, 'before');
   const region = (known && parseKmsArn(known)?.region) ?? model.region ?? 'us-east-1';
-  const keyArn = known ?? keyArnOf(owner.partition, region, owner.account, PLACEHOLDER_KEY_ID);
+  const keyArn = known ?? placeholderKeyArn(owner.partition, region, owner.account);
   const grants: Grant[] = model.grants.flatMap((g) => {
     const grant = g[side]?.grant;
     return grant ? [{ ...grant, KeyId: keyArn, GrantId: g.change.address }] : [];

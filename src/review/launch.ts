@@ -17,7 +17,7 @@ import type { IamPolicySide, Tracked } from './resources';
 import type { Side } from './values';
 
 /** One consumer of the key: an account whose Auto Scaling groups launch from the AMI. */
-export interface Consumer {
+export interface ReviewedConsumer {
   readonly account: string;
   readonly serviceLinkedRoleSuffix?: string;
   /** Who creates the grant: the role the consumer stack's provider assumes, or a stand-in. */
@@ -56,7 +56,11 @@ export function consumersNamed(snapshots: readonly KeySnapshot[]): Map<string, s
  * and `doctor` use. The grant creator's IAM policy, when not in the plans, is taken to allow
  * (it lives outside what the plans change); organization membership is assumed.
  */
-export function launchPathOn(snapshot: KeySnapshot | undefined, consumer: Consumer, side: ConsumerSide): { state: PathState; failing?: FailingStep } {
+export function launchPathOn(
+  snapshot: KeySnapshot | undefined,
+  consumer: ReviewedConsumer,
+  side: ConsumerSide,
+): { state: PathState; failing?: FailingStep } {
   if (!snapshot) return { state: 'unknown' };
   const sameAccount = consumer.account === snapshot.owner;
   const grantCreator = consumer.grantCreator ?? roleArn(snapshot.partition, consumer.account, STAND_IN_GRANT_CREATOR_ROLE);
@@ -108,7 +112,11 @@ function pathOf(steps: readonly (Verdict & { readonly step: { readonly id: strin
  * cross-account consumer's stack, as its deploy role (the grant creator), with `proveDeployPath`,
  * the function `check` uses: a key policy that takes ListGrants away fails the grant's read.
  */
-export function deployPathOn(snapshot: KeySnapshot | undefined, consumer: Consumer, side: ConsumerSide): { state: PathState; failing?: FailingStep } {
+export function deployPathOn(
+  snapshot: KeySnapshot | undefined,
+  consumer: ReviewedConsumer,
+  side: ConsumerSide,
+): { state: PathState; failing?: FailingStep } {
   if (!snapshot) return { state: 'unknown' };
   const grantCreator = consumer.grantCreator ?? roleArn(snapshot.partition, consumer.account, STAND_IN_GRANT_CREATOR_ROLE);
   // The grant the stack creates is its own to retire (its IssuingAccount).
@@ -154,7 +162,7 @@ function grantCreatorPolicies(index: AccountIndex, account: string, grantCreator
 function deployPaths(
   before: KeySnapshot | undefined,
   after: KeySnapshot | undefined,
-  consumer: Consumer,
+  consumer: ReviewedConsumer,
   identity: (side: Side) => ConsumerSide,
   inBefore: boolean,
   inAfter: boolean,

@@ -10,7 +10,7 @@ import { attachedPolicy, type PolicyIndex } from './attachments';
 import type { AttachmentSide, GrantSide, KeyPolicySide, KeySide, StackResources, Tracked } from './resources';
 import { attribute } from './values';
 import { ownerOf } from './keys';
-import type { KeyReview, ReviewFinding as Finding } from './report';
+import type { KeyReview, ReviewFinding } from './report';
 import { finding as ruleFinding, RuleId, SEVERITY_ORDER } from '../policy/rules';
 
 interface Where {
@@ -20,7 +20,7 @@ interface Where {
   readonly statement?: string;
 }
 
-function finding(rule: RuleId, message: string, where: Where, fix?: string): Finding {
+function finding(rule: RuleId, message: string, where: Where, fix?: string): ReviewFinding {
   return {
     ...ruleFinding(rule, message, { statement: where.statement, fix }),
     ...(where.stack && { stack: where.stack }),
@@ -36,10 +36,10 @@ function why(c: ResourceChange): string {
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }
 
-function keyLifecycle(k: Tracked<KeySide>): Finding[] {
+function keyLifecycle(k: Tracked<KeySide>): ReviewFinding[] {
   const c = k.change;
   const at = { stack: k.stack, change: c };
-  const out: Finding[] = [];
+  const out: ReviewFinding[] = [];
   if (c.kind === 'delete') out.push(finding('key-deletion', `${c.address} is destroyed: KMS schedules the key for deletion${why(c)}`, at));
   if (c.kind === 'replace')
     out.push(finding('key-replacement', `${c.address} is replaced: a new key is created and the old one scheduled for deletion${why(c)}`, at));
@@ -78,8 +78,8 @@ function adminOnly(): string[] {
   return ADMIN_ONLY;
 }
 
-function statementRisks(doc: PolicyDocument, owner: string | undefined, at: Where, linted: ReadonlySet<string>): Finding[] {
-  const out: Finding[] = [];
+function statementRisks(doc: PolicyDocument, owner: string | undefined, at: Where, linted: ReadonlySet<string>): ReviewFinding[] {
+  const out: ReviewFinding[] = [];
   doc.Statement.forEach((s, i) => {
     if (s.Effect !== 'Allow' || s.NotAction !== undefined) return;
     const foreign = foreignReach(s, owner);
@@ -114,14 +114,14 @@ function statementRisks(doc: PolicyDocument, owner: string | undefined, at: Wher
   return out;
 }
 
-function policyRisks(t: Tracked<KeySide> | Tracked<KeyPolicySide>, key: Tracked<KeySide> | undefined): Finding[] {
+function policyRisks(t: Tracked<KeySide> | Tracked<KeyPolicySide>, key: Tracked<KeySide> | undefined): ReviewFinding[] {
   const c = t.change;
   const after = t.after?.policy;
   if (c.kind === 'no-op' || after?.state !== 'known') return [];
   const before = t.before?.policy?.state === 'known' ? t.before.policy.doc : undefined;
   const owner = ownerOf([key?.after?.arn ?? key?.before?.arn], [after.doc], { account: t.account })?.account;
   const at = { stack: t.stack, change: c };
-  const out: Finding[] = [];
+  const out: ReviewFinding[] = [];
   const linted = new Set<string>();
   for (const lint of lintKeyPolicy(after.doc, owner ?? '')) {
     linted.add(`${lint.rule}:${lint.statement ?? ''}`);
@@ -142,8 +142,8 @@ function createGrantStatements(doc: PolicyDocument): string[] {
 }
 
 /** Managed policies over IAM's size quota, and attachments that give a CreateGrant policy to one more role. */
-function iamRisks(r: StackResources, policies: PolicyIndex): Finding[] {
-  const out: Finding[] = [];
+function iamRisks(r: StackResources, policies: PolicyIndex): ReviewFinding[] {
+  const out: ReviewFinding[] = [];
   for (const p of r.iamPolicies) {
     const after = p.after?.policy;
     if (p.change.type !== 'aws_iam_policy' || p.change.kind === 'no-op' || after?.state !== 'known') continue;
@@ -175,8 +175,8 @@ function iamRisks(r: StackResources, policies: PolicyIndex): Finding[] {
 }
 
 /** Key deletion, replacement and weakening, and what each key policy the change writes lets other accounts do. */
-function keyRisks(r: StackResources): Finding[] {
-  const out: Finding[] = [];
+function keyRisks(r: StackResources): ReviewFinding[] {
+  const out: ReviewFinding[] = [];
   for (const k of r.keys) {
     out.push(...keyLifecycle(k));
     out.push(...policyRisks(k, k));
@@ -220,8 +220,8 @@ function accountsNamed(doc: PolicyDocument, owner: string | undefined): Set<stri
  * account can no longer read the key to refresh or destroy its own stack. Its stack's destroy
  * must come first (and be in the plans under review); only the owner can revoke the grant after.
  */
-function droppedAccountRisks(r: StackResources): Finding[] {
-  const out: Finding[] = [];
+function droppedAccountRisks(r: StackResources): ReviewFinding[] {
+  const out: ReviewFinding[] = [];
   const grantAccount = (g: Tracked<GrantSide>) => parseAutoScalingRoleArn((g.before ?? g.after)?.grant?.GranteePrincipal ?? '')?.account;
   for (const t of [...r.keys, ...r.keyPolicies]) {
     const before = t.before?.policy?.state === 'known' ? t.before.policy.doc : undefined;
@@ -246,8 +246,8 @@ function droppedAccountRisks(r: StackResources): Finding[] {
 }
 
 /** Sharing: AMIs and snapshots shared with anyone, outside the organization, or with an account the key policies do not admit. */
-function sharingRisks(r: StackResources, keys: readonly KeyReview[]): Finding[] {
-  const out: Finding[] = [];
+function sharingRisks(r: StackResources, keys: readonly KeyReview[]): ReviewFinding[] {
+  const out: ReviewFinding[] = [];
   const afterPolicies = [...r.keys, ...r.keyPolicies].flatMap((t) => (t.after?.policy?.state === 'known' ? [t.after.policy.doc] : []));
   const orgs = new Set(afterPolicies.flatMap((p) => organizationsOf(p).map((o) => o.id)));
   const users = new Set(keys.flatMap((k) => k.access.filter((a) => a.who.kind === 'account' && a.after.length > 0).map((a) => a.who.id)));
@@ -305,7 +305,7 @@ function sharingRisks(r: StackResources, keys: readonly KeyReview[]): Finding[] 
  * Grants: an Auto Scaling role that loses its grant and gets none back. `forget` (a removed block
  * with destroy = false) only drops the grant from state; the grant itself stays.
  */
-function grantRisks(r: StackResources): Finding[] {
+function grantRisks(r: StackResources): ReviewFinding[] {
   const grantedAfter = new Set(r.grants.flatMap((g) => (g.after?.grant ? [g.after.grant.GranteePrincipal] : [])));
   return r.grants.flatMap((g) => {
     const grantee = g.before?.grant?.GranteePrincipal;
@@ -332,8 +332,8 @@ function unknownAfter(t: Tracked<unknown>, names: readonly string[]): string[] {
  * permission or key setting that stays unknown until apply (a `random_id` in a Sid is enough),
  * named with the attributes it could not decide.
  */
-function undecidedRisks(r: StackResources): Finding[] {
-  const out: Finding[] = [];
+function undecidedRisks(r: StackResources): ReviewFinding[] {
+  const out: ReviewFinding[] = [];
   const add = (rule: RuleId, t: Tracked<unknown>, names: readonly string[], what: string) => {
     const unknown = unknownAfter(t, names);
     if (unknown.length > 0) {
@@ -366,7 +366,7 @@ function undecidedRisks(r: StackResources): Finding[] {
  * key policies in the plans name (any member's, when they name an organization; the stack's own
  * account's, when the plans hold no key policy), with no operation beyond a launch's.
  */
-function grantScopeRisks(r: StackResources): Finding[] {
+function grantScopeRisks(r: StackResources): ReviewFinding[] {
   const policies = [...r.keys, ...r.keyPolicies].flatMap((t) => (t.after?.policy?.state === 'known' ? [t.after.policy.doc] : []));
   const organization = policies.some((p) => organizationsOf(p).length > 0);
   const named = new Set<string>();
@@ -417,7 +417,7 @@ function pathProblem(p: PathChange): string | undefined {
  * Launch paths the change breaks, or leaves failing; and deploy paths: a cross-account consumer's
  * stack whose provider can no longer call the key fails its next plan, apply or destroy.
  */
-function pathRisks(keys: readonly KeyReview[]): Finding[] {
+function pathRisks(keys: readonly KeyReview[]): ReviewFinding[] {
   return keys.flatMap((k) =>
     k.launch.flatMap((l) => {
       const at = { stack: k.stack, address: k.address };
@@ -434,7 +434,7 @@ function pathRisks(keys: readonly KeyReview[]): Finding[] {
 }
 
 /** Every detector's findings, most severe first (the registry's order); within a severity, in the detectors' order. */
-export function findRisks(r: StackResources, keys: readonly KeyReview[], policies: PolicyIndex): Finding[] {
+export function findRisks(r: StackResources, keys: readonly KeyReview[], policies: PolicyIndex): ReviewFinding[] {
   const out = [
     ...undecidedRisks(r),
     ...iamRisks(r, policies),

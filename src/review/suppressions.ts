@@ -3,7 +3,7 @@ import { fieldPath, rule, unpackRule } from '../config';
 import { InputError } from '../errors';
 import { globRegExp } from '../evaluator';
 import { finding, RuleId } from '../policy/rules';
-import { REVIEW_RULES, type ReviewFinding as Finding, type SuppressedFinding } from './report';
+import { REVIEW_RULES, type ReviewFinding, type SuppressedFinding } from './report';
 
 /**
  * A suppressions file (`review --suppressions FILE`): deliberate findings, each with why and until
@@ -86,7 +86,7 @@ function refuse(field: string, value: unknown, problem: string, fix: string): ne
 }
 
 /** Whether the entry's place names the finding's: the stack, or STACK/ADDRESS (the first / splits them). */
-function matches(s: Suppression, f: Finding): boolean {
+function matches(s: Suppression, f: ReviewFinding): boolean {
   if (s.rule !== f.rule) return false;
   const at = s.where.indexOf('/');
   const stack = at < 0 ? s.where : s.where.slice(0, at);
@@ -100,10 +100,10 @@ function matches(s: Suppression, f: Finding): boolean {
  * `suppression-expired` finding, and what was suppressed with its reason.
  */
 export function applySuppressions(
-  findings: readonly Finding[],
+  findings: readonly ReviewFinding[],
   suppressions: readonly Suppression[],
   today: string,
-): { findings: Finding[]; suppressed: SuppressedFinding[] } {
+): { findings: ReviewFinding[]; suppressed: SuppressedFinding[] } {
   const live = suppressions.filter((s) => s.expires >= today);
   const expired = suppressions
     .filter((s) => s.expires < today)
@@ -113,7 +113,7 @@ export function applySuppressions(
         `the suppression of ${s.rule} at ${s.where} expired on ${s.expires} (reason given: ${s.reason}); it no longer hides anything`,
       ),
     );
-  const kept: Finding[] = [];
+  const kept: ReviewFinding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const f of findings) {
     const by = live.find((s) => matches(s, f));

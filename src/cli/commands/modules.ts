@@ -3,7 +3,7 @@ import { DESCRIPTIONS } from './descriptions';
 import { replaceOutput } from '../../output';
 import { modulesRenderers } from '../../render/modules';
 import { Format, render } from '../../render/format';
-import { renderTerraformModules, terraformModules } from '../../tfmodules';
+import { renderTerraformModules, terraformModules } from '../../terraform-modules';
 import { formatOption } from '../format-option';
 import { EXIT, runCommand } from '../exit';
 

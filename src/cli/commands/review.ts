@@ -3,7 +3,7 @@ import { DESCRIPTIONS } from './descriptions';
 import { InputError } from '../../errors';
 import { replaceFile } from '../../output';
 import { render } from '../../render/format';
-import { isReviewReport, RenderOptions, reviewRenderers } from '../../render/review';
+import { isReviewReport, ReviewRenderOptions, reviewRenderers } from '../../render/review';
 import { loadPlanSet } from '../../review/plan-set';
 import { coverage, Coverage, PLAN_FAILED_FILE, readExpectedRoots } from '../../review/coverage';
 import { reviewPlans } from '../../review/review';
@@ -88,7 +88,7 @@ export async function review(plans: readonly string[], flags: ReviewFlags): Prom
   // A root not reviewed is no finding of a plan: no suppression hides it.
   const kept = applySuppressions(reviewed.findings, suppressions, new Date().toISOString().slice(0, 10));
   const report = { ...reviewed, findings: [...unreviewed, ...kept.findings], suppressed: kept.suppressed };
-  const options: RenderOptions = { failOn: flags.failOn, fullReport: flags.out, provenance: githubProvenance(process.env) };
+  const options: ReviewRenderOptions = { failOn: flags.failOn, fullReport: flags.out, provenance: githubProvenance(process.env) };
   if (flags.out !== undefined)
     replaceFile(
       { file: flags.out, flag: '--out', isOwn: isReviewReport, refusal: REFUSAL },
@@ -110,7 +110,7 @@ export async function review(plans: readonly string[], flags: ReviewFlags): Prom
  * GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT), each taken only when it
  * has the shape GitHub gives it, so nothing else in the environment reaches the comment.
  */
-export function githubProvenance(env: NodeJS.ProcessEnv): RenderOptions['provenance'] {
+export function githubProvenance(env: NodeJS.ProcessEnv): ReviewRenderOptions['provenance'] {
   const commit = /^[0-9a-f]{40}$/.test(env.GITHUB_SHA ?? '') ? env.GITHUB_SHA : undefined;
   const server = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(env.GITHUB_SERVER_URL ?? '') ? env.GITHUB_SERVER_URL : undefined;
   const repository = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ? env.GITHUB_REPOSITORY : undefined;

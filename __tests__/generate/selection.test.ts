@@ -1,7 +1,7 @@
 import { parseRollout } from '../../src/config';
 import { InputError } from '../../src/errors';
 import { parseInventory } from '../../src/generate/inventory';
-import { GeneratePlan, planRollout, PreviousWaves, SelectOptions } from '../../src/generate/plan';
+import { AccountSelection, selectAccounts, PreviousWaves, SelectOptions } from '../../src/generate/selection';
 import { ORG_ID, ORG_YAML, OWNER } from '../support/rollouts';
 
 const OPTIONS: SelectOptions = { ous: [], exclude: [], waveSize: 256 };
@@ -17,11 +17,11 @@ function ids(count: number, from = 200000000000): string[] {
 const config = parseRollout(ORG_YAML, 'org.yaml');
 
 function plan(text: string, options: Partial<SelectOptions> = {}, yaml = ORG_YAML, previous?: PreviousWaves) {
-  return planRollout(parseRollout(yaml, 'c.yaml'), parseInventory(text, 'inv.csv'), { ...OPTIONS, ...options }, previous);
+  return selectAccounts(parseRollout(yaml, 'c.yaml'), parseInventory(text, 'inv.csv'), { ...OPTIONS, ...options }, previous);
 }
 
 const active = (list: readonly string[]) => csv(list.map((id) => [id, 'ACTIVE'] as const));
-const waveOf = (p: GeneratePlan) => new Map(p.accounts.map((a) => [a.account, a.wave]));
+const waveOf = (p: AccountSelection) => new Map(p.accounts.map((a) => [a.account, a.wave]));
 const withCanary = (accounts: readonly string[], ous: readonly string[] = []) =>
   `${ORG_YAML}generate: { canary: { accounts: ${JSON.stringify(accounts)}, ous: ${JSON.stringify(ous)} } }\n`;
 
@@ -171,7 +171,7 @@ test('the organization comes from the account ARNs when the config has none', ()
     JSON.stringify({ Accounts: [{ Id: '300000000000', Arn: `arn:aws:organizations::${OWNER}:account/${ORG_ID}/300000000000`, State: 'ACTIVE' }] }),
     'i.json',
   );
-  const p = planRollout(parseRollout(noOrg, 'c.yaml'), inventory, OPTIONS);
+  const p = selectAccounts(parseRollout(noOrg, 'c.yaml'), inventory, OPTIONS);
   expect(p.rollout.organization).toEqual({ id: ORG_ID, arn: `arn:aws:organizations::${OWNER}:organization/${ORG_ID}`, ouPaths: [] });
 });
 
@@ -206,7 +206,7 @@ describe('bad options and inputs', () => {
       }),
       'i.json',
     );
-    expect(failure(() => planRollout(config, inventory, OPTIONS)).message).toMatch(/^organization\.id: differs .* o-zzzzzzzzzz/);
+    expect(failure(() => selectAccounts(config, inventory, OPTIONS)).message).toMatch(/^organization\.id: differs .* o-zzzzzzzzzz/);
   });
 });
 

@@ -3,7 +3,7 @@ import { aliasName, keyIdOf, parseKmsArn } from '../../src/policy/arns';
 import { consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { autoScalingGrant } from '../../src/policy/grant';
 import { keyPolicy } from '../../src/policy/key-policy';
-import { renderTerraformModules } from '../../src/tfmodules';
+import { renderTerraformModules } from '../../src/terraform-modules';
 import { ORG_YAML } from '../support/rollouts';
 import { terraform, writeTree } from '../support/terraform-cli';
 import { requireTerraform } from '../support/terraform';

@@ -2,7 +2,7 @@ import { parse } from '@cdktf/hcl2json';
 import { parseRollout } from '../../src/config';
 import { organizationalUnitArn } from '../../src/policy/arns';
 import type { Rollout } from '../../src/model/rollout';
-import { renderTerraformModules } from '../../src/tfmodules';
+import { renderTerraformModules } from '../../src/terraform-modules';
 import { BASE_YAML, ORG_ID, ORG_YAML } from '../support/rollouts';
 import { resources, synthOwner } from '../support/synth';
 import { applyRoot, moduleCalls } from '../support/terraform-cli';

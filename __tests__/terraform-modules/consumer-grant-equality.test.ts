@@ -2,7 +2,7 @@ import { parse } from '@cdktf/hcl2json';
 import { autoScalingRoleName, parseKmsArn } from '../../src/policy/arns';
 import { consumerIamPolicy } from '../../src/policy/consumer-policy';
 import { autoScalingGrant } from '../../src/policy/grant';
-import { renderTerraformModules } from '../../src/tfmodules';
+import { renderTerraformModules } from '../../src/terraform-modules';
 import { applyRoot, moduleCalls } from '../support/terraform-cli';
 import { requireTerraform } from '../support/terraform';
 

@@ -1,4 +1,4 @@
-import { accountRootArn, autoScalingRoleArn, Partition, PARTITIONS, PRINCIPAL_ARN } from '../policy/arns';
+import { accountRootArn, autoScalingRoleArn, Partition, PARTITIONS, PRINCIPAL_ARN_PATTERN } from '../policy/arns';
 import { KEY_USE_ACTIONS, LIST_GRANTS } from '../policy/actions';
 import { GRANT_IS_FOR_AWS_RESOURCE, GRANT_OPERATIONS, GRANTEE_PRINCIPAL, PRINCIPAL_ACCOUNT_VARIABLE } from '../policy/conditions';
 import { code } from '../templates/escape';
@@ -86,7 +86,7 @@ export const KEY_POLICY_VARIABLES: readonly ModuleVariable[] = [
     default: '[]',
     validations: [
       {
-        condition: allMatch('var.administrator_arns', PRINCIPAL_ARN),
+        condition: allMatch('var.administrator_arns', PRINCIPAL_ARN_PATTERN),
         message:
           'administrator_arns must hold IAM role or user ARNs such as arn:aws:iam::111122223333:role/key-admin, not assumed-role session ARNs.',
       },

@@ -1,7 +1,7 @@
 import { parse } from '@cdktf/hcl2json';
 import { AUTOSCALING_GRANT_OPERATIONS } from '../../src/policy/actions';
-import { renderTerraformModules, terraformModules } from '../../src/tfmodules';
-import { TERRAFORM_REQUIRED_VERSION } from '../../src/tfmodules/spec';
+import { renderTerraformModules, terraformModules } from '../../src/terraform-modules';
+import { TERRAFORM_REQUIRED_VERSION } from '../../src/terraform-modules/spec';
 import { terraform, writeTree } from '../support/terraform-cli';
 import { requireTerraform } from '../support/terraform';
 

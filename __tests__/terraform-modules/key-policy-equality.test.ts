@@ -2,7 +2,7 @@ import { parseRollout } from '../../src/config';
 import { partitionOf } from '../../src/policy/arns';
 import fc from 'fast-check';
 import { keyPolicy, ORGANIZATION_GRANTEES, OrganizationGrantee } from '../../src/policy/key-policy';
-import { renderTerraformModules } from '../../src/tfmodules';
+import { renderTerraformModules } from '../../src/terraform-modules';
 import { applyRoot, moduleCalls, terraform, writeTree } from '../support/terraform-cli';
 import { requireTerraform } from '../support/terraform';
 

@@ -54,7 +54,7 @@ export interface NamedAccount {
   readonly name: string;
 }
 
-export interface GeneratePlan {
+export interface AccountSelection {
   /** The config with the inventory's accounts as consumers and the organization resolved: what check proves. */
   readonly rollout: Rollout & { readonly organization: Organization };
   /** One root each, sorted by account ID. */
@@ -89,7 +89,7 @@ export interface GeneratePlan {
 }
 
 /** Combines a validated config and an inventory into what `generate` writes. Throws InputError. */
-export function planRollout(config: Rollout, inventory: Inventory, options: SelectOptions, previous?: PreviousWaves): GeneratePlan {
+export function selectAccounts(config: Rollout, inventory: Inventory, options: SelectOptions, previous?: PreviousWaves): AccountSelection {
   checkOptions(inventory, options, previous);
   const organization = resolveOrganization(config, inventory);
   const owner = config.owner.account;
