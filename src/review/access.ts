@@ -1,4 +1,5 @@
-import { authorizeDecision, type KeyAccessInputs, kmsActions, parseCaller } from '../evaluator';
+import { authorizeDecision, type KeyAccessInputs, kmsKeyActions, parseCaller } from '../evaluator';
+import { type KeyType, validOnKey } from '../policy/key-spec';
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
 import { createGrantContext } from '../policy/grant';
 import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS, kmsAction } from '../policy/actions';
@@ -88,11 +89,21 @@ function callerFor(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>):
   }
 }
 
-let ACTIONS: string[] | undefined;
-/** Every KMS action, by its canonical name. */
-function allActions(): string[] {
-  ACTIONS ??= [...kmsActions().values()].map(kmsAction).sort();
-  return ACTIONS;
+const ACTIONS = new Map<KeyType | undefined, string[]>();
+/**
+ * The KMS actions a key policy or grant can give on this key, by their canonical names: those that
+ * act on a key (not on the account), and that the key's type allows (`validOnKey`).
+ */
+function actionsOn(type: KeyType | undefined): string[] {
+  let out = ACTIONS.get(type);
+  if (!out) {
+    out = [...kmsKeyActions()]
+      .filter((a) => validOnKey(a, type))
+      .map(kmsAction)
+      .sort();
+    ACTIONS.set(type, out);
+  }
+  return out;
 }
 
 /**
@@ -130,10 +141,12 @@ function capabilities(who: Who, snapshot: KeySnapshot, { named, suffix, held }: 
     if (authorizeDecision(inputs, { principal: caller.principal, ...request, context: { ...caller.context, ...request.context } }) === 'Allowed')
       allowed.add(name);
   };
-  for (const action of allActions()) if (action !== CREATE_GRANT) decide(action, { action });
+  for (const action of actionsOn(snapshot.keyType)) if (action !== CREATE_GRANT) decide(action, { action });
   const ownRole =
     who.kind === 'principal' && parseAutoScalingRoleArn(who.id) ? who.id : autoScalingRoleArn(snapshot.partition, caller.account, suffix);
-  decide(CREATE_GRANT_OWN_ROLE, { action: CREATE_GRANT, context: createGrantContext(ownRole) });
+  // Its own role's grant in the plan says what CreateGrant carries, as the launch path decides it.
+  const planned = inputs.grants?.find((g) => g.GranteePrincipal.toLowerCase() === ownRole.toLowerCase());
+  decide(CREATE_GRANT_OWN_ROLE, { action: CREATE_GRANT, context: createGrantContext(ownRole, planned?.Operations) });
   const stranger = autoScalingRoleArn(
     snapshot.partition,
     STAND_INS.find((a) => !named.has(a) && a !== caller.account)!,

@@ -4,6 +4,7 @@ import type { PolicyDocument } from '../policy/document';
 import { grantsNaming } from '../policy/grant';
 import type { ContextValue, Grant } from '../policy/kms-api';
 import { organizationsOf, rootDelegation } from '../policy/reading';
+import { keyTypeOf, type KeyType } from '../policy/key-spec';
 import type { StackPlan } from './plan-set';
 import { providerRegion } from './plan-set';
 import type { GrantSide, KeyPolicySide, KeySide, PolicyState, StackResources, Tracked } from './resources';
@@ -32,6 +33,8 @@ export interface KeySnapshot {
   readonly owner: string;
   readonly policy: PolicyDocument;
   readonly grants: readonly Grant[];
+  /** The key's type, when the plan creates or holds the key: it decides which operations the key allows. */
+  readonly keyType?: KeyType;
 }
 
 export interface KeyOwner {
@@ -127,7 +130,12 @@ export function snapshotOn(model: KeyModel, side: Side, owner: KeyOwner | undefi
     const grant = g[side]?.grant;
     return grant ? [{ ...grant, KeyId: keyArn, GrantId: g.change.address }] : [];
   });
-  return { snapshot: { keyArn, partition: owner.partition, region, owner: owner.account, policy: policy.doc, grants }, assumed: !own };
+  const key = model.key?.[side] ?? model.key?.after ?? model.key?.before;
+  const keyType = key && keyTypeOf(key.keySpec, key.keyUsage);
+  return {
+    snapshot: { keyArn, partition: owner.partition, region, owner: owner.account, policy: policy.doc, grants, ...(keyType && { keyType }) },
+    assumed: !own,
+  };
 }
 
 /** The grants on the key that can decide a request from `account` (`grantsNaming`). */

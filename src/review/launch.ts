@@ -1,7 +1,7 @@
 import { proveDeployPath } from '../check/deploy';
 import type { Verdict } from '../evaluator';
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
-import { evaluateLaunchPath } from '../launch/evaluate';
+import { evaluateLaunchPath, judgedGrant } from '../launch/evaluate';
 import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
 import { parseAutoScalingRoleArn, parseRoleArn, roleArn } from '../policy/arns';
 import { SHARED_KEY_TYPES } from '../policy/deploy-path';
@@ -65,24 +65,25 @@ export function launchPathOn(
   const sameAccount = consumer.account === snapshot.owner;
   const grantCreator = consumer.grantCreator ?? roleArn(snapshot.partition, consumer.account, STAND_IN_GRANT_CREATOR_ROLE);
   const accountContext = membership(snapshot);
-  const steps = evaluateLaunchPath(
-    {
-      partition: snapshot.partition,
-      keyArn: snapshot.keyArn,
-      region: snapshot.region,
-      account: consumer.account,
-      serviceLinkedRoleSuffix: consumer.serviceLinkedRoleSuffix,
-      grantCreator,
-      sameAccount,
-      accountContext,
-    },
-    {
-      keyArn: snapshot.keyArn,
-      keyPolicy: snapshot.policy,
-      identityPolicies: side.identityPolicies ?? [ALLOW_ALL_KMS_IAM_POLICY],
-      grants: grantsOf(snapshot, consumer.account),
-    },
-  );
+  const target = {
+    partition: snapshot.partition,
+    keyArn: snapshot.keyArn,
+    region: snapshot.region,
+    account: consumer.account,
+    serviceLinkedRoleSuffix: consumer.serviceLinkedRoleSuffix,
+    grantCreator,
+    sameAccount,
+    accountContext,
+  };
+  const inputs = {
+    keyArn: snapshot.keyArn,
+    keyPolicy: snapshot.policy,
+    identityPolicies: side.identityPolicies ?? [ALLOW_ALL_KMS_IAM_POLICY],
+    grants: grantsOf(snapshot, consumer.account),
+  };
+  // CreateGrant carries the operations of the grant the plan holds for the role, as doctor decides
+  // it with --grants; without one, the grant keyshare would have them create (`judgedGrant`).
+  const steps = evaluateLaunchPath({ ...target, grantOperations: judgedGrant(target, inputs).operations }, inputs);
   return pathOf(steps);
 }
 

@@ -21,6 +21,9 @@ export interface KeySide {
   readonly rotation?: boolean;
   readonly deletionWindowDays?: number;
   readonly enabled?: boolean;
+  /** `customer_master_key_spec` (or `key_spec`) and `key_usage`, which decide the operations the key allows. */
+  readonly keySpec?: string;
+  readonly keyUsage?: string;
 }
 
 export interface KeyPolicySide {
@@ -139,6 +142,8 @@ const READERS: Record<string, { into: keyof StackResources; read: Reader<unknown
       rotation: known<boolean>(c, side, 'enable_key_rotation', 'boolean'),
       deletionWindowDays: known<number>(c, side, 'deletion_window_in_days', 'number'),
       enabled: known<boolean>(c, side, 'is_enabled', 'boolean'),
+      keySpec: knownString(c, side, 'customer_master_key_spec') ?? knownString(c, side, 'key_spec'),
+      keyUsage: knownString(c, side, 'key_usage'),
     }),
   },
   aws_kms_key_policy: {

@@ -1,0 +1,107 @@
+/**
+ * Documented scenarios, round three, as `review` decides them (issue #18): a plan's grant decides
+ * the CreateGrant its creator sends, and the access diff lists only what a key can give. Each was
+ * decided from the AWS page it cites, whose deciding sentence it quotes, before keyshare was run.
+ * Fixtures are keyshare's own synthesized stacks, edited as a pull request's author would.
+ */
+import { SID } from '../../src/policy/key-policy';
+import type { ReviewReport } from '../../src/review/report';
+import { KNOWLEDGE_CENTER_GRANT_OPERATIONS as KC_OPS } from '../support/aws-pages';
+import { changeOf, editKeyPolicy, planDocs, review, rules, statement, type PlanDocs } from '../support/review-fixtures';
+import { BASE_YAML, CONSUMER_A } from '../support/rollouts';
+
+interface Citation {
+  readonly url: string;
+  /** The sentence that decides the scenario, verbatim from the page. */
+  readonly quote: string;
+}
+const cite = (url: string, quote: string): Citation => ({ url, quote });
+
+const GRANT_OPERATIONS = cite(
+  'https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html',
+  'Allows principals to create a grant, but limits the grant to the specified operations.',
+);
+const KEY_TYPES = cite(
+  'https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-compare.html',
+  'The Key type table lists the AWS KMS operations that are valid for symmetric encryption KMS keys, asymmetric KMS keys, and HMAC KMS keys.',
+);
+const KEY_RESOURCE = cite(
+  'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html',
+  'The Resource types column of the Actions table indicates whether each action supports resource-level permissions.',
+);
+
+const NEW_ACCOUNT = '121212121212';
+const newAccountAccess = (r: ReviewReport) => r.keys[0].access.find((a) => a.who.id === NEW_ACCOUNT);
+const launchOf = (r: ReviewReport) => r.keys[0].launch.find((l) => l.account === CONSUMER_A)!;
+
+/** The consumer's grant in the plan carries `operations`; the key policy lets it create grants of `allowed` only. */
+function grantPlan(operations: readonly string[], allowed: readonly string[]): PlanDocs {
+  const docs = planDocs(BASE_YAML);
+  editKeyPolicy(docs, (p) => {
+    statement(p, SID.consumerGrant(CONSUMER_A)).Condition['ForAllValues:StringEquals']['kms:GrantOperations'] = [...allowed];
+  });
+  const grant = changeOf(docs, `consumer-${CONSUMER_A}`, 'aws_kms_grant');
+  grant.change.after.operations = [...operations];
+  grant.change.actions = ['delete', 'create'];
+  return docs;
+}
+
+/** A change that gives account NEW_ACCOUNT every KMS action on the key, whose spec and usage are set. */
+function allKmsTo(spec?: { customer_master_key_spec: string; key_usage: string }): PlanDocs {
+  const docs = planDocs(BASE_YAML);
+  editKeyPolicy(docs, (p) => {
+    p.Statement.push({ Sid: 'Everything', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${NEW_ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' });
+  });
+  if (spec) {
+    const key = changeOf(docs, 'owner', 'aws_kms_key');
+    Object.assign(key.change.before, spec);
+    Object.assign(key.change.after, spec);
+  }
+  return docs;
+}
+
+describe('round three in review: the grant in the plan decides CreateGrant (class 7)', () => {
+  it(`a plan creating the Knowledge Center's five-operation grant, under a key policy that allows those five: the launch holds (${GRANT_OPERATIONS.url})`, () => {
+    expect(GRANT_OPERATIONS.quote).toMatch(/limits the grant to the specified operations/);
+    const r = review(grantPlan(KC_OPS, KC_OPS));
+    expect(launchOf(r).status).toBe('holds');
+    expect(rules(r)).not.toContain('launch-path-broken');
+  });
+
+  it('a plan creating the guide’s eight-operation grant under the same key policy: CreateGrant is denied, the launch breaks', () => {
+    const r = review(grantPlan(['Encrypt', 'GenerateDataKey', 'DescribeKey', ...KC_OPS], KC_OPS));
+    expect(launchOf(r)).toMatchObject({ status: 'broken', failing: { id: 'create-grant' } });
+    expect(rules(r)).toContain('launch-path-broken');
+  });
+});
+
+describe('round three in review: only what a key can give is gained or lost (class 7)', () => {
+  it(`kms:* on a symmetric encryption key gives its encryption operations, neither account actions nor Sign, Verify or MAC (${KEY_TYPES.url}; ${KEY_RESOURCE.url})`, () => {
+    expect(KEY_TYPES.quote).toMatch(/operations that are valid for symmetric encryption KMS keys/);
+    const gained = newAccountAccess(review(allKmsTo()))!.gained;
+    expect(gained).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:DescribeKey']));
+    for (const no of [
+      'kms:CreateKey',
+      'kms:ListKeys',
+      'kms:ListAliases',
+      'kms:GenerateRandom',
+      'kms:CreateCustomKeyStore',
+      'kms:ListRetirableGrants',
+    ])
+      expect(gained).not.toContain(no);
+    for (const no of ['kms:Sign', 'kms:Verify', 'kms:GenerateMac', 'kms:VerifyMac', 'kms:GetPublicKey', 'kms:DeriveSharedSecret'])
+      expect(gained).not.toContain(no);
+  });
+
+  it('kms:* on an HMAC key gives GenerateMac and VerifyMac, and no encryption operation', () => {
+    const gained = newAccountAccess(review(allKmsTo({ customer_master_key_spec: 'HMAC_256', key_usage: 'GENERATE_VERIFY_MAC' })))!.gained;
+    expect(gained).toEqual(expect.arrayContaining(['kms:GenerateMac', 'kms:VerifyMac', 'kms:DescribeKey']));
+    for (const no of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:Sign', 'kms:EnableKeyRotation']) expect(gained).not.toContain(no);
+  });
+
+  it('kms:* on an asymmetric signing key gives Sign, Verify and GetPublicKey, and no Decrypt', () => {
+    const gained = newAccountAccess(review(allKmsTo({ customer_master_key_spec: 'ECC_NIST_P256', key_usage: 'SIGN_VERIFY' })))!.gained;
+    expect(gained).toEqual(expect.arrayContaining(['kms:Sign', 'kms:Verify', 'kms:GetPublicKey']));
+    for (const no of ['kms:Decrypt', 'kms:GenerateMac', 'kms:DeriveSharedSecret']) expect(gained).not.toContain(no);
+  });
+});
