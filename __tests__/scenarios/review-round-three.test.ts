@@ -105,3 +105,51 @@ describe('round three in review: only what a key can give is gained or lost (cla
     for (const no of ['kms:Decrypt', 'kms:GenerateMac', 'kms:DeriveSharedSecret']) expect(gained).not.toContain(no);
   });
 });
+
+const ARN_LIKE = cite(
+  'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN',
+  'Each of the six colon-delimited components of the ARN is checked separately and each can include multi-character match wildcards (*) or single-character match wildcards (?).',
+);
+
+/** A change that lets any principal whose ARN matches `pattern` (under `operator`) decrypt with the key. */
+function decryptFor(pattern: string, operator = 'ArnLike'): PlanDocs {
+  const docs = planDocs(BASE_YAML);
+  editKeyPolicy(docs, (p) => {
+    p.Statement.push({
+      Sid: 'DeployRolesDecrypt',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { [operator]: { 'aws:PrincipalArn': pattern } },
+    });
+  });
+  return docs;
+}
+const anyone = (r: ReviewReport) => r.keys[0].access.find((a) => a.who.kind === 'anyone');
+
+describe('round three in review: "anyone" is every principal that can meet the conditions (class 6)', () => {
+  it(`ArnLike aws:PrincipalArn arn:aws:iam::*:role/deploy: any account's role named deploy gains Decrypt, and the wildcard lint fires (${ARN_LIKE.url})`, () => {
+    expect(ARN_LIKE.quote).toMatch(/each can include multi-character match wildcards/);
+    const r = review(decryptFor('arn:aws:iam::*:role/deploy'));
+    expect(anyone(r)?.gained).toEqual(['kms:Decrypt']);
+    expect(rules(r)).toContain('wildcard-principal-without-org');
+  });
+
+  it('a pattern with wildcards in the role name and the partition admits strangers too', () => {
+    const r = review(decryptFor('arn:*:iam::*:role/deploy-*'));
+    expect(anyone(r)?.gained).toEqual(['kms:Decrypt']);
+  });
+
+  it('ArnLike aws:PrincipalArn pinned to one account: no stranger gains, and the lint counts it as a limit', () => {
+    const r = review(decryptFor(`arn:aws:iam::${CONSUMER_A}:role/deploy`));
+    expect(anyone(r)?.gained ?? []).toEqual([]);
+    expect(rules(r)).not.toContain('wildcard-principal-without-org');
+  });
+
+  it('ArnNotLike aws:PrincipalArn pinned to one account limits nothing: every other principal gains, and the lint fires', () => {
+    const r = review(decryptFor(`arn:aws:iam::${CONSUMER_A}:role/deploy`, 'ArnNotLike'));
+    expect(anyone(r)?.gained).toEqual(['kms:Decrypt']);
+    expect(rules(r)).toContain('wildcard-principal-without-org');
+  });
+});

@@ -1,5 +1,5 @@
 import { coversAllKmsActions, CREATE_GRANT } from '../policy/actions';
-import { principalAccount } from '../policy/arns';
+import { patternAccount, principalAccount } from '../policy/arns';
 import {
   CALLER_ACCOUNT,
   GRANT_IS_FOR_AWS_RESOURCE,
@@ -20,7 +20,7 @@ import {
 } from '../policy/document';
 import { finding, Finding } from '../policy/rules';
 import { iamPolicyOverflow, keyPolicyNearLimit, keyPolicyOverflow } from '../policy/size';
-import { conditionKeys, rootDelegation } from '../policy/reading';
+import { rootDelegation } from '../policy/reading';
 
 const idOf = statementId;
 
@@ -30,10 +30,27 @@ function principalAccounts(s: PolicyStatement): string[] {
   return listOf(s.Principal?.AWS).map((p) => (p === '*' ? '*' : (principalAccount(p) ?? p)));
 }
 
-/** Condition keys that tie a wildcard principal to known accounts. */
-const SCOPING_KEYS = [PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, PRINCIPAL_ACCOUNT, CALLER_ACCOUNT, SOURCE_ACCOUNT, PRINCIPAL_ARN].map((k) =>
-  k.toLowerCase(),
-);
+/** Condition keys that tie a wildcard principal to known accounts or an organization. */
+const SCOPING_KEYS = [PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, PRINCIPAL_ACCOUNT, CALLER_ACCOUNT, SOURCE_ACCOUNT].map((k) => k.toLowerCase());
+
+/**
+ * Whether the statement's conditions tie a wildcard principal to known accounts or an organization.
+ * `aws:PrincipalArn` does only when each ARN it is tested against names an account: "Principal":
+ * "*" with `ArnLike aws:PrincipalArn arn:aws:iam::*:role/deploy` admits any account's role named
+ * deploy (IAM User Guide, "AWS global condition context keys", aws:PrincipalArn,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
+ */
+function scopesPrincipal(s: PolicyStatement): boolean {
+  return Object.entries(s.Condition ?? {}).some(([operator, block]) =>
+    Object.entries(block).some(([key, values]) => {
+      const k = key.toLowerCase();
+      if (SCOPING_KEYS.includes(k)) return true;
+      if (k !== PRINCIPAL_ARN.toLowerCase() || operator.includes('Not')) return false;
+      const arns = listOf(values as string | string[]).map(String);
+      return arns.length > 0 && arns.every((arn) => patternAccount(arn) !== undefined);
+    }),
+  );
+}
 
 function grantsEverything(s: PolicyStatement): boolean {
   return coversAllKmsActions(listOf(s.Action));
@@ -73,8 +90,7 @@ export function lintKeyPolicy(policy: PolicyDocument, owner: string): Finding[] 
     if (s.Effect !== 'Allow') return;
     const statement = idOf(s, i);
     const accounts = principalAccounts(s);
-    const keys = conditionKeys(s);
-    if (accounts.includes('*') && !keys.some((k) => SCOPING_KEYS.includes(k))) {
+    if (accounts.includes('*') && !scopesPrincipal(s)) {
       findings.push(
         finding(
           'wildcard-principal-without-org',

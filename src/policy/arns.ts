@@ -50,6 +50,26 @@ export function parseArn(arn: string): ArnParts | undefined {
   return m ? { partition: m[1] as Partition, service: m[2], region: m[3], account: m[4], resource: m[5] } : undefined;
 }
 
+/**
+ * The six fields of an ARN pattern as a condition gives it (`ArnLike`, `StringLike`), each of which
+ * may hold `*` and `?` ("Each of the six colon-delimited components of the ARN is checked
+ * separately and each can include multi-character match wildcards (*) or single-character match
+ * wildcards (?)", IAM User Guide, "IAM JSON policy elements: Condition operators", ARN condition
+ * operators, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN).
+ */
+export function arnPatternFields(pattern: string): (Omit<ArnParts, 'partition'> & { readonly partition: string }) | undefined {
+  const fields = pattern.split(':');
+  if (fields.length < 6 || fields[0] !== 'arn') return undefined;
+  const [, partition, service, region, account] = fields;
+  return { partition, service, region, account, resource: fields.slice(5).join(':') };
+}
+
+/** The one account an ARN pattern names: its account field when that is a literal account ID. */
+export function patternAccount(pattern: string): string | undefined {
+  const account = arnPatternFields(pattern)?.account;
+  return account !== undefined && ACCOUNT_ID.test(account) ? account : undefined;
+}
+
 /** `arn:<partition>:iam::<account>:root`: the account itself. */
 export function parseRootArn(arn: string): { readonly partition: Partition; readonly account: string } | undefined {
   const p = parseArn(arn);

@@ -1,10 +1,11 @@
-import { authorizeDecision, type KeyAccessInputs, kmsKeyActions, parseCaller } from '../evaluator';
+import { authorizeDecision, globRegExp, type KeyAccessInputs, kmsKeyActions, parseCaller } from '../evaluator';
 import { type KeyType, validOnKey } from '../policy/key-spec';
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
 import { createGrantContext } from '../policy/grant';
 import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS, kmsAction } from '../policy/actions';
 import {
   accountRootArn,
+  arnPatternFields,
   autoScalingRoleArn,
   isAccountPrincipal,
   parseAutoScalingRoleArn,
@@ -12,10 +13,10 @@ import {
   principalAccount,
   roleArn,
 } from '../policy/arns';
-import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, VIA_SERVICE } from '../policy/conditions';
+import { PRINCIPAL_ARN, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, VIA_SERVICE } from '../policy/conditions';
 import { ec2Service } from '../policy/consumer-policy';
 import { listOf, type PolicyDocument } from '../policy/document';
-import { organizationsOf } from '../policy/reading';
+import { conditionValues, organizationsOf } from '../policy/reading';
 import { ACCOUNT_ID, ACCOUNT_ID_LENGTH, ACCOUNT_ID_SOURCE } from '../policy/formats';
 import type { ContextValue, KmsRequest } from '../policy/kms-api';
 import type { HeldPolicies } from './attachments';
@@ -89,6 +90,29 @@ function callerFor(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>):
   }
 }
 
+/**
+ * The principals "anyone" stands for: a stranger's role, and each IAM principal the key policy's
+ * `aws:PrincipalArn` patterns admit in an account no one names (`arn:aws:iam::*:role/deploy` →
+ * a stranger's role named deploy). A wildcard principal whose conditions any account can meet
+ * gives the key to anyone: "Principal": "*" with such a condition is decided for a principal that
+ * meets it, not only for one that does not.
+ */
+function callersFor(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>): Caller[] {
+  const one = callerFor(who, snapshot, named);
+  if (who.kind !== 'anyone') return [one];
+  const out = [one];
+  for (const pattern of new Set(conditionValues(snapshot.policy, PRINCIPAL_ARN))) {
+    const f = arnPatternFields(pattern);
+    if (!f || pattern.includes('${') || !/[*?]/.test(f.account)) continue;
+    const account = STAND_INS.find((a) => !named.has(a) && globRegExp(f.account, false).test(a));
+    if (!account) continue;
+    const resource = f.resource.replace(/[*?]/g, 'x');
+    const principal = `arn:${/[*?]/.test(f.partition) ? snapshot.partition : f.partition}:iam::${account}:${resource}`;
+    if (principalAccount(principal) === account) out.push({ principal, account, context: {} });
+  }
+  return out;
+}
+
 const ACTIONS = new Map<KeyType | undefined, string[]>();
 /**
  * The KMS actions a key policy or grant can give on this key, by their canonical names: those that
@@ -123,39 +147,40 @@ interface Standing {
  * account's own IAM policies may narrow.
  */
 function capabilities(who: Who, snapshot: KeySnapshot, { named, suffix, held }: Standing): Set<string> {
-  const caller = callerFor(who, snapshot, named);
-  // A service-linked role's permissions are AWS's, and AWSServiceRoleForAutoScaling's hold no KMS
-  // action: it uses a key only through the key policy or a grant (EC2 Auto Scaling guide, page above).
-  // A role the plans attach IAM policies to is decided with those, as KMS decides a cross-account
-  // call with the caller's IAM policy too (KMS developer guide, "Allowing users in other accounts to
-  // use a KMS key", https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html).
-  const identityPolicies = held ?? (parseCaller(caller.principal).serviceLinked ? [] : [ALLOW_ALL_KMS_IAM_POLICY]);
-  const inputs: KeyAccessInputs = {
-    keyArn: snapshot.keyArn,
-    keyPolicy: snapshot.policy,
-    identityPolicies,
-    grants: grantsOf(snapshot, caller.account),
-  };
   const allowed = new Set<string>();
-  const decide = (name: string, request: Omit<KmsRequest, 'principal'>) => {
-    if (authorizeDecision(inputs, { principal: caller.principal, ...request, context: { ...caller.context, ...request.context } }) === 'Allowed')
-      allowed.add(name);
-  };
-  for (const action of actionsOn(snapshot.keyType)) if (action !== CREATE_GRANT) decide(action, { action });
-  const ownRole =
-    who.kind === 'principal' && parseAutoScalingRoleArn(who.id) ? who.id : autoScalingRoleArn(snapshot.partition, caller.account, suffix);
-  // Its own role's grant in the plan says what CreateGrant carries, as the launch path decides it.
-  const planned = inputs.grants?.find((g) => g.GranteePrincipal.toLowerCase() === ownRole.toLowerCase());
-  decide(CREATE_GRANT_OWN_ROLE, { action: CREATE_GRANT, context: createGrantContext(ownRole, planned?.Operations) });
-  const stranger = autoScalingRoleArn(
-    snapshot.partition,
-    STAND_INS.find((a) => !named.has(a) && a !== caller.account)!,
-  );
-  decide(CREATE_GRANT_ANY, { action: CREATE_GRANT, context: createGrantContext(stranger, GRANTABLE_OPERATIONS) });
-  decide(CREATE_GRANT_FOR_AWS_RESOURCE, {
-    action: CREATE_GRANT,
-    context: { [VIA_SERVICE]: ec2Service(snapshot.region), ...createGrantContext(ownRole, EBS_VOLUME_GRANT_OPERATIONS, true) },
-  });
+  for (const caller of callersFor(who, snapshot, named)) {
+    // A service-linked role's permissions are AWS's, and AWSServiceRoleForAutoScaling's hold no KMS
+    // action: it uses a key only through the key policy or a grant (EC2 Auto Scaling guide, page above).
+    // A role the plans attach IAM policies to is decided with those, as KMS decides a cross-account
+    // call with the caller's IAM policy too (KMS developer guide, "Allowing users in other accounts to
+    // use a KMS key", https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html).
+    const identityPolicies = held ?? (parseCaller(caller.principal).serviceLinked ? [] : [ALLOW_ALL_KMS_IAM_POLICY]);
+    const inputs: KeyAccessInputs = {
+      keyArn: snapshot.keyArn,
+      keyPolicy: snapshot.policy,
+      identityPolicies,
+      grants: grantsOf(snapshot, caller.account),
+    };
+    const decide = (name: string, request: Omit<KmsRequest, 'principal'>) => {
+      if (authorizeDecision(inputs, { principal: caller.principal, ...request, context: { ...caller.context, ...request.context } }) === 'Allowed')
+        allowed.add(name);
+    };
+    for (const action of actionsOn(snapshot.keyType)) if (action !== CREATE_GRANT) decide(action, { action });
+    const ownRole =
+      who.kind === 'principal' && parseAutoScalingRoleArn(who.id) ? who.id : autoScalingRoleArn(snapshot.partition, caller.account, suffix);
+    // Its own role's grant in the plan says what CreateGrant carries, as the launch path decides it.
+    const planned = inputs.grants?.find((g) => g.GranteePrincipal.toLowerCase() === ownRole.toLowerCase());
+    decide(CREATE_GRANT_OWN_ROLE, { action: CREATE_GRANT, context: createGrantContext(ownRole, planned?.Operations) });
+    const stranger = autoScalingRoleArn(
+      snapshot.partition,
+      STAND_INS.find((a) => !named.has(a) && a !== caller.account)!,
+    );
+    decide(CREATE_GRANT_ANY, { action: CREATE_GRANT, context: createGrantContext(stranger, GRANTABLE_OPERATIONS) });
+    decide(CREATE_GRANT_FOR_AWS_RESOURCE, {
+      action: CREATE_GRANT,
+      context: { [VIA_SERVICE]: ec2Service(snapshot.region), ...createGrantContext(ownRole, EBS_VOLUME_GRANT_OPERATIONS, true) },
+    });
+  }
   return allowed;
 }
 
