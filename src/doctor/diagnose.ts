@@ -2,17 +2,16 @@ import { type KeyAccessInputs, parseCaller } from '../evaluator';
 import { keyAccessInputs, KeyAccessFlags, LoadedKeyAccess } from '../inputs/key-access';
 import { keyPolicyOwner } from '../inputs/key-arn';
 import { autoScalingRoleArn, parseKmsArn, roleArn } from '../policy/arns';
-import { evaluateLaunchPath, judgedGrant, JudgedGrant, misissuedGrants, type StepOutcome, stepPasses } from '../launch/evaluate';
+import { assumedThrough, evaluateLaunchPath, judgedGrant, JudgedGrant, misissuedGrants, type StepOutcome, stepPasses } from '../launch/evaluate';
 import { callerFacts, LaunchPathTarget, STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
 import { Fix, FixContext, FixInputs, fixesFor, mergeFixes } from './fixes';
 import { proveFixes, ProofScope } from './prove';
 import type { ContextEntry } from '../policy/kms-api';
 import { GRANT_OPERATIONS } from '../policy/conditions';
-import { type PolicyDocument, statementId } from '../policy/document';
+import type { PolicyDocument } from '../policy/document';
 import { proveDeployPath, type DeployStep } from '../check/deploy';
 import { SHARED_KEY_TYPES } from '../policy/deploy-path';
 import { issuedAutoScalingGrant } from '../policy/grant';
-import { granteeNamesPrincipalAccount, principalAccountGranteeAssumption } from '../policy/key-policy';
 
 export interface DoctorTarget {
   readonly consumer: string;
@@ -155,7 +154,7 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
           steps.filter((s) => !stepPasses(s)),
         );
 
-  const { assumptions, assumedSteps } = assumptionsOf(loaded, steps);
+  const { assumptions, assumedSteps } = assumedThrough(loaded.keyPolicy, steps);
   const deploy =
     target.deployRole === undefined || sameAccount
       ? undefined
@@ -205,26 +204,6 @@ export function diagnose(loaded: LoadedKeyAccess, flags: KeyAccessFlags, target:
     notes: [...loaded.notes, ...creatorNotes(grantCreator, target.consumer, sameAccount), ...ignoredContextNotes(target.context)],
     ...(keyPolicyFixes.length > 0 && { fixedKeyPolicy: { document: fixedKeyPolicy, file: target.fixedKeyPolicyFile } }),
   };
-}
-
-/**
- * Steps allowed through a key policy statement whose kms:GranteePrincipal holds
- * `${aws:PrincipalAccount}`: allowed only if KMS resolves the variable there, which no KMS page shows.
- */
-function assumptionsOf(loaded: LoadedKeyAccess, steps: readonly StepOutcome[]): { assumptions: string[]; assumedSteps: string[] } {
-  const undocumented = new Set(
-    loaded.keyPolicy.Statement.map((st, i) => (granteeNamesPrincipalAccount(st) ? statementId(st, i) : undefined)).filter((id) => id !== undefined),
-  );
-  const assumedSteps: string[] = [];
-  const sids = new Set<string>();
-  for (const s of steps) {
-    if (!stepPasses(s)) continue;
-    const used = s.result.trace.filter((t) => t.source === 'key-policy' && t.effect === 'Allow' && undocumented.has(t.id)).map((t) => t.id);
-    if (used.length === 0) continue;
-    assumedSteps.push(s.step.id);
-    for (const id of used) sids.add(id);
-  }
-  return { assumptions: [...sids].map(principalAccountGranteeAssumption), assumedSteps };
 }
 
 /** Which CreateGrant the create-grant step judged, and why those operations. */

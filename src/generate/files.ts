@@ -78,6 +78,8 @@ export interface RolloutRenderOptions {
   readonly progress?: (done: number, total: number) => void;
   /** The selection the rollout was generated with: the inventory-sync workflow regenerates with it. */
   readonly options?: Pick<SelectOptions, 'ous' | 'exclude' | 'waveSize'>;
+  /** What check's proof of the rollout rests on (`assertDeployable`): the README lists it. @default none */
+  readonly assumptions?: readonly string[];
 }
 
 /** What `.keyshare/` and the CI files hold besides the roots. */
@@ -235,6 +237,7 @@ function rolloutView(selection: AccountSelection, options: RolloutRenderOptions)
       .map((a) => ({ account: trusted(a.account), wave: a.wave, dir: trusted(accountRoot(a.account)) })),
     leaving: selection.leaving.map((l) => ({ account: trusted(l.account), name: l.name, wave: l.wave, dir: trusted(accountRoot(l.account)) })),
     accountCount: selection.accounts.length,
+    assumptions: options.assumptions ?? [],
     waves,
     createVolume,
     snapshotCount: new Set(rollout.amis.flatMap((a) => a.snapshotIds)).size,

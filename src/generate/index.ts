@@ -37,14 +37,15 @@ export function generate(req: GenerateRequest): GenerateResult {
   const request: OutputRequest = { dir: req.out, flag: '--out', kind: 'generate' };
   checkOutputDir(request);
   const selection = selectAccounts(loadRollout(req.config), readInventory(req.accounts), req, previousWaves(req.out));
-  const { keyPolicyBytes, proven } = assertDeployable(selection.rollout);
-  const rendered = renderOrRefuse(() => renderRollout(selection, renderTerraformModules(), { progress: req.progress, options: req }));
+  const { keyPolicyBytes, proven, assumptions } = assertDeployable(selection.rollout);
+  const rendered = renderOrRefuse(() => renderRollout(selection, renderTerraformModules(), { progress: req.progress, options: req, assumptions }));
   const output = replaceOutput(request, rendered);
   return {
     out: req.out,
     selection,
     keyPolicyBytes,
     proven,
+    assumptions,
     output,
     forgotten: output.removed.flatMap((rel) => ACCOUNT_ROOT_FILE.exec(rel)?.[1] ?? []),
   };

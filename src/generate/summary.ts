@@ -10,6 +10,8 @@ export interface GenerateResult {
   readonly selection: AccountSelection;
   readonly keyPolicyBytes: number;
   readonly proven: { readonly steps: number; readonly probes: number };
+  /** What check's proof rests on beyond the AWS pages, as synth prints it. */
+  readonly assumptions: readonly string[];
   readonly output: OutputSummary;
   /** Tombstone roots the previous output had and this one dropped (`--forget`). */
   readonly forgotten: readonly string[];
@@ -51,6 +53,7 @@ export function generateJson(r: GenerateResult) {
     defaultDeployRole: selection.defaultDeployRole,
     keyPolicyBytes: r.keyPolicyBytes,
     proven: r.proven,
+    assumptions: r.assumptions,
     forgotten: r.forgotten,
     files: { written: output.written.length, changed: output.changed, kept: output.kept, removed: output.removed },
   };
@@ -77,6 +80,7 @@ function generateView(r: GenerateResult) {
     keyPolicyBytes: r.keyPolicyBytes,
     keyPolicyMax: KEY_POLICY_MAX_BYTES,
     proven: r.proven,
+    assumptions: r.assumptions,
     defaultDeployRole: selection.defaultDeployRole,
     deployRoleExample: selection.accounts[0]?.deployRoleArn ?? null,
     configOnly: firstFew(selection.configOnly),

@@ -4,6 +4,8 @@ import { AUTOSCALING_GRANT_OPERATIONS, KNOWLEDGE_CENTER_GRANT_OPERATIONS } from 
 import { autoScalingRoleArn, principalAccount } from '../policy/arns';
 import { grantsNaming } from '../policy/grant';
 import { isCallerKnownKey } from '../policy/conditions';
+import { type PolicyDocument, statementId } from '../policy/document';
+import { granteeNamesPrincipalAccount, principalAccountGranteeAssumption } from '../policy/key-policy';
 import { LaunchPathTarget, LaunchStep, launchPath } from './path';
 
 export interface StepOutcome extends Verdict {
@@ -96,4 +98,25 @@ function decide(target: LaunchPathTarget, available: KeyAccessInputs, step: Laun
 export function evaluateLaunchPath(target: LaunchPathTarget, available: KeyAccessInputs): StepOutcome[] {
   const excluded = misissuedGrants(target, available.grants ?? []);
   return launchPath(target).map((step) => decide(target, available, step, excluded));
+}
+
+/**
+ * Steps allowed through a key policy statement whose kms:GranteePrincipal holds
+ * `${aws:PrincipalAccount}`: allowed only if KMS resolves the variable there, which no KMS page shows.
+ * `doctor` and `review` print the assumption for the statements such steps went through.
+ */
+export function assumedThrough(keyPolicy: PolicyDocument, steps: readonly StepOutcome[]): { assumptions: string[]; assumedSteps: string[] } {
+  const undocumented = new Set(
+    keyPolicy.Statement.map((st, i) => (granteeNamesPrincipalAccount(st) ? statementId(st, i) : undefined)).filter((id) => id !== undefined),
+  );
+  const assumedSteps: string[] = [];
+  const sids = new Set<string>();
+  for (const s of steps) {
+    if (!stepPasses(s)) continue;
+    const used = s.result.trace.filter((t) => t.source === 'key-policy' && t.effect === 'Allow' && undocumented.has(t.id)).map((t) => t.id);
+    if (used.length === 0) continue;
+    assumedSteps.push(s.step.id);
+    for (const id of used) sids.add(id);
+  }
+  return { assumptions: [...sids].map(principalAccountGranteeAssumption), assumedSteps };
 }

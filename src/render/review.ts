@@ -412,6 +412,8 @@ function reviewText(report: ReviewReport, options: ReviewRenderOptions): string 
     for (const s of p.statements) lines.push(`    ${MARK[s.change]} ${s.id}: ${statementParts(s).join('; ')}`);
   }
   for (const p of report.permissions) lines.push(`  ${p.kind} ${p.change} ${p.stack}: ${p.address}: ${p.before ?? '—'} → ${p.after ?? '—'}`);
+  // As check, synth, doctor and generate print what their verdicts rest on.
+  if (report.assumptions.length > 0) lines.push('  assuming (not proven):', ...report.assumptions.map((a) => `    - ${a}`));
   // Every line holds plan text: each is shown as terminal text, one line whatever the plan holds.
   return `${lines.map(terminal).join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 import { proveDeployPath } from '../check/deploy';
 import type { Verdict } from '../evaluator';
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
-import { evaluateLaunchPath, judgedGrant } from '../launch/evaluate';
+import { assumedThrough, evaluateLaunchPath, judgedGrant } from '../launch/evaluate';
 import { STAND_IN_GRANT_CREATOR_ROLE } from '../launch/path';
 import { parseAutoScalingRoleArn, parseRoleArn, roleArn } from '../policy/arns';
 import { SHARED_KEY_TYPES } from '../policy/deploy-path';
@@ -60,7 +60,7 @@ export function launchPathOn(
   snapshot: KeySnapshot | undefined,
   consumer: ReviewedConsumer,
   side: ConsumerSide,
-): { state: PathState; failing?: FailingStep } {
+): { state: PathState; failing?: FailingStep; assumptions?: readonly string[] } {
   if (!snapshot) return { state: 'unknown' };
   const sameAccount = consumer.account === snapshot.owner;
   const grantCreator = consumer.grantCreator ?? roleArn(snapshot.partition, consumer.account, STAND_IN_GRANT_CREATOR_ROLE);
@@ -93,7 +93,8 @@ function pathOf(steps: readonly (Verdict & { readonly step: { readonly id: strin
   failing?: FailingStep;
 } {
   const failed = steps.find((s) => s.result.decision !== 'Allowed');
-  if (!failed) return { state: 'holds' };
+  // A path that holds only through `${aws:PrincipalAccount}` in kms:GranteePrincipal says so, as doctor does.
+  if (!failed) return { state: 'holds', assumptions: assumedThrough(snapshot.policy, steps).assumptions };
   return {
     state: 'fails',
     failing: {
@@ -182,10 +183,11 @@ export function launchPaths(
   before: KeySnapshot | undefined,
   after: KeySnapshot | undefined,
   index: AccountIndex,
-): { launch: ConsumerLaunch[]; suffixes: Map<string, string | undefined> } {
+): { launch: ConsumerLaunch[]; suffixes: Map<string, string | undefined>; assumptions: Set<string> } {
   const consumersBefore = before ? consumersNamed([before]) : new Map<string, string | undefined>();
   const consumersAfter = after ? consumersNamed([after]) : new Map<string, string | undefined>();
   const suffixes = new Map([...consumersBefore, ...consumersAfter]);
+  const assumptions = new Set<string>();
   const launch: ConsumerLaunch[] = [...suffixes.keys()].sort().map((account) => {
     // The consumer's own stack, not the owner's when the owner is a consumer too.
     const own = index.stacks.get(account)?.find((s) => s.stack !== stack) ?? index.stacks.get(account)?.[0];
@@ -193,6 +195,7 @@ export function launchPaths(
     const identity = (side: Side) => ({ identityPolicies: grantCreatorPolicies(index, account, consumer.grantCreator, side) });
     const b = consumersBefore.has(account) ? launchPathOn(before, consumer, identity('before')) : { state: 'absent' as const };
     const a = consumersAfter.has(account) ? launchPathOn(after, consumer, identity('after')) : { state: 'absent' as const };
+    if ('assumptions' in a) a.assumptions?.forEach((x) => assumptions.add(x));
     const afterState: PathState = consumersAfter.has(account) ? a.state : after ? 'absent' : 'unknown';
     const present = consumersAfter.has(account) || !after;
     // A cross-account consumer's stack also calls the key itself: its deploy path, beside its launch path.
@@ -209,5 +212,5 @@ export function launchPaths(
       ...(deploy && { deploy: { ...deploy, status: launchStatus(deploy.before, deploy.after, present) } }),
     };
   });
-  return { launch, suffixes };
+  return { launch, suffixes, assumptions };
 }

@@ -20,7 +20,8 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string | undefined): Map
   return out;
 }
 
-function reviewKey(model: KeyModel, index: AccountIndex): KeyReview {
+/** One key's review, and what its launch paths hold under (`assumedThrough`). */
+function reviewKey(model: KeyModel, index: AccountIndex): { review: KeyReview; assumptions: ReadonlySet<string> } {
   const owner = ownerOf([keyArnOn(model, 'after'), keyArnOn(model, 'before')], knownPolicies(model), model);
   const before = snapshotOn(model, 'before', owner);
   const after = snapshotOn(model, 'after', owner);
@@ -31,7 +32,7 @@ function reviewKey(model: KeyModel, index: AccountIndex): KeyReview {
     if (p?.state === 'sensitive') notes.push(`the key policy ${side} the change is sensitive: it is neither shown nor decided`);
   }
   if (!owner) notes.push('the owner account could not be read (no key ARN, no root delegation, no provider account)');
-  const { launch, suffixes } = launchPaths(model.stack, before.snapshot, after.snapshot, index);
+  const { launch, suffixes, assumptions } = launchPaths(model.stack, before.snapshot, after.snapshot, index);
   const keyLabel = keyArnOn(model, 'after') ?? keyArnOn(model, 'before') ?? `${model.stack}: ${model.address}`;
   // A config review synthesizes the key with check's stand-in ID: its ARN is known in the plan, but not real.
   const assumed = before.assumed || after.assumed || isStandInKeyArn(keyLabel);
@@ -45,14 +46,8 @@ function reviewKey(model: KeyModel, index: AccountIndex): KeyReview {
   );
   const diagram = keyDiagram(access);
   return {
-    key: keyLabel,
-    stack: model.stack,
-    address: model.address,
-    keyArnAssumed: assumed,
-    access,
-    launch,
-    ...(diagram && { diagram }),
-    notes,
+    review: { key: keyLabel, stack: model.stack, address: model.address, keyArnAssumed: assumed, access, launch, ...(diagram && { diagram }), notes },
+    assumptions,
   };
 }
 
@@ -66,7 +61,8 @@ export function reviewPlans(stacks: readonly StackPlan[], source: ReviewSource =
     iamPolicies: groupBy(resources.iamPolicies, (p) => p.account),
     held: heldPolicies(resources, managed),
   };
-  const keys = buildKeys(stacks, resources).map((m) => reviewKey(m, index));
+  const reviewed = buildKeys(stacks, resources).map((m) => reviewKey(m, index));
+  const keys = reviewed.map((r) => r.review);
   return {
     source,
     ...countChanges(stacks),
@@ -80,6 +76,7 @@ export function reviewPlans(stacks: readonly StackPlan[], source: ReviewSource =
       'a role the plans attach IAM policies to (aws_iam_role_policy_attachment, aws_iam_role_policy) is decided with those policies alone: its other IAM policies are not in the plans',
       "a launch path's grant creator (the role its stack's provider assumes) holds the IAM policies the plans attach to that role; where they attach none, or one the plans do not show, its IAM policy is taken to allow CreateGrant on the key; where the stack names no role, it holds every IAM policy its account's stacks change",
       'where the key policy names an organization, every consumer is taken to be a member (under the first OU path it names)',
+      ...new Set(reviewed.flatMap((r) => [...r.assumptions])),
     ],
   };
 }
