@@ -153,3 +153,57 @@ describe('round three in review: "anyone" is every principal that can meet the c
     expect(rules(r)).toContain('wildcard-principal-without-org');
   });
 });
+
+const PB_INTERSECTION = cite(
+  'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html',
+  'When you set a permissions boundary for an entity, the entity can perform only the actions that are allowed by both its identity-based policies and its permissions boundaries.',
+);
+
+/** Adds to the consumer stack a boundary policy allowing `actions` and the role `name` bounded by it. */
+function bound(docs: PlanDocs, name: string, actions: readonly string[]): void {
+  const stack = docs.get(`consumer-${CONSUMER_A}`);
+  const template = changeOf(docs, `consumer-${CONSUMER_A}`, 'aws_iam_policy');
+  const arn = `arn:aws:iam::${CONSUMER_A}:policy/boundary`;
+  const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: [...actions], Resource: '*' }] });
+  const change = (type: string, resource: string, after: Record<string, unknown>) => ({
+    ...template,
+    address: `${type}.${resource}`,
+    type,
+    name: resource,
+    change: { ...template.change, actions: ['create'], before: null, after, after_unknown: {}, before_sensitive: false, after_sensitive: {} },
+  });
+  stack.resource_changes.push(
+    change('aws_iam_policy', 'boundary', { name: 'boundary', arn, policy }),
+    change('aws_iam_role', name, { name, permissions_boundary: arn }),
+  );
+}
+const roleAccess = (r: ReviewReport, role: string) => r.keys[0].access.find((a) => a.who.id === `arn:aws:iam::${CONSUMER_A}:role/${role}`);
+
+describe(`round three in review: a role's permissions boundary limits what its attached policies give (class 2) (${PB_INTERSECTION.url})`, () => {
+  const attach = (roles: string) => BASE_YAML.replace('attachPolicyToRoles: [launcher]', `attachPolicyToRoles: [${roles}]`);
+
+  it('a role the change attaches the consumer policy to, bounded to DescribeKey, gains only DescribeKey', () => {
+    expect(PB_INTERSECTION.quote).toMatch(/allowed by both its identity-based policies and its permissions boundaries/);
+    const docs = planDocs(BASE_YAML, attach('launcher, builder'));
+    bound(docs, 'builder', ['kms:DescribeKey']);
+    expect(roleAccess(review(docs), 'builder')?.gained).toEqual(['kms:DescribeKey']);
+  });
+
+  it('unbounded, the same role gains CreateGrant for its own Auto Scaling role', () => {
+    const docs = planDocs(BASE_YAML, attach('launcher, builder'));
+    expect(roleAccess(review(docs), 'builder')?.gained).toContain('kms:CreateGrant (for its own Auto Scaling role)');
+  });
+
+  it('the grant creator bounded to Decrypt cannot create the grant: the launch path breaks at create-grant', () => {
+    const docs = planDocs(attach('launcher, deploy'));
+    bound(docs, 'deploy', ['kms:Decrypt']);
+    const r = review(docs);
+    expect(launchOf(r)).toMatchObject({ status: 'broken', failing: { id: 'create-grant' } });
+  });
+
+  it('a boundary that allows CreateGrant leaves the launch path holding', () => {
+    const docs = planDocs(attach('launcher, deploy'));
+    bound(docs, 'deploy', ['kms:CreateGrant', 'kms:DescribeKey']);
+    expect(launchOf(review(docs)).status).toBe('holds');
+  });
+});

@@ -138,6 +138,8 @@ interface Standing {
   readonly named: ReadonlySet<string>;
   readonly suffix?: string;
   readonly held?: readonly PolicyDocument[];
+  /** The permissions boundary of a role decided with `held`. */
+  readonly boundary?: PolicyDocument;
 }
 
 /**
@@ -146,7 +148,7 @@ interface Standing {
  * policy and grants alone decide: the access diff is what the key owner gives, which each
  * account's own IAM policies may narrow.
  */
-function capabilities(who: Who, snapshot: KeySnapshot, { named, suffix, held }: Standing): Set<string> {
+function capabilities(who: Who, snapshot: KeySnapshot, { named, suffix, held, boundary }: Standing): Set<string> {
   const allowed = new Set<string>();
   for (const caller of callersFor(who, snapshot, named)) {
     // A service-linked role's permissions are AWS's, and AWSServiceRoleForAutoScaling's hold no KMS
@@ -160,6 +162,7 @@ function capabilities(who: Who, snapshot: KeySnapshot, { named, suffix, held }: 
       keyPolicy: snapshot.policy,
       identityPolicies,
       grants: grantsOf(snapshot, caller.account),
+      ...(held && boundary && { permissionsBoundary: boundary }),
     };
     const decide = (name: string, request: Omit<KmsRequest, 'principal'>) => {
       if (authorizeDecision(inputs, { principal: caller.principal, ...request, context: { ...caller.context, ...request.context } }) === 'Allowed')
@@ -205,7 +208,7 @@ function accountIdsIn(text: string): Set<string> {
 }
 
 function cachedCapabilities(who: Who, snapshot: KeySnapshot, standing: Standing): Set<string> {
-  const { suffix, held } = standing;
+  const { suffix, held, boundary } = standing;
   let cache = classes.get(snapshot);
   if (!cache) {
     cache = { named: accountIdsIn(JSON.stringify(snapshot.policy)), results: new Map() };
@@ -214,7 +217,7 @@ function cachedCapabilities(who: Who, snapshot: KeySnapshot, standing: Standing)
   const account = who.kind === 'account' ? who.id : who.kind === 'principal' ? principalAccount(who.id) : undefined;
   if (!account || !ACCOUNT_ID.test(account) || account === snapshot.owner || cache.named.has(account)) return capabilities(who, snapshot, standing);
   const generic = (text: string) => text.split(account).join('<account>');
-  const key = `${who.kind}|${generic(who.id)}|${suffix ?? ''}|${generic(JSON.stringify(grantsOf(snapshot, account)))}|${held ? generic(JSON.stringify(held)) : ''}`;
+  const key = `${who.kind}|${generic(who.id)}|${suffix ?? ''}|${generic(JSON.stringify(grantsOf(snapshot, account)))}|${held ? generic(JSON.stringify(held)) : ''}|${held && boundary ? generic(JSON.stringify(boundary)) : ''}`;
   let result = cache.results.get(key);
   if (!result) {
     result = capabilities(who, snapshot, standing);
@@ -254,8 +257,8 @@ export function accessDiff(
     const account = w.kind === 'account' ? w.id : w.kind === 'principal' ? principalAccount(w.id) : undefined;
     const suffix = account ? suffixes.get(account) : undefined;
     const held = listed.has(w.id) ? undefined : roles.get(w.id);
-    const b = before ? cachedCapabilities(w, before, { named, suffix, held: held?.before }) : new Set<string>();
-    const a = after ? cachedCapabilities(w, after, { named, suffix, held: held?.after }) : new Set<string>();
+    const b = before ? cachedCapabilities(w, before, { named, suffix, held: held?.before, boundary: held?.boundary.before }) : new Set<string>();
+    const a = after ? cachedCapabilities(w, after, { named, suffix, held: held?.after, boundary: held?.boundary.after }) : new Set<string>();
     const gained = [...a].filter((x) => !b.has(x)).sort();
     const lost = [...b].filter((x) => !a.has(x)).sort();
     if (gained.length > 0 || lost.length > 0 || a.size > 0) out.push({ who: w, gained, lost, after: [...a].sort() });
@@ -268,6 +271,8 @@ export interface RolePolicies {
   readonly label: string;
   readonly before: readonly PolicyDocument[];
   readonly after: readonly PolicyDocument[];
+  /** Its permissions boundary on each side, when the plans give it. */
+  readonly boundary: { readonly before?: PolicyDocument; readonly after?: PolicyDocument };
 }
 
 /** Roles of the key's accounts that the plans attach IAM policies to, by role ARN. */

@@ -14,6 +14,8 @@ export interface HeldPolicies {
   readonly after: PolicyDocument[];
   /** A side holds a policy whose document the plans do not give (not in them, unknown or sensitive). */
   readonly opaque: { before: boolean; after: boolean };
+  /** The role's permissions boundary on each side (`aws_iam_role.permissions_boundary`), when the plans give its document. */
+  readonly boundary: { before?: PolicyDocument; after?: PolicyDocument };
 }
 
 const withoutInstanceKeys = (address: string) => address.replace(/\[[^\]]*\]/g, '');
@@ -50,7 +52,17 @@ export function policyIndex(r: StackResources, plans: ReadonlyMap<string, StackP
  * plan's configuration records for `policy_arn`.
  */
 export function attachedPolicy(a: Tracked<AttachmentSide>, side: Side, index: PolicyIndex): Tracked<IamPolicySide> | undefined {
-  const arn = a[side]?.policyArn;
+  return namedPolicy(a, a[side]?.policyArn, side, index, 'policy_arn');
+}
+
+/** The managed policy `arn` names, or, unknown until apply, the one the plan's configuration references in `attribute`. */
+function namedPolicy(
+  a: Tracked<unknown>,
+  arn: string | undefined,
+  side: Side,
+  index: PolicyIndex,
+  attribute: string,
+): Tracked<IamPolicySide> | undefined {
   if (arn !== undefined) {
     const byArn = index.byArn.get(arn);
     if (byArn) return byArn;
@@ -60,7 +72,7 @@ export function attachedPolicy(a: Tracked<AttachmentSide>, side: Side, index: Po
   }
   if (side === 'before') return undefined;
   const configuration = index.plans.get(a.stack)?.plan.configuration;
-  for (const ref of referencedResources(configuration, a.change.address, 'policy_arn')) {
+  for (const ref of referencedResources(configuration, a.change.address, attribute)) {
     const p = index.byAddress.get(`${a.stack}|${ref}`);
     if (p) return p;
   }
@@ -71,7 +83,7 @@ function holder(out: Map<string, Map<string, HeldPolicies>>, account: string, ro
   let roles = out.get(account);
   if (!roles) out.set(account, (roles = new Map()));
   let held = roles.get(role);
-  if (!held) roles.set(role, (held = { before: [], after: [], opaque: { before: false, after: false } }));
+  if (!held) roles.set(role, (held = { before: [], after: [], opaque: { before: false, after: false }, boundary: {} }));
   return held;
 }
 
@@ -90,6 +102,19 @@ export function heldPolicies(r: StackResources, index: PolicyIndex): Map<string,
       if (a[side]) hold(a.account, a[side]!.role, side, attachedPolicy(a, side, index)?.[side]);
     }
     for (const p of r.iamPolicies) if (p.change.type === 'aws_iam_role_policy' && p[side]) hold(p.account, p[side]!.role, side, p[side]);
+    // A boundary limits what the role's IAM policies give: "the entity can perform only the actions that
+    // are allowed by both its identity-based policies and its permissions boundaries" (IAM User Guide,
+    // "Policy evaluation logic", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+    // Only roles the plans attach policies to are decided with their policies, so only theirs are read.
+    for (const role of r.roles) {
+      const s = role[side];
+      const held = role.account !== undefined && s?.name !== undefined ? out.get(role.account)?.get(s.name) : undefined;
+      if (!held || (s!.boundaryArn === undefined && !s!.boundaryUnknown)) continue;
+      const doc = namedPolicy(role, s!.boundaryArn, side, index, 'permissions_boundary')?.[side]?.policy;
+      // A boundary whose document the plans do not give leaves the role's IAM policies undecided.
+      if (doc?.state === 'known') held.boundary[side] = doc.doc;
+      else held.opaque[side] = true;
+    }
   }
   return out;
 }

@@ -27,6 +27,8 @@ export interface ReviewedConsumer {
 export interface ConsumerSide {
   /** The grant creator's IAM policies found in the plans; undefined: none in the plans. */
   readonly identityPolicies?: readonly PolicyDocument[];
+  /** The grant creator's permissions boundary, when the plans give it with its IAM policies. */
+  readonly permissionsBoundary?: PolicyDocument;
 }
 
 /** Stacks, IAM policies and what the plans attach to each role, by account, so each consumer finds its own without a scan. */
@@ -80,6 +82,7 @@ export function launchPathOn(
     keyPolicy: snapshot.policy,
     identityPolicies: side.identityPolicies ?? [ALLOW_ALL_KMS_IAM_POLICY],
     grants: grantsOf(snapshot, consumer.account),
+    ...(side.identityPolicies && side.permissionsBoundary && { permissionsBoundary: side.permissionsBoundary }),
   };
   // CreateGrant carries the operations of the grant the plan holds for the role, as doctor decides
   // it with --grants; without one, the grant keyshare would have them create (`judgedGrant`).
@@ -151,14 +154,14 @@ function launchStatus(before: PathState, after: PathState, presentAfter: boolean
  * attach any and every one is readable; where the role is not known (no assume_role), every IAM
  * policy its account's stacks hold; otherwise undefined, and its IAM policy is taken to allow.
  */
-function grantCreatorPolicies(index: AccountIndex, account: string, grantCreator: string | undefined, side: Side): PolicyDocument[] | undefined {
+function grantCreatorPolicies(index: AccountIndex, account: string, grantCreator: string | undefined, side: Side): ConsumerSide {
   const role = grantCreator ? parseRoleArn(grantCreator) : undefined;
   if (!role) {
     const docs = (index.iamPolicies.get(account) ?? []).flatMap((p) => (p[side]?.policy?.state === 'known' ? [p[side]!.policy!.doc] : []));
-    return docs.length > 0 ? docs : undefined;
+    return docs.length > 0 ? { identityPolicies: docs } : {};
   }
   const held = index.held.get(account)?.get(role.name);
-  return held && !held.opaque[side] && held[side].length > 0 ? held[side] : undefined;
+  return held && !held.opaque[side] && held[side].length > 0 ? { identityPolicies: held[side], permissionsBoundary: held.boundary[side] } : {};
 }
 
 function deployPaths(
@@ -192,7 +195,7 @@ export function launchPaths(
     // The consumer's own stack, not the owner's when the owner is a consumer too.
     const own = index.stacks.get(account)?.find((s) => s.stack !== stack) ?? index.stacks.get(account)?.[0];
     const consumer = { account, serviceLinkedRoleSuffix: suffixes.get(account), grantCreator: own && providerRole(own.plan.configuration) };
-    const identity = (side: Side) => ({ identityPolicies: grantCreatorPolicies(index, account, consumer.grantCreator, side) });
+    const identity = (side: Side) => grantCreatorPolicies(index, account, consumer.grantCreator, side);
     const b = consumersBefore.has(account) ? launchPathOn(before, consumer, identity('before')) : { state: 'absent' as const };
     const a = consumersAfter.has(account) ? launchPathOn(after, consumer, identity('after')) : { state: 'absent' as const };
     if ('assumptions' in a) a.assumptions?.forEach((x) => assumptions.add(x));

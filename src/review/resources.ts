@@ -26,6 +26,15 @@ export interface KeySide {
   readonly keyUsage?: string;
 }
 
+/** An IAM role: review reads its permissions boundary, which limits what its IAM policies give. */
+export interface RoleSide {
+  readonly name?: string;
+  /** `permissions_boundary`: the boundary policy's ARN; undefined when the role has none or it is unknown until apply. */
+  readonly boundaryArn?: string;
+  /** The boundary is set but its ARN is known only after apply. */
+  readonly boundaryUnknown: boolean;
+}
+
 export interface KeyPolicySide {
   /** Undefined when unknown until apply. */
   readonly keyId?: string;
@@ -81,6 +90,7 @@ export interface StackResources {
   readonly grants: Tracked<GrantSide>[];
   readonly iamPolicies: Tracked<IamPolicySide>[];
   readonly attachments: Tracked<AttachmentSide>[];
+  readonly roles: Tracked<RoleSide>[];
   readonly launchPermissions: Tracked<LaunchPermissionSide>[];
   readonly createVolumePermissions: Tracked<CreateVolumePermissionSide>[];
 }
@@ -174,6 +184,14 @@ const READERS: Record<string, { into: keyof StackResources; read: Reader<unknown
     into: 'attachments',
     read: (_s, c, side): AttachmentSide => ({ role: knownString(c, side, 'role'), policyArn: knownString(c, side, 'policy_arn') }),
   },
+  aws_iam_role: {
+    into: 'roles',
+    read: (_s, c, side): RoleSide => ({
+      name: knownString(c, side, 'name'),
+      boundaryArn: knownString(c, side, 'permissions_boundary') || undefined,
+      boundaryUnknown: attribute(c, side, 'permissions_boundary').state === 'unknown',
+    }),
+  },
   aws_ami_launch_permission: {
     into: 'launchPermissions',
     read: (_s, c, side): LaunchPermissionSide => ({
@@ -194,7 +212,7 @@ const READERS: Record<string, { into: keyof StackResources; read: Reader<unknown
 };
 
 export function emptyResources(): StackResources {
-  return { keys: [], keyPolicies: [], grants: [], iamPolicies: [], attachments: [], launchPermissions: [], createVolumePermissions: [] };
+  return { keys: [], keyPolicies: [], grants: [], iamPolicies: [], attachments: [], roles: [], launchPermissions: [], createVolumePermissions: [] };
 }
 
 /** Adds what one stack's plan holds to `into`. Data sources and other types are not read. */
