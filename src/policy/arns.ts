@@ -64,6 +64,16 @@ export function arnPatternFields(pattern: string): (Omit<ArnParts, 'partition'> 
   return { partition, service, region, account, resource: fields.slice(5).join(':') };
 }
 
+/**
+ * An IAM ARN in `account` that the pattern's partition and resource fields match: a wildcard
+ * partition becomes `partition`, and each `*` or `?` of the resource one character. The caller
+ * checks that the pattern's account field admits `account`.
+ */
+export function iamArnMatching(fields: NonNullable<ReturnType<typeof arnPatternFields>>, partition: Partition, account: string): string {
+  const wild = /[*?]/;
+  return `arn:${wild.test(fields.partition) ? partition : fields.partition}:iam::${account}:${fields.resource.replace(/[*?]/g, 'x')}`;
+}
+
 /** The one account an ARN pattern names: its account field when that is a literal account ID. */
 export function patternAccount(pattern: string): string | undefined {
   const account = arnPatternFields(pattern)?.account;

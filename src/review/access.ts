@@ -6,6 +6,7 @@ import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS, kmsAct
 import {
   accountRootArn,
   arnPatternFields,
+  iamArnMatching,
   autoScalingRoleArn,
   isAccountPrincipal,
   parseAutoScalingRoleArn,
@@ -106,8 +107,7 @@ function callersFor(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>)
     if (!f || pattern.includes('${') || !/[*?]/.test(f.account)) continue;
     const account = STAND_INS.find((a) => !named.has(a) && globRegExp(f.account, false).test(a));
     if (!account) continue;
-    const resource = f.resource.replace(/[*?]/g, 'x');
-    const principal = `arn:${/[*?]/.test(f.partition) ? snapshot.partition : f.partition}:iam::${account}:${resource}`;
+    const principal = iamArnMatching(f, snapshot.partition, account);
     if (principalAccount(principal) === account) out.push({ principal, account, context: {} });
   }
   return out;

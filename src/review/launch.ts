@@ -87,7 +87,9 @@ export function launchPathOn(
   // CreateGrant carries the operations of the grant the plan holds for the role, as doctor decides
   // it with --grants; without one, the grant keyshare would have them create (`judgedGrant`).
   const steps = evaluateLaunchPath({ ...target, grantOperations: judgedGrant(target, inputs).operations }, inputs);
-  return pathOf(steps);
+  const path = pathOf(steps);
+  // A path that holds only through `${aws:PrincipalAccount}` in kms:GranteePrincipal says so, as doctor does.
+  return path.state === 'holds' ? { ...path, assumptions: assumedThrough(snapshot.policy, steps).assumptions } : path;
 }
 
 /** A path holds when every step is allowed; otherwise its first failing step, with the evaluator's reasons. */
@@ -96,8 +98,7 @@ function pathOf(steps: readonly (Verdict & { readonly step: { readonly id: strin
   failing?: FailingStep;
 } {
   const failed = steps.find((s) => s.result.decision !== 'Allowed');
-  // A path that holds only through `${aws:PrincipalAccount}` in kms:GranteePrincipal says so, as doctor does.
-  if (!failed) return { state: 'holds', assumptions: assumedThrough(snapshot.policy, steps).assumptions };
+  if (!failed) return { state: 'holds' };
   return {
     state: 'fails',
     failing: {
