@@ -7,6 +7,18 @@ import { trusted } from '../templates/escape';
 import { counted, thousands } from '../templates/helpers';
 import { failsAt } from '../policy/rules';
 
+/** One decided step; a launch step keeps its trace, a deploy-path step has only what is missing. */
+function stepJson(s: CheckReport['consumers'][number]['steps'][number], withTrace: boolean) {
+  return {
+    id: s.step.id,
+    title: s.step.title,
+    decision: verdictDecision(s),
+    dependsOn: s.dependsOn,
+    ...(withTrace && { trace: s.result.trace }),
+    missing: s.result.missing,
+  };
+}
+
 /** Stable shape for machines: decisions are Allowed, ExplicitlyDenied, ImplicitlyDenied or Unknown (with dependsOn). */
 export function checkJson(report: CheckReport) {
   return {
@@ -18,26 +30,13 @@ export function checkJson(report: CheckReport) {
       account: c.account,
       sameAccount: c.sameAccount,
       grantCreator: c.grantCreator,
-      steps: c.steps.map((s) => ({
-        id: s.step.id,
-        title: s.step.title,
-        decision: verdictDecision(s),
-        dependsOn: s.dependsOn,
-        trace: s.result.trace,
-        missing: s.result.missing,
-      })),
+      steps: c.steps.map((s) => stepJson(s, true)),
     })),
     deploy: report.deploy.map((d) => ({
       stack: d.stack,
       account: d.account,
       role: d.role,
-      steps: d.steps.map((s) => ({
-        id: s.step.id,
-        title: s.step.title,
-        decision: verdictDecision(s),
-        dependsOn: s.dependsOn,
-        missing: s.result.missing,
-      })),
+      steps: d.steps.map((s) => stepJson(s, false)),
     })),
     leastPrivilege: report.probes.map((p) => ({
       id: p.probe.id,
