@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { compileConditions, OPERATORS } from '../evaluator';
 import { InputError } from '../errors';
 import { KEY_POLICY_MAX_BYTES, type PolicyDocument, policyBytes } from '../policy/document';
+import { RESOURCE_CONTROL_POLICY, SERVICE_CONTROL_POLICY } from '../policy/formats';
 import { type InputKind, readInput } from '../read-input';
 import { assertNoDuplicateKeys, Origin, parseJson, where } from './json-file';
 import { inputErrorFromZod } from './zod-issue';
@@ -116,8 +117,8 @@ export function readPolicy(origin: Origin, kind: PolicyKind): PolicyDocument {
 
 /** `aws organizations describe-policy` names the policy's type; each type has its own flag. */
 const ORGANIZATIONS_TYPES: Partial<Record<PolicyKind, { type: string; flag: string }>> = {
-  scp: { type: 'SERVICE_CONTROL_POLICY', flag: '--scp' },
-  rcp: { type: 'RESOURCE_CONTROL_POLICY', flag: '--rcp' },
+  scp: { type: SERVICE_CONTROL_POLICY, flag: '--scp' },
+  rcp: { type: RESOURCE_CONTROL_POLICY, flag: '--rcp' },
 };
 
 function assertOrganizationsType(origin: Origin, kind: PolicyKind, json: unknown): void {

@@ -50,9 +50,16 @@ export const ORGANIZATION_ID_SOURCE = 'o-[a-z0-9]{10,32}';
 export const ORG_ID = new RegExp(`^${ORGANIZATION_ID_SOURCE}$`);
 /** A root ID, `r-` and 4 to 32 lowercase letters or digits (Organizations API Reference, Parent: https://docs.aws.amazon.com/organizations/latest/APIReference/API_Parent.html). */
 const ROOT_ID_SOURCE = 'r-[0-9a-z]{4,32}';
+export const ROOT_ID = new RegExp(`^${ROOT_ID_SOURCE}$`);
 /** An OU ID as Organizations prints it, e.g. ou-ab12-11111111 (API Reference, DescribeOrganizationalUnit: https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganizationalUnit.html). */
 export const OU_ID_SOURCE = 'ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}';
 export const OU_ID = new RegExp(`^${OU_ID_SOURCE}$`);
+/**
+ * The Organizations policy types KMS weighs (Organizations API Reference, PolicyTypeSummary, Type:
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_PolicyTypeSummary.html).
+ */
+export const SERVICE_CONTROL_POLICY = 'SERVICE_CONTROL_POLICY';
+export const RESOURCE_CONTROL_POLICY = 'RESOURCE_CONTROL_POLICY';
 /**
  * `aws:PrincipalOrgPaths` entry: org/root/OUs, optionally ending in `/` or `/*` (IAM User Guide,
  * "AWS global condition context keys": https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths).

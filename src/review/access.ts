@@ -21,7 +21,7 @@ import { conditionValues, organizationsOf } from '../policy/reading';
 import { ACCOUNT_ID, ACCOUNT_ID_LENGTH, ACCOUNT_ID_SOURCE } from '../policy/formats';
 import type { ContextValue, KmsRequest } from '../policy/kms-api';
 import type { HeldPolicies } from './attachments';
-import { grantsOf, type KeySnapshot, membership } from './keys';
+import { grantsOf, keyBounds, type KeySnapshot, membership } from './keys';
 import type { PrincipalAccess, Who } from './report';
 
 /** Capability names beyond plain actions: CreateGrant is decided for who the grant is for. */
@@ -162,6 +162,7 @@ function capabilities(who: Who, snapshot: KeySnapshot, { named, suffix, held, bo
       keyPolicy: snapshot.policy,
       identityPolicies,
       grants: grantsOf(snapshot, caller.account),
+      ...keyBounds(snapshot),
       ...(held && boundary && { permissionsBoundary: boundary }),
     };
     const decide = (name: string, request: Omit<KmsRequest, 'principal'>) => {
@@ -211,7 +212,7 @@ function cachedCapabilities(who: Who, snapshot: KeySnapshot, standing: Standing)
   const { suffix, held, boundary } = standing;
   let cache = classes.get(snapshot);
   if (!cache) {
-    cache = { named: accountIdsIn(JSON.stringify(snapshot.policy)), results: new Map() };
+    cache = { named: accountIdsIn(JSON.stringify([snapshot.policy, snapshot.rcps ?? []])), results: new Map() };
     classes.set(snapshot, cache);
   }
   const account = who.kind === 'account' ? who.id : who.kind === 'principal' ? principalAccount(who.id) : undefined;

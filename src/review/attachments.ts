@@ -18,7 +18,7 @@ export interface HeldPolicies {
   readonly boundary: { before?: PolicyDocument; after?: PolicyDocument };
 }
 
-const withoutInstanceKeys = (address: string) => address.replace(/\[[^\]]*\]/g, '');
+export const withoutInstanceKeys = (address: string) => address.replace(/\[[^\]]*\]/g, '');
 
 /** The managed policies of the plans, indexed the ways an attachment names one. */
 export interface PolicyIndex {

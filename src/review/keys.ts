@@ -1,3 +1,4 @@
+import type { KeyAccessInputs } from '../evaluator';
 import { keyArnNamed, parseKmsArn, partitionOf, placeholderKeyArn, type Partition } from '../policy/arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from '../policy/conditions';
 import type { PolicyDocument } from '../policy/document';
@@ -35,6 +36,10 @@ export interface KeySnapshot {
   readonly grants: readonly Grant[];
   /** The key's type, when the plan creates or holds the key: it decides which operations the key allows. */
   readonly keyType?: KeyType;
+  /** The RCPs the plans attach where they bound the key's account (`review/rcps.ts`). */
+  readonly rcps?: readonly PolicyDocument[];
+  /** The key's account is the organization's management account, whose resources RCPs do not affect. */
+  readonly keyInManagementAccount?: boolean;
 }
 
 export interface KeyOwner {
@@ -143,8 +148,16 @@ export function grantsOf(snapshot: KeySnapshot, account: string): readonly Grant
   return grantsNaming(snapshot.grants, account).map((g) => g.grant);
 }
 
-/** Named accounts are taken to be members of the organization the policy names, as launch paths take consumers to be. */
+/** What bounds every request on the key besides its policy and grants: the RCPs of its account. */
+export function keyBounds(snapshot: KeySnapshot): Pick<KeyAccessInputs, 'rcps' | 'keyInManagementAccount'> {
+  return { rcps: snapshot.rcps ?? [], keyInManagementAccount: snapshot.keyInManagementAccount ?? false };
+}
+
+/**
+ * Named accounts are taken to be members of the organization the key policy names, or else an RCP
+ * bounding the key names, as launch paths take consumers to be.
+ */
 export function membership(snapshot: KeySnapshot): Record<string, ContextValue> {
-  const org = organizationsOf(snapshot.policy)[0];
+  const org = [snapshot.policy, ...(snapshot.rcps ?? [])].flatMap((p) => organizationsOf(p))[0];
   return org ? { [PRINCIPAL_ORG_ID]: org.id, ...(org.paths.length > 0 && { [PRINCIPAL_ORG_PATHS]: [org.paths[0]] }) } : {};
 }

@@ -10,7 +10,7 @@ import { GRANTEE_PRINCIPAL, PRINCIPAL_ACCOUNT_VARIABLE } from '../policy/conditi
 import { listOf, type PolicyDocument } from '../policy/document';
 import { conditionValues } from '../policy/reading';
 import type { HeldPolicies } from './attachments';
-import { grantsOf, type KeySnapshot, membership } from './keys';
+import { grantsOf, keyBounds, type KeySnapshot, membership } from './keys';
 import { providerRole, type StackPlan } from './plan-set';
 import type { ConsumerLaunch, FailingStep, PathState } from './report';
 import type { IamPolicySide, Tracked } from './resources';
@@ -82,6 +82,7 @@ export function launchPathOn(
     keyPolicy: snapshot.policy,
     identityPolicies: side.identityPolicies ?? [ALLOW_ALL_KMS_IAM_POLICY],
     grants: grantsOf(snapshot, consumer.account),
+    ...keyBounds(snapshot),
     ...(side.identityPolicies && side.permissionsBoundary && { permissionsBoundary: side.permissionsBoundary }),
   };
   // CreateGrant carries the operations of the grant the plan holds for the role, as doctor decides
@@ -139,6 +140,7 @@ export function deployPathOn(
     grants: [grant],
     serviceLinkedRoleSuffix: consumer.serviceLinkedRoleSuffix,
     accountContext: membership(snapshot),
+    bounds: keyBounds(snapshot),
   });
   return pathOf(proof.steps);
 }

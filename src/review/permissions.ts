@@ -34,12 +34,13 @@ function policyChange(t: Tracked<{ policy?: PolicyState }>, subject: PolicyChang
   };
 }
 
-/** Every key policy (on a key or in an `aws_kms_key_policy`) and IAM policy the change writes, diffed. */
+/** Every key policy (on a key or in an `aws_kms_key_policy`), IAM policy and RCP the change writes, diffed. */
 export function policyChanges(r: StackResources): PolicyChange[] {
   return [
     ...r.keys.map((k) => policyChange(k, 'key policy')),
     ...r.keyPolicies.map((k) => policyChange(k, 'key policy')),
     ...r.iamPolicies.map((p) => policyChange(p, 'IAM policy')),
+    ...r.organizationsPolicies.map((p) => policyChange(p, 'resource control policy')),
   ].filter((p): p is PolicyChange => p !== undefined);
 }
 

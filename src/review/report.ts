@@ -73,7 +73,7 @@ const policyChange = z.strictObject({
   stack: text,
   account,
   address: text,
-  subject: z.enum(['key policy', 'IAM policy']),
+  subject: z.enum(['key policy', 'IAM policy', 'resource control policy']),
   change: z.enum(['created', 'deleted', 'changed']),
   opaque: z.enum(['known after apply', 'sensitive']).optional().describe('why the policy is not diffed'),
   bytesBefore: z.number().int().optional(),

@@ -5,6 +5,7 @@ import type { ResourceChange } from './plan';
 import type { StackPlan } from './plan-set';
 import { attribute, knownString, Side } from './values';
 import type { Grant } from '../policy/kms-api';
+import { RESOURCE_CONTROL_POLICY } from '../policy/formats';
 
 /**
  * The AWS resources a key-sharing change is made of, each read on both sides of the change.
@@ -63,6 +64,27 @@ export interface AttachmentSide {
   readonly policyArn?: string;
 }
 
+/**
+ * An `aws_organizations_policy`: review reads the content of a resource control policy, which bounds
+ * the keys of the accounts it is attached to; other types are not IAM policies KMS weighs on a key.
+ */
+export interface OrganizationsPolicySide {
+  /** The policy ID (`p-…`); undefined when unknown until apply. */
+  readonly id?: string;
+  readonly arn?: string;
+  readonly name?: string;
+  readonly type?: string;
+  /** The content, read only when the type is RESOURCE_CONTROL_POLICY. */
+  readonly policy?: PolicyState;
+}
+
+/** An `aws_organizations_policy_attachment`: one policy, one root, OU or account. */
+export interface OrganizationsAttachmentSide {
+  /** Undefined when unknown until apply (a policy created in the same plan). */
+  readonly policyId?: string;
+  readonly targetId?: string;
+}
+
 export interface LaunchPermissionSide {
   readonly imageId?: string;
   readonly accountId?: string;
@@ -91,6 +113,8 @@ export interface StackResources {
   readonly iamPolicies: Tracked<IamPolicySide>[];
   readonly attachments: Tracked<AttachmentSide>[];
   readonly roles: Tracked<RoleSide>[];
+  readonly organizationsPolicies: Tracked<OrganizationsPolicySide>[];
+  readonly organizationsAttachments: Tracked<OrganizationsAttachmentSide>[];
   readonly launchPermissions: Tracked<LaunchPermissionSide>[];
   readonly createVolumePermissions: Tracked<CreateVolumePermissionSide>[];
 }
@@ -192,6 +216,26 @@ const READERS: Record<string, { into: keyof StackResources; read: Reader<unknown
       boundaryUnknown: attribute(c, side, 'permissions_boundary').state === 'unknown',
     }),
   },
+  aws_organizations_policy: {
+    into: 'organizationsPolicies',
+    read: (stack, c, side): OrganizationsPolicySide => {
+      const type = knownString(c, side, 'type');
+      return {
+        id: knownString(c, side, 'id'),
+        arn: knownString(c, side, 'arn'),
+        name: knownString(c, side, 'name'),
+        type,
+        ...(type === RESOURCE_CONTROL_POLICY && { policy: readPolicyAttribute(stack, c, side, 'content', 'rcp') }),
+      };
+    },
+  },
+  aws_organizations_policy_attachment: {
+    into: 'organizationsAttachments',
+    read: (_s, c, side): OrganizationsAttachmentSide => ({
+      policyId: knownString(c, side, 'policy_id'),
+      targetId: knownString(c, side, 'target_id'),
+    }),
+  },
   aws_ami_launch_permission: {
     into: 'launchPermissions',
     read: (_s, c, side): LaunchPermissionSide => ({
@@ -212,7 +256,18 @@ const READERS: Record<string, { into: keyof StackResources; read: Reader<unknown
 };
 
 export function emptyResources(): StackResources {
-  return { keys: [], keyPolicies: [], grants: [], iamPolicies: [], attachments: [], roles: [], launchPermissions: [], createVolumePermissions: [] };
+  return {
+    keys: [],
+    keyPolicies: [],
+    grants: [],
+    iamPolicies: [],
+    attachments: [],
+    roles: [],
+    organizationsPolicies: [],
+    organizationsAttachments: [],
+    launchPermissions: [],
+    createVolumePermissions: [],
+  };
 }
 
 /** Adds what one stack's plan holds to `into`. Data sources and other types are not read. */

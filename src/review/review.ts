@@ -8,7 +8,9 @@ import { permissionChanges, policyChanges } from './permissions';
 import type { StackPlan } from './plan-set';
 import type { KeyReview, ReviewReport, ReviewSource } from './report';
 import { isStandInKeyArn } from '../policy/arns';
+import { rcpIndex, rcpsBounding, type RcpIndex } from './rcps';
 import { collectResources, emptyResources } from './resources';
+import type { Side } from './values';
 import { findRisks } from './risks';
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string | undefined): Map<string, T[]> {
@@ -21,11 +23,20 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string | undefined): Map
 }
 
 /** One key's review, and what its launch paths hold under (`assumedThrough`). */
-function reviewKey(model: KeyModel, index: AccountIndex): { review: KeyReview; assumptions: ReadonlySet<string> } {
+function reviewKey(model: KeyModel, index: AccountIndex, rcps: RcpIndex): { review: KeyReview; assumptions: ReadonlySet<string> } {
   const owner = ownerOf([keyArnOn(model, 'after'), keyArnOn(model, 'before')], knownPolicies(model), model);
-  const before = snapshotOn(model, 'before', owner);
-  const after = snapshotOn(model, 'after', owner);
   const notes: string[] = [];
+  const bounded = (side: Side) => {
+    const s = snapshotOn(model, side, owner);
+    if (!s.snapshot) return s;
+    const b = rcpsBounding(rcps, s.snapshot.owner, side);
+    notes.push(...b.notes, ...b.opaque.map((o) => `${o}: access ${side} it is not decided`));
+    if (b.opaque.length > 0) return { assumed: s.assumed };
+    const extra = { ...(b.rcps.length > 0 && { rcps: b.rcps }), ...(b.keyInManagementAccount && { keyInManagementAccount: true }) };
+    return { ...s, snapshot: { ...s.snapshot, ...extra } };
+  };
+  const before = bounded('before');
+  const after = bounded('after');
   for (const side of ['before', 'after'] as const) {
     const p = policyOn(model.policySource, side);
     if (p?.state === 'unknown') notes.push(`the key policy ${side} the change is known only after apply: access ${side} it is not decided`);
@@ -46,7 +57,16 @@ function reviewKey(model: KeyModel, index: AccountIndex): { review: KeyReview; a
   );
   const diagram = keyDiagram(access);
   return {
-    review: { key: keyLabel, stack: model.stack, address: model.address, keyArnAssumed: assumed, access, launch, ...(diagram && { diagram }), notes },
+    review: {
+      key: keyLabel,
+      stack: model.stack,
+      address: model.address,
+      keyArnAssumed: assumed,
+      access,
+      launch,
+      ...(diagram && { diagram }),
+      notes: [...new Set(notes)],
+    },
     assumptions,
   };
 }
@@ -61,7 +81,8 @@ export function reviewPlans(stacks: readonly StackPlan[], source: ReviewSource =
     iamPolicies: groupBy(resources.iamPolicies, (p) => p.account),
     held: heldPolicies(resources, managed),
   };
-  const reviewed = buildKeys(stacks, resources).map((m) => reviewKey(m, index));
+  const organization = rcpIndex(resources, new Map(stacks.map((s) => [s.stack, s])));
+  const reviewed = buildKeys(stacks, resources).map((m) => reviewKey(m, index, organization));
   const keys = reviewed.map((r) => r.review);
   return {
     source,
@@ -72,10 +93,10 @@ export function reviewPlans(stacks: readonly StackPlan[], source: ReviewSource =
     findings: findRisks(resources, keys, managed),
     suppressed: [],
     assumptions: [
-      'access is what the key policy and grants allow, for a principal whose own IAM policy allows it; IAM policies, SCPs and VPC endpoint policies may narrow it further',
+      'access is what the key policy, grants and the RCPs the plans attach allow, for a principal whose own IAM policy allows it; IAM policies, SCPs, RCPs not in the plans and VPC endpoint policies may narrow it further',
       'a role the plans attach IAM policies to (aws_iam_role_policy_attachment, aws_iam_role_policy) is decided with those policies alone: its other IAM policies are not in the plans',
       "a launch path's grant creator (the role its stack's provider assumes) holds the IAM policies the plans attach to that role; where they attach none, or one the plans do not show, its IAM policy is taken to allow CreateGrant on the key; where the stack names no role, it holds every IAM policy its account's stacks change",
-      'where the key policy names an organization, every consumer is taken to be a member (under the first OU path it names)',
+      'where the key policy (or else an RCP the plans attach) names an organization, every consumer is taken to be a member (under the first OU path it names)',
       ...new Set(reviewed.flatMap((r) => [...r.assumptions])),
     ],
   };
