@@ -140,7 +140,8 @@ export function deployPathOn(
     grants: [grant],
     serviceLinkedRoleSuffix: consumer.serviceLinkedRoleSuffix,
     accountContext: membership(snapshot),
-    bounds: keyBounds(snapshot),
+    // The role's boundary limits its calls as it limits its CreateGrant on the launch path.
+    bounds: { ...keyBounds(snapshot), ...(side.identityPolicies && side.permissionsBoundary && { permissionsBoundary: side.permissionsBoundary }) },
   });
   return pathOf(proof.steps);
 }
