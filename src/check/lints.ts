@@ -24,17 +24,29 @@ import { rootDelegation } from '../policy/reading';
 
 const idOf = statementId;
 
-/** Account IDs a statement's principals belong to; `*` for anyone. */
+/**
+ * Account IDs a statement's principals belong to; `*` for anyone, and for an account field with a
+ * wildcard (`arn:aws:iam::1111*:root`), which review reads as any account it matches.
+ */
 function principalAccounts(s: PolicyStatement): string[] {
   if (s.Principal === '*') return ['*'];
-  return listOf(s.Principal?.AWS).map((p) => (p === '*' ? '*' : (principalAccount(p) ?? p)));
+  return listOf(s.Principal?.AWS).map((p) => {
+    const account = p === '*' ? '*' : (principalAccount(p) ?? p);
+    return WILDCARD.test(account) ? '*' : account;
+  });
 }
+
+const WILDCARD = /[*?]/;
 
 /** Condition keys that tie a wildcard principal to known accounts or an organization. */
 const SCOPING_KEYS = [PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, PRINCIPAL_ACCOUNT, CALLER_ACCOUNT, SOURCE_ACCOUNT].map((k) => k.toLowerCase());
+/** Of those, the keys that name one account or organization each: a value with a wildcard (`1111*`) names none. */
+const ONE_VALUE_KEYS = [PRINCIPAL_ORG_ID, PRINCIPAL_ACCOUNT, CALLER_ACCOUNT, SOURCE_ACCOUNT].map((k) => k.toLowerCase());
 
 /**
- * Whether the statement's conditions tie a wildcard principal to known accounts or an organization.
+ * Whether the statement's conditions tie a wildcard principal to known accounts or an organization,
+ * under an operator that is not negated and, for an account or organization ID, with no wildcard in it
+ * (`StringLike aws:PrincipalAccount 1111*` admits every account whose ID starts 1111).
  * `aws:PrincipalArn` does only when each ARN it is tested against names an account: "Principal":
  * "*" with `ArnLike aws:PrincipalArn arn:aws:iam::*:role/deploy` admits any account's role named
  * deploy (IAM User Guide, "AWS global condition context keys", aws:PrincipalArn,
@@ -44,10 +56,12 @@ function scopesPrincipal(s: PolicyStatement): boolean {
   return Object.entries(s.Condition ?? {}).some(([operator, block]) =>
     Object.entries(block).some(([key, values]) => {
       const k = key.toLowerCase();
+      const given = listOf(values as string | string[]).map(String);
+      // A negated operator ("StringNotEquals aws:PrincipalAccount") admits every other account.
+      if (operator.includes('Not')) return false;
+      if (ONE_VALUE_KEYS.includes(k)) return given.length > 0 && given.every((v) => !WILDCARD.test(v));
       if (SCOPING_KEYS.includes(k)) return true;
-      if (k !== PRINCIPAL_ARN.toLowerCase() || operator.includes('Not')) return false;
-      const arns = listOf(values as string | string[]).map(String);
-      return arns.length > 0 && arns.every((arn) => patternAccount(arn) !== undefined);
+      return k === PRINCIPAL_ARN.toLowerCase() && given.length > 0 && given.every((arn) => patternAccount(arn) !== undefined);
     }),
   );
 }

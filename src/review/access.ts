@@ -14,7 +14,7 @@ import {
   principalAccount,
   roleArn,
 } from '../policy/arns';
-import { PRINCIPAL_ARN, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, VIA_SERVICE } from '../policy/conditions';
+import { PRINCIPAL_ACCOUNT, PRINCIPAL_ARN, PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS, VIA_SERVICE } from '../policy/conditions';
 import { ec2Service } from '../policy/consumer-policy';
 import { listOf, type PolicyDocument } from '../policy/document';
 import { conditionValues, organizationsOf } from '../policy/reading';
@@ -51,9 +51,14 @@ export function whoIsNamed(snapshots: readonly KeySnapshot[]): Who[] {
       const aws = block === '*' ? ['*'] : listOf(block.AWS);
       for (const p of aws) {
         if (p === '*') add({ kind: 'anyone', id: '*', label: 'anyone (any AWS account)' });
+        else if (accountPattern(p) !== undefined)
+          add({ kind: 'anyone', id: p, label: `anyone in an account matching ${accountPattern(p)} (Principal ${p})` });
         else add(whoOf(p));
       }
     }
+    // An account or principal a condition on the caller names can meet it: decided as itself, not as a stranger.
+    for (const v of conditionValues(s.policy, PRINCIPAL_ACCOUNT)) if (ACCOUNT_ID.test(v)) add(whoOf(v));
+    for (const v of conditionValues(s.policy, PRINCIPAL_ARN)) if (!/[*?]/.test(v)) add(whoOf(v));
     for (const org of organizationsOf(s.policy)) {
       add({
         kind: 'organization',
@@ -99,18 +104,89 @@ function callerFor(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>):
  * meets it, not only for one that does not.
  */
 function callersFor(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>): Caller[] {
+  if (who.kind === 'anyone' && who.id !== '*') {
+    // A Principal whose account field is a pattern: a principal of an account it matches.
+    const f = arnPatternFields(who.id);
+    const account = strangerMatching(accountPattern(who.id)!, named);
+    const principal = account && (f ? iamArnMatching(f, snapshot.partition, account) : accountRootArn(snapshot.partition, account));
+    return principal && principalAccount(principal) === account ? [{ principal, account, context: {} }] : [];
+  }
   const one = callerFor(who, snapshot, named);
   if (who.kind !== 'anyone') return [one];
   const out = [one];
   for (const pattern of new Set(conditionValues(snapshot.policy, PRINCIPAL_ARN))) {
     const f = arnPatternFields(pattern);
     if (!f || pattern.includes('${') || !/[*?]/.test(f.account)) continue;
-    const account = STAND_INS.find((a) => !named.has(a) && globRegExp(f.account, false).test(a));
+    const account = strangerMatching(f.account, named);
     if (!account) continue;
     const principal = iamArnMatching(f, snapshot.partition, account);
     if (principalAccount(principal) === account) out.push({ principal, account, context: {} });
   }
+  // aws:PrincipalAccount given as a pattern (StringLike "1111*"): a stranger's role in an account it matches.
+  for (const pattern of new Set(conditionValues(snapshot.policy, PRINCIPAL_ACCOUNT))) {
+    if (!/[*?]/.test(pattern) || pattern.includes('${')) continue;
+    const account = strangerMatching(pattern, named);
+    if (account) out.push({ principal: roleArn(snapshot.partition, account, 'stranger'), account, context: {} });
+  }
   return out;
+}
+
+/**
+ * The key policy with a Principal value whose account field holds a wildcard read as the pattern its
+ * author wrote: Principal "*" with the caller's ARN tested against it (`ArnLike aws:PrincipalArn`, the
+ * account form as any principal of a matching account). IAM matches no wildcard inside a Principal ARN
+ * (IAM User Guide, "AWS JSON policy elements: Principal",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html), so KMS
+ * would refuse or never match it; review shows the widest reading rather than nobody, since what it
+ * cannot read is never a pass. ARN operators compare "each of the six colon-delimited components of
+ * the ARN ... separately" with `*` and `?` (IAM User Guide, "Condition operators", ARN condition operators).
+ */
+function readingPattern(policy: PolicyDocument, principal: string): PolicyDocument {
+  const f = arnPatternFields(principal);
+  const pattern = f && f.resource !== 'root' ? principal : `arn:${f?.partition ?? '*'}:iam::${accountPattern(principal)}:*`;
+  return {
+    ...policy,
+    Statement: policy.Statement.flatMap((st) => {
+      const block = st.Principal;
+      if (block === undefined || block === '*' || !listOf(block.AWS).includes(principal)) return [st];
+      const rest = listOf(block.AWS).filter((p) => p !== principal);
+      const others = rest.length > 0 || Object.keys(block).some((k) => k !== 'AWS') ? [{ ...st, Principal: { ...block, AWS: rest } }] : [];
+      // ArnLike and ArnEquals match alike; a statement testing aws:PrincipalArn with one keeps it with the other.
+      const operator = ['ArnLike', 'ArnEquals'].find(
+        (o) => !Object.keys(st.Condition?.[o] ?? {}).some((k) => k.toLowerCase() === PRINCIPAL_ARN.toLowerCase()),
+      );
+      if (!operator) return others;
+      const condition = { ...st.Condition, [operator]: { ...st.Condition?.[operator], [PRINCIPAL_ARN]: pattern } };
+      return [...others, { ...st, Principal: { AWS: '*' }, Condition: condition }];
+    }),
+  };
+}
+
+/** The account field of a Principal value when it holds a wildcard (`arn:aws:iam::1111*:root`, `1111*`). */
+function accountPattern(principal: string): string | undefined {
+  const account = arnPatternFields(principal)?.account ?? principal;
+  return /[*?]/.test(account) && /^[0-9*?]+$/.test(account) ? account : undefined;
+}
+
+/**
+ * An account ID the glob `pattern` admits that no one names: a stand-in when one matches, else the
+ * pattern with each wildcard filled by one repeated digit (`1111*` → 111199999999).
+ */
+function strangerMatching(pattern: string, named: ReadonlySet<string>): string | undefined {
+  const re = globRegExp(pattern, false);
+  const standIn = STAND_INS.find((a) => !named.has(a) && re.test(a));
+  if (standIn) return standIn;
+  const fill = ACCOUNT_ID_LENGTH - pattern.replace(/[*?]/g, '').length - (pattern.match(/\?/g) ?? []).length;
+  for (const digit of '9876543210') {
+    let first = true;
+    const candidate = pattern.replace(/\?/g, digit).replace(/\*/g, () => {
+      const run = first ? digit.repeat(Math.max(0, fill)) : '';
+      first = false;
+      return run;
+    });
+    if (ACCOUNT_ID.test(candidate) && re.test(candidate) && !named.has(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 const ACTIONS = new Map<KeyType | undefined, string[]>();
@@ -159,7 +235,7 @@ function capabilities(who: Who, snapshot: KeySnapshot, { named, suffix, held, bo
     const identityPolicies = held ?? (parseCaller(caller.principal).serviceLinked ? [] : [ALLOW_ALL_KMS_IAM_POLICY]);
     const inputs: KeyAccessInputs = {
       keyArn: snapshot.keyArn,
-      keyPolicy: snapshot.policy,
+      keyPolicy: who.kind === 'anyone' && who.id !== '*' ? readingPattern(snapshot.policy, who.id) : snapshot.policy,
       identityPolicies,
       grants: grantsOf(snapshot, caller.account),
       ...keyBounds(snapshot),
