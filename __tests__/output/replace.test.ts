@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { InputError } from '../../src/errors';
 import { checkOutputDir, MANIFEST_FILE, replaceOutput } from '../../src/output';
+import { BACKGROUND_REMOVAL_FILES } from '../../src/output/tree';
 import { ROOT } from '../support/cli';
 import { listing, listingOutside, tmp, write } from '../support/tree';
 
@@ -263,6 +264,23 @@ describe('replaceOutput', () => {
     refusal(() => replaceOutput(req(out), files(V2)));
     expect(listing(out)).toEqual({ ...old, 'stacks/c/': expect.any(String), 'stacks/c/cdk.tf.json': 'mine' });
     expect(fs.readdirSync(root)).toEqual(['out']);
+  });
+
+  test('a large previous output is deleted in the background once the new one is in place; a leftover goes on the next run', async () => {
+    const root = tmp();
+    const out = path.join(root, 'out');
+    const many = (v: string) => files(Object.fromEntries(Array.from({ length: BACKGROUND_REMOVAL_FILES + 1 }, (_, i) => [`roots/${i}/main.tf`, v])));
+    replaceOutput(req(out), many('1'));
+    replaceOutput(req(out), many('2'));
+    expect(fs.readFileSync(path.join(out, 'roots/7/main.tf'), 'utf8')).toBe('2');
+    // A hang guard, not a speed check: the detached remover empties the set-aside output.
+    for (let i = 0; i < 600 && fs.readdirSync(root).length > 1; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(fs.readdirSync(root)).toEqual(['out']);
+    // A remover that died (or a read-only folder it could not delete) leaves the tree for the next run.
+    write(path.join(root, '.out.keyshare-old-1-aaaa'), { 'roots/1/main.tf': '1' });
+    fs.chmodSync(path.join(root, '.out.keyshare-old-1-aaaa/roots/1'), 0o500);
+    replaceOutput(req(out), many('3'));
+    expect(fs.readdirSync(root).filter((n) => n.includes('old-1-aaaa'))).toEqual([]);
   });
 
   test('files outside the directory are never touched, including unrelated dot-files beside it', () => {

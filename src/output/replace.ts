@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { InputError } from '../errors';
 import { lockOutput } from './lock';
 import { isSafeRelative, Manifest, MANIFEST_FILE, readManifest, renderManifest, sha256 } from './manifest';
-import { ancestorDirs, hashFiles, linkTree, removeTree } from './tree';
+import { ancestorDirs, discardTree, hashFiles, linkTree, removeTree } from './tree';
 
 export interface OutputRequest {
   /** The directory as the user gave it; messages quote it. */
@@ -52,7 +52,7 @@ export function checkOutputDir(req: OutputRequest): void {
  * Writes a complete new output into `req.dir`, all or nothing. It is built in a staging directory
  * beside the target, together with hard links to every entry the previous output holds that
  * keyshare did not generate; then the old directory is renamed aside, the new one renamed in,
- * and the old one deleted. Whatever kills the process, the target is the complete old or the
+ * and the old one deleted (a large one in the background: `discardTree`). Whatever kills the process, the target is the complete old or the
  * complete new output, or (between the two renames) missing with the complete old output set
  * aside, which the next run puts back before it does anything else.
  */
@@ -89,7 +89,7 @@ export function replaceOutput(req: OutputRequest, content: OutputContent): Outpu
       if (generated.has(MANIFEST_FILE)) throw new Error(`the output staged ${MANIFEST_FILE}, which keyshare writes itself`);
       const kept = previous.manifest ? carryOver(req, target, staging, previous.manifest, generated) : [];
       fs.writeFileSync(path.join(staging, MANIFEST_FILE), renderManifest(req.kind, generated));
-      swap(req, target, staging, previous.exists);
+      swap(req, target, staging, previous.exists, Object.keys(previous.manifest?.files ?? {}).length);
       const before = previous.manifest?.files ?? {};
       return {
         dir: req.dir,
@@ -277,7 +277,7 @@ function conflict(req: OutputRequest, rel: string): InputError {
   );
 }
 
-function swap(req: OutputRequest, target: string, staging: string, exists: boolean): void {
+function swap(req: OutputRequest, target: string, staging: string, exists: boolean, oldFiles: number): void {
   if (!exists) {
     attempt(req, () => fs.renameSync(staging, target), 'the new output cannot be moved into place');
     return;
@@ -297,7 +297,7 @@ function swap(req: OutputRequest, target: string, staging: string, exists: boole
     );
   }
   try {
-    removeTree(aside);
+    discardTree(aside, oldFiles);
   } catch {
     // The new output is complete; the next run removes what is left of the old one.
   }
