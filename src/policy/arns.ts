@@ -123,6 +123,15 @@ export function accountRootArn(partition: Partition, account: string): string {
   return `arn:${partition}:iam::${account}:root`;
 }
 
+/**
+ * An `aws:PrincipalArn` pattern for every IAM principal of the accounts `account` (itself a pattern,
+ * `1111*`) matches, in `partition` (`*` for any): the ARN operators check each colon-delimited
+ * component separately (IAM User Guide, "IAM JSON policy elements: Condition operators").
+ */
+export function anyIamPrincipalPattern(partition: string, account: string): string {
+  return `arn:${partition}:iam::${account}:*`;
+}
+
 /** Where IAM puts every service-linked role (IAM User Guide, "Using service-linked roles": https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html). */
 export const SERVICE_LINKED_ROLE_RESOURCE_PREFIX = 'role/aws-service-role/';
 

@@ -58,8 +58,37 @@ export function keyTypeOf(spec: string | undefined, usage: string | undefined): 
   }
 }
 
-/** Whether KMS accepts `operation` (its name without `kms:`) on a key of `type`; any operation when the type is unknown. */
-export function validOnKey(operation: string, type: KeyType | undefined): boolean {
+/**
+ * Where a key's material comes from (CreateKey's `Origin`, https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html).
+ * Terraform's aws_kms_key sets it only through a custom key store (`custom_key_store_id`: AWS_CLOUDHSM,
+ * with `xks_key_id`: EXTERNAL_KEY_STORE); a key for imported material is the separate aws_kms_external_key.
+ */
+export type KeyOrigin = 'AWS_KMS' | 'EXTERNAL' | 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+
+export function kmsKeyOrigin(customKeyStoreId: string | undefined, xksKeyId: string | undefined): KeyOrigin {
+  if (customKeyStoreId === undefined) return 'AWS_KMS';
+  return xksKeyId === undefined ? 'AWS_CLOUDHSM' : 'EXTERNAL_KEY_STORE';
+}
+
+/**
+ * The operations on imported key material, which only a key of origin EXTERNAL takes: "Before calling
+ * GetParametersForImport, use the CreateKey operation with an Origin value of EXTERNAL to create a KMS
+ * key with no key material." ... "you can't import key material into a KMS key in a custom key store"
+ * (AWS KMS API Reference, GetParametersForImport,
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_GetParametersForImport.html).
+ */
+const IMPORT_OPERATIONS: ReadonlySet<string> = new Set(['GetParametersForImport', 'ImportKeyMaterial', 'DeleteImportedKeyMaterial']);
+
+/** Whether KMS accepts an operation on a key: `unknown` when it depends on a type or origin not known. */
+export type Support = 'yes' | 'no' | 'unknown';
+
+/**
+ * Whether KMS accepts `operation` (its name without `kms:`) on a key of `type` and `origin`; an
+ * operation only some types or origins allow is `unknown` while that is not known, never assumed.
+ */
+export function supportOnKey(operation: string, type: KeyType | undefined, origin: KeyOrigin | undefined): Support {
   const on = VALID_ON[operation];
-  return type === undefined || on === undefined || on.includes(type);
+  const importing = IMPORT_OPERATIONS.has(operation);
+  if ((on !== undefined && type !== undefined && !on.includes(type)) || (importing && origin !== undefined && origin !== 'EXTERNAL')) return 'no';
+  return (on !== undefined && type === undefined) || (importing && origin === undefined) ? 'unknown' : 'yes';
 }

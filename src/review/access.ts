@@ -1,10 +1,11 @@
 import { authorizeDecision, globRegExp, type KeyAccessInputs, kmsKeyActions, parseCaller } from '../evaluator';
-import { type KeyType, validOnKey } from '../policy/key-spec';
+import { type KeyOrigin, type KeyType, supportOnKey } from '../policy/key-spec';
 import { ALLOW_ALL_KMS_IAM_POLICY } from '../policy/allow-all';
 import { createGrantContext } from '../policy/grant';
 import { CREATE_GRANT, EBS_VOLUME_GRANT_OPERATIONS, GRANTABLE_OPERATIONS, kmsAction } from '../policy/actions';
 import {
   accountRootArn,
+  anyIamPrincipalPattern,
   arnPatternFields,
   iamArnMatching,
   autoScalingRoleArn,
@@ -143,7 +144,7 @@ function callersFor(who: Who, snapshot: KeySnapshot, named: ReadonlySet<string>)
  */
 function readingPattern(policy: PolicyDocument, principal: string): PolicyDocument {
   const f = arnPatternFields(principal);
-  const pattern = f && f.resource !== 'root' ? principal : `arn:${f?.partition ?? '*'}:iam::${accountPattern(principal)}:*`;
+  const pattern = f && f.resource !== 'root' ? principal : anyIamPrincipalPattern(f?.partition ?? '*', accountPattern(principal)!);
   return {
     ...policy,
     Statement: policy.Statement.flatMap((st) => {
@@ -189,19 +190,34 @@ function strangerMatching(pattern: string, named: ReadonlySet<string>): string |
   return undefined;
 }
 
-const ACTIONS = new Map<KeyType | undefined, string[]>();
+/** What an action depending on a key type or origin the plans do not give is named in the access diff. */
+export const UNKNOWN_ON_KEY = {
+  type: '(Unknown: whether the key allows it depends on its spec and usage, which the plans do not give)',
+  origin: "(Unknown: only a key of origin EXTERNAL allows it, and the plans do not give the key's origin)",
+} as const;
+
+const ACTIONS = new Map<string, { action: string; name: string }[]>();
 /**
  * The KMS actions a key policy or grant can give on this key, by their canonical names: those that
- * act on a key (not on the account), and that the key's type allows (`validOnKey`).
+ * act on a key (not on the account), that the key's type and origin allow (`supportOnKey`), each
+ * named with its Unknown when that depends on a type or origin the plans do not give.
  */
-function actionsOn(type: KeyType | undefined): string[] {
-  let out = ACTIONS.get(type);
+function actionsOn(type: KeyType | undefined, origin: KeyOrigin | undefined): { action: string; name: string }[] {
+  const cacheKey = `${type}|${origin}`;
+  let out = ACTIONS.get(cacheKey);
   if (!out) {
     out = [...kmsKeyActions()]
-      .filter((a) => validOnKey(a, type))
-      .map(kmsAction)
-      .sort();
-    ACTIONS.set(type, out);
+      .flatMap((a) => {
+        const support = supportOnKey(a, type, origin);
+        if (support === 'no') return [];
+        const action = kmsAction(a);
+        if (support === 'yes') return [{ action, name: action }];
+        return [
+          { action, name: `${action} ${supportOnKey(a, type ?? 'symmetric', origin) === 'unknown' ? UNKNOWN_ON_KEY.origin : UNKNOWN_ON_KEY.type}` },
+        ];
+      })
+      .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    ACTIONS.set(cacheKey, out);
   }
   return out;
 }
@@ -245,7 +261,7 @@ function capabilities(who: Who, snapshot: KeySnapshot, { named, suffix, held, bo
       if (authorizeDecision(inputs, { principal: caller.principal, ...request, context: { ...caller.context, ...request.context } }) === 'Allowed')
         allowed.add(name);
     };
-    for (const action of actionsOn(snapshot.keyType)) if (action !== CREATE_GRANT) decide(action, { action });
+    for (const { action, name } of actionsOn(snapshot.keyType, snapshot.keyOrigin)) if (action !== CREATE_GRANT) decide(name, { action });
     const ownRole =
       who.kind === 'principal' && parseAutoScalingRoleArn(who.id) ? who.id : autoScalingRoleArn(snapshot.partition, caller.account, suffix);
     // Its own role's grant in the plan says what CreateGrant carries, as the launch path decides it.

@@ -5,7 +5,7 @@ import type { PolicyDocument } from '../policy/document';
 import { grantsNaming } from '../policy/grant';
 import type { ContextValue, Grant } from '../policy/kms-api';
 import { organizationsOf, rootDelegation } from '../policy/reading';
-import { keyTypeOf, type KeyType } from '../policy/key-spec';
+import { type KeyOrigin, keyTypeOf, type KeyType, kmsKeyOrigin } from '../policy/key-spec';
 import type { StackPlan } from './plan-set';
 import { providerRegion } from './plan-set';
 import type { GrantSide, KeyPolicySide, KeySide, PolicyState, StackResources, Tracked } from './resources';
@@ -36,6 +36,8 @@ export interface KeySnapshot {
   readonly grants: readonly Grant[];
   /** The key's type, when the plan creates or holds the key: it decides which operations the key allows. */
   readonly keyType?: KeyType;
+  /** The key's origin, when the plan creates or holds the key (an aws_kms_key): it decides whether it takes imported material. */
+  readonly keyOrigin?: KeyOrigin;
   /** The RCPs the plans attach where they bound the key's account (`review/rcps.ts`). */
   readonly rcps?: readonly PolicyDocument[];
   /** The key's account is the organization's management account, whose resources RCPs do not affect. */
@@ -137,8 +139,18 @@ export function snapshotOn(model: KeyModel, side: Side, owner: KeyOwner | undefi
   });
   const key = model.key?.[side] ?? model.key?.after ?? model.key?.before;
   const keyType = key && keyTypeOf(key.keySpec, key.keyUsage);
+  const keyOrigin = key && kmsKeyOrigin(key.customKeyStoreId, key.xksKeyId);
   return {
-    snapshot: { keyArn, partition: owner.partition, region, owner: owner.account, policy: policy.doc, grants, ...(keyType && { keyType }) },
+    snapshot: {
+      keyArn,
+      partition: owner.partition,
+      region,
+      owner: owner.account,
+      policy: policy.doc,
+      grants,
+      ...(keyType && { keyType }),
+      ...(keyOrigin && { keyOrigin }),
+    },
     assumed: !own,
   };
 }

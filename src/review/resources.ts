@@ -25,6 +25,9 @@ export interface KeySide {
   /** `customer_master_key_spec` (or `key_spec`) and `key_usage`, which decide the operations the key allows. */
   readonly keySpec?: string;
   readonly keyUsage?: string;
+  /** `custom_key_store_id` and `xks_key_id`, which decide the key's origin (`kmsKeyOrigin`). */
+  readonly customKeyStoreId?: string;
+  readonly xksKeyId?: string;
 }
 
 /** An IAM role: review reads its permissions boundary, which limits what its IAM policies give. */
@@ -178,6 +181,8 @@ const READERS: Record<string, { into: keyof StackResources; read: Reader<unknown
       enabled: known<boolean>(c, side, 'is_enabled', 'boolean'),
       keySpec: knownString(c, side, 'customer_master_key_spec') ?? knownString(c, side, 'key_spec'),
       keyUsage: knownString(c, side, 'key_usage'),
+      customKeyStoreId: knownString(c, side, 'custom_key_store_id') || undefined,
+      xksKeyId: knownString(c, side, 'xks_key_id') || undefined,
     }),
   },
   aws_kms_key_policy: {

@@ -29,6 +29,11 @@ function reviewKey(model: KeyModel, index: AccountIndex, rcps: RcpIndex): { revi
   const bounded = (side: Side) => {
     const s = snapshotOn(model, side, owner);
     if (!s.snapshot) return s;
+    // KMS developer guide, "Key type reference" (policy/key-spec.ts): what only some keys allow is not assumed.
+    if (s.snapshot.keyType === undefined)
+      notes.push("the key's spec and usage are not in the plans: actions that only some key types allow are listed as Unknown");
+    if (s.snapshot.keyOrigin === undefined)
+      notes.push("the key's origin is not in the plans: the import actions, which only a key of origin EXTERNAL allows, are listed as Unknown");
     const b = rcpsBounding(rcps, s.snapshot.owner, side);
     notes.push(...b.notes, ...b.opaque.map((o) => `${o}: access ${side} it is not decided`));
     if (b.opaque.length > 0) return { assumed: s.assumed };
