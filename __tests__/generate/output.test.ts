@@ -7,6 +7,8 @@ import { compileTemplate } from '../../src/templates/engine';
 test.each([
   ['a misspelt field', '{{acount}}', /^templates\/generate\/account\.tf\.hbs: cannot be rendered: "acount" not defined/],
   ['a misspelt helper', '{{hlc account}}', /^templates\/generate\/account\.tf\.hbs: cannot be rendered: .*hlc/],
+  // The guard's refusals carry their line, which the message keeps after the template's name.
+  ['an unescaped field', '\n{{{account}}}', /^templates\/generate\/account\.tf\.hbs: cannot be rendered: 2: \{\{\{…\}\}\} prints text unescaped/],
 ])('%s in a template', (_n, source, message) => {
   let error: unknown;
   try {
@@ -19,12 +21,19 @@ test.each([
   expect((error as Error).message).not.toContain('\n');
 });
 
-test('other failures are not dressed up as bad input', () => {
+test('other failures are not dressed up as bad input, even when their message reads like a template error', () => {
   expect(() =>
     renderOrRefuse(() => {
       throw new Error('disk on fire');
     }),
   ).toThrow(/^disk on fire$/);
+  // The error's type decides, not its words.
+  const lookalike = new Error('template a.hbs: disk on fire');
+  expect(() =>
+    renderOrRefuse(() => {
+      throw lookalike;
+    }),
+  ).toThrow(lookalike);
 });
 
 function stream(isTTY: boolean) {

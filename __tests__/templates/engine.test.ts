@@ -62,7 +62,7 @@ describe('the Handlebars setup every template shares', () => {
   });
 
   test('a template that does not exist is an error naming it', () => {
-    expect(() => renderTemplate('no-such-template', {})).toThrow(/no-such-template\.hbs cannot be read/);
+    expect(() => renderTemplate('no-such-template', {})).toThrow(/template no-such-template\.hbs: cannot be read/);
     expect(() => renderTemplate('no-such-template', {})).toThrow(expect.objectContaining({ template: 'no-such-template.hbs' }));
   });
 

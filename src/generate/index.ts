@@ -5,6 +5,7 @@ import { ACCOUNT_ID, ACCOUNT_ID_SOURCE } from '../policy/formats';
 import { checkOutputDir, OutputRequest, previousGenerated, replaceOutput } from '../output';
 import { assertDeployable } from '../synth/deployable';
 import { renderTerraformModules } from '../terraform-modules';
+import { TemplateError } from '../templates/engine';
 import { renderRollout, WAVES_RECORD } from './files';
 import { readInventory } from './inventory';
 import type { GenerateResult } from './summary';
@@ -66,13 +67,12 @@ export function renderOrRefuse<T>(render: () => T): T {
   try {
     return render();
   } catch (err) {
-    const message = (err as Error).message ?? String(err);
-    const template = /^template ([^:]+):/.exec(message);
-    if (!template) throw err;
+    if (!(err instanceof TemplateError)) throw err;
+    const problem = err.line === undefined ? err.problem : `${err.line}: ${err.problem}`;
     throw new InputError(
-      `templates/${template[1]}`,
+      `templates/${err.template}`,
       undefined,
-      `cannot be rendered: ${message.slice(template[0].length).trim().replace(/\s+/g, ' ')}`,
+      `cannot be rendered: ${problem.trim().replace(/\s+/g, ' ')}`,
       'correct the template (a misspelt field or helper name, or an unclosed block); nothing was written',
     );
   }

@@ -26,13 +26,18 @@ export const COMPILE_OPTIONS: CompileOptions = {
   knownHelpers: Object.fromEntries([...Object.keys(HELPERS), RAW, LITERAL].map((name) => [name, true])),
 };
 
-/** A template that cannot be read, compiled or rendered: a bug in keyshare, named by its template (`review.md.hbs`). */
+/**
+ * A template that cannot be read, compiled or rendered: a bug in keyshare, named by its template
+ * (`review.md.hbs`), with the line when the guard knows it, so callers never parse the message.
+ */
 export class TemplateError extends Error {
   constructor(
     readonly template: string,
-    message: string,
+    /** What is wrong, without the template's name and line. */
+    readonly problem: string,
+    readonly line?: number | '?',
   ) {
-    super(message);
+    super(`template ${template}${line === undefined ? '' : `:${line}`}: ${problem}`);
     this.name = 'TemplateError';
   }
 }
@@ -104,14 +109,14 @@ export function compileTemplate(source: string, name: string): (data: object) =>
   try {
     engine.precompile(ast, COMPILE_OPTIONS);
   } catch (err) {
-    throw new TemplateError(name, `template ${name}: ${(err as Error).message}`);
+    throw new TemplateError(name, (err as Error).message);
   }
   const template = engine.compile(ast, COMPILE_OPTIONS);
   return (data) => {
     try {
       return `${template(data).trimEnd()}\n`;
     } catch (err) {
-      throw new TemplateError(name, `template ${name}: ${(err as Error).message}`);
+      throw new TemplateError(name, (err as Error).message);
     }
   };
 }
@@ -133,13 +138,13 @@ function literal(value: string, node: Node): hbs.AST.StringLiteral {
  */
 function guarded(source: string, name: string): hbs.AST.Program {
   const fail = (node: Node, problem: string) => {
-    throw new TemplateError(name, `template ${name}:${node.loc?.start.line ?? "?"}: ${problem}`);
+    throw new TemplateError(name, problem, node.loc?.start.line ?? '?');
   };
   let ast: hbs.AST.Program;
   try {
     ast = engine.parse(source);
   } catch (err) {
-    throw new TemplateError(name, `template ${name}: ${(err as Error).message}`);
+    throw new TemplateError(name, (err as Error).message);
   }
   class Guard extends Handlebars.Visitor {
     MustacheStatement(node: hbs.AST.MustacheStatement): void {
@@ -180,6 +185,6 @@ function read(file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
     const template = path.relative(TEMPLATES_DIR, file);
-    throw new TemplateError(template, `template ${template} cannot be read: ${(err as Error).message}`);
+    throw new TemplateError(template, `cannot be read: ${(err as Error).message}`);
   }
 }
