@@ -1,24 +1,26 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { expectBadInput, keyshare } from '../support/cli';
+import { expectBadInput, keyAccessArgs, KeyAccessArgs, keyAccessFile as fixture, keyshare } from '../support/cli';
 import { oracle } from '../support/oracle';
 import { readPolicy } from '../../src/inputs/policy-document';
 import { keyshareInProcess as run } from './in-process';
 import { tempDir } from '../support/temp';
 
-const fixture = (name: string) => path.join(__dirname, '../fixtures/key-access', name);
 const KEY = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const CONSUMER = '444455556666';
 const DEPLOY = `arn:aws:iam::${CONSUMER}:role/deploy`;
 const SLR = `arn:aws:iam::${CONSUMER}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
-const GRANT_CONTEXT = [
-  '--context',
-  `kms:GranteePrincipal=${SLR}`,
-  '--context',
-  'kms:GrantOperations=Decrypt,CreateGrant',
-  '--context',
-  'kms:GrantIsForAWSResource=false',
-];
+const GRANT_CONTEXT = [`kms:GranteePrincipal=${SLR}`, 'kms:GrantOperations=Decrypt,CreateGrant', 'kms:GrantIsForAWSResource=false'];
+/** The deploy role's CreateGrant for the Auto Scaling role, on the cross-account key policy with its IAM policy. */
+const CREATE_GRANT: KeyAccessArgs = {
+  keyPolicy: 'key-policy-cross-account.json',
+  iamPolicy: 'iam-policy-version.json',
+  keyArn: KEY,
+  principal: DEPLOY,
+  action: 'kms:CreateGrant',
+  context: GRANT_CONTEXT,
+};
+const explain = (a: KeyAccessArgs, ...more: string[]) => run(['explain', ...keyAccessArgs(a), ...more]);
 
 function tmpFile(content: unknown): string {
   const file = path.join(tempDir('keyshare-explain-'), 'requests.json');
@@ -28,20 +30,7 @@ function tmpFile(content: unknown): string {
 
 describe('keyshare explain: one request', () => {
   test('cross-account CreateGrant allowed by the key policy and the caller IAM policy together (exit 0)', async () => {
-    const r = await run([
-      'explain',
-      '--key-policy',
-      fixture('key-policy-cross-account.json'),
-      '--iam-policy',
-      fixture('iam-policy-version.json'),
-      '--key-arn',
-      KEY,
-      '--principal',
-      DEPLOY,
-      '--action',
-      'kms:CreateGrant',
-      ...GRANT_CONTEXT,
-    ]);
+    const r = await explain(CREATE_GRANT);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`1. kms:CreateGrant by ${DEPLOY}: Allowed`);
@@ -52,95 +41,37 @@ describe('keyshare explain: one request', () => {
   });
 
   test('the same request without the IAM policy is implicitly denied (exit 1), and says what is missing', async () => {
-    const r = await run([
-      'explain',
-      '--key-policy',
-      fixture('key-policy-cross-account.json'),
-      '--key-arn',
-      KEY,
-      '--principal',
-      DEPLOY,
-      '--action',
-      'kms:CreateGrant',
-      ...GRANT_CONTEXT,
-    ]);
+    const r = await explain({ ...CREATE_GRANT, iamPolicy: undefined });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(': ImplicitlyDenied');
     expect(r.stdout).toMatch(/missing: .*IAM policy/);
   });
 
   test('the GrantIsForAWSResource bug: denied, and the failing condition is named', async () => {
-    const r = await run([
-      'explain',
-      '--key-policy',
-      fixture('key-policy-grant-is-for-aws-resource.json'),
-      '--iam-policy',
-      fixture('iam-role-policy.json'),
-      '--key-arn',
-      KEY,
-      '--principal',
-      DEPLOY,
-      '--action',
-      'kms:CreateGrant',
-      ...GRANT_CONTEXT,
-    ]);
+    const r = await explain({ ...CREATE_GRANT, keyPolicy: 'key-policy-grant-is-for-aws-resource.json', iamPolicy: 'iam-role-policy.json' });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/missing: .*kms:GrantIsForAWSResource/);
   });
 
   test('an explicit Deny in the key policy or an SCP is ExplicitlyDenied and names the statement', async () => {
-    const keyDeny = await run([
-      'explain',
-      '--key-policy',
-      fixture('key-policy-explicit-deny.json'),
-      '--iam-policy',
-      fixture('iam-policy-version.json'),
-      '--key-arn',
-      KEY,
-      '--principal',
-      DEPLOY,
-      '--action',
-      'kms:CreateGrant',
-      ...GRANT_CONTEXT,
-    ]);
+    const keyDeny = await explain({ ...CREATE_GRANT, keyPolicy: 'key-policy-explicit-deny.json' });
     expect(keyDeny.status).toBe(1);
     expect(keyDeny.stdout).toContain(': ExplicitlyDenied');
     expect(keyDeny.stdout).toMatch(/deny key policy DenyGrantsNotForAwsResources/);
 
-    const scpDeny = await run([
-      'explain',
-      '--key-policy',
-      fixture('key-policy-cross-account.json'),
-      '--iam-policy',
-      fixture('iam-policy-version.json'),
-      '--scp',
-      fixture('scp-full-access.json'),
-      '--scp',
-      fixture('scp-deny-create-grant.json'),
-      '--principal',
-      DEPLOY,
-      '--action',
-      'kms:CreateGrant',
-      ...GRANT_CONTEXT,
-    ]);
+    const scpDeny = await explain({ ...CREATE_GRANT, keyArn: undefined, scps: ['scp-full-access.json', 'scp-deny-create-grant.json'] });
     expect(scpDeny.status).toBe(1);
     expect(scpDeny.stdout).toMatch(/deny SCP DenyKmsGrantCreation/);
   });
 
   test('SCPs do not restrict the service-linked role; its grant allows it', async () => {
-    const r = await run([
-      'explain',
-      '--key-policy',
-      fixture('key-policy-root-only.json'),
-      '--grants',
-      fixture('grants.json'),
-      '--scp',
-      fixture('scp-allow-ec2-only.json'),
-      '--principal',
-      SLR,
-      '--action',
-      'kms:Decrypt',
-    ]);
+    const r = await explain({
+      keyPolicy: 'key-policy-root-only.json',
+      grants: 'grants.json',
+      scps: ['scp-allow-ec2-only.json'],
+      principal: SLR,
+      action: 'kms:Decrypt',
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/allow grant 0c237476/);
     // The key ARN came from the grants, and the output says so.
@@ -149,33 +80,17 @@ describe('keyshare explain: one request', () => {
   });
 
   test('without --key-arn and nothing naming the key, a placeholder in the root delegation account is used and said', async () => {
-    const r = await run([
-      'explain',
-      '--key-policy',
-      fixture('key-policy-root-only.json'),
-      '--principal',
-      'arn:aws:iam::111122223333:root',
-      '--action',
-      'kms:Decrypt',
-    ]);
+    const r = await explain({ keyPolicy: 'key-policy-root-only.json', principal: 'arn:aws:iam::111122223333:root', action: 'kms:Decrypt' });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^key: arn:aws:kms:[a-z0-9-]+:111122223333:key\/.*\nnote: no --key-arn given: using the placeholder/);
   });
 
   test('markdown: a table row per request and the details', async () => {
-    const r = await run([
-      'explain',
-      '--key-policy',
-      fixture('key-policy-cross-account.json'),
-      '--key-arn',
-      KEY,
-      '--principal',
-      DEPLOY,
-      '--action',
-      'kms:Decrypt',
+    const r = await explain(
+      { keyPolicy: 'key-policy-cross-account.json', keyArn: KEY, principal: DEPLOY, action: 'kms:Decrypt' },
       '--format',
       'markdown',
-    ]);
+    );
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^### keyshare explain/);
     expect(r.stdout).toContain('| # | principal | action | decision |');
@@ -198,22 +113,20 @@ const BATCH = [
   { principal: DEPLOY, action: 'kms:ScheduleKeyDeletion' },
 ];
 
+/** explain --requests FILE --format json on the cross-account key policy and IAM policy. */
+const BATCH_ARGS = (file: string) => [
+  'explain',
+  ...keyAccessArgs({ keyPolicy: 'key-policy-cross-account.json', iamPolicy: 'iam-policy-version.json', keyArn: KEY }),
+  '--requests',
+  file,
+  '--format',
+  'json',
+];
+
 describe('keyshare explain --requests', () => {
   test('json: one result per request, in order, each {principal, action, decision, dependsOn, trace, missing}; decisions agree with iam-simulate', async () => {
     const file = tmpFile(BATCH);
-    const r = await run([
-      'explain',
-      '--key-policy',
-      fixture('key-policy-cross-account.json'),
-      '--iam-policy',
-      fixture('iam-policy-version.json'),
-      '--key-arn',
-      KEY,
-      '--requests',
-      file,
-      '--format',
-      'json',
-    ]);
+    const r = await run(BATCH_ARGS(file));
     expect(r.status).toBe(1);
     const results = JSON.parse(r.stdout);
     expect(results).toHaveLength(BATCH.length);
@@ -243,19 +156,7 @@ describe('keyshare explain --requests', () => {
 
   test('real CLI: same batch twice is byte-identical; exit 1 when any is denied', () => {
     const file = tmpFile(BATCH);
-    const args = [
-      'explain',
-      '--key-policy',
-      fixture('key-policy-cross-account.json'),
-      '--iam-policy',
-      fixture('iam-policy-version.json'),
-      '--key-arn',
-      KEY,
-      '--requests',
-      file,
-      '--format',
-      'json',
-    ];
+    const args = BATCH_ARGS(file);
     const first = keyshare(args);
     const second = keyshare(args);
     expect(first.stderr).toBe('');

@@ -30,3 +30,44 @@ export function expectBadInput(r: CliResult, ...fragments: RegExp[]): void {
   expect(r.stderr).not.toMatch(/\n\s+at /);
   for (const f of fragments) expect(r.stderr).toMatch(f);
 }
+
+const KEY_ACCESS_FIXTURES = path.join(ROOT, '__tests__/fixtures/key-access');
+
+/** A document of `__tests__/fixtures/key-access` by its name; an absolute path (a temporary file) as it is. */
+export function keyAccessFile(name: string): string {
+  return path.isAbsolute(name) ? name : path.join(KEY_ACCESS_FIXTURES, name);
+}
+
+/** What `explain` and `doctor` read, each field one flag; files by fixture name or path (`keyAccessFile`). */
+export interface KeyAccessArgs {
+  readonly keyPolicy: string;
+  readonly consumer?: string;
+  readonly iamPolicy?: string;
+  readonly grants?: string;
+  /** In order: each SCP is one more `--scp`. */
+  readonly scps?: readonly string[];
+  readonly grantCreator?: string;
+  readonly keyArn?: string;
+  readonly principal?: string;
+  readonly action?: string;
+  /** `key=value` entries, each one `--context`. */
+  readonly context?: readonly string[];
+}
+
+/** The argument list of `explain` or `doctor` for these inputs, in one order, so that tests say only what differs. */
+export function keyAccessArgs(a: KeyAccessArgs): string[] {
+  const flag = (name: string, value: string | undefined) => (value === undefined ? [] : [name, value]);
+  const file = (name: string, value: string | undefined) => flag(name, value === undefined ? undefined : keyAccessFile(value));
+  return [
+    ...file('--key-policy', a.keyPolicy),
+    ...flag('--consumer', a.consumer),
+    ...file('--iam-policy', a.iamPolicy),
+    ...file('--grants', a.grants),
+    ...(a.scps ?? []).flatMap((scp) => file('--scp', scp)),
+    ...flag('--grant-creator', a.grantCreator),
+    ...flag('--key-arn', a.keyArn),
+    ...flag('--principal', a.principal),
+    ...flag('--action', a.action),
+    ...(a.context ?? []).flatMap((entry) => flag('--context', entry)),
+  ];
+}
