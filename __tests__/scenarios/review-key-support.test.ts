@@ -80,8 +80,12 @@ describe(`round three in review: a key whose type the plans do not give lists wh
     for (const action of IMPORT) expect(g.filter((x) => x.startsWith(action))).toEqual([]);
   });
 
-  it('the key says why', () => {
-    expect(unknownSpec().keys[0].notes.join('\n')).toMatch(/spec and usage are not in the plans/);
+  it('the key says why, and the diagram says use is Unknown', () => {
+    const r = unknownSpec();
+    expect(r.keys[0].notes.join('\n')).toMatch(/spec and usage are not in the plans/);
+    expect(r.keys[0].diagram?.edges.find((e) => e.who.includes('importer'))?.access).toMatch(
+      /^administer, use, if the key type allows it \(Unknown\)/,
+    );
   });
 
   it('a known symmetric key lists none of them as Unknown', () => {

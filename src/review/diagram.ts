@@ -1,5 +1,5 @@
 import { ADMINISTRATION_PROBES, CRYPTOGRAPHIC_OPERATIONS, kmsAction } from '../policy/actions';
-import { CREATE_GRANT_ANY, CREATE_GRANT_FOR_AWS_RESOURCE, CREATE_GRANT_OWN_ROLE } from './access';
+import { CREATE_GRANT_ANY, CREATE_GRANT_FOR_AWS_RESOURCE, CREATE_GRANT_OWN_ROLE, UNKNOWN_ON_KEY } from './access';
 import { accessClasses } from './classes';
 import type { PrincipalAccess } from './report';
 
@@ -16,6 +16,8 @@ export function accessSummary(after: readonly string[]): string {
   const parts: string[] = [];
   if (ADMINISTRATION.some(has)) parts.push('administer');
   if (CRYPTOGRAPHIC_USE.some(has)) parts.push('use');
+  // An action named with its Unknown (the key's type is not in the plans) is use only if the key allows it.
+  else if (CRYPTOGRAPHIC_USE.some((a) => has(`${a} ${UNKNOWN_ON_KEY.type}`))) parts.push('use, if the key type allows it (Unknown)');
   if (has(CREATE_GRANT_ANY)) parts.push('grant to anyone');
   else if (has(CREATE_GRANT_OWN_ROLE)) parts.push('grant to its Auto Scaling role');
   if (has(CREATE_GRANT_FOR_AWS_RESOURCE) && !has(CREATE_GRANT_ANY)) parts.push('grant for EBS volumes');
