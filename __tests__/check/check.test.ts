@@ -185,7 +185,10 @@ describe('check notices a broken key policy', () => {
     const md = checkRenderers.markdown(checkRollout(r, policy));
     expect(md).toMatch(/^### keyshare check: ❌ not proven/);
     expect(md).toMatch(new RegExp(`<details><summary>arn:aws:iam::${CONSUMER_A}:role/deploy creates the grant .*: ❌ ImplicitlyDenied</summary>`));
-    expect(md).toMatch(/\| high \| `cross-account-grant-for-aws-resource` \| .+ \| remove the kms:GrantIsForAWSResource condition/);
+    // Stacked as review's risks are: severity and rule, the finding, then its fix.
+    expect(md).toMatch(
+      /\n🔴 \*\*high\*\* \[`cross-account-grant-for-aws-resource`\]\(https:[^)]+\)<br>\n.+<br>\n\*\*Fix:\*\* remove the kms:GrantIsForAWSResource condition/,
+    );
   });
 
   test('a missing consumer statement breaks only that consumer', () => {

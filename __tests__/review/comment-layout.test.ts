@@ -55,3 +55,13 @@ test('a new flat rollout of 50 consumers: one diff hunk, one permission and one 
   expect(launchPermissions[0]).toContain('**50 alike, one per account: 200000000000, 200000000001, 200000000002, …**; the first');
   expect(r.stdout.split('\n').filter((l) => l.startsWith('- `aws_ami_launch_permission.'))).toHaveLength(1);
 });
+
+// A flat rollout near the key-policy limit: the fix the registry words as "set `organization` …".
+test("a risk's fix shows the name it quotes as code, and no text shows a backtick as typed", () => {
+  const near = reviewRenderers.markdown({
+    report: review(planDocs(manyConsumersYaml(40, true), manyConsumersYaml(50, false))),
+    options: { failOn: 'never' },
+  });
+  expect(near).toContain('**Fix:** set `organization` before adding more accounts');
+  for (const t of flatTokens(near).filter((t) => t.type === 'text')) expect(t.content).not.toContain('`');
+});

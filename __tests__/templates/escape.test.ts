@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cell, code, codeBlock, html, mermaid, terminal, url } from '../../src/templates/escape';
+import { cell, code, codeBlock, html, mermaid, prose, terminal, url } from '../../src/templates/escape';
 import { UNSAFE_CHARACTER } from '../../src/errors';
 import { flatTokens, hostileString, LIVE_TEXT, markdown, withoutBreaks } from '../support/markdown';
 
@@ -69,6 +69,30 @@ test('inline code is one code span, in a table and in a list, and holds the valu
       const inList = flatTokens(`- x ${code(s)} y\n`).filter((t) => t.type === 'code_inline');
       expect(inList).toHaveLength(1);
       expect(withoutBreaks(inList[0].content).replace(/\\\|/g, '|')).toBe(terminal(s) === '' ? ' ' : terminal(s));
+    }),
+    runs,
+  );
+});
+
+test('prose: a backtick-quoted name is a code span, the rest text; whatever the sentence, a list item stays one and holds no markup', () => {
+  const shown = (source: string) => flatTokens(`- ${source}\n`).filter((t) => t.type === 'text' || t.type === 'code_inline');
+  expect(shown(prose('set `organization` before adding more accounts')).map((t) => [t.type, t.content])).toEqual([
+    ['text', 'set '],
+    ['code_inline', 'organization'],
+    ['text', ' before adding more accounts'],
+  ]);
+  // A lone backtick is text, as cell shows it.
+  expect(prose('a ` b')).toBe(cell('a ` b'));
+  fc.assert(
+    fc.property(fc.array(hostileString, { maxLength: 4 }), (parts) => {
+      const sentence = parts.join('`');
+      const tokens = markdown.parse(`- ${prose(sentence)}\n- z\n`, {});
+      expect(tokens.filter((t) => t.type === 'list_item_open')).toHaveLength(2);
+      const children = tokens[3].children ?? [];
+      for (const child of children) expect(INERT).toContain(child.type);
+      // GitHub links and mentions nothing inside a code span.
+      const text = children.filter((c) => c.type === 'text').map((c) => c.content);
+      for (const t of text) expect(t).not.toMatch(LIVE_TEXT);
     }),
     runs,
   );

@@ -6,6 +6,8 @@ import { renderTemplate } from '../templates/engine';
 import { trusted } from '../templates/escape';
 import { counted, thousands } from '../templates/helpers';
 import { failsAt } from '../policy/rules';
+import { SEVERITY_MARK } from './severity';
+import { alikeNote, groupAlike } from './alike';
 
 /** One decided step; a launch step keeps its trace, a deploy-path step has only what is missing. */
 function stepJson(s: CheckReport['consumers'][number]['steps'][number], withTrace: boolean) {
@@ -124,6 +126,17 @@ function checkView(report: CheckReport) {
       })),
     ]),
     findings: report.findings,
+    // The comment's view: findings alike but for their account are one ("300 alike, one per account"),
+    // each stacked as review's risks are, its fix under it (a table put the fix off-screen).
+    findingGroups: groupAlike(
+      report.findings,
+      () => undefined,
+      (f) => f,
+    ).map((g) => ({
+      ...g.first,
+      mark: SEVERITY_MARK[g.first.severity],
+      alike: alikeNote(g, false),
+    })),
     assumptions: report.assumptions,
   };
 }

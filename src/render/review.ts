@@ -10,6 +10,7 @@ import { accessClasses, type AccessClass } from '../review/classes';
 import { accessSummary } from '../review/diagram';
 import { isStandInKeyArn } from '../policy/arns';
 import { alikeNote, fewOf, groupAlike, inStacks } from './alike';
+import { SEVERITY_MARK } from './severity';
 
 /** The margin keeps room for the workflow's footer. */
 const BUDGET = COMMENT_LIMIT - 1536;
@@ -163,8 +164,6 @@ function pieces(word: string, width: number): string[] {
   for (let at = 0; at < word.length; at += width) out.push(word.slice(at, at + width));
   return out.length > 0 ? out : [word];
 }
-
-const SEVERITY_MARK = { high: '🔴', medium: '🟠', low: '🟡', invalid: '⛔' } as const;
 
 /**
  * Where the review's input came from, and the CI run that made it, for the line under the heading:

@@ -79,11 +79,29 @@ function defuse(text: string): string {
  * https://spec.commonmark.org/0.31.2/#backslash-escapes, https://github.github.com/gfm/#tables-extension-
  */
 export function cell(text: string): string {
-  return defuse(terminal(text))
-    .replace(/[\\`*_[\]<>&|~$!]/g, '\\$&')
+  return inlineText(text)
     .replace(/^[#+=-]/, '\\$&')
     .replace(/^(\d{1,9})([.)])/, '$1\\$2')
     .replace(/^ +/, (spaces) => '&#32;'.repeat(spaces.length));
+}
+
+/** `cell` but for what only the start of a cell or list item needs: text inside a line. */
+function inlineText(text: string): string {
+  return defuse(terminal(text)).replace(/[\\`*_[\]<>&|~$!]/g, '\\$&');
+}
+
+/**
+ * keyshare's own sentences that quote a name between backticks (the rule registry's fixes: "set
+ * `organization` …"), as markdown text in a table cell or list item: each backtick-quoted run a code
+ * span (`code`), the rest `cell` text, so GitHub shows the name as code and not the backticks as
+ * typed. A backtick without its pair stays text. Input that reaches the sentence is as inert as
+ * through `cell` or `code`.
+ */
+export function prose(text: string): string {
+  return text
+    .split(/`([^`\n]+)`/)
+    .map((part, i) => (i % 2 === 1 ? code(part) : i === 0 ? cell(part) : inlineText(part)))
+    .join('');
 }
 
 /**

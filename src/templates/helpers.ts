@@ -1,6 +1,6 @@
 import type { AuthorizationResult, Decision } from '../evaluator';
 import { decisionMarkdown, reasonLines, reasonMarkdown } from './authorization';
-import { cell, code, codeBlock, Escaped, html, json, mermaid, terminal, trusted, url } from './escape';
+import { cell, code, codeBlock, Escaped, html, json, mermaid, prose, terminal, trusted, url } from './escape';
 import { hclString } from '../terraform/hcl';
 
 /** Text a template may print as it is: escaped already, a number, a boolean, or empty. */
@@ -38,6 +38,8 @@ export const HELPERS = {
   codeBlock: (lines: readonly string[], info: string) => trusted(codeBlock(lines.map(String), info)),
   /** Plain text in a markdown table cell or list item: no markup, mention or link. */
   cell: (text: string) => trusted(cell(String(text))),
+  /** keyshare's own sentence in a cell or list item, its backtick-quoted names as code spans. */
+  prose: (text: string) => trusted(prose(String(text))),
   /** Text inside an HTML element of a comment, such as `<summary>`. */
   html: (text: string) => trusted(html(String(text))),
   /** A Mermaid label, inside the double quotes the template puts around it. */
