@@ -115,3 +115,26 @@ describe('round three in review: an existing key reviewed through its aws_kms_ke
     expect(r.keys[0].notes.join('\n')).toMatch(/origin is not in the plans/);
   });
 });
+
+describe('round three in review: a key for imported material (aws_kms_external_key, origin EXTERNAL) (class 7)', () => {
+  it(`kms:* gives its importer the import actions, and Decrypt on its symmetric material (${EXTERNAL_ONLY.url})`, () => {
+    const docs = allKms();
+    const key = changeOf(docs, 'owner', 'aws_kms_key');
+    const external = (s: Record<string, unknown> | null) =>
+      s && {
+        arn: s.arn,
+        id: s.key_id,
+        policy: s.policy,
+        enabled: true,
+        key_spec: 'SYMMETRIC_DEFAULT',
+        key_usage: 'ENCRYPT_DECRYPT',
+        deletion_window_in_days: 30,
+      };
+    Object.assign(key, { address: 'aws_kms_external_key.imported', type: 'aws_kms_external_key', name: 'imported' });
+    Object.assign(key.change, { before: external(key.change.before), after: external(key.change.after) });
+    const r = review(docs);
+    expect(r.keys[0].address).toBe('aws_kms_external_key.imported');
+    expect(may(r)).toEqual(expect.arrayContaining([...IMPORT, 'kms:Decrypt']));
+    expect(may(r).filter((x) => x.includes('Unknown'))).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@ import type { PolicyDocument } from '../policy/document';
 import { grantsNaming } from '../policy/grant';
 import type { ContextValue, Grant } from '../policy/kms-api';
 import { organizationsOf, rootDelegation } from '../policy/reading';
-import { type KeyOrigin, keyTypeOf, type KeyType, kmsKeyOrigin } from '../policy/key-spec';
+import { type KeyOrigin, keyTypeOf, type KeyType } from '../policy/key-spec';
 import type { StackPlan } from './plan-set';
 import { providerRegion } from './plan-set';
 import type { GrantSide, KeyPolicySide, KeySide, PolicyState, StackResources, Tracked } from './resources';
@@ -139,7 +139,7 @@ export function snapshotOn(model: KeyModel, side: Side, owner: KeyOwner | undefi
   });
   const key = model.key?.[side] ?? model.key?.after ?? model.key?.before;
   const keyType = key && keyTypeOf(key.keySpec, key.keyUsage);
-  const keyOrigin = key && kmsKeyOrigin(key.customKeyStoreId, key.xksKeyId);
+  const keyOrigin = key?.origin;
   return {
     snapshot: {
       keyArn,

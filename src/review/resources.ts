@@ -6,6 +6,7 @@ import type { StackPlan } from './plan-set';
 import { attribute, knownString, Side } from './values';
 import type { Grant } from '../policy/kms-api';
 import { RESOURCE_CONTROL_POLICY } from '../policy/formats';
+import { type KeyOrigin, kmsKeyOrigin } from '../policy/key-spec';
 
 /**
  * The AWS resources a key-sharing change is made of, each read on both sides of the change.
@@ -25,9 +26,8 @@ export interface KeySide {
   /** `customer_master_key_spec` (or `key_spec`) and `key_usage`, which decide the operations the key allows. */
   readonly keySpec?: string;
   readonly keyUsage?: string;
-  /** `custom_key_store_id` and `xks_key_id`, which decide the key's origin (`kmsKeyOrigin`). */
-  readonly customKeyStoreId?: string;
-  readonly xksKeyId?: string;
+  /** Where its material comes from: EXTERNAL for an aws_kms_external_key, else from its custom key store (`kmsKeyOrigin`). */
+  readonly origin: KeyOrigin;
 }
 
 /** An IAM role: review reads its permissions boundary, which limits what its IAM policies give. */
@@ -168,21 +168,41 @@ function grantOf(change: ResourceChange, side: Side): GrantSide {
 
 type Reader<T> = (stack: StackPlan, change: ResourceChange, side: Side) => T;
 
+/** What both key resources hold alike, under the names each gives its key ID and its state. */
+function keySide(
+  stack: StackPlan,
+  c: ResourceChange,
+  side: Side,
+  names: { readonly keyId: string; readonly enabled: string },
+): Omit<KeySide, 'origin'> {
+  return {
+    arn: knownString(c, side, 'arn'),
+    keyId: knownString(c, side, names.keyId),
+    policy: readPolicyAttribute(stack, c, side, 'policy', 'key'),
+    deletionWindowDays: known<number>(c, side, 'deletion_window_in_days', 'number'),
+    enabled: known<boolean>(c, side, names.enabled, 'boolean'),
+    keyUsage: knownString(c, side, 'key_usage'),
+  };
+}
+
 /** Resource types review reads, each with how to read one side. */
 const READERS: Record<string, { into: keyof StackResources; read: Reader<unknown> }> = {
   aws_kms_key: {
     into: 'keys',
     read: (stack, c, side): KeySide => ({
-      arn: knownString(c, side, 'arn'),
-      keyId: knownString(c, side, 'key_id'),
-      policy: readPolicyAttribute(stack, c, side, 'policy', 'key'),
+      ...keySide(stack, c, side, { keyId: 'key_id', enabled: 'is_enabled' }),
       rotation: known<boolean>(c, side, 'enable_key_rotation', 'boolean'),
-      deletionWindowDays: known<number>(c, side, 'deletion_window_in_days', 'number'),
-      enabled: known<boolean>(c, side, 'is_enabled', 'boolean'),
       keySpec: knownString(c, side, 'customer_master_key_spec') ?? knownString(c, side, 'key_spec'),
-      keyUsage: knownString(c, side, 'key_usage'),
-      customKeyStoreId: knownString(c, side, 'custom_key_store_id') || undefined,
-      xksKeyId: knownString(c, side, 'xks_key_id') || undefined,
+      origin: kmsKeyOrigin(knownString(c, side, 'custom_key_store_id') || undefined, knownString(c, side, 'xks_key_id') || undefined),
+    }),
+  },
+  // A key for imported material: its ID is `id`, its state `enabled`, and its origin EXTERNAL.
+  aws_kms_external_key: {
+    into: 'keys',
+    read: (stack, c, side): KeySide => ({
+      ...keySide(stack, c, side, { keyId: 'id', enabled: 'enabled' }),
+      keySpec: knownString(c, side, 'key_spec'),
+      origin: 'EXTERNAL',
     }),
   },
   aws_kms_key_policy: {
