@@ -203,4 +203,45 @@ describe('round three in review: RCPs created or changed in a plan (class 1)', (
     expect(launchOf(r).status).toBe('holds');
     expect(r.policies.find((p) => p.subject === 'resource control policy')).toBeUndefined();
   });
+
+  /** Adds to the organization stack the tree the plans manage: `nodes` as [type, id, parent_id]. */
+  function withTree(docs: PlanDocs, nodes: readonly (readonly [string, string, string | null])[], management?: string): PlanDocs {
+    const stack = docs.get('organization');
+    const node = (type: string, name: string, after: Record<string, unknown>) => ({
+      address: `${type}.${name}`,
+      mode: 'managed',
+      type,
+      name,
+      change: { actions: ['no-op'], before: after, after, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },
+    });
+    nodes.forEach(([type, id, parent], i) => stack.resource_changes.push(node(type, `n${i}`, { id, parent_id: parent })));
+    if (management) stack.resource_changes.push(node('aws_organizations_organization', 'org', { id: ORG, master_account_id: management }));
+    return docs;
+  }
+
+  it("attached to the OU the plans place the key's account in (aws_organizations_account parent_id): it bounds the key, with no assumption", () => {
+    const docs = withTree(withRcp(planDocs(BASE_YAML), { target: OU }), [
+      ['aws_organizations_organizational_unit', OU, ROOT],
+      ['aws_organizations_account', OWNER, OU],
+    ]);
+    const r = review(docs);
+    expect(launchOf(r).status).toBe('broken');
+    expect(r.keys[0].notes.join('\n')).not.toMatch(/the plans do not say whether account/);
+  });
+
+  it("attached to another OU than the one the plans place the key's account in: it does not bound the key", () => {
+    const docs = withTree(withRcp(planDocs(BASE_YAML), { target: OU }), [
+      ['aws_organizations_organizational_unit', OU, ROOT],
+      ['aws_organizations_organizational_unit', 'ou-ab12-22222222', ROOT],
+      ['aws_organizations_account', OWNER, 'ou-ab12-22222222'],
+    ]);
+    expect(launchOf(review(docs)).status).toBe('holds');
+  });
+
+  it(`the key in the management account the plans' aws_organizations_organization names is not bounded (${MEMBER_ONLY.url})`, () => {
+    const docs = withTree(withRcp(planDocs(BASE_YAML), { target: ROOT }), [], OWNER);
+    const r = review(docs);
+    expect(launchOf(r).status).toBe('holds');
+    expect(r.keys[0].notes.join('\n')).toMatch(new RegExp(`account ${OWNER} is the organization's management account`));
+  });
 });

@@ -3,7 +3,7 @@ import type { PolicyDocument } from '../policy/document';
 import { ACCOUNT_ID, OU_ID, RESOURCE_CONTROL_POLICY, ROOT_ID } from '../policy/formats';
 import { withoutInstanceKeys } from './attachments';
 import { referencedResources, type StackPlan } from './plan-set';
-import type { OrganizationsAttachmentSide, OrganizationsPolicySide, StackResources, Tracked } from './resources';
+import type { OrganizationsAttachmentSide, OrganizationsNodeSide, OrganizationsPolicySide, StackResources, Tracked } from './resources';
 import type { Side } from './values';
 
 /**
@@ -28,9 +28,11 @@ export interface RcpBounds {
 export interface RcpIndex {
   readonly policies: readonly Tracked<OrganizationsPolicySide>[];
   readonly attachments: readonly Tracked<OrganizationsAttachmentSide>[];
+  readonly tree: readonly Tracked<OrganizationsNodeSide>[];
   readonly plans: ReadonlyMap<string, StackPlan>;
   /**
-   * The management account, from an Organizations policy ARN: Organizations ARNs "contain the 12-digit
+   * The management account: an aws_organizations_organization's master_account_id, or the account of
+   * an Organizations policy ARN, since Organizations ARNs "contain the 12-digit
    * management account number" (EC2 User Guide, "Get the ARN of an organization or organizational unit",
    * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/get-org-ou-ARN.html; the Service Authorization
    * Reference gives every Organizations ARN, policies' too, the same account field).
@@ -39,9 +41,29 @@ export interface RcpIndex {
 }
 
 export function rcpIndex(r: StackResources, plans: ReadonlyMap<string, StackPlan>): RcpIndex {
-  const arns = r.organizationsPolicies.flatMap((p) => [p.before?.arn, p.after?.arn]);
-  const managementAccount = arns.map((a) => (a ? parseArn(a)?.account : undefined)).find((a) => a !== undefined && ACCOUNT_ID.test(a));
-  return { policies: r.organizationsPolicies, attachments: r.organizationsAttachments, plans, ...(managementAccount && { managementAccount }) };
+  const arns = r.organizationsPolicies.flatMap((p) => [p.before?.arn, p.after?.arn]).map((a) => (a ? parseArn(a)?.account : undefined));
+  // aws_organizations_organization's master_account_id names it too.
+  const named = r.organizationsTree.flatMap((n) => [n.after?.managementAccount, n.before?.managementAccount]);
+  const managementAccount = [...named, ...arns].find((a) => a !== undefined && ACCOUNT_ID.test(a));
+  return {
+    policies: r.organizationsPolicies,
+    attachments: r.organizationsAttachments,
+    tree: r.organizationsTree,
+    plans,
+    ...(managementAccount && { managementAccount }),
+  };
+}
+
+/**
+ * The roots and OUs `account` is in on one side, from the accounts and OUs the plans hold
+ * (`parent_id`), nearest first; undefined when the plans do not place the account.
+ */
+function pathOf(index: RcpIndex, account: string, side: Side): string[] | undefined {
+  const parents = new Map(index.tree.flatMap((n) => (n[side]?.id && n[side]?.parentId ? [[n[side]!.id!, n[side]!.parentId!] as const] : [])));
+  if (!parents.has(account)) return undefined;
+  const path: string[] = [];
+  for (let at = parents.get(account); at !== undefined && !path.includes(at); at = parents.get(at)) path.push(at);
+  return path;
 }
 
 /** The policy an attachment names on one side: by its ID, or, unknown until apply, by the plan configuration's reference. */
@@ -53,10 +75,15 @@ function attachedPolicy(a: Tracked<OrganizationsAttachmentSide>, side: Side, ind
   return index.policies.find((p) => p.stack === a.stack && refs.includes(withoutInstanceKeys(p.change.address)));
 }
 
-/** Whether a target (root, OU or account ID) bounds `account`; an OU or an unknown target is taken to, and said. */
-function bounds(target: string | undefined, account: string, address: string, notes: string[]): boolean {
+/**
+ * Whether a target (root, OU or account ID) bounds `account`: an OU when the plans place the account
+ * under it (`path`, from the accounts and OUs they hold); an OU they do not place it by, or an unknown
+ * target, is taken to, and said.
+ */
+function bounds(target: string | undefined, account: string, path: readonly string[] | undefined, address: string, notes: string[]): boolean {
   if (target !== undefined && ROOT_ID.test(target)) return true;
   if (target !== undefined && ACCOUNT_ID.test(target)) return target === account;
+  if (target !== undefined && OU_ID.test(target) && path?.some((p) => ROOT_ID.test(p))) return path.includes(target);
   notes.push(
     target !== undefined && OU_ID.test(target)
       ? `${address} attaches an RCP to OU ${target}: the plans do not say whether account ${account} is in it, so it is taken to be`
@@ -71,6 +98,7 @@ export function rcpsBounding(index: RcpIndex, account: string, side: Side): RcpB
   const rcps: PolicyDocument[] = [];
   const opaque: string[] = [];
   const attached = new Set<Tracked<OrganizationsPolicySide>>();
+  const path = pathOf(index, account, side);
   for (const a of index.attachments) {
     const s = a[side];
     if (!s) continue;
@@ -83,7 +111,7 @@ export function rcpsBounding(index: RcpIndex, account: string, side: Side): RcpB
         notes.push(`${a.change.address} attaches ${s.policyId ?? 'a policy'}, which the plans do not hold: if it is an RCP, it is not decided`);
       continue;
     }
-    if (p.type !== RESOURCE_CONTROL_POLICY || !bounds(s.targetId, account, a.change.address, notes)) continue;
+    if (p.type !== RESOURCE_CONTROL_POLICY || !bounds(s.targetId, account, path, a.change.address, notes)) continue;
     if (p.policy?.state === 'known') rcps.push(p.policy.doc);
     else
       opaque.push(

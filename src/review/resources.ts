@@ -88,6 +88,20 @@ export interface OrganizationsAttachmentSide {
   readonly targetId?: string;
 }
 
+/**
+ * An account, OU or organization of the organization's tree (`aws_organizations_account`,
+ * `aws_organizations_organizational_unit`, `aws_organizations_organization`): where an RCP's target
+ * lies and which account is the management account.
+ */
+export interface OrganizationsNodeSide {
+  /** An account ID, an OU ID, or the organization's ID. */
+  readonly id?: string;
+  /** The root or OU it is in. */
+  readonly parentId?: string;
+  /** `master_account_id` of an aws_organizations_organization. */
+  readonly managementAccount?: string;
+}
+
 export interface LaunchPermissionSide {
   readonly imageId?: string;
   readonly accountId?: string;
@@ -118,6 +132,7 @@ export interface StackResources {
   readonly roles: Tracked<RoleSide>[];
   readonly organizationsPolicies: Tracked<OrganizationsPolicySide>[];
   readonly organizationsAttachments: Tracked<OrganizationsAttachmentSide>[];
+  readonly organizationsTree: Tracked<OrganizationsNodeSide>[];
   readonly launchPermissions: Tracked<LaunchPermissionSide>[];
   readonly createVolumePermissions: Tracked<CreateVolumePermissionSide>[];
 }
@@ -167,6 +182,10 @@ function grantOf(change: ResourceChange, side: Side): GrantSide {
 }
 
 type Reader<T> = (stack: StackPlan, change: ResourceChange, side: Side) => T;
+
+function treeNode(c: ResourceChange, side: Side): OrganizationsNodeSide {
+  return { id: knownString(c, side, 'id'), parentId: knownString(c, side, 'parent_id') };
+}
 
 /** What both key resources hold alike, under the names each gives its key ID and its state. */
 function keySide(
@@ -261,6 +280,12 @@ const READERS: Record<string, { into: keyof StackResources; read: Reader<unknown
       targetId: knownString(c, side, 'target_id'),
     }),
   },
+  aws_organizations_account: { into: 'organizationsTree', read: (_s, c, side) => treeNode(c, side) },
+  aws_organizations_organizational_unit: { into: 'organizationsTree', read: (_s, c, side) => treeNode(c, side) },
+  aws_organizations_organization: {
+    into: 'organizationsTree',
+    read: (_s, c, side): OrganizationsNodeSide => ({ id: knownString(c, side, 'id'), managementAccount: knownString(c, side, 'master_account_id') }),
+  },
   aws_ami_launch_permission: {
     into: 'launchPermissions',
     read: (_s, c, side): LaunchPermissionSide => ({
@@ -290,6 +315,7 @@ export function emptyResources(): StackResources {
     roles: [],
     organizationsPolicies: [],
     organizationsAttachments: [],
+    organizationsTree: [],
     launchPermissions: [],
     createVolumePermissions: [],
   };
