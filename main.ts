@@ -15,7 +15,9 @@ void runCommand(() => {
   const config = process.env.KEYSHARE_CONFIG ?? 'examples/keyshare.yaml';
   // The same writer as `keyshare synth` (manifest, atomic swap, HCL or JSON as cdktf asks), so
   // either tool may write over the other's output.
-  const summary = synthesize(loadRollout(config), process.env.CDKTF_OUTDIR ?? 'cdktf.out', { config });
+  // KEYSHARE_FORGET (account IDs, comma-separated) is `keyshare synth --forget`: cdktf passes no flags to the app.
+  const forget = (process.env.KEYSHARE_FORGET ?? '').split(',').filter((a) => a !== '');
+  const summary = synthesize(loadRollout(config), process.env.CDKTF_OUTDIR ?? 'cdktf.out', { config, forget });
   process.stdout.write(synthSummaryText(summary));
   return EXIT.ok;
 });

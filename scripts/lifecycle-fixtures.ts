@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     for (const step of PLAN_FIXTURE_STEPS) {
       let synthesized = false;
       for (const { stack, destroy } of step.stacks) {
-        // A removed consumer's stack is destroyed while it is still written, before the owner drops it.
+        // Synthesized once a step, before its first plan that is not a destroy (a removed consumer's is its tombstone's).
         if (!destroy && !synthesized) {
           await lifecycle.synth(lifecycleConfig(step.after));
           synthesized = true;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { expectBadInput, keyshare, ROOT } from '../support/cli';
-import { manyConsumersYaml } from '../support/rollouts';
+import { BASE_YAML, CONSUMER_A, CONSUMER_B, manyConsumersYaml } from '../support/rollouts';
 import { tempDir } from '../support/temp';
 import { exitCode } from '../../src/cli/exit';
 import { RULES } from '../../src/policy/rules';
@@ -100,5 +100,86 @@ describe('keyshare synth', () => {
 
   test('a missing option is bad input too', () => {
     expect(keyshare(['synth']).status).toBe(2);
+  });
+});
+
+describe('keyshare synth: removing a consumer', () => {
+  const STACK_B = `stacks/consumer-${CONSUMER_B}/cdk.tf.json`;
+  const withoutB = (yaml: string) =>
+    yaml
+      .split('\n')
+      .filter((l) => !l.includes(`account: "${CONSUMER_B}"`))
+      .join('\n');
+  const read = (dir: string, rel: string) => JSON.parse(fs.readFileSync(path.join(dir, 'out', rel), 'utf8'));
+  const ownerPolicy = (dir: string): string =>
+    Object.values(read(dir, 'stacks/owner/cdk.tf.json').resource.aws_kms_key as Record<string, { policy: string }>)
+      .map((k) => k.policy)
+      .join('\n');
+  /** What a stack deploys to and where its state is: everything but cdktf's metadata comment. */
+  const placement = (stack: { terraform: unknown; provider: unknown }) => ({ terraform: stack.terraform, provider: stack.provider });
+  function synth(dir: string, yaml: string, ...flags: string[]) {
+    fs.writeFileSync(path.join(dir, 'keyshare.yaml'), yaml);
+    return keyshare(['synth', '--config', 'keyshare.yaml', '--out', 'out', ...flags], dir);
+  }
+
+  test('writes a tombstone in its place, keeps the account for its teardown, prints the order, and drops both on --forget', () => {
+    const dir = tmp();
+    expect(synth(dir, BASE_YAML).status).toBe(0);
+    const before = read(dir, STACK_B);
+    const r = synth(dir, withoutB(BASE_YAML));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const tombstone = read(dir, STACK_B);
+    // The same backend (state), provider (account, region, deploy role) and versions; nothing declared.
+    expect(placement(tombstone)).toEqual(placement(before));
+    expect(Object.keys(tombstone).sort()).toEqual(['//', 'provider', 'terraform']);
+    expect(before.resource.aws_kms_grant).toBeDefined();
+    // The owner's key policy keeps B for the teardown only; A keeps its statements.
+    expect(ownerPolicy(dir)).toContain(
+      `"Sid" = "AllowRemovedConsumersTeardown", "Effect" = "Allow", "Principal" = {"AWS" = "arn:aws:iam::${CONSUMER_B}:root"}, "Action" = "kms:ListGrants"`,
+    );
+    expect(ownerPolicy(dir)).not.toContain(`AllowConsumer${CONSUMER_B}AutoScalingGrant`);
+    // The tombstone's apply first, then the owner, then --forget with the config.
+    const tombstoneApply = r.stdout.indexOf(
+      `terraform -chdir=out/stacks/consumer-${CONSUMER_B} init && terraform -chdir=out/stacks/consumer-${CONSUMER_B} apply`,
+    );
+    const ownerDeploy = r.stdout.indexOf('KEYSHARE_CONFIG=keyshare.yaml npx cdktf deploy --output out owner');
+    const forget = r.stdout.indexOf(`keyshare synth --config keyshare.yaml --out out --forget ${CONSUMER_B}`);
+    expect(tombstoneApply).toBeGreaterThan(0);
+    expect(ownerDeploy).toBeGreaterThan(tombstoneApply);
+    expect(forget).toBeGreaterThan(ownerDeploy);
+
+    // Another synth keeps the tombstone: only --forget drops it.
+    expect(synth(dir, withoutB(BASE_YAML)).status).toBe(0);
+    expect(read(dir, STACK_B)).toEqual(tombstone);
+    // Forgetting an account that is still a consumer, or never had a stack, is refused; nothing changes.
+    const unchanged = files(path.join(dir, 'out'));
+    expectBadInput(synth(dir, withoutB(BASE_YAML), '--forget', CONSUMER_A), /--forget/, new RegExp(CONSUMER_A), /Fix:/);
+    expectBadInput(synth(dir, withoutB(BASE_YAML), '--forget', '123456789012'), /--forget/, /Fix:/);
+    expect(files(path.join(dir, 'out'))).toEqual(unchanged);
+
+    const forgotten = synth(dir, withoutB(BASE_YAML), '--forget', CONSUMER_B);
+    expect(forgotten.status).toBe(0);
+    expect(forgotten.stdout).toContain(`forgotten: the tombstone stack of ${CONSUMER_B}`);
+    expect(fs.existsSync(path.join(dir, 'out', STACK_B))).toBe(false);
+    expect(ownerPolicy(dir)).not.toContain(CONSUMER_B);
+    expect(ownerPolicy(dir)).toContain(CONSUMER_A);
+  });
+
+  test('the tombstone keeps the state where the removed stack kept it, though the config moved the backend', () => {
+    const dir = tmp();
+    const backend = (prefix: string) => `backend: { s3: { bucket: states, region: us-east-1, keyPrefix: ${prefix} } }\n`;
+    expect(synth(dir, BASE_YAML + backend('old')).status).toBe(0);
+    expect(synth(dir, withoutB(BASE_YAML) + backend('new')).status).toBe(0);
+    expect(read(dir, STACK_B).terraform.backend.s3.key).toBe(`old/consumer-${CONSUMER_B}.tfstate`);
+    expect(read(dir, `stacks/consumer-${CONSUMER_A}/cdk.tf.json`).terraform.backend.s3.key).toBe(`new/consumer-${CONSUMER_A}.tfstate`);
+  });
+
+  test("after --hcl output the tombstone is the same, read from the stack's metadata.json", () => {
+    const [json, hcl] = [tmp(), tmp()];
+    expect(synth(json, BASE_YAML).status).toBe(0);
+    expect(synth(hcl, BASE_YAML, '--hcl').status).toBe(0);
+    for (const dir of [json, hcl]) expect(synth(dir, withoutB(BASE_YAML)).status).toBe(0);
+    expect(read(hcl, STACK_B)).toEqual(read(json, STACK_B));
   });
 });

@@ -99,14 +99,25 @@ it('adds a consumer: the owner first (the key policy names it), then its stack',
   await clean(B);
 }, 600_000);
 
-it('removes a consumer: its stack is destroyed first, retiring its grant, then the owner drops it', async () => {
-  const destroyed = await lifecycle.destroy(B);
-  allServed(destroyed);
+it('removes a consumer: synth writes its tombstone, whose apply retires its grant; the owner, then --forget and the owner again', async () => {
+  await lifecycle.synth(config(), SEED);
+  expect(await lifecycle.state(B)).not.toEqual([]);
+  // The tombstone first, as synth prints: it declares nothing, so its apply destroys what B's stack created.
+  const [destroyed, owner] = await apply(B, 'owner');
   expect(described(destroyed)).toEqual(expect.arrayContaining(['aws_kms_grant delete kms:RetireGrant']));
+  expect(described(destroyed).filter((c) => c.includes('CreateGrant') || c.includes('Decrypt'))).toEqual([]);
+  expect(await lifecycle.state(B)).toEqual([]);
   expect(grantees()).toEqual([SLR(CONSUMER_A)]);
   expect(lifecycle.world.account(CONSUMER_B).roles.has('AWSServiceRoleForAutoScaling_web')).toBe(false);
-  await lifecycle.synth(config(), SEED);
+  expect(described(owner)).toContain('aws_kms_key update kms:PutKeyPolicy');
+  await clean('owner', A, B);
+  // Its state empty, the tombstone is forgotten, and the owner's key policy drops the account.
+  const forgot = await lifecycle.synth(config(), SEED, ['--forget', CONSUMER_B]);
+  expect(forgot).toContain(`forgotten: the tombstone stack of ${CONSUMER_B}`);
+  expect(lifecycle.stacks()).toEqual(['owner', A].sort());
   await apply('owner');
+  expect([...lifecycle.world.account(OWNER).keys.values()].map((k) => k.policy)).toEqual([expect.not.stringContaining(CONSUMER_B)]);
+  expect(grantees()).toEqual([SLR(CONSUMER_A)]);
   await clean('owner', A);
 }, 600_000);
 

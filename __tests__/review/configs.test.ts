@@ -28,7 +28,12 @@ it('an existing key (key.arn) is named by its ARN, through its aws_kms_key_polic
   expect(report.keys[0].launch.find((l) => l.account === CONSUMER_B)?.status).toBe('removed');
   expect(rules(report)).toEqual(['autoscaling-grant-removed']);
   const diffs = new Map(report.policies.map((p) => [p.address.split('.')[0], p.statements.map((st) => `${st.change} ${st.id}`).sort()]));
-  expect(diffs.get('aws_kms_key_policy')).toEqual([`changed ${SID.consumerUse}`, `removed ${SID.consumerGrant(CONSUMER_B)}`]);
+  // B's tombstone destroys its grant; meanwhile the key policy keeps B for that teardown only.
+  expect(diffs.get('aws_kms_key_policy')).toEqual([
+    `added ${SID.consumerTeardown}`,
+    `changed ${SID.consumerUse}`,
+    `removed ${SID.consumerGrant(CONSUMER_B)}`,
+  ]);
   expect(diffs.get('aws_iam_policy')).toEqual(
     Object.values(CONSUMER_SID)
       .map((sid) => `removed ${sid}`)

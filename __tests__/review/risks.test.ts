@@ -2,7 +2,8 @@ import { IAM_MANAGED_POLICY_MAX_CHARS, iamPolicyChars } from '../../src/policy/d
 import { SID } from '../../src/policy/key-policy';
 import { RULES } from '../../src/policy/rules';
 import { changeOf, editIamPolicy, editKeyPolicy, planDocs, PlanDocs, review, rules, statement } from '../support/review-fixtures';
-import { BASE_YAML, CONSUMER_A, CONSUMER_B, ORG_ID, ORG_YAML, OWNER, STRANGER } from '../support/rollouts';
+import { BASE_YAML, CONSUMER_A, CONSUMER_B, ORG_ID, ORG_YAML, OWNER, REGION, rollout, STRANGER } from '../support/rollouts';
+import { configPlanDocuments } from '../../src/review/config-plans';
 
 /**
  * Every risk rule has a change that triggers it and a near change that does not. Fixtures are
@@ -30,6 +31,12 @@ const WITHOUT_B = BASE_YAML.split('\n')
   .filter((l) => !l.includes(`account: "${CONSUMER_B}"`))
   .join('\n');
 const grantA = (d: PlanDocs) => changeOf(d, `consumer-${CONSUMER_A}`, 'aws_kms_grant');
+/**
+ * `synth --forget B` after B's removal: its tombstone stack goes, and the owner's key policy drops
+ * the teardown statement that kept B. Nothing in these plans shows that the tombstone's apply ran.
+ */
+const forgetB = (): PlanDocs =>
+  new Map(configPlanDocuments({ ...rollout(WITHOUT_B), leaving: [{ account: CONSUMER_B, region: REGION }] }, rollout(WITHOUT_B)));
 
 describe('the unchanged rollout', () => {
   it('has no finding, and every launch path holds', () => {
@@ -261,13 +268,10 @@ const CASES: { rule: keyof typeof RULES; triggers: () => PlanDocs; near: () => P
     },
   },
   {
-    // The owner drops consumer B; the near change carries B's stack destroy (its grant retired) with it.
+    // The owner drops consumer B's teardown statement with no plan of its grant's destroy; the near
+    // change is B's removal, whose tombstone destroys the grant while the key policy keeps B for it.
     rule: 'consumer-dropped-with-live-grant',
-    triggers: () => {
-      const docs = planDocs(BASE_YAML, WITHOUT_B);
-      docs.delete(`consumer-${CONSUMER_B}`);
-      return docs;
-    },
+    triggers: forgetB,
     near: () => planDocs(BASE_YAML, WITHOUT_B),
   },
   {
@@ -373,10 +377,17 @@ describe('a removed consumer', () => {
   });
 
   it('is high when its stack keeps the grant', () => {
-    const docs = planDocs(BASE_YAML, WITHOUT_B);
-    const grant = changeOf(docs, `consumer-${CONSUMER_B}`, 'aws_kms_grant');
-    Object.assign(grant.change, { actions: ['no-op'], after: grant.change.before });
+    const docs = forgetB();
+    docs.set(`consumer-${CONSUMER_B}`, planDocs(BASE_YAML).get(`consumer-${CONSUMER_B}`)!);
     expect(dropped(docs)[0]?.message).toMatch(/its grant stays/);
+  });
+
+  it('is not flagged on the removal itself: the tombstone destroys the grant while the key policy keeps the account for it', () => {
+    const report = review(planDocs(BASE_YAML, WITHOUT_B));
+    expect(dropped(planDocs(BASE_YAML, WITHOUT_B))).toEqual([]);
+    expect(rules(report)).toContain('autoscaling-grant-removed');
+    const b = report.keys[0].access.find((x) => x.who.id === CONSUMER_B)!;
+    expect(b.after).toEqual(['kms:ListGrants']);
   });
 });
 

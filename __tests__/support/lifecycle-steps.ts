@@ -37,7 +37,7 @@ export interface PlanFixtureStep {
   readonly name: string;
   readonly before?: LifecycleConfig;
   readonly after: LifecycleConfig;
-  /** In order; `destroy` plans the destroy of a stack whose consumer left (it runs before the owner's change). */
+  /** In order; `destroy` plans a stack's destroy (`plan -destroy`). A removed consumer's stack is its tombstone, planned as any other. */
   readonly stacks: readonly { readonly stack: string; readonly destroy?: boolean }[];
 }
 
@@ -46,7 +46,8 @@ const V2 = 'golden-ami-v2';
 export const PLAN_FIXTURE_STEPS: readonly PlanFixtureStep[] = [
   { name: 'first-deploy', after: {}, stacks: [{ stack: 'owner' }, { stack: STACK_A }] },
   { name: 'added-consumer', before: {}, after: { withB: true }, stacks: [{ stack: 'owner' }, { stack: STACK_B }] },
-  { name: 'removed-consumer', before: { withB: true }, after: {}, stacks: [{ stack: STACK_B, destroy: true }, { stack: 'owner' }] },
+  // synth writes B's tombstone, whose plan destroys what B's stack holds, first; then the owner's.
+  { name: 'removed-consumer', before: { withB: true }, after: {}, stacks: [{ stack: STACK_B }, { stack: 'owner' }] },
   { name: 'alias-rename', before: {}, after: { alias: V2 }, stacks: [{ stack: 'owner' }, { stack: STACK_A }] },
   {
     name: 'key-policy-change',

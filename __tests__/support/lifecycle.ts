@@ -151,12 +151,15 @@ export class Lifecycle {
       : [];
   }
 
-  /** `keyshare synth` of `yaml`, as a user runs it; seeds what the config assumes exists and points every stack at the endpoint. */
-  async synth(yaml: string, seed: SeedOptions = {}): Promise<string> {
+  /**
+   * `keyshare synth` of `yaml` (with `flags`, e.g. `--forget`), as a user runs it; seeds what the
+   * config assumes exists and points every stack at the endpoint.
+   */
+  async synth(yaml: string, seed: SeedOptions = {}, flags: readonly string[] = []): Promise<string> {
     seedWorld(this.world, parse(yaml), seed);
     const config = path.join(this.dir, 'keyshare.yaml');
     fs.writeFileSync(config, yaml);
-    const { code, output } = await inProcess(['synth', '--config', config, '--out', this.out]);
+    const { code, output } = await inProcess(['synth', '--config', config, '--out', this.out, ...flags]);
     if (code) throw new Error(`keyshare synth exited ${code}:\n${output}`);
     for (const stack of this.stacks()) this.pointAtEndpoint(stack);
     return output;

@@ -118,6 +118,7 @@ export class KeyOwner extends Construct {
   private readonly props: KeyOwnerProps;
   private readonly partition: Partition;
   private readonly consumers: GrantedConsumer[] = [];
+  private readonly leaving: string[] = [];
 
   constructor(scope: Construct, id: string, props: KeyOwnerProps) {
     super(scope, id);
@@ -186,6 +187,16 @@ export class KeyOwner extends Construct {
     }
   }
 
+  /**
+   * Keeps a removed consumer account in the key policy only for what its tombstone stack needs to
+   * refresh and destroy its grant (`consumerTeardownStatement`): no key use, no CreateGrant. Call it
+   * until that stack's state is empty; then drop the call and the account leaves the policy.
+   */
+  allowConsumerTeardown(account: string): void {
+    validateProps(this, GRANTEE, { account });
+    if (!this.leaving.includes(account)) this.leaving.push(account);
+  }
+
   /** The key policy as it stands now. */
   policyDocument(): PolicyDocument {
     const org = this.props.organization;
@@ -195,6 +206,7 @@ export class KeyOwner extends Construct {
       key: { administrators: this.props.administrators ?? [] },
       consumers: [...this.consumers].sort((a, b) => (a.account < b.account ? -1 : 1)),
       organization: org && { id: org.id, ouPaths: org.ouPaths ?? [], grantee: org.grantee },
+      leaving: this.leaving.map((account) => ({ account })),
     });
   }
 
@@ -208,6 +220,11 @@ export class KeyOwner extends Construct {
         );
       }
       seen.add(account);
+    }
+    for (const account of this.leaving.filter((a) => seen.has(a))) {
+      errors.push(
+        `allowConsumerTeardown: account ${account} is granted the launch as well. Fix: call allowConsumerTeardown only for an account that left the rollout`,
+      );
     }
     const bytes = keyPolicyOverflow(this.policyDocument());
     if (bytes !== undefined) {

@@ -12,7 +12,14 @@ import { lintIamPolicy, lintKeyPolicy } from './lints';
 import { Finding, passes, RULES, Severity } from '../policy/rules';
 import { consumerProbes, ownerProbes, Probe, ProbeScope, strangerProbes } from './probes';
 import type { ContextValue } from '../policy/kms-api';
-import { consumerStackTypes, deployPermissions, ownerStackTypes } from '../policy/deploy-path';
+import {
+  ANY_CONSUMER_STACK_TYPES,
+  consumerStackTypes,
+  deployPermissions,
+  ownerStackTypes,
+  TEARDOWN_PHASES,
+  teardownTypes,
+} from '../policy/deploy-path';
 import { policyDocument } from '../policy/document';
 import { type DeployProof, proveDeployPath } from './deploy';
 
@@ -253,6 +260,28 @@ function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor
       );
     }
   });
+
+  // A removed consumer's tombstone refreshes and destroys what its stack created, with its deploy
+  // role (the grant creator, holding the consumer IAM policy as above), under the key policy that
+  // keeps the account for it: proven like a stack, in the teardown phases only.
+  for (const leaving of rollout.leaving ?? []) {
+    const grantCreator = leaving.deployRoleArn ?? roleArn(partition, leaving.account, STAND_IN_GRANT_CREATOR_ROLE);
+    visit.deploy(
+      proveDeployPath({
+        stack: `consumer-${leaving.account}`,
+        account: leaving.account,
+        role: grantCreator,
+        types: teardownTypes(ANY_CONSUMER_STACK_TYPES),
+        phases: TEARDOWN_PHASES,
+        partition,
+        keyArn,
+        keyPolicy: policy,
+        identityPolicies: [consumerIamPolicy(partition, owner.region, leaving.account, keyArn)],
+        grants: [issuedAutoScalingGrant(partition, keyArn, leaving.account)],
+        accountContext: membership,
+      }),
+    );
+  }
 
   return {
     keyArn,

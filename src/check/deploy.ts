@@ -26,6 +26,8 @@ export interface DeployTarget {
   readonly role: string;
   /** The types the stack emits (src/policy/deploy-path.ts, stackTypes). */
   readonly types: readonly string[];
+  /** The phases Terraform runs them through: a tombstone only refreshes and destroys (TEARDOWN_PHASES). @default every phase */
+  readonly phases?: readonly DeployPhase[];
   readonly partition: Partition;
   readonly keyArn: string;
   readonly keyPolicy: PolicyDocument;
@@ -60,7 +62,7 @@ export function proveDeployPath(t: DeployTarget): DeployProof {
   const steps: DeployStep[] = [];
   for (const type of t.types) {
     const entry = deployPathOf(type);
-    for (const phase of DEPLOY_PHASES) {
+    for (const phase of t.phases ?? DEPLOY_PHASES) {
       for (const call of entry?.phases[phase] ?? []) {
         if (call.service !== 'kms' || IAM_POLICY_ONLY.has(call.action) || (call.on === 'own' && !ownsKeyCalls(type))) continue;
         const action = permissionOf(call);

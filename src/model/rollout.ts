@@ -18,6 +18,21 @@ export interface Rollout {
   readonly generate?: GenerateSettings;
   /** Deploy role ARN of a consumer account, with `{{account}}` for its ID; fills `consumers[].deployRoleArn`. */
   readonly consumerDeployRoleArn?: string;
+  /**
+   * Cross-account consumers the previous output had a stack for and the config no longer lists:
+   * each gets a tombstone stack until `synth --forget` (src/stacks/tombstone-stack.ts). Not config:
+   * synth reads them from its previous output, `review --base-config` from the base config. @default none
+   */
+  readonly leaving?: readonly LeavingConsumer[];
+}
+
+/** A removed consumer's stack as the previous output wrote it: its tombstone keeps the same provider and backend. */
+export interface LeavingConsumer {
+  readonly account: string;
+  readonly region: string;
+  readonly deployRoleArn?: string;
+  /** @default local state */
+  readonly backend?: Backend;
 }
 
 export interface Owner {

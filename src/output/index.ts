@@ -1,5 +1,5 @@
 export { checkOutputDir, replaceOutput } from './replace';
 export type { OutputContent, OutputRequest, OutputSummary } from './replace';
-export { MANIFEST_FILE, previousGenerated } from './manifest';
+export { MANIFEST_FILE, previousGenerated, previousGeneratedFiles } from './manifest';
 export { replaceFile } from './file';
 export type { OutputFileRequest } from './file';

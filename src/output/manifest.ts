@@ -96,3 +96,9 @@ export function previousGenerated(dir: string, rel: string): string | undefined 
   }
   return hash !== undefined && hash === sha256(bytes) ? bytes.toString('utf8') : undefined;
 }
+
+/** Every file the previous keyshare output in `dir` generated, by the manifest; none when there is no valid one. */
+export function previousGeneratedFiles(dir: string): string[] {
+  const read = readManifest(dir);
+  return read.status === 'valid' ? Object.keys(read.manifest.files).sort() : [];
+}

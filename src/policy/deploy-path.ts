@@ -209,16 +209,45 @@ export function deployPathOf(type: string): DeployPathEntry | undefined {
   return type === PROVIDER_DEPLOY_PATH.type ? PROVIDER_DEPLOY_PATH : DEPLOY_PATH.find((e) => e.type === type);
 }
 
-/** Every call of the given types, in any phase, once each, in model order. */
-export function deployCalls(types: readonly string[]): DeployCall[] {
+/** Every call of the given types, in the given phases (default: all), once each, in model order. */
+export function deployCalls(types: readonly string[], phases: readonly DeployPhase[] = DEPLOY_PHASES): DeployCall[] {
   const seen = new Map<string, DeployCall>();
   for (const type of types) {
     const entry = deployPathOf(type);
     if (!entry) throw new Error(`no deploy path for ${type}: add it to src/policy/deploy-path.ts, from the provider's source`);
-    for (const phase of DEPLOY_PHASES) for (const call of entry.phases[phase] ?? []) seen.set(`${permissionOf(call)} ${call.on}`, call);
+    for (const phase of phases) for (const call of entry.phases[phase] ?? []) seen.set(`${permissionOf(call)} ${call.on}`, call);
   }
   return [...seen.values()];
 }
+
+/**
+ * A tombstone stack (a consumer the config no longer lists, src/stacks/tombstone-stack.ts) keeps its
+ * provider and backend and declares nothing: its plan refreshes what the state holds (read) and its
+ * apply destroys it (delete). A data source it no longer declares is dropped from the state without
+ * a read (Terraform's orphaned data resources), so only managed types make calls.
+ */
+export const TEARDOWN_PHASES: readonly DeployPhase[] = ['read', 'delete'];
+
+/** The managed types of a stack's types: what a tombstone of that stack refreshes and destroys. */
+export function teardownTypes(types: readonly string[]): string[] {
+  return types.filter((t) => !t.startsWith('data.'));
+}
+
+/**
+ * What a removed consumer's account keeps in the key policy while its tombstone destroys its stack:
+ * the shared-key calls of the tombstone's deploy path (ListGrants, to refresh the grant and to wait
+ * for it to go) that a key policy decides. RetireGrant is decided by the grant itself (KMS API
+ * reference, RetireGrant: "kms:RetireGrant permission is not effective in a key policy",
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_RetireGrant.html), so it is not listed:
+ * never key use, never CreateGrant.
+ */
+export function teardownKeyPolicyActions(types: readonly string[]): string[] {
+  const calls = deployCalls(teardownTypes(types), TEARDOWN_PHASES).filter((c) => c.on === 'shared-key' && !GRANT_DECIDED.has(c.action));
+  return [...new Set(calls.map(permissionOf))].sort();
+}
+
+/** Shared-key calls the grant decides, never the key policy (above). */
+const GRANT_DECIDED: ReadonlySet<string> = new Set(['RetireGrant']);
 
 /**
  * The IAM actions a deploy role needs for the given types, sorted: the README's lists and the

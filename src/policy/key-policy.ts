@@ -8,6 +8,7 @@ import {
   PRINCIPAL_ORG_ID,
   PRINCIPAL_ORG_PATHS,
 } from './conditions';
+import { ANY_CONSUMER_STACK_TYPES, teardownKeyPolicyActions } from './deploy-path';
 import { ConditionBlock, PolicyDocument, policyDocument, PolicyStatement } from './document';
 
 /**
@@ -22,6 +23,7 @@ export const SID = {
   organizationGrant: 'AllowOrganizationAutoScalingGrants',
   ownerAutoScalingUse: 'AllowOwnerAutoScalingUseOfKey',
   ownerAutoScalingAttachment: 'AllowOwnerAutoScalingAttachment',
+  consumerTeardown: 'AllowRemovedConsumersTeardown',
 } as const;
 
 /** Who the consumer statements speak to: listed accounts, or everyone in an organization (or OUs of it). */
@@ -180,6 +182,25 @@ export function organizationGrantStatement(
   };
 }
 
+/**
+ * Removed consumers whose tombstone stack still has to destroy what their stack created: only the
+ * calls that tombstone's deploy path needs from the key policy (`teardownKeyPolicyActions`, from the
+ * deploy-path model: ListGrants to refresh the grant and see it gone; RetireGrant is the grant's to
+ * decide), so the account keeps no use of the key and cannot create a grant. Without it, once the
+ * owner's policy drops the account its stack can no longer be refreshed or destroyed, and only the
+ * owner could revoke the grant (KMS developer guide, "Retiring and revoking grants",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html).
+ */
+export function consumerTeardownStatement(partition: Partition, accounts: readonly string[]): PolicyStatement {
+  return {
+    Sid: SID.consumerTeardown,
+    Effect: 'Allow',
+    Principal: { AWS: one([...accounts].sort().map((a) => accountRootArn(partition, a))) },
+    Action: one(teardownKeyPolicyActions(ANY_CONSUMER_STACK_TYPES)),
+    Resource: '*',
+  };
+}
+
 /** Same-account case, EC2 Auto Scaling guide Example 1: the role is named as principal. */
 export function ownerAutoScalingUseStatement(partition: Partition, owner: string, suffix?: string): PolicyStatement {
   return {
@@ -235,6 +256,12 @@ export interface KeyPolicyInput {
   readonly key: { readonly administrators: readonly string[] };
   readonly consumers: readonly ConsumerIdentity[];
   readonly organization?: OrganizationAudience;
+  /**
+   * Consumers the config no longer lists whose tombstone stack still destroys what their stack
+   * created (`synth --forget` ends it). With listed accounts the key policy keeps each for its
+   * teardown only; an organization's members keep what membership gives them. @default none
+   */
+  readonly leaving?: readonly { readonly account: string }[];
 }
 
 export function audienceOf(rollout: KeyPolicyInput): Audience {
@@ -264,6 +291,14 @@ export function keyPolicy(rollout: KeyPolicyInput): PolicyDocument {
       for (const c of cross) statements.push(consumerGrantStatement(partition, c.account, c.serviceLinkedRoleSuffix));
     }
   }
+  const leaving = rollout.leaving ?? [];
+  if (audience.kind === 'accounts' && leaving.length > 0)
+    statements.push(
+      consumerTeardownStatement(
+        partition,
+        leaving.map((l) => l.account),
+      ),
+    );
 
   const self = sameAccountConsumer(rollout);
   if (self) {

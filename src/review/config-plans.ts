@@ -7,6 +7,9 @@ import { InputError } from '../errors';
 import type { Rollout } from '../model/rollout';
 import { iamPolicyArn, Partition, placeholderKeyArn } from '../policy/arns';
 import { buildApp } from '../stacks/app';
+import { consumerStackPlacement } from '../stacks/consumer-stack';
+import { withLeaving } from '../stacks/tombstone-stack';
+import { crossAccountConsumers } from '../policy/key-policy';
 import { evaluate, UNKNOWN, Value } from './expressions';
 import { parsePlan } from './plan';
 import { providerAccount, referencedObject, StackPlan } from './plan-set';
@@ -275,7 +278,15 @@ function load(flag: string, file: string): Rollout {
 /** Plan documents for every stack either config synthesizes, keyed by stack name. */
 /** `base` undefined: there was no config before (the first pull request), so everything the config makes is new. */
 export function configPlanDocuments(base: Rollout | undefined, next: Rollout): Map<string, Record<string, unknown>> {
-  const after = stacksOf(next);
+  // As synth does over its previous output: a consumer stack of the base that the new config drops
+  // becomes a tombstone (its resources destroyed), and the key policy keeps the account for its teardown.
+  const head = base
+    ? withLeaving(
+        next,
+        crossAccountConsumers(base).map((c) => consumerStackPlacement(base, c)),
+      )
+    : next;
+  const after = stacksOf(head);
   const before: typeof after = base ? stacksOf(base) : new Map();
   const keys = { before: standInKey(base ?? next), after: standInKey(next) };
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();

@@ -4,11 +4,16 @@ import { DataAwsKmsKey } from '@cdktf/provider-aws/lib/data-aws-kms-key';
 import { AccountStack } from './account-stack';
 import { ConsumerGrant } from '../../modules/consumer-grant';
 import { aliasArn } from '../policy/arns';
-import { Consumer, Rollout } from '../model/rollout';
+import { Consumer, LeavingConsumer, Rollout } from '../model/rollout';
 import { consumerIamPolicyName } from '../policy/consumer-policy';
 
 export function consumerStackName(account: string): string {
   return `consumer-${account}`;
+}
+
+/** Where a consumer's stack deploys: what its tombstone keeps once the consumer leaves. */
+export function consumerStackPlacement(rollout: Rollout, consumer: Consumer): LeavingConsumer {
+  return { account: consumer.account, region: rollout.owner.region, deployRoleArn: consumer.deployRoleArn, backend: rollout.backend };
 }
 
 /**
@@ -20,12 +25,7 @@ export class ConsumerStack extends AccountStack {
   readonly grant: ConsumerGrant;
 
   constructor(scope: Construct, rollout: Rollout, consumer: Consumer) {
-    super(scope, consumerStackName(consumer.account), {
-      account: consumer.account,
-      region: rollout.owner.region,
-      deployRoleArn: consumer.deployRoleArn,
-      backend: rollout.backend,
-    });
+    super(scope, consumerStackName(consumer.account), consumerStackPlacement(rollout, consumer));
     const { partition, owner, key } = rollout;
     const keyArn = key.arn ?? new DataAwsKmsKey(this, 'shared-key', { keyId: aliasArn(partition, owner.region, owner.account, key.alias) }).arn;
     this.grant = new ConsumerGrant(this, 'consumer-grant', {

@@ -28,6 +28,7 @@ export class OwnerStack extends AccountStack {
       existingKeyArn: key.arn,
     });
     for (const consumer of rollout.consumers) this.keyOwner.grantAutoScalingLaunch(consumer);
+    for (const leaving of rollout.leaving ?? []) this.keyOwner.allowConsumerTeardown(leaving.account);
 
     const targets = amiShareTargets(rollout);
     new AmiShare(this, 'ami-share', {

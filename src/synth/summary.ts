@@ -1,5 +1,6 @@
 import { oneLine } from '../errors';
 import { KEY_POLICY_MAX_BYTES } from '../policy/document';
+import { ANY_CONSUMER_STACK_TYPES, teardownKeyPolicyActions } from '../policy/deploy-path';
 import { OWNER_STACK } from '../stacks/owner-stack';
 import type { SynthSummary } from './synthesize';
 import { renderTemplate } from '../templates/engine';
@@ -31,7 +32,18 @@ export function synthSummaryText(s: SynthSummary): string {
     keptShown: firstFew(o.kept),
     deploy: deployCommands(s),
     terraform: terraformCommand(s.outdir, OWNER_STACK),
+    tombstones: s.tombstones.map((t) => ({ stack: oneLine(t.stack), apply: terraformCommand(s.outdir, t.stack) })),
+    forget: s.tombstones.length > 0 ? forgetCommand(s) : '',
+    forgotten: s.forgotten.join(', '),
+    forgottenCount: s.forgotten.length,
+    teardownActions: teardownKeyPolicyActions(ANY_CONSUMER_STACK_TYPES).join(', '),
   });
+}
+
+/** Drops every tombstone once its apply destroyed what its stack held; the account then leaves the key policy. */
+function forgetCommand(s: SynthSummary): string {
+  const accounts = s.tombstones.map((t) => t.account);
+  return oneLine(`keyshare synth --config ${quote([s.config])} --out ${quote([s.outdir])}${s.hcl ? ' --hcl' : ''} --forget ${quote(accounts)}`);
 }
 
 /**

@@ -201,11 +201,15 @@ export function terraformJsonToHcl(config: JsonObject): string {
   return out.join('\n');
 }
 
-/** What cdktf keeps beside an HCL stack (`metadata.json`): the JSON's comments and its `terraform` block. */
+/**
+ * What cdktf keeps beside an HCL stack (`metadata.json`): the JSON's comments and its `terraform`
+ * block; and its `provider` block, from which a later synth builds a removed consumer's tombstone
+ * with the same provider as in JSON (src/stacks/tombstone-stack.ts).
+ */
 export function terraformJsonMetadata(config: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const [key, v] of Object.entries(config)) {
-    if (key === COMMENT || key === 'terraform') out[key] = v;
+    if (key === COMMENT || key === 'terraform' || key === 'provider') out[key] = v;
     else if ((key === 'resource' || key === 'data') && isObject(v)) {
       out[key] = Object.fromEntries(
         Object.entries(v).map(([type, named]) => [
