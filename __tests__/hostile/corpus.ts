@@ -340,7 +340,8 @@ const OUTPUT: HostileCase[] = [
       put('out/stacks/owner/.terraform.lock.hcl', '# lock'),
       put('out/stacks/owner/extra_override.tf.json', '{}'),
     ),
-    args: synth('{d}/out/keyshare.yaml', '{d}/out'),
+    // The removed consumer's stack is not one keyshare could have written: only --forget drops it.
+    args: [...synth('{d}/out/keyshare.yaml', '{d}/out'), '--forget', '999999999999'],
     exit: 0,
     message:
       /1 removed: stacks\/consumer-999999999999\/cdk\.tf\.json\n  kept 5 entries keyshare did not write: keyshare\.yaml, stacks\/owner\/\.terraform\/, stacks\/owner\/\.terraform\.lock\.hcl, stacks\/owner\/extra_override\.tf\.json, terraform\.tfvars/,
@@ -351,6 +352,13 @@ const OUTPUT: HostileCase[] = [
       'stacks/owner/.terraform.lock.hcl',
       'stacks/owner/extra_override.tf.json',
     ],
+  },
+  {
+    name: 'a removed consumer whose previous stack keyshare cannot read is not dropped without --forget',
+    setup: all(previousOutput('out', { 'stacks/owner/cdk.tf.json': '{}', 'stacks/consumer-999999999999/cdk.tf.json': '{}' }), put('c.yaml', EXAMPLE)),
+    args: synth('{d}/c.yaml', '{d}/out'),
+    exit: 2,
+    message: /--out: holds the stack of a removed consumer whose provider and backend this keyshare cannot read.*--forget 999999999999/,
   },
   {
     name: '--out as a symbolic link to a previous output',

@@ -23,9 +23,20 @@ export class TombstoneStack extends AccountStack {
  * base config's) whose account it no longer lists as a cross-account consumer.
  */
 export function withLeaving(rollout: Rollout, previous: readonly LeavingConsumer[]): Rollout {
-  const listed = new Set([rollout.owner.account, ...crossAccountConsumers(rollout).map((c) => c.account)]);
-  const leaving = previous.filter((p) => !listed.has(p.account)).sort((a, b) => (a.account < b.account ? -1 : 1));
+  const gone = new Set(
+    leavingAccounts(
+      rollout,
+      previous.map((p) => p.account),
+    ),
+  );
+  const leaving = previous.filter((p) => gone.has(p.account)).sort((a, b) => (a.account < b.account ? -1 : 1));
   return leaving.length > 0 ? { ...rollout, leaving } : rollout;
+}
+
+/** Of the accounts that had a consumer stack, those `rollout` no longer gives one. */
+export function leavingAccounts(rollout: Rollout, accounts: readonly string[]): string[] {
+  const listed = new Set([rollout.owner.account, ...crossAccountConsumers(rollout).map((c) => c.account)]);
+  return accounts.filter((a) => !listed.has(a));
 }
 
 type Json = Record<string, unknown>;

@@ -46,7 +46,7 @@ export function synthesize(config: Rollout, outdir: string, options: SynthOption
   const request: OutputRequest = { dir: outdir, flag: '--out', kind: 'synth' };
   checkOutputDir(request);
   const forget = options.forget ?? [];
-  const rollout = rolloutWithTombstones(config, previousConsumerStacks(outdir), forget);
+  const rollout = rolloutWithTombstones(outdir, config, previousConsumerStacks(outdir), forget);
   const { proven, assumptions, keyPolicyBytes } = assertDeployable(rollout);
   // A whole new output replaces the old: `cdk.tf` replaces `cdk.tf.json`, and the reverse.
   const output = replaceOutput(request, { stage: (staging) => buildApp(rollout, staging, { hcl: options.hcl }).synth() });
