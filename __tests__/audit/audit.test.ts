@@ -156,6 +156,20 @@ describe('audit of a live organization served through the SDK mock', () => {
     expect(statusOf(await audit(r, org))).toEqual({ [OWNER]: 'proven', [CONSUMER_A]: 'proven', [CONSUMER_B]: 'proven' });
   });
 
+  test('an RCP is read as a resource control policy, not with the key-policy grammar: a statement with no Action is refused, named as an RCP', async () => {
+    // The key-policy reader lets a statement without Action pass as one with no effect; an RCP needs
+    // an Action (Organizations User Guide, "RCP syntax"), so such an RCP is unreadable, never a pass.
+    const r = rollout();
+    const org = deployedOrg(r);
+    org.managementAccount = '999999999999';
+    withRootRcp(org, org.orgId);
+    const content = JSON.parse(org.policies['p-orgonly'].content) as { Statement: Record<string, unknown>[] };
+    delete content.Statement[0].Action;
+    org.policies['p-orgonly'].content = JSON.stringify(content);
+    await expect(audit(r, org)).rejects.toThrow(/p-orgonly.*(Action and NotAction|resource control policy)/s);
+    await expect(audit(r, org)).rejects.not.toThrow(/key policy/);
+  });
+
   test('a missing service-linked role is named with the command that creates it', async () => {
     const r = rollout();
     const org = deployedOrg(r);

@@ -28,7 +28,7 @@ const STRING_LIKE = cite(
 );
 const PRINCIPAL = cite(
   'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html',
-  'You specify a principal in the Principal element of a resource-based policy or in condition keys that support principals.',
+  'You cannot use a wildcard to match part of a principal name or ARN.',
 );
 
 /** A change that lets the principals `statement` names decrypt with the key. */
@@ -59,11 +59,21 @@ describe('round three in review: an account ID given as a pattern admits every a
     expect(rules(r)).toContain('wildcard-principal-without-org');
   });
 
-  it(`a Principal element arn:aws:iam::1111*:root counts as anyone in an account matching 1111*, not as nobody (${PRINCIPAL.url})`, () => {
-    expect(PRINCIPAL.quote).toMatch(/Principal element of a resource-based policy/);
+  it(`a Principal element arn:aws:iam::1111*:root is Unknown, citing the page, shown at its widest reading (anyone in an account matching 1111*), never as nobody (${PRINCIPAL.url})`, () => {
+    // The page says the wildcard matches no part of a Principal ARN, not whether KMS then refuses the policy or matches no one.
+    expect(PRINCIPAL.quote).toMatch(/cannot use a wildcard to match part of a principal name or ARN/);
     const r = review(decrypt({ Principal: { AWS: 'arn:aws:iam::1111*:root' } }));
     expect(gainers(r)).toEqual([
-      { who: { kind: 'anyone', id: 'arn:aws:iam::1111*:root', label: expect.stringContaining('account matching 1111*') }, gained: ['kms:Decrypt'] },
+      {
+        who: {
+          kind: 'anyone',
+          id: 'arn:aws:iam::1111*:root',
+          label: expect.stringMatching(
+            /account matching 1111\*.*Unknown: "You cannot use a wildcard to match part of a principal name or ARN" \(IAM User Guide, reference_policies_elements_principal\)/,
+          ),
+        },
+        gained: ['kms:Decrypt'],
+      },
     ]);
     expect(rules(r)).toContain('wildcard-principal-without-org');
   });

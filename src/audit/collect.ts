@@ -6,6 +6,7 @@ import type { Rollout } from '../model/rollout';
 import { apiAction } from '../policy/actions';
 import { aliasArn, autoScalingRoleName, parseRoleArn, roleArn } from '../policy/arns';
 import { POLICY_VERSION, type PolicyDocument } from '../policy/document';
+import { RESOURCE_CONTROL_POLICY } from '../policy/formats';
 import type { Grant } from '../policy/kms-api';
 import {
   accountClients,
@@ -433,8 +434,9 @@ class OrganizationTree {
       const out = await calls.run('organizations', 'DescribePolicy', id, () =>
         this.client.send(new organizations.DescribePolicyCommand({ PolicyId: id })),
       );
-      // RCPs carry Principal "*" (Organizations User Guide, "RCP syntax"); read with the key-policy grammar, which requires a Principal.
-      return readPolicy(type === 'RESOURCE_CONTROL_POLICY' ? 'key' : 'scp', apiAction('organizations', 'DescribePolicy'), id, out.Policy?.Content);
+      // An RCP is read as one (Organizations User Guide, "RCP syntax": its statements name Principal "*"
+      // and need an Action), and what it cannot read names a resource control policy, not a key policy.
+      return readPolicy(type === RESOURCE_CONTROL_POLICY ? 'rcp' : 'scp', apiAction('organizations', 'DescribePolicy'), id, out.Policy?.Content);
     });
   }
 }

@@ -53,7 +53,7 @@ export function whoIsNamed(snapshots: readonly KeySnapshot[]): Who[] {
       for (const p of aws) {
         if (p === '*') add({ kind: 'anyone', id: '*', label: 'anyone (any AWS account)' });
         else if (accountPattern(p) !== undefined)
-          add({ kind: 'anyone', id: p, label: `anyone in an account matching ${accountPattern(p)} (Principal ${p})` });
+          add({ kind: 'anyone', id: p, label: `anyone in an account matching ${accountPattern(p)} (Principal ${p}; ${PATTERN_PRINCIPAL_UNKNOWN})` });
         else add(whoOf(p));
       }
     }
@@ -162,6 +162,15 @@ function readingPattern(policy: PolicyDocument, principal: string): PolicyDocume
     }),
   };
 }
+
+/**
+ * IAM User Guide, "AWS JSON policy elements: Principal"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html): "You
+ * cannot use a wildcard to match part of a principal name or ARN." The page does not say whether KMS
+ * then refuses the policy or matches no one, so the row says Unknown, citing it, beside the widest reading.
+ */
+export const PATTERN_PRINCIPAL_UNKNOWN =
+  'Unknown: "You cannot use a wildcard to match part of a principal name or ARN" (IAM User Guide, reference_policies_elements_principal), so KMS refuses this policy or matches no one; the widest reading is shown';
 
 /** The account field of a Principal value when it holds a wildcard (`arn:aws:iam::1111*:root`, `1111*`). */
 function accountPattern(principal: string): string | undefined {
