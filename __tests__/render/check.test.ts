@@ -36,7 +36,7 @@ test('no text shows a backtick as typed, and no table is wider than three column
   }
 });
 
-test('findings alike but for their account are one entry in the comment, and every one in the text report', () => {
+test('findings and failing steps alike but for their account are one entry in the comment, and every one in the text report', () => {
   const flat = rollout(manyConsumersYaml(20, false));
   const policy = keyPolicy(flat);
   // The classic mistake on every consumer's CreateGrant statement: 20 findings, one per account.
@@ -53,5 +53,13 @@ test('findings alike but for their account are one entry in the comment, and eve
   const md = checkRenderers.markdown(report);
   expect(md.match(/cross-account-grant-for-aws-resource/g)).toHaveLength(2); // the heading's reason, and the one entry
   expect(md).toContain('· **20 alike, one per account: 200000000000, 200000000001, 200000000002, …**; the first:<br>');
+  // The failing steps too: one <details> per kind of failure, the first of each shown.
+  const summaries = md.split('\n').filter((l) => l.startsWith('<details><summary>'));
+  expect(summaries.length).toBeGreaterThan(0);
+  expect(summaries.length).toBeLessThan(5);
+  for (const line of summaries)
+    expect(line).toContain(' · 20 alike, one per account: 200000000000, 200000000001, 200000000002, …; the first shown</summary>');
+  expect(md).not.toContain('more failures are not shown');
   expect(checkRenderers.text(report).match(/cross-account-grant-for-aws-resource:/g)).toHaveLength(20);
+  expect(checkRenderers.text(report).match(/^ {2}FAIL 2\d{11} create-grant:/gm)).toHaveLength(20);
 });

@@ -63,7 +63,7 @@ function stepRow(s: CheckedStep) {
  * how many were left out and that `--format json` has them all.
  */
 export const MARKDOWN_STEP_ROWS = 100;
-export const MARKDOWN_FAILURES = 20;
+const MARKDOWN_FAILURES = 20;
 
 /**
  * Why a rollout is not proven, in a few words each: what failed and how much, for the heading,
@@ -169,10 +169,21 @@ function markdownSteps(report: CheckReport) {
   return { steps, stepsNote: stepsNote === null ? null : trusted(stepsNote) };
 }
 
-function boundedFailures<T>(failures: readonly T[]) {
+/**
+ * The failures the comment details: those alike but for their account as one, its first shown
+ * ("300 alike, one per account: …"), up to MARKDOWN_FAILURES entries; how many are left out.
+ */
+function boundedFailures<T extends object>(failures: readonly T[]) {
+  const groups = groupAlike(
+    failures,
+    () => undefined,
+    (f) => f,
+  );
+  const shown = groups.slice(0, MARKDOWN_FAILURES);
+  const listed = shown.reduce((n, g) => n + g.count, 0);
   return {
-    failures: failures.slice(0, MARKDOWN_FAILURES),
-    failuresNotListed: failures.length > MARKDOWN_FAILURES ? failures.length - MARKDOWN_FAILURES : null,
+    failures: shown.map((g) => ({ ...g.first, alike: alikeNote(g, false) })),
+    failuresNotListed: failures.length > listed ? failures.length - listed : null,
   };
 }
 
