@@ -18,12 +18,16 @@ const ORG_EXAMPLE = 'examples/keyshare-org.yaml';
 const KEY_ARN = 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 function cdktfSynth(out: string, ...flags: string[]): void {
+  cdktfSynthWith({ KEYSHARE_CONFIG: ORG_EXAMPLE }, out, ...flags);
+}
+
+function cdktfSynthWith(env: Record<string, string>, out: string, ...flags: string[]): void {
   const r = spawnSync('npx', ['cdktf', 'synth', '--output', out, ...flags], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, KEYSHARE_CONFIG: ORG_EXAMPLE, CHECKPOINT_DISABLE: '1', CI: '1' },
+    env: { ...process.env, ...env, CHECKPOINT_DISABLE: '1', CI: '1' },
   });
-  expect(r.status).toBe(0);
+  expect({ status: r.status, stderr: r.status === 0 ? '' : `${r.stdout}${r.stderr}` }).toEqual({ status: 0, stderr: '' });
 }
 
 function read(file: string): string {
@@ -80,3 +84,27 @@ test('cdktf synth --hcl replaces cdk.tf.json with fmt-clean HCL whose policies e
     expect(JSON.parse(evaluated.policy as string)).toEqual(expected);
   }
 }, 600_000); // two or three cdktf synths, each a few seconds alone and over a minute on a loaded 2-core machine
+
+test("a removed consumer: cdktf synth writes keyshare synth's tombstone, and KEYSHARE_FORGET is --forget", () => {
+  const full = path.join(ROOT, ORG_EXAMPLE);
+  const without = path.join(work, 'without-b.yaml');
+  const removed = '777788889999';
+  // The org example lists B as one consumer entry whose lines follow `- account: "777788889999"`, up to the next entry.
+  const lines = read(full).split('\n');
+  const start = lines.findIndex((l) => l.includes(`account: "${removed}"`));
+  const end = lines.findIndex((l, i) => i > start && /^\s*- account:|^\S/.test(l));
+  fs.writeFileSync(without, [...lines.slice(0, start), ...lines.slice(end)].join('\n'));
+  const [viaKeyshare, viaCdktf] = [path.join(work, 'removed-keyshare'), path.join(work, 'removed-cdktf')];
+  for (const dir of [viaKeyshare, viaCdktf]) expect(keyshare(['synth', '--config', full, '--out', dir]).status).toBe(0);
+  expect(keyshare(['synth', '--config', without, '--out', viaKeyshare]).status).toBe(0);
+  cdktfSynthWith({ KEYSHARE_CONFIG: without }, viaCdktf);
+  const tombstone = `stacks/consumer-${removed}/cdk.tf.json`;
+  const [a, b] = [JSON.parse(read(path.join(viaKeyshare, tombstone))), JSON.parse(read(path.join(viaCdktf, tombstone)))];
+  expect(a.resource).toBeUndefined();
+  // Only the relative path of local state differs, as above.
+  delete a.terraform.backend;
+  delete b.terraform.backend;
+  expect(b).toEqual(a);
+  cdktfSynthWith({ KEYSHARE_CONFIG: without, KEYSHARE_FORGET: removed }, viaCdktf);
+  expect(fs.existsSync(path.join(viaCdktf, tombstone))).toBe(false);
+}, 600_000);
