@@ -374,6 +374,10 @@ describe('a removed consumer', () => {
     const found = dropped(CASES.find((c) => c.rule === 'consumer-dropped-with-live-grant')!.triggers());
     expect(found.map((f) => [f.severity, f.stack])).toEqual([['high', 'owner']]);
     expect(found[0].message).toMatch(new RegExp(`stops naming account ${CONSUMER_B}, but no plan here destroys its grant`));
+    // The owner's plan of `synth --forget`: the message says what must be true before it is applied.
+    expect(found[0].message).toContain(
+      `it drops ${SID.consumerTeardown}, so apply it only once the tombstone of ${CONSUMER_B} has destroyed its stack`,
+    );
   });
 
   it('is high when its stack keeps the grant', () => {

@@ -12,6 +12,7 @@ import { attribute } from './values';
 import { ownerOf } from './keys';
 import type { KeyReview, ReviewFinding } from './report';
 import { finding as ruleFinding, RuleId, SEVERITY_ORDER } from '../policy/rules';
+import { SID } from '../policy/key-policy';
 
 interface Where {
   readonly stack?: string;
@@ -233,16 +234,23 @@ function droppedAccountRisks(r: StackResources): ReviewFinding[] {
       const grants = r.grants.filter((g) => grantAccount(g) === account);
       if (grants.length > 0 && grants.every((g) => !g.after && g.change.kind !== 'forget')) continue;
       const held = grants.filter((g) => g.after || g.change.kind === 'forget').map((g) => `${g.stack} ${g.change.address}`);
+      // Kept for its teardown only: this is `synth --forget`, safe once its tombstone's apply destroyed the grant.
+      const forgotten = !accountsNamed(withoutTeardown(before), owner).has(account);
       out.push(
         finding(
           'consumer-dropped-with-live-grant',
-          `${t.change.address} stops naming account ${account}, but ${held.length > 0 ? `its grant stays (${held.join(', ')})` : 'no plan here destroys its grant'}: destroy its stack before this change is applied`,
+          `${t.change.address} stops naming account ${account}, but ${held.length > 0 ? `its grant stays (${held.join(', ')})` : 'no plan here destroys its grant'}: ${forgotten ? `it drops ${SID.consumerTeardown}, so apply it only once the tombstone of ${account} has destroyed its stack (its state is empty)` : 'destroy its stack before this change is applied'}`,
           { stack: t.stack, change: t.change },
         ),
       );
     }
   }
   return out;
+}
+
+/** A key policy without the statement that keeps removed consumers for their tombstone's teardown. */
+function withoutTeardown(doc: PolicyDocument): PolicyDocument {
+  return { ...doc, Statement: doc.Statement.filter((st) => st.Sid !== SID.consumerTeardown) };
 }
 
 /** Sharing: AMIs and snapshots shared with anyone, outside the organization, or with an account the key policies do not admit. */
