@@ -31,8 +31,12 @@ function killedChild(out: string, stopAt: number | undefined, afterMs: number): 
       seen.push(...lines);
       if (stopAt !== undefined && seen.length >= stopAt) child.kill('SIGKILL');
     });
-    if (stopAt === undefined) setTimeout(() => child.kill('SIGKILL'), afterMs);
-    child.on('exit', () => resolve(seen));
+    // Cleared when the child ends first: a pending timer would keep the jest worker from exiting.
+    const timer = stopAt === undefined ? setTimeout(() => child.kill('SIGKILL'), afterMs) : undefined;
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(seen);
+    });
   });
 }
 

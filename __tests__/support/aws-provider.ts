@@ -98,7 +98,11 @@ export async function startAwsProvider(): Promise<RunningProvider> {
         resolve(m[1]);
       }
     });
-    child.once('exit', (code) => reject(new Error(`the AWS provider exited (${code}) before it started: ${out}`)));
+    child.once('exit', (code) => {
+      // A provider that dies at start must not leave the 120 s timer holding the jest worker open.
+      clearTimeout(timer);
+      reject(new Error(`the AWS provider exited (${code}) before it started: ${out}`));
+    });
   });
   return {
     reattach,
