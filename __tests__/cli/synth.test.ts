@@ -129,6 +129,9 @@ describe('keyshare synth: removing a consumer', () => {
     const r = synth(dir, withoutB(BASE_YAML));
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      new RegExp(`^keyshare: synthesized 2 stacks into out/stacks: owner, consumer-${CONSUMER_A}; and 1 tombstone: consumer-${CONSUMER_B}\n`),
+    );
     const tombstone = read(dir, STACK_B);
     // The same backend (state), provider (account, region, deploy role) and versions; nothing declared.
     expect(placement(tombstone)).toEqual(placement(before));

@@ -33,6 +33,7 @@ export function synthSummaryText(s: SynthSummary): string {
     deploy: deployCommands(s),
     terraform: terraformCommand(s.outdir, OWNER_STACK),
     tombstones: s.tombstones.map((t) => ({ stack: oneLine(t.stack), apply: terraformCommand(s.outdir, t.stack) })),
+    tombstonesShown: firstFew(s.tombstones.map((t) => t.stack)),
     forget: s.tombstones.length > 0 ? forgetCommand(s) : '',
     forgotten: s.forgotten.join(', '),
     forgottenCount: s.forgotten.length,
