@@ -84,13 +84,15 @@ function serviceLinkedRoleUnderRcps(c: Layered): boolean {
 }
 
 /**
- * A Deny whose NotPrincipal names the caller's account but not the caller: "If an assumed-role user
- * ... is being evaluated, AWS might validate the account first, then the role, and then the
- * assumed-role user" (IAM User Guide, "AWS JSON policy elements: NotPrincipal",
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html): the
- * page does not decide whether naming the account alone exempts the account's principals. keyshare
- * answers Unknown there, naming the page (`authorizeKnowing`, `undecided`); the simulator, which has no
- * Unknown, exempts them without a permissions boundary and denies with one.
+ * A Deny whose NotPrincipal names the caller's account but not the caller (IAM User Guide, "AWS JSON
+ * policy elements: NotPrincipal",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html).
+ * The page's example names Bob and his account and says "all principals *except* the user named Bob
+ * in AWS account 444455556666 are explicitly denied access to a resource", so keyshare denies the
+ * account's other principals (round four's NotPrincipal scenarios); where the caller is named but its
+ * role or account is not, AWS "might validate the account first, then the role", and keyshare
+ * answers Unknown naming the page (`undecided`). The simulator, which has no Unknown, exempts every
+ * principal of a named account without a permissions boundary and denies with one.
  */
 function notPrincipalNamesOnlyTheAccount(c: Layered): boolean {
   const account = accountOf(c.request.principal);

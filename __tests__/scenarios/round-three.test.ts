@@ -5,21 +5,13 @@
  * on it; keyshare must give the page's answer, through `explain` (one request) or `doctor` (the
  * launch path).
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import type { PolicyDocument, PolicyStatement } from '../../src/policy/document';
 import type { Grant } from '../../src/policy/kms-api';
 import { keyshareInProcess as run } from '../cli/in-process';
-import { tempDir } from '../support/temp';
+import { cite, type Citation, type Decision, type PolicySetup, scenarioFiles } from '../support/explain-scenarios';
 import { GUIDE_GRANT_OPERATIONS as GUIDE_OPS } from '../support/aws-pages';
 import { keyPolicy } from '../../src/policy/key-policy';
 import { ORG_YAML, rollout } from '../support/rollouts';
-
-interface Citation {
-  readonly url: string;
-  /** The sentence that decides the scenario, verbatim from the page. */
-  readonly quote: string;
-}
 
 const PAGE = {
   evaluation: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html',
@@ -38,8 +30,6 @@ const PAGE = {
   ebs: 'https://docs.aws.amazon.com/kms/latest/developerguide/services-ebs.html',
   grants: 'https://docs.aws.amazon.com/kms/latest/developerguide/grants.html',
 } as const;
-
-const cite = (url: string, quote: string): Citation => ({ url, quote });
 
 const RCP_MEMBER_ONLY = cite(
   PAGE.orgRcps,
@@ -197,18 +187,7 @@ const PERIMETER_RCP = {
 const DENY_ALL_KMS_RCP = doc({ Sid: 'DenyKms', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*' });
 const boundary = (...actions: string[]) => doc({ Effect: 'Allow', Action: actions, Resource: '*' });
 
-type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied' | 'Unknown';
-
-interface Setup {
-  readonly keyPolicy: PolicyDocument;
-  readonly keyArn?: string;
-  readonly iam?: readonly PolicyDocument[];
-  readonly grants?: readonly Grant[];
-  readonly scps?: readonly unknown[];
-  readonly rcps?: readonly unknown[];
-  readonly boundary?: PolicyDocument;
-  readonly managementAccount?: boolean;
-}
+type Setup = Omit<PolicySetup, 'keyArn'> & { readonly keyArn?: string };
 
 interface RequestScenario extends Setup {
   readonly name: string;
@@ -918,28 +897,9 @@ const LAUNCHES: LaunchScenario[] = [
   },
 ];
 
-const tmp = tempDir('keyshare-round-three-');
-let files = 0;
-function file(content: unknown): string {
-  const f = path.join(tmp, `${++files}.json`);
-  fs.writeFileSync(f, JSON.stringify(content));
-  return f;
-}
-
-function inputArgs(s: Setup): string[] {
-  return [
-    '--key-policy',
-    file(s.keyPolicy),
-    '--key-arn',
-    s.keyArn ?? KEY,
-    ...(s.iam ?? []).flatMap((d) => ['--iam-policy', file(d)]),
-    ...((s.grants ?? []).length > 0 ? ['--grants', file({ Grants: s.grants })] : []),
-    ...(s.scps ?? []).flatMap((d) => ['--scp', file(d)]),
-    ...(s.rcps ?? []).flatMap((d) => ['--rcp', file(d)]),
-    ...(s.boundary ? ['--permissions-boundary', file(s.boundary)] : []),
-    ...(s.managementAccount ? ['--key-in-management-account'] : []),
-  ];
-}
+const files = scenarioFiles('keyshare-round-three-');
+const file = files.file;
+const inputArgs = (s: Setup): string[] => files.inputArgs({ ...s, keyArn: s.keyArn ?? KEY });
 
 describe('round three: documented scenarios decided from the AWS pages', () => {
   test(`an RCP with its own Allow is not one AWS accepts: refused, naming the statement and the fix (${RCP_ALLOW_ONLY_FULL_ACCESS.url})`, async () => {

@@ -91,8 +91,11 @@ export function namesCallerItself(matcher: PrincipalMatcher, caller: Caller): bo
  * recommends naming the session, its role and their account (IAM User Guide, "AWS JSON policy
  * elements: NotPrincipal",
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html).
- * `exempt`: every link of the caller's chain is named (or `*`); `applies`: none is; `undecided`: some
- * are, and the page does not say which AWS checks.
+ * `exempt`: every link of the caller's chain is named (or `*`); `applies`: the caller itself (nor,
+ * for a session, its role) is not named, whether or not its account is: the page's example with Bob's
+ * ARN and his account's says "all principals *except* the user named Bob in AWS account 444455556666
+ * are explicitly denied access to a resource"; `undecided`: the caller is named but its role or
+ * account is not, and the page says only that AWS "might" then deny the account or role.
  */
 export function notPrincipalExemption(matcher: PrincipalMatcher, caller: Caller): 'exempt' | 'applies' | 'undecided' {
   if (matcher.everyone) return 'exempt';
@@ -107,5 +110,6 @@ export function notPrincipalExemption(matcher: PrincipalMatcher, caller: Caller)
           ? [caller.roleKey !== undefined && matcher.roles.has(caller.roleKey), account]
           : [matcher.arns.has(caller.arn), account];
   if (chain.every((named) => named)) return 'exempt';
-  return chain.some((named) => named) ? 'undecided' : 'applies';
+  const itself = caller.kind === 'assumed-role' ? chain[0] || chain[1] : chain[0];
+  return itself ? 'undecided' : 'applies';
 }
