@@ -12,7 +12,7 @@ import { issuedAutoScalingGrant } from '../../src/policy/grant';
 import { keyPolicy } from '../../src/policy/key-policy';
 import type { ReviewReport } from '../../src/review/report';
 import { keyshareInProcess as run } from '../cli/in-process';
-import { changeOf, planDocs, review, type PlanDocs } from '../support/review-fixtures';
+import { bound, planDocs, review } from '../support/review-fixtures';
 import { BASE_YAML, CONSUMER_A, OWNER, REGION, rollout } from '../support/rollouts';
 import { tempDir } from '../support/temp';
 
@@ -91,25 +91,6 @@ describe(`doctor --deploy-role: the deploy role's permissions boundary bounds it
     expect(report.deploy.steps.find((s) => s.permission === 'kms:ListGrants')?.decision).toBe('ExplicitlyDenied');
   });
 });
-
-/** Adds to the consumer stack a boundary policy allowing `actions` and sets it on the role `name`. */
-function bound(docs: PlanDocs, name: string, actions: readonly string[]): void {
-  const stack = docs.get(`consumer-${CONSUMER_A}`);
-  const template = changeOf(docs, `consumer-${CONSUMER_A}`, 'aws_iam_policy');
-  const arn = `arn:aws:iam::${CONSUMER_A}:policy/boundary`;
-  const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: [...actions], Resource: '*' }] });
-  const change = (type: string, resource: string, after: Record<string, unknown>) => ({
-    ...template,
-    address: `${type}.${resource}`,
-    type,
-    name: resource,
-    change: { ...template.change, actions: ['create'], before: null, after, after_unknown: {}, before_sensitive: false, after_sensitive: {} },
-  });
-  stack.resource_changes.push(
-    change('aws_iam_policy', 'boundary', { name: 'boundary', arn, policy }),
-    change('aws_iam_role', name, { name, permissions_boundary: arn }),
-  );
-}
 const deployOf = (r: ReviewReport) => r.keys[0].launch.find((l) => l.account === CONSUMER_A)!;
 
 describe('review: the grant creator’s permissions_boundary bounds its deploy path too (class 2)', () => {

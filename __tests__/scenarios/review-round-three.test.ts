@@ -7,7 +7,7 @@
 import { SID } from '../../src/policy/key-policy';
 import type { ReviewReport } from '../../src/review/report';
 import { KNOWLEDGE_CENTER_GRANT_OPERATIONS as KC_OPS } from '../support/aws-pages';
-import { changeOf, editKeyPolicy, planDocs, review, rules, statement, type PlanDocs } from '../support/review-fixtures';
+import { bound, changeOf, editKeyPolicy, planDocs, review, rules, statement, type PlanDocs } from '../support/review-fixtures';
 import { BASE_YAML, CONSUMER_A } from '../support/rollouts';
 
 interface Citation {
@@ -158,25 +158,6 @@ const PB_INTERSECTION = cite(
   'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html',
   'When you set a permissions boundary for an entity, the entity can perform only the actions that are allowed by both its identity-based policies and its permissions boundaries.',
 );
-
-/** Adds to the consumer stack a boundary policy allowing `actions` and the role `name` bounded by it. */
-function bound(docs: PlanDocs, name: string, actions: readonly string[]): void {
-  const stack = docs.get(`consumer-${CONSUMER_A}`);
-  const template = changeOf(docs, `consumer-${CONSUMER_A}`, 'aws_iam_policy');
-  const arn = `arn:aws:iam::${CONSUMER_A}:policy/boundary`;
-  const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: [...actions], Resource: '*' }] });
-  const change = (type: string, resource: string, after: Record<string, unknown>) => ({
-    ...template,
-    address: `${type}.${resource}`,
-    type,
-    name: resource,
-    change: { ...template.change, actions: ['create'], before: null, after, after_unknown: {}, before_sensitive: false, after_sensitive: {} },
-  });
-  stack.resource_changes.push(
-    change('aws_iam_policy', 'boundary', { name: 'boundary', arn, policy }),
-    change('aws_iam_role', name, { name, permissions_boundary: arn }),
-  );
-}
 const roleAccess = (r: ReviewReport, role: string) => r.keys[0].access.find((a) => a.who.id === `arn:aws:iam::${CONSUMER_A}:role/${role}`);
 
 describe(`round three in review: a role's permissions boundary limits what its attached policies give (class 2) (${PB_INTERSECTION.url})`, () => {

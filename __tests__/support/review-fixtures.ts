@@ -3,7 +3,7 @@ import { parsePlan } from '../../src/review/plan';
 import { providerAccount, StackPlan } from '../../src/review/plan-set';
 import type { ReviewFinding as Finding, ReviewReport } from '../../src/review/report';
 import { reviewPlans } from '../../src/review/review';
-import { rollout } from './rollouts';
+import { CONSUMER_A, rollout } from './rollouts';
 
 /**
  * Plan fixtures for AWS resources, built from keyshare's own synthesized stacks in the documented
@@ -70,4 +70,23 @@ export function statement(policy: any, sid: string): any {
   const s = policy.Statement.find((x: any) => x.Sid === sid);
   if (!s) throw new Error(`no statement ${sid}`);
   return s;
+}
+
+/** Adds to the consumer stack a boundary policy allowing `actions` and the role `name` bounded by it (`aws_iam_role.permissions_boundary`). */
+export function bound(docs: PlanDocs, name: string, actions: readonly string[]): void {
+  const stack = docs.get(`consumer-${CONSUMER_A}`);
+  const template = changeOf(docs, `consumer-${CONSUMER_A}`, 'aws_iam_policy');
+  const arn = `arn:aws:iam::${CONSUMER_A}:policy/boundary`;
+  const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: [...actions], Resource: '*' }] });
+  const change = (type: string, resource: string, after: Record<string, unknown>) => ({
+    ...template,
+    address: `${type}.${resource}`,
+    type,
+    name: resource,
+    change: { ...template.change, actions: ['create'], before: null, after, after_unknown: {}, before_sensitive: false, after_sensitive: {} },
+  });
+  stack.resource_changes.push(
+    change('aws_iam_policy', 'boundary', { name: 'boundary', arn, policy }),
+    change('aws_iam_role', name, { name, permissions_boundary: arn }),
+  );
 }
