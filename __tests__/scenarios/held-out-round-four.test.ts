@@ -120,6 +120,14 @@ const SCP_AND_BOUNDARY = cite(
 );
 const RCP_NOT_RESTRICTED = cite(PAGE.orgRcps, 'Resources and entities not restricted by RCPs');
 
+const GLOBAL_KEYS = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html';
+const SOURCE_IP_PRESENT = cite(
+  GLOBAL_KEYS,
+  'This key is included in the request context, except when the requester uses a VPC endpoint to make the request.',
+);
+const CURRENT_TIME_PRESENT = cite(GLOBAL_KEYS, 'This key is always included in the request context.');
+const CONSTRAINT_TYPE = cite(PAGE.kmsKeys, 'You can use this condition key to check that the request contains one type or the other.');
+
 const OWNER = '111122223333';
 const CONSUMER = '444455556666';
 const STRANGER = '777788889999';
@@ -515,6 +523,64 @@ const SCENARIOS: Scenario[] = [
     action: 'kms:Decrypt',
     context: ['kms:ViaService=!absent'],
     decision: 'ExplicitlyDenied',
+  }),
+  // Keys the request carries with a value keyshare does not know: unknown, whatever the operator.
+  on({
+    name: 'IpAddress aws:SourceIp 10.0.0.0/8 on the only Allow, the caller address not given: unknown, naming aws:SourceIp',
+    cites: [SOURCE_IP_PRESENT],
+    keyPolicy: doc(ROOT, allowTo(CONSUMER_ROOT, 'kms:Decrypt', { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } })),
+    iam: [iam('kms:Decrypt')],
+    principal: EXAMPLE_ROLE,
+    action: 'kms:Decrypt',
+    decision: 'Unknown',
+    dependsOn: ['aws:SourceIp'],
+  }),
+  on({
+    name: 'a Deny with NotIpAddress aws:SourceIp, the caller address not given: unknown, not denied',
+    cites: [SOURCE_IP_PRESENT],
+    keyPolicy: doc(ROOT, allowTo(CONSUMER_ROOT, 'kms:Decrypt'), {
+      Sid: 'OnlyFromTheOffice',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:*',
+      Resource: '*',
+      Condition: { NotIpAddress: { 'aws:SourceIp': '192.0.2.0/24' } },
+    }),
+    iam: [iam('kms:Decrypt')],
+    principal: EXAMPLE_ROLE,
+    action: 'kms:Decrypt',
+    decision: 'Unknown',
+    dependsOn: ['aws:SourceIp'],
+  }),
+  on({
+    name: 'DateLessThan aws:CurrentTime on the only Allow, the time not given: unknown, naming aws:CurrentTime',
+    cites: [CURRENT_TIME_PRESENT],
+    keyPolicy: doc(ROOT, allowTo(CONSUMER_ROOT, 'kms:Decrypt', { DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } })),
+    iam: [iam('kms:Decrypt')],
+    principal: EXAMPLE_ROLE,
+    action: 'kms:Decrypt',
+    decision: 'Unknown',
+    dependsOn: ['aws:CurrentTime'],
+  }),
+  on({
+    name: 'StringEquals kms:GrantConstraintType EncryptionContextSubset: a CreateGrant with that constraint is allowed',
+    cites: [CONSTRAINT_TYPE],
+    keyPolicy: doc(ROOT, allowTo({ AWS: APP_ROLE }, 'kms:CreateGrant', { StringEquals: { 'kms:GrantConstraintType': 'EncryptionContextSubset' } })),
+    principal: APP_ROLE,
+    action: 'kms:CreateGrant',
+    context: ['kms:GrantOperations=Decrypt'],
+    grantConstraints: { EncryptionContextSubset: { Department: 'IT' } },
+    decision: 'Allowed',
+  }),
+  on({
+    name: 'the same condition: a CreateGrant with EncryptionContextEquals is denied',
+    cites: [CONSTRAINT_TYPE],
+    keyPolicy: doc(ROOT, allowTo({ AWS: APP_ROLE }, 'kms:CreateGrant', { StringEquals: { 'kms:GrantConstraintType': 'EncryptionContextSubset' } })),
+    principal: APP_ROLE,
+    action: 'kms:CreateGrant',
+    context: ['kms:GrantOperations=Decrypt'],
+    grantConstraints: { EncryptionContextEquals: { Department: 'IT' } },
+    decision: 'ImplicitlyDenied',
   }),
   // NotAction and NotPrincipal.
   on({

@@ -11,6 +11,13 @@ export interface Operator {
   /** Like and Arn operators treat `*` and `?` in policy values as wildcards. */
   readonly wildcards: boolean;
   readonly test: (requestValue: string, policyValue: string) => boolean;
+  /**
+   * Request values that stand on each side of `policyValue` for this operator, for deciding a key no
+   * one gave (`evaluator/unknown.ts`): a CIDR block is no IP address, and a date or number equal to
+   * the policy's is neither less nor greater than it, so the policy value alone would never show
+   * that some value of the key meets the condition. An unknown key is unknown, not false.
+   */
+  readonly witnesses: (policyValue: string) => readonly string[];
 }
 
 const stringEquals = (a: string, b: string) => a === b;
@@ -29,6 +36,18 @@ function numeric(compare: (a: number, b: number) => boolean) {
 function epochMillis(value: string): number {
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   return Date.parse(value);
+}
+
+/** A number just below, equal to and just above the policy's. */
+function numericWitnesses(value: string): string[] {
+  const n = Number(value);
+  return value.trim() === '' || Number.isNaN(n) ? [value] : [String(n - 1), value, String(n + 1)];
+}
+
+/** A date a second before, the policy's, and a second after. */
+function dateWitnesses(value: string): string[] {
+  const t = epochMillis(value);
+  return Number.isNaN(t) ? [value] : [new Date(t - 1000).toISOString(), value, new Date(t + 1000).toISOString()];
 }
 
 function date(compare: (a: number, b: number) => boolean) {
@@ -74,9 +93,16 @@ const ipAddress = (a: string, b: string) => {
   return (address & mask) >>> 0 === (network & mask) >>> 0;
 };
 
-function op(test: Operator['test'], negated = false, wildcards = false): Operator {
-  return { test, negated, wildcards };
+/** The CIDR block's own network address is in it; any other text is in no block. */
+const ipWitnesses = (value: string) => [value.split('/')[0]];
+const itself = (value: string) => [value];
+
+function op(test: Operator['test'], negated = false, wildcards = false, witnesses: Operator['witnesses'] = itself): Operator {
+  return { test, negated, wildcards, witnesses };
 }
+
+const num = (compare: (a: number, b: number) => boolean, negated = false) => op(numeric(compare), negated, false, numericWitnesses);
+const dt = (compare: (a: number, b: number) => boolean, negated = false) => op(date(compare), negated, false, dateWitnesses);
 
 /** Keyed by lower-case operator name: operator names are case-insensitive in practice. */
 export const OPERATORS: ReadonlyMap<string, Operator> = new Map([
@@ -86,34 +112,22 @@ export const OPERATORS: ReadonlyMap<string, Operator> = new Map([
   ['stringnotequalsignorecase', op(stringEqualsIgnoreCase, true)],
   ['stringlike', op(stringLike, false, true)],
   ['stringnotlike', op(stringLike, true, true)],
-  ['numericequals', op(numeric((a, b) => a === b))],
-  [
-    'numericnotequals',
-    op(
-      numeric((a, b) => a === b),
-      true,
-    ),
-  ],
-  ['numericlessthan', op(numeric((a, b) => a < b))],
-  ['numericlessthanequals', op(numeric((a, b) => a <= b))],
-  ['numericgreaterthan', op(numeric((a, b) => a > b))],
-  ['numericgreaterthanequals', op(numeric((a, b) => a >= b))],
-  ['dateequals', op(date((a, b) => a === b))],
-  [
-    'datenotequals',
-    op(
-      date((a, b) => a === b),
-      true,
-    ),
-  ],
-  ['datelessthan', op(date((a, b) => a < b))],
-  ['datelessthanequals', op(date((a, b) => a <= b))],
-  ['dategreaterthan', op(date((a, b) => a > b))],
-  ['dategreaterthanequals', op(date((a, b) => a >= b))],
+  ['numericequals', num((a, b) => a === b)],
+  ['numericnotequals', num((a, b) => a === b, true)],
+  ['numericlessthan', num((a, b) => a < b)],
+  ['numericlessthanequals', num((a, b) => a <= b)],
+  ['numericgreaterthan', num((a, b) => a > b)],
+  ['numericgreaterthanequals', num((a, b) => a >= b)],
+  ['dateequals', dt((a, b) => a === b)],
+  ['datenotequals', dt((a, b) => a === b, true)],
+  ['datelessthan', dt((a, b) => a < b)],
+  ['datelessthanequals', dt((a, b) => a <= b)],
+  ['dategreaterthan', dt((a, b) => a > b)],
+  ['dategreaterthanequals', dt((a, b) => a >= b)],
   ['bool', op(bool)],
   ['binaryequals', op(stringEquals)],
-  ['ipaddress', op(ipAddress)],
-  ['notipaddress', op(ipAddress, true)],
+  ['ipaddress', op(ipAddress, false, false, ipWitnesses)],
+  ['notipaddress', op(ipAddress, true, false, ipWitnesses)],
   ['arnequals', op(arnLike, false, true)],
   ['arnlike', op(arnLike, false, true)],
   ['arnnotequals', op(arnLike, true, true)],

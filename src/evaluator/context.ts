@@ -85,7 +85,10 @@ export function requestContext(caller: Caller, request: KmsRequest, key: KmsArnP
     context.set(ENCRYPTION_CONTEXT_KEYS_KEY, keys);
   }
   const constraintTypes = Object.keys(request.grantConstraints ?? {});
-  if (constraintTypes.length > 0) context.set(GRANT_CONSTRAINT_TYPE_KEY, constraintTypes);
+  // kms:GrantConstraintType is "Single-valued" (KMS developer guide, "AWS KMS condition keys",
+  // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html): one constraint type is
+  // a string, which StringEquals compares, not a list of one.
+  if (constraintTypes.length > 0) context.set(GRANT_CONSTRAINT_TYPE_KEY, constraintTypes.length === 1 ? constraintTypes[0] : constraintTypes);
   if (request.context) {
     for (const k of Object.keys(request.context)) {
       const value = request.context[k];

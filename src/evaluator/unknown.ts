@@ -76,7 +76,7 @@ function unknownUsesOf(policy: CompiledPolicy, unknown: (key: string) => boolean
           key: c.key,
           keyLower: c.keyLower,
           multi: c.kind === 'forAllValues' || c.kind === 'forAnyValue' || isMultiValuedKey(c.key),
-          values: c.kind === 'null' ? [] : c.values.filter((v) => !v.includes('${')),
+          values: c.kind === 'null' ? [] : c.values.filter((v) => !v.includes('${')).flatMap((v) => c.op?.witnesses(v) ?? [v]),
         })),
     );
     byPredicate.set(unknown, uses);
