@@ -128,6 +128,13 @@ const SOURCE_IP_PRESENT = cite(
 const CURRENT_TIME_PRESENT = cite(GLOBAL_KEYS, 'This key is always included in the request context.');
 const CONSTRAINT_TYPE = cite(PAGE.kmsKeys, 'You can use this condition key to check that the request contains one type or the other.');
 
+const GRANT_OPERATIONS_ALL = cite(PAGE.kmsKeys, "It doesn't require any grant operations, but it forbids unspecified grant operations.");
+const CREATE_GRANT_REQUIRED = cite('https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html', 'Required: Yes');
+const GRANTEE_PRINCIPAL = cite(
+  PAGE.kmsKeys,
+  'You can use this condition key to control access to the CreateGrant operation based on the value of the GranteePrincipal parameter in the request.',
+);
+
 const OWNER = '111122223333';
 const CONSUMER = '444455556666';
 const STRANGER = '777788889999';
@@ -581,6 +588,37 @@ const SCENARIOS: Scenario[] = [
     context: ['kms:GrantOperations=Decrypt'],
     grantConstraints: { EncryptionContextEquals: { Department: 'IT' } },
     decision: 'ImplicitlyDenied',
+  }),
+  // CreateGrant always carries its grantee and operations (required parameters): unknown when not given.
+  on({
+    name: 'kms:GranteePrincipal = the Auto Scaling role: a CreateGrant whose grantee is not given is unknown, naming kms:GranteePrincipal',
+    cites: [GRANTEE_PRINCIPAL, CREATE_GRANT_REQUIRED],
+    keyPolicy: doc(ROOT, allowTo(CONSUMER_ROOT, 'kms:CreateGrant', { StringEquals: { 'kms:GranteePrincipal': SLR } })),
+    iam: [iam('kms:CreateGrant')],
+    principal: EXAMPLE_ROLE,
+    action: 'kms:CreateGrant',
+    decision: 'Unknown',
+    dependsOn: ['kms:GranteePrincipal'],
+  }),
+  on({
+    name: 'the same key policy: a CreateGrant for the Auto Scaling role is allowed',
+    cites: [GRANTEE_PRINCIPAL],
+    keyPolicy: doc(ROOT, allowTo(CONSUMER_ROOT, 'kms:CreateGrant', { StringEquals: { 'kms:GranteePrincipal': SLR } })),
+    iam: [iam('kms:CreateGrant')],
+    principal: EXAMPLE_ROLE,
+    action: 'kms:CreateGrant',
+    context: [`kms:GranteePrincipal=${SLR}`],
+    decision: 'Allowed',
+  }),
+  on({
+    name: 'ForAllValues kms:GrantOperations [Decrypt]: a CreateGrant whose operations are not given is unknown, not allowed as if it had none',
+    cites: [GRANT_OPERATIONS_ALL, CREATE_GRANT_REQUIRED],
+    keyPolicy: doc(ROOT, allowTo(CONSUMER_ROOT, 'kms:CreateGrant', { 'ForAllValues:StringEquals': { 'kms:GrantOperations': ['Decrypt'] } })),
+    iam: [iam('kms:CreateGrant')],
+    principal: EXAMPLE_ROLE,
+    action: 'kms:CreateGrant',
+    decision: 'Unknown',
+    dependsOn: ['kms:GrantOperations'],
   }),
   // NotAction and NotPrincipal.
   on({

@@ -200,3 +200,19 @@ export function keySource(key: string): KeySourceEntry | undefined {
 export function isCallerKnownKey(key: string): boolean {
   return keySource(key)?.source === 'user';
 }
+
+/**
+ * The request keys an operation always carries, because the parameter they come from is required:
+ * CreateGrant's GranteePrincipal and Operations are "Required: Yes" (KMS API reference, CreateGrant,
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html). A request given without
+ * them has a grantee and operations no one said: unknown, never absent.
+ */
+const REQUIRED_REQUEST_KEYS: Readonly<Record<string, readonly string[]>> = {
+  'kms:creategrant': [GRANTEE_PRINCIPAL.toLowerCase(), GRANT_OPERATIONS.toLowerCase()],
+};
+
+/** For `action`: whether a key is unknown unless given, as a user fact or a required parameter of the operation. */
+export function unknownUnlessGiven(action: string): (key: string) => boolean {
+  const required = REQUIRED_REQUEST_KEYS[action.toLowerCase()] ?? [];
+  return (key) => isCallerKnownKey(key) || required.includes(key.toLowerCase());
+}

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DESCRIPTIONS } from './descriptions';
 import { InputError } from '../../errors';
 import { authorizeKnowing, isAllowed } from '../../evaluator';
-import { isCallerKnownKey } from '../../policy/conditions';
+import { unknownUnlessGiven } from '../../policy/conditions';
 import { explainRenderers } from '../../render/explain';
 import { Format, render } from '../../render/format';
 import { parseContextFlags } from '../../inputs/context';
@@ -49,7 +49,7 @@ export async function explain(flags: ExplainFlags): Promise<number> {
     ),
   );
   // A condition on a fact only the caller knows (aws:ResourceOrgID, ...) that was not given is unknown, not false.
-  const explained = requests.map((request) => ({ request, ...authorizeKnowing(inputs, request, isCallerKnownKey) }));
+  const explained = requests.map((request) => ({ request, ...authorizeKnowing(inputs, request, unknownUnlessGiven(request.action)) }));
   // Notes would break the JSON array machines parse, so they go to stderr there.
   if (flags.format === 'json') for (const note of loaded.notes) process.stderr.write(`keyshare: note: ${note}\n`);
   process.stdout.write(render(explainRenderers, { keyArn: inputs.keyArn, notes: loaded.notes, explained }, flags.format));
