@@ -56,11 +56,18 @@ function hostile(value: Json, next: () => string, key = ''): Json {
   return value;
 }
 
-/** The same report with every string plain: letters kept, every other character an x, lengths kept. */
-function plain<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/[^A-Za-z0-9 ]/g, 'x') as T;
-  if (Array.isArray(value)) return value.map(plain) as T;
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) as T;
+const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/**
+ * The same report with every string plain: letters, digits and spaces kept, every other character a
+ * letter of its own, lengths kept. One letter per character, not one for all: strings that differ stay
+ * different, so the renderer groups the same entries alike (stacks alike but for their account) in both.
+ */
+function plain<T>(value: T, letters = new Map<string, string>()): T {
+  const letter = (c: string) => letters.get(c) ?? (letters.set(c, LETTERS[letters.size % LETTERS.length]), letters.get(c)!);
+  if (typeof value === 'string') return value.replace(/[^A-Za-z0-9 ]/gu, letter) as T;
+  if (Array.isArray(value)) return value.map((v) => plain(v, letters)) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v, letters)])) as T;
   return value;
 }
 

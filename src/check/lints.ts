@@ -20,7 +20,7 @@ import {
 } from '../policy/document';
 import { finding, Finding } from '../policy/rules';
 import { iamPolicyOverflow, keyPolicyNearLimit, keyPolicyOverflow } from '../policy/size';
-import { rootDelegation } from '../policy/reading';
+import { conditionValueList, rootDelegation } from '../policy/reading';
 
 const idOf = statementId;
 
@@ -56,7 +56,7 @@ function scopesPrincipal(s: PolicyStatement): boolean {
   return Object.entries(s.Condition ?? {}).some(([operator, block]) =>
     Object.entries(block).some(([key, values]) => {
       const k = key.toLowerCase();
-      const given = listOf(values as string | string[]).map(String);
+      const given = conditionValueList(values);
       // A negated operator ("StringNotEquals aws:PrincipalAccount") admits every other account.
       if (operator.includes('Not')) return false;
       if (ONE_VALUE_KEYS.includes(k)) return given.length > 0 && given.every((v) => !WILDCARD.test(v));

@@ -1,7 +1,7 @@
 import { coversAllKmsActions } from './actions';
 import { DEFAULT_PARTITION, parseRootArn, type Partition } from './arns';
 import { PRINCIPAL_ORG_ID, PRINCIPAL_ORG_PATHS } from './conditions';
-import { listOf, type PolicyDocument, type PolicyStatement, type StringOrList } from './document';
+import { listOf, type PolicyDocument, type PolicyStatement } from './document';
 import { ACCOUNT_ID } from './formats';
 
 /**
@@ -33,12 +33,21 @@ export function conditionKeys(s: PolicyStatement): string[] {
   return Object.values(s.Condition ?? {}).flatMap((block) => Object.keys(block).map((k) => k.toLowerCase()));
 }
 
+/**
+ * A condition's values as strings: the policy grammar allows a string, a number or a Boolean, or a
+ * list of them (IAM User Guide, "Grammar of the IAM JSON policy language", condition_value_list,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+ */
+export function conditionValueList(values: unknown): string[] {
+  return (Array.isArray(values) ? values : [values]).filter((v) => v !== undefined && v !== null).map(String);
+}
+
 /** Every value the policy's conditions give `key`, under any operator. */
 export function conditionValues(policy: PolicyDocument, key: string): string[] {
   const lower = key.toLowerCase();
   return policy.Statement.flatMap((s) =>
     Object.values(s.Condition ?? {}).flatMap((block) =>
-      Object.entries(block).flatMap(([k, v]) => (k.toLowerCase() === lower ? listOf(v as StringOrList).map(String) : [])),
+      Object.entries(block).flatMap(([k, v]) => (k.toLowerCase() === lower ? conditionValueList(v) : [])),
     ),
   );
 }
