@@ -14,6 +14,7 @@ import {
   type Citation,
   type Decision,
   doc,
+  doctorOne,
   type ExplainRequest,
   explainOne,
   type PolicySetup,
@@ -720,15 +721,99 @@ const SCENARIOS: Scenario[] = [
   }),
 ];
 
+/** Launch paths, through `doctor`: the consumer's deploy role creates the grant for its Auto Scaling role. */
+interface LaunchScenario extends PolicySetup {
+  readonly name: string;
+  readonly cites: readonly Citation[];
+  readonly verdict: 'works' | 'fails' | 'unknown';
+  readonly steps?: Readonly<Record<string, Decision>>;
+}
+
+const CREATOR = `arn:aws:iam::${CONSUMER}:role/deploy`;
+const CONSUMER_USE_ONLY = allowTo(CONSUMER_ROOT);
+const CONSUMER_CREATE_GRANT = allowTo(CONSUMER_ROOT, 'kms:CreateGrant');
+const rcpAdmittingAccounts = (...accounts: string[]) =>
+  doc({
+    Sid: 'OnlyTheseAccounts',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 'kms:*',
+    Resource: '*',
+    Condition: { StringNotEqualsIfExists: { 'aws:PrincipalAccount': accounts } },
+  });
+const launch = (s: Omit<LaunchScenario, 'keyArn' | 'grants' | 'iam'>): LaunchScenario => ({
+  keyArn: KEY,
+  iam: [iam('kms:CreateGrant')],
+  grants: [SLR_GRANT],
+  ...s,
+});
+
+const LAUNCHES: LaunchScenario[] = [
+  launch({
+    name: "the consumer's CreateGrant allowed only with kms:GrantIsForAWSResource: Terraform's direct CreateGrant is denied",
+    cites: [GRANT_FOR_AWS_RESOURCE],
+    keyPolicy: doc(ROOT, CONSUMER_USE_ONLY, allowTo(CONSUMER_ROOT, 'kms:CreateGrant', { Bool: { 'kms:GrantIsForAWSResource': 'true' } })),
+    verdict: 'fails',
+    steps: { 'create-grant': 'ImplicitlyDenied' },
+  }),
+  launch({
+    name: "an SCP on the consumer denying kms:CreateGrant denies the deploy role's grant, not the service-linked role's use of it",
+    cites: [SCP_IMPLICIT, SCP_SLR],
+    keyPolicy: doc(ROOT, CONSUMER_USE_ONLY, CONSUMER_CREATE_GRANT),
+    scps: [
+      doc({ Sid: 'All', Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'NoGrants', Effect: 'Deny', Action: 'kms:CreateGrant', Resource: '*' }),
+    ],
+    verdict: 'fails',
+    steps: { 'create-grant': 'ExplicitlyDenied', 'use-through-grant:Decrypt': 'Allowed' },
+  }),
+  launch({
+    name: 'a key policy Deny on CreateGrant when ForAnyValue of kms:GrantOperations is CreateGrant denies the guide grant, which carries it',
+    cites: [FOR_ANY_VALUE],
+    keyPolicy: doc(ROOT, CONSUMER_USE_ONLY, CONSUMER_CREATE_GRANT, {
+      Sid: 'NoRegranting',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: { 'ForAnyValue:StringEquals': { 'kms:GrantOperations': 'CreateGrant' } },
+    }),
+    verdict: 'fails',
+    steps: { 'create-grant': 'ExplicitlyDenied' },
+  }),
+  launch({
+    name: "an RCP admitting only the owner's and the consumer's accounts lets the launch work",
+    cites: [RCP_NOT_RESTRICTED],
+    keyPolicy: doc(ROOT, CONSUMER_USE_ONLY, CONSUMER_CREATE_GRANT),
+    rcps: [rcpAdmittingAccounts(OWNER, CONSUMER)],
+    verdict: 'works',
+  }),
+  launch({
+    name: "an RCP admitting only the owner's account denies the consumer's CreateGrant, not its service-linked role's use",
+    cites: [RCP_NOT_RESTRICTED],
+    keyPolicy: doc(ROOT, CONSUMER_USE_ONLY, CONSUMER_CREATE_GRANT),
+    rcps: [rcpAdmittingAccounts(OWNER)],
+    verdict: 'fails',
+    steps: { 'create-grant': 'ExplicitlyDenied', 'use-through-grant:Decrypt': 'Allowed' },
+  }),
+];
+
 const files = scenarioFiles('keyshare-round-four-');
 
 describe('held-out round four: documented scenarios decided from the AWS pages', () => {
   test('at least 20, each citing an AWS page and quoting its deciding sentence', () => {
-    expect(SCENARIOS.length).toBeGreaterThanOrEqual(20);
-    for (const s of SCENARIOS) {
+    expect(SCENARIOS.length + LAUNCHES.length).toBeGreaterThanOrEqual(20);
+    for (const s of [...SCENARIOS, ...LAUNCHES]) {
       expect(s.cites.length).toBeGreaterThan(0);
       for (const c of s.cites) expect(c.url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
     }
+  });
+
+  test.each(LAUNCHES.map((s) => [s.name, s] as const))('doctor: %s', async (_, s) => {
+    const r = await doctorOne(files, s, { consumer: CONSUMER, creator: CREATOR });
+    expect(r.stderr).toBe('');
+    expect(r.verdict).toBe(s.verdict);
+    expect(r.status).toBe(s.verdict === 'works' ? 0 : 1);
+    for (const [id, decision] of Object.entries(s.steps ?? {})) expect(r.steps.find((st) => st.id === id)?.decision).toBe(decision);
   });
 
   test.each(SCENARIOS.map((s) => [s.name, s] as const))('explain: %s', async (_, s) => {

@@ -102,3 +102,40 @@ export async function explainOne(files: ReturnType<typeof scenarioFiles>, setup:
   const parsed = out.stdout ? (JSON.parse(out.stdout) as { decision: Decision; dependsOn?: string[] }[]) : [];
   return { status: out.status, stderr: out.stderr, decision: parsed[0]?.decision, dependsOn: parsed[0]?.dependsOn };
 }
+
+export interface DoctorStep {
+  readonly id: string;
+  readonly decision: Decision;
+  readonly dependsOn: readonly string[];
+}
+
+export interface DoctorResult {
+  readonly status: number | null;
+  readonly stderr: string;
+  readonly works: boolean;
+  readonly steps: readonly DoctorStep[];
+  /** `works`, `unknown` (no step denied, one unknown) or `fails`. */
+  readonly verdict: 'works' | 'fails' | 'unknown';
+}
+
+/** `keyshare doctor --format json` on the launch path of `consumer`, its grants created by `creator`. */
+export async function doctorOne(
+  files: ReturnType<typeof scenarioFiles>,
+  setup: PolicySetup,
+  launch: { consumer: string; creator: string; context?: readonly string[] },
+): Promise<DoctorResult> {
+  const out = await run([
+    'doctor',
+    ...files.inputArgs(setup),
+    '--consumer',
+    launch.consumer,
+    '--grant-creator',
+    launch.creator,
+    ...(launch.context ?? []).flatMap((c) => ['--context', c]),
+    '--format',
+    'json',
+  ]);
+  const report = out.stdout ? (JSON.parse(out.stdout) as { works: boolean; steps: DoctorStep[] }) : { works: false, steps: [] };
+  const unknown = report.steps.some((st) => st.decision === 'Unknown') && report.steps.every((st) => ['Allowed', 'Unknown'].includes(st.decision));
+  return { status: out.status, stderr: out.stderr, ...report, verdict: report.works ? 'works' : unknown ? 'unknown' : 'fails' };
+}
