@@ -136,6 +136,15 @@ const GRANTEE_PRINCIPAL = cite(
   'You can use this condition key to control access to the CreateGrant operation based on the value of the GranteePrincipal parameter in the request.',
 );
 
+const MISSING_KEY = cite(
+  PAGE.operators,
+  'If the key that you specify in a policy condition is not present in the request context, the values do not match and the condition is *false*.',
+);
+const SET_OPERATOR_REQUIRED = cite(
+  'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html',
+  'Multivalued context keys require a condition set operator.',
+);
+
 const OWNER = '111122223333';
 const CONSUMER = '444455556666';
 const STRANGER = '777788889999';
@@ -620,6 +629,27 @@ const SCENARIOS: Scenario[] = [
     action: 'kms:CreateGrant',
     decision: 'Unknown',
     dependsOn: ['kms:GrantOperations'],
+  }),
+  // A multivalued key tested without a set operator: the page does not say how, so unknown, citing it.
+  on({
+    name: 'StringEquals kms:EncryptionContextKeys AppName without ForAnyValue or ForAllValues: unknown, naming the page',
+    cites: [SET_OPERATOR_REQUIRED],
+    keyPolicy: doc(ROOT, allowTo(CONSUMER_ROOT, 'kms:Decrypt', { StringEquals: { 'kms:EncryptionContextKeys': 'AppName' } })),
+    iam: [iam('kms:Decrypt')],
+    principal: EXAMPLE_ROLE,
+    action: 'kms:Decrypt',
+    encryptionContext: { AppName: 'Helper' },
+    decision: 'Unknown',
+    dependsOn: [expect.stringContaining('reference_policies_condition-single-vs-multi-valued-context-keys.html')],
+  }),
+  on({
+    name: 'the same condition on a request with no encryption context: the key is absent, the condition false, denied',
+    cites: [MISSING_KEY],
+    keyPolicy: doc(ROOT, allowTo(CONSUMER_ROOT, 'kms:Decrypt', { StringEquals: { 'kms:EncryptionContextKeys': 'AppName' } })),
+    iam: [iam('kms:Decrypt')],
+    principal: EXAMPLE_ROLE,
+    action: 'kms:Decrypt',
+    decision: 'ImplicitlyDenied',
   }),
   // NotAction and NotPrincipal.
   on({

@@ -11,7 +11,8 @@ import type { ContextValue } from '../policy/kms-api';
  * operator to check existence of condition keys"):
  * - several values for one key: OR; several keys or operators: AND;
  * - a missing key fails a positive operator and satisfies a negated one or an `...IfExists` one;
- * - a single-valued operator never matches a multivalued (list) request value;
+ * - a single-valued operator never matches a multivalued (list) request value (the page gives no
+ *   reading; `authorizeKnowing` answers Unknown where ForAnyValue or ForAllValues would decide otherwise);
  * - `ForAllValues:` is true when the key is missing or empty, `ForAnyValue:` is false then.
  */
 export interface CompiledCondition {

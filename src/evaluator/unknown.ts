@@ -3,6 +3,7 @@ import { compilePolicy, KEY_POLICY_FIELD, type CompiledPolicy } from './compile'
 import type { AuthorizationResult, KeyAccessInputs } from './types';
 import type { ContextEntry, ContextValue, KmsRequest } from '../policy/kms-api';
 import { ENCRYPTION_CONTEXT_PREFIX } from '../policy/conditions';
+import type { ConditionBlock } from '../policy/document';
 import { isMultiValuedKey } from './key-catalog';
 import { keyArnParts, parseCaller } from './caller';
 import { requestContext } from './context';
@@ -28,6 +29,71 @@ export function isConditionKey(entry: string): boolean {
 
 export function isUnknown(v: Verdict): boolean {
   return v.dependsOn.length > 0;
+}
+
+/**
+ * "Multivalued context keys require a condition set operator" (IAM User Guide, "Single-valued vs.
+ * multivalued context keys"); the page does not say how a condition without one reads a key the
+ * request carries several values of, so when reading it as ForAnyValue or as ForAllValues changes the
+ * answer, the answer is unknown, naming the page.
+ */
+export const NO_SET_OPERATOR =
+  'a condition tests a multivalued key the request carries without ForAnyValue or ForAllValues, which the IAM User Guide ("Single-valued vs. multivalued context keys", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html) says "require a condition set operator" without saying how one without is read';
+
+const SET_QUALIFIER = /^(ForAllValues|ForAnyValue):/i;
+
+/** `doc` with each operator that lacks a set qualifier and tests a key in `listKeys` qualified by `qualifier`. */
+function qualified<T extends { Statement: readonly { Condition?: ConditionBlock }[] }>(doc: T, listKeys: ReadonlySet<string>, qualifier: string): T {
+  return {
+    ...doc,
+    Statement: doc.Statement.map((st) => {
+      if (!st.Condition) return st;
+      const condition: ConditionBlock = {};
+      for (const [operator, entries] of Object.entries(st.Condition)) {
+        for (const [k, v] of Object.entries(entries)) {
+          const name =
+            SET_QUALIFIER.test(operator) || operator.toLowerCase() === 'null' || !listKeys.has(k.toLowerCase())
+              ? operator
+              : `${qualifier}:${operator}`;
+          condition[name] = { ...condition[name], [k]: v };
+        }
+      }
+      return { ...st, Condition: condition };
+    }),
+  };
+}
+
+function setOperatorDecides(inputs: KeyAccessInputs, request: KmsRequest, context: ReadonlyMap<string, unknown>, allowed: boolean): boolean {
+  const listKeys = new Set([...context.entries()].filter(([, v]) => Array.isArray(v)).map(([k]) => k));
+  if (listKeys.size === 0) return false;
+  const docs = [
+    inputs.keyPolicy,
+    ...(inputs.identityPolicies ?? []),
+    ...(inputs.scps ?? []),
+    ...(inputs.rcps ?? []),
+    ...(inputs.permissionsBoundary ? [inputs.permissionsBoundary] : []),
+  ];
+  const unqualified = docs.some((d) =>
+    d.Statement.some((st) =>
+      Object.entries(st.Condition ?? {}).some(
+        ([operator, entries]) =>
+          !SET_QUALIFIER.test(operator) && operator.toLowerCase() !== 'null' && Object.keys(entries).some((k) => listKeys.has(k.toLowerCase())),
+      ),
+    ),
+  );
+  if (!unqualified) return false;
+  return ['ForAnyValue', 'ForAllValues'].some((qualifier) => {
+    const q = <T extends { Statement: readonly { Condition?: ConditionBlock }[] }>(d: T) => qualified(d, listKeys, qualifier);
+    const reading: KeyAccessInputs = {
+      ...inputs,
+      keyPolicy: q(inputs.keyPolicy),
+      ...(inputs.identityPolicies && { identityPolicies: inputs.identityPolicies.map(q) }),
+      ...(inputs.scps && { scps: inputs.scps.map(q) }),
+      ...(inputs.rcps && { rcps: inputs.rcps.map(q) }),
+      ...(inputs.permissionsBoundary && { permissionsBoundary: q(inputs.permissionsBoundary) }),
+    };
+    return (authorizeDecision(reading, request) === 'Allowed') !== allowed;
+  });
 }
 
 /** A stand-in that matches no policy value: what "some other value" of the key decides. */
@@ -151,6 +217,7 @@ export function authorizeKnowing(inputs: KeyAccessInputs, request: KmsRequest, u
   if (result.undecided) return { result, dependsOn: result.undecided };
   const key = keyArnParts(inputs.keyArn);
   const derived = requestContext(parseCaller(request.principal, key.partition), request, key);
+  if (setOperatorDecides(inputs, request, derived, result.decision === 'Allowed')) return { result, dependsOn: [NO_SET_OPERATOR] };
   const candidates = bounded([...candidatesOf(inputs, request, unknown, derived), ...encryptionContextCandidates(inputs, request)]);
   if (candidates.length === 0) return { result, dependsOn: [] };
   const allowed = new Map<string, boolean>();
