@@ -266,21 +266,27 @@ describe('replaceOutput', () => {
     expect(fs.readdirSync(root)).toEqual(['out']);
   });
 
-  test('a large previous output is deleted in the background once the new one is in place; a leftover goes on the next run', async () => {
+  test('a large previous output leaves the tree at once and is deleted in the background; a leftover goes on the next run', async () => {
     const root = tmp();
     const out = path.join(root, 'out');
     const many = (v: string) => files(Object.fromEntries(Array.from({ length: BACKGROUND_REMOVAL_FILES + 1 }, (_, i) => [`roots/${i}/main.tf`, v])));
+    const discards = () => new Set(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('keyshare-discard-')));
     replaceOutput(req(out), many('1'));
+    const before = discards();
     replaceOutput(req(out), many('2'));
     expect(fs.readFileSync(path.join(out, 'roots/7/main.tf'), 'utf8')).toBe('2');
-    // A hang guard, not a speed check: the detached remover empties the set-aside output.
-    for (let i = 0; i < 600 && fs.readdirSync(root).length > 1; i++) await new Promise((r) => setTimeout(r, 100));
+    // Nothing half-deleted beside the output for a `git add -A` to meet: the old tree went to the OS's temporary directory.
     expect(fs.readdirSync(root)).toEqual(['out']);
-    // A remover that died (or a read-only folder it could not delete) leaves the tree for the next run.
+    const ours = [...discards()].filter((n) => !before.has(n));
+    expect(ours).toHaveLength(1);
+    // A hang guard, not a speed check: the detached remover empties it.
+    for (let i = 0; i < 600 && fs.existsSync(path.join(os.tmpdir(), ours[0])); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(fs.existsSync(path.join(os.tmpdir(), ours[0]))).toBe(false);
+    // A run killed after the swap leaves the old tree beside the output, even one with a read-only folder: the next run removes it.
     write(path.join(root, '.out.keyshare-old-1-aaaa'), { 'roots/1/main.tf': '1' });
     fs.chmodSync(path.join(root, '.out.keyshare-old-1-aaaa/roots/1'), 0o500);
     replaceOutput(req(out), many('3'));
-    expect(fs.readdirSync(root).filter((n) => n.includes('old-1-aaaa'))).toEqual([]);
+    expect(fs.readdirSync(root)).toEqual(['out']);
   });
 
   test('files outside the directory are never touched, including unrelated dot-files beside it', () => {

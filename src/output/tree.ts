@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { sha256 } from './manifest';
 
@@ -54,8 +55,7 @@ export function linkTree(src: string, dest: string): void {
 
 /** Removes a tree keyshare owns (a staging or set-aside output), even where a user made a folder read-only. */
 export function removeTree(dir: string): void {
-  // Retries: a detached `discardTree` of an earlier run may be deleting the same tree.
-  const rm = () => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  const rm = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
     rm();
   } catch {
@@ -71,16 +71,27 @@ export function removeTree(dir: string): void {
  */
 export const BACKGROUND_REMOVAL_FILES = 1000;
 
-/** Child's work: what is left when it fails (a folder made read-only) `recover` removes on the next run, under the lock. */
+/** Child's work: what is left when it fails is in the OS's temporary directory, which the OS clears. */
 const REMOVER = "try { require('node:fs').rmSync(process.argv[1], { recursive: true, force: true }); } catch {}";
 
 /**
  * Removes a set-aside output of `files` generated files that is no longer needed: now when it is
  * small, else by a detached process, so that the command returns as soon as the new output is in place.
+ * A large one is first moved out of the user's tree, into the OS's temporary directory (a rename, so
+ * only on the same file system; elsewhere it is removed now): a `git add -A` right after the run must
+ * never meet a half-deleted directory beside the output.
  */
 export function discardTree(dir: string, files: number): void {
   if (files <= BACKGROUND_REMOVAL_FILES) return removeTree(dir);
-  const child = spawn(process.execPath, ['-e', REMOVER, dir], { detached: true, stdio: 'ignore' });
+  let trash: string;
+  try {
+    if (fs.statSync(os.tmpdir()).dev !== fs.statSync(dir).dev) return removeTree(dir);
+    trash = fs.mkdtempSync(path.join(os.tmpdir(), 'keyshare-discard-'));
+    fs.renameSync(dir, path.join(trash, path.basename(dir)));
+  } catch {
+    return removeTree(dir);
+  }
+  const child = spawn(process.execPath, ['-e', REMOVER, trash], { detached: true, stdio: 'ignore' });
   child.on('error', () => undefined);
   child.unref();
 }
