@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { InputError } from '../errors';
 import { lockOutput } from './lock';
 import { isSafeRelative, Manifest, MANIFEST_FILE, readManifest, renderManifest, sha256 } from './manifest';
-import { ancestorDirs, discardTree, hashFiles, linkTree, removeTree } from './tree';
+import { ancestorDirs, discardTree, hashContents, hashFiles, linkTree, removeTree, sortedEntries } from './tree';
 
 export interface OutputRequest {
   /** The directory as the user gave it; messages quote it. */
@@ -85,7 +85,7 @@ export function replaceOutput(req: OutputRequest, content: OutputContent): Outpu
         if (code === undefined || !ENVIRONMENT.has(code)) throw err;
         throw outError(req, `the new output cannot be written beside it: ${SYSTEM_CAUSES[code]}`);
       }
-      const generated = hashFiles(staging);
+      const generated = 'files' in content ? hashContents(content.files) : hashFiles(staging);
       if (generated.has(MANIFEST_FILE)) throw new Error(`the output staged ${MANIFEST_FILE}, which keyshare writes itself`);
       const kept = previous.manifest ? carryOver(req, target, staging, previous.manifest, generated) : [];
       fs.writeFileSync(path.join(staging, MANIFEST_FILE), renderManifest(req.kind, generated));
@@ -235,10 +235,9 @@ function carryOver(req: OutputRequest, target: string, staging: string, previous
   const kept: string[] = [];
   const modes = new Map<string, number>();
   const walk = (rel: string): void => {
-    for (const name of fs.readdirSync(path.join(target, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
+    for (const st of sortedEntries(path.join(target, rel))) {
+      const r = rel ? `${rel}/${st.name}` : st.name;
       if (r === MANIFEST_FILE) continue;
-      const st = fs.lstatSync(path.join(target, r));
       if (st.isFile() && Object.hasOwn(previous.files, r)) continue;
       if (st.isDirectory() && (prevDirs.has(r) || newDirs.has(r))) {
         if (generated.has(r)) throw conflict(req, `${r}/`);

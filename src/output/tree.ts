@@ -8,16 +8,39 @@ import { sha256 } from './manifest';
 export function hashFiles(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (rel: string): void => {
-    for (const name of fs.readdirSync(path.join(dir, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
-      const st = fs.lstatSync(path.join(dir, r));
-      if (st.isDirectory()) walk(r);
-      else if (st.isFile()) out.set(r, sha256(fs.readFileSync(path.join(dir, r))));
+    for (const entry of sortedEntries(path.join(dir, rel))) {
+      const r = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(r);
+      else if (entry.isFile()) out.set(r, sha256(fs.readFileSync(path.join(dir, r))));
       else throw new Error(`the output staged ${r}, which is not a regular file`);
     }
   };
   walk('');
   return out;
+}
+
+/**
+ * What `hashFiles` reads back once `files` are written, in the same order (folder by folder, names
+ * sorted), from the contents in memory: reading 5,000 roots back was a pass over the disk of its own.
+ */
+export function hashContents(files: ReadonlyMap<string, string | Uint8Array>): Map<string, string> {
+  const inWalkOrder = (a: string, b: string): number => {
+    const x = a.split('/');
+    const y = b.split('/');
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return x.length - y.length;
+  };
+  return new Map(
+    [...files.keys()].sort(inWalkOrder).map((rel) => {
+      const contents = files.get(rel)!;
+      return [rel, sha256(typeof contents === 'string' ? Buffer.from(contents) : contents)];
+    }),
+  );
+}
+
+/** A directory's entries with their types (no lstat each), sorted by name. */
+export function sortedEntries(dir: string): fs.Dirent[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** The directories that hold the given files: `a/b/c` gives `a` and `a/b`. */
