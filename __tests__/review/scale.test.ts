@@ -38,7 +38,9 @@ it('a thousand stacks alike but for their account: one risk, and who loses acces
   const comment = markdownOf(report);
   expect(comment).not.toContain('Truncated');
   expect(comment.match(/autoscaling-grant-removed/g)).toHaveLength(1);
-  expect(comment).toContain('**999 alike, one per account: 300000000000, 300000000001, 300000000002, …**');
+  // Once per stack: its stacks say where, and no note repeats them as accounts.
+  expect(comment).toContain('in 999 stacks (consumer-300000000000, consumer-300000000001, consumer-300000000002, …)');
+  expect(comment).not.toContain('alike, one per account');
   // The first screen: the heading, the risk, then who gains or loses access.
   const lines = comment.split('\n');
   expect(lines.findIndex((l) => l.startsWith('#### Who gains or loses access'))).toBeLessThan(20);

@@ -244,7 +244,8 @@ function markdownWith(report: ReviewReport, options: ReviewRenderOptions, caps: 
       ...(g.places.length > 1 ? inStacks(g.places, all) : { one: g.first.stack ?? null, many: null }),
       address: g.first.address ?? null,
       statement: g.first.statement ?? null,
-      alike: alikeNote(g, all),
+      // A finding once in each of its stacks is said by "in 40 stacks (…)"; the note would repeat its accounts.
+      alike: alikeNote(g, all, g.places.length > 1),
     })),
     findingsMore: findings.more,
     suppressed: take(report.suppressed, rows).shown.map((x) => ({ ...x, at: [x.stack, x.address].filter(Boolean).join(' › ') || '—' })),
