@@ -15,13 +15,7 @@ import { keyshareInProcess as run } from '../cli/in-process';
 import { bound, planDocs, review } from '../support/review-fixtures';
 import { BASE_YAML, CONSUMER_A, OWNER, REGION, rollout } from '../support/rollouts';
 import { tempDir } from '../support/temp';
-
-interface Citation {
-  readonly url: string;
-  /** The sentence that decides the scenario, verbatim from the page. */
-  readonly quote: string;
-}
-const cite = (url: string, quote: string): Citation => ({ url, quote });
+import { cite } from '../support/aws-pages';
 
 const EVALUATION = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html';
 const PB_INTERSECTION = cite(

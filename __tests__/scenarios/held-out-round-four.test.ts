@@ -8,10 +8,8 @@
  */
 import type { PolicyDocument, PolicyStatement } from '../../src/policy/document';
 import type { Grant } from '../../src/policy/kms-api';
-import { GUIDE_GRANT_OPERATIONS as GUIDE_OPS } from '../support/aws-pages';
+import { cite, type Citation, GUIDE_GRANT_OPERATIONS as GUIDE_OPS } from '../support/aws-pages';
 import {
-  cite,
-  type Citation,
   type Decision,
   doc,
   doctorOne,

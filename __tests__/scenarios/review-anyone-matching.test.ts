@@ -9,13 +9,7 @@
 import type { ReviewReport } from '../../src/review/report';
 import { editKeyPolicy, planDocs, review, rules, type PlanDocs } from '../support/review-fixtures';
 import { BASE_YAML } from '../support/rollouts';
-
-interface Citation {
-  readonly url: string;
-  /** The sentence that decides the scenario, verbatim from the page. */
-  readonly quote: string;
-}
-const cite = (url: string, quote: string): Citation => ({ url, quote });
+import { cite } from '../support/aws-pages';
 
 const OPERATORS = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html';
 const ARN_LIKE = cite(

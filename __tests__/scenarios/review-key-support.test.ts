@@ -9,13 +9,7 @@ import { UNKNOWN_ON_KEY } from '../../src/review/access';
 import type { ReviewReport } from '../../src/review/report';
 import { changeOf, editKeyPolicy, planDocs, review, type PlanDocs } from '../support/review-fixtures';
 import { BASE_YAML, OWNER } from '../support/rollouts';
-
-interface Citation {
-  readonly url: string;
-  /** The sentence that decides the scenario, verbatim from the page. */
-  readonly quote: string;
-}
-const cite = (url: string, quote: string): Citation => ({ url, quote });
+import { cite } from '../support/aws-pages';
 
 const IMPORT_PAGE = 'https://docs.aws.amazon.com/kms/latest/APIReference/API_GetParametersForImport.html';
 const EXTERNAL_ONLY = cite(

@@ -9,13 +9,7 @@
 import type { ReviewReport } from '../../src/review/report';
 import { review, rules, type PlanDocs, planDocs } from '../support/review-fixtures';
 import { BASE_YAML, CONSUMER_A, OWNER } from '../support/rollouts';
-
-interface Citation {
-  readonly url: string;
-  /** The sentence that decides the scenario, verbatim from the page. */
-  readonly quote: string;
-}
-const cite = (url: string, quote: string): Citation => ({ url, quote });
+import { cite } from '../support/aws-pages';
 
 const ORG_RCPS = 'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html';
 const RCP_EVALUATION = 'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html';

@@ -9,13 +9,7 @@ import type { ReviewReport } from '../../src/review/report';
 import { KNOWLEDGE_CENTER_GRANT_OPERATIONS as KC_OPS } from '../support/aws-pages';
 import { bound, changeOf, editKeyPolicy, planDocs, review, rules, statement, type PlanDocs } from '../support/review-fixtures';
 import { BASE_YAML, CONSUMER_A } from '../support/rollouts';
-
-interface Citation {
-  readonly url: string;
-  /** The sentence that decides the scenario, verbatim from the page. */
-  readonly quote: string;
-}
-const cite = (url: string, quote: string): Citation => ({ url, quote });
+import { cite } from '../support/aws-pages';
 
 const GRANT_OPERATIONS = cite(
   'https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html',

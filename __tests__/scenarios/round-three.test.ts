@@ -8,7 +8,8 @@
 import type { PolicyDocument, PolicyStatement } from '../../src/policy/document';
 import type { Grant } from '../../src/policy/kms-api';
 import { keyshareInProcess as run } from '../cli/in-process';
-import { cite, type Citation, type Decision, doctorOne, type PolicySetup, scenarioFiles } from '../support/explain-scenarios';
+import { cite, type Citation } from '../support/aws-pages';
+import { type Decision, doctorOne, type PolicySetup, scenarioFiles } from '../support/explain-scenarios';
 import { GUIDE_GRANT_OPERATIONS as GUIDE_OPS } from '../support/aws-pages';
 import { keyPolicy } from '../../src/policy/key-policy';
 import { ORG_YAML, rollout } from '../support/rollouts';

@@ -3,6 +3,14 @@
  * change to keyshare's constants has to be shown against the page.
  */
 
+/** A scenario's source: the AWS page, and the sentence on it that decides the scenario. */
+export interface Citation {
+  readonly url: string;
+  /** The sentence that decides the scenario, verbatim from the page. */
+  readonly quote: string;
+}
+export const cite = (url: string, quote: string): Citation => ({ url, quote });
+
 /**
  * The grant operations of the EC2 Auto Scaling guide's cross-account example (its create-grant command):
  * https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html

@@ -10,13 +10,6 @@ import type { Grant } from '../../src/policy/kms-api';
 import { keyshareInProcess as run } from '../cli/in-process';
 import { tempDir } from './temp';
 
-export interface Citation {
-  readonly url: string;
-  /** The sentence that decides the scenario, verbatim from the page. */
-  readonly quote: string;
-}
-export const cite = (url: string, quote: string): Citation => ({ url, quote });
-
 export const doc = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
 
 /** The default key policy's first statement: the key's account, whose IAM policies then decide. */
