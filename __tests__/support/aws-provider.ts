@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
+import { startProviderProxy, type ProviderProxy } from './provider-proxy';
 
 /**
  * The real hashicorp/aws provider, from the filesystem mirror on these machines
@@ -12,7 +13,8 @@ import * as readline from 'readline';
  * to it (TF_REATTACH_PROVIDERS, https://developer.hashicorp.com/terraform/plugin/debugging#running-terraform-with-a-provider-in-debug-mode):
  * starting the 700 MB provider costs seconds of CPU, and Terraform would start it two or three times
  * per command. One provider process serves one terraform command at a time: its configuration
- * (credentials, account) is per process.
+ * (credentials, account) is per process. Terraform reaches it through provider-proxy.ts, which
+ * answers a repeated schema or provider-configuration validation from memory.
  */
 
 export const PLUGIN_DIR = process.env.KEYSHARE_TF_PLUGIN_DIR ?? '/opt/tf-plugins';
@@ -47,6 +49,8 @@ export interface RunningProvider {
   readonly reattach: string;
   /** Every AWS response the provider received, by request ID, as it logged it. */
   readonly calls: Map<string, ProviderCall>;
+  /** What Terraform reaches the provider through (provider-proxy.ts). */
+  readonly proxy: ProviderProxy;
   /** CPU seconds the provider process has used so far (user and system), where /proc tells it. */
   cpuSeconds(): number;
   stop(): Promise<void>;
@@ -61,7 +65,7 @@ const SDK_LOGS_OFF = Object.fromEntries(
 );
 
 /** Go's collector, rarely: the provider's heap is mostly its schema, and collecting it cost about a third of its CPU per command. */
-const GC = { GOGC: 'off', GOMEMLIMIT: '1536MiB' };
+export const GC = { GOGC: 'off', GOMEMLIMIT: '1536MiB' };
 
 export async function startAwsProvider(): Promise<RunningProvider> {
   const binary = requireAwsProvider();
@@ -104,17 +108,38 @@ export async function startAwsProvider(): Promise<RunningProvider> {
       reject(new Error(`the AWS provider exited (${code}) before it started: ${out}`));
     });
   });
+  const proxy = await startProviderProxy(reattachSocket(reattach));
   return {
-    reattach,
+    reattach: throughProxy(reattach, proxy.socket),
     calls,
+    proxy,
     cpuSeconds: () => procCpuSeconds(child.pid),
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await proxy.close();
+      await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGINT');
-      }),
+      });
+    },
   };
+}
+
+interface ReattachConfig {
+  readonly Addr: { readonly Network: string; readonly String: string };
+}
+
+/** The provider's own socket, from TF_REATTACH_PROVIDERS (one provider, addressed by its source). */
+function reattachSocket(reattach: string): string {
+  const [config] = Object.values(JSON.parse(reattach) as Record<string, ReattachConfig>);
+  if (config.Addr.Network !== 'unix') throw new Error(`the AWS provider listens on ${config.Addr.Network}, not a unix socket: ${reattach}`);
+  return config.Addr.String;
+}
+
+/** TF_REATTACH_PROVIDERS with the proxy's socket for the provider's. */
+function throughProxy(reattach: string, socket: string): string {
+  const configs = JSON.parse(reattach) as Record<string, ReattachConfig>;
+  return JSON.stringify(Object.fromEntries(Object.entries(configs).map(([source, c]) => [source, { ...c, Addr: { ...c.Addr, String: socket } }])));
 }
 
 /** utime + stime of a process from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux). */
