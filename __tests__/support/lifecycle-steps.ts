@@ -1,3 +1,5 @@
+import { ANY_CONSUMER_STACK_TYPES, ANY_OWNER_STACK_TYPES, deployPermissions } from '../../src/policy/deploy-path';
+import type { SeedOptions } from './lifecycle';
 import { CONSUMER_A, CONSUMER_B, OWNER, REGION } from './rollouts';
 
 /**
@@ -28,6 +30,18 @@ consumers:
 ${opts.withB ? `  - { account: "${CONSUMER_B}", deployRoleArn: "${deployRole(CONSUMER_B)}", serviceLinkedRoleSuffix: web, createServiceLinkedRole: true }` : ''}
 `;
 }
+
+/**
+ * Each deploy role holds exactly what the README tells it to hold (the deploy-path model's
+ * permissions, which __tests__/policy/deploy-path.test.ts holds equal to the README), nothing more:
+ * every call the provider makes is then decided, by the simulator, on that policy and the key policy.
+ */
+export const README_DEPLOY_ROLES: SeedOptions = {
+  deployRolePolicy: (account) => ({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: deployPermissions(account === OWNER ? ANY_OWNER_STACK_TYPES : ANY_CONSUMER_STACK_TYPES), Resource: '*' }],
+  }),
+};
 
 export const STACK_A = `consumer-${CONSUMER_A}`;
 export const STACK_B = `consumer-${CONSUMER_B}`;

@@ -66,6 +66,19 @@ export interface TerraformResult {
   readonly calls: AttributedCall[];
 }
 
+/** Each call of a command as `type phase service:action [error]`. */
+export const described = (r: TerraformResult | readonly AttributedCall[]) =>
+  ('calls' in r ? r.calls : r).map((c) => `${c.type} ${c.phase} ${c.service}:${c.action}${c.error ? ` ${c.error}` : ''}`);
+
+/** Every call served, none refused: what a deploy role with these permissions and this key policy can do. */
+export function allServed(r: TerraformResult): void {
+  expect(
+    r.calls
+      .filter((c) => c.status !== 200 || c.unknown)
+      .map((c) => `${c.stack} ${c.type} ${c.phase} ${c.service}:${c.action} ${c.error} ${c.message}`),
+  ).toEqual([]);
+}
+
 export interface SeedOptions {
   /** The identity policy of every deploy role; default: an administrator's, so that key policies alone decide. */
   readonly deployRolePolicy?: (account: string) => PolicyDocument;

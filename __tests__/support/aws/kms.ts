@@ -148,40 +148,14 @@ function aliasEntry(a: Alias): object {
 export const KMS: Record<string, Handler> = {
   async CreateKey(call) {
     const { Policy, Description, KeySpec, KeyUsage, Tags } = call.params;
-    const account = call.world.account(call.caller.account);
-    const id = call.world.newKeyId();
-    const policy =
-      Policy ??
-      JSON.stringify({
-        Version: '2012-10-17',
-        Id: 'key-default-1',
-        Statement: [
-          {
-            Sid: 'Enable IAM User Permissions',
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${account.id}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-        ],
-      });
-    checkPrincipals(call, policy);
-    const key: Key = {
-      id,
-      arn: `arn:aws:kms:${call.region}:${account.id}:key/${id}`,
-      account: account.id,
-      region: call.region,
-      description: Description ?? '',
-      policy,
-      rotation: false,
-      state: 'Enabled',
-      keySpec: KeySpec ?? 'SYMMETRIC_DEFAULT',
-      keyUsage: KeyUsage ?? 'ENCRYPT_DECRYPT',
-      created: new Date(),
-      tags: new Map(tagsIn(Tags)),
-      grants: [],
-    };
-    account.keys.set(id, key);
+    if (Policy) checkPrincipals(call, Policy);
+    const key = call.world.createKey(call.caller.account, call.region, {
+      policy: Policy,
+      description: Description,
+      keySpec: KeySpec,
+      keyUsage: KeyUsage,
+      tags: tagsIn(Tags),
+    });
     return { KeyMetadata: metadata(key) };
   },
 

@@ -134,6 +134,24 @@ export function hex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }
 
+export interface NewKey {
+  readonly policy?: string;
+  readonly description?: string;
+  readonly keySpec?: string;
+  readonly keyUsage?: string;
+  readonly tags?: readonly [string, string][];
+}
+
+function defaultKeyPolicy(account: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Id: 'key-default-1',
+    Statement: [
+      { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+    ],
+  };
+}
+
 export class World {
   readonly accounts = new Map<string, Account>();
   readonly credentials = new Map<string, Credentials>();
@@ -235,5 +253,31 @@ export class World {
 
   newKeyId(): string {
     return randomUUID();
+  }
+
+  /**
+   * A key as CreateKey makes it; without a policy, KMS's default key policy, which gives the account
+   * (its root, so its IAM policies) full access: https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+   */
+  createKey(accountId: string, region: string, opts: NewKey = {}): Key {
+    const account = this.account(accountId);
+    const id = this.newKeyId();
+    const key: Key = {
+      id,
+      arn: `arn:aws:kms:${region}:${account.id}:key/${id}`,
+      account: account.id,
+      region,
+      description: opts.description ?? '',
+      policy: opts.policy ?? JSON.stringify(defaultKeyPolicy(account.id)),
+      rotation: false,
+      state: 'Enabled',
+      keySpec: opts.keySpec ?? 'SYMMETRIC_DEFAULT',
+      keyUsage: opts.keyUsage ?? 'ENCRYPT_DECRYPT',
+      created: new Date(),
+      tags: new Map(opts.tags),
+      grants: [],
+    };
+    account.keys.set(id, key);
+    return key;
   }
 }
