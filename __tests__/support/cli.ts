@@ -1,5 +1,7 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
+import { tempDir } from './temp';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin/keyshare.js');
@@ -20,6 +22,27 @@ export function keyshare(args: readonly string[], cwd: string = ROOT): CliResult
     env: { ...process.env, KEYSHARE_DEBUG: '' },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Outputs of `keyshare synth`, by the text of their config: one run per config and test file. */
+const synthesized = new Map<string, string>();
+
+/**
+ * What `keyshare synth --config <config>` writes, copied to `out`: for a test that starts from a
+ * previous synth's output. The binary runs once per config text and test file; its output is the
+ * same bytes wherever the config and the output are (cli/synth.test.ts), so each copy is what
+ * another run would write, without another half second of CPU.
+ */
+export function copyOfSynth(config: string, out: string): void {
+  const text = fs.readFileSync(path.resolve(ROOT, config), 'utf8');
+  let first = synthesized.get(text);
+  if (first === undefined) {
+    first = path.join(tempDir('keyshare-synthesized-'), 'out');
+    const r = keyshare(['synth', '--config', path.resolve(ROOT, config), '--out', first]);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    synthesized.set(text, first);
+  }
+  fs.cpSync(first, out, { recursive: true });
 }
 
 /** The contract for bad input: exit 2, one line on stderr, no stack trace. */
