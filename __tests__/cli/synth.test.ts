@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { expectBadInput, keyshare, ROOT } from '../support/cli';
+import { copyOfSynth, expectBadInput, keyshare, ROOT } from '../support/cli';
 import { BASE_YAML, CONSUMER_A, CONSUMER_B, manyConsumersYaml } from '../support/rollouts';
 import { tempDir } from '../support/temp';
 import { exitCode } from '../../src/cli/exit';
@@ -47,7 +47,7 @@ describe('keyshare synth', () => {
 
   test('--hcl writes cdk.tf in place of the cdk.tf.json a previous synth wrote', () => {
     const dir = tmp();
-    expect(keyshare(['synth', '--config', EXAMPLE, '--out', 'out'], dir).status).toBe(0);
+    copyOfSynth(EXAMPLE, path.join(dir, 'out'));
     expect(keyshare(['synth', '--config', EXAMPLE, '--out', 'out', '--hcl'], dir).status).toBe(0);
     expect(Object.keys(files(path.join(dir, 'out'))).filter((f) => f.startsWith('stacks/owner/'))).toEqual([
       'stacks/owner/cdk.tf',
@@ -56,8 +56,10 @@ describe('keyshare synth', () => {
   });
 
   test('the same input gives byte-identical output, wherever the project is', () => {
+    // One run from the project root (support/cli.ts), one from another directory with a relative --out.
     const [a, b] = [tmp(), tmp()];
-    for (const d of [a, b]) expect(keyshare(['synth', '--config', EXAMPLE, '--out', 'cdktf.out'], d).status).toBe(0);
+    copyOfSynth(EXAMPLE, path.join(a, 'cdktf.out'));
+    expect(keyshare(['synth', '--config', EXAMPLE, '--out', 'cdktf.out'], b).status).toBe(0);
     expect(files(path.join(a, 'cdktf.out'))).toEqual(files(path.join(b, 'cdktf.out')));
   });
 
@@ -72,7 +74,7 @@ describe('keyshare synth', () => {
 
   test('an oversized key policy is refused before anything is written, and the previous output stays', () => {
     const dir = tmp();
-    expect(keyshare(['synth', '--config', EXAMPLE, '--out', 'out'], dir).status).toBe(0);
+    copyOfSynth(EXAMPLE, path.join(dir, 'out'));
     const before = files(path.join(dir, 'out'));
     fs.writeFileSync(path.join(dir, 'many.yaml'), manyConsumersYaml(150, false));
     const r = keyshare(['synth', '--config', 'many.yaml', '--out', 'out'], dir);
@@ -121,10 +123,15 @@ describe('keyshare synth: removing a consumer', () => {
     fs.writeFileSync(path.join(dir, 'keyshare.yaml'), yaml);
     return keyshare(['synth', '--config', 'keyshare.yaml', '--out', 'out', ...flags], dir);
   }
+  /** What `synth(dir, yaml)` writes, without running it again (support/cli.ts, copyOfSynth). */
+  function synthesizedBefore(dir: string, yaml: string) {
+    fs.writeFileSync(path.join(dir, 'keyshare.yaml'), yaml);
+    copyOfSynth(path.join(dir, 'keyshare.yaml'), path.join(dir, 'out'));
+  }
 
   test('writes a tombstone in its place, keeps the account for its teardown, prints the order, and drops both on --forget', () => {
     const dir = tmp();
-    expect(synth(dir, BASE_YAML).status).toBe(0);
+    synthesizedBefore(dir, BASE_YAML);
     const before = read(dir, STACK_B);
     const r = synth(dir, withoutB(BASE_YAML));
     expect(r.stderr).toBe('');
@@ -180,7 +187,7 @@ describe('keyshare synth: removing a consumer', () => {
 
   test("after --hcl output the tombstone is the same, read from the stack's metadata.json", () => {
     const [json, hcl] = [tmp(), tmp()];
-    expect(synth(json, BASE_YAML).status).toBe(0);
+    synthesizedBefore(json, BASE_YAML);
     expect(synth(hcl, BASE_YAML, '--hcl').status).toBe(0);
     for (const dir of [json, hcl]) expect(synth(dir, withoutB(BASE_YAML)).status).toBe(0);
     expect(read(hcl, STACK_B)).toEqual(read(json, STACK_B));
