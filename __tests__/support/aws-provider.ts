@@ -65,7 +65,7 @@ const SDK_LOGS_OFF = Object.fromEntries(
 );
 
 /** Go's collector, rarely: the provider's heap is mostly its schema, and collecting it cost about a third of its CPU per command. */
-export const GC = { GOGC: 'off', GOMEMLIMIT: '1536MiB' };
+const GC = { GOGC: 'off', GOMEMLIMIT: '1536MiB' };
 
 export async function startAwsProvider(): Promise<RunningProvider> {
   const binary = requireAwsProvider();

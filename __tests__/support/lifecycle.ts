@@ -7,7 +7,7 @@ import type { Rollout } from '../../src/model/rollout';
 import type { PolicyDocument } from '../../src/policy/document';
 import { startAwsEndpoint, type AwsEndpoint, type RecordedCall } from './aws/endpoint';
 import { ADMINISTRATOR, trustAccount, World, type Credentials } from './aws/world';
-import { GC, PLUGIN_DIR, startAwsProvider, type RunningProvider } from './aws-provider';
+import { PLUGIN_DIR, startAwsProvider, type RunningProvider } from './aws-provider';
 import { rollout as parse } from './rollouts';
 import { tempDir } from './temp';
 import { requireTerraform } from './terraform';
@@ -230,8 +230,6 @@ export class Lifecycle {
       CHECKPOINT_DISABLE: '1',
       TF_REATTACH_PROVIDERS: this.provider.reattach,
       TF_CLI_CONFIG_FILE: '/dev/null',
-      // Terraform's collector, rarely (as the provider's, aws-provider.ts): about 40 % of its CPU per command.
-      ...GC,
     };
     const first = this.endpoint.calls.length;
     let code = 0;
