@@ -4,7 +4,7 @@ import type { PolicyDocument } from '../policy/document';
 import { canonicalKmsAction, kmsActions } from './action-catalog';
 import { keyArnParts, parseCaller, type Caller } from './caller';
 import { compilePolicy, KEY_POLICY_FIELD } from './compile';
-import { requestContext } from './context';
+import { requestContext, type RequestContext } from './context';
 import { decide, type Evaluation } from './combine';
 import { evaluateGrants } from './grants';
 import { explainMissing } from './missing';
@@ -26,14 +26,23 @@ import { kmsAction } from '../policy/actions';
  * 5. or a grant for the caller allows the operation, with no IAM policy needed ("Grants in AWS KMS").
  */
 export function authorize(inputs: KeyAccessInputs, request: KmsRequest): AuthorizationResult {
+  return authorizeInContext(inputs, request).result;
+}
+
+/**
+ * `authorize`, with the request context it built: `authorizeKnowing` reads which keys are known
+ * from it, where building it a second time cost check a tenth of its time.
+ */
+export function authorizeInContext(inputs: KeyAccessInputs, request: KmsRequest): { result: AuthorizationResult; context: RequestContext } {
   const { key, evaluationRequest } = prepare(inputs, request);
+  const { context } = evaluationRequest;
   const fast = evaluate(inputs, key, evaluationRequest, request, false);
   const decision = decide(fast);
   const undecided = decision === 'Allowed' ? undecidedDenies(fast) : [];
   const extra = undecided.length > 0 ? { undecided } : {};
-  if (decision !== 'ImplicitlyDenied') return { decision, trace: traceOf(fast, decision), missing: [], ...extra };
+  if (decision !== 'ImplicitlyDenied') return { result: { decision, trace: traceOf(fast, decision), missing: [], ...extra }, context };
   const explained = evaluate(inputs, key, evaluationRequest, request, true);
-  return { decision, trace: traceOf(explained, decision), missing: explainMissing(explained), ...extra };
+  return { result: { decision, trace: traceOf(explained, decision), missing: explainMissing(explained), ...extra }, context };
 }
 
 /** The Deny statements whose NotPrincipal names part of the caller's chain (account, role, session) but not all of it. */

@@ -1,12 +1,10 @@
-import { authorize, authorizeDecision } from './authorize';
+import { authorizeDecision, authorizeInContext } from './authorize';
 import { compilePolicy, KEY_POLICY_FIELD, type CompiledPolicy } from './compile';
 import type { AuthorizationResult, KeyAccessInputs } from './types';
 import type { ContextEntry, ContextValue, KmsRequest } from '../policy/kms-api';
 import { ENCRYPTION_CONTEXT_PREFIX } from '../policy/conditions';
-import type { ConditionBlock } from '../policy/document';
+import type { ConditionBlock, PolicyDocument } from '../policy/document';
 import { isMultiValuedKey } from './key-catalog';
-import { keyArnParts, parseCaller } from './caller';
-import { requestContext } from './context';
 
 /**
  * A decision that may rest on context the caller did not give. `dependsOn` names the keys whose
@@ -63,8 +61,30 @@ function qualified<T extends { Statement: readonly { Condition?: ConditionBlock 
   };
 }
 
+/**
+ * The keys (lower case) a document tests with an operator that has no set qualifier and is not
+ * Null; computed once per document, since check asks the same few documents thousands of times.
+ */
+const unqualifiedKeys = new WeakMap<PolicyDocument, ReadonlySet<string>>();
+
+function unqualifiedKeysOf(doc: PolicyDocument): ReadonlySet<string> {
+  let keys = unqualifiedKeys.get(doc);
+  if (!keys) {
+    keys = new Set(
+      doc.Statement.flatMap((st) =>
+        Object.entries(st.Condition ?? {})
+          .filter(([operator]) => !SET_QUALIFIER.test(operator) && operator.toLowerCase() !== 'null')
+          .flatMap(([, entries]) => Object.keys(entries).map((k) => k.toLowerCase())),
+      ),
+    );
+    unqualifiedKeys.set(doc, keys);
+  }
+  return keys;
+}
+
 function setOperatorDecides(inputs: KeyAccessInputs, request: KmsRequest, context: ReadonlyMap<string, unknown>, allowed: boolean): boolean {
-  const listKeys = new Set([...context.entries()].filter(([, v]) => Array.isArray(v)).map(([k]) => k));
+  const listKeys = new Set<string>();
+  for (const [k, v] of context) if (Array.isArray(v)) listKeys.add(k);
   if (listKeys.size === 0) return false;
   const docs = [
     inputs.keyPolicy,
@@ -73,14 +93,7 @@ function setOperatorDecides(inputs: KeyAccessInputs, request: KmsRequest, contex
     ...(inputs.rcps ?? []),
     ...(inputs.permissionsBoundary ? [inputs.permissionsBoundary] : []),
   ];
-  const unqualified = docs.some((d) =>
-    d.Statement.some((st) =>
-      Object.entries(st.Condition ?? {}).some(
-        ([operator, entries]) =>
-          !SET_QUALIFIER.test(operator) && operator.toLowerCase() !== 'null' && Object.keys(entries).some((k) => listKeys.has(k.toLowerCase())),
-      ),
-    ),
-  );
+  const unqualified = docs.some((d) => [...listKeys].some((k) => unqualifiedKeysOf(d).has(k)));
   if (!unqualified) return false;
   return ['ForAnyValue', 'ForAllValues'].some((qualifier) => {
     const q = <T extends { Statement: readonly { Condition?: ConditionBlock }[] }>(d: T) => qualified(d, listKeys, qualifier);
@@ -159,10 +172,13 @@ function candidatesOf(
 ): Candidates[] {
   const uses = policies(inputs).flatMap((policy) => unknownUsesOf(policy, unknown));
   if (uses.length === 0) return [];
-  // A key given (with a value or as absent) or derived by keyshare is known.
-  const given = new Set([...Object.keys(request.context ?? {}).map((k) => k.toLowerCase()), ...derived.keys()]);
+  // A key given (with a value or as absent) or derived by keyshare is known. The context holds
+  // every key given with a value: the given names are lowered only for a key it lacks.
+  let given: Set<string> | undefined;
   const byKey = new Map<string, { key: string; multi: boolean; values: Set<string> }>();
   for (const use of uses) {
+    if (derived.has(use.keyLower)) continue;
+    given ??= new Set(Object.keys(request.context ?? {}).map((k) => k.toLowerCase()));
     if (given.has(use.keyLower)) continue;
     let entry = byKey.get(use.keyLower);
     if (!entry) byKey.set(use.keyLower, (entry = { key: use.key, multi: false, values: new Set() }));
@@ -212,11 +228,9 @@ function bounded(candidates: Candidates[]): Candidates[] {
  * keys that changed it are returned in `dependsOn`.
  */
 export function authorizeKnowing(inputs: KeyAccessInputs, request: KmsRequest, unknown: (key: string) => boolean): Verdict {
-  const result = authorize(inputs, request);
+  const { result, context: derived } = authorizeInContext(inputs, request);
   // A Deny the page leaves undecided makes the answer unknown whatever the context.
   if (result.undecided) return { result, dependsOn: result.undecided };
-  const key = keyArnParts(inputs.keyArn);
-  const derived = requestContext(parseCaller(request.principal, key.partition), request, key);
   if (setOperatorDecides(inputs, request, derived, result.decision === 'Allowed')) return { result, dependsOn: [NO_SET_OPERATOR] };
   const candidates = bounded([...candidatesOf(inputs, request, unknown, derived), ...encryptionContextCandidates(inputs, request)]);
   if (candidates.length === 0) return { result, dependsOn: [] };
