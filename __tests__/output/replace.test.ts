@@ -289,6 +289,51 @@ describe('replaceOutput', () => {
     expect(fs.readdirSync(root)).toEqual(['out']);
   });
 
+  test('a rerun links the files it would write unchanged; one changed, chmodded or linked elsewhere is written anew', () => {
+    const root = tmp();
+    const out = path.join(root, 'out');
+    replaceOutput(req(out), { ...files({ ...V1, 'run.sh': '#!/bin/sh\n' }), executable: new Set(['run.sh']) });
+    const inode = (rel: string) => fs.statSync(path.join(out, rel)).ino;
+    const before = Object.fromEntries(['stacks/a/cdk.tf.json', 'stacks/b/cdk.tf.json', 'manifest.json', 'run.sh'].map((rel) => [rel, inode(rel)]));
+    fs.chmodSync(path.join(out, 'stacks/b/cdk.tf.json'), 0o600);
+    fs.linkSync(path.join(out, 'manifest.json'), path.join(root, 'elsewhere.json'));
+    // A chmod is no edit keyshare refuses (it compares contents): that file is written anew, with the mode writing gives.
+    replaceOutput(req(out), { ...files({ ...V1, 'stacks/a/cdk.tf.json': '{"a":2}', 'run.sh': '#!/bin/sh\n' }), executable: new Set(['run.sh']) });
+    expect(inode('run.sh')).toBe(before['run.sh']);
+    expect(fs.statSync(path.join(out, 'run.sh')).mode & 0o111).not.toBe(0);
+    expect(inode('stacks/a/cdk.tf.json')).not.toBe(before['stacks/a/cdk.tf.json']);
+    expect(inode('stacks/b/cdk.tf.json')).not.toBe(before['stacks/b/cdk.tf.json']);
+    expect(fs.statSync(path.join(out, 'stacks/b/cdk.tf.json')).mode & 0o777).toBe(fs.statSync(path.join(out, 'manifest.json')).mode & 0o777);
+    expect(inode('manifest.json')).not.toBe(before['manifest.json']);
+    expect(fs.readFileSync(path.join(root, 'elsewhere.json'), 'utf8')).toBe('{}');
+    expect(listing(out)).toMatchObject({ 'stacks/a/cdk.tf.json': '{"a":2}', 'stacks/b/cdk.tf.json': '{"b":1}', 'run.sh': '#!/bin/sh\n' });
+  });
+
+  test('work run alongside the writing that throws leaves the previous output and nothing beside it', () => {
+    const root = tmp();
+    const out = path.join(root, 'out');
+    replaceOutput(req(out), files(V1));
+    const before = listing(root);
+    const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`roots/${i}/main.tf`, String(i)]));
+    expect(() =>
+      replaceOutput(req(out), {
+        ...files(many),
+        alongside: () => {
+          throw new Error('not proven');
+        },
+      }),
+    ).toThrow('not proven');
+    expect(listing(root)).toEqual(before);
+  });
+
+  test('a file the writer cannot create is reported with its cause, and leaves nothing beside the output', () => {
+    const root = tmp();
+    const out = path.join(root, 'out');
+    // A file and a folder at the same path: the file system refuses the second, as it would refuse a full disk.
+    expect(() => replaceOutput(req(out), files({ a: 'x', 'a/b': 'y' }))).toThrow(/ENOTDIR|EEXIST/);
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+
   test('files outside the directory are never touched, including unrelated dot-files beside it', () => {
     const root = tmp();
     write(root, { '.out.other': 'x', 'out2/file': 'y', '.out.keyshare-lockish': 'z' });

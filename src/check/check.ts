@@ -163,7 +163,7 @@ interface ProofVisitor {
 /** Decides every launch step and probe, in report order, handing each to `visit` as it is decided. */
 function proveEach(rollout: Rollout, policy: PolicyDocument, visit: ProofVisitor): Omit<CheckReport, 'consumers' | 'deploy' | 'probes'> {
   const { partition, owner, organization } = rollout;
-  const keyArn = rollout.key.arn ?? placeholderKeyArn(partition, owner.region, owner.account);
+  const keyArn = provenKeyArn(rollout);
   const scope: ProbeScope = { partition, keyArn, owner: owner.account };
   const membership: Record<string, ContextValue> = organization
     ? { [PRINCIPAL_ORG_ID]: organization.id, ...(organization.ouPaths.length > 0 && { [PRINCIPAL_ORG_PATHS]: [organization.ouPaths[0]] }) }
@@ -298,6 +298,16 @@ const OWNER_STACK_NAME = 'owner';
 
 function grantCreatorOf(rollout: Rollout, consumer: Consumer): string {
   return consumer.deployRoleArn ?? roleArn(rollout.partition, consumer.account, STAND_IN_GRANT_CREATOR_ROLE);
+}
+
+/** What proving `rollout` assumes, known before the proof runs (generate's README lists it while check proves). */
+export function rolloutAssumptions(rollout: Rollout): string[] {
+  return assumptionsOf(rollout, provenKeyArn(rollout));
+}
+
+/** The key the proof decides requests on: the configured one, or a stand-in for the key the owner stack will create. */
+function provenKeyArn(rollout: Rollout): string {
+  return rollout.key.arn ?? placeholderKeyArn(rollout.partition, rollout.owner.region, rollout.owner.account);
 }
 
 function assumptionsOf(rollout: Rollout, keyArn: string): string[] {

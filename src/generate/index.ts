@@ -3,7 +3,7 @@ import type { Rollout } from '../model/rollout';
 import { InputError } from '../errors';
 import { ACCOUNT_ID, ACCOUNT_ID_SOURCE } from '../policy/formats';
 import { checkOutputDir, OutputRequest, previousGenerated, replaceOutput } from '../output';
-import { assertDeployable } from '../synth/deployable';
+import { assertDeployable, type Deployable, rolloutAssumptions } from '../synth/deployable';
 import { renderTerraformModules } from '../terraform-modules';
 import { TemplateError } from '../templates/engine';
 import { renderRollout, WAVES_RECORD } from './files';
@@ -38,9 +38,26 @@ export function generate(req: GenerateRequest): GenerateResult {
   const request: OutputRequest = { dir: req.out, flag: '--out', kind: 'generate' };
   checkOutputDir(request);
   const selection = selectAccounts(loadRollout(req.config), readInventory(req.accounts), req, previousWaves(req.out));
-  const { keyPolicyBytes, proven, assumptions } = assertDeployable(selection.rollout);
-  const rendered = renderOrRefuse(() => renderRollout(selection, renderTerraformModules(), { progress: req.progress, options: req, assumptions }));
-  const output = replaceOutput(request, rendered);
+  let deployable: Deployable | undefined;
+  const prove = () => {
+    deployable = assertDeployable(selection.rollout);
+  };
+  const rendered = renderOrRefuse(() => {
+    try {
+      return renderRollout(selection, renderTerraformModules(), {
+        progress: req.progress,
+        options: req,
+        assumptions: rolloutAssumptions(selection.rollout),
+      });
+    } catch (err) {
+      // A rollout check does not prove is refused for that, even when it cannot be rendered either.
+      prove();
+      throw err;
+    }
+  });
+  // The proof runs while the files are written into staging; a refusal removes them before the swap.
+  const output = replaceOutput(request, { ...rendered, alongside: prove });
+  const { keyPolicyBytes, proven, assumptions } = deployable!;
   return {
     out: req.out,
     selection,

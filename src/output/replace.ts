@@ -5,6 +5,7 @@ import { InputError } from '../errors';
 import { lockOutput } from './lock';
 import { isSafeRelative, Manifest, MANIFEST_FILE, readManifest, renderManifest, sha256 } from './manifest';
 import { ancestorDirs, discardTree, hashContents, hashFiles, linkTree, removeTree, sortedEntries } from './tree';
+import { startWriting } from './writer';
 
 export interface OutputRequest {
   /** The directory as the user gave it; messages quote it. */
@@ -21,6 +22,12 @@ export type OutputContent =
       readonly files: ReadonlyMap<string, string | Uint8Array>;
       /** Paths of `files` written executable (mode 755), such as scripts the output runs. */
       readonly executable?: ReadonlySet<string>;
+      /**
+       * Work of the caller's that decides whether the output is wanted at all (generate's proof):
+       * it runs while the files are written into the staging directory, and when it throws, the
+       * writing stops and the staging directory is removed, so the target is never touched.
+       */
+      readonly alongside?: () => void;
     }
   | { readonly stage: (stagingDir: string) => void };
 
@@ -76,16 +83,18 @@ export function replaceOutput(req: OutputRequest, content: OutputContent): Outpu
     attempt(req, () => fs.mkdirSync(staging), 'keyshare cannot create a staging directory beside it');
     try {
       if (previous.mode !== undefined) fs.chmodSync(staging, previous.mode);
+      const hashes = 'files' in content ? hashContents(content.files) : undefined;
       try {
-        if ('files' in content) writeFiles(staging, content.files, content.executable);
-        else content.stage(staging);
+        if ('files' in content) {
+          writeFiles(staging, content.files, content.executable, unchangedFiles(target, previous.manifest, hashes!), content.alongside);
+        } else content.stage(staging);
       } catch (err) {
         // A full disk or a quota is the environment's to fix, not a bug of the stager.
         const code = (err as NodeJS.ErrnoException).code;
         if (code === undefined || !ENVIRONMENT.has(code)) throw err;
         throw outError(req, `the new output cannot be written beside it: ${SYSTEM_CAUSES[code]}`);
       }
-      const generated = 'files' in content ? hashContents(content.files) : hashFiles(staging);
+      const generated = hashes ?? hashFiles(staging);
       if (generated.has(MANIFEST_FILE)) throw new Error(`the output staged ${MANIFEST_FILE}, which keyshare writes itself`);
       const kept = previous.manifest ? carryOver(req, target, staging, previous.manifest, generated) : [];
       fs.writeFileSync(path.join(staging, MANIFEST_FILE), renderManifest(req.kind, generated));
@@ -216,12 +225,36 @@ function previousOutput(req: OutputRequest, target: string): Previous {
   return { exists: true, mode, manifest };
 }
 
-function writeFiles(staging: string, files: ReadonlyMap<string, string | Uint8Array>, executable: ReadonlySet<string> = new Set()): void {
-  for (const [rel, contents] of files) {
+/**
+ * The files the previous output holds with the bytes `generated` hashes them to, by where they are:
+ * previousOutput read every one back and refused the run if any differed from its manifest.
+ */
+function unchangedFiles(target: string, previous: Manifest | undefined, generated: ReadonlyMap<string, string>): Map<string, string> {
+  const unchanged = new Map<string, string>();
+  for (const [rel, hash] of generated) if (previous?.files[rel] === hash) unchanged.set(rel, path.join(target, rel));
+  return unchanged;
+}
+
+/** Writes `files` on a worker thread (`startWriting`) while `alongside` runs here; the first to fail stops both. */
+function writeFiles(
+  staging: string,
+  files: ReadonlyMap<string, string | Uint8Array>,
+  executable: ReadonlySet<string> = new Set(),
+  unchanged: ReadonlyMap<string, string>,
+  alongside: () => void = () => undefined,
+): void {
+  for (const rel of files.keys()) {
     if (!isSafeRelative(rel) || rel === MANIFEST_FILE) throw new Error(`cannot write output file ${JSON.stringify(rel)}: not a plain relative path`);
-    fs.mkdirSync(path.dirname(path.join(staging, rel)), { recursive: true });
-    fs.writeFileSync(path.join(staging, rel), contents, executable.has(rel) ? { mode: 0o755 } : undefined);
   }
+  const writing = startWriting(staging, files, executable, unchanged);
+  try {
+    alongside();
+  } catch (err) {
+    // The worker must be done before the caller removes the staging directory it writes into.
+    writing.abandon();
+    throw err;
+  }
+  writing.finish();
 }
 
 /**

@@ -1,4 +1,6 @@
 import { checkRollout, tallyRollout } from '../check/check';
+
+export { rolloutAssumptions } from '../check/check';
 import { FindingsError } from '../errors';
 import { Rollout } from '../model/rollout';
 import { checkRefusalText } from '../render/check';

@@ -1,0 +1,103 @@
+import { receiveMessageOnPort, MessageChannel, Worker } from 'node:worker_threads';
+
+/**
+ * Writes an output's files into its staging directory on a worker thread, so that the caller's own
+ * work (generate's proof by check) runs while the file system creates thousands of folders and
+ * files: at 5,000 account roots each took seconds, one after the other (issue #17's target). The
+ * worker runs plain JavaScript with node's own modules only: nothing of keyshare to load, whether
+ * keyshare runs compiled or from its TypeScript sources.
+ */
+export interface Writing {
+  /** Waits until every file is written, or the worker stopped; throws what stopped it, with its `code` (ENOSPC, ...). */
+  finish(): void;
+  /** Asks the worker to stop after the file it is writing, and waits until it has. */
+  abandon(): void;
+}
+
+/** Shared flags: [0] abandon (set by the caller), [1] done (set by the worker). */
+const ABANDON = 0;
+const DONE = 1;
+
+// Folders are made as the files need them, and the first failure stops the writing: it is reported
+// with its code, which the caller turns into the user's message.
+// A file the previous output holds with the same bytes is linked, not written, when the link is
+// exactly what writing would make: a regular file of the mode writing gives it (what umask leaves
+// of 666 or 755), linked nowhere else, so that once the previous output is deleted no other path
+// shares its inode.
+// Creating a file costs the file system an inode, and on ext4 without a journal (this project's
+// virtual machine) finding a free one skips every inode deleted in the last seconds, one by one: a
+// rerun wrote its 5,000 roots in the time of one to six seconds, as the previous runs' deletions were near.
+const WORKER = `
+const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const path = require('node:path');
+const { dir, files, executable, unchanged, flags, port } = workerData;
+const state = new Int32Array(flags);
+const umask = process.umask();
+const linked = (from, to, mode) => {
+  try {
+    const st = fs.lstatSync(from);
+    if (!st.isFile() || st.nlink !== 1 || (st.mode & 0o7777) !== (mode & ~umask)) return false;
+    fs.linkSync(from, to);
+    return true;
+  } catch {
+    return false;
+  }
+};
+let failure;
+try {
+  const modes = new Set(executable);
+  const previous = new Map(unchanged);
+  for (const [rel, contents] of files) {
+    if (Atomics.load(state, ${ABANDON}) !== 0) break;
+    const file = path.join(dir, rel);
+    const mode = modes.has(rel) ? 0o755 : 0o666;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (previous.has(rel) && linked(previous.get(rel), file, mode)) continue;
+    fs.writeFileSync(file, contents, { mode });
+  }
+} catch (err) {
+  failure = { message: String(err && err.message), code: err && err.code };
+}
+port.postMessage(failure);
+Atomics.store(state, ${DONE}, 1);
+Atomics.notify(state, ${DONE});
+`;
+
+/**
+ * Starts writing `files` (relative paths, `/`-separated, already checked) under `dir`; `executable`
+ * ones with mode 755. `unchanged` maps a file to where the previous output holds the same bytes.
+ */
+export function startWriting(
+  dir: string,
+  files: ReadonlyMap<string, string | Uint8Array>,
+  executable: ReadonlySet<string>,
+  unchanged: ReadonlyMap<string, string>,
+): Writing {
+  const flags = new SharedArrayBuffer(8);
+  const state = new Int32Array(flags);
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { dir, files: [...files], executable: [...executable], unchanged: [...unchanged], flags, port: port2 },
+    transferList: [port2],
+  });
+  // The worker is waited for with Atomics, not the event loop: it must not keep the process alive.
+  worker.unref();
+  const wait = (): { message?: string; code?: string } | undefined => {
+    while (Atomics.load(state, DONE) === 0) Atomics.wait(state, DONE, 0);
+    return receiveMessageOnPort(port1)?.message as { message?: string; code?: string } | undefined;
+  };
+  return {
+    finish() {
+      const failure = wait();
+      port1.close();
+      if (failure) throw Object.assign(new Error(failure.message), { code: failure.code });
+    },
+    abandon() {
+      Atomics.store(state, ABANDON, 1);
+      wait();
+      port1.close();
+    },
+  };
+}
