@@ -83,11 +83,10 @@ export function replaceOutput(req: OutputRequest, content: OutputContent): Outpu
     attempt(req, () => fs.mkdirSync(staging), 'keyshare cannot create a staging directory beside it');
     try {
       if (previous.mode !== undefined) fs.chmodSync(staging, previous.mode);
-      const hashes = 'files' in content ? hashContents(content.files) : undefined;
+      let hashes: Map<string, string> | undefined;
       try {
-        if ('files' in content) {
-          writeFiles(staging, content.files, content.executable, unchangedFiles(target, previous.manifest, hashes!), content.alongside);
-        } else content.stage(staging);
+        if ('files' in content) hashes = writeFiles(staging, content, target, previous.manifest);
+        else content.stage(staging);
       } catch (err) {
         // A full disk or a quota is the environment's to fix, not a bug of the stager.
         const code = (err as NodeJS.ErrnoException).code;
@@ -229,32 +228,39 @@ function previousOutput(req: OutputRequest, target: string): Previous {
  * The files the previous output holds with the bytes `generated` hashes them to, by where they are:
  * previousOutput read every one back and refused the run if any differed from its manifest.
  */
-function unchangedFiles(target: string, previous: Manifest | undefined, generated: ReadonlyMap<string, string>): Map<string, string> {
+function unchangedFiles(target: string, previous: Manifest, generated: ReadonlyMap<string, string>): Map<string, string> {
   const unchanged = new Map<string, string>();
-  for (const [rel, hash] of generated) if (previous?.files[rel] === hash) unchanged.set(rel, path.join(target, rel));
+  for (const [rel, hash] of generated) if (previous.files[rel] === hash) unchanged.set(rel, path.join(target, rel));
   return unchanged;
 }
 
-/** Writes `files` on a worker thread (`startWriting`) while `alongside` runs here; the first to fail stops both. */
+/**
+ * Writes `files` on worker threads (`startWriting`) while `alongside` runs here, the first to fail
+ * stopping both; returns their hashes. A rerun hashes them first, to link what did not change; a
+ * first run hashes them while the workers write.
+ */
 function writeFiles(
   staging: string,
-  files: ReadonlyMap<string, string | Uint8Array>,
-  executable: ReadonlySet<string> = new Set(),
-  unchanged: ReadonlyMap<string, string>,
-  alongside: () => void = () => undefined,
-): void {
-  for (const rel of files.keys()) {
+  content: Extract<OutputContent, { files: unknown }>,
+  target: string,
+  previous: Manifest | undefined,
+): Map<string, string> {
+  for (const rel of content.files.keys()) {
     if (!isSafeRelative(rel) || rel === MANIFEST_FILE) throw new Error(`cannot write output file ${JSON.stringify(rel)}: not a plain relative path`);
   }
-  const writing = startWriting(staging, files, executable, unchanged);
+  let hashes = previous ? hashContents(content.files) : undefined;
+  const unchanged = previous && hashes ? unchangedFiles(target, previous, hashes) : new Map<string, string>();
+  const writing = startWriting(staging, content.files, content.executable ?? new Set(), unchanged);
   try {
-    alongside();
+    content.alongside?.();
+    hashes ??= hashContents(content.files);
   } catch (err) {
-    // The worker must be done before the caller removes the staging directory it writes into.
+    // The workers must be done before the caller removes the staging directory they write into.
     writing.abandon();
     throw err;
   }
   writing.finish();
+  return hashes;
 }
 
 /**
