@@ -71,23 +71,24 @@ test('cdktf synth --hcl replaces cdk.tf.json with fmt-clean HCL whose policies e
   expect(fmt.status).toBe(0);
   const parsed: Record<string, any> = {};
   for (const stack of stacks) parsed[stack] = await parse(`${stack}/cdk.tf`, read(path.join(hclDir, 'stacks', stack, 'cdk.tf')));
-  const keys = parsed.owner.resource.aws_kms_key;
-  const [key] = Object.values(keys) as any[][];
-  const { policy } = evaluateWithTerraform({ policy: key[0].policy });
-  expect(JSON.parse(policy as string)).toEqual(keyPolicy(rollout(read(path.join(ROOT, ORG_EXAMPLE)))));
-
   const r = rollout(read(path.join(ROOT, ORG_EXAMPLE)));
+  const [key] = Object.values(parsed.owner.resource.aws_kms_key) as any[][];
+  const consumerPolicy = (stack: string) => (Object.values(parsed[stack].resource.aws_iam_policy) as any[][])[0][0].policy as string;
+  // One Terraform root evaluates the key policy and each consumer's IAM policy.
+  const evaluated = evaluateWithTerraform(
+    {
+      owner: key[0].policy,
+      ...Object.fromEntries(stacks.slice(1).map((stack) => [stack, consumerPolicy(stack).replace('data.aws_kms_key.shared-key.arn', 'var.key_arn')])),
+    },
+    { key_arn: KEY_ARN },
+  );
+  expect(JSON.parse(evaluated.owner as string)).toEqual(keyPolicy(r));
   for (const stack of stacks.slice(1)) {
     const [grant] = Object.values(parsed[stack].resource.aws_kms_grant) as any[][];
     expect(grant[0].key_id).toBe('${data.aws_kms_key.shared-key.arn}');
-    const [iam] = Object.values(parsed[stack].resource.aws_iam_policy) as any[][];
     const consumer = r.consumers.find((c) => stack.endsWith(c.account))!;
-    const evaluated = evaluateWithTerraform(
-      { policy: iam[0].policy.replace('data.aws_kms_key.shared-key.arn', 'var.key_arn') },
-      { key_arn: KEY_ARN },
-    );
     const expected = consumerIamPolicy(r.partition, r.owner.region, consumer.account, KEY_ARN, consumer.serviceLinkedRoleSuffix);
-    expect(JSON.parse(evaluated.policy as string)).toEqual(expected);
+    expect(JSON.parse(evaluated[stack] as string)).toEqual(expected);
   }
 }, 600_000); // two or three cdktf synths, each a few seconds alone and over a minute on a loaded 2-core machine
 
