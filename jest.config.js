@@ -9,6 +9,7 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  globalSetup: '<rootDir>/jest.global-setup.js',
   setupFiles: ['<rootDir>/__tests__/support/aws-env.ts'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/jest.setup.ts'],
   // One worker more than the cores: the real-provider suites (run first, jest.sequencer.js) mostly wait
