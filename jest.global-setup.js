@@ -8,9 +8,8 @@
 const { execFileSync } = require('child_process');
 
 module.exports = (globalConfig) => {
-  // Only a run jest 30 says names no test paths (testPathPatterns replaced jest 29's testPathPattern);
-  // a checkout whose node_modules still hold jest 29 builds nothing rather than failing every run.
-  if (globalConfig.testPathPatterns?.isSet() !== false) return;
+  // The paths named on the command line: jest 30's testPathPatterns (it replaced the testPathPattern string).
+  if (globalConfig.testPathPatterns.isSet()) return;
   // --if-stale: nothing when dist/ is current; a failed build leaves the CLI on tsx, and npm test's typecheck says why.
   execFileSync(process.execPath, ['scripts/build.js', '--if-stale'], { cwd: __dirname, stdio: 'inherit' });
 };
