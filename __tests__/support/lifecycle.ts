@@ -138,7 +138,12 @@ export class Lifecycle {
     requireTerraform('the deploy lifecycle applies, plans and destroys every stack');
     const provider = await startAwsProvider();
     const world = new World();
-    return new Lifecycle(tempDir('keyshare-lifecycle-'), world, await startAwsEndpoint(world), provider);
+    // An endpoint that fails to start must not leave the provider (and its proxy) holding the jest worker.
+    const endpoint = await startAwsEndpoint(world).catch(async (e: unknown) => {
+      await provider.stop();
+      throw e;
+    });
+    return new Lifecycle(tempDir('keyshare-lifecycle-'), world, endpoint, provider);
   }
 
   async stop(): Promise<void> {
