@@ -38,6 +38,8 @@ export function generate(req: GenerateRequest): GenerateResult {
   const request: OutputRequest = { dir: req.out, flag: '--out', kind: 'generate' };
   checkOutputDir(request);
   const selection = selectAccounts(loadRollout(req.config), readInventory(req.accounts), req, previousWaves(req.out));
+  // Known before the proof: the README renders them while check proves.
+  const assumptions = rolloutAssumptions(selection.rollout);
   let deployable: Deployable | undefined;
   const prove = () => {
     deployable = assertDeployable(selection.rollout);
@@ -47,7 +49,7 @@ export function generate(req: GenerateRequest): GenerateResult {
       return renderRollout(selection, renderTerraformModules(), {
         progress: req.progress,
         options: req,
-        assumptions: rolloutAssumptions(selection.rollout),
+        assumptions,
       });
     } catch (err) {
       // A rollout check does not prove is refused for that, even when it cannot be rendered either.
@@ -57,7 +59,7 @@ export function generate(req: GenerateRequest): GenerateResult {
   });
   // The proof runs while the files are written into staging; a refusal removes them before the swap.
   const output = replaceOutput(request, { ...rendered, alongside: prove });
-  const { keyPolicyBytes, proven, assumptions } = deployable!;
+  const { keyPolicyBytes, proven } = deployable!;
   return {
     out: req.out,
     selection,

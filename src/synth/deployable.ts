@@ -1,11 +1,11 @@
 import { checkRollout, tallyRollout } from '../check/check';
-
-export { rolloutAssumptions } from '../check/check';
 import { FindingsError } from '../errors';
 import { Rollout } from '../model/rollout';
 import { checkRefusalText } from '../render/check';
 import { policyBytes } from '../policy/document';
 import { keyPolicy } from '../policy/key-policy';
+
+export { rolloutAssumptions } from '../check/check';
 
 export interface Deployable {
   readonly keyPolicyBytes: number;
